@@ -1,0 +1,241 @@
+/**
+ * What one next fire costs, per engine (DESIGN.md section 2), and what recomputing the next fire
+ * of 100,000 schedules in one statement costs. Prints a Markdown table and the machine; record the
+ * figures in bench/README.md.
+ *
+ *   npx tsx bench/engine-next-fire.ts
+ *   PGAUTOMATOR_BENCH_QUICK=1 npx tsx bench/engine-next-fire.ts   (fewer rounds, for a smoke run)
+ *
+ * - TypeScript: `nextFire(spec, after)` (validation and compilation included, as each call does),
+ *   median over rounds of 2,000 calls with varied `after`; the engine as shipped (one esbuild
+ *   bundle, as the browser and plv8 get it) and, for comparison, as tsx loads the sources.
+ * - PL/pgSQL: `_next_fire(spec, after timestamptz)`, the scheduler's hot path (engine dispatch,
+ *   local fire, time-zone mapping), timed as statements of 10,000 calls; median of the statements.
+ *   Also the bare `_plpgsql_next_fires(spec, after timestamp, 1)`.
+ * - plv8: the same statements with the plv8 engine, where the database has plv8; otherwise the
+ *   table says so (no figure is made up for it).
+ * - 100,000 schedules: a temp table of 100,000 varied specs, `UPDATE ... SET next_fire_at =
+ *   _next_fire(spec, at)` in one statement, median of 3.
+ * Targets: TypeScript <= 2 us, PL/pgSQL <= 50 us median, 100,000 schedules < 5 s.
+ */
+import { execSync } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { nextFire as nextFireViaTsx } from '../extension-src/engine/index.ts';
+import { createTestDatabase } from '../test/support/database.ts';
+
+const quick = process.env.PGAUTOMATOR_BENCH_QUICK === '1';
+const tsRounds = quick ? 21 : 101;
+const tsCallsPerRound = 2_000;
+const sqlCalls = 10_000;
+const sqlStatements = quick ? 3 : 7;
+const bulkRows = 100_000;
+const bulkRepeats = 3;
+
+const kinds: { name: string; spec: Record<string, unknown> }[] = [
+  { name: 'daily at 02:30', spec: { type: 'daily', start_date: '2025-01-01', sub: { type: 'once', time: '02:30' } } },
+  {
+    name: 'weekly Mon/Wed/Fri every 15 min 08-18, Berlin',
+    spec: {
+      type: 'weekly', weekdays: ['mon', 'wed', 'fri'], start_date: '2026-01-05', time_zone: 'Europe/Berlin',
+      sub: { type: 'every', every: 15, unit: 'minute', start_time: '08:00', end_time: '18:00' },
+    },
+  },
+  { name: 'monthly day 31, New York', spec: { type: 'monthly', day: 31, start_date: '2024-01-01', time_zone: 'America/New_York' } },
+  { name: 'monthly_relative last weekday, every 2', spec: { type: 'monthly_relative', ordinal: 'last', weekday: 'weekday', every: 2, start_date: '2025-02-01' } },
+  { name: 'every 10 s all day', spec: { type: 'daily', start_date: '2025-01-01', sub: { type: 'every', every: 10, unit: 'second' } } },
+  {
+    name: 'daily with 12 exceptions',
+    spec: {
+      type: 'daily', start_date: '2025-01-01', sub: { type: 'once', time: '06:00:00' },
+      exceptions: [
+        '2026-01-01', '2026-04-03', '2026-04-06', '2026-05-01', '2026-05-14', '2026-05-25',
+        { from: '2026-07-20', to: '2026-08-14' }, '2026-10-03', '2026-12-24', '2026-12-25', '2026-12-26', { from: '2026-12-27', to: '2026-12-31' },
+      ],
+    },
+  },
+  { name: 'once', spec: { type: 'once', date: '2027-03-15', sub: { type: 'once', time: '14:30' } } },
+];
+
+/** `after` values spread over 2026 (7919 s apart, a prime, so they fall at every time of day). */
+function afterLocal(i: number): string {
+  const t = new Date(Date.UTC(2026, 0, 1) + ((i * 7919) % (365 * 86400)) * 1000 + (i % 1000) * 1000 + 123);
+  return t.toISOString().replace('T', ' ').replace('Z', '').slice(0, 23);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function benchJs(call: (spec: unknown, after: string) => unknown, spec: unknown): number {
+  const afters = Array.from({ length: tsCallsPerRound }, (_, i) => afterLocal(i));
+  let sink = 0;
+  for (let i = 0; i < 3; i++) for (const after of afters) sink += (call(spec, after) as string | null)?.length ?? 0; // warm-up
+  const perCall: number[] = [];
+  for (let round = 0; round < tsRounds; round++) {
+    const start = process.hrtime.bigint();
+    for (const after of afters) sink += (call(spec, after) as string | null)?.length ?? 0;
+    perCall.push(Number(process.hrtime.bigint() - start) / 1000 / afters.length);
+  }
+  if (sink < 0) console.log(sink);
+  return median(perCall);
+}
+
+const fmt = (us: number | undefined) => (us === undefined ? 'n/a' : us < 10 ? us.toFixed(2) : us < 100 ? us.toFixed(1) : us.toFixed(0));
+
+function varietySpec(i: number): Record<string, unknown> {
+  // Deterministic variety: every type, sub-day kinds, zones, exceptions, a few ended schedules.
+  const zones = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Australia/Sydney'];
+  const days = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+  const start = `20${String(20 + (i % 7)).padStart(2, '0')}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
+  const sub =
+    i % 3 === 0
+      ? { type: 'once', time: `${String(i % 24).padStart(2, '0')}:${String((i * 7) % 60).padStart(2, '0')}` }
+      : { type: 'every', every: 1 + (i % 30), unit: ['second', 'minute', 'hour'][i % 3], start_time: '06:00', end_time: '22:00' };
+  const common = { time_zone: zones[i % zones.length], sub, ...(i % 10 === 0 ? { exceptions: ['2026-12-25', { from: '2026-08-01', to: '2026-08-15' }] } : {}) };
+  switch (i % 5) {
+    case 0:
+      return { type: 'daily', start_date: start, every: 1 + (i % 3), ...common };
+    case 1:
+      return { type: 'weekly', start_date: start, weekdays: days.filter((_, d) => (i >> d) & 1).concat(days[i % 7]), ...common };
+    case 2:
+      return { type: 'monthly', start_date: start, day: 1 + (i % 31), ...common };
+    case 3:
+      return { type: 'monthly_relative', start_date: start, ordinal: ['first', 'second', 'third', 'fourth', 'last'][i % 5], weekday: ['mon', 'day', 'weekday', 'weekend_day', 'fri'][(i >> 2) % 5], ...common };
+    default:
+      return i % 100 === 4
+        ? { type: 'daily', start_date: '2020-01-01', end_date: '2021-01-01', ...common } // ended: no next fire
+        : { type: 'once', date: `2027-${String(1 + (i % 12)).padStart(2, '0')}-15`, ...common };
+  }
+}
+
+function machine(pgVersion: string): string {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  const memory = `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`;
+  let nproc = String(os.cpus().length);
+  try {
+    nproc = execSync('nproc', { encoding: 'utf8' }).trim();
+  } catch {
+    /* os.cpus() it is */
+  }
+  return `nproc ${nproc}, ${memory} memory, ${cpu}; Node ${process.version}; ${pgVersion}; load average at start ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+}
+
+/** The engine as shipped: extension-src/engine bundled by esbuild (ES2021), imported from memory. */
+async function bundledEngine(): Promise<{ nextFire: (spec: unknown, after: string) => string | null }> {
+  const root = path.resolve(import.meta.dirname, '..');
+  const out = await build({
+    absWorkingDir: root, entryPoints: ['extension-src/engine/index.ts'], bundle: true, write: false,
+    format: 'esm', target: 'es2021', platform: 'neutral', logLevel: 'silent',
+  });
+  return import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
+}
+
+async function main(): Promise<void> {
+  const bundled = await bundledEngine();
+  const db = await createTestDatabase('engine-bench');
+  try {
+    const client = await db.pool.connect();
+    try {
+      const pgVersion = (await client.query('SELECT version() AS v')).rows[0].v.split(',')[0] as string;
+      const plv8Present = (await client.query("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'plv8') AS p")).rows[0].p as boolean;
+      const engineInUse = (await client.query('SELECT pgautomator.engine() AS e')).rows[0].e as string;
+      console.log(`# Schedule engine benchmark (${new Date().toISOString().slice(0, 10)})\n`);
+      console.log(`Machine: ${machine(pgVersion)}\n`);
+
+      const rows: string[][] = [];
+      const tsMedians: number[] = [];
+      const plMedians: number[] = [];
+      const plv8Medians: number[] = [];
+
+      /** Median microseconds per call of `expr` (over $1 spec, g), over statements of sqlCalls calls. */
+      const timeSql = async (expr: string, spec: unknown): Promise<number> => {
+        const sql = `SELECT count(${expr}) FROM generate_series(1, ${sqlCalls}) AS g`;
+        await client.query(sql, [JSON.stringify(spec)]); // warm-up (plans, plv8 compile)
+        const perCall: number[] = [];
+        for (let k = 0; k < sqlStatements; k++) {
+          const start = process.hrtime.bigint();
+          await client.query(sql, [JSON.stringify(spec)]);
+          perCall.push(Number(process.hrtime.bigint() - start) / 1000 / sqlCalls);
+        }
+        return median(perCall);
+      };
+      const afterTz = `timestamptz '2026-01-01 00:00:00.123+00' + g * interval '7919 seconds'`;
+      const afterTs = `timestamp '2026-01-01 00:00:00.123' + g * interval '7919 seconds'`;
+
+      for (const kind of kinds) {
+        const ts = benchJs((spec, after) => bundled.nextFire(spec, after), kind.spec);
+        const viaTsx = benchJs((spec, after) => nextFireViaTsx(spec, after), kind.spec);
+        await client.query("SELECT pgautomator.set_engine('plpgsql')");
+        const plpgsql = await timeSql(`pgautomator._next_fire($1::jsonb, ${afterTz})`, kind.spec);
+        const bare = await timeSql(`pgautomator._plpgsql_next_fires($1::jsonb, ${afterTs}, 1)`, kind.spec);
+        let plv8: number | undefined;
+        if (plv8Present) {
+          await client.query("SELECT pgautomator.set_engine('plv8')");
+          plv8 = await timeSql(`pgautomator._next_fire($1::jsonb, ${afterTz})`, kind.spec);
+        }
+        tsMedians.push(ts);
+        plMedians.push(plpgsql);
+        if (plv8 !== undefined) plv8Medians.push(plv8);
+        rows.push([kind.name, fmt(ts), fmt(viaTsx), fmt(plpgsql), fmt(bare), plv8Present ? fmt(plv8) : 'no plv8']);
+      }
+      await client.query(`SELECT pgautomator.set_engine($1)`, [engineInUse]);
+
+      console.log('## One next fire (microseconds per call, median)\n');
+      console.log('| spec | TypeScript `nextFire` (bundle) | TypeScript via tsx | PL/pgSQL `_next_fire` | PL/pgSQL bare `_plpgsql_next_fires(…, 1)` | plv8 `_next_fire` |');
+      console.log('|---|---:|---:|---:|---:|---:|');
+      for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+      console.log(
+        `| **median of the kinds** | **${fmt(median(tsMedians))}** | | **${fmt(median(plMedians))}** | | **${plv8Medians.length ? fmt(median(plv8Medians)) : 'no plv8'}** |`,
+      );
+      console.log(`\nTargets: TypeScript <= 2 us (${median(tsMedians) <= 2 ? 'met' : 'MISSED'}), PL/pgSQL <= 50 us (${median(plMedians) <= 50 ? 'met' : 'MISSED'}).\n`);
+
+      // 100,000 varied schedules in one statement.
+      const specs = Array.from({ length: bulkRows }, (_, i) => varietySpec(i));
+      await client.query('CREATE TEMP TABLE bench_schedule (id int PRIMARY KEY, spec jsonb NOT NULL, next_fire_at timestamptz)');
+      await client.query(
+        'INSERT INTO bench_schedule (id, spec) SELECT (e.n)::int, e.v FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(v, n)',
+        [JSON.stringify(specs)],
+      );
+      const invalid = (await client.query('SELECT count(*)::int AS n FROM bench_schedule WHERE pgautomator._plpgsql_validate_schedule(spec) IS NOT NULL')).rows[0].n as number;
+      if (invalid > 0) throw new Error(`${invalid} of the bench specs are invalid`);
+      await client.query('VACUUM ANALYZE bench_schedule');
+      const bulk = async (engine: string) => {
+        await client.query('SELECT pgautomator.set_engine($1)', [engine]);
+        const times: number[] = [];
+        let withFire = 0;
+        for (let k = 0; k < bulkRepeats; k++) {
+          const start = process.hrtime.bigint();
+          await client.query(`UPDATE bench_schedule SET next_fire_at = pgautomator._next_fire(spec, timestamptz '2026-06-01 12:00:00+00' + ${k} * interval '1 hour')`);
+          times.push(Number(process.hrtime.bigint() - start) / 1e9);
+        }
+        withFire = (await client.query('SELECT count(next_fire_at)::int AS n FROM bench_schedule')).rows[0].n as number;
+        return { seconds: median(times), withFire };
+      };
+      const bulkRowsOut: string[] = [];
+      const pl = await bulk('plpgsql');
+      bulkRowsOut.push(`| PL/pgSQL | ${pl.seconds.toFixed(2)} | ${fmt((pl.seconds * 1e6) / bulkRows)} | ${pl.withFire} |`);
+      if (plv8Present) {
+        const v8 = await bulk('plv8');
+        bulkRowsOut.push(`| plv8 | ${v8.seconds.toFixed(2)} | ${fmt((v8.seconds * 1e6) / bulkRows)} | ${v8.withFire} |`);
+      } else {
+        bulkRowsOut.push('| plv8 | no plv8 | | |');
+      }
+      await client.query('SELECT pgautomator.set_engine($1)', [engineInUse]);
+      console.log(`## Next fire of ${bulkRows.toLocaleString('en')} varied schedules in one UPDATE (median of ${bulkRepeats})\n`);
+      console.log('| engine | seconds | us per schedule | schedules with a next fire |');
+      console.log('|---|---:|---:|---:|');
+      for (const row of bulkRowsOut) console.log(row);
+      console.log(`\nTarget: under 5 s (${pl.seconds < 5 ? 'met' : 'MISSED'} by PL/pgSQL).`);
+    } finally {
+      client.release();
+    }
+  } finally {
+    await db.drop();
+  }
+}
+
+await main();

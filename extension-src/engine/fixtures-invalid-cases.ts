@@ -1,0 +1,123 @@
+/**
+ * Invalid specs and the `field` both engines must report (see fixtures.ts). Besides one case
+ * per rule, the "order:" cases pin which error wins when a spec has several.
+ */
+
+import type { InvalidCase } from './fixtures.ts';
+
+const daily = { type: 'daily', start_date: '2026-01-01' };
+const sub15 = { type: 'every', every: 15, unit: 'minute' };
+
+export const invalidCases: InvalidCase[] = [
+  // 1. the spec itself
+  { name: 'spec: null', spec: null, field: 'spec' },
+  { name: 'spec: an array', spec: [{ type: 'daily' }], field: 'spec' },
+  { name: 'spec: a string', spec: '{"type":"daily"}', field: 'spec' },
+  { name: 'spec: a number', spec: 42, field: 'spec' },
+
+  // 2. type
+  { name: 'type: missing', spec: { start_date: '2026-01-01' }, field: 'type' },
+  { name: 'type: not a string', spec: { type: 1, start_date: '2026-01-01' }, field: 'type' },
+  { name: 'type: null', spec: { type: null }, field: 'type' },
+  { name: 'type: unknown value', spec: { type: 'hourly', start_date: '2026-01-01' }, field: 'type' },
+  { name: 'type: wrong case', spec: { type: 'Daily', start_date: '2026-01-01' }, field: 'type' },
+
+  // 3. unknown top-level keys, first in code-unit order
+  { name: 'unknown key: misspelt field', spec: { ...daily, end_dat: '2026-02-01' }, field: 'end_dat' },
+  { name: 'unknown key: start_date on once', spec: { type: 'once', date: '2026-01-01', start_date: '2026-01-01' }, field: 'start_date' },
+  { name: 'unknown key: date on daily', spec: { ...daily, date: '2026-01-01' }, field: 'date' },
+  { name: 'unknown key: every on once', spec: { type: 'once', date: '2026-01-01', every: 2 }, field: 'every' },
+  { name: 'unknown key: day on weekly', spec: { type: 'weekly', weekdays: ['mon'], start_date: '2026-01-01', day: 3 }, field: 'day' },
+  { name: 'unknown key: weekdays on monthly', spec: { type: 'monthly', day: 3, start_date: '2026-01-01', weekdays: ['mon'] }, field: 'weekdays' },
+  { name: 'unknown key: weekday on monthly', spec: { type: 'monthly', day: 3, start_date: '2026-01-01', weekday: 'mon' }, field: 'weekday' },
+  { name: 'unknown key: ordinal on weekly', spec: { type: 'weekly', weekdays: ['mon'], start_date: '2026-01-01', ordinal: 'first' }, field: 'ordinal' },
+  { name: 'unknown key: day on monthly_relative', spec: { type: 'monthly_relative', ordinal: 'first', weekday: 'mon', start_date: '2026-01-01', day: 1 }, field: 'day' },
+  { name: 'order: unknown keys reported in sorted order, not insertion order', spec: { ...daily, zeta: 1, alpha: 2 }, field: 'alpha' },
+  { name: 'order: uppercase sorts before lowercase', spec: { ...daily, b: 1, Z: 2 }, field: 'Z' },
+  { name: 'order: an unknown key before a bad known field', spec: { type: 'daily', start_date: 'nope', zzz: 1 }, field: 'zzz' },
+
+  // 4. top-level fields, in order
+  { name: 'time_zone: empty', spec: { ...daily, time_zone: '' }, field: 'time_zone' },
+  { name: 'time_zone: not a string', spec: { ...daily, time_zone: 1 }, field: 'time_zone' },
+  { name: 'time_zone: null', spec: { ...daily, time_zone: null }, field: 'time_zone' },
+  { name: 'order: time_zone before date', spec: { type: 'once', time_zone: '' }, field: 'time_zone' },
+  { name: 'date: missing on once', spec: { type: 'once' }, field: 'date' },
+  { name: 'date: not a date', spec: { type: 'once', date: 'tomorrow' }, field: 'date' },
+  { name: 'date: 2023-02-29 does not exist', spec: { type: 'once', date: '2023-02-29' }, field: 'date' },
+  { name: 'date: year 0000', spec: { type: 'once', date: '0000-01-01' }, field: 'date' },
+  { name: 'date: month 13', spec: { type: 'once', date: '2026-13-01' }, field: 'date' },
+  { name: 'date: with a time part', spec: { type: 'once', date: '2026-01-01 00:00:00' }, field: 'date' },
+  { name: 'date: single-digit month', spec: { type: 'once', date: '2026-1-01' }, field: 'date' },
+  { name: 'date: a number', spec: { type: 'once', date: 20260101 }, field: 'date' },
+  { name: 'start_date: missing', spec: { type: 'daily' }, field: 'start_date' },
+  { name: 'start_date: April 31st', spec: { type: 'daily', start_date: '2026-04-31' }, field: 'start_date' },
+  { name: 'start_date: 1900-02-29 (1900 is not leap)', spec: { type: 'weekly', weekdays: ['mon'], start_date: '1900-02-29' }, field: 'start_date' },
+  { name: 'order: start_date before every', spec: { type: 'daily', every: 0 }, field: 'start_date' },
+  { name: 'end_date: not a date', spec: { ...daily, end_date: '2026-02-30' }, field: 'end_date' },
+  { name: 'end_date: null', spec: { ...daily, end_date: null }, field: 'end_date' },
+  { name: 'end_date: before start_date', spec: { type: 'daily', start_date: '2026-02-01', end_date: '2026-01-01' }, field: 'end_date' },
+  { name: 'order: end_date before every', spec: { type: 'daily', start_date: '2026-02-01', end_date: '2026-01-01', every: 0 }, field: 'end_date' },
+  { name: 'every: zero', spec: { ...daily, every: 0 }, field: 'every' },
+  { name: 'every: above 100000', spec: { ...daily, every: 100001 }, field: 'every' },
+  { name: 'every: fractional', spec: { ...daily, every: 2.5 }, field: 'every' },
+  { name: 'every: a numeric string', spec: { ...daily, every: '2' }, field: 'every' },
+  { name: 'every: negative', spec: { type: 'monthly', day: 1, start_date: '2026-01-01', every: -1 }, field: 'every' },
+  { name: 'order: every before weekdays', spec: { type: 'weekly', start_date: '2026-01-01', every: 0 }, field: 'every' },
+  { name: 'weekdays: missing', spec: { type: 'weekly', start_date: '2026-01-01' }, field: 'weekdays' },
+  { name: 'weekdays: empty', spec: { type: 'weekly', start_date: '2026-01-01', weekdays: [] }, field: 'weekdays' },
+  { name: 'weekdays: a string', spec: { type: 'weekly', start_date: '2026-01-01', weekdays: 'mon' }, field: 'weekdays' },
+  { name: 'weekdays[i]: unknown name', spec: { type: 'weekly', start_date: '2026-01-01', weekdays: ['mon', 'mo'] }, field: 'weekdays[1]' },
+  { name: 'weekdays[i]: a number', spec: { type: 'weekly', start_date: '2026-01-01', weekdays: [1] }, field: 'weekdays[0]' },
+  { name: 'weekdays[i]: first bad element wins', spec: { type: 'weekly', start_date: '2026-01-01', weekdays: ['tue', 'Mon', 'x'] }, field: 'weekdays[1]' },
+  { name: 'day: missing', spec: { type: 'monthly', start_date: '2026-01-01' }, field: 'day' },
+  { name: 'day: zero', spec: { type: 'monthly', start_date: '2026-01-01', day: 0 }, field: 'day' },
+  { name: 'day: 32', spec: { type: 'monthly', start_date: '2026-01-01', day: 32 }, field: 'day' },
+  { name: 'day: a string', spec: { type: 'monthly', start_date: '2026-01-01', day: '15' }, field: 'day' },
+  { name: 'day: fractional', spec: { type: 'monthly', start_date: '2026-01-01', day: 15.5 }, field: 'day' },
+  { name: 'ordinal: missing', spec: { type: 'monthly_relative', start_date: '2026-01-01', weekday: 'mon' }, field: 'ordinal' },
+  { name: 'ordinal: fifth', spec: { type: 'monthly_relative', start_date: '2026-01-01', ordinal: 'fifth', weekday: 'mon' }, field: 'ordinal' },
+  { name: 'ordinal: a number', spec: { type: 'monthly_relative', start_date: '2026-01-01', ordinal: 1, weekday: 'mon' }, field: 'ordinal' },
+  { name: 'order: ordinal before weekday', spec: { type: 'monthly_relative', start_date: '2026-01-01', ordinal: 'x', weekday: 'y' }, field: 'ordinal' },
+  { name: 'weekday: missing', spec: { type: 'monthly_relative', start_date: '2026-01-01', ordinal: 'last' }, field: 'weekday' },
+  { name: 'weekday: weekend', spec: { type: 'monthly_relative', start_date: '2026-01-01', ordinal: 'last', weekday: 'weekend' }, field: 'weekday' },
+
+  // 5. sub
+  { name: 'sub: a string', spec: { ...daily, sub: '08:00' }, field: 'sub' },
+  { name: 'sub: an array', spec: { ...daily, sub: [] }, field: 'sub' },
+  { name: 'sub: null', spec: { ...daily, sub: null }, field: 'sub' },
+  { name: 'order: weekday before sub', spec: { type: 'monthly_relative', start_date: '2026-01-01', ordinal: 'last', sub: 1 }, field: 'weekday' },
+  { name: 'sub.type: missing', spec: { ...daily, sub: { time: '08:00' } }, field: 'sub.type' },
+  { name: 'sub.type: unknown', spec: { ...daily, sub: { type: 'twice', time: '08:00' } }, field: 'sub.type' },
+  { name: 'sub.<key>: every on a sub once', spec: { ...daily, sub: { type: 'once', time: '08:00', every: 2 } }, field: 'sub.every' },
+  { name: 'sub.<key>: time on a sub every', spec: { ...daily, sub: { ...sub15, time: '08:00' } }, field: 'sub.time' },
+  { name: 'sub.<key>: sorted, and before the sub fields', spec: { ...daily, sub: { type: 'every', zz: 1, end: 2 } }, field: 'sub.end' },
+  { name: 'sub.time: missing', spec: { ...daily, sub: { type: 'once' } }, field: 'sub.time' },
+  { name: 'sub.time: 24:00', spec: { ...daily, sub: { type: 'once', time: '24:00' } }, field: 'sub.time' },
+  { name: 'sub.time: seconds 60', spec: { ...daily, sub: { type: 'once', time: '08:00:60' } }, field: 'sub.time' },
+  { name: 'sub.time: single-digit hour', spec: { ...daily, sub: { type: 'once', time: '8:00' } }, field: 'sub.time' },
+  { name: 'sub.every: missing', spec: { ...daily, sub: { type: 'every', unit: 'minute' } }, field: 'sub.every' },
+  { name: 'sub.every: zero', spec: { ...daily, sub: { type: 'every', every: 0, unit: 'minute' } }, field: 'sub.every' },
+  { name: 'sub.every: a string', spec: { ...daily, sub: { type: 'every', every: '15', unit: 'minute' } }, field: 'sub.every' },
+  { name: 'sub.unit: missing', spec: { ...daily, sub: { type: 'every', every: 15 } }, field: 'sub.unit' },
+  { name: 'sub.unit: day', spec: { ...daily, sub: { type: 'every', every: 1, unit: 'day' } }, field: 'sub.unit' },
+  { name: 'sub.start_time: invalid', spec: { ...daily, sub: { ...sub15, start_time: '08:60' } }, field: 'sub.start_time' },
+  { name: 'sub.end_time: invalid', spec: { ...daily, sub: { ...sub15, end_time: '25:00' } }, field: 'sub.end_time' },
+  { name: 'sub.end_time: before start_time', spec: { ...daily, sub: { ...sub15, start_time: '09:00', end_time: '08:59:59' } }, field: 'sub.end_time' },
+  { name: 'order: sub before exceptions', spec: { ...daily, sub: { type: 'x' }, exceptions: 1 }, field: 'sub.type' },
+
+  // 6. exceptions
+  { name: 'exceptions: not an array', spec: { ...daily, exceptions: '2026-01-01' }, field: 'exceptions' },
+  { name: 'exceptions: an object', spec: { ...daily, exceptions: { from: '2026-01-01', to: '2026-01-02' } }, field: 'exceptions' },
+  { name: 'exceptions[i]: invalid date string', spec: { ...daily, exceptions: ['2026-01-01', '2026-02-29'] }, field: 'exceptions[1]' },
+  { name: 'exceptions[i]: a number', spec: { ...daily, exceptions: [20260101] }, field: 'exceptions[0]' },
+  { name: 'exceptions[i]: null', spec: { ...daily, exceptions: ['2026-01-01', null] }, field: 'exceptions[1]' },
+  { name: 'exceptions[i]: an array', spec: { ...daily, exceptions: [['2026-01-01', '2026-01-02']] }, field: 'exceptions[0]' },
+  { name: 'exceptions[i].<key>: unknown key', spec: { ...daily, exceptions: [{ from: '2026-01-01', until: '2026-01-02' }] }, field: 'exceptions[0].until' },
+  { name: 'exceptions[i].<key>: before from/to checks', spec: { ...daily, exceptions: [{ to: 'x', a: 1 }] }, field: 'exceptions[0].a' },
+  { name: 'exceptions[i].from: missing', spec: { ...daily, exceptions: ['2026-01-01', { to: '2026-01-02' }] }, field: 'exceptions[1].from' },
+  { name: 'exceptions[i].from: invalid', spec: { ...daily, exceptions: [{ from: '2026-00-01', to: '2026-01-02' }] }, field: 'exceptions[0].from' },
+  { name: 'exceptions[i].to: missing', spec: { ...daily, exceptions: [{ from: '2026-01-01' }] }, field: 'exceptions[0].to' },
+  { name: 'exceptions[i].to: invalid', spec: { ...daily, exceptions: [{ from: '2026-01-01', to: 5 }] }, field: 'exceptions[0].to' },
+  { name: 'exceptions[i].to: before from', spec: { ...daily, exceptions: [{ from: '2026-01-02', to: '2026-01-01' }] }, field: 'exceptions[0].to' },
+  { name: 'order: earlier exception element wins', spec: { ...daily, exceptions: [{ from: '2026-01-02', to: '2026-01-01' }, 'bad'] }, field: 'exceptions[0].to' },
+];

@@ -1,0 +1,25 @@
+/**
+ * Shared schedule fixtures: the uvu tests here, the pgTAP generator and the differential test
+ * against the PL/pgSQL engine all run these same cases. Plain JSON-able data only; every
+ * expectation was worked out by hand from a calendar, not produced by running the engine.
+ */
+
+export interface ScheduleCase {
+  name: string;
+  spec: unknown;
+  /** Local wall-clock time, 'YYYY-MM-DD HH:MM:SS[.ffffff]' ('T' also accepted). */
+  after: string;
+  count: number;
+  /** Local fires strictly after `after`, ascending, 'YYYY-MM-DD HH:MM:SS'. */
+  expect: string[];
+}
+
+export interface InvalidCase {
+  name: string;
+  spec: unknown;
+  /** The `field` both engines must report. */
+  field: string;
+}
+
+export { scheduleCases } from './fixtures-schedule-cases.ts';
+export { invalidCases } from './fixtures-invalid-cases.ts';

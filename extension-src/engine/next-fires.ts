@@ -1,0 +1,59 @@
+/**
+ * The engine's core question: the first `count` local fire times strictly after a local time.
+ * Fires come out ascending, formatted `YYYY-MM-DD HH:MM:SS`, up to the horizon 9999-12-31 23:59:59
+ * (no firing day lies past 9999-12-31 and no slot past 23:59:59, so the horizon needs no test).
+ */
+
+import { formatIsoDate, type DayNumber } from './civil-date.ts';
+import { formatClockTime, type SecondOfDay } from './clock-time.ts';
+import { compileSchedule, type CompiledSchedule } from './compiled-schedule.ts';
+import { ExceptionCursor } from './exception-periods.ts';
+import { NO_DAY, nextActiveDay } from './firing-days.ts';
+import { parseLocalTimestamp } from './local-timestamp.ts';
+import { assertValidSchedule } from './validate.ts';
+
+/**
+ * Validates `spec` (throws ScheduleSpecError), parses `after` (throws RangeError), and returns
+ * up to `count` fires strictly after it. `count` is floored; below 1 (or NaN) it gives [].
+ */
+export function nextFires(spec: unknown, after: string, count: number): string[] {
+  assertValidSchedule(spec);
+  const at = parseLocalTimestamp(after);
+  const n = Math.floor(count);
+  if (!(n > 0)) return [];
+  if (n === Infinity) throw new RangeError('count must be a finite number');
+  return firesAfter(compileSchedule(spec), at.day, at.second, n);
+}
+
+/** The first fire strictly after `after`, or null when there is none before the horizon. */
+export function nextFire(spec: unknown, after: string): string | null {
+  const fires = nextFires(spec, after, 1);
+  return fires.length === 0 ? null : fires[0];
+}
+
+/** Fires of a compiled schedule strictly after (day, second), at most `count` of them. */
+export function firesAfter(c: CompiledSchedule, afterDay: DayNumber, afterSecond: SecondOfDay, count: number): string[] {
+  const fires: string[] = [];
+  const exceptions = new ExceptionCursor(c.exceptions);
+  let day = nextActiveDay(c, afterDay, exceptions);
+  let slot = day === afterDay ? slotAfter(c, afterSecond) : c.firstSlot;
+  while (day !== NO_DAY) {
+    if (slot >= 0) {
+      const date = formatIsoDate(day) + ' ';
+      for (; slot <= c.lastSlot; slot += c.slotStep) {
+        fires.push(date + formatClockTime(slot));
+        if (fires.length === count) return fires;
+      }
+    }
+    day = nextActiveDay(c, day + 1, exceptions);
+    slot = c.firstSlot;
+  }
+  return fires;
+}
+
+/** The first slot of a firing day strictly after `second`, or -1. */
+function slotAfter(c: CompiledSchedule, second: SecondOfDay): SecondOfDay {
+  if (second < c.firstSlot) return c.firstSlot;
+  const slot = c.firstSlot + (Math.floor((second - c.firstSlot) / c.slotStep) + 1) * c.slotStep;
+  return slot <= c.lastSlot ? slot : -1;
+}

@@ -1,0 +1,148 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { invalidCases, scheduleCases } from './fixtures.ts';
+import { ScheduleSpecError, checkSchedule, normalize, validateSchedule } from './index.ts';
+
+function errorOf(spec: unknown): ScheduleSpecError {
+  try {
+    validateSchedule(spec);
+  } catch (e) {
+    if (e instanceof ScheduleSpecError) return e;
+    throw e;
+  }
+  throw new Error(`expected ${JSON.stringify(spec)} to be invalid`);
+}
+
+for (const c of invalidCases) {
+  test(`invalid: ${c.name}`, () => {
+    const e = errorOf(c.spec);
+    assert.is(e.field, c.field);
+    assert.ok(e.message.startsWith(`schedule ${c.field} `), e.message);
+    assert.is(e.name, 'ScheduleSpecError');
+    assert.is(e.code, 'PA001');
+    assert.equal(checkSchedule(c.spec), { field: c.field, message: e.message });
+  });
+}
+
+test('invalid fixtures: unique names, JSON round-trip unchanged', () => {
+  assert.is(new Set(invalidCases.map((c) => c.name)).size, invalidCases.length);
+  assert.equal(JSON.parse(JSON.stringify(invalidCases)), invalidCases);
+});
+
+test('invalid fixtures cover every field-path rule', () => {
+  const shapes = new Set(invalidCases.map((c) => c.field.replace(/\[\d+\]/g, '[i]')));
+  const required = [
+    'spec', 'type', 'time_zone', 'date', 'start_date', 'end_date', 'every', 'weekdays', 'weekdays[i]', 'day', 'ordinal', 'weekday',
+    'sub', 'sub.type', 'sub.time', 'sub.every', 'sub.unit', 'sub.start_time', 'sub.end_time',
+    'exceptions', 'exceptions[i]', 'exceptions[i].from', 'exceptions[i].to', 'exceptions[i].until', 'sub.end', 'end_dat',
+  ];
+  for (const r of required) assert.ok(shapes.has(r), r);
+});
+
+test('every valid fixture validates', () => {
+  for (const c of scheduleCases) assert.is(checkSchedule(c.spec), null, c.name);
+});
+
+test('messages: the documented examples', () => {
+  assert.is(errorOf({ type: 'daily', start_date: '2026-02-01', end_date: '2026-01-01' }).message, 'schedule end_date (2026-01-01) is before start_date (2026-02-01)');
+  assert.is(
+    errorOf({ type: 'weekly', start_date: '2026-01-01', weekdays: ['mon', 'mo'] }).message,
+    'schedule weekdays[1] must be one of mon, tue, wed, thu, fri, sat, sun (got "mo")',
+  );
+  assert.is(
+    errorOf({ type: 'daily', start_date: '2026-01-01', sub: { type: 'every', every: 1, unit: 'hour', start_time: '09:00', end_time: '08:00' } }).message,
+    'schedule sub.end_time (08:00) is before sub.start_time (09:00)',
+  );
+  assert.is(
+    errorOf({ type: 'daily', start_date: '2026-01-01', exceptions: [{ from: '2026-01-02', to: '2026-01-01' }] }).message,
+    'schedule exceptions[0].to (2026-01-01) is before exceptions[0].from (2026-01-02)',
+  );
+});
+
+test('messages say what is allowed', () => {
+  assert.match(errorOf({ type: 'hourly' }).message, /one of once, daily, weekly, monthly, monthly_relative \(got "hourly"\)/);
+  assert.match(errorOf({ type: 'daily', start_date: '2026-01-01', every: '2' }).message, /every must be an integer from 1 to 100000 \(got "2"\)/);
+  assert.match(errorOf({ type: 'daily', start_date: '2026-01-01', day: 3 }).message, /^schedule day is not allowed in a daily schedule; allowed fields: /);
+  assert.match(errorOf({ type: 'once', date: '2023-02-29' }).message, /YYYY-MM-DD in years 0001\.\.9999 \(got "2023-02-29"\)/);
+  assert.match(errorOf({ type: 'daily' }).message, /^schedule start_date is required/);
+  assert.match(errorOf(null).message, /^schedule spec must be a JSON object \(got null\)/);
+});
+
+test('checkSchedule never throws for odd inputs', () => {
+  const cyclic: Record<string, unknown> = { type: 'daily', start_date: '2026-01-01' };
+  cyclic.sub = cyclic;
+  const odd: unknown[] = [undefined, 1n, Symbol('x'), () => 1, new Date(0), new Map(), cyclic, { type: 'daily', start_date: '2026-01-01', every: 10n }];
+  for (const spec of odd) {
+    const r = checkSchedule(spec);
+    assert.ok(r !== null && typeof r.field === 'string' && r.message.startsWith(`schedule ${r.field} `), String(r?.message));
+  }
+});
+
+test('keys whose value is undefined count as absent (JSON has no undefined)', () => {
+  assert.is(checkSchedule({ type: 'daily', start_date: '2026-01-01', end_date: undefined, nonsense: undefined }), null);
+});
+
+test('validateSchedule fills the defaults', () => {
+  assert.equal(validateSchedule({ type: 'daily', start_date: '2026-01-01' }), {
+    type: 'daily',
+    start_date: '2026-01-01',
+    every: 1,
+    time_zone: 'UTC',
+    sub: { type: 'once', time: '00:00:00' },
+    exceptions: [],
+  });
+  assert.equal(validateSchedule({ type: 'once', date: '2026-01-01', time_zone: 'Europe/Berlin', sub: { type: 'once', time: '08:00' } }), {
+    type: 'once',
+    date: '2026-01-01',
+    time_zone: 'Europe/Berlin',
+    sub: { type: 'once', time: '08:00:00' },
+    exceptions: [],
+  });
+  assert.equal(
+    validateSchedule({
+      type: 'weekly',
+      weekdays: ['sun', 'mon', 'sun'],
+      start_date: '2026-01-01',
+      end_date: '2026-12-31',
+      every: 2,
+      sub: { type: 'every', every: 15, unit: 'minute', start_time: '08:00' },
+      exceptions: ['2026-12-25', { from: '2026-08-01', to: '2026-08-15' }],
+    }),
+    {
+      type: 'weekly',
+      weekdays: ['mon', 'sun'],
+      start_date: '2026-01-01',
+      end_date: '2026-12-31',
+      every: 2,
+      time_zone: 'UTC',
+      sub: { type: 'every', every: 15, unit: 'minute', start_time: '08:00:00', end_time: '23:59:59' },
+      exceptions: ['2026-12-25', { from: '2026-08-01', to: '2026-08-15' }],
+    },
+  );
+});
+
+test('normalize works on typed input from a form', () => {
+  assert.equal(normalize({ type: 'monthly_relative', ordinal: 'last', weekday: 'weekday', start_date: '2026-01-01' }), {
+    type: 'monthly_relative',
+    ordinal: 'last',
+    weekday: 'weekday',
+    start_date: '2026-01-01',
+    every: 1,
+    time_zone: 'UTC',
+    sub: { type: 'once', time: '00:00:00' },
+    exceptions: [],
+  });
+  const monthly = normalize({ type: 'monthly', day: 31, start_date: '2026-01-01', every: 3 });
+  assert.is(monthly.type === 'monthly' ? monthly.every : 0, 3);
+});
+
+test('the returned spec shares nothing with the input', () => {
+  const input = { type: 'weekly', weekdays: ['mon'], start_date: '2026-01-01', exceptions: [{ from: '2026-01-02', to: '2026-01-03' }], sub: { type: 'once', time: '08:00:00' } };
+  const out = validateSchedule(input);
+  assert.is.not(out.exceptions, input.exceptions);
+  assert.is.not(out.exceptions[0], input.exceptions[0]);
+  assert.is.not(out.sub, input.sub);
+  assert.is.not((out as { weekdays: string[] }).weekdays, input.weekdays);
+});
+
+test.run();

@@ -1,0 +1,72 @@
+/**
+ * The plv8 manifest: which functions exported by `engine/sql-entry.ts` become which `LANGUAGE plv8`
+ * SQL functions. Read by scripts/build-extension.ts, which bundles the engine with esbuild, wraps
+ * each entry into a `CREATE OR REPLACE FUNCTION pgautomator.<sqlName>`, and fails the build when an
+ * entry disagrees with the TypeScript signature of its function (parameter count, names, types).
+ *
+ * Types cross the plv8 boundary by plv8's own conversions (DESIGN.md section 2): `jsonb` arrives
+ * parsed and is returned from a JS value (never a JSON string), `text` is a string, `int` and
+ * `float8` are numbers. Keep to those: the SQL wrappers in `sql/engine/` convert timestamps and
+ * time zones, so nothing here takes or returns a `timestamptz`.
+ *
+ * These functions are created only where the `plv8` extension exists (see
+ * `sql/functions/internal/_install_plv8_engine.sql`); elsewhere the PL/pgSQL engine answers.
+ */
+
+/** SQL types the build knows how to map to and from TypeScript. */
+export const plv8SqlTypes = ['jsonb', 'text', 'int', 'float8', 'numeric', 'boolean'] as const;
+export type Plv8SqlType = (typeof plv8SqlTypes)[number];
+
+export const plv8Volatilities = ['IMMUTABLE', 'STABLE', 'VOLATILE'] as const;
+export type Plv8Volatility = (typeof plv8Volatilities)[number];
+
+export interface Plv8Arg {
+  readonly name: string;
+  readonly sqlType: Plv8SqlType;
+}
+
+export interface Plv8Function {
+  /** Name of the SQL function in schema `pgautomator`; `_plv8_` prefixed (internal). */
+  readonly sqlName: string;
+  /** Name of the function exported by `extension-src/engine/sql-entry.ts`. */
+  readonly entry: string;
+  readonly args: readonly Plv8Arg[];
+  readonly returns: Plv8SqlType;
+  readonly volatility: Plv8Volatility;
+  readonly parallelSafe: boolean;
+  /** `STRICT`: SQL NULL in any argument answers NULL without calling the engine. */
+  readonly strict: boolean;
+  /** Becomes the function's `COMMENT ON FUNCTION`. */
+  readonly comment: string;
+}
+
+export const plv8Functions = [
+  {
+    sqlName: '_plv8_validate_schedule',
+    entry: 'checkSchedule',
+    args: [{ name: 'spec', sqlType: 'jsonb' }],
+    returns: 'jsonb',
+    volatility: 'IMMUTABLE',
+    parallelSafe: true,
+    strict: false,
+    comment:
+      'plv8 engine: null when the schedule spec is valid, else {"field", "message"} naming the first invalid field. ' +
+      'Generated from extension-src/engine/sql-entry.ts checkSchedule.',
+  },
+  {
+    sqlName: '_plv8_next_fires',
+    entry: 'nextFiresLocal',
+    args: [
+      { name: 'spec', sqlType: 'jsonb' },
+      { name: 'after', sqlType: 'text' },
+      { name: 'count', sqlType: 'int' },
+    ],
+    returns: 'jsonb',
+    volatility: 'IMMUTABLE',
+    parallelSafe: true,
+    strict: false,
+    comment:
+      'plv8 engine: JSON array of the first `count` local fire times (YYYY-MM-DD HH:MM:SS) strictly after local time `after`. ' +
+      'Generated from extension-src/engine/sql-entry.ts nextFiresLocal.',
+  },
+] as const satisfies readonly Plv8Function[];

@@ -1,0 +1,69 @@
+CREATE OR REPLACE FUNCTION pgautomator.agent_heartbeat(name text, running bigint[] DEFAULT '{}', at timestamptz DEFAULT now())
+RETURNS jsonb
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  a        pgautomator.agent;
+  kill     bigint[];
+  next_due timestamptz;
+  queued   bigint;
+BEGIN
+  PERFORM pgautomator._require_role('pgautomator_agent');
+  a := pgautomator._acting_agent(agent_heartbeat.name, true);
+  IF a.state = 'offline' THEN
+    PERFORM pgautomator._raise('PA030', format('agent %L is offline (stopped, or declared dead after missing heartbeats)', a.name),
+      'field: name', 'Register again with pgautomator.register_agent(name, ..., resume_runs => the runs still executing).');
+  END IF;
+  UPDATE pgautomator.agent x SET last_heartbeat_at = agent_heartbeat.at WHERE x.id = a.id;
+
+  -- Any heartbeat sweeps for dead agents and overdue runs, and now and then purges history.
+  PERFORM pgautomator._rescue_dead_agents(agent_heartbeat.at);
+  PERFORM pgautomator._reap_overdue_runs(agent_heartbeat.at);
+  PERFORM pgautomator._retention_pass(agent_heartbeat.at);
+
+  -- Kill: runs with a kill request, and runs the agent still executes that the database no longer
+  -- has running on it (timed out by the reaper, abandoned, ...).
+  kill := ARRAY(
+    SELECT r.id FROM pgautomator.job_run r
+     WHERE r.agent_id = a.id AND r.state = 'running' AND r.kill_requested_at IS NOT NULL
+    UNION
+    SELECT u.id FROM unnest(coalesce(agent_heartbeat.running, '{}')) AS u(id)
+     WHERE NOT EXISTS (SELECT 1 FROM pgautomator.job_run r WHERE r.id = u.id AND r.agent_id = a.id AND r.state = 'running')
+    ORDER BY 1);
+
+  -- The earliest fire of a job this agent may run (pinned to it, or its tags fit).
+  SELECT js.next_fire_at INTO next_due
+    FROM pgautomator.job_schedule js
+    JOIN pgautomator.job j ON j.id = js.job_id
+    JOIN pgautomator.schedule s ON s.id = js.schedule_id
+   WHERE js.next_fire_at IS NOT NULL AND j.enabled AND s.enabled
+     AND (j.agent_id = a.id OR (j.agent_id IS NULL AND a.tags @> j.agent_tags))
+   ORDER BY js.next_fire_at
+   LIMIT 1;
+
+  SELECT count(*) INTO queued FROM (
+    SELECT 1
+      FROM pgautomator.job_run r
+      JOIN pgautomator.job j ON j.id = r.job_id
+     WHERE r.state = 'queued' AND r.scheduled_for <= agent_heartbeat.at
+       AND (j.agent_id = a.id OR (j.agent_id IS NULL AND a.tags @> j.agent_tags))
+       AND (j.overlap = 'allow' OR NOT EXISTS (SELECT 1 FROM pgautomator.job_run o WHERE o.job_id = r.job_id AND o.state = 'running'))
+     LIMIT 10000) q;
+
+  RETURN jsonb_build_object(
+    'state', a.state,
+    'kill', to_jsonb(kill),
+    'next_due_in', CASE WHEN next_due IS NULL THEN NULL
+                        ELSE greatest(0, extract(epoch FROM next_due - agent_heartbeat.at))::float8 END,
+    'queued', queued);
+END
+$$;
+COMMENT ON FUNCTION pgautomator.agent_heartbeat(text, bigint[], timestamptz) IS
+  'Agent protocol: the agent is alive. Records the heartbeat, rescues dead agents'' runs, times out overdue runs and applies history '
+  'retention now and then. Returns {"state", "kill": run ids to kill (kill requested, or listed in running but no longer running on '
+  'this agent), "next_due_in": seconds to the next fire this agent could run (null: none), "queued": runs it could claim now (at most 10000)}. '
+  'PA030 when the agent is offline: register again.';
+REVOKE ALL ON FUNCTION pgautomator.agent_heartbeat(text, bigint[], timestamptz) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.agent_heartbeat(text, bigint[], timestamptz) TO pgautomator_agent;

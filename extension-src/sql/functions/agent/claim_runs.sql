@@ -1,0 +1,100 @@
+CREATE OR REPLACE FUNCTION pgautomator.claim_runs(name text, max int DEFAULT 1, at timestamptz DEFAULT now())
+RETURNS SETOF jsonb
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  a          pgautomator.agent;
+  want       int;
+  candidates bigint[];
+  claimed    bigint[];
+  started    timestamptz;
+  rid        bigint;
+BEGIN
+  PERFORM pgautomator._require_role('pgautomator_agent');
+  IF claim_runs.max IS NULL OR claim_runs.max NOT BETWEEN 0 AND 1000 THEN
+    PERFORM pgautomator._raise('PA002', format('max must be 0..1000, got %s', coalesce(claim_runs.max::text, 'NULL')),
+      'field: max', 'Pass how many runs the agent can start now (its free capacity).');
+  END IF;
+  a := pgautomator._acting_agent(claim_runs.name, true);  -- locked: one claim per agent at a time (capacity)
+  IF a.state = 'offline' THEN
+    RETURN;  -- an offline agent claims nothing; its next heartbeat tells it to register again
+  END IF;
+  UPDATE pgautomator.agent x SET last_heartbeat_at = claim_runs.at WHERE x.id = a.id;  -- a claim is a heartbeat
+
+  PERFORM pgautomator._rescue_dead_agents(claim_runs.at);
+  PERFORM pgautomator._reap_overdue_runs(claim_runs.at);
+  -- 1. Fire due schedules (every claimer helps, whatever jobs it may run itself).
+  PERFORM pgautomator._fire_due(claim_runs.at);
+
+  IF a.state <> 'online' THEN
+    RETURN;  -- draining: finishes its runs, takes no new ones
+  END IF;
+  SELECT least(claim_runs.max, a.max_concurrent - count(*)) INTO want
+    FROM pgautomator.job_run r WHERE r.agent_id = a.id AND r.state = 'running';
+  IF want <= 0 THEN
+    RETURN;
+  END IF;
+
+  -- 2a. Lock candidate queued runs this agent may take, oldest first, with their jobs. Every
+  --     claimer locks a run's job before starting it, so the overlap test of 2b (no other run of
+  --     a non-'allow' job running) cannot race with another claimer. Twice `want` rows: some may
+  --     be dropped by 2b (a second run of a job that may run only once at a time).
+  SELECT array_agg(c.id) INTO candidates
+    FROM (SELECT r.id
+            FROM pgautomator.job_run r
+            JOIN pgautomator.job j ON j.id = r.job_id
+           WHERE r.state = 'queued' AND r.scheduled_for <= claim_runs.at
+             AND (j.agent_id = a.id OR (j.agent_id IS NULL AND a.tags @> j.agent_tags))
+             AND (j.overlap = 'allow'
+                  OR NOT EXISTS (SELECT 1 FROM pgautomator.job_run o WHERE o.job_id = r.job_id AND o.state = 'running'))
+           ORDER BY r.scheduled_for, r.id
+           LIMIT 2 * want
+             FOR UPDATE OF r SKIP LOCKED
+             FOR NO KEY UPDATE OF j SKIP LOCKED) c;
+  IF candidates IS NULL THEN
+    RETURN;
+  END IF;
+
+  -- 2b. A new statement, so a new snapshot taken after the job locks were granted: it sees every
+  --     claim committed by the previous holder of each lock. At most one run per non-'allow' job.
+  started := clock_timestamp();
+  WITH eligible AS (
+    SELECT r.id, r.scheduled_for, j.timeout,
+           j.overlap = 'allow' OR row_number() OVER (PARTITION BY r.job_id ORDER BY r.scheduled_for, r.id) = 1 AS may_start
+      FROM pgautomator.job_run r
+      JOIN pgautomator.job j ON j.id = r.job_id
+     WHERE r.id = ANY (candidates) AND r.state = 'queued'
+       AND (j.overlap = 'allow'
+            OR NOT EXISTS (SELECT 1 FROM pgautomator.job_run o WHERE o.job_id = r.job_id AND o.state = 'running'))
+  ), chosen AS (
+    SELECT e.id, e.timeout FROM eligible e WHERE e.may_start ORDER BY e.scheduled_for, e.id LIMIT want
+  ), upd AS (
+    UPDATE pgautomator.job_run r
+       SET state = 'running', started_at = started, agent_id = a.id, deadline_at = started + chosen.timeout
+      FROM chosen
+     WHERE r.id = chosen.id
+    RETURNING r.id, r.scheduled_for
+  )
+  SELECT array_agg(upd.id ORDER BY upd.scheduled_for, upd.id) INTO claimed FROM upd;
+  IF claimed IS NULL THEN
+    RETURN;
+  END IF;
+
+  FOREACH rid IN ARRAY claimed LOOP
+    PERFORM pgautomator._enqueue_mail(rid, 'start')
+       FROM pgautomator.job_run r JOIN pgautomator.job j ON j.id = r.job_id
+      WHERE r.id = rid AND 'start' = ANY (j.email_on);
+    PERFORM pgautomator._notify('run_started', jsonb_build_object('run_id', rid, 'agent', a.name));
+    RETURN NEXT pgautomator._run_payload(rid);
+  END LOOP;
+END
+$$;
+COMMENT ON FUNCTION pgautomator.claim_runs(text, int, timestamptz) IS
+  'Agent protocol: fires due schedules (all jobs, misfire and overlap policies applied; concurrent claimers share the work with '
+  'SKIP LOCKED), then hands this agent up to max queued runs it may take (pinned to it, or its tags fit; within its free capacity; '
+  'oldest first; one at a time per job unless overlap = allow), marked running with started_at = the database clock and a deadline '
+  'from the job timeout. Returns one object per run (docs/agent-protocol.md). Counts as a heartbeat; a draining or offline agent claims nothing.';
+REVOKE ALL ON FUNCTION pgautomator.claim_runs(text, int, timestamptz) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.claim_runs(text, int, timestamptz) TO pgautomator_agent;

@@ -1,0 +1,32 @@
+CREATE OR REPLACE FUNCTION pgautomator.delete_agent(name text)
+RETURNS void
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  a     pgautomator.agent;
+  jobs  text[];
+BEGIN
+  PERFORM pgautomator._require_role('pgautomator_admin');
+  SELECT x.* INTO a FROM pgautomator.agent x WHERE x.id = pgautomator._agent_id(delete_agent.name, true);
+  IF a.state <> 'offline' THEN
+    PERFORM pgautomator._raise('PA030', format('agent %L is %s', a.name, a.state), 'field: name',
+      'Stop the agent first (it goes offline when it stops, or when it is declared dead after three missed heartbeats).');
+  END IF;
+  -- A job pinned to the agent would silently become runnable anywhere (job.agent_id ON DELETE SET NULL).
+  jobs := ARRAY(SELECT j.name FROM pgautomator.job j WHERE j.agent_id = a.id ORDER BY j.name);
+  IF cardinality(jobs) > 0 THEN
+    PERFORM pgautomator._raise('PA021', format('agent %L is the only agent allowed to run job(s) %s', a.name, array_to_string(jobs, ', ')),
+      'field: name',
+      format('Pin them to another agent or clear the pin first: SELECT pgautomator.update_job(%L, clear => ''{agent}'');', jobs[1]));
+  END IF;
+  DELETE FROM pgautomator.agent x WHERE x.id = a.id;
+END
+$$;
+COMMENT ON FUNCTION pgautomator.delete_agent(text) IS
+$c$Forgets a decommissioned agent. Past runs stay in the history, without the agent's name. An agent that starts again under the same name simply registers anew.
+Arguments: name, the agent's name.
+Errors: PA010 no such agent; PA021 jobs are pinned to it (the message lists them); PA030 the agent is online or draining; PA040 caller is not pgautomator_admin.$c$;
+REVOKE ALL ON FUNCTION pgautomator.delete_agent(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.delete_agent(text) TO pgautomator_admin;

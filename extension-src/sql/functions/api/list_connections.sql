@@ -1,0 +1,17 @@
+CREATE OR REPLACE FUNCTION pgautomator.list_connections()
+RETURNS SETOF pgautomator.connections
+LANGUAGE plpgsql
+STABLE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  PERFORM pgautomator._require_role('pgautomator_viewer');
+  RETURN QUERY SELECT v.* FROM pgautomator.connections v ORDER BY v.name;
+END
+$$;
+COMMENT ON FUNCTION pgautomator.list_connections() IS
+$c$Lists the connections of SQL steps: driver, dsn (never with a password), secret_ref, and how many steps use each.
+Errors: PA040 caller is not pgautomator_viewer (or above).$c$;
+REVOKE ALL ON FUNCTION pgautomator.list_connections() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.list_connections() TO pgautomator_viewer;

@@ -1,0 +1,51 @@
+CREATE TABLE pgautomator.job_run (
+  id                 bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  job_id             bigint NOT NULL REFERENCES pgautomator.job (id) ON DELETE CASCADE,
+  schedule_id        bigint REFERENCES pgautomator.schedule (id) ON DELETE SET NULL,
+  trigger            text NOT NULL CHECK (trigger IN ('schedule', 'manual', 'retry', 'api')),
+  scheduled_for      timestamptz NOT NULL,
+  queued_at          timestamptz NOT NULL DEFAULT clock_timestamp(),
+  started_at         timestamptz,
+  finished_at        timestamptz,
+  deadline_at        timestamptz,
+  agent_id           bigint REFERENCES pgautomator.agent (id) ON DELETE SET NULL,
+  state              text NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'running', 'succeeded', 'failed', 'killed', 'timed_out', 'abandoned', 'cancelled', 'skipped')),
+  message            text,
+  requested_by       name,
+  start_position     int NOT NULL DEFAULT 1 CHECK (start_position >= 1),
+  attempt            int NOT NULL DEFAULT 1 CHECK (attempt >= 1),
+  retry_of           bigint REFERENCES pgautomator.job_run (id) ON DELETE SET NULL,
+  kill_requested_at  timestamptz,
+  kill_requested_by  name,
+  CONSTRAINT job_run_finished_states CHECK ((finished_at IS NULL) = (state IN ('queued', 'running')))
+);
+-- A fire can never run twice: one row per job, schedule and scheduled instant.
+CREATE UNIQUE INDEX job_run_fire_unique ON pgautomator.job_run (job_id, schedule_id, scheduled_for) WHERE trigger = 'schedule';
+CREATE INDEX job_run_active_idx ON pgautomator.job_run (scheduled_for, id) WHERE state IN ('queued', 'running');
+CREATE INDEX job_run_job_id_idx ON pgautomator.job_run (job_id, id DESC);
+CREATE INDEX job_run_agent_running_idx ON pgautomator.job_run (agent_id) WHERE state = 'running';
+CREATE INDEX job_run_finished_at_idx ON pgautomator.job_run (finished_at) WHERE finished_at IS NOT NULL;
+CREATE INDEX job_run_retry_of_idx ON pgautomator.job_run (retry_of) WHERE retry_of IS NOT NULL;
+-- The overlap policies look up a job's active runs on every fire and claim.
+CREATE INDEX job_run_job_active_idx ON pgautomator.job_run (job_id, state) WHERE state IN ('queued', 'running');
+-- The deadline reaper (_reap_overdue_runs) probes this on every heartbeat and claim.
+CREATE INDEX job_run_deadline_idx ON pgautomator.job_run (deadline_at) WHERE state = 'running';
+CREATE INDEX job_run_schedule_id_idx ON pgautomator.job_run (schedule_id) WHERE schedule_id IS NOT NULL;
+COMMENT ON TABLE pgautomator.job_run IS 'One execution of a job: from its fire or manual start through its outcome.';
+COMMENT ON COLUMN pgautomator.job_run.job_id IS 'The job run.';
+COMMENT ON COLUMN pgautomator.job_run.schedule_id IS 'The schedule that fired it (trigger = schedule, or a retry of such a run).';
+COMMENT ON COLUMN pgautomator.job_run.trigger IS 'schedule, manual (start_job by a person), retry (an abandoned run queued again), api.';
+COMMENT ON COLUMN pgautomator.job_run.scheduled_for IS 'The instant the run was due (the fire, or the moment of a manual start).';
+COMMENT ON COLUMN pgautomator.job_run.queued_at IS 'When the row was written.';
+COMMENT ON COLUMN pgautomator.job_run.started_at IS 'When an agent claimed it (database clock).';
+COMMENT ON COLUMN pgautomator.job_run.finished_at IS 'When it reached a final state.';
+COMMENT ON COLUMN pgautomator.job_run.deadline_at IS 'started_at + job timeout: the reaper records timed_out past it.';
+COMMENT ON COLUMN pgautomator.job_run.agent_id IS 'The agent that ran it.';
+COMMENT ON COLUMN pgautomator.job_run.state IS 'queued -> running -> succeeded | failed | killed | timed_out | abandoned; queued -> cancelled | skipped.';
+COMMENT ON COLUMN pgautomator.job_run.message IS 'Why it ended as it did.';
+COMMENT ON COLUMN pgautomator.job_run.requested_by IS 'The role that started it by hand.';
+COMMENT ON COLUMN pgautomator.job_run.start_position IS 'The step position the run starts at.';
+COMMENT ON COLUMN pgautomator.job_run.attempt IS '1, or more for a retry of an abandoned run.';
+COMMENT ON COLUMN pgautomator.job_run.retry_of IS 'The abandoned run this one retries.';
+COMMENT ON COLUMN pgautomator.job_run.kill_requested_at IS 'When kill_run was called for it.';
+COMMENT ON COLUMN pgautomator.job_run.kill_requested_by IS 'Who called kill_run.';

@@ -1,0 +1,149 @@
+/**
+ * Runs the GENERATED plv8 functions in Node, the way plv8 would, so that a bundling or wrapping
+ * mistake fails a test even where the server has no plv8 (test/plv8-wrapping.test.ts,
+ * test/engine-differential.test.ts, bench/engine-next-fire.ts).
+ *
+ * It reads the statements back out of the built install script (`_plv8_source()`'s text), compiles
+ * each body as plv8 does, `(function (<arg names>) {\n<body>\n})`, in a fresh V8 context per
+ * simulated session (no Node globals, no `Intl`: plv8 builds may lack ICU), and applies plv8's
+ * conversions at the boundary (DESIGN.md section 2): a `jsonb` argument arrives parsed from
+ * jsonb's text (keys in jsonb's order), `text` as a string, `int` as a number; a returned value
+ * becomes `jsonb` through JSON.stringify, and `null`/`undefined` become SQL NULL.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import vm from 'node:vm';
+
+export interface GeneratedPlv8Function {
+  sqlName: string;
+  args: { name: string; sqlType: string }[];
+  returns: string;
+  attributes: string;
+  body: string;
+}
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** The text `_plv8_source()` returns, read from `extension-build/pgautomator--<version>.sql`. */
+export function readPlv8Source(version = packageVersion()): string {
+  const script = readFileSync(path.join(root, 'extension-build', `pgautomator--${version}.sql`), 'utf8');
+  const match = /\$plv8_source\$([\s\S]*?)\$plv8_source\$/.exec(script); // exactly the function's text
+  if (!match) throw new Error(`extension-build/pgautomator--${version}.sql has no _plv8_source() text: run npm run build`);
+  return match[1];
+}
+
+/** Parses the CREATE FUNCTION statements of `_plv8_source()`'s text. */
+export function parsePlv8Functions(source: string): GeneratedPlv8Function[] {
+  const pattern =
+    /CREATE OR REPLACE FUNCTION pgautomator\.(\w+)\(([^)]*)\)\nRETURNS (\w+)\nLANGUAGE plv8 ([^\n]*)\nAS \$plv8\$\n([\s\S]*?)\n\$plv8\$;/g;
+  const functions: GeneratedPlv8Function[] = [];
+  for (const m of source.matchAll(pattern)) {
+    const args = m[2].trim() === '' ? [] : m[2].split(',').map((arg) => {
+      const [name, sqlType] = arg.trim().split(/\s+/);
+      return { name, sqlType };
+    });
+    functions.push({ sqlName: m[1], args, returns: m[3], attributes: m[4], body: m[5] });
+  }
+  return functions;
+}
+
+/** jsonb's key order: shorter keys first, then bytewise (and one value per key). */
+function jsonbKeyOrder(a: string, b: string): number {
+  const ba = Buffer.from(a);
+  const bb = Buffer.from(b);
+  return ba.length - bb.length || Buffer.compare(ba, bb);
+}
+
+/** What plv8 hands a function for a jsonb value: jsonb's canonical text, parsed. */
+export function asJsonbText(value: unknown): string {
+  const reorder = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(reorder);
+    if (v !== null && typeof v === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(v).sort(jsonbKeyOrder)) out[key] = reorder((v as Record<string, unknown>)[key]);
+      return out;
+    }
+    return v;
+  };
+  const text = JSON.stringify(value);
+  if (text === undefined) throw new Error(`not a JSON value: ${String(value)}`);
+  return JSON.stringify(reorder(JSON.parse(text)));
+}
+
+/** A jsonb argument given as JSON text (as jsonb prints it), e.g. to keep `2.0` or `1e400` as written. */
+export class JsonbText {
+  constructor(readonly text: string) {}
+}
+
+/** One simulated plv8 session: a fresh global scope in which the functions are compiled. */
+export class Plv8Session {
+  readonly context: vm.Context;
+  private readonly compiled = new Map<string, { fn: GeneratedPlv8Function; call: (...args: unknown[]) => unknown }>();
+
+  constructor(functions: GeneratedPlv8Function[]) {
+    this.context = vm.createContext({});
+    vm.runInContext('delete globalThis.Intl;', this.context);
+    for (const fn of functions) {
+      const call = vm.runInContext(`(function (${fn.args.map((a) => a.name).join(', ')}) {\n${fn.body}\n})`, this.context, {
+        filename: `pgautomator.${fn.sqlName}`,
+      }) as (...args: unknown[]) => unknown;
+      this.compiled.set(fn.sqlName, { fn, call });
+    }
+  }
+
+  /** The global object of this session (where the engine is cached). */
+  get global(): Record<string, unknown> {
+    return vm.runInContext('globalThis', this.context) as Record<string, unknown>;
+  }
+
+  /**
+   * Calls `pgautomator.<sqlName>` with SQL-side values: jsonb arguments as JS values (or
+   * `JsonbText`), text as strings, int as numbers. Returns what SQL would get
+   * back, as a JS value (jsonb parsed again; SQL NULL as null). A JS exception is rethrown as an
+   * Error with plv8's message, like the ERROR plv8 raises.
+   */
+  call(sqlName: string, ...args: unknown[]): unknown {
+    const entry = this.compiled.get(sqlName);
+    if (!entry) throw new Error(`no generated plv8 function ${sqlName}`);
+    const converted = entry.fn.args.map((arg, i) => {
+      const value = args[i];
+      if (value === null || value === undefined) return null;
+      switch (arg.sqlType) {
+        case 'jsonb': {
+          const text = value instanceof JsonbText ? value.text : asJsonbText(value);
+          return (vm.runInContext('JSON.parse', this.context) as (t: string) => unknown)(text);
+        }
+        case 'text':
+          return String(value);
+        case 'int':
+        case 'float8':
+        case 'numeric':
+          return Number(value);
+        default:
+          return value;
+      }
+    });
+    let result: unknown;
+    try {
+      result = entry.call(...converted);
+    } catch (error) {
+      const message = error !== null && typeof error === 'object' && 'message' in error ? String(error.message) : String(error);
+      throw new Error(message);
+    }
+    if (result === null || result === undefined) return null;
+    if (entry.fn.returns === 'jsonb') {
+      const text = (vm.runInContext('JSON.stringify', this.context) as (v: unknown) => string | undefined)(result);
+      return text === undefined ? null : JSON.parse(text);
+    }
+    return result;
+  }
+}
+
+/** The generated functions of the current build, ready for sessions. */
+export function loadGeneratedPlv8Functions(): GeneratedPlv8Function[] {
+  return parsePlv8Functions(readPlv8Source());
+}

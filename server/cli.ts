@@ -1,0 +1,85 @@
+/**
+ * `npx tsx server/cli.ts --database-url URL [--port 8080]`: runs the gateway (also the
+ * `pgautomator ui` command through runUiCli).
+ */
+import { parseArgs } from 'node:util';
+import { startGateway, type Gateway } from './main.ts';
+
+export const UI_HELP = `Usage: pgautomator ui --database-url URL [options]
+
+Serves the pgAutomator web components and console, and turns HTTP calls into calls of the
+pgautomator API functions, as the logged-in database role.
+
+Options:
+  --database-url URL     the central database (also env PGAUTOMATOR_DATABASE_URL); its role
+                         LISTENs for live events (and SET ROLEs with --trust-header)
+  --port N               port to listen on (default 8080; 0 picks a free one)
+  --host ADDR            interface to listen on (default 127.0.0.1)
+  --trust-header NAME    take the database role from this request header set by an
+                         authenticating reverse proxy (off by default; only behind such a proxy)
+  --cors-origin ORIGIN   allow an embedding portal at ORIGIN to call with credentials (repeatable)
+  --secure-cookies       mark the session cookie Secure (behind a TLS-terminating proxy)
+  --tls-cert FILE        serve HTTPS with this certificate (with --tls-key)
+  --tls-key FILE         private key of --tls-cert
+  --session-idle S       end sessions idle for S seconds (default 28800)
+  --build-ui MODE        auto (build the bundle when missing, default), always, never
+  -h, --help             this help
+`;
+
+export async function runUiCli(argv: string[]): Promise<Gateway | undefined> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      'database-url': { type: 'string' },
+      port: { type: 'string', default: '8080' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'trust-header': { type: 'string' },
+      'cors-origin': { type: 'string', multiple: true },
+      'secure-cookies': { type: 'boolean', default: false },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'session-idle': { type: 'string', default: '28800' },
+      'build-ui': { type: 'string', default: 'auto' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    process.stdout.write(UI_HELP);
+    return undefined;
+  }
+  const databaseUrl = values['database-url'] ?? process.env.PGAUTOMATOR_DATABASE_URL;
+  if (!databaseUrl) throw new Error('--database-url is required (or set PGAUTOMATOR_DATABASE_URL); see --help');
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535 (got ${values.port})`);
+  const idle = Number(values['session-idle']);
+  if (!(idle > 0)) throw new Error(`--session-idle must be a positive number of seconds`);
+  if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) throw new Error('--tls-cert and --tls-key go together');
+  const buildUi = values['build-ui'];
+  if (buildUi !== 'auto' && buildUi !== 'always' && buildUi !== 'never') throw new Error('--build-ui must be auto, always or never');
+  const gateway = await startGateway({
+    databaseUrl,
+    port,
+    host: values.host,
+    trustHeader: values['trust-header'],
+    corsOrigins: values['cors-origin'],
+    secureCookies: values['secure-cookies'],
+    tlsCert: values['tls-cert'],
+    tlsKey: values['tls-key'],
+    sessionIdleSeconds: idle,
+    buildUi,
+  });
+  console.log(`pgAutomator gateway listening on ${gateway.url}`);
+  const stop = () => void gateway.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return gateway;
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/server/cli.ts')) {
+  runUiCli(process.argv.slice(2)).catch((error: Error) => {
+    console.error(`pgautomator ui: ${error.message}`);
+    process.exit(2);
+  });
+}

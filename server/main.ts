@@ -1,0 +1,167 @@
+/**
+ * The gateway: routes of node:http onto auth, rpc, events and static.
+ *
+ *   POST /auth/login {user, password}   POST /auth/logout   GET /auth/me
+ *   GET|POST /rpc/<api function>         GET /events          GET /  (console page and bundle)
+ */
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import { Auth, SESSION_COOKIE } from './auth.ts';
+import { EventHub } from './events.ts';
+import { HttpError, readJsonObject, sendError, sendJson, serializeCookie } from './http.ts';
+import { errorBody, handleRpc } from './rpc.ts';
+import { DEFAULT_DIST_DIR, ensureBundle, serveStatic } from './static.ts';
+
+export interface GatewayOptions {
+  databaseUrl: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Interface to listen on (default 127.0.0.1; 0.0.0.0 for every interface). */
+  host?: string;
+  /** Header an authenticating reverse proxy sets to the database role (off by default). */
+  trustHeader?: string;
+  /** Origins of embedding portals allowed to call with credentials (CORS off by default). */
+  corsOrigins?: string[];
+  /** Mark cookies Secure (on automatically with tlsCert/tlsKey). */
+  secureCookies?: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
+  sessionIdleSeconds?: number;
+  keepAliveMs?: number;
+  distDir?: string;
+  /** Build the component bundle when missing (auto, default), always, or never. */
+  buildUi?: 'auto' | 'always' | 'never';
+  log?: (line: string) => void;
+}
+
+export interface Gateway {
+  readonly url: string;
+  readonly port: number;
+  readonly server: Server;
+  readonly events: EventHub;
+  close(): Promise<void>;
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const log = options.log ?? ((line: string) => console.error(`[gateway] ${line}`));
+  const distDir = options.distDir ?? DEFAULT_DIST_DIR;
+  const hasBundle = await ensureBundle(distDir, options.buildUi ?? 'auto').catch((error: Error) => {
+    log(`component bundle: ${error.message}`);
+    return false;
+  });
+  if (!hasBundle) log('component bundle missing: the console page will not load until `npm run build:ui`');
+
+  const ownPool = new pg.Pool({ connectionString: options.databaseUrl, max: 4, application_name: 'pgautomator-gateway' });
+  ownPool.on('error', (error) => log(`own pool: ${error.message}`));
+  const auth = new Auth({ databaseUrl: options.databaseUrl, ownPool, trustHeader: options.trustHeader, sessionIdleMs: (options.sessionIdleSeconds ?? 8 * 3600) * 1000 });
+  const events = new EventHub({ databaseUrl: options.databaseUrl, keepAliveMs: options.keepAliveMs, log });
+  events.start();
+  const tls = Boolean(options.tlsCert && options.tlsKey);
+  const secure = tls || Boolean(options.secureCookies);
+  const corsOrigins = new Set(options.corsOrigins ?? []);
+
+  const handler = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://gateway.invalid');
+    const path = url.pathname;
+    try {
+      const origin = req.headers.origin;
+      if (origin && corsOrigins.has(origin)) {
+        res.setHeader('Access-Control-Allow-Origin', origin);
+        res.setHeader('Access-Control-Allow-Credentials', 'true');
+        res.setHeader('Vary', 'Origin');
+        if (req.method === 'OPTIONS') {
+          res.writeHead(204, {
+            'Access-Control-Allow-Methods': 'GET, POST',
+            'Access-Control-Allow-Headers': 'Content-Type, X-CSRF-Token',
+            'Access-Control-Max-Age': '600',
+          });
+          res.end();
+          return;
+        }
+      }
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+
+      if (path === '/auth/login') {
+        if (req.method !== 'POST') throw new HttpError(405, 'method_not_allowed', 'use POST');
+        const body = await readJsonObject(req);
+        const { sessionId, caller } = await auth.login(body.user as string, body.password as string);
+        const groups = await auth.groups(caller).catch(() => []);
+        sendJson(res, 200, { user: caller.user, groups, csrfToken: caller.csrfToken }, {
+          'Set-Cookie': serializeCookie(SESSION_COOKIE, sessionId, { secure, maxAgeSeconds: options.sessionIdleSeconds }),
+        });
+        return;
+      }
+      if (path === '/auth/logout') {
+        if (req.method !== 'POST') throw new HttpError(405, 'method_not_allowed', 'use POST');
+        const caller = auth.identify(req);
+        if (caller) auth.checkCsrf(req, caller);
+        await auth.logout(req);
+        sendJson(res, 200, { loggedOut: true }, { 'Set-Cookie': serializeCookie(SESSION_COOKIE, '', { secure, maxAgeSeconds: 0 }) });
+        return;
+      }
+      if (path === '/auth/me') {
+        if (req.method !== 'GET') throw new HttpError(405, 'method_not_allowed', 'use GET');
+        const caller = auth.identify(req);
+        if (!caller) throw new HttpError(401, 'login_required', 'not logged in: POST /auth/login');
+        const groups = await auth.groups(caller);
+        sendJson(res, 200, { user: caller.user, via: caller.via, groups, csrfToken: caller.csrfToken });
+        return;
+      }
+      if (path.startsWith('/rpc/')) {
+        const name = decodeURIComponent(path.slice('/rpc/'.length));
+        const caller = auth.identify(req);
+        await handleRpc(req, res, name, url.searchParams, caller, (c) => auth.checkCsrf(req, c), log);
+        return;
+      }
+      if (path === '/events') {
+        if (req.method !== 'GET') throw new HttpError(405, 'method_not_allowed', 'use GET');
+        if (!auth.identify(req)) throw new HttpError(401, 'login_required', 'log in first: POST /auth/login');
+        events.attach(res);
+        return;
+      }
+      if (path === '/healthz') {
+        sendJson(res, 200, { ok: true, listening: events.listening });
+        return;
+      }
+      if (await serveStatic(req, res, path, distDir)) return;
+      sendError(res, 404, 'not_found', `no such path: ${path}`);
+    } catch (error) {
+      const { status, body } = errorBody(error);
+      if (status >= 500) log(`${req.method} ${path}: ${(error as Error)?.stack ?? String(error)}`);
+      if (res.headersSent) res.end();
+      else sendJson(res, status, body);
+    }
+  };
+
+  const server: Server = tls
+    ? createHttpsServer({ cert: readFileSync(options.tlsCert!), key: readFileSync(options.tlsKey!) }, (req, res) => void handler(req, res))
+    : createHttpServer((req, res) => void handler(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8080, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `${tls ? 'https' : 'http'}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port: address.port,
+    server,
+    events,
+    close() {
+      closing ??= (async () => {
+        await events.close();
+        server.closeAllConnections?.();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await auth.close();
+        await ownPool.end().catch(() => {});
+      })();
+      return closing;
+    },
+  };
+}

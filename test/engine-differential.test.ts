@@ -1,0 +1,549 @@
+/**
+ * Differential test of the schedule engines (DESIGN.md section 2): the same randomly generated
+ * specs, valid and invalid, go to
+ *  - the TypeScript engine (`checkSchedule`, `nextFiresLocal`), the source of truth;
+ *  - the PL/pgSQL engine in a fresh database (`_plpgsql_validate_schedule`, `_plpgsql_next_fires`);
+ *  - the generated plv8 functions run in Node as plv8 would (scripts/build/plv8-sandbox.ts);
+ *  - the plv8 engine in the database, where the plv8 extension exists (skipped with a note otherwise);
+ * and every engine must give identical answers: the same invalid `field` (or none) and the same
+ * fires. Messages are compared between TypeScript and plv8 (same code); the PL/pgSQL messages
+ * render JSON values the jsonb way, so only their count of differences is printed.
+ *
+ *   npx tsx test/engine-differential.test.ts
+ *   PGAUTOMATOR_DIFF_SEED=123 PGAUTOMATOR_DIFF_CASES=50000 npx tsx test/engine-differential.test.ts
+ *
+ * The seed is printed; a failure prints each mismatching spec (as jsonb text), `after`, `count`
+ * and both answers, and replays with the same seed.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type pg from 'pg';
+import { checkSchedule, nextFiresLocal } from '../extension-src/engine/sql-entry.ts';
+import { JsonbText, loadGeneratedPlv8Functions, Plv8Session, readPlv8Source } from '../scripts/build/plv8-sandbox.ts';
+import { createTestDatabase, type TestDatabase } from './support/database.ts';
+
+const seed = Number(process.env.PGAUTOMATOR_DIFF_SEED ?? 20261128);
+const caseCount = Number(process.env.PGAUTOMATOR_DIFF_CASES ?? 20_000);
+const batchSize = 1_000;
+
+// ---------------------------------------------------------------------------------------------
+// Seeded randomness (sfc32): the same seed gives the same cases on every machine.
+
+function sfc32(a: number, b: number, c: number, d: number): () => number {
+  return () => {
+    a |= 0; b |= 0; c |= 0; d |= 0;
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    c = (c + t) | 0;
+    return (t >>> 0) / 4294967296;
+  };
+}
+
+class Random {
+  private readonly next: () => number;
+  constructor(seedValue: number) {
+    this.next = sfc32(0x9e3779b9, 0x243f6a88, 0xb7e15162, seedValue >>> 0);
+    for (let i = 0; i < 16; i++) this.next();
+  }
+  float(): number {
+    return this.next();
+  }
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+  pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.next() * items.length)];
+  }
+  shuffle<T>(items: T[]): T[] {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = Math.floor(this.next() * (i + 1));
+      [items[i], items[j]] = [items[j], items[i]];
+    }
+    return items;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calendar helpers for the generator (day numbers since 1970-01-01, proleptic Gregorian).
+
+function daysFromCivil(y: number, m: number, d: number): number {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+function civilFromDays(z: number): [number, number, number] {
+  z += 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp + (mp < 10 ? 3 : -9);
+  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
+}
+
+const MIN_DAY = daysFromCivil(1, 1, 1);
+const MAX_DAY = daysFromCivil(9999, 12, 31);
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+const clampDay = (day: number) => Math.min(MAX_DAY, Math.max(MIN_DAY, day));
+function isoDate(day: number): string {
+  const [y, m, d] = civilFromDays(clampDay(day));
+  return `${pad(y, 4)}-${pad(m)}-${pad(d)}`;
+}
+const clock = (second: number, withSeconds = true) =>
+  `${pad(Math.floor(second / 3600))}:${pad(Math.floor(second / 60) % 60)}${withSeconds ? `:${pad(second % 60)}` : ''}`;
+
+// ---------------------------------------------------------------------------------------------
+// Spec generator. `Raw` values are written into the JSON text verbatim (`2.0`, `1e400`, `-0`),
+// which jsonb keeps as numerics that JavaScript reads back differently.
+
+class Raw {
+  constructor(readonly text: string) {}
+}
+
+function toJsonText(value: unknown): string {
+  if (value instanceof Raw) return value.text;
+  if (Array.isArray(value)) return `[${value.map(toJsonText).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${JSON.stringify(k)}:${toJsonText(v)}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+type Spec = Record<string, unknown>;
+const TYPES = ['once', 'daily', 'weekly', 'monthly', 'monthly_relative'] as const;
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const ORDINALS = ['first', 'second', 'third', 'fourth', 'last'];
+const RELATIVE = [...WEEKDAYS, 'day', 'weekday', 'weekend_day'];
+const ZONES = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Not/A_Zone'];
+
+function anchorDay(r: Random): number {
+  const roll = r.float();
+  if (roll < 0.8) return r.int(daysFromCivil(2000, 1, 1), daysFromCivil(2040, 12, 31));
+  if (roll < 0.9) return r.int(MIN_DAY, MIN_DAY + 1100);
+  return r.int(MAX_DAY - 1100, MAX_DAY);
+}
+
+function randomEvery(r: Random): number {
+  const roll = r.float();
+  if (roll < 0.6) return r.int(1, 4);
+  if (roll < 0.9) return r.int(5, 60);
+  return r.int(1000, 100000);
+}
+
+function randomSub(r: Random): Spec | undefined {
+  const roll = r.float();
+  if (roll < 0.25) return undefined;
+  if (roll < 0.6) return { type: 'once', time: clock(r.int(0, 86399), r.chance(0.5)) };
+  const unit = r.pick(['second', 'second', 'minute', 'minute', 'hour']);
+  const every = r.chance(0.5) ? r.int(1, 10) : r.chance(0.6) ? r.int(11, 100) : r.int(101, 100000);
+  const sub: Spec = { type: 'every', every, unit };
+  const start = r.int(0, 86399);
+  if (r.chance(0.7)) sub.start_time = clock(start, r.chance(0.7));
+  if (r.chance(0.7)) {
+    const startSecond = sub.start_time === undefined ? 0 : parseClock(sub.start_time as string);
+    sub.end_time = clock(r.chance(0.1) ? startSecond : r.int(startSecond, 86399), true);
+  }
+  return sub;
+}
+
+function parseClock(text: string): number {
+  const [h, m, s = '0'] = text.split(':');
+  return Number(h) * 3600 + Number(m) * 60 + Number(s);
+}
+
+function randomExceptions(r: Random, around: number): unknown[] | undefined {
+  const roll = r.float();
+  if (roll < 0.6) return undefined;
+  if (roll < 0.67) return [];
+  const list: unknown[] = [];
+  const n = r.int(1, 8);
+  for (let i = 0; i < n; i++) {
+    const from = around + r.int(-20, 500);
+    if (r.chance(0.5)) list.push(isoDate(from));
+    else list.push({ from: isoDate(from), to: isoDate(from + (r.chance(0.8) ? r.int(0, 40) : r.int(0, 3000))) });
+  }
+  return list;
+}
+
+function validSpec(r: Random): Spec {
+  const type = r.pick(TYPES);
+  const start = anchorDay(r);
+  const spec: Spec = { type };
+  if (r.chance(0.5)) spec.time_zone = r.pick(ZONES);
+  if (type === 'once') {
+    spec.date = isoDate(start);
+  } else {
+    spec.start_date = isoDate(start);
+    if (r.chance(0.5)) {
+      const roll = r.float();
+      spec.end_date = isoDate(roll < 0.05 ? start : roll < 0.2 ? start + r.int(0, 20) : start + r.int(100, 4000));
+    }
+    if (r.chance(0.6)) spec.every = randomEvery(r);
+    if (type === 'weekly') {
+      const days = r.shuffle([...WEEKDAYS]).slice(0, r.int(1, 7));
+      if (r.chance(0.1)) days.push(days[0]);
+      spec.weekdays = days;
+    }
+    if (type === 'monthly') spec.day = r.chance(0.3) ? r.int(28, 31) : r.int(1, 31);
+    if (type === 'monthly_relative') {
+      spec.ordinal = r.pick(ORDINALS);
+      spec.weekday = r.pick(RELATIVE);
+    }
+  }
+  const sub = randomSub(r);
+  if (sub) spec.sub = sub;
+  const exceptions = randomExceptions(r, start);
+  if (exceptions) spec.exceptions = exceptions;
+  // Shuffle key order: the engines must not depend on it (jsonb reorders keys anyway).
+  return Object.fromEntries(r.shuffle(Object.entries(spec)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mutations that (mostly) make a spec invalid, aimed at each rule and at the order of the checks.
+
+const ODD_VALUES: unknown[] = [
+  null, true, false, 0, 1, -1, 1.5, 2147483648, 1e20, '', ' ', 'x', [], {}, ['mon'], { from: '2026-01-01' },
+  new Raw('2.0'), new Raw('1e2'), new Raw('1E+1'), new Raw('1e400'), new Raw('-0'), new Raw('0.0'), new Raw('100000.0'),
+  '2026-02-30', '12:00', '2026-01-01', 'mon', 'every', 'once', 'daily',
+];
+const NUMBERS: unknown[] = [
+  0, -1, 1, 31, 32, 100000, 100001, 1.5, 2147483647, 2147483648, 1e20, -0.5,
+  new Raw('2.0'), new Raw('1e2'), new Raw('1E+1'), new Raw('100000.0'), new Raw('100000.5'), new Raw('1e400'), new Raw('-0'),
+  new Raw('0.0'), new Raw('31.0'), new Raw('1.0000000000000000001'), new Raw('3e0'), '3', null,
+];
+const DATES = [
+  '2026-02-29', '2024-02-29', '2000-02-29', '1900-02-29', '2026-02-30', '2026-04-31', '2026-13-01', '2026-00-10', '2026-01-00',
+  '0000-01-01', '0001-01-01', '9999-12-31', '10000-01-01', '2026-1-01', ' 2026-01-01', '2026-01-01 ', '2026-01-01T00:00',
+  '2026/01/01', '\uff12\uff10\uff12\uff16-01-01', '2026-01-01\n', '-2026-01-01', '+2026-01-01', '20260101', '2026-01-32',
+];
+const TIMES = [
+  '24:00', '23:59', '23:59:59', '00:00', '00:00:00', '12:60', '12:00:60', '7:00', '07:0', '12:00:00.5', '12', '12:00:00:00',
+  ' 12:00', '\uff11\uff12:00', '-1:00', '+1:00', '12:00 ', '1200', '12h00', '23:59:59\n',
+];
+const KEYS = [
+  'a', 'zz', 'Type', 'TYPE', 'end_dat', '', ' ', '\u00e9', '\u00df', 'Z', '_', '0', 'date', 'day', 'weekdays', 'every',
+  'start_date', 'end_date', 'ordinal', 'weekday', 'time', 'from', 'to', 'unit', 'sub', 'exceptions', 'time_zone',
+  '\ud835\udc9c', '\uff5a', 'start_time', 'end_time', 'types',
+];
+
+function mutate(r: Random, spec: Spec): unknown {
+  const copy = clone(spec) as Spec;
+  const sub = (copy.sub !== null && typeof copy.sub === 'object' && !Array.isArray(copy.sub) ? copy.sub : undefined) as Spec | undefined;
+  const exceptions = Array.isArray(copy.exceptions) ? (copy.exceptions as unknown[]) : undefined;
+  const objects: Spec[] = [copy, ...(sub ? [sub] : []), ...((exceptions?.filter((e) => e !== null && typeof e === 'object') ?? []) as Spec[])];
+  const target = r.pick(objects);
+  const keys = Object.keys(target);
+  switch (r.int(0, 12)) {
+    case 0:
+      return r.pick([null, [], [copy], 'daily', 42, true, toJsonText(copy)]);
+    case 1: // a required field missing
+      if (keys.length > 0) delete target[r.pick(keys)];
+      return copy;
+    case 2: // a value of the wrong kind
+      if (keys.length > 0) target[r.pick(keys)] = r.pick(ODD_VALUES);
+      return copy;
+    case 3: // numbers at and past the bounds
+      (copy.type === 'once' || r.chance(0.3) ? (sub ?? copy) : copy)[r.pick(['every', 'day', 'every'])] = r.pick(NUMBERS);
+      return copy;
+    case 4: // odd dates
+      copy[r.pick(['date', 'start_date', 'end_date', 'start_date'])] = r.pick(DATES);
+      return copy;
+    case 5: // odd times
+      if (sub) sub[r.pick(['time', 'start_time', 'end_time'])] = r.pick(TIMES);
+      else copy.sub = { type: 'once', time: r.pick(TIMES) };
+      return copy;
+    case 6: // ends before starts
+      if (typeof copy.start_date === 'string' && /^\d{4}-\d\d-\d\d$/.test(copy.start_date)) {
+        const [y, m, d] = copy.start_date.split('-').map(Number);
+        copy.end_date = isoDate(daysFromCivil(y, m, d) - r.int(1, 400));
+      } else if (sub && sub.type === 'every') {
+        sub.start_time = '12:00:00';
+        sub.end_time = r.pick(['11:59:59', '00:00', '11:59']);
+      } else {
+        copy.exceptions = [{ from: '2026-03-02', to: '2026-03-01' }];
+      }
+      return copy;
+    case 7: { // unknown or foreign keys, one or two
+      const n = r.chance(0.3) ? 2 : 1;
+      for (let i = 0; i < n; i++) target[r.pick(KEYS)] = r.pick(ODD_VALUES);
+      return copy;
+    }
+    case 8:
+      copy.weekdays = r.pick([[], ['Mon'], ['monday'], [1], ['mon', null], 'mon', ['mon', 'mon'], ['sun', 'sat'], [['mon']], ['mon', 'xyz']]);
+      return copy;
+    case 9:
+      copy.type = r.pick(['Weekly', '', 5, null, ' daily', 'daily ', 'monthly-relative', 'MONTHLY', ['daily'], 'weekly']);
+      return copy;
+    case 10:
+      copy.sub = r.pick<unknown>([
+        [], 'once', null, {}, { type: 'every' }, { type: 'every', every: 5 }, { type: 'once' }, { type: 'Once', time: '12:00' },
+        { type: 'every', every: 5, unit: 'minutes' }, { type: 'every', every: 5, unit: 'Second' }, { type: 'every', every: 0, unit: 'hour' },
+        { type: 'every', every: 5, unit: 'hour', end_time: '00:00' }, { type: 'once', time: '12:00', every: 5 },
+        { type: 'every', every: 1, unit: 'second', start_time: '23:59:59' }, { time: '12:00' },
+      ]);
+      return copy;
+    case 11:
+      copy.exceptions = r.pick<unknown>([
+        {}, '2026-01-01', [1], [null], [{}], [{ from: '2026-01-01' }], [{ to: '2026-01-01' }], [{ from: '2026-01-02', to: '2026-01-01' }],
+        [{ from: 'x', to: 'y' }], [['2026-01-01']], [{ from: '2026-01-01', to: '2026-01-01', x: 1 }], ['2026-01-01', '2026-02-30'],
+        [{ to: '2026-01-01', from: '2026-01-05', a: 1 }], [{ from: '2026-01-01', to: '2026-01-01' }, 'nope'],
+      ]);
+      return copy;
+    default:
+      copy.time_zone = r.pick<unknown>(['', 5, null, [], ' ', 'Not/A_Zone', 'utc', {}]);
+      return copy;
+  }
+}
+
+/** Deep copy that keeps `Raw` values. */
+function clone(value: unknown): unknown {
+  if (value instanceof Raw || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(clone);
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clone(v)]));
+}
+
+interface Case {
+  i: number;
+  /** The spec as JSON text, exactly as sent to the database. */
+  specText: string;
+  after: string;
+  count: number;
+}
+
+function randomAfter(r: Random, spec: unknown): string {
+  let day = anchorDay(r);
+  const s = spec as Spec | null;
+  const startText = s && typeof s === 'object' ? (s.start_date ?? s.date) : undefined;
+  if (typeof startText === 'string' && /^\d{4}-\d\d-\d\d$/.test(startText)) {
+    const [y, m, d] = startText.split('-').map(Number);
+    const start = daysFromCivil(y, m, d);
+    const end = typeof s?.end_date === 'string' && /^\d{4}-\d\d-\d\d$/.test(s.end_date) ? s.end_date.split('-').map(Number) : undefined;
+    const endDay = end ? daysFromCivil(end[0], end[1], end[2]) : undefined;
+    const roll = r.float();
+    if (s?.type === 'once') day = roll < 0.8 ? start + r.int(-3, 0) : start + r.int(-400, 400);
+    else if (endDay !== undefined && roll < 0.6) day = r.int(start - 30, Math.max(start, endDay));
+    else if (endDay !== undefined && roll < 0.7) day = endDay + r.int(-3, 3);
+    else if (roll < 0.6) day = start + r.int(-10, 60);
+    else if (roll < 0.9) day = start + r.int(-400, 4000);
+  }
+  day = clampDay(day);
+  // Often exactly on a slot (strictly-after boundaries), otherwise anywhere in the day.
+  const sub = s && typeof s === 'object' ? (s.sub as Spec | undefined) : undefined;
+  const slotText = sub && typeof sub === 'object' ? (sub.time ?? sub.start_time) : undefined;
+  let second = r.int(0, 86399);
+  if (typeof slotText === 'string' && /^\d\d:\d\d(:\d\d)?$/.test(slotText) && r.chance(0.3)) {
+    second = Math.min(86399, parseClock(slotText) + r.pick([0, 0, -1, 1]) + (sub?.type === 'every' && typeof sub.every === 'number' ? r.int(0, 3) * sub.every * (sub.unit === 'hour' ? 3600 : sub.unit === 'minute' ? 60 : 1) : 0));
+    second = Math.max(0, Math.min(86399, second));
+  }
+  const digits = r.chance(0.4) ? 0 : r.int(1, 6);
+  const fraction = digits === 0 ? '' : `.${String(r.int(0, 10 ** digits - 1)).padStart(digits, '0')}`;
+  return `${isoDate(day)}${r.chance(0.95) ? ' ' : 'T'}${clock(second)}${fraction}`;
+}
+
+function generateCases(r: Random, n: number): Case[] {
+  const cases: Case[] = [];
+  for (let i = 0; i < n; i++) {
+    let spec: unknown = validSpec(r);
+    if (r.chance(0.25)) {
+      spec = mutate(r, spec as Spec);
+      if (r.chance(0.2) && spec !== null && typeof spec === 'object' && !Array.isArray(spec)) spec = mutate(r, spec as Spec);
+    }
+    const count = r.chance(0.03) ? r.pick([0, -1]) : r.pick([1, 1, 1, 2, 3, 5, 10]);
+    cases.push({ i, specText: toJsonText(spec), after: randomAfter(r, spec), count });
+  }
+  return cases;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Answers
+
+interface Answer {
+  /** null when valid, else the field (and message). */
+  error: { field: string; message: string } | null;
+  /** Fires when valid. */
+  fires: string[] | null;
+}
+
+function tsAnswer(spec: unknown, after: string, count: number): Answer {
+  const error = checkSchedule(spec);
+  return { error, fires: error ? null : nextFiresLocal(spec, after, count) };
+}
+
+interface DbRow {
+  i: number;
+  spec: string | null;
+  err: { field: string; message: string } | null;
+  fires: string[] | null;
+}
+
+const plpgsqlBatchSql = `
+SELECT x.i, x.w -> 's' AS spec_json, (x.w -> 's')::text AS spec, v.err,
+       CASE WHEN v.err IS NULL THEN
+         ARRAY(SELECT f::text FROM unnest(pgautomator._plpgsql_next_fires(x.w -> 's', x.after::timestamp, x.count)) WITH ORDINALITY AS u(f, n) ORDER BY u.n)
+       END AS fires
+  FROM jsonb_to_recordset($1::jsonb) AS x(i int, w jsonb, after text, count int)
+ CROSS JOIN LATERAL (SELECT pgautomator._plpgsql_validate_schedule(x.w -> 's') AS err) AS v
+ ORDER BY x.i`;
+
+const plv8BatchSql = `
+SELECT x.i, v.err,
+       CASE WHEN v.err IS NULL THEN
+         ARRAY(SELECT jsonb_array_elements_text(pgautomator._plv8_next_fires(x.w -> 's', x.after, x.count)))
+       END AS fires
+  FROM jsonb_to_recordset($1::jsonb) AS x(i int, w jsonb, after text, count int)
+ CROSS JOIN LATERAL (SELECT pgautomator._plv8_validate_schedule(x.w -> 's') AS err) AS v
+ ORDER BY x.i`;
+
+function batchJson(cases: Case[]): string {
+  return `[${cases.map((c) => `{"i":${c.i},"w":{"s":${c.specText}},"after":${JSON.stringify(c.after)},"count":${c.count}}`).join(',')}]`;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+interface Mismatch {
+  engine: string;
+  c: Case;
+  spec: string;
+  expected: unknown;
+  actual: unknown;
+}
+
+function describeMismatch(m: Mismatch): string {
+  return [
+    `  [${m.engine}] case ${m.c.i}`,
+    `    spec:   ${m.spec}`,
+    `    after:  ${m.c.after}   count: ${m.c.count}`,
+    `    ts:     ${JSON.stringify(m.expected)}`,
+    `    ${m.engine.padEnd(7)} ${JSON.stringify(m.actual)}`,
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+
+let db: TestDatabase | undefined;
+
+test.before(async () => {
+  db = await createTestDatabase('engine-differential');
+});
+
+test.after(async () => {
+  await db?.drop();
+});
+
+test('the database holds the plv8 source that the Node run of plv8 uses (same build)', async () => {
+  const { rows } = await db!.pool.query('SELECT pgautomator._plv8_source() AS source');
+  assert.ok(rows[0].source === readPlv8Source(), 'pgautomator._plv8_source() differs from extension-build/: rebuild (npm run build) and reinstall');
+});
+
+test(`TypeScript, PL/pgSQL, plv8 (in Node) and plv8 (in the database, if present) agree on ${caseCount} random specs`, async () => {
+  const started = Date.now();
+  console.log(`engine-differential: seed=${seed} cases=${caseCount} (replay: PGAUTOMATOR_DIFF_SEED=${seed} PGAUTOMATOR_DIFF_CASES=${caseCount})`);
+  const cases = generateCases(new Random(seed), caseCount);
+  const pool = db!.pool;
+
+  const probe = await pool.query(`SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'plv8') AS plv8,
+            to_regprocedure('pgautomator._plv8_next_fires(jsonb, text, integer)') IS NOT NULL AS plv8_engine`);
+  const inDbPlv8 = probe.rows[0].plv8 && probe.rows[0].plv8_engine;
+  if (!inDbPlv8) console.log('engine-differential: NOTE plv8 is not installed in this database: the in-database plv8 engine is skipped (its generated code still runs here in Node)');
+
+  const plv8 = new Plv8Session(loadGeneratedPlv8Functions());
+  const mismatches: Mismatch[] = [];
+  let valid = 0;
+  let invalid = 0;
+  let fires = 0;
+  let plpgsqlMessageDiffs = 0;
+  const messageExample: string[] = [];
+  const fieldCounts = new Map<string, number>();
+
+  const batches: Case[][] = [];
+  for (let i = 0; i < cases.length; i += batchSize) batches.push(cases.slice(i, i + batchSize));
+
+  async function runBatch(batch: Case[]): Promise<void> {
+    const client = await pool.connect();
+    try {
+      await client.query("SET datestyle TO 'ISO, YMD'");
+      const json = batchJson(batch);
+      const rows = (await client.query(plpgsqlBatchSql, [json])).rows as (DbRow & { spec_json: unknown })[];
+      const plv8Rows = inDbPlv8 ? ((await client.query(plv8BatchSql, [json])).rows as DbRow[]) : undefined;
+      rows.forEach((row, k) => {
+        const c = batch[k];
+        assert.is(row.i, c.i);
+        // What every engine sees: jsonb's value (2.0 and 1e2 as jsonb keeps them), read as plv8 reads it.
+        const specText = row.spec ?? 'null';
+        const spec: unknown = JSON.parse(specText);
+        const ts = tsAnswer(spec, c.after, c.count);
+        if (ts.error) {
+          invalid++;
+          fieldCounts.set(ts.error.field.replace(/\[\d+\]/g, '[]'), (fieldCounts.get(ts.error.field.replace(/\[\d+\]/g, '[]')) ?? 0) + 1);
+        } else {
+          valid++;
+          fires += ts.fires!.length;
+        }
+
+        const plpgsql = { field: row.err?.field ?? null, fires: row.fires };
+        const expected = { field: ts.error?.field ?? null, fires: ts.fires };
+        if (!same(plpgsql, expected)) mismatches.push({ engine: 'plpgsql', c, spec: specText, expected, actual: plpgsql });
+        else if (ts.error && row.err && row.err.message !== ts.error.message) {
+          plpgsqlMessageDiffs++;
+          if (messageExample.length < 3) messageExample.push(`    ts: ${ts.error.message}\n    pl: ${row.err.message}`);
+        }
+
+        let inNode: unknown;
+        try {
+          const error = plv8.call('_plv8_validate_schedule', new JsonbText(specText)) as Answer['error'];
+          inNode = { error, fires: error ? null : plv8.call('_plv8_next_fires', new JsonbText(specText), c.after, c.count) };
+        } catch (e) {
+          inNode = { thrown: (e as Error).message };
+        }
+        if (!same(inNode, ts)) mismatches.push({ engine: 'plv8-js', c, spec: specText, expected: ts, actual: inNode });
+
+        if (plv8Rows) {
+          const r8 = plv8Rows[k];
+          const actual = { error: r8.err, fires: r8.fires };
+          if (!same(actual, ts)) mismatches.push({ engine: 'plv8-db', c, spec: specText, expected: ts, actual });
+        }
+      });
+    } finally {
+      client.release();
+    }
+  }
+
+  // Two batches at a time: the machine has two cores.
+  const queue = [...batches];
+  await Promise.all(
+    [0, 1].map(async () => {
+      for (let batch = queue.shift(); batch; batch = queue.shift()) await runBatch(batch);
+    }),
+  );
+
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(
+    `engine-differential: ${cases.length} specs (${valid} valid with ${fires} fires, ${invalid} invalid) compared across ` +
+      `TypeScript, PL/pgSQL, plv8-in-Node${inDbPlv8 ? ', plv8-in-database' : ''} in ${seconds} s; ${mismatches.length} mismatches`,
+  );
+  console.log(`engine-differential: invalid fields hit: ${[...fieldCounts].sort((a, b) => b[1] - a[1]).map(([f, n]) => `${f}=${n}`).join(' ')}`);
+  if (plpgsqlMessageDiffs > 0) {
+    console.log(`engine-differential: note: ${plpgsqlMessageDiffs} PL/pgSQL messages differ in wording from TypeScript (same field), e.g.:\n${messageExample.join('\n')}`);
+  }
+  if (mismatches.length > 0) {
+    console.log(`engine-differential: first mismatches (of ${mismatches.length}):\n${mismatches.slice(0, 15).map(describeMismatch).join('\n')}`);
+  }
+  assert.is(mismatches.length, 0, `${mismatches.length} answers differ between engines (seed ${seed}); see the printed cases`);
+  assert.ok(valid > caseCount * 0.5 && invalid > caseCount * 0.1, `a useful mix of valid (${valid}) and invalid (${invalid}) specs`);
+});
+
+test.run();

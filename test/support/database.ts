@@ -1,0 +1,119 @@
+/**
+ * Test databases: each test file gets its own database, cloned from a template that has the
+ * extension (and pgTAP, where the server has it) installed. The template is named after a hash of
+ * the install script, so a rebuilt extension gets a new template and stale ones are dropped.
+ *
+ * Server: PGAUTOMATOR_TEST_DATABASE_URL, default the local server as `postgres`.
+ * Route: PGAUTOMATOR_TEST_INSTALL = auto (default) | extension | plain.
+ * (Where a Docker engine answers, a testcontainers path could start Dockerfile.postgres instead;
+ * this machine kind has no engine, so the local server is the one used.)
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { installExtension, packageVersion, plainInstallScript, type InstallMethod } from '../../cli/extension-installer.ts';
+
+export const serverUrl = process.env.PGAUTOMATOR_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export function databaseUrl(database: string, base = serverUrl): string {
+  const url = new URL(base);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  pool: pg.Pool;
+  drop(): Promise<void>;
+}
+
+async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+let templatePromise: Promise<string> | undefined;
+
+/** The template database's name, building it once per script version (serialised across processes). */
+export function templateDatabase(): Promise<string> {
+  templatePromise ??= buildTemplate();
+  return templatePromise;
+}
+
+async function buildTemplate(): Promise<string> {
+  const version = await packageVersion();
+  const script = await plainInstallScript(version);
+  const method = (process.env.PGAUTOMATOR_TEST_INSTALL ?? 'auto') as InstallMethod | 'auto';
+  const hash = createHash('sha256').update(script).update(method).digest('hex').slice(0, 12);
+  const name = `pgautomator_tpl_${hash}`;
+  return withAdmin(async (admin) => {
+    await admin.query("SELECT pg_advisory_lock(hashtext('pgautomator test template'))");
+    try {
+      const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+      if (exists.rows.length > 0) return name;
+      const building = `${name}_building`;
+      await admin.query(`DROP DATABASE IF EXISTS ${building}`);
+      await admin.query(`CREATE DATABASE ${building}`);
+      const client = new pg.Client({ connectionString: databaseUrl(building) });
+      await client.connect();
+      try {
+        await installExtension(client, { method, version });
+        await client.query(`DO $$ BEGIN
+          IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pgtap') THEN CREATE EXTENSION pgtap; END IF;
+        END $$`);
+      } finally {
+        await client.end();
+      }
+      await admin.query(`ALTER DATABASE ${building} RENAME TO ${name}`);
+      await admin.query(`ALTER DATABASE ${name} WITH IS_TEMPLATE true`);
+      // Drop templates of older builds that nobody is cloning right now.
+      const stale = await admin.query(
+        `SELECT datname FROM pg_database WHERE datname LIKE 'pgautomator\\_tpl\\_%' AND datname <> $1
+           AND datname NOT LIKE '%\\_building' AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = pg_database.datname)`,
+        [name],
+      );
+      for (const row of stale.rows as { datname: string }[]) {
+        await admin.query(`ALTER DATABASE ${row.datname} WITH IS_TEMPLATE false`);
+        await admin.query(`DROP DATABASE IF EXISTS ${row.datname}`);
+      }
+      return name;
+    } finally {
+      await admin.query("SELECT pg_advisory_unlock(hashtext('pgautomator test template'))");
+    }
+  });
+}
+
+/** A fresh database with the extension installed; call drop() when done. */
+export async function createTestDatabase(label: string): Promise<TestDatabase> {
+  const template = await templateDatabase();
+  const safeLabel = label.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 30);
+  const name = `pgat_${safeLabel}_${process.pid}_${randomBytes(3).toString('hex')}`;
+  await withAdmin((admin) => admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
+  const url = databaseUrl(name);
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  return {
+    name,
+    url,
+    pool,
+    async drop() {
+      await pool.end();
+      await withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
+}
+
+/** Waits until `check` returns a truthy value (polling; never a fixed sleep in tests). */
+export async function waitFor<T>(check: () => Promise<T> | T, { timeoutMs = 10_000, intervalMs = 25, what = 'condition' } = {}): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

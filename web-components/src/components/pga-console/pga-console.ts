@@ -1,0 +1,181 @@
+import { html, LitElement, nothing } from 'lit';
+import { GatewayController } from '../../controllers/gateway-controller.ts';
+import { define } from '../../define.ts';
+import { emit } from '../../events.ts';
+import { sharedStyles } from '../../styles/shared-styles.ts';
+import '../pga-agents/pga-agents.ts';
+import '../pga-job-editor/pga-job-editor.ts';
+import '../pga-jobs/pga-jobs.ts';
+import '../pga-login-form/pga-login-form.ts';
+import '../pga-runs/pga-runs.ts';
+import '../pga-schedule-editor/pga-schedule-editor.ts';
+import '../pga-timeline/pga-timeline.ts';
+import { consoleStyles } from './pga-console.styles.ts';
+
+const VIEWS = ['jobs', 'schedules', 'runs', 'timeline', 'agents'] as const;
+type View = (typeof VIEWS)[number] | 'job';
+const TITLES: Record<(typeof VIEWS)[number], string> = { jobs: 'Jobs', schedules: 'Schedules', runs: 'History', timeline: 'Timeline', agents: 'Agents' };
+
+interface Route {
+  view: View;
+  /** job name (view job), schedule name (view schedules) or run id (view runs). */
+  arg: string;
+}
+
+function parseHash(hash: string): Route {
+  const [view, ...rest] = hash.replace(/^#\/?/, '').split('/');
+  const arg = decodeURIComponent(rest.join('/'));
+  if (view === 'job') return { view: 'job', arg };
+  if ((VIEWS as readonly string[]).includes(view)) return { view: view as View, arg };
+  return { view: 'jobs', arg: '' };
+}
+
+/**
+ * The management console: navigation between jobs, schedules, run history, the timeline and the
+ * agents, composed of the other elements, with login and logout. Routes live in the URL hash
+ * (`#jobs`, `#job/<name>`, `#schedules/<name>`, `#runs/<id>`, `#timeline`, `#agents`) unless
+ * `no-hash` is set.
+ *
+ * @attr gateway-url - the gateway ('' = this page's origin)
+ * @attr view - the view shown: jobs, job, schedules, runs, timeline, agents
+ * @attr no-hash - keep the route out of the URL (for portals that own the hash)
+ * @fires pga-view-change - {view} when the view changes
+ * @slot brand - the title at the left of the header (default "pgAutomator")
+ * @csspart header - the header bar
+ * @csspart main - the area of the current view
+ */
+export class PgaConsole extends LitElement {
+  static override properties = {
+    gatewayUrl: { type: String, attribute: 'gateway-url' },
+    view: { type: String, reflect: true },
+    arg: { type: String },
+    noHash: { type: Boolean, attribute: 'no-hash' },
+    schedules: { state: true },
+  };
+  declare gatewayUrl: string;
+  declare view: View;
+  declare arg: string;
+  declare noHash: boolean;
+  declare schedules: Array<{ name: string; type: string; enabled: boolean }>;
+
+  static override styles = [sharedStyles, consoleStyles];
+
+  private readonly gateway = new GatewayController(this, {
+    onReady: () => void this.loadSchedules(),
+    onEvent: (e) => {
+      if (e.event === 'schedule_changed') this.gateway.reloadSoon(() => void this.loadSchedules());
+    },
+  });
+  private readonly onHash = () => this.applyRoute(parseHash(location.hash));
+
+  constructor() {
+    super();
+    this.gatewayUrl = '';
+    this.view = 'jobs';
+    this.arg = '';
+    this.noHash = false;
+    this.schedules = [];
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.noHash) {
+      this.applyRoute(parseHash(location.hash));
+      window.addEventListener('hashchange', this.onHash);
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('hashchange', this.onHash);
+  }
+
+  private applyRoute(route: Route): void {
+    if (route.view !== this.view) emit(this, 'pga-view-change', { view: route.view });
+    this.view = route.view;
+    this.arg = route.arg;
+  }
+
+  /** Shows a view (and writes it to the hash). */
+  go(view: View, arg = ''): void {
+    const route = { view, arg };
+    if (!this.noHash) {
+      const hash = `#${view}${arg ? `/${encodeURIComponent(arg)}` : ''}`;
+      if (location.hash !== hash) history.pushState(null, '', hash);
+    }
+    this.applyRoute(route);
+  }
+
+  private async loadSchedules(): Promise<void> {
+    const rows = await this.gateway.run((c) => c.read<Array<{ name: string; type: string; enabled: boolean }>>('list_schedules'));
+    if (rows) this.schedules = rows;
+  }
+
+  private renderSchedules() {
+    return html`<div class="schedules">
+      <aside aria-label="Schedules">
+        <ul>${this.schedules.map(
+          (s) => html`<li><button aria-current=${s.name === this.arg ? 'true' : 'false'} @click=${() => this.go('schedules', s.name)}>${s.name}
+            <span class="muted">${s.type}${s.enabled ? '' : ', disabled'}</span></button></li>`,
+        )}</ul>
+        <button class="primary" @click=${() => this.go('schedules', '')}>New schedule</button>
+      </aside>
+      <pga-schedule-editor gateway-url=${this.gatewayUrl} schedule=${this.arg}
+        @pga-schedule-save=${(e: CustomEvent<{ name: string }>) => {
+          void this.loadSchedules();
+          this.go('schedules', e.detail.name);
+        }}></pga-schedule-editor>
+    </div>`;
+  }
+
+  private renderView() {
+    switch (this.view) {
+      case 'job':
+        return html`<button class="back" @click=${() => this.go('jobs')}>← All jobs</button>
+          <pga-job-editor gateway-url=${this.gatewayUrl} job=${this.arg}
+            @pga-job-save=${(e: CustomEvent<{ name: string }>) => this.arg !== e.detail.name && this.go('job', e.detail.name)}
+            @pga-job-delete=${() => this.go('jobs')}
+            @pga-schedule-open=${(e: CustomEvent<{ name: string | null }>) => this.go('schedules', e.detail.name ?? '')}></pga-job-editor>`;
+      case 'schedules':
+        return this.renderSchedules();
+      case 'runs':
+        return html`<pga-runs gateway-url=${this.gatewayUrl} .run=${this.arg ? Number(this.arg) : null}
+          @pga-run-open=${(e: CustomEvent<{ runId: number }>) => this.go('runs', String(e.detail.runId))}></pga-runs>`;
+      case 'timeline':
+        return html`<pga-timeline gateway-url=${this.gatewayUrl}></pga-timeline>`;
+      case 'agents':
+        return html`<pga-agents gateway-url=${this.gatewayUrl}></pga-agents>`;
+      default:
+        return html`<pga-jobs gateway-url=${this.gatewayUrl} @pga-job-open=${(e: CustomEvent<{ name: string | null }>) => this.go('job', e.detail.name ?? '')}></pga-jobs>`;
+    }
+  }
+
+  override render() {
+    const session = this.gateway.session;
+    if (this.gateway.state.status === 'anonymous') {
+      return html`<pga-login-form error=${this.gateway.error?.message ?? ''} @pga-login-submit=${(e: CustomEvent<{ user: string; password: string }>) => this.gateway.login(e.detail.user, e.detail.password)}></pga-login-form>`;
+    }
+    const current = this.view === 'job' ? 'jobs' : this.view;
+    return html`<header part="header">
+        <span class="brand"><slot name="brand">pgAutomator</slot></span>
+        <nav aria-label="Main">${VIEWS.map(
+          (v) => html`<a href="#${v}" aria-current=${v === current ? 'page' : 'false'} @click=${(e: Event) => {
+            e.preventDefault();
+            this.go(v);
+          }}>${TITLES[v]}</a>`,
+        )}</nav>
+        <span class="who">${session
+          ? html`<span title=${session.groups.join(', ')}>${session.user} · ${session.groups.map((g) => g.replace('pgautomator_', '')).join(', ') || 'no access'}</span>
+              <button @click=${() => void this.gateway.logout()}>Log out</button>`
+          : nothing}</span>
+      </header>
+      <main part="main" @pga-run-open=${(e: CustomEvent<{ runId: number }>) => this.view !== 'runs' && this.go('runs', String(e.detail.runId))}>${this.renderView()}</main>`;
+  }
+}
+define('pga-console', PgaConsole);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'pga-console': PgaConsole;
+  }
+}

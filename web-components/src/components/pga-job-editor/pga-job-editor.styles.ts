@@ -1,0 +1,11 @@
+import { css } from 'lit';
+
+export const jobEditorStyles = css`
+  section.card { margin-bottom: 14px; }
+  .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 10px; margin-bottom: 10px; }
+  textarea { width: 100%; min-height: 70px; }
+  .step-form { border-top: 1px dashed var(--_line); margin-top: 10px; padding-top: 10px; }
+  ul.attached { list-style: none; padding: 0; margin: 0 0 8px; }
+  ul.attached li { display: flex; gap: 8px; align-items: center; padding: 4px 0; border-bottom: 1px solid var(--_line); }
+  .events { display: flex; gap: 10px; }
+`;

@@ -1,0 +1,301 @@
+import { html, LitElement, nothing } from 'lit';
+import { GatewayController } from '../../controllers/gateway-controller.ts';
+import { define } from '../../define.ts';
+import { emit } from '../../events.ts';
+import { sharedStyles } from '../../styles/shared-styles.ts';
+import { formatInstant } from '../../time-format.ts';
+import '../pga-login-form/pga-login-form.ts';
+import '../pga-step-list/pga-step-list.ts';
+import type { StepItem } from '../pga-step-list/pga-step-list.ts';
+import { EMAIL_EVENTS, emptyJob, emptyStep, FLOW, jobArgs, jobToDraft, MISFIRE, OVERLAP, SHELLS, splitList, stepArgs, stepToDraft, type EmailDraft, type JobDraft, type StepDraft } from './job-drafts.ts';
+import { jobEditorStyles } from './pga-job-editor.styles.ts';
+
+interface AttachedSchedule {
+  name: string;
+  type: string;
+  enabled: boolean;
+  time_zone: string;
+  next_fire_at: string | null;
+}
+
+/**
+ * Creates or edits a job: its properties, its ordered steps (add, edit, reorder, delete; shell or
+ * SQL on a named connection), the schedules attached to it, and its mail settings.
+ *
+ * @attr gateway-url - the gateway ('' = this page's origin)
+ * @attr job - name of the job to edit; empty for a new job
+ * @fires pga-job-save - {name} after the job's properties were saved
+ * @fires pga-job-delete - {name} after the job was deleted
+ * @fires pga-schedule-open - {name} to open an attached schedule
+ * @csspart properties - the properties section
+ * @csspart steps - the steps section
+ * @csspart schedules - the schedules section
+ * @csspart email - the mail section
+ */
+export class PgaJobEditor extends LitElement {
+  static override properties = {
+    gatewayUrl: { type: String, attribute: 'gateway-url' },
+    job: { type: String },
+    draft: { state: true },
+    steps: { state: true },
+    stepDraft: { state: true },
+    attached: { state: true },
+    email: { state: true },
+    options: { state: true },
+    notice: { state: true },
+  };
+  declare gatewayUrl: string;
+  declare job: string;
+  declare draft: JobDraft;
+  declare steps: StepItem[];
+  declare stepDraft: StepDraft | null;
+  declare attached: AttachedSchedule[];
+  declare email: EmailDraft;
+  declare options: { categories: string[]; agents: string[]; connections: string[]; schedules: string[] };
+  declare notice: string;
+
+  static override styles = [sharedStyles, jobEditorStyles];
+
+  private readonly gateway = new GatewayController(this, {
+    onReady: () => void this.load(),
+    onEvent: (e) => {
+      if (e.event === 'schedule_changed' && this.job) this.gateway.reloadSoon(() => void this.load());
+    },
+  });
+  private loadedFor: string | undefined;
+
+  constructor() {
+    super();
+    this.gatewayUrl = '';
+    this.job = '';
+    this.draft = emptyJob();
+    this.steps = [];
+    this.stepDraft = null;
+    this.attached = [];
+    this.email = { on: [], to: '', from: '', subject: '', body: '' };
+    this.options = { categories: [], agents: [], connections: [], schedules: [] };
+    this.notice = '';
+  }
+
+  override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('job') && this.gateway.session && this.loadedFor !== this.job) void this.load();
+  }
+
+  /** Reloads the job (when editing one) and the choices of its selects. */
+  async load(): Promise<void> {
+    this.loadedFor = this.job;
+    const names = (rows: Array<{ name: string }> | undefined) => (rows ?? []).map((r) => r.name);
+    const [categories, agents, connections, schedules] = await Promise.all([
+      this.gateway.run((c) => c.read<Array<{ name: string }>>('list_categories')),
+      this.gateway.run((c) => c.read<Array<{ name: string }>>('list_agents')),
+      this.gateway.run((c) => c.read<Array<{ name: string }>>('list_connections')),
+      this.gateway.run((c) => c.read<Array<{ name: string }>>('list_schedules')),
+    ]);
+    this.options = { categories: names(categories), agents: names(agents), connections: names(connections), schedules: names(schedules) };
+    if (!this.job) {
+      this.draft = emptyJob();
+      this.steps = [];
+      this.attached = [];
+      this.stepDraft = null;
+      return;
+    }
+    const doc = await this.gateway.run((c) =>
+      c.read<{ job: Record<string, unknown>; steps: StepItem[]; schedules: AttachedSchedule[]; email: { on: string[]; to: string[]; from: string | null; subject: string | null; body: string | null } }>('get_job', { name: this.job }),
+    );
+    if (!doc) return;
+    this.draft = jobToDraft(doc.job);
+    this.steps = doc.steps;
+    this.attached = doc.schedules;
+    this.email = { on: doc.email.on ?? [], to: (doc.email.to ?? []).join(', '), from: doc.email.from ?? '', subject: doc.email.subject ?? '', body: doc.email.body ?? '' };
+  }
+
+  private async act(what: string, work: () => Promise<unknown>): Promise<boolean> {
+    this.gateway.clearError();
+    this.notice = '';
+    const done = await this.gateway.run(async () => {
+      await work();
+      return true;
+    });
+    if (done) this.notice = what;
+    return Boolean(done);
+  }
+
+  private async saveJob(event: Event): Promise<void> {
+    event.preventDefault();
+    const existing = this.job || null;
+    const name = this.draft.name.trim();
+    const ok = await this.act(`Saved job “${name}”.`, () => this.gateway.client.call(existing ? 'update_job' : 'create_job', jobArgs(this.draft, existing)));
+    if (!ok) return;
+    this.job = name;
+    await this.load();
+    emit(this, 'pga-job-save', { name });
+  }
+
+  private async deleteJob(): Promise<void> {
+    if (!confirm(`Delete job “${this.job}” and its history?`)) return;
+    const name = this.job;
+    if (await this.act(`Deleted job “${name}”.`, () => this.gateway.client.call('delete_job', { name }))) {
+      this.job = '';
+      await this.load();
+      emit(this, 'pga-job-delete', { name });
+    }
+  }
+
+  private async saveStep(event: Event): Promise<void> {
+    event.preventDefault();
+    const d = this.stepDraft!;
+    const ok = await this.act(`Saved step “${d.name}”.`, () => this.gateway.client.call(d.original ? 'update_step' : 'add_step', stepArgs(this.job, d)));
+    if (ok) {
+      this.stepDraft = null;
+      await this.load();
+    }
+  }
+
+  private async onStepAction(e: CustomEvent<{ action: 'edit' | 'delete' | 'up' | 'down'; index: number }>): Promise<void> {
+    const step = this.steps[e.detail.index];
+    if (!step) return;
+    if (e.detail.action === 'edit') this.stepDraft = stepToDraft(step);
+    else if (e.detail.action === 'delete') {
+      if (confirm(`Delete step “${step.name}”?`) && (await this.act(`Deleted step “${step.name}”.`, () => this.gateway.client.call('remove_step', { job: this.job, step: step.name })))) await this.load();
+    } else {
+      const position = step.position + (e.detail.action === 'up' ? -1 : 1);
+      if (await this.act(`Moved step “${step.name}” to ${position}.`, () => this.gateway.client.call('move_step', { job: this.job, step: step.name, position }))) await this.load();
+    }
+  }
+
+  private async attach(event: Event): Promise<void> {
+    event.preventDefault();
+    const schedule = new FormData(event.target as HTMLFormElement).get('schedule') as string;
+    if (schedule && (await this.act(`Attached schedule “${schedule}”.`, () => this.gateway.client.call('attach_schedule', { job: this.job, schedule })))) await this.load();
+  }
+
+  private async detach(schedule: string): Promise<void> {
+    if (await this.act(`Detached schedule “${schedule}”.`, () => this.gateway.client.call('detach_schedule', { job: this.job, schedule }))) await this.load();
+  }
+
+  private async saveEmail(event: Event): Promise<void> {
+    event.preventDefault();
+    const e = this.email;
+    await this.act('Saved mail settings.', () =>
+      this.gateway.client.call('set_job_email', { job: this.job, on: e.on, to: splitList(e.to), from: e.from || null, subject: e.subject || null, body: e.body || null }),
+    );
+  }
+
+  private field<K extends keyof JobDraft>(key: K, label: string, placeholder = '') {
+    return html`<label>${label}<input name=${key} placeholder=${placeholder} .value=${String(this.draft[key])} @input=${(e: Event) => (this.draft = { ...this.draft, [key]: (e.target as HTMLInputElement).value })} /></label>`;
+  }
+
+  private select(value: string, choices: readonly string[], onChange: (v: string) => void, label: string, name: string, emptyLabel?: string) {
+    return html`<label>${label}<select name=${name} .value=${value} @change=${(e: Event) => onChange((e.target as HTMLSelectElement).value)}>
+      ${emptyLabel !== undefined ? html`<option value="" ?selected=${value === ''}>${emptyLabel}</option>` : nothing}
+      ${choices.filter((c) => c !== '').map((c) => html`<option value=${c} ?selected=${c === value}>${c.replace(/_/g, ' ')}</option>`)}</select></label>`;
+  }
+
+  private renderStepForm() {
+    const d = this.stepDraft;
+    if (!d) return html`<button @click=${() => (this.stepDraft = emptyStep())} ?disabled=${!this.job}>Add step</button>`;
+    const set = (patch: Partial<StepDraft>) => (this.stepDraft = { ...d, ...patch });
+    const others = this.steps.map((s) => s.name).filter((n) => n !== d.original);
+    return html`<form class="step-form" @submit=${this.saveStep} aria-label="Step">
+      <h3>${d.original ? `Edit step “${d.original}”` : 'New step'}</h3>
+      <div class="grid">
+        <label>Step name<input name="step_name" required .value=${d.name} @input=${(e: Event) => set({ name: (e.target as HTMLInputElement).value })} /></label>
+        ${this.select(d.kind, ['shell', 'sql'], (v) => set({ kind: v as 'shell' | 'sql' }), 'Kind', 'kind')}
+        ${d.kind === 'shell'
+          ? this.select(d.shell, SHELLS, (v) => set({ shell: v }), 'Shell', 'shell', "agent's default")
+          : this.select(d.connection, this.options.connections, (v) => set({ connection: v }), 'Connection', 'connection', 'choose…')}
+        <label>Timeout<input name="step_timeout" placeholder="e.g. 10 minutes" .value=${d.timeout} @input=${(e: Event) => set({ timeout: (e.target as HTMLInputElement).value })} /></label>
+        <label>Retries<input name="retries" type="number" min="0" max="100" .value=${d.retries} @input=${(e: Event) => set({ retries: (e.target as HTMLInputElement).value })} /></label>
+        <label>Retry delay<input name="retry_delay" placeholder="e.g. 30 seconds" .value=${d.retry_delay} @input=${(e: Event) => set({ retry_delay: (e.target as HTMLInputElement).value })} /></label>
+        ${this.select(d.on_success, FLOW, (v) => set({ on_success: v }), 'On success', 'on_success')}
+        ${d.on_success === 'goto' ? this.select(d.on_success_goto, others, (v) => set({ on_success_goto: v }), 'Go to step', 'on_success_goto', 'choose…') : nothing}
+        ${this.select(d.on_failure, FLOW, (v) => set({ on_failure: v }), 'On failure', 'on_failure')}
+        ${d.on_failure === 'goto' ? this.select(d.on_failure_goto, others, (v) => set({ on_failure_goto: v }), 'Go to step', 'on_failure_goto', 'choose…') : nothing}
+        <label class="inline"><input type="checkbox" name="step_enabled" .checked=${d.enabled} @change=${(e: Event) => set({ enabled: (e.target as HTMLInputElement).checked })} />Enabled</label>
+      </div>
+      <label>${d.kind === 'sql' ? 'SQL' : 'Command'}<textarea name="command" required .value=${d.command} @input=${(e: Event) => set({ command: (e.target as HTMLTextAreaElement).value })}></textarea></label>
+      <div class="toolbar" style="margin-top:8px">
+        <button class="primary" type="submit">${d.original ? 'Save step' : 'Add this step'}</button>
+        <button type="button" @click=${() => (this.stepDraft = null)}>Cancel</button>
+      </div>
+    </form>`;
+  }
+
+  override render() {
+    if (this.gateway.state.status === 'anonymous') {
+      return html`<pga-login-form error=${this.gateway.error?.message ?? ''} @pga-login-submit=${(e: CustomEvent<{ user: string; password: string }>) => this.gateway.login(e.detail.user, e.detail.password)}></pga-login-form>`;
+    }
+    const d = this.draft;
+    const admin = this.gateway.can('pgautomator_admin');
+    const unattached = this.options.schedules.filter((s) => !this.attached.some((a) => a.name === s));
+    return html`
+      ${this.gateway.error ? html`<div class="banner" role="alert">${this.gateway.error.message}${(this.gateway.error as { hint?: string }).hint ? html`<br /><span class="muted">${(this.gateway.error as { hint?: string }).hint}</span>` : nothing}</div>` : nothing}
+      ${this.notice ? html`<div class="banner info" role="status">${this.notice}</div>` : nothing}
+      ${admin ? nothing : html`<div class="banner info">Read only: changing jobs needs pgautomator_admin.</div>`}
+      <section class="card" part="properties">
+        <form @submit=${this.saveJob} aria-label="Job properties">
+          <h2>${this.job ? `Job “${this.job}”` : 'New job'}</h2>
+          <div class="grid">
+            <label>Name<input name="name" required .value=${d.name} @input=${(e: Event) => (this.draft = { ...d, name: (e.target as HTMLInputElement).value })} /></label>
+            ${this.field('description', 'Description')}
+            <label>Category<input name="category" list="pga-categories" .value=${d.category} @input=${(e: Event) => (this.draft = { ...d, category: (e.target as HTMLInputElement).value })} /></label>
+            <datalist id="pga-categories">${this.options.categories.map((c) => html`<option value=${c}></option>`)}</datalist>
+            ${this.select(d.agent, this.options.agents, (v) => (this.draft = { ...d, agent: v }), 'Agent', 'agent', 'any agent')}
+            ${this.field('agent_tags', 'Agent tags (comma separated)', 'linux, db')}
+            ${this.select(d.overlap, OVERLAP, (v) => (this.draft = { ...d, overlap: v }), 'When a run is still going', 'overlap')}
+            ${this.select(d.misfire, MISFIRE, (v) => (this.draft = { ...d, misfire: v }), 'Missed fires', 'misfire')}
+            ${this.field('misfire_grace', 'Misfire grace', '1 minute')} ${this.field('timeout', 'Job timeout', 'e.g. 1 hour')}
+            <label class="inline"><input type="checkbox" name="enabled" .checked=${d.enabled} @change=${(e: Event) => (this.draft = { ...d, enabled: (e.target as HTMLInputElement).checked })} />Enabled</label>
+          </div>
+          <div class="toolbar">
+            <button class="primary" type="submit" ?disabled=${!admin || !d.name.trim()}>${this.job ? 'Save job' : 'Create job'}</button>
+            ${this.job && admin ? html`<button type="button" class="danger" @click=${this.deleteJob}>Delete job</button>` : nothing}
+          </div>
+        </form>
+      </section>
+      ${this.job
+        ? html`<section class="card" part="steps"><h3>Steps</h3>
+              <pga-step-list .steps=${this.steps} ?readonly=${!admin} @pga-step-action=${this.onStepAction}></pga-step-list>
+              ${admin ? this.renderStepForm() : nothing}
+            </section>
+            <section class="card" part="schedules"><h3>Schedules</h3>
+              <ul class="attached">
+                ${this.attached.length === 0 ? html`<li class="muted">No schedule: the job runs only when started by hand.</li>` : nothing}
+                ${this.attached.map(
+                  (s) => html`<li><button class="link" style="background:none;border:none;color:var(--_accent);cursor:pointer" @click=${() => emit(this, 'pga-schedule-open', { name: s.name })}>${s.name}</button>
+                    <span class="muted">${s.type}, ${s.time_zone}${s.enabled ? '' : ', disabled'} · next ${formatInstant(s.next_fire_at)}</span><span class="spacer"></span>
+                    ${admin ? html`<button class="danger" @click=${() => this.detach(s.name)} aria-label="Detach schedule ${s.name}">Detach</button>` : nothing}</li>`,
+                )}
+              </ul>
+              ${admin
+                ? html`<form class="row" @submit=${this.attach} aria-label="Attach a schedule">
+                    <label>Schedule<select name="schedule">${unattached.map((s) => html`<option value=${s}>${s}</option>`)}</select></label>
+                    <button type="submit" ?disabled=${unattached.length === 0}>Attach</button></form>`
+                : nothing}
+            </section>
+            <section class="card" part="email"><h3>Mail</h3>
+              <form @submit=${this.saveEmail} aria-label="Mail settings">
+                <div class="events">${EMAIL_EVENTS.map(
+                  (ev) => html`<label class="inline"><input type="checkbox" name="email-${ev}" .checked=${this.email.on.includes(ev)}
+                    @change=${(e: Event) => (this.email = { ...this.email, on: (e.target as HTMLInputElement).checked ? [...this.email.on, ev] : this.email.on.filter((x) => x !== ev) })} />on ${ev}</label>`,
+                )}</div>
+                <div class="grid">
+                  <label>To (operators or addresses, comma separated)<input name="email_to" .value=${this.email.to} @input=${(e: Event) => (this.email = { ...this.email, to: (e.target as HTMLInputElement).value })} /></label>
+                  <label>From<input name="email_from" .value=${this.email.from} @input=${(e: Event) => (this.email = { ...this.email, from: (e.target as HTMLInputElement).value })} /></label>
+                  <label>Subject<input name="email_subject" placeholder="{{job}} {{state}}" .value=${this.email.subject} @input=${(e: Event) => (this.email = { ...this.email, subject: (e.target as HTMLInputElement).value })} /></label>
+                </div>
+                <label>Body<textarea name="email_body" .value=${this.email.body} @input=${(e: Event) => (this.email = { ...this.email, body: (e.target as HTMLTextAreaElement).value })}></textarea></label>
+                <div class="toolbar" style="margin-top:8px"><button type="submit" ?disabled=${!admin}>Save mail settings</button></div>
+              </form>
+            </section>`
+        : html`<p class="muted">Create the job first; then add its steps, schedules and mail settings.</p>`}
+    `;
+  }
+}
+define('pga-job-editor', PgaJobEditor);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'pga-job-editor': PgaJobEditor;
+  }
+}

@@ -1,0 +1,262 @@
+import { css, html, LitElement, nothing } from 'lit';
+import type { GatewayEvent } from '../../api/client.ts';
+import { ClockController } from '../../controllers/clock-controller.ts';
+import { GatewayController } from '../../controllers/gateway-controller.ts';
+import { define } from '../../define.ts';
+import { emit } from '../../events.ts';
+import { sharedStyles } from '../../styles/shared-styles.ts';
+import { durationBetween, formatDuration, formatInstant } from '../../time-format.ts';
+import '../pga-login-form/pga-login-form.ts';
+import '../pga-run-detail/pga-run-detail.ts';
+import { triggerText, type RunRow, type StepRunRow } from '../pga-run-detail/pga-run-detail.ts';
+import '../pga-state-badge/pga-state-badge.ts';
+
+const STATES = ['', 'queued', 'running', 'succeeded', 'failed', 'killed', 'timed_out', 'abandoned', 'cancelled', 'skipped'];
+const PAGE = 50;
+
+interface Chunk {
+  id: number;
+  chunk: string;
+}
+
+/** `datetime-local` value to an ISO instant (the browser's zone), '' stays ''. */
+const localToIso = (value: string) => (value ? new Date(value).toISOString() : '');
+
+/**
+ * Run history with filters (job, state, agent, time window). Opening a run shows its steps and
+ * their output, streamed live while it runs (the step_output events of /events and step_output).
+ *
+ * @attr gateway-url - the gateway ('' = this page's origin)
+ * @attr job - filter: only this job's runs
+ * @attr state - filter: only runs in this state
+ * @attr agent - filter: only runs on this agent
+ * @attr since - filter: runs due at or after this instant (ISO)
+ * @attr until - filter: runs due before this instant (ISO)
+ * @attr run - id of the run to show (set when the user opens one)
+ * @fires pga-run-open - {runId} when the user opens a run
+ * @fires pga-run-kill - {runId} after a kill was requested
+ * @csspart table - the history table
+ * @csspart detail - the run detail pane
+ */
+export class PgaRuns extends LitElement {
+  static override properties = {
+    gatewayUrl: { type: String, attribute: 'gateway-url' },
+    job: { type: String },
+    state: { type: String },
+    agent: { type: String },
+    since: { type: String },
+    until: { type: String },
+    run: { type: Number, reflect: true },
+    runs: { state: true },
+    more: { state: true },
+    detail: { state: true },
+    steps: { state: true },
+    outputs: { state: true },
+    choices: { state: true },
+  };
+  declare gatewayUrl: string;
+  declare job: string;
+  declare state: string;
+  declare agent: string;
+  declare since: string;
+  declare until: string;
+  declare run: number | null;
+  declare runs: RunRow[];
+  declare more: boolean;
+  declare detail: RunRow | null;
+  declare steps: StepRunRow[];
+  declare outputs: Record<number, string>;
+  declare choices: { jobs: string[]; agents: string[] };
+
+  static override styles = [
+    sharedStyles,
+    css`
+      .layout { display: grid; grid-template-columns: minmax(0, 3fr) minmax(320px, 2fr); gap: 14px; align-items: start; }
+      @media (max-width: 1000px) { .layout { grid-template-columns: 1fr; } }
+      tbody tr { cursor: pointer; }
+      tbody tr:hover td { background: #f6f8fa; }
+      td.msg { max-width: 220px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+    `,
+  ];
+
+  private readonly gateway = new GatewayController(this, {
+    onReady: () => void this.reload(),
+    onEvent: (e) => this.onEvent(e),
+  });
+  private readonly clock = new ClockController(this, 1000);
+  private lastChunk: Record<number, number> = {};
+  private fetching = new Map<number, Promise<void>>();
+  private again = new Set<number>();
+
+  constructor() {
+    super();
+    this.gatewayUrl = '';
+    this.job = '';
+    this.state = '';
+    this.agent = '';
+    this.since = '';
+    this.until = '';
+    this.run = null;
+    this.runs = [];
+    this.more = false;
+    this.detail = null;
+    this.steps = [];
+    this.outputs = {};
+    this.choices = { jobs: [], agents: [] };
+  }
+
+  override willUpdate(changed: Map<string, unknown>): void {
+    if (!this.gateway.session) return;
+    if (['job', 'state', 'agent', 'since', 'until'].some((k) => changed.has(k)) && changed.size > 0 && this.hasUpdated) void this.loadRuns();
+    if (changed.has('run') && this.hasUpdated && this.run !== (this.detail?.id ?? null)) void this.openRun(this.run);
+  }
+
+  private async reload(): Promise<void> {
+    const [jobs, agents] = await Promise.all([
+      this.gateway.run((c) => c.read<Array<{ name: string }>>('list_jobs')),
+      this.gateway.run((c) => c.read<Array<{ name: string }>>('list_agents')),
+    ]);
+    this.choices = { jobs: (jobs ?? []).map((j) => j.name), agents: (agents ?? []).map((a) => a.name) };
+    await this.loadRuns();
+    if (this.run) await this.openRun(this.run);
+  }
+
+  /** Reloads the first page of history with the current filters. */
+  async loadRuns(): Promise<void> {
+    const rows = await this.gateway.run((c) => c.read<RunRow[]>('list_runs', this.filters()));
+    if (rows) {
+      this.runs = rows;
+      this.more = rows.length === PAGE;
+    }
+  }
+
+  private filters(beforeId?: number): Record<string, unknown> {
+    return { job: this.job, state: this.state, agent: this.agent, since: this.since, until: this.until, limit: PAGE, before_id: beforeId };
+  }
+
+  private async loadOlder(): Promise<void> {
+    const last = this.runs[this.runs.length - 1];
+    const rows = await this.gateway.run((c) => c.read<RunRow[]>('list_runs', this.filters(last?.id)));
+    if (rows) {
+      this.runs = [...this.runs, ...rows];
+      this.more = rows.length === PAGE;
+    }
+  }
+
+  private onEvent(e: GatewayEvent): void {
+    if (['run_queued', 'run_started', 'run_finished', 'kill'].includes(e.event)) this.gateway.reloadSoon(() => void this.loadRuns(), 200);
+    const openId = this.detail?.id;
+    if (openId === undefined || e.run_id !== openId) return;
+    if (e.event === 'step_output' && typeof e.step_run_id === 'number') {
+      if (!this.steps.some((s) => s.id === e.step_run_id)) void this.refreshRun();
+      void this.fetchOutput(e.step_run_id);
+    } else if (['run_started', 'run_finished', 'kill'].includes(e.event)) void this.refreshRun();
+  }
+
+  private async openRun(runId: number | null): Promise<void> {
+    this.lastChunk = {};
+    this.outputs = {};
+    this.steps = [];
+    this.detail = null;
+    if (runId === null || runId === undefined) return;
+    await this.refreshRun(runId);
+  }
+
+  private async refreshRun(runId = this.detail?.id ?? this.run ?? undefined): Promise<void> {
+    if (runId === undefined || runId === null) return;
+    const doc = await this.gateway.run((c) => c.read<{ run: RunRow; steps: StepRunRow[] }>('get_run', { run_id: runId }));
+    if (!doc || (this.run !== null && this.run !== runId)) return;
+    this.detail = doc.run;
+    this.steps = doc.steps;
+    // Output: stored output of finished steps; the streamed chunks of running (or unstored) ones.
+    await Promise.all(doc.steps.filter((s) => s.state === 'running' || s.output === null).map((s) => this.fetchOutput(s.id)));
+  }
+
+  /** Appends the chunks of a step run after the last one seen (one fetch at a time per step run). */
+  private fetchOutput(stepRunId: number): Promise<void> {
+    const running = this.fetching.get(stepRunId);
+    if (running) {
+      this.again.add(stepRunId);
+      return running;
+    }
+    const work = (async () => {
+      do {
+        this.again.delete(stepRunId);
+        const chunks = await this.gateway.run((c) => c.read<Chunk[]>('step_output', { step_run_id: stepRunId, after_id: this.lastChunk[stepRunId] ?? 0 }));
+        if (chunks && chunks.length > 0) {
+          this.lastChunk[stepRunId] = chunks[chunks.length - 1].id;
+          this.outputs = { ...this.outputs, [stepRunId]: (this.outputs[stepRunId] ?? '') + chunks.map((c) => c.chunk).join('') };
+        }
+      } while (this.again.has(stepRunId));
+    })().finally(() => this.fetching.delete(stepRunId));
+    this.fetching.set(stepRunId, work);
+    return work;
+  }
+
+  private select(run: RunRow): void {
+    this.run = run.id;
+    emit(this, 'pga-run-open', { runId: run.id });
+  }
+
+  private async kill(runId: number): Promise<void> {
+    this.gateway.clearError();
+    const outcome = await this.gateway.run((c) => c.call<string>('kill_run', { run_id: runId }));
+    if (outcome !== undefined) {
+      emit(this, 'pga-run-kill', { runId });
+      await this.refreshRun(runId);
+    }
+  }
+
+  private filterSelect(label: string, key: 'job' | 'state' | 'agent', values: string[]) {
+    return html`<label>${label}<select name=${key} .value=${this[key]} @change=${(e: Event) => (this[key] = (e.target as HTMLSelectElement).value)}>
+      <option value="">any</option>${values.filter(Boolean).map((v) => html`<option value=${v} ?selected=${v === this[key]}>${v.replace('_', ' ')}</option>`)}</select></label>`;
+  }
+
+  override render() {
+    if (this.gateway.state.status === 'anonymous') {
+      return html`<pga-login-form error=${this.gateway.error?.message ?? ''} @pga-login-submit=${(e: CustomEvent<{ user: string; password: string }>) => this.gateway.login(e.detail.user, e.detail.password)}></pga-login-form>`;
+    }
+    return html`<h2>Run history</h2>
+      <form class="row" aria-label="Filters" @submit=${(e: Event) => e.preventDefault()}>
+        ${this.filterSelect('Job', 'job', this.choices.jobs)} ${this.filterSelect('State', 'state', STATES)} ${this.filterSelect('Agent', 'agent', this.choices.agents)}
+        <label>Due since<input type="datetime-local" name="since" @change=${(e: Event) => (this.since = localToIso((e.target as HTMLInputElement).value))} /></label>
+        <label>Due until<input type="datetime-local" name="until" @change=${(e: Event) => (this.until = localToIso((e.target as HTMLInputElement).value))} /></label>
+        <button type="button" @click=${() => void this.loadRuns()}>Refresh</button>
+      </form>
+      ${this.gateway.error ? html`<div class="banner" role="alert">${this.gateway.error.message}</div>` : nothing}
+      <div class="layout">
+        <div>
+          <table part="table" aria-label="Runs">
+            <thead><tr><th>Run</th><th>Job</th><th>State</th><th>Trigger</th><th>Agent</th><th>Scheduled</th><th>Started</th><th>Duration</th><th>Try</th><th>Message</th></tr></thead>
+            <tbody>
+              ${this.runs.length === 0 ? html`<tr><td colspan="10" class="muted">No runs.</td></tr>` : nothing}
+              ${this.runs.map(
+                (r) => html`<tr class=${r.id === this.detail?.id ? 'selected' : ''} data-run=${r.id} tabindex="0" aria-label="Run ${r.id} of ${r.job}, ${r.state}"
+                  @click=${() => this.select(r)} @keydown=${(e: KeyboardEvent) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), this.select(r))}>
+                  <td>${r.id}</td><td>${r.job}</td><td><pga-state-badge state=${r.state}></pga-state-badge></td>
+                  <td>${triggerText(r)}</td><td>${r.agent ?? '—'}</td><td>${formatInstant(r.scheduled_for)}</td><td>${formatInstant(r.started_at)}</td>
+                  <td>${formatDuration(durationBetween(r.started_at, r.finished_at, this.clock.now))}</td><td>${r.attempt}</td>
+                  <td class="msg" title=${r.message ?? ''}>${r.message ?? ''}</td>
+                </tr>`,
+              )}
+            </tbody>
+          </table>
+          ${this.more ? html`<div class="toolbar" style="margin-top:8px"><button @click=${() => void this.loadOlder()}>Older runs</button></div>` : nothing}
+        </div>
+        <section class="card" part="detail" aria-label="Run detail">
+          <pga-run-detail .run=${this.detail} .steps=${this.steps} .outputs=${this.outputs} .now=${this.clock.now} ?can-kill=${this.gateway.can('pgautomator_operator')}
+            @pga-run-kill=${(e: CustomEvent<{ runId: number }>) => {
+              e.stopPropagation();
+              void this.kill(e.detail.runId);
+            }}></pga-run-detail>
+        </section>
+      </div>`;
+  }
+}
+define('pga-runs', PgaRuns);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'pga-runs': PgaRuns;
+  }
+}

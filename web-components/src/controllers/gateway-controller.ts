@@ -1,0 +1,146 @@
+/**
+ * GatewayController: what every page-level element shares. It binds the host to the shared
+ * client of its `gateway-url`, tracks the session (asking /auth/me once per page), calls
+ * `onReady` when the session is there (and again after a login or an event-stream resync), and
+ * forwards live events while the host is connected.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { getGatewayClient, GatewayError, type GatewayClient, type GatewayEvent, type SessionInfo, type SessionState } from '../api/client.ts';
+import { emit } from '../events.ts';
+
+export interface GatewayHost extends ReactiveControllerHost, HTMLElement {
+  gatewayUrl: string;
+}
+
+export interface GatewayControllerOptions {
+  /** Called when the session is ready: load data. */
+  onReady?: () => void;
+  /** Called for every live event while connected (after `resync`, onReady is called instead). */
+  onEvent?: (event: GatewayEvent) => void;
+}
+
+const RANK: Record<string, number> = { pgautomator_viewer: 1, pgautomator_operator: 2, pgautomator_admin: 3 };
+
+export class GatewayController implements ReactiveController {
+  client!: GatewayClient;
+  state: SessionState = { status: 'unknown' };
+  /** The last error of a gateway call made through `run`, shown by the host. */
+  error: GatewayError | Error | null = null;
+  private boundUrl: string | undefined;
+  private unsubscribe: Array<() => void> = [];
+  private connected = false;
+
+  constructor(private readonly host: GatewayHost, private readonly options: GatewayControllerOptions = {}) {
+    host.addController(this);
+  }
+
+  get session(): SessionInfo | undefined {
+    return this.state.status === 'ready' ? this.state.session : undefined;
+  }
+
+  /** True when the user holds `group` (admin implies operator implies viewer). */
+  can(group: 'pgautomator_viewer' | 'pgautomator_operator' | 'pgautomator_admin'): boolean {
+    const groups = this.session?.groups ?? [];
+    return groups.some((g) => (RANK[g] ?? 0) >= RANK[group]);
+  }
+
+  hostConnected(): void {
+    this.connected = true;
+    this.bind();
+  }
+
+  hostDisconnected(): void {
+    this.connected = false;
+    this.unbind();
+  }
+
+  hostUpdate(): void {
+    if (this.connected && (this.host.gatewayUrl ?? '') !== this.boundUrl) this.bind();
+  }
+
+  private bind(): void {
+    this.unbind();
+    this.boundUrl = this.host.gatewayUrl ?? '';
+    this.client = getGatewayClient(this.boundUrl);
+    this.state = this.client.state;
+    this.unsubscribe.push(
+      this.client.onSession((state) => {
+        const wasReady = this.state.status === 'ready';
+        this.state = state;
+        this.host.requestUpdate();
+        if (state.status === 'ready' && !wasReady) this.options.onReady?.();
+      }),
+    );
+    if (this.options.onEvent || this.options.onReady) {
+      this.unsubscribe.push(
+        this.client.onEvent((event) => {
+          if (event.event === 'resync') this.options.onReady?.();
+          else this.options.onEvent?.(event);
+        }),
+      );
+    }
+    void this.client.me().then(
+      (state) => {
+        if (this.state.status === state.status && state.status !== 'ready') return;
+        const first = this.state.status !== 'ready';
+        this.state = state;
+        this.host.requestUpdate();
+        if (state.status === 'ready' && first) this.options.onReady?.();
+      },
+      (error: Error) => {
+        this.error = error;
+        this.host.requestUpdate();
+      },
+    );
+  }
+
+  private unbind(): void {
+    for (const off of this.unsubscribe) off();
+    this.unsubscribe = [];
+  }
+
+  async login(user: string, password: string): Promise<void> {
+    this.error = null;
+    try {
+      const session = await this.client.login(user, password);
+      emit(this.host, 'pga-session-change', { user: session.user, groups: session.groups });
+    } catch (error) {
+      this.error = error as Error;
+      this.host.requestUpdate();
+    }
+  }
+
+  async logout(): Promise<void> {
+    await this.client.logout().catch(() => {});
+    emit(this.host, 'pga-session-change', { user: null, groups: [] });
+  }
+
+  /**
+   * Runs a gateway call, keeping its error in `error` (and announcing it with pga-error-show)
+   * instead of throwing; returns undefined when it failed.
+   */
+  async run<T>(work: (client: GatewayClient) => Promise<T>): Promise<T | undefined> {
+    try {
+      const result = await work(this.client);
+      return result;
+    } catch (error) {
+      this.error = error as Error;
+      emit(this.host, 'pga-error-show', { message: (error as Error).message, code: error instanceof GatewayError ? error.code : null });
+      this.host.requestUpdate();
+      return undefined;
+    }
+  }
+
+  private reloadTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Runs `load` once after a burst of events settles (150 ms). */
+  reloadSoon(load: () => void, delayMs = 150): void {
+    clearTimeout(this.reloadTimer);
+    this.reloadTimer = setTimeout(load, delayMs);
+  }
+
+  clearError(): void {
+    this.error = null;
+    this.host.requestUpdate();
+  }
+}

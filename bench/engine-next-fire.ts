@@ -10,15 +10,19 @@
  *   median over rounds of 2,000 calls with varied `after`; the engine as shipped (one esbuild
  *   bundle, as the browser and plv8 get it) and, for comparison, as tsx loads the sources.
  * - PL/pgSQL: `_next_fire(spec, after timestamptz)`, the scheduler's hot path (engine dispatch,
- *   local fire, time-zone mapping), timed as statements of 10,000 calls; median of the statements.
+ *   local fire, time-zone mapping), timed as statements of 20,000 calls; median of the statements.
  *   Also the bare `_plpgsql_next_fires(spec, after timestamp, 1)`.
  * - plv8: the same statements with the plv8 engine, where the database has plv8; otherwise the
  *   table says so (no figure is made up for it).
  * - 100,000 schedules: a temp table of 100,000 varied specs, `UPDATE ... SET next_fire_at =
  *   _next_fire(spec, at)` in one statement, median of 3.
- * Targets: TypeScript <= 2 us, PL/pgSQL <= 50 us median, 100,000 schedules < 5 s.
+ * Each figure is given as wall-clock time and as CPU time (of the Node process; of the Postgres
+ * backend, read from /proc when the server is local), so that a run on a shared, busy machine still
+ * says what the code costs. Targets: TypeScript <= 2 us, PL/pgSQL <= 50 us median, 100,000
+ * schedules < 5 s.
  */
 import { execSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -28,7 +32,7 @@ import { createTestDatabase } from '../test/support/database.ts';
 const quick = process.env.PGAUTOMATOR_BENCH_QUICK === '1';
 const tsRounds = quick ? 21 : 101;
 const tsCallsPerRound = 2_000;
-const sqlCalls = 10_000;
+const sqlCalls = 20_000;
 const sqlStatements = quick ? 3 : 7;
 const bulkRows = 100_000;
 const bulkRepeats = 3;
@@ -70,21 +74,53 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-function benchJs(call: (spec: unknown, after: string) => unknown, spec: unknown): number {
+interface Timing {
+  /** Median wall-clock microseconds per call. */
+  wall: number;
+  /** Median CPU microseconds per call (of the Node process, or of the Postgres backend); NaN when unknown. */
+  cpu: number;
+}
+
+function benchJs(call: (spec: unknown, after: string) => unknown, spec: unknown): Timing {
   const afters = Array.from({ length: tsCallsPerRound }, (_, i) => afterLocal(i));
   let sink = 0;
   for (let i = 0; i < 3; i++) for (const after of afters) sink += (call(spec, after) as string | null)?.length ?? 0; // warm-up
-  const perCall: number[] = [];
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let round = 0; round < tsRounds; round++) {
+    const cpuStart = process.cpuUsage();
     const start = process.hrtime.bigint();
     for (const after of afters) sink += (call(spec, after) as string | null)?.length ?? 0;
-    perCall.push(Number(process.hrtime.bigint() - start) / 1000 / afters.length);
+    wall.push(Number(process.hrtime.bigint() - start) / 1000 / afters.length);
+    const used = process.cpuUsage(cpuStart);
+    cpu.push((used.user + used.system) / afters.length);
   }
   if (sink < 0) console.log(sink);
-  return median(perCall);
+  return { wall: median(wall), cpu: median(cpu) };
 }
 
-const fmt = (us: number | undefined) => (us === undefined ? 'n/a' : us < 10 ? us.toFixed(2) : us < 100 ? us.toFixed(1) : us.toFixed(0));
+/**
+ * CPU time (microseconds) of a local Postgres backend, from /proc/<pid>/stat (utime + stime, in
+ * clock ticks). Lets the figures stand even when other work shares the machine; NaN elsewhere.
+ */
+function backendCpu(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+    return (ticks * 1e6) / clockTicks;
+  } catch {
+    return NaN;
+  }
+}
+const clockTicks = (() => {
+  try {
+    return Number(execSync('getconf CLK_TCK', { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+const fmt = (us: number | undefined) => (us === undefined || Number.isNaN(us) ? 'n/a' : us < 10 ? us.toFixed(2) : us < 100 ? us.toFixed(1) : us.toFixed(0));
 
 function varietySpec(i: number): Record<string, unknown> {
   // Deterministic variety: every type, sub-day kinds, zones, exceptions, a few ended schedules.
@@ -147,22 +183,27 @@ async function main(): Promise<void> {
       console.log(`Machine: ${machine(pgVersion)}\n`);
 
       const rows: string[][] = [];
-      const tsMedians: number[] = [];
-      const plMedians: number[] = [];
-      const plv8Medians: number[] = [];
+      const tsTimings: Timing[] = [];
+      const plTimings: Timing[] = [];
+      const plv8Timings: Timing[] = [];
 
-      /** Median microseconds per call of `expr` (over $1 spec, g), over statements of sqlCalls calls. */
-      const timeSql = async (expr: string, spec: unknown): Promise<number> => {
+      const backendPid = (await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
+      /** Per-call medians of `expr` (over $1 spec and g), over statements of sqlCalls calls. */
+      const timeSql = async (expr: string, spec: unknown): Promise<Timing> => {
         const sql = `SELECT count(${expr}) FROM generate_series(1, ${sqlCalls}) AS g`;
         await client.query(sql, [JSON.stringify(spec)]); // warm-up (plans, plv8 compile)
-        const perCall: number[] = [];
+        const wall: number[] = [];
+        const cpu: number[] = [];
         for (let k = 0; k < sqlStatements; k++) {
+          const cpuStart = backendCpu(backendPid);
           const start = process.hrtime.bigint();
           await client.query(sql, [JSON.stringify(spec)]);
-          perCall.push(Number(process.hrtime.bigint() - start) / 1000 / sqlCalls);
+          wall.push(Number(process.hrtime.bigint() - start) / 1000 / sqlCalls);
+          cpu.push((backendCpu(backendPid) - cpuStart) / sqlCalls);
         }
-        return median(perCall);
+        return { wall: median(wall), cpu: median(cpu) };
       };
+      const cell = (t: Timing | undefined) => (t === undefined ? 'no plv8' : `${fmt(t.wall)} / ${fmt(t.cpu)}`);
       const afterTz = `timestamptz '2026-01-01 00:00:00.123+00' + g * interval '7919 seconds'`;
       const afterTs = `timestamp '2026-01-01 00:00:00.123' + g * interval '7919 seconds'`;
 
@@ -172,26 +213,29 @@ async function main(): Promise<void> {
         await client.query("SELECT pgautomator.set_engine('plpgsql')");
         const plpgsql = await timeSql(`pgautomator._next_fire($1::jsonb, ${afterTz})`, kind.spec);
         const bare = await timeSql(`pgautomator._plpgsql_next_fires($1::jsonb, ${afterTs}, 1)`, kind.spec);
-        let plv8: number | undefined;
+        let plv8: Timing | undefined;
         if (plv8Present) {
           await client.query("SELECT pgautomator.set_engine('plv8')");
           plv8 = await timeSql(`pgautomator._next_fire($1::jsonb, ${afterTz})`, kind.spec);
         }
-        tsMedians.push(ts);
-        plMedians.push(plpgsql);
-        if (plv8 !== undefined) plv8Medians.push(plv8);
-        rows.push([kind.name, fmt(ts), fmt(viaTsx), fmt(plpgsql), fmt(bare), plv8Present ? fmt(plv8) : 'no plv8']);
+        tsTimings.push(ts);
+        plTimings.push(plpgsql);
+        if (plv8 !== undefined) plv8Timings.push(plv8);
+        rows.push([kind.name, cell(ts), cell(viaTsx), cell(plpgsql), cell(bare), cell(plv8)]);
       }
       await client.query(`SELECT pgautomator.set_engine($1)`, [engineInUse]);
 
-      console.log('## One next fire (microseconds per call, median)\n');
+      const overall = (timings: Timing[]): Timing | undefined =>
+        timings.length === 0 ? undefined : { wall: median(timings.map((t) => t.wall)), cpu: median(timings.map((t) => t.cpu)) };
+      const tsAll = overall(tsTimings)!;
+      const plAll = overall(plTimings)!;
+      console.log('## One next fire (microseconds per call, median: wall clock / CPU)\n');
       console.log('| spec | TypeScript `nextFire` (bundle) | TypeScript via tsx | PL/pgSQL `_next_fire` | PL/pgSQL bare `_plpgsql_next_fires(…, 1)` | plv8 `_next_fire` |');
       console.log('|---|---:|---:|---:|---:|---:|');
       for (const row of rows) console.log(`| ${row.join(' | ')} |`);
-      console.log(
-        `| **median of the kinds** | **${fmt(median(tsMedians))}** | | **${fmt(median(plMedians))}** | | **${plv8Medians.length ? fmt(median(plv8Medians)) : 'no plv8'}** |`,
-      );
-      console.log(`\nTargets: TypeScript <= 2 us (${median(tsMedians) <= 2 ? 'met' : 'MISSED'}), PL/pgSQL <= 50 us (${median(plMedians) <= 50 ? 'met' : 'MISSED'}).\n`);
+      console.log(`| **median of the kinds** | **${cell(tsAll)}** | | **${cell(plAll)}** | | **${cell(overall(plv8Timings))}** |`);
+      const verdict = (t: Timing, target: number) => (t.wall <= target ? 'met' : Math.min(t.wall, t.cpu) <= target ? 'met in CPU time, not in wall time' : 'MISSED');
+      console.log(`\nTargets: TypeScript <= 2 us (${verdict(tsAll, 2)}), PL/pgSQL <= 50 us (${verdict(plAll, 50)}).\n`);
 
       // 100,000 varied schedules in one statement.
       const specs = Array.from({ length: bulkRows }, (_, i) => varietySpec(i));
@@ -206,30 +250,32 @@ async function main(): Promise<void> {
       const bulk = async (engine: string) => {
         await client.query('SELECT pgautomator.set_engine($1)', [engine]);
         const times: number[] = [];
-        let withFire = 0;
+        const cpu: number[] = [];
         for (let k = 0; k < bulkRepeats; k++) {
+          const cpuStart = backendCpu(backendPid);
           const start = process.hrtime.bigint();
           await client.query(`UPDATE bench_schedule SET next_fire_at = pgautomator._next_fire(spec, timestamptz '2026-06-01 12:00:00+00' + ${k} * interval '1 hour')`);
           times.push(Number(process.hrtime.bigint() - start) / 1e9);
+          cpu.push((backendCpu(backendPid) - cpuStart) / 1e6);
         }
-        withFire = (await client.query('SELECT count(next_fire_at)::int AS n FROM bench_schedule')).rows[0].n as number;
-        return { seconds: median(times), withFire };
+        const withFire = (await client.query('SELECT count(next_fire_at)::int AS n FROM bench_schedule')).rows[0].n as number;
+        return { seconds: median(times), cpuSeconds: median(cpu), withFire };
       };
       const bulkRowsOut: string[] = [];
       const pl = await bulk('plpgsql');
-      bulkRowsOut.push(`| PL/pgSQL | ${pl.seconds.toFixed(2)} | ${fmt((pl.seconds * 1e6) / bulkRows)} | ${pl.withFire} |`);
+      bulkRowsOut.push(`| PL/pgSQL | ${pl.seconds.toFixed(2)} | ${pl.cpuSeconds.toFixed(2)} | ${fmt((pl.seconds * 1e6) / bulkRows)} | ${pl.withFire} |`);
       if (plv8Present) {
         const v8 = await bulk('plv8');
-        bulkRowsOut.push(`| plv8 | ${v8.seconds.toFixed(2)} | ${fmt((v8.seconds * 1e6) / bulkRows)} | ${v8.withFire} |`);
+        bulkRowsOut.push(`| plv8 | ${v8.seconds.toFixed(2)} | ${v8.cpuSeconds.toFixed(2)} | ${fmt((v8.seconds * 1e6) / bulkRows)} | ${v8.withFire} |`);
       } else {
-        bulkRowsOut.push('| plv8 | no plv8 | | |');
+        bulkRowsOut.push('| plv8 | no plv8 | | | |');
       }
       await client.query('SELECT pgautomator.set_engine($1)', [engineInUse]);
       console.log(`## Next fire of ${bulkRows.toLocaleString('en')} varied schedules in one UPDATE (median of ${bulkRepeats})\n`);
-      console.log('| engine | seconds | us per schedule | schedules with a next fire |');
-      console.log('|---|---:|---:|---:|');
+      console.log('| engine | seconds (wall) | seconds (backend CPU) | us per schedule (wall) | schedules with a next fire |');
+      console.log('|---|---:|---:|---:|---:|');
       for (const row of bulkRowsOut) console.log(row);
-      console.log(`\nTarget: under 5 s (${pl.seconds < 5 ? 'met' : 'MISSED'} by PL/pgSQL).`);
+      console.log(`\nTarget: under 5 s (${pl.seconds < 5 ? 'met' : pl.cpuSeconds < 5 ? 'met in CPU time, not in wall time' : 'MISSED'} by PL/pgSQL).`);
     } finally {
       client.release();
     }

@@ -50,12 +50,14 @@ const textParsers: Record<number, (value: string) => unknown> = {
   1082: (v) => v, // date
   1186: (v) => v, // interval
 };
-let defaultTypes: { getTypeParser: (oid: number, format?: string) => unknown } | undefined;
-export function configureTypes(pgTypes: { getTypeParser: (oid: number, format?: string) => unknown }): void {
+type TypeParserSource = { getTypeParser: (oid: number, format?: 'text' | 'binary') => unknown };
+let defaultTypes: TypeParserSource | undefined;
+/** Parsers for every type we do not override (pass pg.types). */
+export function configureTypes(pgTypes: TypeParserSource): void {
   defaultTypes = pgTypes;
 }
 const types = {
-  getTypeParser(oid: number, format?: string) {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
     const parser = textParsers[oid];
     if (parser && format !== 'binary') return parser;
     if (!defaultTypes) throw new Error('call configureTypes(pg.types) first');

@@ -336,6 +336,8 @@ CREATE INDEX job_run_job_id_idx ON pgautomator.job_run (job_id, id DESC);
 CREATE INDEX job_run_agent_running_idx ON pgautomator.job_run (agent_id) WHERE state = 'running';
 CREATE INDEX job_run_finished_at_idx ON pgautomator.job_run (finished_at) WHERE finished_at IS NOT NULL;
 CREATE INDEX job_run_retry_of_idx ON pgautomator.job_run (retry_of) WHERE retry_of IS NOT NULL;
+-- claim_runs walks the queue in this order and stops at its limit; running runs are not in it.
+CREATE INDEX job_run_queued_idx ON pgautomator.job_run (scheduled_for, id) WHERE state = 'queued';
 -- The overlap policies look up a job's active runs on every fire and claim.
 CREATE INDEX job_run_job_active_idx ON pgautomator.job_run (job_id, state) WHERE state IN ('queued', 'running');
 -- The deadline reaper (_reap_overdue_runs) probes this on every heartbeat and claim.
@@ -484,6 +486,7 @@ CREATE OR REPLACE FUNCTION pgautomator._local_reached(after timestamptz, tz text
 RETURNS timestamp
 LANGUAGE plpgsql
 IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     a      timestamp := after AT TIME ZONE tz;
@@ -527,6 +530,7 @@ $$;
 
 COMMENT ON FUNCTION pgautomator._local_reached(timestamptz, text) IS
     'Internal: the highest local clock reading (to the microsecond) time zone tz has shown at or before the instant after: after''s own reading, or, in the second pass of a fall-back overlap, the end of the first pass. Local slots strictly after it are the ones still to fire.';
+REVOKE ALL ON FUNCTION pgautomator._local_reached(timestamptz, text) FROM PUBLIC;
 
 -- source: extension-src/sql/engine/_local_to_instant.sql
 -- The wall-clock rule of docs/schedule-spec.md: the instant a local slot fires at is the FIRST
@@ -551,6 +555,7 @@ CREATE OR REPLACE FUNCTION pgautomator._local_to_instant(local timestamp, tz tex
 RETURNS timestamptz
 LANGUAGE plpgsql
 IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     -- `local` read as UTC; offsets below are seconds east of UTC (local = instant + offset).
@@ -609,6 +614,7 @@ $$;
 
 COMMENT ON FUNCTION pgautomator._local_to_instant(timestamp, text) IS
     'Internal: the instant a local wall-clock time fires at in time zone tz: the first instant at which the zone''s local clock reads at or after it (a time in a spring-forward gap gives the end of the gap, a time in a fall-back overlap its first pass). See docs/schedule-spec.md.';
+REVOKE ALL ON FUNCTION pgautomator._local_to_instant(timestamp, text) FROM PUBLIC;
 
 -- source: extension-src/sql/engine/_next_fire.sql
 -- The next instant strictly after `after` at which the schedule fires, NULL when it never fires
@@ -619,6 +625,7 @@ CREATE OR REPLACE FUNCTION pgautomator._next_fire(spec jsonb, after timestamptz)
 RETURNS timestamptz
 LANGUAGE plpgsql
 STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     tz   text := coalesce(spec ->> 'time_zone', 'UTC');
@@ -638,6 +645,7 @@ $$;
 
 COMMENT ON FUNCTION pgautomator._next_fire(jsonb, timestamptz) IS
     'Internal: the next instant strictly after after at which the schedule fires (NULL when none); the scheduler''s hot path. The spec must be valid.';
+REVOKE ALL ON FUNCTION pgautomator._next_fire(jsonb, timestamptz) FROM PUBLIC;
 
 -- source: extension-src/sql/engine/_next_fires.sql
 -- The first `count` distinct instants strictly after `after` at which the schedule fires: local
@@ -653,6 +661,7 @@ CREATE OR REPLACE FUNCTION pgautomator._next_fires(spec jsonb, after timestamptz
 RETURNS timestamptz[]
 LANGUAGE plpgsql
 STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     tz       text := coalesce(spec ->> 'time_zone', 'UTC');
@@ -704,31 +713,43 @@ $$;
 
 COMMENT ON FUNCTION pgautomator._next_fires(jsonb, timestamptz, int) IS
     'Internal: the first count distinct instants strictly after after at which the schedule fires, in its time_zone (default UTC) by the wall-clock rule of docs/schedule-spec.md. The spec must be valid.';
+REVOKE ALL ON FUNCTION pgautomator._next_fires(jsonb, timestamptz, int) FROM PUBLIC;
 
 -- source: extension-src/sql/engine/_next_fires_local.sql
 -- Dispatcher: up to `count` local fire times strictly after local time `after`, from the engine
--- chosen in pgautomator.setting. The plv8 twin takes and returns text ('YYYY-MM-DD HH:MM:SS'),
--- because plv8 hands a `timestamp` to JavaScript as a Date at a UTC instant (see DESIGN.md);
--- PL/pgSQL resolves the call at run time, so this installs fine where plv8 is absent.
+-- chosen in pgautomator.setting. The plv8 twin takes `after` as text ('YYYY-MM-DD HH:MM:SS.ffffff')
+-- and returns a JSON array of 'YYYY-MM-DD HH:MM:SS', because plv8 hands a `timestamp` to
+-- JavaScript as a Date at a UTC instant (DESIGN.md section 2); to_char and the ISO input format
+-- make the conversions independent of DateStyle. PL/pgSQL resolves the call at run time, so this
+-- installs fine where plv8 (and the twin) is absent.
 CREATE OR REPLACE FUNCTION pgautomator._next_fires_local(spec jsonb, after timestamp, count int)
 RETURNS timestamp[]
 LANGUAGE plpgsql
 STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    head timestamp[];
 BEGIN
     IF (SELECT s.value FROM pgautomator.setting AS s WHERE s.name = 'engine') = '"plv8"' THEN
-        -- Fires lie in years 0001..9999: outside them the answer needs no engine, and inside
-        -- them to_char() writes the 4-digit ISO text the TypeScript engine reads.
-        IF count <= 0 OR after > timestamp '9999-12-31 23:59:59' THEN
+        -- Fires lie in years 0001..9999, the range of the TypeScript engine's `after` too.
+        IF count <= 0 OR after >= timestamp '9999-12-31 23:59:59' THEN
             RETURN '{}';
+        END IF;
+        IF after < timestamp '0001-01-01 00:00:00' THEN
+            -- The TypeScript engine cannot be asked about a time before 0001-01-01; ask it about
+            -- 0001-01-01 00:00:00 instead, whose own fire (if any: a schedule whose first slot is
+            -- that very second) it leaves out, and which the PL/pgSQL twin tells.
+            head := pgautomator._plpgsql_next_fires(spec, after, 1);
+            IF cardinality(head) = 1 AND head[1] = timestamp '0001-01-01 00:00:00' THEN
+                RETURN head || pgautomator._next_fires_local(spec, timestamp '0001-01-01 00:00:00', count - 1);
+            END IF;
+            after := timestamp '0001-01-01 00:00:00';
         END IF;
         RETURN ARRAY(
             SELECT f.v::timestamp
               FROM jsonb_array_elements_text(pgautomator._plv8_next_fires(
-                       spec,
-                       CASE WHEN after < timestamp '0001-01-01 00:00:00' THEN '0000-12-31 23:59:59'
-                            ELSE to_char(after, 'YYYY-MM-DD HH24:MI:SS.US') END,
-                       count)) WITH ORDINALITY AS f(v, n)
+                       spec, to_char(after, 'YYYY-MM-DD HH24:MI:SS.US'), count)) WITH ORDINALITY AS f(v, n)
              ORDER BY f.n);
     END IF;
     RETURN pgautomator._plpgsql_next_fires(spec, after, count);
@@ -737,6 +758,7 @@ $$;
 
 COMMENT ON FUNCTION pgautomator._next_fires_local(jsonb, timestamp, int) IS
     'Internal: up to count local fire times strictly after the local time after (ascending), computed by the engine in use (pgautomator.engine()). The spec must be valid.';
+REVOKE ALL ON FUNCTION pgautomator._next_fires_local(jsonb, timestamp, int) FROM PUBLIC;
 
 -- source: extension-src/sql/engine/_plpgsql_days_in_month.sql
 -- Days in month m (1..12) of proleptic Gregorian year y. LANGUAGE sql so the planner inlines it
@@ -745,6 +767,7 @@ CREATE OR REPLACE FUNCTION pgautomator._plpgsql_days_in_month(y int, m int)
 RETURNS int
 LANGUAGE sql
 IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT CASE
         WHEN m = 2 THEN CASE WHEN (y % 4 = 0 AND y % 100 <> 0) OR y % 400 = 0 THEN 29 ELSE 28 END
@@ -755,6 +778,7 @@ $$;
 
 COMMENT ON FUNCTION pgautomator._plpgsql_days_in_month(int, int) IS
     'Internal (PL/pgSQL schedule engine): number of days in month m of year y, proleptic Gregorian calendar.';
+REVOKE ALL ON FUNCTION pgautomator._plpgsql_days_in_month(int, int) FROM PUBLIC;
 
 -- source: extension-src/sql/engine/_plpgsql_first_unknown_key.sql
 -- The first key of a JSON object that is not in `allowed`, in JavaScript's sort order
@@ -765,6 +789,7 @@ CREATE OR REPLACE FUNCTION pgautomator._plpgsql_first_unknown_key(obj jsonb, all
 RETURNS text
 LANGUAGE plpgsql
 IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     RETURN (SELECT k
@@ -777,6 +802,7 @@ $$;
 
 COMMENT ON FUNCTION pgautomator._plpgsql_first_unknown_key(jsonb, text[]) IS
     'Internal (PL/pgSQL schedule engine): the first key of obj not in allowed, in JavaScript''s string sort order, or NULL.';
+REVOKE ALL ON FUNCTION pgautomator._plpgsql_first_unknown_key(jsonb, text[]) FROM PUBLIC;
 
 -- source: extension-src/sql/engine/_plpgsql_json_compact.sql
 -- jsonb written as JavaScript's JSON.stringify writes it: no spaces, numbers in JavaScript's
@@ -788,6 +814,7 @@ CREATE OR REPLACE FUNCTION pgautomator._plpgsql_json_compact(v jsonb)
 RETURNS text
 LANGUAGE plpgsql
 IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     t text;
@@ -817,6 +844,7 @@ $$;
 
 COMMENT ON FUNCTION pgautomator._plpgsql_json_compact(jsonb) IS
     'Internal (PL/pgSQL schedule engine): jsonb as compact JSON the way JavaScript''s JSON.stringify writes it, for error messages.';
+REVOKE ALL ON FUNCTION pgautomator._plpgsql_json_compact(jsonb) FROM PUBLIC;
 
 -- source: extension-src/sql/engine/_plpgsql_json_date.sql
 -- A schedule date: a JSON string exactly 'YYYY-MM-DD', year 0001..9999, a real calendar date.
@@ -825,6 +853,7 @@ CREATE OR REPLACE FUNCTION pgautomator._plpgsql_json_date(v jsonb)
 RETURNS date
 LANGUAGE plpgsql
 IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     s text;
@@ -852,6 +881,7 @@ $$;
 
 COMMENT ON FUNCTION pgautomator._plpgsql_json_date(jsonb) IS
     'Internal (PL/pgSQL schedule engine): the date named by a JSON string YYYY-MM-DD (years 0001..9999, real calendar dates), or NULL when the value is anything else.';
+REVOKE ALL ON FUNCTION pgautomator._plpgsql_json_date(jsonb) FROM PUBLIC;
 
 -- source: extension-src/sql/engine/_plpgsql_json_describe.sql
 -- A bad value shown in an error message as the TypeScript engine's describe() shows it:
@@ -863,6 +893,7 @@ CREATE OR REPLACE FUNCTION pgautomator._plpgsql_json_describe(v jsonb)
 RETURNS text
 LANGUAGE plpgsql
 IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     t     text;
@@ -891,6 +922,7 @@ $$;
 
 COMMENT ON FUNCTION pgautomator._plpgsql_json_describe(jsonb) IS
     'Internal (PL/pgSQL schedule engine): a value shown in a schedule error message as the TypeScript engine shows it (compact JSON, at most 60 characters).';
+REVOKE ALL ON FUNCTION pgautomator._plpgsql_json_describe(jsonb) FROM PUBLIC;
 
 -- source: extension-src/sql/engine/_plpgsql_json_int.sql
 -- A schedule integer: a JSON number that is an integer in lo..hi. Returns it, or NULL for anything
@@ -901,6 +933,7 @@ CREATE OR REPLACE FUNCTION pgautomator._plpgsql_json_int(v jsonb, lo int, hi int
 RETURNS int
 LANGUAGE plpgsql
 IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     n numeric;
@@ -930,6 +963,7 @@ $$;
 
 COMMENT ON FUNCTION pgautomator._plpgsql_json_int(jsonb, int, int) IS
     'Internal (PL/pgSQL schedule engine): the integer held by a JSON number when it is an integer in lo..hi (2.0 counts), or NULL when the value is anything else.';
+REVOKE ALL ON FUNCTION pgautomator._plpgsql_json_int(jsonb, int, int) FROM PUBLIC;
 
 -- source: extension-src/sql/engine/_plpgsql_json_number_text.sql
 -- A JSON number written as JavaScript's JSON.stringify writes it after JSON.parse read it: the
@@ -942,6 +976,7 @@ RETURNS text
 LANGUAGE plpgsql
 IMMUTABLE STRICT PARALLEL SAFE
 SET extra_float_digits = 1   -- float8 output in shortest round-trip digits, as JavaScript
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     f      float8;
@@ -1001,6 +1036,7 @@ $$;
 
 COMMENT ON FUNCTION pgautomator._plpgsql_json_number_text(numeric) IS
     'Internal (PL/pgSQL schedule engine): a JSON number as JavaScript''s JSON.stringify writes it (nearest double, shortest digits), for error messages identical to the TypeScript engine''s.';
+REVOKE ALL ON FUNCTION pgautomator._plpgsql_json_number_text(numeric) FROM PUBLIC;
 
 -- source: extension-src/sql/engine/_plpgsql_json_time.sql
 -- A schedule time of day: a JSON string exactly 'HH:MM' or 'HH:MM:SS' (00..23, 00..59, 00..59).
@@ -1009,6 +1045,7 @@ CREATE OR REPLACE FUNCTION pgautomator._plpgsql_json_time(v jsonb)
 RETURNS int
 LANGUAGE plpgsql
 IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     s text;
@@ -1037,6 +1074,7 @@ $$;
 
 COMMENT ON FUNCTION pgautomator._plpgsql_json_time(jsonb) IS
     'Internal (PL/pgSQL schedule engine): seconds since midnight named by a JSON string HH:MM or HH:MM:SS, or NULL when the value is anything else.';
+REVOKE ALL ON FUNCTION pgautomator._plpgsql_json_time(jsonb) FROM PUBLIC;
 
 -- source: extension-src/sql/engine/_plpgsql_next_fires.sql
 -- The PL/pgSQL twin of the TypeScript engine's nextFires (docs/schedule-spec.md): up to `count`
@@ -1053,6 +1091,7 @@ CREATE OR REPLACE FUNCTION pgautomator._plpgsql_next_fires(spec jsonb, after tim
 RETURNS timestamp[]
 LANGUAGE plpgsql
 IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     -- 0001-01-01 is a Monday (proleptic Gregorian), and no valid date precedes it, so
@@ -1193,7 +1232,9 @@ BEGIN
             LOOP    -- twice at most: this month's day may be behind d, the next firing month's is not
                 y := (v_sm + k) / 12;
                 m := (v_sm + k) % 12 + 1;
-                dim := pgautomator._plpgsql_days_in_month(y, m);
+                dim := CASE WHEN m = 2 THEN CASE WHEN (y % 4 = 0 AND y % 100 <> 0) OR y % 400 = 0 THEN 29 ELSE 28 END
+                            WHEN m IN (4, 6, 9, 11) THEN 30
+                            ELSE 31 END;
                 f := make_date(y, m, 1);
                 IF v_type = 'monthly' THEN
                     f := f + (least(v_mday, dim) - 1);
@@ -1273,6 +1314,7 @@ $$;
 
 COMMENT ON FUNCTION pgautomator._plpgsql_next_fires(jsonb, timestamp, int) IS
     'Internal (PL/pgSQL schedule engine): up to count local fire times strictly after the local time after, ascending, up to 9999-12-31 23:59:59. The spec must be valid. Twin of the TypeScript engine''s nextFires; see docs/schedule-spec.md.';
+REVOKE ALL ON FUNCTION pgautomator._plpgsql_next_fires(jsonb, timestamp, int) FROM PUBLIC;
 
 -- source: extension-src/sql/engine/_plpgsql_utf16_key.sql
 -- The UTF-16 code units of s, as an int[] that sorts (int[] comparison) exactly as JavaScript
@@ -1283,6 +1325,7 @@ CREATE OR REPLACE FUNCTION pgautomator._plpgsql_utf16_key(s text)
 RETURNS int[]
 LANGUAGE sql
 IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT coalesce(array_agg(u.unit ORDER BY c.n, u.k), '{}')
       FROM unnest(string_to_array(s, NULL)) WITH ORDINALITY AS c(ch, n)
@@ -1294,6 +1337,7 @@ $$;
 
 COMMENT ON FUNCTION pgautomator._plpgsql_utf16_key(text) IS
     'Internal (PL/pgSQL schedule engine): the UTF-16 code units of a string, a sort key that orders strings as JavaScript does.';
+REVOKE ALL ON FUNCTION pgautomator._plpgsql_utf16_key(text) FROM PUBLIC;
 
 -- source: extension-src/sql/engine/_plpgsql_validate_schedule.sql
 -- The PL/pgSQL twin of the TypeScript engine's validateSchedule (extension-src/engine/validate.ts,
@@ -1311,6 +1355,7 @@ CREATE OR REPLACE FUNCTION pgautomator._plpgsql_validate_schedule(spec jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql
 IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     c_types     CONSTANT text[] := ARRAY['once', 'daily', 'weekly', 'monthly', 'monthly_relative'];
@@ -1633,6 +1678,7 @@ $$;
 
 COMMENT ON FUNCTION pgautomator._plpgsql_validate_schedule(jsonb) IS
     'Internal (PL/pgSQL schedule engine): NULL when the schedule spec is valid, else {"field": ..., "message": ...} for the first error in the TypeScript engine''s order, worded as it words it. Never raises for a bad spec. See docs/schedule-spec.md.';
+REVOKE ALL ON FUNCTION pgautomator._plpgsql_validate_schedule(jsonb) FROM PUBLIC;
 
 -- source: extension-src/sql/engine/_time_zone_exists.sql
 -- Whether tz names a time zone of this server's tz database, as docs/schedule-spec.md asks
@@ -1649,6 +1695,7 @@ CREATE OR REPLACE FUNCTION pgautomator._time_zone_exists(tz text)
 RETURNS boolean
 LANGUAGE plpgsql
 STABLE STRICT
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     probe timestamp;
@@ -1668,6 +1715,7 @@ $$;
 
 COMMENT ON FUNCTION pgautomator._time_zone_exists(text) IS
     'Internal: whether tz names a time zone of this server''s tz database (a name listed by pg_timezone_names), checked without scanning that view for ordinary Area/Location names.';
+REVOKE ALL ON FUNCTION pgautomator._time_zone_exists(text) FROM PUBLIC;
 
 -- source: extension-src/sql/engine/_validate_schedule_local.sql
 -- Dispatcher: validates a spec with the engine chosen in pgautomator.setting (engine = 'plv8' or
@@ -1677,6 +1725,7 @@ CREATE OR REPLACE FUNCTION pgautomator._validate_schedule_local(spec jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql
 STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     IF (SELECT s.value FROM pgautomator.setting AS s WHERE s.name = 'engine') = '"plv8"' THEN
@@ -1688,6 +1737,7 @@ $$;
 
 COMMENT ON FUNCTION pgautomator._validate_schedule_local(jsonb) IS
     'Internal: NULL when the schedule spec is valid, else {"field", "message"}, computed by the engine in use (pgautomator.engine()). Does not check that the time zone exists.';
+REVOKE ALL ON FUNCTION pgautomator._validate_schedule_local(jsonb) FROM PUBLIC;
 
 -- source: scripts/build-extension.ts (generated: version from package.json)
 CREATE OR REPLACE FUNCTION pgautomator.version()
@@ -3614,6 +3664,38 @@ END
 $$;
 COMMENT ON FUNCTION pgautomator._check_step(pgautomator.step) IS 'Validates a would-be step row field by field (kind-specific fields, env of strings, goto consistency), raising PA002 naming the first bad field; shared by add_step and update_step.';
 
+-- source: extension-src/sql/functions/internal/_claim_candidates.sql
+CREATE OR REPLACE FUNCTION pgautomator._claim_candidates(agent_id bigint, agent_tags text[], at timestamptz, n int)
+RETURNS bigint[]
+LANGUAGE sql
+-- The walk must follow job_run_queued_idx in order and stop at the limit. Right after a burst of
+-- inserts (thousands of fires, before autovacuum analyzes job_run) the planner believes the queue
+-- holds a handful of rows and prefers reading all of it and sorting: 10x slower on a long queue.
+-- With sorting off (here only) the ordered index scan is the plan whatever the statistics say.
+SET enable_sort = off
+SET search_path = pg_catalog, pg_temp
+AS $$
+  -- Queued runs due by `at` that this agent may take (the job pinned to it, or its tags fit), oldest
+  -- first, locked SKIP LOCKED; runs of a job that runs one at a time and has a run running are
+  -- passed over. The job is probed per row by its primary key in a scalar subquery, which the
+  -- planner does not turn into a join of the whole queue.
+  SELECT array_agg(c.id)
+    FROM (SELECT r.id
+            FROM pgautomator.job_run r
+           WHERE r.state = 'queued' AND r.scheduled_for <= _claim_candidates.at
+             AND coalesce((SELECT (j.agent_id = _claim_candidates.agent_id
+                                   OR (j.agent_id IS NULL AND _claim_candidates.agent_tags @> j.agent_tags))
+                                  AND (j.overlap = 'allow'
+                                       OR NOT EXISTS (SELECT 1 FROM pgautomator.job_run o WHERE o.job_id = j.id AND o.state = 'running'))
+                             FROM pgautomator.job j WHERE j.id = r.job_id), false)
+           ORDER BY r.scheduled_for, r.id
+           LIMIT _claim_candidates.n
+             FOR UPDATE SKIP LOCKED) c
+$$;
+COMMENT ON FUNCTION pgautomator._claim_candidates(bigint, text[], timestamptz, int) IS
+  'claim_runs, step one: locks (SKIP LOCKED) and returns up to n queued runs due by at that the agent may take, oldest first (NULL when none).';
+REVOKE ALL ON FUNCTION pgautomator._claim_candidates(bigint, text[], timestamptz, int) FROM PUBLIC;
+
 -- source: extension-src/sql/functions/internal/_claimed_notification.sql
 CREATE OR REPLACE FUNCTION pgautomator._claimed_notification(id bigint) RETURNS pgautomator.notification
 LANGUAGE plpgsql
@@ -3817,35 +3899,137 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  pair   record;
-  queued int := 0;
+  p_job     bigint[];
+  p_sched   bigint[];
+  p_fire    timestamptz[];
+  p_spec    jsonb[];
+  p_overlap text[];
+  p_misfire text[];
+  p_grace   interval[];
+  p_enabled boolean[];
+  p_follow  timestamptz[];
+  p_simple  boolean[];
+  dup_jobs  bigint[];
+  locked_jobs bigint[];
+  d_job     bigint[];
+  d_sched   bigint[];
+  d_fire    timestamptz[];
+  d_follow  timestamptz[];
+  d_state   text[];
+  d_message text[];
+  d_cancel  boolean[];
+  n         int;
+  i         int;
+  queued    int := 0;
+  inserted  int;
 BEGIN
-  -- Due pairs in order of their fire, each locked with its job. SKIP LOCKED: concurrent claimers
-  -- split the due pairs between them and never wait for each other; a pair whose job another
-  -- claimer holds (firing another schedule of it, or claiming its runs) is left for the next call.
-  -- The job lock is NO KEY UPDATE so that foreign-key checks of concurrent inserts are not blocked.
-  FOR pair IN
-    SELECT js.job_id, js.schedule_id, js.next_fire_at, s.spec, j.overlap, j.misfire, j.misfire_grace,
-           j.enabled AND s.enabled AS enabled
-      FROM pgautomator.job_schedule js
-      JOIN pgautomator.job j ON j.id = js.job_id
-      JOIN pgautomator.schedule s ON s.id = js.schedule_id
-     WHERE js.next_fire_at <= _fire_due.at
-     ORDER BY js.next_fire_at
-     LIMIT _fire_due.max_pairs
-       FOR UPDATE OF js SKIP LOCKED
-       FOR NO KEY UPDATE OF j SKIP LOCKED
-  LOOP
-    IF NOT pair.enabled THEN
-      -- A disabled job or schedule fires nothing and its next fire is NULL (enabling resumes from
-      -- now); normally disable_* clears it already, this keeps a stray row from being rescanned.
-      UPDATE pgautomator.job_schedule js SET next_fire_at = NULL
-       WHERE js.job_id = pair.job_id AND js.schedule_id = pair.schedule_id;
-      CONTINUE;
+  -- 1. Due pairs, each locked with its job. SKIP LOCKED: concurrent claimers split the due pairs
+  --    and never wait for each other. First the pairs alone (_lock_due_pairs: in next_fire_at
+  --    order, at most max_pairs); then their jobs, NO KEY UPDATE
+  --    (foreign-key checks of concurrent inserts are not blocked); a pair whose job another
+  --    claimer holds (firing another schedule of it, or starting one of its runs) stays locked by
+  --    this transaction and unprocessed: it is fired by the next call.
+  SELECT d.job_ids, d.schedule_ids INTO p_job, p_sched FROM pgautomator._lock_due_pairs(_fire_due.at, _fire_due.max_pairs) d;
+  IF p_job IS NULL THEN
+    RETURN 0;
+  END IF;
+  locked_jobs := ARRAY(SELECT j.id FROM pgautomator.job j WHERE j.id = ANY (p_job) FOR NO KEY UPDATE SKIP LOCKED);
+
+  SELECT array_agg(d.job_id ORDER BY d.next_fire_at, d.job_id, d.schedule_id),
+         array_agg(d.schedule_id ORDER BY d.next_fire_at, d.job_id, d.schedule_id),
+         array_agg(d.next_fire_at ORDER BY d.next_fire_at, d.job_id, d.schedule_id),
+         array_agg(d.spec ORDER BY d.next_fire_at, d.job_id, d.schedule_id),
+         array_agg(d.overlap ORDER BY d.next_fire_at, d.job_id, d.schedule_id),
+         array_agg(d.misfire ORDER BY d.next_fire_at, d.job_id, d.schedule_id),
+         array_agg(d.misfire_grace ORDER BY d.next_fire_at, d.job_id, d.schedule_id),
+         array_agg(d.enabled ORDER BY d.next_fire_at, d.job_id, d.schedule_id)
+    INTO p_job, p_sched, p_fire, p_spec, p_overlap, p_misfire, p_grace, p_enabled
+    FROM (SELECT js.job_id, js.schedule_id, js.next_fire_at, s.spec, j.overlap, j.misfire, j.misfire_grace,
+                 j.enabled AND s.enabled AS enabled
+            FROM unnest(p_job, p_sched) AS u(job_id, schedule_id)
+            JOIN pgautomator.job_schedule js ON js.job_id = u.job_id AND js.schedule_id = u.schedule_id
+            JOIN pgautomator.job j ON j.id = u.job_id
+            JOIN pgautomator.schedule s ON s.id = u.schedule_id
+           WHERE u.job_id = ANY (locked_jobs)) d;
+  n := coalesce(cardinality(p_job), 0);
+  IF n = 0 THEN
+    RETURN 0;
+  END IF;
+
+  -- A disabled job or schedule fires nothing and its next fire is NULL (enabling resumes from
+  -- now). disable_job/disable_schedule clear it already; this keeps a stray row from being rescanned.
+  UPDATE pgautomator.job_schedule js SET next_fire_at = NULL
+    FROM unnest(p_job, p_sched, p_enabled) AS u(job_id, schedule_id, enabled)
+   WHERE NOT u.enabled AND js.job_id = u.job_id AND js.schedule_id = u.schedule_id;
+
+  -- 2. The fire after each due one: one engine call per pair.
+  SELECT array_agg(CASE WHEN u.enabled THEN pgautomator._next_fire(u.spec, u.fire) END ORDER BY u.ord)
+    INTO p_follow
+    FROM unnest(p_spec, p_fire, p_enabled) WITH ORDINALITY AS u(spec, fire, enabled, ord);
+
+  -- 3. Pairs with more than one fire due (a backlog), or whose job has another schedule due in this
+  --    batch, are decided fire by fire by _fire_pair (misfire policy, overlap in order). The rest,
+  --    the usual case, are decided together below.
+  dup_jobs := ARRAY(SELECT u.job_id FROM unnest(p_job, p_enabled) AS u(job_id, enabled) WHERE u.enabled
+                     GROUP BY u.job_id HAVING count(*) > 1);
+  p_simple := array_fill(false, ARRAY[n]);
+  FOR i IN 1 .. n LOOP
+    CONTINUE WHEN NOT p_enabled[i];
+    IF (p_follow[i] IS NOT NULL AND p_follow[i] <= _fire_due.at) OR p_job[i] = ANY (dup_jobs) THEN
+      queued := queued + pgautomator._fire_pair(p_job[i], p_sched[i], p_spec[i], p_fire[i],
+                                                p_overlap[i], p_misfire[i], p_grace[i], _fire_due.at);
+    ELSE
+      p_simple[i] := true;
     END IF;
-    queued := queued + pgautomator._fire_pair(pair.job_id, pair.schedule_id, pair.spec, pair.next_fire_at,
-                                              pair.overlap, pair.misfire, pair.misfire_grace, _fire_due.at);
   END LOOP;
+
+  -- 4. One fire per pair, one pair per job: the misfire policy skips it only under misfire = skip
+  --    (run_once and run_all both run a lone fire); the overlap policy decides against the job's
+  --    active runs, counted per job through job_run_job_active_idx.
+  SELECT array_agg(x.job_id), array_agg(x.schedule_id), array_agg(x.fire), array_agg(x.follow),
+         array_agg(x.state), array_agg(x.message), array_agg(x.cancel)
+    INTO d_job, d_sched, d_fire, d_follow, d_state, d_message, d_cancel
+    FROM (SELECT u.job_id, u.schedule_id, u.fire, u.follow,
+                 CASE WHEN u.fire < _fire_due.at - u.grace AND u.misfire = 'skip' THEN 'skipped'
+                      WHEN u.overlap = 'skip' AND act.q + act.rn > 0 THEN 'skipped'
+                      WHEN u.overlap = 'queue_one' AND act.q > 0 THEN 'skipped'
+                      ELSE 'queued' END AS state,
+                 CASE WHEN u.fire < _fire_due.at - u.grace AND u.misfire = 'skip'
+                        THEN format('missed: due %s, more than misfire_grace %s before %s (misfire = skip)', u.fire, u.grace, _fire_due.at)
+                      WHEN u.overlap = 'skip' AND act.q + act.rn > 0 THEN 'a run of the job was still queued or running (overlap = skip)'
+                      WHEN u.overlap = 'queue_one' AND act.q > 0 THEN 'a run of the job was already waiting (overlap = queue_one)' END AS message,
+                 u.overlap = 'cancel_previous' AND act.q + act.rn > 0
+                   AND NOT (u.fire < _fire_due.at - u.grace AND u.misfire = 'skip') AS cancel
+            FROM unnest(p_job, p_sched, p_fire, p_follow, p_overlap, p_misfire, p_grace, p_simple)
+                   AS u(job_id, schedule_id, fire, follow, overlap, misfire, grace, simple)
+           CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE r.state = 'queued') AS q,
+                                      count(*) FILTER (WHERE r.state = 'running') AS rn
+                                 FROM pgautomator.job_run r
+                                WHERE r.job_id = u.job_id AND r.state IN ('queued', 'running')) act
+           WHERE u.simple) x;
+
+  IF d_job IS NOT NULL THEN
+    -- overlap = cancel_previous: the previous runs go before the new one is written.
+    PERFORM pgautomator._cancel_previous_runs(u.job_id, format('superseded by the fire at %s (overlap = cancel_previous)', u.fire), 'pgautomator')
+       FROM unnest(d_job, d_fire, d_cancel) AS u(job_id, fire, cancel)
+      WHERE u.cancel;
+
+    WITH ins AS (
+      INSERT INTO pgautomator.job_run (job_id, schedule_id, trigger, scheduled_for, state, message, finished_at)
+      SELECT u.job_id, u.schedule_id, 'schedule', u.fire, u.state, u.message, CASE WHEN u.state = 'skipped' THEN clock_timestamp() END
+        FROM unnest(d_job, d_sched, d_fire, d_state, d_message) AS u(job_id, schedule_id, fire, state, message)
+      ON CONFLICT DO NOTHING  -- job_run_fire_unique: a fire already turned into a row stays as it is
+      RETURNING state
+    )
+    SELECT count(*) FILTER (WHERE ins.state = 'queued') INTO inserted FROM ins;
+    queued := queued + inserted;
+
+    UPDATE pgautomator.job_schedule js
+       SET next_fire_at = u.follow, last_fire_at = u.fire
+      FROM unnest(d_job, d_sched, d_fire, d_follow) AS u(job_id, schedule_id, fire, follow)
+     WHERE js.job_id = u.job_id AND js.schedule_id = u.schedule_id;
+  END IF;
+
   IF queued > 0 THEN
     PERFORM pgautomator._notify('run_queued', jsonb_build_object('trigger', 'schedule', 'count', queued));
   END IF;
@@ -3854,7 +4038,8 @@ END
 $$;
 COMMENT ON FUNCTION pgautomator._fire_due(timestamptz, int) IS
   'Fires due schedules: job-schedule pairs with next_fire_at <= at whose job and schedule are enabled (at most max_pairs per call, '
-  'locked with SKIP LOCKED so concurrent claimers share the work) are turned into runs by _fire_pair. Returns the number of runs queued.';
+  'locked with SKIP LOCKED so concurrent claimers share the work) become runs: set-based when one fire is due, by _fire_pair when '
+  'several are (misfire policy) or the job has several due schedules. Returns the number of runs queued.';
 REVOKE ALL ON FUNCTION pgautomator._fire_due(timestamptz, int) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_fire_pair.sql
@@ -4015,6 +4200,8 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   fn regprocedure;
+  twin_acl aclitem[];
+  grantee text;
 BEGIN
   -- plv8 is per database: the language must be installed here, not merely available on the server.
   IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'plv8') THEN
@@ -4045,6 +4232,30 @@ BEGIN
     END LOOP;
   END IF;
 
+  -- Privileges: each _plv8_X gets those of its PL/pgSQL twin _plpgsql_X, so switching engines
+  -- changes nothing for any role. (grants.sql ran before these functions existed; without a twin,
+  -- a function stays closed to PUBLIC, as grants.sql would have left it.)
+  FOR fn, twin_acl IN
+    SELECT p.oid::regprocedure,
+           (SELECT coalesce(t.proacl, pg_catalog.acldefault('f', t.proowner)) FROM pg_catalog.pg_proc t
+             WHERE t.pronamespace = p.pronamespace AND t.proname = '_plpgsql_' || substr(p.proname, length('_plv8_') + 1)
+             ORDER BY t.oid LIMIT 1)
+      FROM pg_catalog.pg_proc p
+      JOIN pg_catalog.pg_language l ON l.oid = p.prolang
+     WHERE p.pronamespace = 'pgautomator'::regnamespace
+       AND l.lanname = 'plv8'
+  LOOP
+    EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', fn);
+    FOR grantee IN
+      SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END
+        FROM pg_catalog.aclexplode(coalesce(twin_acl, '{}')) AS a
+        LEFT JOIN pg_catalog.pg_roles r ON r.oid = a.grantee
+       WHERE a.privilege_type = 'EXECUTE' AND a.grantee <> a.grantor
+    LOOP
+      EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %s', fn, grantee);
+    END LOOP;
+  END LOOP;
+
   INSERT INTO pgautomator.setting (name, value)
   VALUES ('engine', '"plv8"')
   ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = now();
@@ -4052,8 +4263,9 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pgautomator._install_plv8_engine() IS
-  'Creates (or refreshes) the plv8 schedule engine from _plv8_source() and makes it the engine in use, '
-  'where the plv8 extension is installed in this database; returns false, changing nothing, where it is not.';
+  'Where the plv8 extension is installed in this database: creates (or refreshes) the plv8 schedule engine from _plv8_source(), '
+  'with the privileges of its PL/pgSQL twins, makes it the engine in use, and returns true. Elsewhere returns false and changes nothing. '
+  'Called at install, by set_engine(''plv8''), and by upgrade scripts (which then restore the engine that was in use).';
 
 -- source: extension-src/sql/functions/internal/_job_id.sql
 CREATE OR REPLACE FUNCTION pgautomator._job_id(job text, for_update boolean DEFAULT false) RETURNS bigint
@@ -4076,6 +4288,26 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pgautomator._job_id(text, boolean) IS 'The id of the job named job (optionally locked), or PA010.';
+
+-- source: extension-src/sql/functions/internal/_lock_due_pairs.sql
+CREATE OR REPLACE FUNCTION pgautomator._lock_due_pairs(at timestamptz, max_pairs int, OUT job_ids bigint[], OUT schedule_ids bigint[])
+LANGUAGE sql
+-- Walk job_schedule_next_fire_at_idx in order and stop at max_pairs, even when stale statistics
+-- (a burst of changes not yet analyzed) would make the planner read and sort every due pair.
+SET enable_sort = off
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT array_agg(x.job_id), array_agg(x.schedule_id)
+    FROM (SELECT js.job_id, js.schedule_id
+            FROM pgautomator.job_schedule js
+           WHERE js.next_fire_at <= _lock_due_pairs.at
+           ORDER BY js.next_fire_at
+           LIMIT _lock_due_pairs.max_pairs
+             FOR UPDATE SKIP LOCKED) x
+$$;
+COMMENT ON FUNCTION pgautomator._lock_due_pairs(timestamptz, int) IS
+  '_fire_due, step one: locks (SKIP LOCKED) up to max_pairs job-schedule pairs due by at, earliest first, and returns them (NULL arrays when none).';
+REVOKE ALL ON FUNCTION pgautomator._lock_due_pairs(timestamptz, int) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_notify.sql
 CREATE OR REPLACE FUNCTION pgautomator._notify(event text, payload jsonb DEFAULT '{}') RETURNS void
@@ -4274,8 +4506,13 @@ DECLARE
   jobs       bigint[];
   deleted    bigint;
 BEGIN
-  -- Marker row: when the last pass ran and the last job it visited. SKIP LOCKED: while one
+  -- Marker row: when the last pass ran and the last job it visited. Read first without a lock,
+  -- so that the usual heartbeat (no pass due) writes nothing; then locked SKIP LOCKED: while one
   -- heartbeat is purging, the others go on at once.
+  SELECT v.value INTO marker FROM pgautomator.setting v WHERE v.name = 'retention_pass';
+  IF marker ? 'at' AND (marker ->> 'at')::timestamptz > _retention_pass.at - c_every THEN
+    RETURN 0;
+  END IF;
   INSERT INTO pgautomator.setting (name, value) VALUES ('retention_pass', '{}')
   ON CONFLICT (name) DO NOTHING;
   SELECT v.value INTO marker FROM pgautomator.setting v WHERE v.name = 'retention_pass' FOR UPDATE SKIP LOCKED;
@@ -4302,59 +4539,64 @@ COMMENT ON FUNCTION pgautomator._retention_pass(timestamptz) IS
   'at most once a minute, to at most 200 jobs and 1,000 runs per pass, remembering where it stopped in setting retention_pass. Returns runs deleted.';
 REVOKE ALL ON FUNCTION pgautomator._retention_pass(timestamptz) FROM PUBLIC;
 
--- source: extension-src/sql/functions/internal/_run_payload.sql
-CREATE OR REPLACE FUNCTION pgautomator._run_payload(run_id bigint) RETURNS jsonb
+-- source: extension-src/sql/functions/internal/_run_payloads.sql
+CREATE OR REPLACE FUNCTION pgautomator._run_payloads(run_ids bigint[]) RETURNS SETOF jsonb
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-  -- What an agent needs to execute a run (docs/agent-protocol.md, claim_runs): intervals in
+  -- What an agent needs to execute each run, in the order of run_ids (docs/agent-protocol.md, claim_runs): intervals in
   -- seconds, goto targets as step positions, each SQL step with its connection (never a secret,
   -- only the reference the agent resolves on its host).
+  -- Steps are aggregated once per job, however many of its runs are handed out together.
+  WITH jobs AS (
+    SELECT DISTINCT r.job_id FROM pgautomator.job_run r WHERE r.id = ANY (run_ids)
+  ), steps AS (
+    SELECT st.job_id,
+           jsonb_agg(jsonb_build_object(
+             'step_id', st.id,
+             'position', st.position,
+             'name', st.name,
+             'enabled', st.enabled,
+             'kind', st.kind,
+             'command', st.command,
+             'shell', st.shell,
+             'working_dir', st.working_dir,
+             'env', st.env,
+             'success_codes', to_jsonb(st.success_codes),
+             'timeout', extract(epoch FROM st.timeout)::float8,
+             'retries', st.retries,
+             'retry_delay', extract(epoch FROM st.retry_delay)::float8,
+             'retry_backoff', st.retry_backoff,
+             'on_success', st.on_success,
+             'on_success_goto', (SELECT g.position FROM pgautomator.step g WHERE g.id = st.on_success_goto),
+             'on_failure', st.on_failure,
+             'on_failure_goto', (SELECT g.position FROM pgautomator.step g WHERE g.id = st.on_failure_goto),
+             'connection', (SELECT jsonb_build_object('name', c.name, 'driver', c.driver, 'dsn', c.dsn, 'secret_ref', c.secret_ref)
+                              FROM pgautomator.connection c WHERE c.id = st.connection_id))
+             ORDER BY st.position) AS steps
+      FROM pgautomator.step st
+     WHERE st.job_id IN (SELECT jobs.job_id FROM jobs)
+     GROUP BY st.job_id
+  )
   SELECT jsonb_build_object(
     'run_id', r.id,
     'job_id', j.id,
     'job', j.name,
     'trigger', r.trigger,
-    'schedule', s.name,
+    'schedule', (SELECT s.name FROM pgautomator.schedule s WHERE s.id = r.schedule_id),
     'scheduled_for', r.scheduled_for,
     'attempt', r.attempt,
     'start_position', r.start_position,
     'timeout', extract(epoch FROM j.timeout)::float8,
-    'steps', coalesce((
-      SELECT jsonb_agg(jsonb_build_object(
-               'step_id', st.id,
-               'position', st.position,
-               'name', st.name,
-               'enabled', st.enabled,
-               'kind', st.kind,
-               'command', st.command,
-               'shell', st.shell,
-               'working_dir', st.working_dir,
-               'env', st.env,
-               'success_codes', to_jsonb(st.success_codes),
-               'timeout', extract(epoch FROM st.timeout)::float8,
-               'retries', st.retries,
-               'retry_delay', extract(epoch FROM st.retry_delay)::float8,
-               'retry_backoff', st.retry_backoff,
-               'on_success', st.on_success,
-               'on_success_goto', gs.position,
-               'on_failure', st.on_failure,
-               'on_failure_goto', gf.position,
-               'connection', CASE WHEN c.id IS NULL THEN NULL ELSE
-                 jsonb_build_object('name', c.name, 'driver', c.driver, 'dsn', c.dsn, 'secret_ref', c.secret_ref) END)
-             ORDER BY st.position)
-        FROM pgautomator.step st
-        LEFT JOIN pgautomator.step gs ON gs.id = st.on_success_goto
-        LEFT JOIN pgautomator.step gf ON gf.id = st.on_failure_goto
-        LEFT JOIN pgautomator.connection c ON c.id = st.connection_id
-       WHERE st.job_id = j.id), '[]'::jsonb))
-    FROM pgautomator.job_run r
+    'steps', coalesce(steps.steps, '[]'::jsonb))
+    FROM unnest(run_ids) WITH ORDINALITY AS u(id, ord)
+    JOIN pgautomator.job_run r ON r.id = u.id
     JOIN pgautomator.job j ON j.id = r.job_id
-    LEFT JOIN pgautomator.schedule s ON s.id = r.schedule_id
-   WHERE r.id = _run_payload.run_id
+    LEFT JOIN steps ON steps.job_id = r.job_id
+   ORDER BY u.ord
 $$;
-COMMENT ON FUNCTION pgautomator._run_payload(bigint) IS 'The jsonb object claim_runs hands an agent for one run: the run, its job and all its steps with their connections (docs/agent-protocol.md).';
-REVOKE ALL ON FUNCTION pgautomator._run_payload(bigint) FROM PUBLIC;
+COMMENT ON FUNCTION pgautomator._run_payloads(bigint[]) IS 'The jsonb objects claim_runs hands an agent, one per run of run_ids in that order: the run, its job and all its steps with their connections (docs/agent-protocol.md).';
+REVOKE ALL ON FUNCTION pgautomator._run_payloads(bigint[]) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_running_run.sql
 CREATE OR REPLACE FUNCTION pgautomator._running_run(run_id bigint, for_update boolean DEFAULT true) RETURNS pgautomator.job_run
@@ -5479,19 +5721,25 @@ REVOKE ALL ON FUNCTION pgautomator.enable_schedule(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.enable_schedule(text) TO pgautomator_operator;
 
 -- source: extension-src/sql/functions/api/engine.sql
--- Public: which schedule engine the database uses.
+-- Public: which schedule engine the database uses (pgautomator.setting, row engine).
 CREATE OR REPLACE FUNCTION pgautomator.engine()
 RETURNS text
-LANGUAGE sql
-STABLE PARALLEL SAFE
+LANGUAGE plpgsql
+STABLE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT coalesce(
-        (SELECT s.value #>> '{}' FROM pgautomator.setting AS s WHERE s.name = 'engine'),
-        'plpgsql')
+BEGIN
+    PERFORM pgautomator._require_role('pgautomator_viewer');
+    RETURN coalesce((SELECT s.value #>> '{}' FROM pgautomator.setting AS s WHERE s.name = 'engine'), 'plpgsql');
+END
 $$;
-
 COMMENT ON FUNCTION pgautomator.engine() IS
-    'The schedule engine in use: plv8 (the TypeScript engine compiled into plv8 functions) or plpgsql (its PL/pgSQL mirror). Both give identical answers; change it with pgautomator.set_engine().';
+$c$The schedule engine in use: plv8 (the TypeScript engine itself, compiled into plv8 functions; chosen at install where the database has the plv8 extension) or plpgsql (its PL/pgSQL mirror). Both give identical answers; a differential test holds them to it.
+Errors: PA040 caller is not pgautomator_viewer (or above).
+Example: SELECT pgautomator.engine();$c$;
+REVOKE ALL ON FUNCTION pgautomator.engine() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.engine() TO pgautomator_viewer;
 
 -- source: extension-src/sql/functions/api/get_job.sql
 CREATE OR REPLACE FUNCTION pgautomator.get_job(name text)
@@ -6141,7 +6389,8 @@ GRANT EXECUTE ON FUNCTION pgautomator.revoke_role(name, text) TO pgautomator_adm
 
 -- source: extension-src/sql/functions/api/schedule_preview.sql
 -- Public: the next `count` instants strictly after `after` at which a schedule would fire, so a
--- user (or the UI) can see what a spec means before saving it.
+-- user (or the UI's calendar) sees what a spec means before saving it. Same computation as the
+-- scheduler's (pgautomator._next_fires), including the time-zone rule for DST gaps and overlaps.
 CREATE OR REPLACE FUNCTION pgautomator.schedule_preview(
     spec  jsonb,
     after timestamptz DEFAULT now(),
@@ -6150,30 +6399,41 @@ CREATE OR REPLACE FUNCTION pgautomator.schedule_preview(
 RETURNS SETOF timestamptz
 LANGUAGE plpgsql
 STABLE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 ROWS 10
 AS $$
 BEGIN
-    PERFORM pgautomator.validate_schedule(spec);
-    IF count IS NULL OR count < 0 OR count > 10000 THEN
+    PERFORM pgautomator.validate_schedule(schedule_preview.spec);
+    IF schedule_preview.count IS NULL OR schedule_preview.count < 0 OR schedule_preview.count > 10000 THEN
         RAISE EXCEPTION USING
             ERRCODE = 'PA002',
-            MESSAGE = format('schedule_preview count must be from 0 to 10000, got %s', coalesce(count::text, 'NULL')),
-            DETAIL  = 'argument: count',
-            HINT    = 'For more fires, call again with after set to the last fire returned.';
+            MESSAGE = format('schedule_preview count must be an integer from 0 to 10000 (got %s)',
+                             coalesce(schedule_preview.count::text, 'NULL')),
+            DETAIL  = 'field: count',
+            HINT    = 'Ask for at most 10000 fires; for more, call again with after set to the last fire returned.';
     END IF;
-    IF after IS NULL THEN
+    IF schedule_preview.after IS NULL THEN
         RAISE EXCEPTION USING
             ERRCODE = 'PA002',
-            MESSAGE = 'schedule_preview after must be an instant, got NULL',
-            DETAIL  = 'argument: after',
-            HINT    = 'Omit after to preview from now().';
+            MESSAGE = 'schedule_preview after must be an instant (got NULL)',
+            DETAIL  = 'field: after',
+            HINT    = 'Leave after out to preview from now().';
     END IF;
-    RETURN QUERY SELECT f FROM unnest(pgautomator._next_fires(spec, after, count)) AS f;
+    RETURN QUERY
+        SELECT f.at
+          FROM unnest(pgautomator._next_fires(schedule_preview.spec, schedule_preview.after, schedule_preview.count))
+               WITH ORDINALITY AS f(at, n)
+         ORDER BY f.n;
 END
 $$;
-
 COMMENT ON FUNCTION pgautomator.schedule_preview(jsonb, timestamptz, int) IS
-    'The first count (0..10000, default 10) instants strictly after after (default now()) at which the schedule spec fires, ascending, in the spec''s time_zone by the rules of docs/schedule-spec.md. Raises PA001 for an invalid spec (DETAIL names the field) and PA002 for a bad count or a NULL after. No rows when the schedule never fires again.';
+$c$The first count instants strictly after after at which a schedule spec fires, ascending, computed exactly as the scheduler computes them: in the spec's time_zone (default UTC), where a time inside a spring-forward gap fires at the end of the gap and a time inside a fall-back overlap fires once, on the first pass. No rows when the schedule never fires again (up to 9999-12-31 23:59:59 local time).
+Arguments: spec, the schedule as JSON (docs/schedule-spec.md); after, the instant to start from, exclusive (default now()); count, how many fires, 0..10000 (default 10).
+Errors: PA001 invalid spec (DETAIL names the field); PA002 count outside 0..10000 or after NULL (DETAIL names it); PA040 caller is not pgautomator_viewer (or above).
+Example: SELECT * FROM pgautomator.schedule_preview('{"type": "daily", "start_date": "2026-03-01", "sub": {"type": "once", "time": "02:30"}, "time_zone": "America/New_York"}', '2026-03-07 00:00Z', 3);$c$;
+REVOKE ALL ON FUNCTION pgautomator.schedule_preview(jsonb, timestamptz, int) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.schedule_preview(jsonb, timestamptz, int) TO pgautomator_viewer;
 
 -- source: extension-src/sql/functions/api/set_agent_smtp.sql
 CREATE OR REPLACE FUNCTION pgautomator.set_agent_smtp(
@@ -6232,39 +6492,55 @@ REVOKE ALL ON FUNCTION pgautomator.set_agent_smtp(text, text, int, text, text, t
 GRANT EXECUTE ON FUNCTION pgautomator.set_agent_smtp(text, text, int, text, text, text, text) TO pgautomator_admin;
 
 -- source: extension-src/sql/functions/api/set_engine.sql
--- Public: choose the schedule engine. Both engines give the same answers (a differential test
--- holds them to it); plv8 exists to run the TypeScript source of truth itself.
+-- Public: choose the schedule engine. Both engines give the same answers; plv8 runs the
+-- TypeScript source of truth itself, plpgsql needs nothing but PostgreSQL.
 CREATE OR REPLACE FUNCTION pgautomator.set_engine(engine text)
 RETURNS text
 LANGUAGE plpgsql
 VOLATILE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    IF engine IS NULL OR engine NOT IN ('plv8', 'plpgsql') THEN
+    PERFORM pgautomator._require_role('pgautomator_admin');
+    IF set_engine.engine IS NULL OR set_engine.engine NOT IN ('plv8', 'plpgsql') THEN
         RAISE EXCEPTION USING
             ERRCODE = 'PA002',
-            MESSAGE = format('unknown schedule engine %s', coalesce(quote_literal(engine), 'NULL')),
-            DETAIL  = 'argument: engine',
-            HINT    = 'Use ''plv8'' or ''plpgsql''.';
+            MESSAGE = format('schedule engine must be one of plv8, plpgsql (got %s)',
+                             coalesce(quote_literal(set_engine.engine), 'NULL')),
+            DETAIL  = 'field: engine',
+            HINT    = 'SELECT pgautomator.set_engine(''plpgsql''), or ''plv8'' where the plv8 extension is installed.';
     END IF;
-    IF engine = 'plv8'
+    IF set_engine.engine = 'plv8'
        AND (to_regprocedure('pgautomator._plv8_validate_schedule(jsonb)') IS NULL
             OR to_regprocedure('pgautomator._plv8_next_fires(jsonb, text, integer)') IS NULL) THEN
-        RAISE EXCEPTION USING
-            ERRCODE = 'PA002',
-            MESSAGE = 'schedule engine plv8 is not installed in this database',
-            DETAIL  = 'argument: engine',
-            HINT    = 'CREATE EXTENSION plv8, then reinstall pgautomator: the install creates the plv8 engine functions only where plv8 exists.';
+        -- plv8 added to this database after pgautomator was installed: create the engine now.
+        IF EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'plv8')
+           AND to_regprocedure('pgautomator._install_plv8_engine()') IS NOT NULL THEN
+            PERFORM pgautomator._install_plv8_engine();
+        END IF;
+        IF to_regprocedure('pgautomator._plv8_validate_schedule(jsonb)') IS NULL
+           OR to_regprocedure('pgautomator._plv8_next_fires(jsonb, text, integer)') IS NULL THEN
+            RAISE EXCEPTION USING
+                ERRCODE = 'PA002',
+                MESSAGE = 'schedule engine plv8 is not installed in this database',
+                DETAIL  = 'field: engine',
+                HINT    = 'CREATE EXTENSION plv8 in this database (the server needs the plv8 package), then reinstall pgautomator or call set_engine(''plv8'') again; meanwhile the plpgsql engine gives the same answers.';
+        END IF;
     END IF;
     INSERT INTO pgautomator.setting AS s (name, value)
-    VALUES ('engine', to_jsonb(engine))
+    VALUES ('engine', to_jsonb(set_engine.engine))
     ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = now();
-    RETURN engine;
+    RETURN set_engine.engine;
 END
 $$;
-
 COMMENT ON FUNCTION pgautomator.set_engine(text) IS
-    'Chooses the schedule engine, plv8 or plpgsql, and returns it. Raises PA002 for another name, or for plv8 when its functions are not installed (CREATE EXTENSION plv8, then reinstall pgautomator).';
+$c$Chooses the schedule engine and returns it: plv8 (the TypeScript engine compiled into plv8 functions) or plpgsql (its PL/pgSQL mirror, needing nothing but PostgreSQL). Both give identical answers; next fires already stored are not recomputed.
+Arguments: engine, 'plv8' or 'plpgsql'.
+Errors: PA002 another name, or plv8 when it is not installed in this database (CREATE EXTENSION plv8, then reinstall pgautomator); PA040 caller is not pgautomator_admin.
+Example: SELECT pgautomator.set_engine('plpgsql');$c$;
+REVOKE ALL ON FUNCTION pgautomator.set_engine(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.set_engine(text) TO pgautomator_admin;
 
 -- source: extension-src/sql/functions/api/set_job_email.sql
 CREATE OR REPLACE FUNCTION pgautomator.set_job_email(job text, "on" text[], "to" text[], "from" text DEFAULT NULL, subject text DEFAULT NULL, body text DEFAULT NULL)
@@ -6920,15 +7196,20 @@ GRANT EXECUTE ON FUNCTION pgautomator.update_step(text, text, text, text, text, 
 -- source: extension-src/sql/functions/api/validate_schedule.sql
 -- Public: raise PA001 (invalid_schedule) when a schedule spec is invalid, naming the first bad
 -- field; return nothing when it is valid. The field rules are the engine's
--- (pgautomator._validate_schedule_local); on top of them the time zone must exist on this server.
+-- (pgautomator._validate_schedule_local, identical in both engines); on top of them the time zone
+-- must exist on this server, which the engines cannot know.
 CREATE OR REPLACE FUNCTION pgautomator.validate_schedule(spec jsonb)
 RETURNS void
 LANGUAGE plpgsql
 STABLE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    err jsonb := pgautomator._validate_schedule_local(spec);
+    err jsonb;
 BEGIN
+    PERFORM pgautomator._require_role('pgautomator_viewer');
+    err := pgautomator._validate_schedule_local(validate_schedule.spec);
     IF err IS NOT NULL THEN
         RAISE EXCEPTION USING
             ERRCODE = 'PA001',
@@ -6936,18 +7217,24 @@ BEGIN
             DETAIL  = 'field: ' || (err ->> 'field'),
             HINT    = 'Fix that field; every field of a schedule spec is described in docs/schedule-spec.md.';
     END IF;
-    IF spec ? 'time_zone' AND NOT pgautomator._time_zone_exists(spec ->> 'time_zone') THEN
+    IF validate_schedule.spec ? 'time_zone'
+       AND NOT pgautomator._time_zone_exists(validate_schedule.spec ->> 'time_zone') THEN
         RAISE EXCEPTION USING
             ERRCODE = 'PA001',
-            MESSAGE = format('schedule time_zone %s is not a time zone known to this server', spec -> 'time_zone'),
+            MESSAGE = format('schedule time_zone %s is not a time zone known to this server',
+                             validate_schedule.spec -> 'time_zone'),
             DETAIL  = 'field: time_zone',
-            HINT    = 'Use an IANA time zone name listed in pg_timezone_names, for example Europe/Berlin or America/New_York (see docs/schedule-spec.md).';
+            HINT    = 'Use an IANA time zone name listed in pg_timezone_names, for example Europe/Berlin or America/New_York (docs/schedule-spec.md).';
     END IF;
 END
 $$;
-
 COMMENT ON FUNCTION pgautomator.validate_schedule(jsonb) IS
-    'Checks a schedule spec (docs/schedule-spec.md). Returns nothing when it is valid; otherwise raises SQLSTATE PA001 whose message says what is allowed and whose DETAIL is "field: <the first bad field>". The time_zone must also exist on this server (pg_timezone_names).';
+$c$Checks a schedule spec (docs/schedule-spec.md) without saving anything: returns nothing when it is valid, raises PA001 naming the first invalid field otherwise. create_schedule and update_schedule run the same check.
+Arguments: spec, the schedule as JSON, e.g. '{"type": "weekly", "weekdays": ["mon", "fri"], "start_date": "2026-01-05", "sub": {"type": "once", "time": "07:30"}, "time_zone": "Europe/Berlin"}'.
+Errors: PA001 invalid spec: the message says what is allowed, DETAIL is "field: <the first bad field>" (for example field: end_date, field: weekdays[1], field: sub.end_time, field: exceptions[0].to); the time_zone must also exist on this server (pg_timezone_names); PA040 caller is not pgautomator_viewer (or above).
+Example: SELECT pgautomator.validate_schedule('{"type": "daily", "start_date": "2026-02-01", "end_date": "2026-01-01"}');  -- PA001, field: end_date$c$;
+REVOKE ALL ON FUNCTION pgautomator.validate_schedule(jsonb) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.validate_schedule(jsonb) TO pgautomator_viewer;
 
 -- source: extension-src/sql/functions/agent/agent_heartbeat.sql
 CREATE OR REPLACE FUNCTION pgautomator.agent_heartbeat(name text, running bigint[] DEFAULT '{}', at timestamptz DEFAULT now())
@@ -7158,20 +7445,26 @@ DECLARE
   a          pgautomator.agent;
   want       int;
   candidates bigint[];
+  locked_jobs bigint[];
   claimed    bigint[];
   started    timestamptz;
-  rid        bigint;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_agent');
   IF claim_runs.max IS NULL OR claim_runs.max NOT BETWEEN 0 AND 1000 THEN
     PERFORM pgautomator._raise('PA002', format('max must be 0..1000, got %s', coalesce(claim_runs.max::text, 'NULL')),
       'field: max', 'Pass how many runs the agent can start now (its free capacity).');
   END IF;
-  a := pgautomator._acting_agent(claim_runs.name, true);  -- locked: one claim per agent at a time (capacity)
+  a := pgautomator._acting_agent(claim_runs.name);
+  -- One claim per agent at a time (its capacity is counted below). An advisory lock, not a row
+  -- lock: a claim that finds nothing to do writes nothing, so it costs no WAL flush at commit.
+  PERFORM pg_advisory_xact_lock(hashtext('pgautomator.claim_runs'), a.id::int);
+  SELECT x.* INTO a FROM pgautomator.agent x WHERE x.id = a.id;
   IF a.state = 'offline' THEN
     RETURN;  -- an offline agent claims nothing; its next heartbeat tells it to register again
   END IF;
-  UPDATE pgautomator.agent x SET last_heartbeat_at = claim_runs.at WHERE x.id = a.id;  -- a claim is a heartbeat
+  -- A claim is a heartbeat; written at most once a second, for the same reason.
+  UPDATE pgautomator.agent x SET last_heartbeat_at = claim_runs.at
+   WHERE x.id = a.id AND (x.last_heartbeat_at IS NULL OR x.last_heartbeat_at < claim_runs.at - interval '1 second');
 
   PERFORM pgautomator._rescue_dead_agents(claim_runs.at);
   PERFORM pgautomator._reap_overdue_runs(claim_runs.at);
@@ -7187,28 +7480,27 @@ BEGIN
     RETURN;
   END IF;
 
-  -- 2a. Lock candidate queued runs this agent may take, oldest first, with their jobs. Every
-  --     claimer locks a run's job before starting it, so the overlap test of 2b (no other run of
-  --     a non-'allow' job running) cannot race with another claimer. Twice `want` rows: some may
-  --     be dropped by 2b (a second run of a job that may run only once at a time).
-  SELECT array_agg(c.id) INTO candidates
-    FROM (SELECT r.id
-            FROM pgautomator.job_run r
-            JOIN pgautomator.job j ON j.id = r.job_id
-           WHERE r.state = 'queued' AND r.scheduled_for <= claim_runs.at
-             AND (j.agent_id = a.id OR (j.agent_id IS NULL AND a.tags @> j.agent_tags))
-             AND (j.overlap = 'allow'
-                  OR NOT EXISTS (SELECT 1 FROM pgautomator.job_run o WHERE o.job_id = r.job_id AND o.state = 'running'))
-           ORDER BY r.scheduled_for, r.id
-           LIMIT 2 * want
-             FOR UPDATE OF r SKIP LOCKED
-             FOR NO KEY UPDATE OF j SKIP LOCKED) c;
+  -- 2a. Lock candidate queued runs this agent may take, oldest first (_claim_candidates walks
+  --     the queue index and stops at the limit). Twice `want` rows: 2c may drop some (a second
+  --     run of a job that runs one at a time).
+  candidates := pgautomator._claim_candidates(a.id, a.tags, claim_runs.at, 2 * want);
   IF candidates IS NULL THEN
     RETURN;
   END IF;
 
-  -- 2b. A new statement, so a new snapshot taken after the job locks were granted: it sees every
-  --     claim committed by the previous holder of each lock. At most one run per non-'allow' job.
+  -- 2b. Lock the jobs of the candidates that run one at a time (overlap other than allow). Every
+  --     claimer takes this lock before starting a run of such a job, and the job's fires are made
+  --     under it (_fire_due), so the overlap test below cannot race. SKIP LOCKED: a job another
+  --     claimer holds is simply left for later.
+  SELECT coalesce(array_agg(x.id), '{}') INTO locked_jobs
+    FROM (SELECT j.id
+            FROM pgautomator.job j
+           WHERE j.id IN (SELECT r.job_id FROM pgautomator.job_run r WHERE r.id = ANY (candidates))
+             AND j.overlap <> 'allow'
+             FOR NO KEY UPDATE SKIP LOCKED) x;
+
+  -- 2c. A new statement, so a new snapshot taken after the job locks were granted: it sees every
+  --     claim committed by the previous holder of each lock. At most one run per locked job.
   started := clock_timestamp();
   WITH eligible AS (
     SELECT r.id, r.scheduled_for, j.timeout,
@@ -7217,7 +7509,8 @@ BEGIN
       JOIN pgautomator.job j ON j.id = r.job_id
      WHERE r.id = ANY (candidates) AND r.state = 'queued'
        AND (j.overlap = 'allow'
-            OR NOT EXISTS (SELECT 1 FROM pgautomator.job_run o WHERE o.job_id = r.job_id AND o.state = 'running'))
+            OR (j.id = ANY (locked_jobs)
+                AND NOT EXISTS (SELECT 1 FROM pgautomator.job_run o WHERE o.job_id = r.job_id AND o.state = 'running')))
   ), chosen AS (
     SELECT e.id, e.timeout FROM eligible e WHERE e.may_start ORDER BY e.scheduled_for, e.id LIMIT want
   ), upd AS (
@@ -7232,13 +7525,13 @@ BEGIN
     RETURN;
   END IF;
 
-  FOREACH rid IN ARRAY claimed LOOP
-    PERFORM pgautomator._enqueue_mail(rid, 'start')
-       FROM pgautomator.job_run r JOIN pgautomator.job j ON j.id = r.job_id
-      WHERE r.id = rid AND 'start' = ANY (j.email_on);
-    PERFORM pgautomator._notify('run_started', jsonb_build_object('run_id', rid, 'agent', a.name));
-    RETURN NEXT pgautomator._run_payload(rid);
-  END LOOP;
+  -- One statement each, not one per run: mail for jobs that ask for it at start, the wake-ups,
+  -- and the run objects.
+  PERFORM pgautomator._enqueue_mail(r.id, 'start')
+     FROM pgautomator.job_run r JOIN pgautomator.job j ON j.id = r.job_id
+    WHERE r.id = ANY (claimed) AND 'start' = ANY (j.email_on);
+  PERFORM pgautomator._notify('run_started', jsonb_build_object('run_id', u.id, 'agent', a.name)) FROM unnest(claimed) AS u(id);
+  RETURN QUERY SELECT pgautomator._run_payloads(claimed);
 END
 $$;
 COMMENT ON FUNCTION pgautomator.claim_runs(text, int, timestamptz) IS

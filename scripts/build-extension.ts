@@ -113,15 +113,21 @@ const installPlv8Block = [
   '$$;',
 ].join('\n');
 
-/** Re-executes `_plv8_source()` where the plv8 engine's functions exist, so they run this version's bundle. */
+/**
+ * Where the plv8 engine was installed, re-creates it from this version's `_plv8_source()` (new
+ * bundle, new functions, their privileges), then puts back the engine that was in use: an upgrade
+ * changes no one's choice of engine.
+ */
 const refreshPlv8Block = [
   '-- source: scripts/build-extension.ts (generated: refresh the plv8 engine where it is installed)',
   'DO $$',
+  'DECLARE',
+  "  in_use pgautomator.setting := (SELECT s FROM pgautomator.setting AS s WHERE s.name = 'engine');",
   'BEGIN',
-  "  IF EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'plv8')",
-  '     AND EXISTS (SELECT 1 FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_language l ON l.oid = p.prolang',
-  "                 WHERE p.pronamespace = 'pgautomator'::regnamespace AND l.lanname = 'plv8') THEN",
-  '    EXECUTE pgautomator._plv8_source();',
+  '  IF EXISTS (SELECT 1 FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_language l ON l.oid = p.prolang',
+  "             WHERE p.pronamespace = 'pgautomator'::regnamespace AND l.lanname = 'plv8')",
+  '     AND pgautomator._install_plv8_engine() AND in_use IS NOT NULL THEN',
+  '    UPDATE pgautomator.setting SET value = in_use.value, updated_at = in_use.updated_at WHERE name = in_use.name;',
   '  END IF;',
   'END',
   '$$;',
@@ -265,12 +271,13 @@ function readme({ version }: BuildInputs, scripts: string[]): string {
     '',
     'Schedules are computed by the plv8 engine (the TypeScript engine bundled by the build) where the',
     "database has the `plv8` extension at install time, otherwise by the PL/pgSQL engine; `SELECT",
-    "pgautomator.engine()` tells which. `pgautomator.set_engine('plv8')` switches after plv8 is added.",
+    "pgautomator.engine()` tells which. Where plv8 is added later, `SELECT pgautomator._install_plv8_engine()`",
+    "(as the extension's owner) creates the plv8 engine and switches to it.",
     '',
   ].join('\n');
 }
 
-async function build(): Promise<{ files: Map<string, string>; frozen: Set<string> }> {
+async function build(): Promise<{ version: string; files: Map<string, string>; frozen: Set<string> }> {
   const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as PackageJson;
   const version = pkg.version;
   if (!/^\d+\.\d+\.\d+$/.test(version)) throw new Error(`package.json version ${version} is not MAJOR.MINOR.PATCH`);
@@ -323,7 +330,7 @@ async function build(): Promise<{ files: Map<string, string>; frozen: Set<string
   const released = existsSync(outDir) ? readdirSync(outDir).filter((n) => isReleasedScript(n, version)) : [];
   const scripts = [...new Set([...files.keys(), ...frozen, ...released])].filter((n) => n.endsWith('.sql')).sort(compareScriptNames);
   files.set('README.md', readme(inputs, scripts));
-  return { files, frozen };
+  return { version, files, frozen };
 }
 
 function compareScriptNames(a: string, b: string): number {
@@ -341,8 +348,7 @@ function isReleasedScript(name: string, version: string): boolean {
 
 async function main(): Promise<void> {
   const checkOnly = process.argv.includes('--check');
-  const { files, frozen } = await build();
-  const version = [...files.keys()].map((n) => /^pgautomator--(\d+\.\d+\.\d+)\.sql$/.exec(n)?.[1]).find(Boolean)!;
+  const { version, files, frozen } = await build();
   const existing = existsSync(outDir) ? readdirSync(outDir) : [];
   const stale: string[] = [];
   for (const [name, text] of files) {

@@ -362,7 +362,7 @@ function generateCases(r: Random, n: number): Case[] {
       spec = mutate(r, spec as Spec);
       if (r.chance(0.2) && spec !== null && typeof spec === 'object' && !Array.isArray(spec)) spec = mutate(r, spec as Spec);
     }
-    const count = r.chance(0.03) ? r.pick([0, -1]) : r.pick([1, 1, 1, 2, 3, 5, 10]);
+    const count = r.chance(0.03) ? r.pick([0, -1]) : r.chance(0.03) ? r.int(20, 60) : r.pick([1, 1, 1, 2, 3, 5, 10]);
     cases.push({ i, specText: toJsonText(spec), after: randomAfter(r, spec), count });
   }
   return cases;

@@ -25,8 +25,43 @@ export interface OracleResult {
 export function oracleFires(spec: ScheduleSpec, after: string, count: number, maxDaysAfter: number): OracleResult {
   const afterText = after.replace('T', ' ');
   const afterDate = afterText.slice(0, 10);
-  const slots = slotTimes(spec);
+  const slots = slotSeconds(spec);
   const fires: string[] = [];
+  const coveredThrough = walkFiringDays(spec, afterDate, maxDaysAfter, (date) => {
+    for (const t of slots) {
+      const fire = `${date} ${clockText(t)}`;
+      if (fire > afterText) {
+        fires.push(fire);
+        if (fires.length >= count) return true;
+      }
+    }
+    return false;
+  });
+  return { fires, coveredThrough };
+}
+
+/** The firing dates (no times) from `fromDate` through `toDate`, walking from the schedule's first day. */
+export function oracleFiringDates(spec: ScheduleSpec, fromDate: string, toDate: string): Set<string> {
+  const dates = new Set<string>();
+  walkFiringDays(spec, fromDate, Number.MAX_SAFE_INTEGER, (date) => {
+    if (date > toDate) return true;
+    dates.add(date);
+    return false;
+  });
+  return dates;
+}
+
+/** The time slots of a firing day, `HH:MM:SS`. */
+export function oracleSlots(spec: ScheduleSpec): string[] {
+  return slotSeconds(spec).map(clockText);
+}
+
+/**
+ * Walks day by day from the schedule's first day; calls `visit` for each firing date on or
+ * after `fromDate` until it returns true, the end_date / 9999-12-31 passes, or `maxDaysAfter`
+ * days past fromDate have been looked at. Returns the last date fully looked at.
+ */
+function walkFiringDays(spec: ScheduleSpec, fromDate: string, maxDaysAfter: number, visit: (date: string) => boolean): string {
   const first = spec.type === 'once' ? spec.date : spec.start_date;
   const last = spec.type === 'once' ? spec.date : (spec.end_date ?? '9999-12-31');
   let [y, m, d] = first.split('-').map(Number);
@@ -35,26 +70,18 @@ export function oracleFires(spec: ScheduleSpec, after: string, count: number, ma
   let weekNo = 0;
   let monthNo = 0;
   let picked = pickedDayOfMonth(spec, y, m);
-  let daysPastAfter = 0;
-  let covered = afterDate;
+  let daysPastFrom = 0;
+  let covered = fromDate;
   for (;;) {
     const date = iso(y, m, d);
-    if (date > last) return { fires, coveredThrough: '9999-12-31' };
-    if (date >= afterDate) {
-      if (daysPastAfter > maxDaysAfter) return { fires, coveredThrough: covered };
-      daysPastAfter++;
+    if (date > last) return '9999-12-31';
+    if (date >= fromDate) {
+      if (daysPastFrom > maxDaysAfter) return covered;
+      daysPastFrom++;
     }
     covered = date;
-    if (date >= afterDate && firesOn(spec, date, dayNo, weekNo, monthNo, wd, d, picked)) {
-      for (const t of slots) {
-        const fire = `${date} ${t}`;
-        if (fire > afterText) {
-          fires.push(fire);
-          if (fires.length >= count) return { fires, coveredThrough: date };
-        }
-      }
-    }
-    if (date === '9999-12-31') return { fires, coveredThrough: date };
+    if (date >= fromDate && firesOn(spec, date, dayNo, weekNo, monthNo, wd, d, picked) && visit(date)) return date;
+    if (date === '9999-12-31') return date;
     // Step one day.
     d++;
     if (d > monthLength(y, m)) {
@@ -114,15 +141,17 @@ function pickedDayOfMonth(spec: ScheduleSpec, y: number, m: number): number {
   return spec.ordinal === 'last' ? matches[matches.length - 1] : matches[ORDINAL_NAMES.indexOf(spec.ordinal)];
 }
 
-function slotTimes(spec: ScheduleSpec): string[] {
+function slotSeconds(spec: ScheduleSpec): number[] {
   const sub = spec.sub;
-  if (sub.type === 'once') return [sub.time];
+  if (sub.type === 'once') return [seconds(sub.time)];
   const step = sub.every * (sub.unit === 'second' ? 1 : sub.unit === 'minute' ? 60 : 3600);
-  const out: string[] = [];
-  for (let t = seconds(sub.start_time); t <= seconds(sub.end_time); t += step) {
-    out.push([Math.floor(t / 3600), Math.floor(t / 60) % 60, t % 60].map((n) => String(n).padStart(2, '0')).join(':'));
-  }
+  const out: number[] = [];
+  for (let t = seconds(sub.start_time); t <= seconds(sub.end_time); t += step) out.push(t);
   return out;
+}
+
+function clockText(t: number): string {
+  return [Math.floor(t / 3600), Math.floor(t / 60) % 60, t % 60].map((n) => String(n).padStart(2, '0')).join(':');
 }
 
 function seconds(time: string): number {

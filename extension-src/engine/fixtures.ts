@@ -4,6 +4,10 @@
  * expectation was worked out by hand from a calendar, not produced by running the engine.
  */
 
+import { dayWeekCases } from './fixtures-day-week-cases.ts';
+import { monthCases } from './fixtures-month-cases.ts';
+import { windowCases } from './fixtures-window-cases.ts';
+
 export interface ScheduleCase {
   name: string;
   spec: unknown;
@@ -21,5 +25,6 @@ export interface InvalidCase {
   field: string;
 }
 
-export { scheduleCases } from './fixtures-schedule-cases.ts';
 export { invalidCases } from './fixtures-invalid-cases.ts';
+
+export const scheduleCases: ScheduleCase[] = [...dayWeekCases, ...monthCases, ...windowCases];

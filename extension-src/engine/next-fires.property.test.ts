@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { oracleFires } from './day-by-day-oracle.ts';
+import { oracleFiringDates, oracleFires, oracleSlots } from './day-by-day-oracle.ts';
 import { scheduleCases } from './fixtures.ts';
 import { checkSchedule, nextFires, validateSchedule } from './index.ts';
 
@@ -136,10 +136,12 @@ test('engine = day-by-day oracle on random schedules', () => {
         const limit = `${oracle.coveredThrough} 23:59:59`;
         assert.equal(fires.filter((f) => f <= limit), oracle.fires);
       }
-      // Every fire is on a firing day and slot according to the oracle.
-      for (const f of fires) {
-        const justBefore = oracleFires(validateSchedule(spec), secondBefore(f), 1, 1).fires;
-        assert.equal(justBefore, [f], `fire ${f} is a fire per the oracle`);
+      // Every fire is on a firing day, at a slot, according to the oracle.
+      if (fires.length > 0) {
+        const normal = validateSchedule(spec);
+        const days = oracleFiringDates(normal, fires[0].slice(0, 10), fires[fires.length - 1].slice(0, 10));
+        const slots = new Set(oracleSlots(normal));
+        for (const f of fires) assert.ok(days.has(f.slice(0, 10)) && slots.has(f.slice(11)), `${f} is a firing day and slot per the oracle`);
       }
     }),
     { seed: SEED, numRuns: RUNS },
@@ -226,10 +228,5 @@ test('an unknown key on a valid spec is reported by name (first in sorted order)
     { seed: SEED + 6, numRuns: RUNS },
   );
 });
-
-function secondBefore(fire: string): string {
-  const t = Date.parse(`${fire.replace(' ', 'T')}Z`) - 1000;
-  return new Date(t).toISOString().slice(0, 19).replace('T', ' ');
-}
 
 test.run();

@@ -13,7 +13,7 @@ export interface Harness {
   db: TestDatabase;
   gateway: Gateway;
   /** Login roles by access: viewer, operator, admin (cluster-wide names, unique per harness). */
-  roles: { viewer: string; operator: string; admin: string; nobody: string };
+  roles: { viewer: string; operator: string; admin: string; agent: string; nobody: string };
   password: string;
   close(): Promise<void>;
 }
@@ -22,10 +22,16 @@ export async function startHarness(label: string, options: Partial<GatewayOption
   const db = await createTestDatabase(label);
   const suffix = randomBytes(4).toString('hex');
   const password = `pw-${randomBytes(6).toString('hex')}`;
-  const roles = { viewer: `pga_t_viewer_${suffix}`, operator: `pga_t_operator_${suffix}`, admin: `pga_t_admin_${suffix}`, nobody: `pga_t_nobody_${suffix}` };
+  const roles = {
+    viewer: `pga_t_viewer_${suffix}`,
+    operator: `pga_t_operator_${suffix}`,
+    admin: `pga_t_admin_${suffix}`,
+    agent: `pga_t_agent_${suffix}`,
+    nobody: `pga_t_nobody_${suffix}`,
+  };
   for (const role of Object.values(roles)) await db.pool.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
   const api = createApi(db.pool);
-  for (const access of ['viewer', 'operator', 'admin'] as const) await api.grantRole({ role_name: roles[access], access });
+  for (const access of ['viewer', 'operator', 'admin', 'agent'] as const) await api.grantRole({ role_name: roles[access], access });
   const gateway = await startGateway({ databaseUrl: db.url, port: 0, buildUi: 'never', log: () => {}, ...options });
   return {
     db,

@@ -4,7 +4,9 @@
  * the install script, so a rebuilt extension gets a new template and stale ones are dropped.
  *
  * Server: PGAUTOMATOR_TEST_DATABASE_URL, default the local server as `postgres`.
- * Route: PGAUTOMATOR_TEST_INSTALL = auto (default) | extension | plain.
+ * Route: PGAUTOMATOR_TEST_INSTALL = plain (default) | extension | auto. Plain is the default because
+ * it installs exactly the script of this checkout, whereas CREATE EXTENSION uses whatever files
+ * `make install` last put on the server; test/extension-install.test.ts covers that route.
  * (Where a Docker engine answers, a testcontainers path could start Dockerfile.postgres instead;
  * this machine kind has no engine, so the local server is the one used.)
  */
@@ -48,7 +50,7 @@ export function templateDatabase(): Promise<string> {
 async function buildTemplate(): Promise<string> {
   const version = await packageVersion();
   const script = await plainInstallScript(version);
-  const method = (process.env.PGAUTOMATOR_TEST_INSTALL ?? 'auto') as InstallMethod | 'auto';
+  const method = (process.env.PGAUTOMATOR_TEST_INSTALL ?? 'plain') as InstallMethod | 'auto';
   const hash = createHash('sha256').update(script).update(method).digest('hex').slice(0, 12);
   const name = `pgautomator_tpl_${hash}`;
   return withAdmin(async (admin) => {

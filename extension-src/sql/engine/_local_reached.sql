@@ -9,6 +9,7 @@ CREATE OR REPLACE FUNCTION pgautomator._local_reached(after timestamptz, tz text
 RETURNS timestamp
 LANGUAGE plpgsql
 IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     a      timestamp := after AT TIME ZONE tz;
@@ -52,3 +53,4 @@ $$;
 
 COMMENT ON FUNCTION pgautomator._local_reached(timestamptz, text) IS
     'Internal: the highest local clock reading (to the microsecond) time zone tz has shown at or before the instant after: after''s own reading, or, in the second pass of a fall-back overlap, the end of the first pass. Local slots strictly after it are the ones still to fire.';
+REVOKE ALL ON FUNCTION pgautomator._local_reached(timestamptz, text) FROM PUBLIC;

@@ -20,6 +20,7 @@ CREATE OR REPLACE FUNCTION pgautomator._local_to_instant(local timestamp, tz tex
 RETURNS timestamptz
 LANGUAGE plpgsql
 IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     -- `local` read as UTC; offsets below are seconds east of UTC (local = instant + offset).
@@ -78,3 +79,4 @@ $$;
 
 COMMENT ON FUNCTION pgautomator._local_to_instant(timestamp, text) IS
     'Internal: the instant a local wall-clock time fires at in time zone tz: the first instant at which the zone''s local clock reads at or after it (a time in a spring-forward gap gives the end of the gap, a time in a fall-back overlap its first pass). See docs/schedule-spec.md.';
+REVOKE ALL ON FUNCTION pgautomator._local_to_instant(timestamp, text) FROM PUBLIC;

@@ -6,6 +6,7 @@ CREATE OR REPLACE FUNCTION pgautomator._next_fire(spec jsonb, after timestamptz)
 RETURNS timestamptz
 LANGUAGE plpgsql
 STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     tz   text := coalesce(spec ->> 'time_zone', 'UTC');
@@ -25,3 +26,4 @@ $$;
 
 COMMENT ON FUNCTION pgautomator._next_fire(jsonb, timestamptz) IS
     'Internal: the next instant strictly after after at which the schedule fires (NULL when none); the scheduler''s hot path. The spec must be valid.';
+REVOKE ALL ON FUNCTION pgautomator._next_fire(jsonb, timestamptz) FROM PUBLIC;

@@ -1,16 +1,20 @@
 -- The first `count` distinct instants strictly after `after` at which the schedule fires: local
 -- fires from the engine, each mapped to an instant by the wall-clock rule
--- (pgautomator._local_to_instant). The rule is monotone, so the instants come out ascending;
---   * several slots in a spring-forward gap map to the gap's end: they fire once (dedupe);
---   * while `after` is in the second pass of a fall-back overlap, slots of the repeated hour map
---     to first-pass instants before `after`: they already fired. When that shows, the local
---     cursor jumps to the end of the first pass (pgautomator._local_reached); any stragglers are
---     dropped by the `> after` filter anyway.
--- More local fires are fetched while some were dropped, in growing batches. The spec must be valid.
+-- (pgautomator._local_to_instant). The rule never maps a later slot to an earlier instant, so the
+-- instants come out ascending; a slot that maps to `after` or to the last fire returned or
+-- earlier is dropped:
+--   * the slots of a spring-forward gap all map to the gap's end: they fire once;
+--   * while `after` is in the second pass of a fall-back overlap, the slots of the repeated hour
+--     map to first-pass instants before `after`: they already fired.
+-- On the first such slot the local cursor jumps to the highest reading the clock has shown by
+-- then (pgautomator._local_reached: the gap's end, or the end of the first pass), so an hour of
+-- one-second slots is skipped in one step, not mapped one by one. More local fires are fetched
+-- until `count` instants are found or the engine has no more. The spec must be valid.
 CREATE OR REPLACE FUNCTION pgautomator._next_fires(spec jsonb, after timestamptz, count int)
 RETURNS timestamptz[]
 LANGUAGE plpgsql
 STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     tz       text := coalesce(spec ->> 'time_zone', 'UTC');
@@ -19,17 +23,14 @@ DECLARE
     loc      timestamp[];
     l        timestamp;
     inst     timestamptz;
-    last     timestamptz := after;
+    last     timestamptz := after;                  -- fires must come strictly after this
     res      timestamptz[] := '{}';
     got      int := 0;
     want     int := count;
-    dropped  boolean;
-    jumped   boolean := false;
 BEGIN
     <<fetch>>
     WHILE got < count LOOP
         loc := pgautomator._next_fires_local(spec, cur, want);
-        dropped := false;
         FOREACH l IN ARRAY loc LOOP
             inst := pgautomator._local_to_instant(l, tz);
             IF inst > last THEN
@@ -37,13 +38,9 @@ BEGIN
                 res[got] := inst;
                 last := inst;
                 EXIT fetch WHEN got = count;
-                CONTINUE;
-            END IF;
-            dropped := true;
-            IF inst <= after AND NOT jumped THEN
-                -- `after` is in a second pass: skip what fired on the first pass, in one step.
-                jumped := true;
-                reached := pgautomator._local_reached(after, tz);
+            ELSE
+                -- Every slot up to what the clock has read by `last` fires at `last` or before.
+                reached := pgautomator._local_reached(last, tz);
                 IF reached > l THEN
                     cur := reached;
                     CONTINUE fetch;
@@ -52,9 +49,7 @@ BEGIN
         END LOOP;
         EXIT fetch WHEN cardinality(loc) < want;    -- the engine has no more
         cur := loc[cardinality(loc)];
-        -- A batch that lost slots (a gap full of slots, say) asks for twice as many next time.
-        want := CASE WHEN dropped THEN least(want * 2, 100000) ELSE count - got END;
-        want := greatest(want, count - got);
+        want := count - got;
     END LOOP;
     RETURN res;
 END
@@ -62,3 +57,4 @@ $$;
 
 COMMENT ON FUNCTION pgautomator._next_fires(jsonb, timestamptz, int) IS
     'Internal: the first count distinct instants strictly after after at which the schedule fires, in its time_zone (default UTC) by the wall-clock rule of docs/schedule-spec.md. The spec must be valid.';
+REVOKE ALL ON FUNCTION pgautomator._next_fires(jsonb, timestamptz, int) FROM PUBLIC;

@@ -6,6 +6,7 @@ CREATE OR REPLACE FUNCTION pgautomator._plpgsql_first_unknown_key(obj jsonb, all
 RETURNS text
 LANGUAGE plpgsql
 IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     RETURN (SELECT k
@@ -18,3 +19,4 @@ $$;
 
 COMMENT ON FUNCTION pgautomator._plpgsql_first_unknown_key(jsonb, text[]) IS
     'Internal (PL/pgSQL schedule engine): the first key of obj not in allowed, in JavaScript''s string sort order, or NULL.';
+REVOKE ALL ON FUNCTION pgautomator._plpgsql_first_unknown_key(jsonb, text[]) FROM PUBLIC;

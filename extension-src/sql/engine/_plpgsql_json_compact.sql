@@ -7,6 +7,7 @@ CREATE OR REPLACE FUNCTION pgautomator._plpgsql_json_compact(v jsonb)
 RETURNS text
 LANGUAGE plpgsql
 IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     t text;
@@ -36,3 +37,4 @@ $$;
 
 COMMENT ON FUNCTION pgautomator._plpgsql_json_compact(jsonb) IS
     'Internal (PL/pgSQL schedule engine): jsonb as compact JSON the way JavaScript''s JSON.stringify writes it, for error messages.';
+REVOKE ALL ON FUNCTION pgautomator._plpgsql_json_compact(jsonb) FROM PUBLIC;

@@ -4,6 +4,7 @@ CREATE OR REPLACE FUNCTION pgautomator._plpgsql_json_date(v jsonb)
 RETURNS date
 LANGUAGE plpgsql
 IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     s text;
@@ -31,3 +32,4 @@ $$;
 
 COMMENT ON FUNCTION pgautomator._plpgsql_json_date(jsonb) IS
     'Internal (PL/pgSQL schedule engine): the date named by a JSON string YYYY-MM-DD (years 0001..9999, real calendar dates), or NULL when the value is anything else.';
+REVOKE ALL ON FUNCTION pgautomator._plpgsql_json_date(jsonb) FROM PUBLIC;

@@ -7,6 +7,7 @@ CREATE OR REPLACE FUNCTION pgautomator._plpgsql_json_describe(v jsonb)
 RETURNS text
 LANGUAGE plpgsql
 IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     t     text;
@@ -35,3 +36,4 @@ $$;
 
 COMMENT ON FUNCTION pgautomator._plpgsql_json_describe(jsonb) IS
     'Internal (PL/pgSQL schedule engine): a value shown in a schedule error message as the TypeScript engine shows it (compact JSON, at most 60 characters).';
+REVOKE ALL ON FUNCTION pgautomator._plpgsql_json_describe(jsonb) FROM PUBLIC;

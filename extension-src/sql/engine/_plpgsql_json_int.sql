@@ -6,6 +6,7 @@ CREATE OR REPLACE FUNCTION pgautomator._plpgsql_json_int(v jsonb, lo int, hi int
 RETURNS int
 LANGUAGE plpgsql
 IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     n numeric;
@@ -35,3 +36,4 @@ $$;
 
 COMMENT ON FUNCTION pgautomator._plpgsql_json_int(jsonb, int, int) IS
     'Internal (PL/pgSQL schedule engine): the integer held by a JSON number when it is an integer in lo..hi (2.0 counts), or NULL when the value is anything else.';
+REVOKE ALL ON FUNCTION pgautomator._plpgsql_json_int(jsonb, int, int) FROM PUBLIC;

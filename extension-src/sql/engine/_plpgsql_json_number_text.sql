@@ -8,6 +8,7 @@ RETURNS text
 LANGUAGE plpgsql
 IMMUTABLE STRICT PARALLEL SAFE
 SET extra_float_digits = 1   -- float8 output in shortest round-trip digits, as JavaScript
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     f      float8;
@@ -67,3 +68,4 @@ $$;
 
 COMMENT ON FUNCTION pgautomator._plpgsql_json_number_text(numeric) IS
     'Internal (PL/pgSQL schedule engine): a JSON number as JavaScript''s JSON.stringify writes it (nearest double, shortest digits), for error messages identical to the TypeScript engine''s.';
+REVOKE ALL ON FUNCTION pgautomator._plpgsql_json_number_text(numeric) FROM PUBLIC;

@@ -4,6 +4,7 @@ CREATE OR REPLACE FUNCTION pgautomator._plpgsql_json_time(v jsonb)
 RETURNS int
 LANGUAGE plpgsql
 IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     s text;
@@ -32,3 +33,4 @@ $$;
 
 COMMENT ON FUNCTION pgautomator._plpgsql_json_time(jsonb) IS
     'Internal (PL/pgSQL schedule engine): seconds since midnight named by a JSON string HH:MM or HH:MM:SS, or NULL when the value is anything else.';
+REVOKE ALL ON FUNCTION pgautomator._plpgsql_json_time(jsonb) FROM PUBLIC;

@@ -12,6 +12,7 @@ CREATE OR REPLACE FUNCTION pgautomator._plpgsql_next_fires(spec jsonb, after tim
 RETURNS timestamp[]
 LANGUAGE plpgsql
 IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     -- 0001-01-01 is a Monday (proleptic Gregorian), and no valid date precedes it, so
@@ -120,12 +121,12 @@ BEGIN
 
     -- Exceptions that end on or after the first candidate day, sorted by their first day.
     IF v_x IS NOT NULL AND jsonb_array_length(v_x) > 0 THEN
-        SELECT array_agg(e.f ORDER BY e.f), array_agg(e.t ORDER BY e.f), count(*)
+        SELECT array_agg(e.x_from ORDER BY e.x_from), array_agg(e.x_to ORDER BY e.x_from), count(*)
           INTO v_xf, v_xt, v_nx
-          FROM (SELECT CASE WHEN jsonb_typeof(x) = 'string' THEN (x #>> '{}')::date ELSE (x ->> 'from')::date END AS f,
-                       CASE WHEN jsonb_typeof(x) = 'string' THEN (x #>> '{}')::date ELSE (x ->> 'to')::date END AS t
-                  FROM jsonb_array_elements(v_x) AS x) AS e
-         WHERE e.t >= d;
+          FROM (SELECT CASE WHEN jsonb_typeof(j.x) = 'string' THEN (j.x #>> '{}')::date ELSE (j.x ->> 'from')::date END AS x_from,
+                       CASE WHEN jsonb_typeof(j.x) = 'string' THEN (j.x #>> '{}')::date ELSE (j.x ->> 'to')::date END AS x_to
+                  FROM jsonb_array_elements(v_x) AS j(x)) AS e
+         WHERE e.x_to >= d;
     END IF;
 
     <<days>>
@@ -152,7 +153,9 @@ BEGIN
             LOOP    -- twice at most: this month's day may be behind d, the next firing month's is not
                 y := (v_sm + k) / 12;
                 m := (v_sm + k) % 12 + 1;
-                dim := pgautomator._plpgsql_days_in_month(y, m);
+                dim := CASE WHEN m = 2 THEN CASE WHEN (y % 4 = 0 AND y % 100 <> 0) OR y % 400 = 0 THEN 29 ELSE 28 END
+                            WHEN m IN (4, 6, 9, 11) THEN 30
+                            ELSE 31 END;
                 f := make_date(y, m, 1);
                 IF v_type = 'monthly' THEN
                     f := f + (least(v_mday, dim) - 1);
@@ -232,3 +235,4 @@ $$;
 
 COMMENT ON FUNCTION pgautomator._plpgsql_next_fires(jsonb, timestamp, int) IS
     'Internal (PL/pgSQL schedule engine): up to count local fire times strictly after the local time after, ascending, up to 9999-12-31 23:59:59. The spec must be valid. Twin of the TypeScript engine''s nextFires; see docs/schedule-spec.md.';
+REVOKE ALL ON FUNCTION pgautomator._plpgsql_next_fires(jsonb, timestamp, int) FROM PUBLIC;

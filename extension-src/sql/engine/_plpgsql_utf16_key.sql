@@ -6,6 +6,7 @@ CREATE OR REPLACE FUNCTION pgautomator._plpgsql_utf16_key(s text)
 RETURNS int[]
 LANGUAGE sql
 IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT coalesce(array_agg(u.unit ORDER BY c.n, u.k), '{}')
       FROM unnest(string_to_array(s, NULL)) WITH ORDINALITY AS c(ch, n)
@@ -17,3 +18,4 @@ $$;
 
 COMMENT ON FUNCTION pgautomator._plpgsql_utf16_key(text) IS
     'Internal (PL/pgSQL schedule engine): the UTF-16 code units of a string, a sort key that orders strings as JavaScript does.';
+REVOKE ALL ON FUNCTION pgautomator._plpgsql_utf16_key(text) FROM PUBLIC;

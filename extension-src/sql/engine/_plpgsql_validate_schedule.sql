@@ -13,6 +13,7 @@ CREATE OR REPLACE FUNCTION pgautomator._plpgsql_validate_schedule(spec jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql
 IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     c_types     CONSTANT text[] := ARRAY['once', 'daily', 'weekly', 'monthly', 'monthly_relative'];
@@ -335,3 +336,4 @@ $$;
 
 COMMENT ON FUNCTION pgautomator._plpgsql_validate_schedule(jsonb) IS
     'Internal (PL/pgSQL schedule engine): NULL when the schedule spec is valid, else {"field": ..., "message": ...} for the first error in the TypeScript engine''s order, worded as it words it. Never raises for a bad spec. See docs/schedule-spec.md.';
+REVOKE ALL ON FUNCTION pgautomator._plpgsql_validate_schedule(jsonb) FROM PUBLIC;

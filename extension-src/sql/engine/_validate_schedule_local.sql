@@ -5,6 +5,7 @@ CREATE OR REPLACE FUNCTION pgautomator._validate_schedule_local(spec jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql
 STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     IF (SELECT s.value FROM pgautomator.setting AS s WHERE s.name = 'engine') = '"plv8"' THEN
@@ -16,3 +17,4 @@ $$;
 
 COMMENT ON FUNCTION pgautomator._validate_schedule_local(jsonb) IS
     'Internal: NULL when the schedule spec is valid, else {"field", "message"}, computed by the engine in use (pgautomator.engine()). Does not check that the time zone exists.';
+REVOKE ALL ON FUNCTION pgautomator._validate_schedule_local(jsonb) FROM PUBLIC;

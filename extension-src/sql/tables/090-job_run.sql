@@ -26,6 +26,8 @@ CREATE INDEX job_run_job_id_idx ON pgautomator.job_run (job_id, id DESC);
 CREATE INDEX job_run_agent_running_idx ON pgautomator.job_run (agent_id) WHERE state = 'running';
 CREATE INDEX job_run_finished_at_idx ON pgautomator.job_run (finished_at) WHERE finished_at IS NOT NULL;
 CREATE INDEX job_run_retry_of_idx ON pgautomator.job_run (retry_of) WHERE retry_of IS NOT NULL;
+-- claim_runs walks the queue in this order and stops at its limit; running runs are not in it.
+CREATE INDEX job_run_queued_idx ON pgautomator.job_run (scheduled_for, id) WHERE state = 'queued';
 -- The overlap policies look up a job's active runs on every fire and claim.
 CREATE INDEX job_run_job_active_idx ON pgautomator.job_run (job_id, state) WHERE state IN ('queued', 'running');
 -- The deadline reaper (_reap_overdue_runs) probes this on every heartbeat and claim.

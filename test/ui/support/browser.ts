@@ -102,9 +102,16 @@ export async function launchBrowser(): Promise<TestBrowser> {
  * an embedding portal uses one element alone.
  */
 export async function mountAlone(page: Page, gatewayUrl: string, html: string): Promise<void> {
-  await page.goto(`${gatewayUrl}/healthz`);
-  await page.setContent(`<!doctype html><html><head><meta charset="utf-8"></head><body style="font-family:sans-serif;margin:16px">${html}</body></html>`);
-  await page.addScriptTag({ url: `${gatewayUrl}/${BUNDLE_NAME}`, type: 'module' });
+  // A page of the gateway's origin that the gateway does not have: served by the browser's router.
+  const url = `${gatewayUrl}/__test-page__`;
+  await page.unroute(url).catch(() => {});
+  await page.route(url, (route) =>
+    route.fulfill({
+      contentType: 'text/html; charset=utf-8',
+      body: `<!doctype html><html><head><meta charset="utf-8"><script type="module" src="/${BUNDLE_NAME}"></script></head><body style="font-family:sans-serif;margin:16px">${html}</body></html>`,
+    }),
+  );
+  await page.goto(url);
   await page.waitForFunction(() => customElements.get('pga-console') !== undefined);
 }
 

@@ -63,14 +63,17 @@ export class GatewayController implements ReactiveController {
     this.boundUrl = this.host.gatewayUrl ?? '';
     this.client = getGatewayClient(this.boundUrl);
     this.state = this.client.state;
-    this.unsubscribe.push(
-      this.client.onSession((state) => {
-        const wasReady = this.state.status === 'ready';
-        this.state = state;
-        this.host.requestUpdate();
-        if (state.status === 'ready' && !wasReady) this.options.onReady?.();
-      }),
-    );
+    let readied = false;
+    const apply = (state: SessionState) => {
+      this.state = state;
+      this.host.requestUpdate();
+      // onReady once per session and binding: a new element on a page already logged in loads too.
+      if (state.status === 'ready' && !readied) {
+        readied = true;
+        this.options.onReady?.();
+      } else if (state.status !== 'ready') readied = false;
+    };
+    this.unsubscribe.push(this.client.onSession(apply));
     if (this.options.onEvent || this.options.onReady) {
       this.unsubscribe.push(
         this.client.onEvent((event) => {
@@ -79,19 +82,10 @@ export class GatewayController implements ReactiveController {
         }),
       );
     }
-    void this.client.me().then(
-      (state) => {
-        if (this.state.status === state.status && state.status !== 'ready') return;
-        const first = this.state.status !== 'ready';
-        this.state = state;
-        this.host.requestUpdate();
-        if (state.status === 'ready' && first) this.options.onReady?.();
-      },
-      (error: Error) => {
-        this.error = error;
-        this.host.requestUpdate();
-      },
-    );
+    void this.client.me().then(apply, (error: Error) => {
+      this.error = error;
+      this.host.requestUpdate();
+    });
   }
 
   private unbind(): void {

@@ -8,20 +8,26 @@ DECLARE
   a          pgautomator.agent;
   want       int;
   candidates bigint[];
+  locked_jobs bigint[];
   claimed    bigint[];
   started    timestamptz;
-  rid        bigint;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_agent');
   IF claim_runs.max IS NULL OR claim_runs.max NOT BETWEEN 0 AND 1000 THEN
     PERFORM pgautomator._raise('PA002', format('max must be 0..1000, got %s', coalesce(claim_runs.max::text, 'NULL')),
       'field: max', 'Pass how many runs the agent can start now (its free capacity).');
   END IF;
-  a := pgautomator._acting_agent(claim_runs.name, true);  -- locked: one claim per agent at a time (capacity)
+  a := pgautomator._acting_agent(claim_runs.name);
+  -- One claim per agent at a time (its capacity is counted below). An advisory lock, not a row
+  -- lock: a claim that finds nothing to do writes nothing, so it costs no WAL flush at commit.
+  PERFORM pg_advisory_xact_lock(hashtext('pgautomator.claim_runs'), a.id::int);
+  SELECT x.* INTO a FROM pgautomator.agent x WHERE x.id = a.id;
   IF a.state = 'offline' THEN
     RETURN;  -- an offline agent claims nothing; its next heartbeat tells it to register again
   END IF;
-  UPDATE pgautomator.agent x SET last_heartbeat_at = claim_runs.at WHERE x.id = a.id;  -- a claim is a heartbeat
+  -- A claim is a heartbeat; written at most once a second, for the same reason.
+  UPDATE pgautomator.agent x SET last_heartbeat_at = claim_runs.at
+   WHERE x.id = a.id AND (x.last_heartbeat_at IS NULL OR x.last_heartbeat_at < claim_runs.at - interval '1 second');
 
   PERFORM pgautomator._rescue_dead_agents(claim_runs.at);
   PERFORM pgautomator._reap_overdue_runs(claim_runs.at);
@@ -37,28 +43,27 @@ BEGIN
     RETURN;
   END IF;
 
-  -- 2a. Lock candidate queued runs this agent may take, oldest first, with their jobs. Every
-  --     claimer locks a run's job before starting it, so the overlap test of 2b (no other run of
-  --     a non-'allow' job running) cannot race with another claimer. Twice `want` rows: some may
-  --     be dropped by 2b (a second run of a job that may run only once at a time).
-  SELECT array_agg(c.id) INTO candidates
-    FROM (SELECT r.id
-            FROM pgautomator.job_run r
-            JOIN pgautomator.job j ON j.id = r.job_id
-           WHERE r.state = 'queued' AND r.scheduled_for <= claim_runs.at
-             AND (j.agent_id = a.id OR (j.agent_id IS NULL AND a.tags @> j.agent_tags))
-             AND (j.overlap = 'allow'
-                  OR NOT EXISTS (SELECT 1 FROM pgautomator.job_run o WHERE o.job_id = r.job_id AND o.state = 'running'))
-           ORDER BY r.scheduled_for, r.id
-           LIMIT 2 * want
-             FOR UPDATE OF r SKIP LOCKED
-             FOR NO KEY UPDATE OF j SKIP LOCKED) c;
+  -- 2a. Lock candidate queued runs this agent may take, oldest first (_claim_candidates walks
+  --     the queue index and stops at the limit). Twice `want` rows: 2c may drop some (a second
+  --     run of a job that runs one at a time).
+  candidates := pgautomator._claim_candidates(a.id, a.tags, claim_runs.at, 2 * want);
   IF candidates IS NULL THEN
     RETURN;
   END IF;
 
-  -- 2b. A new statement, so a new snapshot taken after the job locks were granted: it sees every
-  --     claim committed by the previous holder of each lock. At most one run per non-'allow' job.
+  -- 2b. Lock the jobs of the candidates that run one at a time (overlap other than allow). Every
+  --     claimer takes this lock before starting a run of such a job, and the job's fires are made
+  --     under it (_fire_due), so the overlap test below cannot race. SKIP LOCKED: a job another
+  --     claimer holds is simply left for later.
+  SELECT coalesce(array_agg(x.id), '{}') INTO locked_jobs
+    FROM (SELECT j.id
+            FROM pgautomator.job j
+           WHERE j.id IN (SELECT r.job_id FROM pgautomator.job_run r WHERE r.id = ANY (candidates))
+             AND j.overlap <> 'allow'
+             FOR NO KEY UPDATE SKIP LOCKED) x;
+
+  -- 2c. A new statement, so a new snapshot taken after the job locks were granted: it sees every
+  --     claim committed by the previous holder of each lock. At most one run per locked job.
   started := clock_timestamp();
   WITH eligible AS (
     SELECT r.id, r.scheduled_for, j.timeout,
@@ -67,7 +72,8 @@ BEGIN
       JOIN pgautomator.job j ON j.id = r.job_id
      WHERE r.id = ANY (candidates) AND r.state = 'queued'
        AND (j.overlap = 'allow'
-            OR NOT EXISTS (SELECT 1 FROM pgautomator.job_run o WHERE o.job_id = r.job_id AND o.state = 'running'))
+            OR (j.id = ANY (locked_jobs)
+                AND NOT EXISTS (SELECT 1 FROM pgautomator.job_run o WHERE o.job_id = r.job_id AND o.state = 'running')))
   ), chosen AS (
     SELECT e.id, e.timeout FROM eligible e WHERE e.may_start ORDER BY e.scheduled_for, e.id LIMIT want
   ), upd AS (
@@ -82,13 +88,13 @@ BEGIN
     RETURN;
   END IF;
 
-  FOREACH rid IN ARRAY claimed LOOP
-    PERFORM pgautomator._enqueue_mail(rid, 'start')
-       FROM pgautomator.job_run r JOIN pgautomator.job j ON j.id = r.job_id
-      WHERE r.id = rid AND 'start' = ANY (j.email_on);
-    PERFORM pgautomator._notify('run_started', jsonb_build_object('run_id', rid, 'agent', a.name));
-    RETURN NEXT pgautomator._run_payload(rid);
-  END LOOP;
+  -- One statement each, not one per run: mail for jobs that ask for it at start, the wake-ups,
+  -- and the run objects.
+  PERFORM pgautomator._enqueue_mail(r.id, 'start')
+     FROM pgautomator.job_run r JOIN pgautomator.job j ON j.id = r.job_id
+    WHERE r.id = ANY (claimed) AND 'start' = ANY (j.email_on);
+  PERFORM pgautomator._notify('run_started', jsonb_build_object('run_id', u.id, 'agent', a.name)) FROM unnest(claimed) AS u(id);
+  RETURN QUERY SELECT pgautomator._run_payloads(claimed);
 END
 $$;
 COMMENT ON FUNCTION pgautomator.claim_runs(text, int, timestamptz) IS

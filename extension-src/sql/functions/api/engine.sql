@@ -1,13 +1,19 @@
--- Public: which schedule engine the database uses.
+-- Public: which schedule engine the database uses (pgautomator.setting, row engine).
 CREATE OR REPLACE FUNCTION pgautomator.engine()
 RETURNS text
-LANGUAGE sql
-STABLE PARALLEL SAFE
+LANGUAGE plpgsql
+STABLE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT coalesce(
-        (SELECT s.value #>> '{}' FROM pgautomator.setting AS s WHERE s.name = 'engine'),
-        'plpgsql')
+BEGIN
+    PERFORM pgautomator._require_role('pgautomator_viewer');
+    RETURN coalesce((SELECT s.value #>> '{}' FROM pgautomator.setting AS s WHERE s.name = 'engine'), 'plpgsql');
+END
 $$;
-
 COMMENT ON FUNCTION pgautomator.engine() IS
-    'The schedule engine in use: plv8 (the TypeScript engine compiled into plv8 functions) or plpgsql (its PL/pgSQL mirror). Both give identical answers; change it with pgautomator.set_engine().';
+$c$The schedule engine in use: plv8 (the TypeScript engine itself, compiled into plv8 functions; chosen at install where the database has the plv8 extension) or plpgsql (its PL/pgSQL mirror). Both give identical answers; a differential test holds them to it.
+Errors: PA040 caller is not pgautomator_viewer (or above).
+Example: SELECT pgautomator.engine();$c$;
+REVOKE ALL ON FUNCTION pgautomator.engine() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.engine() TO pgautomator_viewer;

@@ -4,35 +4,137 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  pair   record;
-  queued int := 0;
+  p_job     bigint[];
+  p_sched   bigint[];
+  p_fire    timestamptz[];
+  p_spec    jsonb[];
+  p_overlap text[];
+  p_misfire text[];
+  p_grace   interval[];
+  p_enabled boolean[];
+  p_follow  timestamptz[];
+  p_simple  boolean[];
+  dup_jobs  bigint[];
+  locked_jobs bigint[];
+  d_job     bigint[];
+  d_sched   bigint[];
+  d_fire    timestamptz[];
+  d_follow  timestamptz[];
+  d_state   text[];
+  d_message text[];
+  d_cancel  boolean[];
+  n         int;
+  i         int;
+  queued    int := 0;
+  inserted  int;
 BEGIN
-  -- Due pairs in order of their fire, each locked with its job. SKIP LOCKED: concurrent claimers
-  -- split the due pairs between them and never wait for each other; a pair whose job another
-  -- claimer holds (firing another schedule of it, or claiming its runs) is left for the next call.
-  -- The job lock is NO KEY UPDATE so that foreign-key checks of concurrent inserts are not blocked.
-  FOR pair IN
-    SELECT js.job_id, js.schedule_id, js.next_fire_at, s.spec, j.overlap, j.misfire, j.misfire_grace,
-           j.enabled AND s.enabled AS enabled
-      FROM pgautomator.job_schedule js
-      JOIN pgautomator.job j ON j.id = js.job_id
-      JOIN pgautomator.schedule s ON s.id = js.schedule_id
-     WHERE js.next_fire_at <= _fire_due.at
-     ORDER BY js.next_fire_at
-     LIMIT _fire_due.max_pairs
-       FOR UPDATE OF js SKIP LOCKED
-       FOR NO KEY UPDATE OF j SKIP LOCKED
-  LOOP
-    IF NOT pair.enabled THEN
-      -- A disabled job or schedule fires nothing and its next fire is NULL (enabling resumes from
-      -- now); normally disable_* clears it already, this keeps a stray row from being rescanned.
-      UPDATE pgautomator.job_schedule js SET next_fire_at = NULL
-       WHERE js.job_id = pair.job_id AND js.schedule_id = pair.schedule_id;
-      CONTINUE;
+  -- 1. Due pairs, each locked with its job. SKIP LOCKED: concurrent claimers split the due pairs
+  --    and never wait for each other. First the pairs alone (_lock_due_pairs: in next_fire_at
+  --    order, at most max_pairs); then their jobs, NO KEY UPDATE
+  --    (foreign-key checks of concurrent inserts are not blocked); a pair whose job another
+  --    claimer holds (firing another schedule of it, or starting one of its runs) stays locked by
+  --    this transaction and unprocessed: it is fired by the next call.
+  SELECT d.job_ids, d.schedule_ids INTO p_job, p_sched FROM pgautomator._lock_due_pairs(_fire_due.at, _fire_due.max_pairs) d;
+  IF p_job IS NULL THEN
+    RETURN 0;
+  END IF;
+  locked_jobs := ARRAY(SELECT j.id FROM pgautomator.job j WHERE j.id = ANY (p_job) FOR NO KEY UPDATE SKIP LOCKED);
+
+  SELECT array_agg(d.job_id ORDER BY d.next_fire_at, d.job_id, d.schedule_id),
+         array_agg(d.schedule_id ORDER BY d.next_fire_at, d.job_id, d.schedule_id),
+         array_agg(d.next_fire_at ORDER BY d.next_fire_at, d.job_id, d.schedule_id),
+         array_agg(d.spec ORDER BY d.next_fire_at, d.job_id, d.schedule_id),
+         array_agg(d.overlap ORDER BY d.next_fire_at, d.job_id, d.schedule_id),
+         array_agg(d.misfire ORDER BY d.next_fire_at, d.job_id, d.schedule_id),
+         array_agg(d.misfire_grace ORDER BY d.next_fire_at, d.job_id, d.schedule_id),
+         array_agg(d.enabled ORDER BY d.next_fire_at, d.job_id, d.schedule_id)
+    INTO p_job, p_sched, p_fire, p_spec, p_overlap, p_misfire, p_grace, p_enabled
+    FROM (SELECT js.job_id, js.schedule_id, js.next_fire_at, s.spec, j.overlap, j.misfire, j.misfire_grace,
+                 j.enabled AND s.enabled AS enabled
+            FROM unnest(p_job, p_sched) AS u(job_id, schedule_id)
+            JOIN pgautomator.job_schedule js ON js.job_id = u.job_id AND js.schedule_id = u.schedule_id
+            JOIN pgautomator.job j ON j.id = u.job_id
+            JOIN pgautomator.schedule s ON s.id = u.schedule_id
+           WHERE u.job_id = ANY (locked_jobs)) d;
+  n := coalesce(cardinality(p_job), 0);
+  IF n = 0 THEN
+    RETURN 0;
+  END IF;
+
+  -- A disabled job or schedule fires nothing and its next fire is NULL (enabling resumes from
+  -- now). disable_job/disable_schedule clear it already; this keeps a stray row from being rescanned.
+  UPDATE pgautomator.job_schedule js SET next_fire_at = NULL
+    FROM unnest(p_job, p_sched, p_enabled) AS u(job_id, schedule_id, enabled)
+   WHERE NOT u.enabled AND js.job_id = u.job_id AND js.schedule_id = u.schedule_id;
+
+  -- 2. The fire after each due one: one engine call per pair.
+  SELECT array_agg(CASE WHEN u.enabled THEN pgautomator._next_fire(u.spec, u.fire) END ORDER BY u.ord)
+    INTO p_follow
+    FROM unnest(p_spec, p_fire, p_enabled) WITH ORDINALITY AS u(spec, fire, enabled, ord);
+
+  -- 3. Pairs with more than one fire due (a backlog), or whose job has another schedule due in this
+  --    batch, are decided fire by fire by _fire_pair (misfire policy, overlap in order). The rest,
+  --    the usual case, are decided together below.
+  dup_jobs := ARRAY(SELECT u.job_id FROM unnest(p_job, p_enabled) AS u(job_id, enabled) WHERE u.enabled
+                     GROUP BY u.job_id HAVING count(*) > 1);
+  p_simple := array_fill(false, ARRAY[n]);
+  FOR i IN 1 .. n LOOP
+    CONTINUE WHEN NOT p_enabled[i];
+    IF (p_follow[i] IS NOT NULL AND p_follow[i] <= _fire_due.at) OR p_job[i] = ANY (dup_jobs) THEN
+      queued := queued + pgautomator._fire_pair(p_job[i], p_sched[i], p_spec[i], p_fire[i],
+                                                p_overlap[i], p_misfire[i], p_grace[i], _fire_due.at);
+    ELSE
+      p_simple[i] := true;
     END IF;
-    queued := queued + pgautomator._fire_pair(pair.job_id, pair.schedule_id, pair.spec, pair.next_fire_at,
-                                              pair.overlap, pair.misfire, pair.misfire_grace, _fire_due.at);
   END LOOP;
+
+  -- 4. One fire per pair, one pair per job: the misfire policy skips it only under misfire = skip
+  --    (run_once and run_all both run a lone fire); the overlap policy decides against the job's
+  --    active runs, counted per job through job_run_job_active_idx.
+  SELECT array_agg(x.job_id), array_agg(x.schedule_id), array_agg(x.fire), array_agg(x.follow),
+         array_agg(x.state), array_agg(x.message), array_agg(x.cancel)
+    INTO d_job, d_sched, d_fire, d_follow, d_state, d_message, d_cancel
+    FROM (SELECT u.job_id, u.schedule_id, u.fire, u.follow,
+                 CASE WHEN u.fire < _fire_due.at - u.grace AND u.misfire = 'skip' THEN 'skipped'
+                      WHEN u.overlap = 'skip' AND act.q + act.rn > 0 THEN 'skipped'
+                      WHEN u.overlap = 'queue_one' AND act.q > 0 THEN 'skipped'
+                      ELSE 'queued' END AS state,
+                 CASE WHEN u.fire < _fire_due.at - u.grace AND u.misfire = 'skip'
+                        THEN format('missed: due %s, more than misfire_grace %s before %s (misfire = skip)', u.fire, u.grace, _fire_due.at)
+                      WHEN u.overlap = 'skip' AND act.q + act.rn > 0 THEN 'a run of the job was still queued or running (overlap = skip)'
+                      WHEN u.overlap = 'queue_one' AND act.q > 0 THEN 'a run of the job was already waiting (overlap = queue_one)' END AS message,
+                 u.overlap = 'cancel_previous' AND act.q + act.rn > 0
+                   AND NOT (u.fire < _fire_due.at - u.grace AND u.misfire = 'skip') AS cancel
+            FROM unnest(p_job, p_sched, p_fire, p_follow, p_overlap, p_misfire, p_grace, p_simple)
+                   AS u(job_id, schedule_id, fire, follow, overlap, misfire, grace, simple)
+           CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE r.state = 'queued') AS q,
+                                      count(*) FILTER (WHERE r.state = 'running') AS rn
+                                 FROM pgautomator.job_run r
+                                WHERE r.job_id = u.job_id AND r.state IN ('queued', 'running')) act
+           WHERE u.simple) x;
+
+  IF d_job IS NOT NULL THEN
+    -- overlap = cancel_previous: the previous runs go before the new one is written.
+    PERFORM pgautomator._cancel_previous_runs(u.job_id, format('superseded by the fire at %s (overlap = cancel_previous)', u.fire), 'pgautomator')
+       FROM unnest(d_job, d_fire, d_cancel) AS u(job_id, fire, cancel)
+      WHERE u.cancel;
+
+    WITH ins AS (
+      INSERT INTO pgautomator.job_run (job_id, schedule_id, trigger, scheduled_for, state, message, finished_at)
+      SELECT u.job_id, u.schedule_id, 'schedule', u.fire, u.state, u.message, CASE WHEN u.state = 'skipped' THEN clock_timestamp() END
+        FROM unnest(d_job, d_sched, d_fire, d_state, d_message) AS u(job_id, schedule_id, fire, state, message)
+      ON CONFLICT DO NOTHING  -- job_run_fire_unique: a fire already turned into a row stays as it is
+      RETURNING state
+    )
+    SELECT count(*) FILTER (WHERE ins.state = 'queued') INTO inserted FROM ins;
+    queued := queued + inserted;
+
+    UPDATE pgautomator.job_schedule js
+       SET next_fire_at = u.follow, last_fire_at = u.fire
+      FROM unnest(d_job, d_sched, d_fire, d_follow) AS u(job_id, schedule_id, fire, follow)
+     WHERE js.job_id = u.job_id AND js.schedule_id = u.schedule_id;
+  END IF;
+
   IF queued > 0 THEN
     PERFORM pgautomator._notify('run_queued', jsonb_build_object('trigger', 'schedule', 'count', queued));
   END IF;
@@ -41,5 +143,6 @@ END
 $$;
 COMMENT ON FUNCTION pgautomator._fire_due(timestamptz, int) IS
   'Fires due schedules: job-schedule pairs with next_fire_at <= at whose job and schedule are enabled (at most max_pairs per call, '
-  'locked with SKIP LOCKED so concurrent claimers share the work) are turned into runs by _fire_pair. Returns the number of runs queued.';
+  'locked with SKIP LOCKED so concurrent claimers share the work) become runs: set-based when one fire is due, by _fire_pair when '
+  'several are (misfire policy) or the job has several due schedules. Returns the number of runs queued.';
 REVOKE ALL ON FUNCTION pgautomator._fire_due(timestamptz, int) FROM PUBLIC;

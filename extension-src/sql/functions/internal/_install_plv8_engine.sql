@@ -5,6 +5,8 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   fn regprocedure;
+  twin_acl aclitem[];
+  grantee text;
 BEGIN
   -- plv8 is per database: the language must be installed here, not merely available on the server.
   IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'plv8') THEN
@@ -35,6 +37,30 @@ BEGIN
     END LOOP;
   END IF;
 
+  -- Privileges: each _plv8_X gets those of its PL/pgSQL twin _plpgsql_X, so switching engines
+  -- changes nothing for any role. (grants.sql ran before these functions existed; without a twin,
+  -- a function stays closed to PUBLIC, as grants.sql would have left it.)
+  FOR fn, twin_acl IN
+    SELECT p.oid::regprocedure,
+           (SELECT coalesce(t.proacl, pg_catalog.acldefault('f', t.proowner)) FROM pg_catalog.pg_proc t
+             WHERE t.pronamespace = p.pronamespace AND t.proname = '_plpgsql_' || substr(p.proname, length('_plv8_') + 1)
+             ORDER BY t.oid LIMIT 1)
+      FROM pg_catalog.pg_proc p
+      JOIN pg_catalog.pg_language l ON l.oid = p.prolang
+     WHERE p.pronamespace = 'pgautomator'::regnamespace
+       AND l.lanname = 'plv8'
+  LOOP
+    EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', fn);
+    FOR grantee IN
+      SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END
+        FROM pg_catalog.aclexplode(coalesce(twin_acl, '{}')) AS a
+        LEFT JOIN pg_catalog.pg_roles r ON r.oid = a.grantee
+       WHERE a.privilege_type = 'EXECUTE' AND a.grantee <> a.grantor
+    LOOP
+      EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %s', fn, grantee);
+    END LOOP;
+  END LOOP;
+
   INSERT INTO pgautomator.setting (name, value)
   VALUES ('engine', '"plv8"')
   ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = now();
@@ -42,5 +68,6 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pgautomator._install_plv8_engine() IS
-  'Creates (or refreshes) the plv8 schedule engine from _plv8_source() and makes it the engine in use, '
-  'where the plv8 extension is installed in this database; returns false, changing nothing, where it is not.';
+  'Where the plv8 extension is installed in this database: creates (or refreshes) the plv8 schedule engine from _plv8_source(), '
+  'with the privileges of its PL/pgSQL twins, makes it the engine in use, and returns true. Elsewhere returns false and changes nothing. '
+  'Called at install, by set_engine(''plv8''), and by upgrade scripts (which then restore the engine that was in use).';

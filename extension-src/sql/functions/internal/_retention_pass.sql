@@ -12,8 +12,13 @@ DECLARE
   jobs       bigint[];
   deleted    bigint;
 BEGIN
-  -- Marker row: when the last pass ran and the last job it visited. SKIP LOCKED: while one
+  -- Marker row: when the last pass ran and the last job it visited. Read first without a lock,
+  -- so that the usual heartbeat (no pass due) writes nothing; then locked SKIP LOCKED: while one
   -- heartbeat is purging, the others go on at once.
+  SELECT v.value INTO marker FROM pgautomator.setting v WHERE v.name = 'retention_pass';
+  IF marker ? 'at' AND (marker ->> 'at')::timestamptz > _retention_pass.at - c_every THEN
+    RETURN 0;
+  END IF;
   INSERT INTO pgautomator.setting (name, value) VALUES ('retention_pass', '{}')
   ON CONFLICT (name) DO NOTHING;
   SELECT v.value INTO marker FROM pgautomator.setting v WHERE v.name = 'retention_pass' FOR UPDATE SKIP LOCKED;

@@ -155,7 +155,7 @@ export class PgaAgents extends LitElement {
       <h3>SMTP relay of ${d.agent}</h3>
       <div class="row">
         ${input('host', 'Host (empty: no mail)', 'smtp.example.com')} ${input('port', 'Port', '587')}
-        <label>Security<select name="smtp_security" .value=${d.security} @change=${(e: Event) => (this.smtp = { ...d, security: (e.target as HTMLSelectElement).value })}>
+        <label>Security<select name="smtp_security" aria-label="Security" .value=${d.security} @change=${(e: Event) => (this.smtp = { ...d, security: (e.target as HTMLSelectElement).value })}>
           ${['none', 'starttls', 'tls'].map((s) => html`<option value=${s} ?selected=${s === d.security}>${s}</option>`)}</select></label>
         ${input('user', 'User')} ${input('password_ref', 'Password reference', 'env:SMTP_PASSWORD')} ${input('from', 'From', 'scheduler@example.com')}
       </div>

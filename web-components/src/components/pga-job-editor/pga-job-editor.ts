@@ -83,7 +83,15 @@ export class PgaJobEditor extends LitElement {
 
   /** Reloads the job (when editing one) and the choices of its selects. */
   async load(): Promise<void> {
+    // A new job's form is reset only when switching to it (not when a resync reloads the choices).
+    const switching = this.loadedFor !== this.job;
     this.loadedFor = this.job;
+    if (!this.job && switching) {
+      this.draft = emptyJob();
+      this.steps = [];
+      this.attached = [];
+      this.stepDraft = null;
+    }
     const names = (rows: Array<{ name: string }> | undefined) => (rows ?? []).map((r) => r.name);
     const [categories, agents, connections, schedules] = await Promise.all([
       this.gateway.run((c) => c.read<Array<{ name: string }>>('list_categories')),
@@ -92,13 +100,7 @@ export class PgaJobEditor extends LitElement {
       this.gateway.run((c) => c.read<Array<{ name: string }>>('list_schedules')),
     ]);
     this.options = { categories: names(categories), agents: names(agents), connections: names(connections), schedules: names(schedules) };
-    if (!this.job) {
-      this.draft = emptyJob();
-      this.steps = [];
-      this.attached = [];
-      this.stepDraft = null;
-      return;
-    }
+    if (!this.job) return;
     const doc = await this.gateway.run((c) =>
       c.read<{ job: Record<string, unknown>; steps: StepItem[]; schedules: AttachedSchedule[]; email: { on: string[]; to: string[]; from: string | null; subject: string | null; body: string | null } }>('get_job', { name: this.job }),
     );
@@ -124,7 +126,12 @@ export class PgaJobEditor extends LitElement {
     event.preventDefault();
     const existing = this.job || null;
     const name = this.draft.name.trim();
-    const ok = await this.act(`Saved job “${name}”.`, () => this.gateway.client.call(existing ? 'update_job' : 'create_job', jobArgs(this.draft, existing)));
+    const category = this.draft.category.trim();
+    const ok = await this.act(`Saved job “${name}”.`, async () => {
+      // A category typed that does not exist yet is created first (categories are admin objects too).
+      if (category && !this.options.categories.includes(category)) await this.gateway.client.call('create_category', { name: category });
+      await this.gateway.client.call(existing ? 'update_job' : 'create_job', jobArgs({ ...this.draft, category }, existing));
+    });
     if (!ok) return;
     this.job = name;
     await this.load();
@@ -186,7 +193,7 @@ export class PgaJobEditor extends LitElement {
   }
 
   private select(value: string, choices: readonly string[], onChange: (v: string) => void, label: string, name: string, emptyLabel?: string) {
-    return html`<label>${label}<select name=${name} .value=${value} @change=${(e: Event) => onChange((e.target as HTMLSelectElement).value)}>
+    return html`<label>${label}<select name=${name} aria-label=${label} .value=${value} @change=${(e: Event) => onChange((e.target as HTMLSelectElement).value)}>
       ${emptyLabel !== undefined ? html`<option value="" ?selected=${value === ''}>${emptyLabel}</option>` : nothing}
       ${choices.filter((c) => c !== '').map((c) => html`<option value=${c} ?selected=${c === value}>${c.replace(/_/g, ' ')}</option>`)}</select></label>`;
   }
@@ -269,7 +276,7 @@ export class PgaJobEditor extends LitElement {
               </ul>
               ${admin
                 ? html`<form class="row" @submit=${this.attach} aria-label="Attach a schedule">
-                    <label>Schedule<select name="schedule">${unattached.map((s) => html`<option value=${s}>${s}</option>`)}</select></label>
+                    <label>Schedule<select name="schedule" aria-label="Schedule">${unattached.map((s) => html`<option value=${s}>${s}</option>`)}</select></label>
                     <button type="submit" ?disabled=${unattached.length === 0}>Attach</button></form>`
                 : nothing}
             </section>
@@ -277,7 +284,7 @@ export class PgaJobEditor extends LitElement {
               <form @submit=${this.saveEmail} aria-label="Mail settings">
                 <div class="events">${EMAIL_EVENTS.map(
                   (ev) => html`<label class="inline"><input type="checkbox" name="email-${ev}" .checked=${this.email.on.includes(ev)}
-                    @change=${(e: Event) => (this.email = { ...this.email, on: (e.target as HTMLInputElement).checked ? [...this.email.on, ev] : this.email.on.filter((x) => x !== ev) })} />on ${ev}</label>`,
+                    @change=${(e: Event) => (this.email = { ...this.email, on: (e.target as HTMLInputElement).checked ? [...this.email.on, ev] : this.email.on.filter((x) => x !== ev) })} />mail on ${ev}</label>`,
                 )}</div>
                 <div class="grid">
                   <label>To (operators or addresses, comma separated)<input name="email_to" .value=${this.email.to} @input=${(e: Event) => (this.email = { ...this.email, to: (e.target as HTMLInputElement).value })} /></label>

@@ -202,9 +202,9 @@ export class PgaJobs extends LitElement {
     for (const job of rows) groups.set(job.category ?? '', [...(groups.get(job.category ?? '') ?? []), job]);
     return html`<div class="toolbar">
         <h2 style="margin:0">Jobs</h2>
-        <label class="inline">Category<select .value=${this.category} @change=${(e: Event) => (this.category = (e.target as HTMLSelectElement).value)}>
+        <label class="inline">Category<select aria-label="Category" .value=${this.category} @change=${(e: Event) => (this.category = (e.target as HTMLSelectElement).value)}>
           <option value="">all</option>${categories.filter((c) => c).map((c) => html`<option value=${c} ?selected=${c === this.category}>${c}</option>`)}</select></label>
-        <label class="inline">State<select .value=${this.state} @change=${(e: Event) => (this.state = (e.target as HTMLSelectElement).value as StateFilter)}>
+        <label class="inline">State<select aria-label="State" .value=${this.state} @change=${(e: Event) => (this.state = (e.target as HTMLSelectElement).value as StateFilter)}>
           ${STATE_FILTERS.map((s) => html`<option value=${s} ?selected=${s === this.state}>${s}</option>`)}</select></label>
         <span class="spacer"></span>
         <button @click=${() => void this.load()}>Refresh</button>

@@ -73,6 +73,7 @@ export class PgaRuns extends LitElement {
     css`
       .layout { display: grid; grid-template-columns: minmax(0, 3fr) minmax(320px, 2fr); gap: 14px; align-items: start; }
       @media (max-width: 1000px) { .layout { grid-template-columns: 1fr; } }
+      .scroll { overflow-x: auto; min-width: 0; }
       tbody tr { cursor: pointer; }
       tbody tr:hover td { background: #f6f8fa; }
       td.msg { max-width: 220px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
@@ -208,7 +209,7 @@ export class PgaRuns extends LitElement {
   }
 
   private filterSelect(label: string, key: 'job' | 'state' | 'agent', values: string[]) {
-    return html`<label>${label}<select name=${key} .value=${this[key]} @change=${(e: Event) => (this[key] = (e.target as HTMLSelectElement).value)}>
+    return html`<label>${label}<select name=${key} aria-label=${label} .value=${this[key]} @change=${(e: Event) => (this[key] = (e.target as HTMLSelectElement).value)}>
       <option value="">any</option>${values.filter(Boolean).map((v) => html`<option value=${v} ?selected=${v === this[key]}>${v.replace('_', ' ')}</option>`)}</select></label>`;
   }
 
@@ -225,7 +226,7 @@ export class PgaRuns extends LitElement {
       </form>
       ${this.gateway.error ? html`<div class="banner" role="alert">${this.gateway.error.message}</div>` : nothing}
       <div class="layout">
-        <div>
+        <div class="scroll">
           <table part="table" aria-label="Runs">
             <thead><tr><th>Run</th><th>Job</th><th>State</th><th>Trigger</th><th>Agent</th><th>Scheduled</th><th>Started</th><th>Duration</th><th>Try</th><th>Message</th></tr></thead>
             <tbody>

@@ -15,4 +15,6 @@ export const scheduleEditorStyles = css`
   .note { font-size: 12px; color: var(--_muted); margin: 6px 0 10px; }
   .exception { display: flex; gap: 6px; align-items: flex-end; margin-bottom: 4px; }
   input.narrow { width: 6em; }
+  .field { display: flex; flex-direction: column; gap: 2px; max-width: 360px; }
+  ol.fires { padding-left: 2.6em; }
 `;

@@ -91,7 +91,9 @@ export class PgaScheduleEditor extends LitElement {
   }
 
   private async load(): Promise<void> {
+    const switching = this.loadedFor !== this.schedule;
     this.loadedFor = this.schedule;
+    if (!this.schedule && !switching) return; // a resync must not wipe a new schedule being typed
     this.serverError = null;
     this.saved = '';
     if (!this.schedule) {
@@ -181,7 +183,7 @@ export class PgaScheduleEditor extends LitElement {
   }
 
   private input(control: keyof ScheduleDraft, label: string, type = 'text', extra: { narrow?: boolean; placeholder?: string } = {}) {
-    return html`<label>${label}
+    return html`<span class="field"><label>${label}
       <input
         name=${control}
         type=${type}
@@ -191,7 +193,7 @@ export class PgaScheduleEditor extends LitElement {
         aria-invalid=${this.invalid(control)}
         aria-describedby="err-${control}"
         @input=${(e: Event) => this.set(control, (e.target as HTMLInputElement).value as never)}
-      />${this.errorFor(control)}</label>`;
+      /></label>${this.errorFor(control)}</span>`;
   }
 
   private renderDays() {
@@ -212,10 +214,10 @@ export class PgaScheduleEditor extends LitElement {
       ${d.type === 'monthly' ? html`<div class="row">${this.input('day', 'Day of the month (1-31; clamps to the last day)', 'text', { narrow: true })}</div>` : nothing}
       ${d.type === 'monthly_relative'
         ? html`<div class="row">
-            <label>Ordinal<select name="ordinal" .value=${d.ordinal} @change=${(e: Event) => this.set('ordinal', (e.target as HTMLSelectElement).value)}>
-              ${ORDINALS.map((o) => html`<option value=${o} ?selected=${o === d.ordinal}>${o}</option>`)}</select>${this.errorFor('ordinal')}</label>
-            <label>Day kind<select name="weekday" .value=${d.weekday} @change=${(e: Event) => this.set('weekday', (e.target as HTMLSelectElement).value)}>
-              ${RELATIVE_WEEKDAYS.map((w) => html`<option value=${w} ?selected=${w === d.weekday}>${w.replace('_', ' ')}</option>`)}</select>${this.errorFor('weekday')}</label>
+            <label>Ordinal<select name="ordinal" aria-label="Ordinal" .value=${d.ordinal} @change=${(e: Event) => this.set('ordinal', (e.target as HTMLSelectElement).value)}>
+              ${ORDINALS.map((o) => html`<option value=${o} ?selected=${o === d.ordinal}>${o}</option>`)}</select></label>${this.errorFor('ordinal')}
+            <label>Day kind<select name="weekday" aria-label="Day kind" .value=${d.weekday} @change=${(e: Event) => this.set('weekday', (e.target as HTMLSelectElement).value)}>
+              ${RELATIVE_WEEKDAYS.map((w) => html`<option value=${w} ?selected=${w === d.weekday}>${w.replace('_', ' ')}</option>`)}</select></label>${this.errorFor('weekday')}
           </div>`
         : nothing}`;
   }
@@ -224,15 +226,15 @@ export class PgaScheduleEditor extends LitElement {
     const d = this.draft;
     return html`<fieldset><legend>Within the day</legend>
       <div class="row">
-        <label>Fires<select name="sub_type" .value=${d.sub_type} @change=${(e: Event) => this.set('sub_type', (e.target as HTMLSelectElement).value as ScheduleDraft['sub_type'])}>
+        <label>Repeat within the day<select name="sub_type" aria-label="Repeat within the day" .value=${d.sub_type} @change=${(e: Event) => this.set('sub_type', (e.target as HTMLSelectElement).value as ScheduleDraft['sub_type'])}>
           <option value="once" ?selected=${d.sub_type === 'once'}>once, at a time</option>
           <option value="every" ?selected=${d.sub_type === 'every'}>every N units, between two times</option>
-        </select>${this.errorFor('sub_type')}</label>
+        </select></label>${this.errorFor('sub_type')}
         ${d.sub_type === 'once'
           ? this.input('sub_time', 'Time (HH:MM[:SS])', 'text', { narrow: true })
           : html`${this.input('sub_every', 'Every', 'text', { narrow: true })}
-              <label>Unit<select name="sub_unit" .value=${d.sub_unit} @change=${(e: Event) => this.set('sub_unit', (e.target as HTMLSelectElement).value as ScheduleDraft['sub_unit'])}>
-                ${SUB_DAY_UNITS.map((u) => html`<option value=${u} ?selected=${u === d.sub_unit}>${u}s</option>`)}</select>${this.errorFor('sub_unit')}</label>
+              <label>Unit<select name="sub_unit" aria-label="Unit" .value=${d.sub_unit} @change=${(e: Event) => this.set('sub_unit', (e.target as HTMLSelectElement).value as ScheduleDraft['sub_unit'])}>
+                ${SUB_DAY_UNITS.map((u) => html`<option value=${u} ?selected=${u === d.sub_unit}>${u}s</option>`)}</select></label>${this.errorFor('sub_unit')}
               ${this.input('sub_start_time', 'From', 'text', { narrow: true })} ${this.input('sub_end_time', 'Until', 'text', { narrow: true })}`}
       </div></fieldset>`;
   }
@@ -302,9 +304,9 @@ export class PgaScheduleEditor extends LitElement {
           <label class="inline"><input type="checkbox" name="enabled" .checked=${this.enabled} @change=${(e: Event) => (this.enabled = (e.target as HTMLInputElement).checked)} />Enabled</label>
         </div>
         <div class="row">
-          <label>Type<select name="type" .value=${d.type} aria-invalid=${this.invalid('type')} @change=${(e: Event) => this.set('type', (e.target as HTMLSelectElement).value as ScheduleDraft['type'])}>
-            ${SCHEDULE_TYPES.map((t) => html`<option value=${t} ?selected=${t === d.type}>${t.replace('_', ' ')}</option>`)}</select>${this.errorFor('type')}</label>
-          <label>Time zone<input name="time_zone" list="pga-zones" .value=${d.time_zone} aria-invalid=${this.invalid('time_zone')} @input=${(e: Event) => this.set('time_zone', (e.target as HTMLInputElement).value)} />${this.errorFor('time_zone')}</label>
+          <label>Type<select name="type" aria-label="Type" .value=${d.type} aria-invalid=${this.invalid('type')} @change=${(e: Event) => this.set('type', (e.target as HTMLSelectElement).value as ScheduleDraft['type'])}>
+            ${SCHEDULE_TYPES.map((t) => html`<option value=${t} ?selected=${t === d.type}>${t.replace('_', ' ')}</option>`)}</select></label>${this.errorFor('type')}
+          <span class="field"><label>Time zone<input name="time_zone" list="pga-zones" .value=${d.time_zone} aria-invalid=${this.invalid('time_zone')} aria-describedby="err-time_zone" @input=${(e: Event) => this.set('time_zone', (e.target as HTMLInputElement).value)} /></label>${this.errorFor('time_zone')}</span>
           <datalist id="pga-zones">${ZONES.map((z) => html`<option value=${z}></option>`)}</datalist>
         </div>
         ${this.renderDays()} ${this.renderTimes()} ${this.renderExceptions()}

@@ -132,7 +132,7 @@ export class PgaTimeline extends LitElement {
     const states = [...new Set(this.bars.map((b) => b.state))];
     return html`<div class="toolbar">
         <h2 style="margin:0">Timeline</h2>
-        <label class="inline">Last<select .value=${String(this.hours)} @change=${(e: Event) => (this.hours = Number((e.target as HTMLSelectElement).value))}>
+        <label class="inline">Last<select aria-label="Window (hours)" .value=${String(this.hours)} @change=${(e: Event) => (this.hours = Number((e.target as HTMLSelectElement).value))}>
           ${[1, 3, 6, 12, 24, 72].map((h) => html`<option value=${h} ?selected=${h === this.hours}>${h} h</option>`)}</select></label>
         <span class="spacer"></span>
         <button @click=${() => void this.load()}>Refresh</button>

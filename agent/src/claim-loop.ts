@@ -1,0 +1,262 @@
+/**
+ * The agent's loop: register, then sleep until the earliest of the next heartbeat, the next fire
+ * this agent could run (`next_due_in`), a NOTIFY (run queued, schedule changed) or freed capacity
+ * while more work waits; then heartbeat and/or claim up to free capacity. No polling beyond one
+ * heartbeat per interval.
+ *
+ * Losing the database: reconnect with capped backoff, register again with resume_runs = the runs
+ * still held (executing, or with results in the spool), stop the runs the database no longer
+ * has, replay the spool, and only then count as online (steps wait for that to begin).
+ */
+import { Backoff } from './backoff.ts';
+import type { AgentConfig } from './config.ts';
+import type { Connectivity } from './connectivity.ts';
+import { isUnreachable, type AgentApi } from './db/api.ts';
+import { HeartbeatPlan } from './heartbeat.ts';
+import type { Logger } from './logger.ts';
+import type { ClaimedRun, Registration } from './protocol.ts';
+import type { DurableReporter } from './reporter.ts';
+import type { Spool } from './spool.ts';
+
+/** With a backlog, how long freed capacity waits for more runs to end before it is claimed. */
+const claimBatchMs = 50;
+
+export interface HeldRuns {
+  ids(): number[];
+  count(): number;
+  start(run: ClaimedRun): void;
+  kill(runId: number, reason: string): void;
+}
+
+export interface ClaimLoopDeps {
+  api: AgentApi;
+  config: AgentConfig;
+  logger: Logger;
+  connectivity: Connectivity;
+  spool: Spool;
+  reporter: DurableReporter;
+  identity: { host: string; os: string; version: string };
+  runs: HeldRuns;
+  onRegistered(registration: Registration): void;
+  onHeartbeat(): void;
+}
+
+export class ClaimLoop {
+  private readonly plan: HeartbeatPlan;
+  private readonly backoff: Backoff;
+  private stopped = false;
+  private claiming = true;
+  /** When to claim next without waiting for the plan (a NOTIFY, freed capacity); null: no such wish. */
+  private claimAt: number | null = null;
+  /** The last claim filled the capacity: more may wait, claim again when runs end. */
+  private moreMayWait = false;
+  private wake: (() => void) | undefined;
+  private reschedule: ((at: number) => void) | undefined;
+  private pauseUntil = Infinity;
+  private woken = false;
+  private done: Promise<void> | undefined;
+
+  constructor(private readonly deps: ClaimLoopDeps) {
+    this.plan = new HeartbeatPlan(deps.config.heartbeatInterval * 1000);
+    this.backoff = new Backoff(deps.config.reconnectMin, deps.config.reconnectMax);
+  }
+
+  start(): Promise<void> {
+    this.done ??= this.loop();
+    return this.done;
+  }
+
+  /** Ends the loop after its current call (heartbeats stop: call after the runs are done). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.poke();
+    await this.done;
+  }
+
+  /** Claim nothing more (drain); heartbeats go on. */
+  stopClaiming(): void {
+    this.claiming = false;
+  }
+
+  /** A NOTIFY says runs were queued. */
+  runQueued(): void {
+    this.claimSoon(0);
+  }
+
+  /** Something changed that the next heartbeat would tell (schedule changed, LISTEN reconnected). */
+  refresh(): void {
+    this.plan.nextHeartbeatAt = 0;
+    this.poke();
+  }
+
+  /**
+   * A run ended here: its capacity is free again. With a backlog, claims are batched: at once when
+   * a quarter of the capacity is free, else after a short moment (more runs end meanwhile).
+   */
+  runEnded(): void {
+    if (!this.moreMayWait) return;
+    const { maxConcurrent } = this.deps.config;
+    const free = maxConcurrent - this.deps.runs.count();
+    this.claimSoon(free >= Math.max(1, Math.floor(maxConcurrent / 4)) ? 0 : claimBatchMs);
+  }
+
+  private claimSoon(delayMs: number): void {
+    const at = Date.now() + delayMs;
+    if (this.claimAt === null || at < this.claimAt) this.claimAt = at;
+    if (delayMs === 0) this.poke();
+    else this.wakeAt(at);
+  }
+
+  private poke(): void {
+    this.woken = true;
+    this.wake?.();
+  }
+
+  private async loop(): Promise<void> {
+    const { connectivity, logger } = this.deps;
+    while (!this.stopped) {
+      this.woken = false;
+      if (!connectivity.online) {
+        if (!(await this.connect())) {
+          await this.backoffPause(this.backoff.next());
+          continue;
+        }
+      }
+      try {
+        await this.tick();
+        this.backoff.reset();
+      } catch (error) {
+        if (isUnreachable(error)) {
+          logger.warn('database unreachable: reconnecting', { error });
+          connectivity.markDown();
+          continue;
+        }
+        const code = (error as { code?: string }).code;
+        if (code === 'PA030' || code === 'PA010') {
+          // Declared dead (offline) or deleted while away: register again, resuming what it holds.
+          logger.warn('the database no longer has this agent online: registering again', { error });
+          connectivity.markDown();
+          continue;
+        }
+        const delay = this.backoff.next();
+        logger.error('agent loop error', { error, retry_in_ms: delay });
+        await this.backoffPause(delay);
+        continue;
+      }
+      await this.pause();
+    }
+  }
+
+  /** Register (again), replay the spool; true when online. */
+  private async connect(): Promise<boolean> {
+    const { api, config, logger, spool, runs, connectivity, reporter, identity } = this.deps;
+    try {
+      const held = runs.ids();
+      const resume = [...new Set([...held, ...spool.runIds()])];
+      const registration = await api.register({ ...identity, tags: config.tags, maxConcurrent: config.maxConcurrent, heartbeatInterval: config.heartbeatInterval, resumeRuns: resume });
+      logger.info('registered', { agent_id: registration.agentId, resumed: resume.length || undefined, abandoned: registration.abandoned || undefined, smtp: registration.smtp ? registration.smtp.host : undefined });
+      for (const runId of registration.kill) {
+        if (held.includes(runId)) runs.kill(runId, 'the database no longer has this run running on this agent');
+      }
+      this.deps.onRegistered(registration);
+      while (spool.size > 0) {
+        const before = spool.size;
+        const written = await spool.replay((entry) => reporter.write(entry));
+        logger.info('spool replayed', { written, dropped: before - spool.size - written, left: spool.size });
+        if (spool.size > 0) throw Object.assign(new Error('database unreachable during spool replay'), { code: 'ECONNRESET' });
+      }
+      connectivity.markUp();
+      this.backoff.reset();
+      this.plan.nextHeartbeatAt = 0; // learn next_due_in and kill requests now
+      this.claimAt = Date.now(); // queued work may wait
+      return true;
+    } catch (error) {
+      logger.warn('cannot register with the database', { error });
+      return false;
+    }
+  }
+
+  private async tick(): Promise<void> {
+    const { api, config, runs } = this.deps;
+    if (this.plan.heartbeatDue(Date.now())) {
+      const heartbeat = await api.heartbeat(runs.ids());
+      this.plan.recordHeartbeat(heartbeat, Date.now());
+      for (const runId of heartbeat.kill) runs.kill(runId, 'kill requested');
+      this.deps.onHeartbeat();
+    }
+    if (this.stopped || !this.claiming) return;
+    const now = Date.now();
+    const free = config.maxConcurrent - runs.count();
+    const dueNow = this.plan.dueNow(now);
+    if (free <= 0) {
+      // Full: still turn due fires into queued runs (max 0), so they are due on time and their
+      // misfire policy does not apply just because this agent was busy.
+      if (dueNow && !this.plan.draining) {
+        await api.claim(0);
+        this.plan.recordClaim(Date.now());
+      }
+      return;
+    }
+    const wanted = this.claimAt !== null && this.claimAt <= now;
+    if (!this.canClaim() || !(wanted || dueNow || this.plan.queued > 0)) return;
+    this.claimAt = null;
+    const claimed = await api.claim(Math.min(free, 1000));
+    this.plan.recordClaim(Date.now());
+    this.moreMayWait = claimed.length >= free;
+    for (const run of claimed) runs.start(run);
+  }
+
+  /** A claim could go out right now. */
+  private canClaim(): boolean {
+    return this.claiming && !this.stopped && !this.plan.draining && this.deps.runs.count() < this.deps.config.maxConcurrent;
+  }
+
+  /** The next moment the loop must act. */
+  private nextWake(): number {
+    const planned = this.plan.wakeAt();
+    return this.claimAt !== null && this.canClaim() ? Math.min(planned, this.claimAt) : planned;
+  }
+
+  /** Brings the current pause's end forward to `at`. */
+  private wakeAt(at: number): void {
+    if (this.pauseUntil > at) this.reschedule?.(at);
+  }
+
+  /** Sleeps until the next wake, or until poked or stopped. */
+  private async pause(): Promise<void> {
+    if (this.stopped || this.woken) return;
+    const until = this.nextWake();
+    if (until <= Date.now()) return;
+    await new Promise<void>((resolve) => {
+      let timer: NodeJS.Timeout;
+      const finish = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.reschedule = (at: number) => {
+        clearTimeout(timer);
+        this.pauseUntil = at;
+        timer = setTimeout(finish, Math.max(0, Math.min(at - Date.now(), 2 ** 31 - 1)));
+      };
+      this.wake = finish;
+      this.reschedule(until);
+    });
+    this.wake = undefined;
+    this.reschedule = undefined;
+    this.pauseUntil = Infinity;
+  }
+
+  /** Sleeps a backoff delay (no claims), or until stopped. */
+  private async backoffPause(ms: number): Promise<void> {
+    if (this.stopped) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(finish, ms);
+      function finish() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = finish;
+    });
+    this.wake = undefined;
+  }
+}

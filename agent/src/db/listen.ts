@@ -1,0 +1,91 @@
+/**
+ * LISTEN pgautomator on a dedicated connection (a pooled one could not hold it), reconnecting with
+ * capped backoff when it breaks. NOTIFY only shortens the agent's waits: after a reconnect the agent
+ * is told (`connected`), since events may have been missed meanwhile, and it checks the database.
+ */
+import pg from 'pg';
+import { Backoff } from '../backoff.ts';
+import { sleep } from '../executors/executor.ts';
+import type { Logger } from '../logger.ts';
+
+export interface AgentEvent {
+  event: string;
+  run_id?: number;
+  agent?: string;
+  [key: string]: unknown;
+}
+
+export interface ListenerHandlers {
+  event(event: AgentEvent): void;
+  /** The LISTEN is (again) in place. */
+  connected(): void;
+}
+
+export class Listener {
+  private client: pg.Client | undefined;
+  private stopped = new AbortController();
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly config: pg.ClientConfig,
+    private readonly logger: Logger,
+    private readonly backoff: Backoff,
+    private readonly handlers: ListenerHandlers,
+  ) {}
+
+  start(): void {
+    this.running ??= this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped.abort();
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => {});
+    await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    const signal = this.stopped.signal;
+    while (!signal.aborted) {
+      const client = new pg.Client(this.config);
+      const lost = new Promise<Error>((resolve) => {
+        client.on('error', (error) => resolve(error));
+        client.on('end', () => resolve(new Error('connection ended')));
+      });
+      client.on('notification', (message) => {
+        if (message.channel !== 'pgautomator' || !message.payload) return;
+        try {
+          this.handlers.event(JSON.parse(message.payload) as AgentEvent);
+        } catch (error) {
+          this.logger.warn('unreadable NOTIFY payload ignored', { payload: message.payload.slice(0, 200), error });
+        }
+      });
+      try {
+        await client.connect();
+        await client.query('LISTEN pgautomator');
+      } catch (error) {
+        await client.end().catch(() => {});
+        if (signal.aborted) return;
+        const delay = this.backoff.next();
+        this.logger.warn('LISTEN connection failed: retrying', { error, retry_in_ms: delay });
+        await sleep(delay, signal);
+        continue;
+      }
+      this.client = client;
+      this.backoff.reset();
+      this.logger.debug('listening for pgautomator events');
+      this.handlers.connected();
+      let onStop = () => {};
+      const stopped = new Promise<null>((resolve) => signal.addEventListener('abort', (onStop = () => resolve(null)), { once: true }));
+      const error = await Promise.race([lost, stopped]);
+      signal.removeEventListener('abort', onStop);
+      if (signal.aborted || !error) return;
+      this.client = undefined;
+      await client.end().catch(() => {});
+      const delay = this.backoff.next();
+      this.logger.warn('LISTEN connection lost: reconnecting', { error, retry_in_ms: delay });
+      await sleep(delay, signal);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The contract every executor keeps: it takes one step and a context (where to write output, an
+ * abort signal, how to resolve secrets, a logger) and returns how the attempt ended. Executors
+ * never touch the agent's database: the run flow records what they return.
+ */
+import type { Logger } from '../logger.ts';
+import type { OutputSink } from '../output-buffer.ts';
+import type { ClaimedStep, FinalState } from '../protocol.ts';
+import type { SecretResolver } from '../secrets.ts';
+
+/** Why a step is being stopped: the signal's reason. */
+export class StepAbort extends Error {
+  override name = 'StepAbort';
+  constructor(
+    /** killed: a kill request or the agent shutting down; timed_out: a step or job timeout. */
+    readonly state: 'killed' | 'timed_out',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface StepContext {
+  runId: number;
+  job: string;
+  attempt: number;
+  /** Aborted with a StepAbort when the step must stop. */
+  signal: AbortSignal;
+  output: OutputSink;
+  secrets: SecretResolver;
+  logger: Logger;
+  /** Milliseconds between the polite stop (SIGTERM, query cancel) and the forced one. */
+  killGraceMs: number;
+}
+
+export interface StepResult {
+  state: FinalState;
+  exitCode: number | null;
+  message: string | null;
+}
+
+export type StepExecutor = (step: ClaimedStep, context: StepContext) => Promise<StepResult>;
+
+/** The result of a step stopped by its signal. */
+export function abortedResult(signal: AbortSignal, exitCode: number | null = null): StepResult {
+  const reason = signal.reason;
+  if (reason instanceof StepAbort) return { state: reason.state, exitCode, message: reason.message };
+  return { state: 'killed', exitCode, message: String(reason ?? 'aborted') };
+}
+
+/** Resolves after ms, or at once when the signal aborts (then it resolves false). */
+export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve(false);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,171 @@
+/**
+ * Shell steps: the command runs through the host's shell (sh or bash on POSIX, cmd or PowerShell
+ * on Windows), in the step's working directory, with the step's environment plus
+ * PGAUTOMATOR_RUN_ID, PGAUTOMATOR_JOB, PGAUTOMATOR_STEP, PGAUTOMATOR_STEP_POSITION and
+ * PGAUTOMATOR_ATTEMPT. Success is an exit code among the step's success codes.
+ *
+ * Kill: the whole process tree goes. On POSIX the shell starts detached, as leader of its own
+ * process group, and the group gets SIGTERM, then SIGKILL after the grace period (also when the
+ * shell itself left early, so children that ignore SIGTERM do not survive). On Windows
+ * `taskkill /T /F` ends the tree.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { execa } from 'execa';
+import type { ClaimedStep } from '../protocol.ts';
+import { abortedResult, sleep, type StepContext, type StepResult } from './executor.ts';
+
+/** How long output of a finished shell's children is still read. */
+const stdioGraceMs = 2000;
+
+export interface ShellCommand {
+  file: string;
+  args: string[];
+  windowsVerbatimArguments?: boolean;
+}
+
+/** The program and arguments that run `command` through `shell` on `platform`. */
+export function shellCommand(shell: string | null, command: string, platform: NodeJS.Platform = process.platform): ShellCommand {
+  const chosen = shell ?? (platform === 'win32' ? 'cmd' : 'sh');
+  switch (chosen) {
+    case 'sh':
+      return { file: platform === 'win32' ? 'sh' : '/bin/sh', args: ['-c', command] };
+    case 'bash':
+      return { file: 'bash', args: ['-c', command] };
+    case 'cmd':
+      // /d: no AutoRun; /s /c with the line quoted whole: cmd keeps the command's own quotes.
+      return { file: process.env.ComSpec ?? 'cmd.exe', args: ['/d', '/s', '/c', `"${command}"`], windowsVerbatimArguments: true };
+    case 'powershell':
+    case 'pwsh':
+      return { file: chosen === 'pwsh' ? 'pwsh' : 'powershell.exe', args: ['-NoLogo', '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-Command', command] };
+    default:
+      throw new Error(`unknown shell ${JSON.stringify(chosen)} (sh, bash, cmd, powershell, pwsh)`);
+  }
+}
+
+/**
+ * Whether any process of the group is still alive. On Linux, zombies do not count: a child whose
+ * shell died is reparented to the host's init, which may reap it late, yet it is gone already.
+ */
+export function groupAlive(pgid: number): boolean {
+  if (process.platform === 'linux') {
+    try {
+      for (const entry of readdirSync('/proc')) {
+        if (!/^\d+$/.test(entry)) continue;
+        let stat: string;
+        try {
+          stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        } catch {
+          continue; // exited meanwhile
+        }
+        // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') return true;
+      }
+      return false;
+    } catch {
+      // no /proc: fall through
+    }
+  }
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // ESRCH: the group is gone already.
+  }
+}
+
+/**
+ * Ends the process tree rooted at pid: POSIX, SIGTERM to its process group, SIGKILL after graceMs
+ * unless the group is gone by then; Windows, taskkill /T /F. Resolves once the tree was told to go
+ * (on POSIX, once the group is gone).
+ */
+export async function killProcessTree(pid: number, graceMs: number, platform: NodeJS.Platform = process.platform): Promise<void> {
+  if (platform === 'win32') {
+    await execa('taskkill', ['/T', '/F', '/PID', String(pid)], { reject: false, windowsHide: true });
+    return;
+  }
+  signalGroup(pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (groupAlive(pid) && Date.now() < deadline) await sleep(Math.min(50, Math.max(1, deadline - Date.now())));
+  if (groupAlive(pid)) signalGroup(pid, 'SIGKILL');
+  for (let i = 0; i < 100 && groupAlive(pid); i++) await sleep(20);
+}
+
+export async function runShellStep(step: ClaimedStep, context: StepContext): Promise<StepResult> {
+  const { signal, output } = context;
+  if (signal.aborted) return abortedResult(signal);
+  const windows = process.platform === 'win32';
+  let command: ShellCommand;
+  try {
+    command = shellCommand(step.shell, step.command);
+  } catch (error) {
+    return { state: 'failed', exitCode: null, message: (error as Error).message };
+  }
+  const subprocess = execa(command.file, command.args, {
+    cwd: step.workingDir ?? undefined,
+    env: {
+      ...step.env,
+      PGAUTOMATOR_RUN_ID: String(context.runId),
+      PGAUTOMATOR_JOB: context.job,
+      PGAUTOMATOR_STEP: step.name,
+      PGAUTOMATOR_STEP_POSITION: String(step.position),
+      PGAUTOMATOR_ATTEMPT: String(context.attempt),
+    },
+    extendEnv: true,
+    stdin: 'ignore',
+    stdout: 'pipe',
+    stderr: 'pipe',
+    buffer: false,
+    reject: false,
+    // Its own process group on POSIX, so a kill reaches the whole tree.
+    detached: !windows,
+    // The agent decides when steps die (drain on shutdown), not execa's exit hook.
+    cleanup: false,
+    windowsHide: true,
+    windowsVerbatimArguments: command.windowsVerbatimArguments,
+  });
+  subprocess.stdout?.on('data', (chunk: Buffer) => output.write('stdout', chunk));
+  subprocess.stderr?.on('data', (chunk: Buffer) => output.write('stderr', chunk));
+  // The step ends with its shell: a background child that keeps stdout open (`daemon &`) gets
+  // a moment to finish writing, then the agent stops reading instead of waiting for it.
+  subprocess.once('exit', () => {
+    setTimeout(() => {
+      subprocess.stdout?.destroy();
+      subprocess.stderr?.destroy();
+    }, stdioGraceMs).unref();
+  });
+
+  let killing: Promise<void> | undefined;
+  const onAbort = () => {
+    if (subprocess.pid === undefined || killing) return;
+    context.logger.info('killing the step\'s process tree', { pid: subprocess.pid, reason: (signal.reason as Error)?.message });
+    killing = killProcessTree(subprocess.pid, context.killGraceMs);
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    const result = await subprocess;
+    if (killing) await killing;
+    if (signal.aborted) return abortedResult(signal, result.exitCode ?? null);
+    if (result.exitCode === undefined) {
+      // Never started (no such working directory, no shell) or ended by a signal from outside.
+      const why = result.signal ? `ended by signal ${result.signal}` : (result.originalMessage || result.shortMessage || 'the shell did not start');
+      return { state: 'failed', exitCode: null, message: why };
+    }
+    const succeeded = step.successCodes.includes(result.exitCode);
+    return {
+      state: succeeded ? 'succeeded' : 'failed',
+      exitCode: result.exitCode,
+      message: succeeded ? null : `exit code ${result.exitCode} (success: ${step.successCodes.join(', ')})`,
+    };
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * SQL steps against PostgreSQL: the script goes as one simple-protocol query, so several
+ * statements may follow each other (one implicit transaction unless the script says BEGIN/COMMIT,
+ * as with `psql -c`). Server notices go to the `notice` stream, rows and command tags with row
+ * counts to stdout, errors (with DETAIL, HINT and position) to stderr.
+ *
+ * Kill: the query is cancelled on its server with pg_cancel_backend from a second connection; if it
+ * has not stopped after the grace period, its backend is terminated, and then its socket closed.
+ */
+import pg from 'pg';
+import { abortedResult, sleep, type StepContext, type StepResult } from '../executor.ts';
+import { formatRows, summarize, type SqlDriver, type SqlTarget } from './sql-driver.ts';
+
+// Values stay as the server's text (no Date or number conversions): they are only printed.
+const asText = { getTypeParser: () => (value: string) => value };
+
+function clientConfig(target: SqlTarget): pg.ClientConfig {
+  return {
+    connectionString: target.dsn,
+    ...(target.password !== null ? { password: target.password } : {}),
+    application_name: target.label.slice(0, 63),
+    connectionTimeoutMillis: 30_000,
+    keepAlive: true,
+    types: asText as unknown as pg.CustomTypesConfig,
+  };
+}
+
+function describeError(error: unknown): { text: string; message: string } {
+  const e = error as pg.DatabaseError;
+  if (!e || typeof e !== 'object' || !('severity' in e) || !e.code) {
+    const message = (error as Error)?.message ?? String(error);
+    return { text: `${message}\n`, message };
+  }
+  const lines = [`${e.severity ?? 'ERROR'}:  ${e.message}`];
+  if (e.detail) lines.push(`DETAIL:  ${e.detail}`);
+  if (e.hint) lines.push(`HINT:  ${e.hint}`);
+  if (e.position) lines.push(`POSITION:  ${e.position}`);
+  if (e.where) lines.push(`CONTEXT:  ${e.where}`);
+  return { text: `${lines.join('\n')}\n`, message: `${e.code}: ${e.message}` };
+}
+
+/** Stops the query of the backend `pid`: cancel, then terminate after the grace period. */
+async function stopBackend(target: SqlTarget, pid: number, graceMs: number, done: () => boolean, context: StepContext): Promise<void> {
+  const admin = new pg.Client({ ...clientConfig({ ...target, label: `${target.label} (cancel)` }) });
+  admin.on('error', () => {});
+  try {
+    await admin.connect();
+    await admin.query('SELECT pg_catalog.pg_cancel_backend($1)', [pid]);
+    const deadline = Date.now() + graceMs;
+    while (!done() && Date.now() < deadline) await sleep(25);
+    if (!done()) {
+      context.logger.warn('the query did not stop on cancel: terminating its backend', { pid });
+      await admin.query('SELECT pg_catalog.pg_terminate_backend($1)', [pid]);
+    }
+  } catch (error) {
+    context.logger.warn('could not cancel the query from a second connection', { pid, error });
+  } finally {
+    await admin.end().catch(() => {});
+  }
+}
+
+export const runPostgres: SqlDriver = async (script: string, target: SqlTarget, context: StepContext): Promise<StepResult> => {
+  const { signal, output } = context;
+  const client = new pg.Client(clientConfig(target));
+  client.on('error', () => {}); // surfaced by the pending query instead
+  client.on('notice', (notice) => output.write('notice', `${notice.severity ?? 'NOTICE'}:  ${notice.message}\n`));
+  let settled = false;
+  let stopping: Promise<void> | undefined;
+  const forceClose = () => (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+  const onAbort = () => {
+    const pid = (client as unknown as { processID?: number }).processID;
+    if (stopping) return;
+    if (!pid) {
+      forceClose(); // still connecting
+      return;
+    }
+    stopping = stopBackend(target, pid, context.killGraceMs, () => settled, context).then(async () => {
+      // Terminated but the socket still hangs: give up on it.
+      for (let i = 0; i < 40 && !settled; i++) await sleep(25);
+      if (!settled) forceClose();
+    });
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    if (signal.aborted) return abortedResult(signal);
+    try {
+      await client.connect();
+    } catch (error) {
+      if (signal.aborted) return abortedResult(signal);
+      const { text, message } = describeError(error);
+      output.write('stderr', text);
+      return { state: 'failed', exitCode: null, message: `cannot connect: ${message}` };
+    }
+    if (signal.aborted) return abortedResult(signal);
+    try {
+      const raw = (await client.query({ text: script, rowMode: 'array' } as pg.QueryConfig)) as unknown as pg.QueryResult | pg.QueryResult[];
+      settled = true;
+      const results = Array.isArray(raw) ? raw : [raw];
+      const tags: string[] = [];
+      for (const result of results) {
+        if (!result.command) continue; // an empty statement
+        if (result.fields?.length) output.write('stdout', formatRows(result.fields.map((f) => f.name), result.rows as unknown[][]));
+        const tag = result.rowCount === null ? result.command : `${result.command} ${result.rowCount}`;
+        output.write('stdout', `${tag}\n`);
+        tags.push(tag);
+      }
+      if (signal.aborted) return abortedResult(signal);
+      return { state: 'succeeded', exitCode: null, message: summarize(tags) };
+    } catch (error) {
+      settled = true;
+      if (signal.aborted) return abortedResult(signal);
+      const { text, message } = describeError(error);
+      output.write('stderr', text);
+      return { state: 'failed', exitCode: null, message };
+    }
+  } finally {
+    settled = true;
+    signal.removeEventListener('abort', onAbort);
+    if (stopping) await stopping;
+    // end() of a connection whose socket was destroyed may never resolve.
+    await Promise.race([client.end().catch(() => {}), sleep(1000)]);
+  }
+};

@@ -1,0 +1,231 @@
+/**
+ * The jsonb shapes of the agent protocol (docs/agent-protocol.md) as TypeScript types, and the
+ * parsers that turn the database's answers into them. The database module produces these; the run
+ * flow and the executors consume them without importing the database module.
+ */
+
+export const stepStates = ['succeeded', 'failed', 'killed', 'timed_out'] as const;
+/** How a step attempt, or a run, ended as the agent reports it. */
+export type FinalState = (typeof stepStates)[number];
+
+export const flowActions = ['next', 'goto', 'quit_success', 'quit_failure'] as const;
+export type FlowAction = (typeof flowActions)[number];
+
+export interface SqlConnection {
+  name: string;
+  driver: string;
+  dsn: string;
+  secretRef: string | null;
+}
+
+export interface ClaimedStep {
+  stepId: number;
+  position: number;
+  name: string;
+  enabled: boolean;
+  kind: 'shell' | 'sql';
+  command: string;
+  shell: string | null;
+  workingDir: string | null;
+  env: Record<string, string>;
+  successCodes: number[];
+  /** Seconds, or null: no limit. */
+  timeout: number | null;
+  retries: number;
+  /** Seconds before the first retry. */
+  retryDelay: number;
+  retryBackoff: number;
+  onSuccess: FlowAction;
+  onSuccessGoto: number | null;
+  onFailure: FlowAction;
+  onFailureGoto: number | null;
+  connection: SqlConnection | null;
+}
+
+export interface ClaimedRun {
+  runId: number;
+  jobId: number;
+  job: string;
+  trigger: string;
+  schedule: string | null;
+  scheduledFor: string;
+  attempt: number;
+  startPosition: number;
+  /** Job timeout in seconds, or null. */
+  timeout: number | null;
+  steps: ClaimedStep[];
+}
+
+export interface SmtpSettings {
+  host: string;
+  port: number | null;
+  security: 'none' | 'starttls' | 'tls';
+  user: string | null;
+  passwordRef: string | null;
+  from: string | null;
+}
+
+export interface Registration {
+  agentId: number;
+  heartbeatInterval: number;
+  deadAfter: number;
+  smtp: SmtpSettings | null;
+  /** Runs the database recorded abandoned because this registration did not resume them. */
+  abandoned: number;
+  /** Runs offered in resume_runs that the database no longer has running on this agent: stop them. */
+  kill: number[];
+}
+
+export interface Heartbeat {
+  state: 'online' | 'draining' | 'offline';
+  kill: number[];
+  /** Seconds until the next fire this agent could run; null when none is known. */
+  nextDueIn: number | null;
+  queued: number;
+}
+
+export interface MailMessage {
+  id: number;
+  recipients: string[];
+  sender: string | null;
+  subject: string;
+  body: string;
+}
+
+/** The database answered with something this agent does not understand (version mismatch). */
+export class ProtocolError extends Error {
+  override name = 'ProtocolError';
+}
+
+type JsonObject = Record<string, unknown>;
+
+function object(value: unknown, what: string): JsonObject {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ProtocolError(`${what}: expected an object, got ${JSON.stringify(value)}`);
+  return value as JsonObject;
+}
+function num(o: JsonObject, key: string, what: string): number {
+  const v = o[key];
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ProtocolError(`${what}.${key}: expected a number, got ${JSON.stringify(v)}`);
+  return v;
+}
+function numOrNull(o: JsonObject, key: string, what: string): number | null {
+  return o[key] === null || o[key] === undefined ? null : num(o, key, what);
+}
+function str(o: JsonObject, key: string, what: string): string {
+  const v = o[key];
+  if (typeof v !== 'string') throw new ProtocolError(`${what}.${key}: expected a string, got ${JSON.stringify(v)}`);
+  return v;
+}
+function strOrNull(o: JsonObject, key: string, what: string): string | null {
+  return o[key] === null || o[key] === undefined ? null : str(o, key, what);
+}
+function numbers(o: JsonObject, key: string, what: string): number[] {
+  const v = o[key] ?? [];
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'number')) throw new ProtocolError(`${what}.${key}: expected an array of numbers`);
+  return v as number[];
+}
+function oneOf<T extends string>(o: JsonObject, key: string, allowed: readonly T[], what: string): T {
+  const v = str(o, key, what);
+  if (!(allowed as readonly string[]).includes(v)) throw new ProtocolError(`${what}.${key}: ${JSON.stringify(v)} is not one of ${allowed.join(', ')}`);
+  return v as T;
+}
+
+function parseSmtp(value: unknown): SmtpSettings | null {
+  if (value === null || value === undefined) return null;
+  const o = object(value, 'smtp');
+  return {
+    host: str(o, 'host', 'smtp'),
+    port: numOrNull(o, 'port', 'smtp'),
+    security: oneOf(o, 'security', ['none', 'starttls', 'tls'] as const, 'smtp'),
+    user: strOrNull(o, 'user', 'smtp'),
+    passwordRef: strOrNull(o, 'password_ref', 'smtp'),
+    from: strOrNull(o, 'from', 'smtp'),
+  };
+}
+
+export function parseRegistration(value: unknown): Registration {
+  const o = object(value, 'register_agent');
+  return {
+    agentId: num(o, 'agent_id', 'register_agent'),
+    heartbeatInterval: num(o, 'heartbeat_interval', 'register_agent'),
+    deadAfter: num(o, 'dead_after', 'register_agent'),
+    smtp: parseSmtp(o.smtp),
+    abandoned: numOrNull(o, 'abandoned', 'register_agent') ?? 0,
+    kill: numbers(o, 'kill', 'register_agent'),
+  };
+}
+
+export function parseHeartbeat(value: unknown): Heartbeat {
+  const o = object(value, 'agent_heartbeat');
+  return {
+    state: oneOf(o, 'state', ['online', 'draining', 'offline'] as const, 'agent_heartbeat'),
+    kill: numbers(o, 'kill', 'agent_heartbeat'),
+    nextDueIn: numOrNull(o, 'next_due_in', 'agent_heartbeat'),
+    queued: num(o, 'queued', 'agent_heartbeat'),
+  };
+}
+
+function parseStep(value: unknown, at: string): ClaimedStep {
+  const o = object(value, at);
+  const env: Record<string, string> = {};
+  for (const [key, v] of Object.entries(object(o.env ?? {}, `${at}.env`))) env[key] = typeof v === 'string' ? v : JSON.stringify(v);
+  const connection = o.connection === null || o.connection === undefined ? null : object(o.connection, `${at}.connection`);
+  return {
+    stepId: num(o, 'step_id', at),
+    position: num(o, 'position', at),
+    name: str(o, 'name', at),
+    enabled: o.enabled !== false,
+    kind: oneOf(o, 'kind', ['shell', 'sql'] as const, at),
+    command: str(o, 'command', at),
+    shell: strOrNull(o, 'shell', at),
+    workingDir: strOrNull(o, 'working_dir', at),
+    env,
+    successCodes: o.success_codes === null || o.success_codes === undefined ? [0] : numbers(o, 'success_codes', at),
+    timeout: numOrNull(o, 'timeout', at),
+    retries: numOrNull(o, 'retries', at) ?? 0,
+    retryDelay: numOrNull(o, 'retry_delay', at) ?? 0,
+    retryBackoff: numOrNull(o, 'retry_backoff', at) ?? 1,
+    onSuccess: oneOf(o, 'on_success', flowActions, at),
+    onSuccessGoto: numOrNull(o, 'on_success_goto', at),
+    onFailure: oneOf(o, 'on_failure', flowActions, at),
+    onFailureGoto: numOrNull(o, 'on_failure_goto', at),
+    connection: connection && {
+      name: str(connection, 'name', `${at}.connection`),
+      driver: str(connection, 'driver', `${at}.connection`),
+      dsn: str(connection, 'dsn', `${at}.connection`),
+      secretRef: strOrNull(connection, 'secret_ref', `${at}.connection`),
+    },
+  };
+}
+
+export function parseClaimedRun(value: unknown): ClaimedRun {
+  const o = object(value, 'claim_runs');
+  const at = `run ${String(o.run_id)}`;
+  const steps = o.steps ?? [];
+  if (!Array.isArray(steps)) throw new ProtocolError(`${at}.steps: expected an array`);
+  return {
+    runId: num(o, 'run_id', at),
+    jobId: num(o, 'job_id', at),
+    job: str(o, 'job', at),
+    trigger: str(o, 'trigger', at),
+    schedule: strOrNull(o, 'schedule', at),
+    scheduledFor: str(o, 'scheduled_for', at),
+    attempt: numOrNull(o, 'attempt', at) ?? 1,
+    startPosition: numOrNull(o, 'start_position', at) ?? 1,
+    timeout: numOrNull(o, 'timeout', at),
+    steps: steps.map((s, i) => parseStep(s, `${at}.steps[${i}]`)).sort((a, b) => a.position - b.position),
+  };
+}
+
+export function parseMailMessage(value: unknown): MailMessage {
+  const o = object(value, 'claim_notifications');
+  const recipients = o.recipients;
+  if (!Array.isArray(recipients) || recipients.some((r) => typeof r !== 'string')) throw new ProtocolError('claim_notifications.recipients: expected an array of strings');
+  return {
+    id: num(o, 'id', 'claim_notifications'),
+    recipients: recipients as string[],
+    sender: strOrNull(o, 'sender', 'claim_notifications'),
+    subject: str(o, 'subject', 'claim_notifications'),
+    body: str(o, 'body', 'claim_notifications'),
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * The run flow's RunReporter backed by the database, surviving its absence:
+ * - begin_step waits until the database is back (a step does not start while its start cannot be
+ *   recorded; a kill request still ends the wait);
+ * - end_step and end_run go to the spool when the database is unreachable, or while older entries
+ *   wait there (order is kept); the claim loop replays them after re-registering;
+ * - live output is dropped while the database is away (the stored head and tail stay complete);
+ * - an answer that the run or attempt is no longer running here (abandoned, reaped) stops the run
+ *   (RunLostError) or drops the record.
+ */
+import type { AgentApi } from './db/api.ts';
+import { isGone, isUnreachable } from './db/api.ts';
+import type { Connectivity } from './connectivity.ts';
+import type { Logger } from './logger.ts';
+import type { OutputStream } from './output-buffer.ts';
+import type { FinalState } from './protocol.ts';
+import { RunLostError, type EndStepReport, type RunReporter } from './run-flow.ts';
+import type { ReplayVerdict, Spool, SpoolEntry } from './spool.ts';
+
+export class DurableReporter implements RunReporter {
+  constructor(
+    private readonly api: AgentApi,
+    private readonly spool: Spool,
+    private readonly connectivity: Connectivity,
+    private readonly logger: Logger,
+    /** Called after an end_run was written (or spooled): capacity and maybe mail. */
+    private readonly onRunEnded: (runId: number) => void = () => {},
+  ) {}
+
+  async beginStep(runId: number, stepId: number, attempt: number, signal: AbortSignal): Promise<number> {
+    for (;;) {
+      if (!(await this.connectivity.whenUp(signal))) throw new RunLostError('stopped while waiting for the database to begin a step');
+      try {
+        return await this.api.beginStep(runId, stepId, attempt);
+      } catch (error) {
+        if (isUnreachable(error)) {
+          this.logger.warn('database unreachable at begin_step: waiting for it', { run: runId, error });
+          this.connectivity.markDown();
+          continue;
+        }
+        if (isGone(error)) throw new RunLostError((error as Error).message);
+        throw error;
+      }
+    }
+  }
+
+  async logStep(stepRunId: number, chunk: string, stream: OutputStream): Promise<void> {
+    if (!this.connectivity.online) return;
+    try {
+      await this.api.logStep(stepRunId, chunk, stream);
+    } catch (error) {
+      if (isUnreachable(error)) this.connectivity.markDown();
+      else if (!isGone(error)) this.logger.warn('log_step failed', { step_run: stepRunId, error });
+    }
+  }
+
+  async endStep(runId: number, stepRunId: number, report: EndStepReport): Promise<void> {
+    await this.record({ op: 'end_step', runId, stepRunId, ...report, at: new Date().toISOString() });
+  }
+
+  async endRun(runId: number, state: FinalState, message: string | null): Promise<void> {
+    await this.record({ op: 'end_run', runId, state, message, at: new Date().toISOString() });
+    this.onRunEnded(runId);
+  }
+
+  /** Writes one spooled entry; the claim loop's replay. */
+  async write(entry: SpoolEntry): Promise<ReplayVerdict> {
+    try {
+      if (entry.op === 'end_step') await this.api.endStep(entry.stepRunId, entry);
+      else await this.api.endRun(entry.runId, entry.state, entry.message);
+      return 'written';
+    } catch (error) {
+      if (isUnreachable(error)) return 'unreachable';
+      // Gone: the run ended meanwhile (abandoned while the agent was away), or the entry was
+      // written before a crash and is replayed again. Anything else would fail forever: log it.
+      const fields = { run: entry.runId, op: entry.op, error };
+      if (isGone(error)) this.logger.warn('spooled result refused by the database: dropped', fields);
+      else this.logger.error('spooled result could not be written: dropped', fields);
+      return 'dropped';
+    }
+  }
+
+  private async record(entry: SpoolEntry): Promise<void> {
+    if (this.connectivity.online && this.spool.size === 0) {
+      const verdict = await this.write(entry);
+      if (verdict !== 'unreachable') return;
+      this.connectivity.markDown();
+    }
+    await this.spool.append(entry);
+    this.logger.info('database unreachable: result spooled', { run: entry.runId, op: entry.op, spooled: this.spool.size });
+  }
+}

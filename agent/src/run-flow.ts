@@ -1,0 +1,202 @@
+/**
+ * One run, step by step: where it starts (start_position), which step comes next (on_success /
+ * on_failure: next, goto, quit_success, quit_failure), disabled steps passed over, retries with
+ * delay and backoff, step and job timeouts, kill requests. Executors do the steps; a RunReporter
+ * records them (the database, through the spool when it is away). Nothing here talks to the
+ * database itself.
+ *
+ * Outcomes:
+ * - quit_success / quit_failure end the run succeeded / failed at once.
+ * - Running past the last step ends the run as its last executed step ended (a failed step whose
+ *   on_failure is `next` and that is the last one fails the run).
+ * - A step that timed out counts as failed for retries and on_failure; a run that fails because of
+ *   it is recorded timed_out.
+ * - Job timeout, kill request, shutdown: the current step is stopped and the run ends timed_out or
+ *   killed without running further steps.
+ * - More than maxStepExecutions step attempts (a goto loop) fail the run.
+ */
+import { abortedResult, sleep, StepAbort, type StepContext, type StepExecutor, type StepResult } from './executors/executor.ts';
+import type { Logger } from './logger.ts';
+import { OutputBuffer, type OutputStream } from './output-buffer.ts';
+import type { ClaimedRun, ClaimedStep, FinalState } from './protocol.ts';
+import type { SecretResolver } from './secrets.ts';
+
+export interface EndStepReport extends StepResult {
+  output: string;
+  outputBytes: number;
+}
+
+/** Where a run's progress is recorded. */
+export interface RunReporter {
+  /** An attempt begins; returns its step_run id. Throws RunLostError when the run is no longer this agent's. */
+  beginStep(runId: number, stepId: number, attempt: number, signal: AbortSignal): Promise<number>;
+  /** Live output (best effort). */
+  logStep(stepRunId: number, chunk: string, stream: OutputStream): Promise<void>;
+  endStep(runId: number, stepRunId: number, report: EndStepReport): Promise<void>;
+  endRun(runId: number, state: FinalState, message: string | null): Promise<void>;
+}
+
+/** The database no longer has the run running on this agent (abandoned, timed out, finished). */
+export class RunLostError extends Error {
+  override name = 'RunLostError';
+}
+
+export interface RunFlowOptions {
+  reporter: RunReporter;
+  executors: { shell: StepExecutor; sql: StepExecutor };
+  secrets: SecretResolver;
+  logger: Logger;
+  killGraceMs: number;
+  output: { keepBytes: number; flushMs: number; flushBytes: number };
+  maxStepExecutions?: number;
+}
+
+export interface RunOutcome {
+  /** lost: the database took the run away; nothing more was recorded. */
+  state: FinalState | 'lost';
+  message: string | null;
+}
+
+/** Aborts `target` with the source's reason when `source` aborts; returns the unlink function. */
+function follow(source: AbortSignal, target: AbortController): () => void {
+  if (source.aborted) {
+    target.abort(source.reason);
+    return () => {};
+  }
+  const onAbort = () => target.abort(source.reason);
+  source.addEventListener('abort', onAbort, { once: true });
+  return () => source.removeEventListener('abort', onAbort);
+}
+
+/** A timer that aborts the controller with `reason` after `seconds` (none when null). */
+function deadline(seconds: number | null, controller: AbortController, reason: () => StepAbort): () => void {
+  if (seconds === null || seconds <= 0) return () => {};
+  const timer = setTimeout(() => controller.abort(reason()), Math.min(seconds * 1000, 2 ** 31 - 1));
+  return () => clearTimeout(timer);
+}
+
+const describeStep = (step: ClaimedStep) => `step ${step.position} "${step.name}"`;
+
+export async function executeRun(run: ClaimedRun, options: RunFlowOptions, signal: AbortSignal): Promise<RunOutcome> {
+  const log = options.logger.child({ run: run.runId, job: run.job });
+  const maxExecutions = options.maxStepExecutions ?? 1000;
+  const runAbort = new AbortController();
+  const unfollow = follow(signal, runAbort);
+  const clearJobTimeout = deadline(run.timeout, runAbort, () => new StepAbort('timed_out', `job timeout of ${run.timeout} s exceeded`));
+  const byPosition = new Map(run.steps.map((s) => [s.position, s]));
+  const positions = run.steps.map((s) => s.position);
+  const after = (position: number) => positions.find((p) => p > position) ?? null;
+
+  const finish = async (state: FinalState, message: string | null): Promise<RunOutcome> => {
+    log.info('run finished', { state, message: message ?? undefined });
+    await options.reporter.endRun(run.runId, state, message);
+    return { state, message };
+  };
+
+  try {
+    log.info('run started', { trigger: run.trigger, schedule: run.schedule ?? undefined, scheduled_for: run.scheduledFor, attempt: run.attempt, steps: run.steps.length });
+    if (run.steps.length === 0) return await finish('failed', 'the job has no steps');
+    let position: number | null = positions.find((p) => p >= run.startPosition) ?? null;
+    if (position === null) return await finish('failed', `the job has no step at position ${run.startPosition} or after`);
+    let last: { step: ClaimedStep; result: StepResult } | undefined;
+    let executions = 0;
+
+    while (position !== null) {
+      if (runAbort.signal.aborted) {
+        const aborted = abortedResult(runAbort.signal);
+        return await finish(aborted.state, aborted.message);
+      }
+      const step = byPosition.get(position);
+      if (!step) return await finish('failed', `goto step ${position}: the job has no step at that position`);
+      if (!step.enabled) {
+        log.info('step disabled: passed over', { step: step.name, position: step.position });
+        position = after(position);
+        continue;
+      }
+
+      let result: StepResult | undefined;
+      for (let attempt = 1; attempt <= step.retries + 1; attempt++) {
+        if (++executions > maxExecutions) {
+          return await finish('failed', `more than ${maxExecutions} step attempts in one run (a goto loop?); stopped at ${describeStep(step)}`);
+        }
+        result = await runAttempt(run, step, attempt, options, runAbort.signal, log);
+        if (result.state === 'succeeded' || runAbort.signal.aborted) break;
+        if (attempt <= step.retries) {
+          const delay = step.retryDelay * step.retryBackoff ** (attempt - 1);
+          log.info('step failed: retrying', { step: step.name, position: step.position, attempt, retry_in_s: delay, reason: result.message ?? undefined });
+          if (!(await sleep(delay * 1000, runAbort.signal))) break;
+        }
+      }
+      if (runAbort.signal.aborted) {
+        const aborted = abortedResult(runAbort.signal);
+        return await finish(aborted.state, `${aborted.message} (during ${describeStep(step)})`);
+      }
+      last = { step, result: result! };
+      const succeeded = result!.state === 'succeeded';
+      const action = succeeded ? step.onSuccess : step.onFailure;
+      const target = succeeded ? step.onSuccessGoto : step.onFailureGoto;
+      const what = succeeded ? `${describeStep(step)} succeeded` : `${describeStep(step)} ${result!.state === 'timed_out' ? 'timed out' : 'failed'}${result!.message ? `: ${result!.message}` : ''}`;
+      switch (action) {
+        case 'quit_success':
+          return await finish('succeeded', succeeded ? null : `${what}; its on_failure is quit_success`);
+        case 'quit_failure':
+          return await finish(result!.state === 'timed_out' ? 'timed_out' : 'failed', succeeded ? `${what}; its on_success is quit_failure` : what);
+        case 'goto':
+          if (target === null) return await finish('failed', `${what}; its goto step no longer exists`);
+          position = target;
+          break;
+        case 'next':
+          position = after(position);
+          break;
+      }
+    }
+    // Ran past the last step: the run ends as its last executed step did.
+    if (!last) return await finish('succeeded', 'every step from the start position on is disabled');
+    if (last.result.state === 'succeeded') return await finish('succeeded', null);
+    return await finish(last.result.state === 'timed_out' ? 'timed_out' : 'failed', `${describeStep(last.step)} ${last.result.state === 'timed_out' ? 'timed out' : 'failed'}${last.result.message ? `: ${last.result.message}` : ''}`);
+  } catch (error) {
+    if (error instanceof RunLostError) {
+      log.warn('the database no longer has this run running on this agent: stopping it', { reason: error.message });
+      runAbort.abort(new StepAbort('killed', error.message));
+      return { state: 'lost', message: error.message };
+    }
+    throw error;
+  } finally {
+    clearJobTimeout();
+    unfollow();
+  }
+}
+
+async function runAttempt(run: ClaimedRun, step: ClaimedStep, attempt: number, options: RunFlowOptions, runSignal: AbortSignal, runLog: Logger): Promise<StepResult> {
+  const log = runLog.child({ step: step.name, position: step.position, attempt });
+  const stepRunId = await options.reporter.beginStep(run.runId, step.stepId, attempt, runSignal);
+  const attemptAbort = new AbortController();
+  const unfollow = follow(runSignal, attemptAbort);
+  const clearStepTimeout = deadline(step.timeout, attemptAbort, () => new StepAbort('timed_out', `step timeout of ${step.timeout} s exceeded`));
+  const output = new OutputBuffer({ ...options.output, send: (chunk, stream) => options.reporter.logStep(stepRunId, chunk, stream) });
+  const context: StepContext = {
+    runId: run.runId,
+    job: run.job,
+    attempt,
+    signal: attemptAbort.signal,
+    output,
+    secrets: options.secrets,
+    logger: log,
+    killGraceMs: options.killGraceMs,
+  };
+  log.info('step started', { kind: step.kind, step_run: stepRunId });
+  const started = Date.now();
+  let result: StepResult;
+  try {
+    result = await options.executors[step.kind](step, context);
+  } catch (error) {
+    result = { state: 'failed', exitCode: null, message: `the agent could not run the step: ${(error as Error).message}` };
+  } finally {
+    clearStepTimeout();
+    unfollow();
+  }
+  await output.close();
+  log.info('step finished', { state: result.state, exit_code: result.exitCode ?? undefined, ms: Date.now() - started, output_bytes: output.totalBytes, message: result.message ?? undefined });
+  await options.reporter.endStep(run.runId, stepRunId, { ...result, output: output.text(), outputBytes: output.totalBytes });
+  return result;
+}

@@ -1,0 +1,57 @@
+CREATE OR REPLACE FUNCTION pgautomator._run_payloads(run_ids bigint[]) RETURNS SETOF jsonb
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  -- What an agent needs to execute each run, in the order of run_ids (docs/agent-protocol.md, claim_runs): intervals in
+  -- seconds, goto targets as step positions, each SQL step with its connection (never a secret,
+  -- only the reference the agent resolves on its host).
+  -- Steps are aggregated once per job, however many of its runs are handed out together.
+  WITH jobs AS (
+    SELECT DISTINCT r.job_id FROM pgautomator.job_run r WHERE r.id = ANY (run_ids)
+  ), steps AS (
+    SELECT st.job_id,
+           jsonb_agg(jsonb_build_object(
+             'step_id', st.id,
+             'position', st.position,
+             'name', st.name,
+             'enabled', st.enabled,
+             'kind', st.kind,
+             'command', st.command,
+             'shell', st.shell,
+             'working_dir', st.working_dir,
+             'env', st.env,
+             'success_codes', to_jsonb(st.success_codes),
+             'timeout', extract(epoch FROM st.timeout)::float8,
+             'retries', st.retries,
+             'retry_delay', extract(epoch FROM st.retry_delay)::float8,
+             'retry_backoff', st.retry_backoff,
+             'on_success', st.on_success,
+             'on_success_goto', (SELECT g.position FROM pgautomator.step g WHERE g.id = st.on_success_goto),
+             'on_failure', st.on_failure,
+             'on_failure_goto', (SELECT g.position FROM pgautomator.step g WHERE g.id = st.on_failure_goto),
+             'connection', (SELECT jsonb_build_object('name', c.name, 'driver', c.driver, 'dsn', c.dsn, 'secret_ref', c.secret_ref)
+                              FROM pgautomator.connection c WHERE c.id = st.connection_id))
+             ORDER BY st.position) AS steps
+      FROM pgautomator.step st
+     WHERE st.job_id IN (SELECT jobs.job_id FROM jobs)
+     GROUP BY st.job_id
+  )
+  SELECT jsonb_build_object(
+    'run_id', r.id,
+    'job_id', j.id,
+    'job', j.name,
+    'trigger', r.trigger,
+    'schedule', (SELECT s.name FROM pgautomator.schedule s WHERE s.id = r.schedule_id),
+    'scheduled_for', r.scheduled_for,
+    'attempt', r.attempt,
+    'start_position', r.start_position,
+    'timeout', extract(epoch FROM j.timeout)::float8,
+    'steps', coalesce(steps.steps, '[]'::jsonb))
+    FROM unnest(run_ids) WITH ORDINALITY AS u(id, ord)
+    JOIN pgautomator.job_run r ON r.id = u.id
+    JOIN pgautomator.job j ON j.id = r.job_id
+    LEFT JOIN steps ON steps.job_id = r.job_id
+   ORDER BY u.ord
+$$;
+COMMENT ON FUNCTION pgautomator._run_payloads(bigint[]) IS 'The jsonb objects claim_runs hands an agent, one per run of run_ids in that order: the run, its job and all its steps with their connections (docs/agent-protocol.md).';
+REVOKE ALL ON FUNCTION pgautomator._run_payloads(bigint[]) FROM PUBLIC;

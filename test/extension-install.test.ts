@@ -1,0 +1,90 @@
+/**
+ * Both install routes give the same extension: CREATE EXTENSION (files installed on the server by
+ * `make install`, which npm test does as root on a local server) and the plain-SQL route for
+ * managed Postgres. Also: version recorded, PL/pgSQL engine chosen where plv8 is absent.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import pg from 'pg';
+import { randomBytes } from 'node:crypto';
+import { installExtension, packageVersion, serverHasExtensionFiles } from '../cli/extension-installer.ts';
+import { databaseUrl, serverUrl } from './support/database.ts';
+import { catalogSnapshot, snapshotDifferences } from './support/catalog-snapshot.ts';
+
+const admin = new pg.Client({ connectionString: serverUrl });
+const created: string[] = [];
+
+async function emptyDatabase(label: string): Promise<pg.Client> {
+  const name = `pgat_install_${label}_${process.pid}_${randomBytes(3).toString('hex')}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  created.push(name);
+  const client = new pg.Client({ connectionString: databaseUrl(name) });
+  await client.connect();
+  return client;
+}
+
+test.before(async () => {
+  await admin.connect();
+});
+test.after(async () => {
+  for (const name of created) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.end();
+});
+
+test('CREATE EXTENSION and the plain-SQL install give identical schemas', async () => {
+  const version = await packageVersion();
+  const viaExtension = await emptyDatabase('ext');
+  const viaPlain = await emptyDatabase('plain');
+  try {
+    const available = await serverHasExtensionFiles(viaExtension, version);
+    const mustHaveFiles = process.getuid?.() === 0 || process.env.PGAUTOMATOR_TEST_MAKE_INSTALL === '1';
+    if (!available) {
+      assert.not.ok(mustHaveFiles, 'npm test ran make install, yet the server lacks the extension files');
+      console.log('note: the server has no pgautomator extension files (not root): CREATE EXTENSION route not compared');
+      return;
+    }
+    assert.equal(await installExtension(viaExtension, { method: 'extension', version }), { method: 'extension', version });
+    assert.equal(await installExtension(viaPlain, { method: 'plain', version }), { method: 'plain', version });
+    const differences = snapshotDifferences(await catalogSnapshot(viaExtension), await catalogSnapshot(viaPlain));
+    assert.equal(differences, [], differences.join('\n'));
+    const ext = await viaExtension.query("SELECT extversion FROM pg_extension WHERE extname = 'pgautomator'");
+    assert.is(ext.rows[0]?.extversion, version);
+  } finally {
+    await viaExtension.end();
+    await viaPlain.end();
+  }
+});
+
+test('the install records its version and picks the PL/pgSQL engine without plv8', async () => {
+  const client = await emptyDatabase('version');
+  try {
+    const version = await packageVersion();
+    await installExtension(client, { method: 'plain', version });
+    const { rows } = await client.query('SELECT pgautomator.version() AS version, pgautomator.engine() AS engine');
+    assert.is(rows[0].version, version);
+    const plv8 = await client.query("SELECT 1 FROM pg_extension WHERE extname = 'plv8'");
+    assert.is(rows[0].engine, plv8.rows.length ? 'plv8' : 'plpgsql');
+  } finally {
+    await client.end();
+  }
+});
+
+test('a second plain install into the same database fails cleanly and changes nothing', async () => {
+  const client = await emptyDatabase('twice');
+  try {
+    await installExtension(client, { method: 'plain' });
+    const before = await catalogSnapshot(client);
+    let failed = false;
+    try {
+      await installExtension(client, { method: 'plain' });
+    } catch {
+      failed = true;
+    }
+    assert.ok(failed, 'installing over an existing install must fail (use upgrade)');
+    assert.equal(snapshotDifferences(before, await catalogSnapshot(client)), []);
+  } finally {
+    await client.end();
+  }
+});
+
+test.run();

@@ -1,0 +1,70 @@
+/**
+ * pga-runs alone in Chromium against a real gateway and database: history with filters, and a
+ * run's output streaming into the open detail as the step writes it (step_output events).
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { finish, startAndClaim } from '../../../../test/ui/support/protocol.ts';
+import { startUiHarness, type UiHarness } from '../../../../test/ui/support/ui-harness.ts';
+
+let h: UiHarness;
+
+test.before(async () => {
+  h = await startUiHarness('ui_runs');
+  await h.api.createJob({ name: 'etl' });
+  await h.api.addStep({ job: 'etl', name: 'extract', kind: 'shell', command: 'extract.sh' });
+  await h.api.createJob({ name: 'report' });
+  await h.api.addStep({ job: 'report', name: 'render', kind: 'shell', command: 'render.sh' });
+  await finish(h.api, await startAndClaim(h.api, 'report', 'runner-a'), 'failed', 'no data\n');
+});
+
+test.after(async () => {
+  await h?.close();
+});
+
+test('a viewer sees the history, filters it, and follows a run live to its end', async () => {
+  const live = await startAndClaim(h.api, 'etl', 'runner-a');
+  await h.mount('<pga-runs gateway-url=""></pga-runs>', 'viewer');
+  const runs = h.page.locator('pga-runs');
+  await runs.locator(`tr[data-run="${live.runId}"] pga-state-badge[state="running"]`).waitFor();
+  await runs.locator('tr[data-run]').filter({ hasText: 'report' }).locator('pga-state-badge[state="failed"]').waitFor();
+  // Filter by state.
+  await runs.getByLabel('State', { exact: true }).selectOption('failed');
+  await runs.locator(`tr[data-run="${live.runId}"]`).waitFor({ state: 'detached' });
+  assert.is(await runs.locator('tr[data-run]').count(), 1);
+  await runs.getByLabel('State', { exact: true }).selectOption('');
+  // Open the running run with the keyboard.
+  await runs.locator(`tr[data-run="${live.runId}"]`).focus();
+  await h.page.keyboard.press('Enter');
+  const output = runs.locator('pga-run-detail').getByLabel('Output of extract');
+  await output.waitFor();
+  await h.api.logStep({ step_run_id: live.stepRunId, chunk: 'rows: 100\n' });
+  await output.filter({ hasText: 'rows: 100' }).waitFor();
+  await h.api.logStep({ step_run_id: live.stepRunId, chunk: 'rows: 200\n', stream: 'stderr' });
+  await output.filter({ hasText: 'rows: 200' }).waitFor();
+  assert.is((await output.textContent())?.trim(), 'rows: 100\nrows: 200');
+  // A viewer gets no Kill button.
+  assert.is(await runs.getByRole('button', { name: 'Kill' }).count(), 0);
+  await finish(h.api, live, 'succeeded');
+  await runs.locator('pga-run-detail pga-state-badge[state="succeeded"]').first().waitFor();
+  await runs.locator(`tr[data-run="${live.runId}"] pga-state-badge[state="succeeded"]`).waitFor();
+  assert.match(h.page.url(), /__test-page__$/); // alone: no routing of its own
+  assert.equal(h.browser.errors, []);
+});
+
+test('an operator kills a running run from the detail; pga-run-kill is announced', async () => {
+  const live = await startAndClaim(h.api, 'etl', 'runner-a');
+  await h.mount(`<pga-runs gateway-url="" run="${live.runId}"></pga-runs>`, 'operator');
+  await h.page.evaluate(() => {
+    (window as any).kills = [];
+    document.addEventListener('pga-run-kill', (e) => (window as any).kills.push((e as CustomEvent).detail.runId));
+  });
+  const detail = h.page.locator('pga-run-detail');
+  await detail.getByRole('button', { name: 'Kill' }).click();
+  await detail.getByRole('button', { name: 'Kill requested…' }).waitFor();
+  assert.equal(await h.page.evaluate(() => (window as any).kills), [live.runId]);
+  const run = (await h.api.getRun({ run_id: live.runId })) as { run: { kill_requested_by: string } };
+  assert.is(run.run.kill_requested_by, h.roles.operator);
+});
+
+test.run();

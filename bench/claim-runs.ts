@@ -114,6 +114,7 @@ async function concurrent(db: TestDatabase, at: string, max: number, expected: n
     clients.map(async (client, i) => {
       let empty = 0;
       while (empty < 3) {
+        if (performance.now() - started > 300_000) throw new Error('concurrent phase took more than 5 minutes');
         calls++;
         const { rowCount } = await client.query('SELECT pgautomator.claim_runs($1, $2, $3)', [`bench-c${i + 1}`, max, at]);
         if (max > 0) claimed += rowCount ?? 0;

@@ -27,4 +27,4 @@ export async function runAgent(argv: string[]): Promise<number> {
   return exitCodeOf(await runAgentCli(argv));
 }
 
-export const agentCommand: Command = { help: agentHelpFallback, run: runAgent };
+export const agentCommand: Command = { run: runAgent };

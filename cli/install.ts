@@ -148,4 +148,4 @@ export async function runInstall(argv: string[]): Promise<number> {
   }
 }
 
-export const installCommand: Command = { help: installHelp, run: runInstall };
+export const installCommand: Command = { run: runInstall };

@@ -35,7 +35,7 @@ ${Object.entries(summaries)
   .map(([name, summary]) => `  ${name.padEnd(width)}  ${summary}`)
   .join('\n')}
 
-Run \`pgautomator <command> --help\` for a command's options.
+Run \`pgautomator <command> --help\` (or \`pgautomator help <command>\`) for a command's options.
 Options:
   -h, --help     this help
   -v, --version  print the version
@@ -59,6 +59,7 @@ function followSupervisor(): void {
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === 'help' && rest.length > 0) return main([rest[0], '--help']);
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
     process.stdout.write(mainHelp(await packageVersion()));
     return name === undefined ? exitCodes.usage : exitCodes.ok;

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import pg from 'pg';
-import { InvalidStateError } from '../client/index.ts';
+import { InvalidStateError, NotFoundError } from '../client/index.ts';
 import { openApi, type CliApi } from './api.ts';
 import { CliError } from './cli-error.ts';
 import { parseDatabaseUrl, connect, type DatabaseTarget } from './connection.ts';
@@ -154,7 +154,7 @@ export class QuickStart {
     let demoCreated: string[] | undefined;
     try {
       await this.ensureExtension(admin, superTarget, Boolean(external));
-      await this.progress.step('Creating the login roles of the UI, the agent and the gateway', async () => {
+      await this.progress.step('Setting up the login roles of the UI, the agent and the gateway', async () => {
         for (const key of ['admin', 'agent', 'gateway', 'demo'] as const) await ensureLoginRole(admin, credentials[key]);
         await grantRoles(admin, [
           { role: credentials.admin.user, access: 'admin' },
@@ -168,7 +168,9 @@ export class QuickStart {
         state.demoCreatedAt = new Date().toISOString();
       } else if (state.demoCreatedAt && !external && state.port !== undefined && state.port !== dbPort) {
         // The embedded database moved to another port: keep the demo connection pointing at it.
-        await api.updateConnection({ name: demo.connection, dsn: demoDsn }).catch(() => undefined);
+        await api.updateConnection({ name: demo.connection, dsn: demoDsn }).catch((error: unknown) => {
+          if (!(error instanceof NotFoundError)) throw error; // deleted by its user: fine
+        });
       }
       if (!external) state.port = dbPort;
       files.saveState(state);

@@ -103,7 +103,12 @@ export async function runStart(argv: string[]): Promise<number> {
   const now: { phase: 'starting' | 'running' | 'stopping' } = { phase: 'starting' };
   let stopRequested: (reason: { signal?: NodeJS.Signals; failure?: string }) => void = () => undefined;
   const stopped = new Promise<{ signal?: NodeJS.Signals; failure?: string }>((resolve) => (stopRequested = resolve));
+  let firstSignalAt = 0;
   const onSignal = (signal: NodeJS.Signals) => {
+    // A Ctrl-C under `npm start` arrives twice (from the terminal and forwarded by npm): a second
+    // signal counts as "kill now" only when it comes a moment after the first.
+    if (now.phase === 'stopping' && Date.now() - firstSignalAt < 1500) return;
+    firstSignalAt ||= Date.now();
     if (now.phase === 'stopping') {
       progress.log(`${signal} again: killing everything now`);
       quickStart.kill();
@@ -148,4 +153,4 @@ export async function runStart(argv: string[]): Promise<number> {
   return reason.failure ? exitCodes.failure : exitCodes.ok;
 }
 
-export const startCommand: Command = { help: startHelp, run: runStart };
+export const startCommand: Command = { run: runStart };

@@ -3,7 +3,7 @@
  * list_agents() and list_running() of the typed client.
  */
 import { openApi, type AgentSummary, type RunningSummary } from './api.ts';
-import { exitCodes } from './cli-error.ts';
+import { CliError, exitCodes } from './cli-error.ts';
 import type { Command } from './command.ts';
 import { connect, parseDatabaseUrl } from './connection.ts';
 import { packageVersion } from './extension-installer.ts';
@@ -67,7 +67,20 @@ export async function runStatus(argv: string[]): Promise<number> {
     const installed = await requireInstalled(client, target);
     const ours = await packageVersion();
     const api = openApi(client);
-    const [agents, running, engine] = [await api.listAgents(), await api.listRunning(), await api.engine().catch(() => null)];
+    let reads: [Awaited<ReturnType<typeof api.listAgents>>, Awaited<ReturnType<typeof api.listRunning>>, string | null];
+    try {
+      reads = [await api.listAgents(), await api.listRunning(), await api.engine().catch(() => null)];
+    } catch (error) {
+      const missing = error instanceof CliError ? /has no (pgautomator\.\w+\(\))/.exec(error.message)?.[1] : undefined;
+      if (missing && compareVersions(installed.version, ours) < 0) {
+        throw new CliError(`pgautomator ${installed.version} in this database is too old for this CLI (${ours}): it has no ${missing}`, {
+          hint: `run: pgautomator upgrade --database-url ${target.display}`,
+          cause: error,
+        });
+      }
+      throw error;
+    }
+    const [agents, running, engine] = reads;
     if (compareVersions(installed.version, ours) !== 0) {
       const advice = compareVersions(installed.version, ours) < 0 ? `run pgautomator upgrade --database-url ${target.display}` : 'upgrade this CLI';
       process.stderr.write(`note: the database has pgautomator ${installed.version}, this CLI is ${ours}: ${advice}\n`);
@@ -95,4 +108,4 @@ export async function runStatus(argv: string[]): Promise<number> {
   }
 }
 
-export const statusCommand: Command = { help: statusHelp, run: runStatus };
+export const statusCommand: Command = { run: runStatus };

@@ -26,4 +26,4 @@ export async function runUi(argv: string[]): Promise<number> {
   return exitCodeOf(await runUiCli(argv));
 }
 
-export const uiCommand: Command = { help: uiHelpFallback, run: runUi };
+export const uiCommand: Command = { run: runUi };

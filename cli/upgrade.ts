@@ -126,4 +126,4 @@ function describeSources(scriptsDir: string, to: string): string {
   return versions.length > 0 ? versions.join(', ') : 'no earlier version (it has no upgrade scripts)';
 }
 
-export const upgradeCommand: Command = { help: upgradeHelp, run: runUpgrade };
+export const upgradeCommand: Command = { run: runUpgrade };

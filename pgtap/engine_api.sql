@@ -1,7 +1,7 @@
 -- The schedule API for psql users: engine() and set_engine(), schedule_preview (count, order,
 -- defaults, no rows when nothing is left, a fast no-row answer) and _next_fire agreeing with it.
 BEGIN;
-SELECT plan(27);
+SELECT plan(31);
 
 -- engine() and set_engine() -----------------------------------------------------------------------------
 SELECT ok(pgautomator.engine() IN ('plv8', 'plpgsql'), 'engine() is plv8 or plpgsql');
@@ -102,6 +102,17 @@ SELECT is(pgautomator._next_fire('{"type": "monthly", "day": 31, "start_date": "
           '2026-02-01 04:30+00', 'monthly day 31 at 23:30 New York: January 31 23:30 EST is 04:30 UTC on February 1');
 SELECT is(pgautomator._next_fires('{"type": "daily", "start_date": "2026-01-01"}', '2026-01-01 00:00+00', 3),
           ARRAY['2026-01-02 00:00+00', '2026-01-03 00:00+00', '2026-01-04 00:00+00']::timestamptz[], '_next_fires returns an array in order');
+
+-- Who may call what: viewers preview and validate, only admins choose the engine ----------------------------
+CREATE ROLE pga_tap_engine_viewer LOGIN;
+SELECT pgautomator.grant_role('pga_tap_engine_viewer', 'viewer');
+SET ROLE pga_tap_engine_viewer;
+SELECT lives_ok($$SELECT * FROM pgautomator.schedule_preview('{"type": "daily", "start_date": "2026-01-01", "time_zone": "Europe/Berlin"}', '2026-01-01 00:00+00', 3)$$,
+                'a viewer may preview a schedule');
+SELECT throws_ok($$SELECT pgautomator.validate_schedule('{"type": "daily"}')$$, 'PA001', NULL, 'a viewer may validate a schedule');
+SELECT is(pgautomator.engine(), 'plpgsql', 'a viewer may ask which engine is in use');
+SELECT throws_ok($$SELECT pgautomator.set_engine('plpgsql')$$, '42501', NULL, 'a viewer may not choose the engine');
+RESET ROLE;
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -80,16 +80,20 @@ function generatedFunctions(version: string, bundle: EngineBundle): SqlSource[] 
   const versionFn = [
     `CREATE OR REPLACE FUNCTION pgautomator.version()`,
     `RETURNS text`,
-    `LANGUAGE sql IMMUTABLE PARALLEL SAFE`,
+    `LANGUAGE sql IMMUTABLE PARALLEL SAFE SECURITY DEFINER`,
+    `SET search_path = pg_catalog, pg_temp`,
     `AS $$ SELECT ${sqlLiteral(version)}::text $$;`,
     `COMMENT ON FUNCTION pgautomator.version() IS ${sqlLiteral(
-      'Version of the pgautomator SQL objects installed in this database (package.json version at build time).',
+      'Version of the pgautomator SQL objects installed in this database (package.json version at build time). Agents, the gateway and the CLI check it.',
     )};`,
+    `REVOKE ALL ON FUNCTION pgautomator.version() FROM PUBLIC;`,
+    `GRANT EXECUTE ON FUNCTION pgautomator.version() TO pgautomator_viewer, pgautomator_agent;`,
   ].join('\n');
   const sourceFn = [
     `CREATE OR REPLACE FUNCTION pgautomator._plv8_source()`,
     `RETURNS text`,
     `LANGUAGE sql IMMUTABLE PARALLEL SAFE`,
+    `SET search_path = pg_catalog, pg_temp`,
     `AS ${plv8SourceFunctionTag} SELECT ${plv8SourceTag}`,
     plv8Source,
     `${plv8SourceTag}::text ${plv8SourceFunctionTag};`,

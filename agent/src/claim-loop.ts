@@ -51,6 +51,7 @@ export class ClaimLoop {
   /** The last claim filled the capacity: more may wait, claim again when runs end. */
   private moreMayWait = false;
   private wake: (() => void) | undefined;
+  private endBackoff: (() => void) | undefined;
   private reschedule: ((at: number) => void) | undefined;
   private pauseUntil = Infinity;
   private woken = false;
@@ -70,6 +71,7 @@ export class ClaimLoop {
   async stop(): Promise<void> {
     this.stopped = true;
     this.poke();
+    this.endBackoff?.();
     await this.done;
   }
 
@@ -94,16 +96,16 @@ export class ClaimLoop {
    * a quarter of the capacity is free, else after a short moment (more runs end meanwhile).
    */
   runEnded(): void {
-    if (!this.moreMayWait) return;
+    if (!this.moreMayWait && this.claimAt === null) return;
     const { maxConcurrent } = this.deps.config;
     const free = maxConcurrent - this.deps.runs.count();
     this.claimSoon(free >= Math.max(1, Math.floor(maxConcurrent / 4)) ? 0 : claimBatchMs);
   }
 
   private claimSoon(delayMs: number): void {
-    const at = Date.now() + delayMs;
-    if (this.claimAt === null || at < this.claimAt) this.claimAt = at;
-    if (delayMs === 0) this.poke();
+    const at = Math.min(this.claimAt ?? Infinity, Date.now() + delayMs);
+    this.claimAt = at;
+    if (at <= Date.now()) this.poke();
     else this.wakeAt(at);
   }
 
@@ -171,7 +173,8 @@ export class ClaimLoop {
       this.claimAt = Date.now(); // queued work may wait
       return true;
     } catch (error) {
-      logger.warn('cannot register with the database', { error });
+      if (isUnreachable(error)) logger.warn('cannot register with the database', { error });
+      else logger.error('registration refused: retrying', { error, hint: (error as { hint?: string }).hint });
       return false;
     }
   }
@@ -246,7 +249,7 @@ export class ClaimLoop {
     this.pauseUntil = Infinity;
   }
 
-  /** Sleeps a backoff delay (no claims), or until stopped. */
+  /** Sleeps a backoff delay (nothing but stop() ends it early). */
   private async backoffPause(ms: number): Promise<void> {
     if (this.stopped) return;
     await new Promise<void>((resolve) => {
@@ -255,8 +258,8 @@ export class ClaimLoop {
         clearTimeout(timer);
         resolve();
       }
-      this.wake = finish;
+      this.endBackoff = finish;
     });
-    this.wake = undefined;
+    this.endBackoff = undefined;
   }
 }

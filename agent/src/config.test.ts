@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
@@ -22,7 +22,8 @@ function error(fn: () => unknown): ConfigError {
     assert.instance(e, ConfigError);
     return e as ConfigError;
   }
-  throw new assert.Assertion({ message: 'expected a ConfigError' });
+  assert.unreachable('expected a ConfigError');
+  throw new Error('unreachable');
 }
 
 test('defaults apply when only the database URL is given', () => {
@@ -93,6 +94,14 @@ test('--help lists every option with its default and environment variable', () =
   }
   assert.match(agentHelp, /default: 4; env PGAUTOMATOR_MAX_CONCURRENT/);
   assert.match(agentHelp, /--config <file>/);
+});
+
+test('docs/agent.md documents every option with its environment variable', () => {
+  const doc = readFileSync(new URL('../../docs/agent.md', import.meta.url), 'utf8');
+  for (const spec of optionSpecs) {
+    assert.ok(doc.includes(`\`--${spec.flag}\``), `--${spec.flag} missing from docs/agent.md`);
+    assert.ok(doc.includes(`\`${spec.env}\``), `${spec.env} missing from docs/agent.md`);
+  }
 });
 
 test.run();

@@ -151,6 +151,7 @@ export class Agent {
       const drained = Promise.all([...this.active.values()].map((r) => r.done));
       const timeout = new AbortController();
       this.hurry.signal.addEventListener('abort', () => timeout.abort(), { once: true });
+      if (this.hurry.signal.aborted) timeout.abort();
       const inTime = await Promise.race([drained.then(() => true), sleep(config.drainTimeout * 1000, timeout.signal).then(() => false)]);
       timeout.abort();
       if (!inTime) {
@@ -176,11 +177,12 @@ export class Agent {
     const done = executeRun(run, this.flow, controller.signal)
       .then(
         () => {},
-        (error) => {
-          // A bug or a database error the flow does not handle: the run is left running in the
-          // database; its result is unknown. Stop it here too.
+        async (error) => {
+          // A bug, or a database error the flow does not handle: stop what may still run and try
+          // to record the run failed (else the database abandons it when the agent restarts).
           this.logger.error('run failed in the agent', { run: run.runId, job: run.job, error, unreachable: isUnreachable(error) });
           controller.abort(new StepAbort('killed', 'agent error'));
+          await this.reporter.endRun(run.runId, 'failed', `the agent failed: ${(error as Error)?.message ?? String(error)}`).catch(() => {});
         },
       )
       .finally(() => {

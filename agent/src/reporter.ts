@@ -1,7 +1,7 @@
 /**
  * The run flow's RunReporter backed by the database, surviving its absence:
  * - begin_step waits until the database is back (a step does not start while its start cannot be
- *   recorded; a kill request still ends the wait);
+ *   recorded); a kill, timeout or shutdown ends the wait by throwing the signal's StepAbort;
  * - end_step and end_run go to the spool when the database is unreachable, or while older entries
  *   wait there (order is kept); the claim loop replays them after re-registering;
  * - live output is dropped while the database is away (the stored head and tail stay complete);
@@ -29,7 +29,8 @@ export class DurableReporter implements RunReporter {
 
   async beginStep(runId: number, stepId: number, attempt: number, signal: AbortSignal): Promise<number> {
     for (;;) {
-      if (!(await this.connectivity.whenUp(signal))) throw new RunLostError('stopped while waiting for the database to begin a step');
+      // Stopped (kill, timeout, shutdown) while waiting: the run flow records why, via the spool if need be.
+      if (!(await this.connectivity.whenUp(signal))) throw signal.reason;
       try {
         return await this.api.beginStep(runId, stepId, attempt);
       } catch (error) {

@@ -28,7 +28,10 @@ export interface EndStepReport extends StepResult {
 
 /** Where a run's progress is recorded. */
 export interface RunReporter {
-  /** An attempt begins; returns its step_run id. Throws RunLostError when the run is no longer this agent's. */
+  /**
+   * An attempt begins; returns its step_run id. Throws RunLostError when the run is no longer this
+   * agent's, or the signal's StepAbort when it is stopped while waiting.
+   */
   beginStep(runId: number, stepId: number, attempt: number, signal: AbortSignal): Promise<number>;
   /** Live output (best effort). */
   logStep(stepRunId: number, chunk: string, stream: OutputStream): Promise<void>;
@@ -155,6 +158,10 @@ export async function executeRun(run: ClaimedRun, options: RunFlowOptions, signa
     if (last.result.state === 'succeeded') return await finish('succeeded', null);
     return await finish(last.result.state === 'timed_out' ? 'timed_out' : 'failed', `${describeStep(last.step)} ${last.result.state === 'timed_out' ? 'timed out' : 'failed'}${last.result.message ? `: ${last.result.message}` : ''}`);
   } catch (error) {
+    if (error instanceof StepAbort) {
+      // Stopped before a step could begin (the database was away): record why.
+      return await finish(error.state, `${error.message} (before the next step began)`);
+    }
     if (error instanceof RunLostError) {
       log.warn('the database no longer has this run running on this agent: stopping it', { reason: error.message });
       runAbort.abort(new StepAbort('killed', error.message));

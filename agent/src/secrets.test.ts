@@ -18,7 +18,8 @@ async function rejects(promise: Promise<unknown>, pattern: RegExp): Promise<stri
     assert.match((error as Error).message, pattern);
     return (error as Error).message;
   }
-  throw new assert.Assertion({ message: `expected a SecretError matching ${pattern}` });
+  assert.unreachable(`expected a SecretError matching ${pattern}`);
+  throw new Error('unreachable');
 }
 
 test('env:NAME reads the environment', async () => {

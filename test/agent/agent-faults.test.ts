@@ -47,12 +47,12 @@ test('SIGKILL mid-step: the run is abandoned within the heartbeat timeout; the r
   const marker = path.join(tempDir(), 'abandon.marker');
   const pidFile = path.join(tempDir(), 'abandon.pid');
   await createJob(db, 'abandon-me', [{ command: `if [ -f ${marker} ]; then echo "second run"; else touch ${marker}; echo $$ > ${pidFile}; sleep 300; fi` }], { on_abandon: 'retry', agent_tags: ['fault'] });
-  const first = startAgent(db, { name: 'doomed', args: ['--tags', 'fault'] });
+  const first = startAgent(db, { name: 'doomed', args: ['--tags', 'fault', '--heartbeat-interval', '1'] });
   await registered(first);
   const runId = await startJob(db, 'abandon-me');
   await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim(), { what: 'the step started' });
   orphans.push(Number(readFileSync(pidFile, 'utf8').trim())); // SIGKILL leaves the step's shell behind
-  const second = startAgent(db, { name: 'survivor', args: ['--tags', 'fault'] });
+  const second = startAgent(db, { name: 'survivor', args: ['--tags', 'fault', '--heartbeat-interval', '1'] });
   await registered(second);
   const killedAt = Date.now();
   first.child.kill('SIGKILL');

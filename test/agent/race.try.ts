@@ -6,7 +6,13 @@ const db = await createTestDatabase('agent_racetry');
 try {
   const api = adminApi(db);
   await api.createJob({ name: 'noop', overlap: 'allow' });
-  await api.addStep({ job: 'noop', name: 'true', kind: 'shell', command: process.argv[3] ?? 'true' });
+  if (process.env.KIND === 'sqlite') {
+    await api.createConnection({ name: 'mem', driver: 'sqlite', dsn: ':memory:' });
+    await api.addStep({ job: 'noop', name: 'true', kind: 'sql', connection: 'mem', command: 'SELECT 1' });
+  } else if (process.env.KIND === 'pg') {
+    await api.createConnection({ name: 'pg', driver: 'postgres', dsn: db.url });
+    await api.addStep({ job: 'noop', name: 'true', kind: 'sql', connection: 'pg', command: 'SELECT 1' });
+  } else await api.addStep({ job: 'noop', name: 'true', kind: 'shell', command: process.argv[3] ?? 'true' });
   await db.pool.query('SELECT pgautomator.start_job($1) FROM generate_series(1, $2::int)', ['noop', N]);
   const agents = ['a', 'b'].map((name) => startAgent(db, { name, args: ['--max-concurrent', '16', '--log-level', process.env.LL ?? 'warn', '--pool-size', process.env.POOL ?? '2'] }));
   const t0 = Date.now();

@@ -34,26 +34,24 @@ export async function startProxy(target: { host: string; port: number }): Promis
   await listen(0);
   const port = (server.address() as net.AddressInfo).port;
   let listening = true;
+  const cut = async () => {
+    if (!listening) return;
+    listening = false;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const socket of sockets) socket.destroy();
+    sockets.clear();
+    await closed;
+  };
   return {
     port,
-    async cut() {
-      if (listening) {
-        listening = false;
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        for (const socket of sockets) socket.destroy();
-        sockets.clear();
-        await closed;
-      }
-    },
+    cut,
     async restore() {
       if (!listening) {
         await listen(port);
         listening = true;
       }
     },
-    async close() {
-      await this.cut();
-    },
+    close: cut,
   };
 }
 

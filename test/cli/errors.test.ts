@@ -8,7 +8,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import { serverUrl } from '../support/database.ts';
+import { loadEntry } from '../../cli/delegate.ts';
+import { createTestDatabase, serverUrl } from '../support/database.ts';
 import { createEmptyDatabase, inDatabase, onServer, runCli, urlAs, type EmptyDatabase } from './support/cli.ts';
 
 let empty: EmptyDatabase;
@@ -93,6 +94,40 @@ test('install by a role without the privileges explains which are needed, and ch
   assert.match(result.stderr, /CREATEROLE/);
   const schema = await inDatabase(empty.url, (c) => c.query("SELECT 1 FROM pg_namespace WHERE nspname = 'pgautomator'"));
   assert.is(schema.rows.length, 0, 'the failed install left nothing behind');
+});
+
+test('a database whose pgautomator is too old for a read says to upgrade', async () => {
+  const db = await createTestDatabase('cli_too_old');
+  try {
+    // An older release: no list_running() yet, and an older version number.
+    await inDatabase(db.url, async (c) => {
+      await c.query('DROP FUNCTION pgautomator.list_running');
+      await c.query("CREATE OR REPLACE FUNCTION pgautomator.version() RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT '0.0.1'::text $$");
+      await c.query("DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pgautomator') THEN UPDATE pg_extension SET extversion = '0.0.1' WHERE extname = 'pgautomator'; END IF; END $$");
+    });
+    const result = await runCli(['status', '--database-url', db.url]);
+    console.log(result.stderr.trimEnd());
+    assert.is(result.code, 1);
+    assert.match(result.stderr, /pgautomator 0\.0\.1 in this database is too old for this CLI \(\d+\.\d+\.\d+\): it has no pgautomator\.list_running\(\)/);
+    assert.match(result.stderr, /hint: run: pgautomator upgrade --database-url postgres:\/\//);
+  } finally {
+    await db.drop();
+  }
+});
+
+test('a part missing from the checkout (agent, gateway) is named, not a stack trace', async () => {
+  try {
+    await loadEntry('../agent/src/no-such-cli.ts', 'runAgentCli', 'agent');
+    assert.unreachable('it loaded');
+  } catch (error) {
+    assert.match((error as Error).message, /the agent is not part of this checkout yet: .*agent\/src\/no-such-cli\.ts is missing/);
+  }
+  try {
+    await loadEntry('./cli-error.ts', 'runNothing', 'gateway');
+    assert.unreachable('it loaded');
+  } catch (error) {
+    assert.match((error as Error).message, /cli-error\.ts does not export runNothing\(\) yet/);
+  }
 });
 
 test('--method must be auto, extension or plain', async () => {

@@ -102,14 +102,14 @@ async function createJob(name: string, step: string, command: string, category: 
 }
 
 test('create a job with a shell step and attach the schedule', async () => {
-  await createJob('hello-world', 'greet', 'echo "hello from pgautomator"; sleep 2; echo "done greeting"', 'demo');
+  await createJob('hello-world', 'greet', 'echo "hello from pgautomator"; sleep 3; echo "done greeting"', 'demo');
   const editor = page().locator('pga-job-editor');
   await editor.getByLabel('Schedule', { exact: true }).selectOption('office-quarter-hours');
   await editor.getByRole('button', { name: 'Attach' }).click();
   await editor.getByRole('button', { name: 'Detach schedule office-quarter-hours' }).waitFor();
   shots.job = await screenshot(page(), '03-job-editor');
   const job = (await h.api.getJob({ name: 'hello-world' })) as { steps: Array<{ command: string }>; schedules: Array<{ name: string }>; job: { category: string } };
-  assert.is(job.steps[0].command, 'echo "hello from pgautomator"; sleep 2; echo "done greeting"');
+  assert.is(job.steps[0].command, 'echo "hello from pgautomator"; sleep 3; echo "done greeting"');
   assert.equal(job.schedules.map((s) => s.name), ['office-quarter-hours']);
   assert.is(job.job.category, 'demo');
   await createJob('long-sleep', 'nap', 'sleep 60', 'demo');
@@ -126,11 +126,22 @@ test('start a job now and watch it succeed live, output streaming', async () => 
   await page().locator(`pga-runs tr[data-run="${runId}"]`).click();
   const detail = page().locator('pga-run-detail');
   const output = detail.getByLabel('Output of greet');
-  // Live: the first line arrives while the step still sleeps, before the second.
-  await output.filter({ hasText: 'hello from pgautomator' }).waitFor({ timeout: 30_000 });
-  const partial = (await output.textContent()) ?? '';
-  const stateThen = await detail.locator('pga-state-badge').first().getAttribute('state');
-  assert.ok(!partial.includes('done greeting') && stateThen === 'running', `expected live output while running, saw state ${stateThen} and ${JSON.stringify(partial)}`);
+  // Live: watched inside the page on every frame, the first line shows while the run is still
+  // running and before the second line (the step sleeps 3 s between them).
+  const seenLive = await page().waitForFunction(
+    () => {
+      const deep = (root: ParentNode | null | undefined, selector: string): Element | null => root?.querySelector(selector) ?? null;
+      const runs = deep(deep(document, 'pga-console')?.shadowRoot, 'pga-runs');
+      const detailEl = deep(runs?.shadowRoot, 'pga-run-detail');
+      const text = deep(detailEl?.shadowRoot, 'pre')?.textContent ?? '';
+      const state = deep(detailEl?.shadowRoot, 'pga-state-badge')?.getAttribute('state');
+      if (text.includes('done greeting')) return 'too late';
+      return text.includes('hello from pgautomator') && state === 'running' ? 'live' : false;
+    },
+    undefined,
+    { polling: 'raf', timeout: 45_000 },
+  );
+  assert.is(await seenLive.jsonValue(), 'live');
   await detail.locator('pga-state-badge[state="succeeded"]').first().waitFor({ timeout: 30_000 });
   await output.filter({ hasText: 'done greeting' }).waitFor();
   await detail.getByText(AGENT, { exact: true }).waitFor();

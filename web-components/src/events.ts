@@ -32,7 +32,7 @@ export interface PgaEventDetails {
   /** The month shown by a calendar changed. */
   'pga-calendar-navigate': { year: number; month: number };
   /** A step of the step list was asked to move, edit or delete. */
-  'pga-step-action': { action: 'edit' | 'delete' | 'up' | 'down'; index: number };
+  'pga-step-action': { action: 'edit' | 'delete' | 'up' | 'down'; index: number; name: string };
   /** Settings of an agent's SMTP relay were saved. */
   'pga-agent-save': { name: string };
   /** The console switched to another view. */

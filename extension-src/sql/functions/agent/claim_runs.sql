@@ -2,6 +2,10 @@ CREATE OR REPLACE FUNCTION pgautomator.claim_runs(name text, max int DEFAULT 1, 
 RETURNS SETOF jsonb
 LANGUAGE plpgsql
 SECURITY DEFINER
+-- Each statement touches the few rows it was handed, by key: never a hash join of a whole table
+-- (see _fire_due).
+SET enable_hashjoin = off
+SET enable_mergejoin = off
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE

@@ -111,6 +111,7 @@ export class PgaJobEditor extends LitElement {
     this.email = { on: doc.email.on ?? [], to: (doc.email.to ?? []).join(', '), from: doc.email.from ?? '', subject: doc.email.subject ?? '', body: doc.email.body ?? '' };
   }
 
+  /** Runs a change, reloads the job, then says what was done (so the notice never precedes the view). */
   private async act(what: string, work: () => Promise<unknown>): Promise<boolean> {
     this.gateway.clearError();
     this.notice = '';
@@ -118,8 +119,10 @@ export class PgaJobEditor extends LitElement {
       await work();
       return true;
     });
-    if (done) this.notice = what;
-    return Boolean(done);
+    if (!done) return false;
+    await this.load();
+    this.notice = what;
+    return true;
   }
 
   private async saveJob(event: Event): Promise<void> {
@@ -131,53 +134,50 @@ export class PgaJobEditor extends LitElement {
       // A category typed that does not exist yet is created first (categories are admin objects too).
       if (category && !this.options.categories.includes(category)) await this.gateway.client.call('create_category', { name: category });
       await this.gateway.client.call(existing ? 'update_job' : 'create_job', jobArgs({ ...this.draft, category }, existing));
+      this.job = name;
+      this.loadedFor = name;
     });
-    if (!ok) return;
-    this.job = name;
-    await this.load();
-    emit(this, 'pga-job-save', { name });
+    if (ok) emit(this, 'pga-job-save', { name });
   }
 
   private async deleteJob(): Promise<void> {
     if (!confirm(`Delete job “${this.job}” and its history?`)) return;
     const name = this.job;
-    if (await this.act(`Deleted job “${name}”.`, () => this.gateway.client.call('delete_job', { name }))) {
+    const ok = await this.act(`Deleted job “${name}”.`, async () => {
+      await this.gateway.client.call('delete_job', { name });
       this.job = '';
-      await this.load();
-      emit(this, 'pga-job-delete', { name });
-    }
+    });
+    if (ok) emit(this, 'pga-job-delete', { name });
   }
 
   private async saveStep(event: Event): Promise<void> {
     event.preventDefault();
     const d = this.stepDraft!;
     const ok = await this.act(`Saved step “${d.name}”.`, () => this.gateway.client.call(d.original ? 'update_step' : 'add_step', stepArgs(this.job, d)));
-    if (ok) {
-      this.stepDraft = null;
-      await this.load();
-    }
+    if (ok) this.stepDraft = null;
   }
 
-  private async onStepAction(e: CustomEvent<{ action: 'edit' | 'delete' | 'up' | 'down'; index: number }>): Promise<void> {
-    const step = this.steps[e.detail.index];
+  private async onStepAction(e: CustomEvent<{ action: 'edit' | 'delete' | 'up' | 'down'; index: number; name: string }>): Promise<void> {
+    // By name, not index: the list may have been re-read between the click and now.
+    const step = this.steps.find((s) => s.name === e.detail.name);
     if (!step) return;
     if (e.detail.action === 'edit') this.stepDraft = stepToDraft(step);
     else if (e.detail.action === 'delete') {
-      if (confirm(`Delete step “${step.name}”?`) && (await this.act(`Deleted step “${step.name}”.`, () => this.gateway.client.call('remove_step', { job: this.job, step: step.name })))) await this.load();
+      if (confirm(`Delete step “${step.name}”?`)) await this.act(`Deleted step “${step.name}”.`, () => this.gateway.client.call('remove_step', { job: this.job, step: step.name }));
     } else {
       const position = step.position + (e.detail.action === 'up' ? -1 : 1);
-      if (await this.act(`Moved step “${step.name}” to ${position}.`, () => this.gateway.client.call('move_step', { job: this.job, step: step.name, position }))) await this.load();
+      await this.act(`Moved step “${step.name}” to ${position}.`, () => this.gateway.client.call('move_step', { job: this.job, step: step.name, position }));
     }
   }
 
   private async attach(event: Event): Promise<void> {
     event.preventDefault();
     const schedule = new FormData(event.target as HTMLFormElement).get('schedule') as string;
-    if (schedule && (await this.act(`Attached schedule “${schedule}”.`, () => this.gateway.client.call('attach_schedule', { job: this.job, schedule })))) await this.load();
+    if (schedule) await this.act(`Attached schedule “${schedule}”.`, () => this.gateway.client.call('attach_schedule', { job: this.job, schedule }));
   }
 
   private async detach(schedule: string): Promise<void> {
-    if (await this.act(`Detached schedule “${schedule}”.`, () => this.gateway.client.call('detach_schedule', { job: this.job, schedule }))) await this.load();
+    await this.act(`Detached schedule “${schedule}”.`, () => this.gateway.client.call('detach_schedule', { job: this.job, schedule }));
   }
 
   private async saveEmail(event: Event): Promise<void> {

@@ -103,7 +103,8 @@ export class PgaScheduleEditor extends LitElement {
       this.draft = emptyDraft(wallClockIn('UTC').slice(0, 10));
       return;
     }
-    const row = await this.gateway.run((c) => c.read<Record<string, unknown> | null>('get_schedule', { name: this.schedule }));
+    const doc = await this.gateway.run((c) => c.read<{ schedule: Record<string, unknown>; jobs: unknown[] } | null>('get_schedule', { name: this.schedule }));
+    const row = doc?.schedule;
     if (!row) return;
     this.name = String(row.name ?? this.schedule);
     this.description = String(row.description ?? '');

@@ -27,7 +27,7 @@ export interface StepItem {
  *
  * @prop steps - the steps, in order
  * @attr readonly - hide the action buttons
- * @fires pga-step-action - {action: 'up' | 'down' | 'edit' | 'delete', index}
+ * @fires pga-step-action - {action: 'up' | 'down' | 'edit' | 'delete', index, name}
  * @csspart table - the steps table
  */
 export class PgaStepList extends LitElement {
@@ -51,7 +51,7 @@ export class PgaStepList extends LitElement {
   }
 
   private act(action: 'up' | 'down' | 'edit' | 'delete', index: number): void {
-    emit(this, 'pga-step-action', { action, index });
+    emit(this, 'pga-step-action', { action, index, name: this.steps[index].name });
   }
 
   private flow(on: string, target: string | null): string {

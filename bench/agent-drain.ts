@@ -1,0 +1,62 @@
+/**
+ * Burst drain (`npx tsx bench/agent-drain.ts`): 10,000 jobs attached to one schedule that fires
+ * once, all at the same instant; each job has one no-op shell step (`true`). Two agents (max 16
+ * concurrent each) are running and idle when the instant comes. Measures the time from the fire to
+ * the last run finished, i.e. runs per second end to end (fire, claim, begin_step, the step,
+ * end_step, end_run), and checks every run ran exactly once.
+ * PGAUTOMATOR_BENCH_RUNS changes the size; PGAUTOMATOR_BENCH_STEP=sqlite uses a SQLite `SELECT 1`
+ * step instead of a shell.
+ */
+import { createTestDatabase, waitFor } from '../test/support/database.ts';
+import { cleanup, startAgent } from '../test/agent/support.ts';
+import { loadNow, machine, sleep } from './agent-bench-support.ts';
+
+const RUNS = Number(process.env.PGAUTOMATOR_BENCH_RUNS ?? 10_000);
+const STEP = process.env.PGAUTOMATOR_BENCH_STEP ?? 'shell';
+
+const db = await createTestDatabase('bench_drain');
+try {
+  console.log(`machine: ${await machine(db)}`);
+  const t0 = Date.now();
+  const fireAt = new Date(Date.now() + 60_000 + Math.ceil(RUNS / 200) * 1000);
+  fireAt.setUTCMilliseconds(0);
+  const spec = { type: 'once', date: fireAt.toISOString().slice(0, 10), time_zone: 'UTC', sub: { type: 'once', time: fireAt.toISOString().slice(11, 19) } };
+  await db.pool.query("SELECT pgautomator.create_schedule('burst', $1)", [JSON.stringify(spec)]);
+  await db.pool.query("SELECT pgautomator.create_job('burst-' || i, misfire_grace => '1 hour') FROM generate_series(1, $1::int) i", [RUNS]);
+  if (STEP === 'sqlite') {
+    await db.pool.query("SELECT pgautomator.create_connection('mem', 'sqlite', ':memory:')");
+    await db.pool.query("SELECT pgautomator.add_step('burst-' || i, 'noop', 'sql', 'SELECT 1', connection => 'mem') FROM generate_series(1, $1::int) i", [RUNS]);
+  } else {
+    await db.pool.query("SELECT pgautomator.add_step('burst-' || i, 'noop', 'shell', 'true') FROM generate_series(1, $1::int) i", [RUNS]);
+  }
+  await db.pool.query("SELECT pgautomator.attach_schedule('burst-' || i, 'burst') FROM generate_series(1, $1::int) i", [RUNS]);
+  console.log(`fixture: ${RUNS} jobs in ${((Date.now() - t0) / 1000).toFixed(1)} s; the fire is at ${fireAt.toISOString()}`);
+  const agents = ['drain-a', 'drain-b'].map((name) => startAgent(db, { name, args: ['--heartbeat-interval', '10', '--max-concurrent', '16', '--log-level', 'warn'] }));
+  if (Date.now() > fireAt.getTime() - 5000) throw new Error('the fixture took too long: the fire is too close');
+  await sleep(fireAt.getTime() - Date.now());
+  const start = Date.now();
+  await waitFor(
+    async () => {
+      const r = await db.pool.query("SELECT count(*) FILTER (WHERE state = 'succeeded')::int AS done, count(*)::int AS total FROM pgautomator.job_run");
+      return r.rows[0].total === RUNS && r.rows[0].done === RUNS;
+    },
+    { timeoutMs: 3_600_000, intervalMs: 200, what: 'all runs done' },
+  );
+  const wall = (Date.now() - start) / 1000;
+  const span = await db.pool.query(
+    `SELECT extract(epoch FROM max(finished_at) - min(scheduled_for)) AS seconds,
+            extract(epoch FROM max(started_at) - min(scheduled_for)) AS last_claim,
+            (SELECT count(*) FROM pgautomator.step_run)::int AS step_runs
+       FROM pgautomator.job_run`,
+  );
+  const shares = await db.pool.query('SELECT a.name, count(*)::int AS n FROM pgautomator.job_run r JOIN pgautomator.agent a ON a.id = r.agent_id GROUP BY 1 ORDER BY 1');
+  await Promise.all(agents.map((a) => a.stop()));
+  const seconds = Number(span.rows[0].seconds);
+  console.log(`| runs | step | fire -> last run finished (s) | runs/s end to end | step runs | shares |`);
+  console.log(`|---:|---|---:|---:|---:|---|`);
+  console.log(`| ${RUNS} | ${STEP === 'sqlite' ? 'SQLite SELECT 1' : 'shell true'} | ${seconds.toFixed(1)} | ${(RUNS / seconds).toFixed(0)} | ${span.rows[0].step_runs} | ${shares.rows.map((r) => `${r.name} ${r.n}`).join(', ')} |`);
+  console.log(`(observer wall clock ${wall.toFixed(1)} s; last claim ${Number(span.rows[0].last_claim).toFixed(1)} s after the fire; load average at the end ${loadNow()})`);
+} finally {
+  await cleanup();
+  await db.drop();
+}

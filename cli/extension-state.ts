@@ -54,8 +54,8 @@ export async function installedState(client: pg.ClientBase): Promise<InstalledSt
   } catch (error) {
     if ((error as { code?: string }).code !== '42501') throw error;
   }
-  // A role without EXECUTE on version(): its body is generated as `SELECT '<version>'::text`, and
-  // pg_proc is readable by every role.
+  // A role in none of the pgautomator groups (an installer that is not a superuser, say) may not
+  // call version(); its body is generated as `SELECT '<version>'::text`, and pg_proc is public.
   const source = await client.query<{ prosrc: string }>(
     `SELECT p.prosrc FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
       WHERE n.nspname = 'pgautomator' AND p.proname = 'version' AND p.pronargs = 0`,

@@ -202,9 +202,9 @@ const isPermissionError = (error: unknown) => {
  */
 const PROBE_NAME = 'pga-gateway-role-probe-does-not-exist';
 const probes: Record<Exclude<Group, 'pgautomator_agent'>, string[]> = {
-  pgautomator_viewer: ['list_jobs', 'list_agents', 'list_schedules'],
+  pgautomator_viewer: ['list_categories', 'list_agents', 'list_jobs'],
   pgautomator_operator: ['disable_job', 'enable_job', 'disable_schedule'],
-  pgautomator_admin: ['delete_job', 'delete_schedule', 'delete_category'],
+  pgautomator_admin: ['list_role_grants', 'delete_job', 'delete_schedule', 'delete_category'],
 };
 
 function probeCall(name: string): [string, Record<string, unknown>] | undefined {

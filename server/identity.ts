@@ -6,6 +6,7 @@
  */
 import type pg from 'pg';
 import type { Queryable } from '../client/index.ts';
+import { HttpError } from './http.ts';
 
 export interface Caller {
   /** The database role the calls run as. */
@@ -41,7 +42,10 @@ export async function runAsRole<T>(pool: pg.Pool, role: string, work: (db: Query
   try {
     await client.query('BEGIN');
     try {
-      await client.query(`SET LOCAL ROLE ${quoteIdent(role)}`);
+      await client.query(`SET LOCAL ROLE ${quoteIdent(role)}`).catch((error: { code?: string; message?: string }) => {
+        // No such role (22023), or the gateway's role is not a member of it (42501).
+        throw new HttpError(403, 'role_not_allowed', `the gateway may not act as role "${role}": ${error.message ?? error.code}`);
+      });
       const result = await work(client as unknown as Queryable);
       await client.query(rollback ? 'ROLLBACK' : 'COMMIT');
       return result;

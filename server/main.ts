@@ -111,7 +111,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         return;
       }
       if (path.startsWith('/rpc/')) {
-        const name = decodeURIComponent(path.slice('/rpc/'.length));
+        let name: string;
+        try {
+          name = decodeURIComponent(path.slice('/rpc/'.length));
+        } catch {
+          throw new HttpError(400, 'invalid_path', 'the function name is not valid percent-encoding');
+        }
         const caller = auth.identify(req);
         await handleRpc(req, res, name, url.searchParams, caller, (c) => auth.checkCsrf(req, c), log);
         return;

@@ -68,7 +68,6 @@ test('streaming: chunks wait up to flushMs, in order, per stream', async () => {
 
 test('streaming: flushBytes pending go out at once; chunks never exceed it', async () => {
   const r = recorder();
-  const out = new OutputBuffer({ keepBytes: 1024, flushMs: 10_000, flushBytes: 1000 });
   const fast = new OutputBuffer({ keepBytes: 1024, flushMs: 10_000, flushBytes: 1000, send: r.send });
   fast.write('stdout', 'x'.repeat(2500));
   await sleep(20);
@@ -76,7 +75,6 @@ test('streaming: flushBytes pending go out at once; chunks never exceed it', asy
   await fast.close();
   assert.is(r.sent.map((s) => s.chunk).join('').length, 2500);
   assert.ok(r.sent.every((s) => s.chunk.length <= 1000));
-  await out.close();
 });
 
 test('streaming: a slow database loses the oldest live output, never the stored head and tail', async () => {
@@ -98,9 +96,26 @@ test('multi-byte characters split across writes stay whole; NUL bytes are droppe
   const out = new OutputBuffer({ keepBytes: 1024, flushMs: 5, flushBytes: 1024, send: r.send });
   const bytes = Buffer.from('ünïcödé\u0000!');
   for (const b of bytes) out.write('stdout', Uint8Array.of(b));
+  await sleep(30);
   await out.close();
   assert.is(r.sent.map((s) => s.chunk).join(''), 'ünïcödé!');
   assert.is(out.text(), 'ünïcödé!');
+});
+
+test('a step that ends before the first send streams nothing; one that streamed sends the rest', async () => {
+  const quiet = recorder();
+  const short = new OutputBuffer({ keepBytes: 64, flushMs: 1000, flushBytes: 1024, send: quiet.send });
+  short.write('stdout', 'quick\n');
+  await short.close();
+  assert.is(quiet.sent.length, 0);
+  assert.is(short.text(), 'quick\n');
+  const r = recorder();
+  const long = new OutputBuffer({ keepBytes: 64, flushMs: 20, flushBytes: 1024, send: r.send });
+  long.write('stdout', 'first\n');
+  await sleep(50);
+  long.write('stdout', 'last\n');
+  await long.close();
+  assert.equal(r.sent.map((s) => s.chunk), ['first\n', 'last\n']);
 });
 
 test('send errors are swallowed: output is best effort', async () => {

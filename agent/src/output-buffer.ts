@@ -3,7 +3,7 @@
  * bounded, for its final record.
  *
  * - Streaming: pending output is sent at most every `flushMs`, or as soon as `flushBytes` wait;
- *   one send at a time. When the database is slower than the step, the oldest pending output is
+ *   one send at a time; nothing for a step that ends before its first send. When the database is slower than the step, the oldest pending output is
  *   dropped from the live stream (with a note saying how much); the stored output below is complete
  *   at head and tail regardless.
  * - Keeping: the first `keepBytes` and the last `keepBytes` bytes of everything the step wrote
@@ -50,6 +50,7 @@ export class OutputBuffer implements OutputSink {
   private timer: NodeJS.Timeout | undefined;
   private sending: Promise<void> | undefined;
   private closed = false;
+  private streamed = false;
 
   constructor(private readonly options: OutputBufferOptions) {
     this.head = Buffer.alloc(options.keepBytes);
@@ -71,7 +72,11 @@ export class OutputBuffer implements OutputSink {
     this.queue(stream, decoder.write(bytes));
   }
 
-  /** Flushes what is pending and waits for the sends; later writes are kept but not streamed. */
+  /**
+   * The step ended. Once output was streamed, what is pending is sent too, so the live log is
+   * complete; a step that ended before its first send streams nothing: its output goes with its
+   * final record, and the database is spared a call (and a NOTIFY) per short step.
+   */
   async close(): Promise<void> {
     if (this.options.send && !this.closed) {
       for (const [stream, decoder] of this.decoders) this.queue(stream, decoder.end());
@@ -79,6 +84,10 @@ export class OutputBuffer implements OutputSink {
     this.closed = true;
     clearTimeout(this.timer);
     this.timer = undefined;
+    if (!this.streamed && !this.sending) {
+      this.pending = [];
+      this.pendingBytes = 0;
+    }
     while (this.sending || this.pending.length > 0) {
       if (!this.sending) this.startSend();
       await this.sending;
@@ -170,6 +179,7 @@ export class OutputBuffer implements OutputSink {
     const batch = this.takeBatch();
     if (batch.length === 0) return;
     const send = this.options.send!;
+    this.streamed = true;
     this.sending = (async () => {
       for (const item of batch) {
         try {

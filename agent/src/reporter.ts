@@ -14,8 +14,8 @@ import type { Connectivity } from './connectivity.ts';
 import type { Logger } from './logger.ts';
 import type { OutputStream } from './output-buffer.ts';
 import type { FinalState } from './protocol.ts';
-import { RunLostError, type EndStepReport, type RunReporter } from './run-flow.ts';
-import type { ReplayVerdict, Spool, SpoolEntry } from './spool.ts';
+import { RunLostError, type RunReporter } from './run-flow.ts';
+import type { ReplayVerdict, Spool, SpoolEntry, StepEnd } from './spool.ts';
 
 export class DurableReporter implements RunReporter {
   constructor(
@@ -55,17 +55,29 @@ export class DurableReporter implements RunReporter {
     }
   }
 
-  async endStep(runId: number, stepRunId: number, report: EndStepReport): Promise<void> {
-    await this.record({ op: 'end_step', runId, stepRunId, ...report, at: new Date().toISOString() });
+  async endStep(runId: number, step: StepEnd): Promise<void> {
+    await this.record({ op: 'end_step', runId, ...step, at: new Date().toISOString() });
   }
 
-  async endRun(runId: number, state: FinalState, message: string | null): Promise<void> {
-    await this.record({ op: 'end_run', runId, state, message, at: new Date().toISOString() });
+  async endRun(runId: number, state: FinalState, message: string | null, lastStep?: StepEnd): Promise<void> {
+    await this.record({ op: 'end_run', runId, state, message, lastStep, at: new Date().toISOString() });
     this.onRunEnded(runId);
   }
 
   /** Writes one spooled entry; the claim loop's replay. */
   async write(entry: SpoolEntry): Promise<ReplayVerdict> {
+    if (entry.op === 'end_run' && entry.lastStep) {
+      try {
+        await this.api.endStepAndRun(entry.lastStep.stepRunId, entry.lastStep, entry.runId, entry.state, entry.message);
+        return 'written';
+      } catch (error) {
+        if (isUnreachable(error)) return 'unreachable';
+        // Refused together (the step ended already, say): write what still fits, one by one.
+        const step = await this.write({ op: 'end_step', runId: entry.runId, at: entry.at, ...entry.lastStep });
+        if (step === 'unreachable') return step;
+        return this.write({ ...entry, lastStep: undefined });
+      }
+    }
     try {
       if (entry.op === 'end_step') await this.api.endStep(entry.stepRunId, entry);
       else await this.api.endRun(entry.runId, entry.state, entry.message);

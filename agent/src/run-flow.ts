@@ -20,11 +20,7 @@ import type { Logger } from './logger.ts';
 import { OutputBuffer, type OutputStream } from './output-buffer.ts';
 import type { ClaimedRun, ClaimedStep, FinalState } from './protocol.ts';
 import type { SecretResolver } from './secrets.ts';
-
-export interface EndStepReport extends StepResult {
-  output: string;
-  outputBytes: number;
-}
+import type { StepEnd } from './spool.ts';
 
 /** Where a run's progress is recorded. */
 export interface RunReporter {
@@ -35,8 +31,9 @@ export interface RunReporter {
   beginStep(runId: number, stepId: number, attempt: number, signal: AbortSignal): Promise<number>;
   /** Live output (best effort). */
   logStep(stepRunId: number, chunk: string, stream: OutputStream): Promise<void>;
-  endStep(runId: number, stepRunId: number, report: EndStepReport): Promise<void>;
-  endRun(runId: number, state: FinalState, message: string | null): Promise<void>;
+  endStep(runId: number, step: StepEnd): Promise<void>;
+  /** The run ended; lastStep: the end of its last attempt, not recorded yet (written together). */
+  endRun(runId: number, state: FinalState, message: string | null, lastStep?: StepEnd): Promise<void>;
 }
 
 /** The database no longer has the run running on this agent (abandoned, timed out, finished). */
@@ -90,9 +87,20 @@ export async function executeRun(run: ClaimedRun, options: RunFlowOptions, signa
   const positions = run.steps.map((s) => s.position);
   const after = (position: number) => positions.find((p) => p > position) ?? null;
 
+  // The end of the latest attempt waits here until the flow knows what comes next: when the run
+  // ends with it, both are written in one transaction; otherwise it is written before anything else.
+  let unrecorded: StepEnd | undefined;
+  const record = async () => {
+    if (!unrecorded) return;
+    const step = unrecorded;
+    unrecorded = undefined;
+    await options.reporter.endStep(run.runId, step);
+  };
   const finish = async (state: FinalState, message: string | null): Promise<RunOutcome> => {
     log.info('run finished', { state, message: message ?? undefined });
-    await options.reporter.endRun(run.runId, state, message);
+    const lastStep = unrecorded;
+    unrecorded = undefined;
+    await options.reporter.endRun(run.runId, state, message, lastStep);
     return { state, message };
   };
 
@@ -122,9 +130,13 @@ export async function executeRun(run: ClaimedRun, options: RunFlowOptions, signa
         if (++executions > maxExecutions) {
           return await finish('failed', `more than ${maxExecutions} step attempts in one run (a goto loop?); stopped at ${describeStep(step)}`);
         }
-        result = await runAttempt(run, step, attempt, options, runAbort.signal, log);
+        await record();
+        const attempted = await runAttempt(run, step, attempt, options, runAbort.signal, log);
+        result = attempted.result;
+        unrecorded = attempted.end;
         if (result.state === 'succeeded' || runAbort.signal.aborted) break;
         if (attempt <= step.retries) {
+          await record();
           const delay = step.retryDelay * step.retryBackoff ** (attempt - 1);
           log.info('step failed: retrying', { step: step.name, position: step.position, attempt, retry_in_s: delay, reason: result.message ?? undefined });
           if (!(await sleep(delay * 1000, runAbort.signal))) break;
@@ -174,7 +186,8 @@ export async function executeRun(run: ClaimedRun, options: RunFlowOptions, signa
   }
 }
 
-async function runAttempt(run: ClaimedRun, step: ClaimedStep, attempt: number, options: RunFlowOptions, runSignal: AbortSignal, runLog: Logger): Promise<StepResult> {
+/** One attempt of a step: begun in the database, executed; its end is returned, not yet recorded. */
+async function runAttempt(run: ClaimedRun, step: ClaimedStep, attempt: number, options: RunFlowOptions, runSignal: AbortSignal, runLog: Logger): Promise<{ result: StepResult; end: StepEnd }> {
   const log = runLog.child({ step: step.name, position: step.position, attempt });
   const stepRunId = await options.reporter.beginStep(run.runId, step.stepId, attempt, runSignal);
   const attemptAbort = new AbortController();
@@ -204,6 +217,5 @@ async function runAttempt(run: ClaimedRun, step: ClaimedStep, attempt: number, o
   }
   await output.close();
   log.info('step finished', { state: result.state, exit_code: result.exitCode ?? undefined, ms: Date.now() - started, output_bytes: output.totalBytes, message: result.message ?? undefined });
-  await options.reporter.endStep(run.runId, stepRunId, { ...result, output: output.text(), outputBytes: output.totalBytes });
-  return result;
+  return { result, end: { stepRunId, state: result.state, exitCode: result.exitCode, message: result.message, output: output.text(), outputBytes: output.totalBytes } };
 }

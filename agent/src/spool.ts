@@ -9,20 +9,20 @@ import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { FinalState } from './protocol.ts';
 
+/** How a step attempt ended, as end_step records it. */
+export interface StepEnd {
+  stepRunId: number;
+  state: FinalState;
+  exitCode: number | null;
+  message: string | null;
+  output: string;
+  outputBytes: number;
+}
+
+/** `at`: when the agent recorded it (the database's clock may be later at replay). */
 export type SpoolEntry =
-  | {
-      op: 'end_step';
-      runId: number;
-      stepRunId: number;
-      state: FinalState;
-      exitCode: number | null;
-      message: string | null;
-      output: string;
-      outputBytes: number;
-      /** When the agent recorded it (the database's clock may be later at replay). */
-      at: string;
-    }
-  | { op: 'end_run'; runId: number; state: FinalState; message: string | null; at: string };
+  | ({ op: 'end_step'; runId: number; at: string } & StepEnd)
+  | { op: 'end_run'; runId: number; state: FinalState; message: string | null; at: string; lastStep?: StepEnd };
 
 /** What the replay callback says about one entry. */
 export type ReplayVerdict = 'written' | 'dropped' | 'unreachable';

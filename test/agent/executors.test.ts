@@ -12,7 +12,7 @@ import { createMailer } from '../../agent/src/executors/mail.ts';
 import { groupAlive, runShellStep } from '../../agent/src/executors/shell.ts';
 import { runSqlStep } from '../../agent/src/executors/sql/registry.ts';
 import { closeSqliteWorkers } from '../../agent/src/executors/sql/sqlite.ts';
-import { statementEnds } from '../../agent/src/executors/sql/sqlite-worker.ts';
+import { statementEnds } from '../../agent/src/executors/sql/sqlite-worker.mjs';
 import { createLogger } from '../../agent/src/logger.ts';
 import { OutputBuffer } from '../../agent/src/output-buffer.ts';
 import type { ClaimedStep } from '../../agent/src/protocol.ts';

@@ -14,13 +14,13 @@ try {
     await api.addStep({ job: 'noop', name: 'true', kind: 'sql', connection: 'pg', command: 'SELECT 1' });
   } else await api.addStep({ job: 'noop', name: 'true', kind: 'shell', command: process.argv[3] ?? 'true' });
   await db.pool.query('SELECT pgautomator.start_job($1) FROM generate_series(1, $2::int)', ['noop', N]);
-  const agents = ['a', 'b'].map((name) => startAgent(db, { name, args: ['--max-concurrent', '16', '--log-level', process.env.LL ?? 'warn', '--pool-size', process.env.POOL ?? '2'] }));
+  const agents = ['a', 'b'].map((name) => startAgent(db, { name, args: ['--max-concurrent', process.env.MAXC ?? '16', '--log-level', process.env.LL ?? 'warn', '--pool-size', process.env.POOL ?? '2'] }));
   const t0 = Date.now();
   for (;;) {
     const r = await db.pool.query("SELECT state, count(*)::int n FROM pgautomator.job_run GROUP BY 1 ORDER BY 1");
     console.log(((Date.now() - t0) / 1000).toFixed(1), JSON.stringify(r.rows));
     if (!r.rows.some((x: any) => x.state === 'queued' || x.state === 'running')) break;
-    if (Date.now() - t0 > 60000) break;
+    if (Date.now() - t0 > 90000) break;
     await new Promise((res) => setTimeout(res, 2000));
   }
   for (const a of agents) { await a.stop(); require('node:fs').writeFileSync('/tmp/agt/race-' + a.name + '.log', a.output()); }

@@ -134,8 +134,10 @@ test('trusted header mode: SET ROLE to the named role on the gateway connection;
     assert.is(job.body.job.owner, h.roles.admin);
     // A role that does not exist cannot be assumed.
     const ghost = new Browser(gateway.url, { 'X-Remote-User': 'no_such_role_at_all' });
-    ghost.csrf = (await ghost.request('GET', '/auth/me')).body?.csrfToken ?? '';
-    assert.ok((await ghost.read('list_jobs')).status >= 400);
+    const ghostMe = await ghost.request('GET', '/auth/me');
+    assert.is(ghostMe.status, 403);
+    assert.is(ghostMe.body.code, 'role_not_allowed');
+    assert.is((await ghost.read('list_jobs')).status, 403);
   } finally {
     await gateway.close();
   }

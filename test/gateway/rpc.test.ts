@@ -122,6 +122,7 @@ test('SQL in arguments is data: a job named with a quote and DROP TABLE is creat
   assert.equal(names, ['nightly', name].sort());
   // And in a function name: refused before any SQL.
   assert.is((await admin.call("list_jobs(); DROP TABLE pgautomator.job; --", {})).status, 404);
+  assert.is((await admin.call('list_jobs%E0%A4%A', {})).status, 400);
 });
 
 test('a body that is not a JSON object is a 400', async () => {

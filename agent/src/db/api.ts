@@ -3,7 +3,8 @@
  * through the generated typed client (no SQL text here, no table names anywhere in the agent), with
  * their jsonb answers parsed into the protocol types.
  */
-import { createApi, InvalidStateError, NotFoundError, type Queryable } from '../../../client/index.ts';
+import type pg from 'pg';
+import { createApi, InvalidStateError, NotFoundError } from '../../../client/index.ts';
 import type { OutputStream } from '../output-buffer.ts';
 import {
   parseClaimedRun,
@@ -38,8 +39,16 @@ export interface EndStepArgs {
 
 export type AgentApi = ReturnType<typeof createAgentApi>;
 
-export function createAgentApi(db: Queryable, name: string) {
-  const api = createApi(db);
+export function createAgentApi(pool: pg.Pool, name: string) {
+  const api = createApi(pool);
+  const endStepArgs = (stepRunId: number, args: EndStepArgs) => ({
+    step_run_id: stepRunId,
+    state: args.state,
+    exit_code: args.exitCode,
+    message: args.message,
+    output: args.output,
+    output_bytes: args.outputBytes,
+  });
   return {
     name,
     async register(options: RegisterOptions): Promise<Registration> {
@@ -71,14 +80,24 @@ export function createAgentApi(db: Queryable, name: string) {
       return api.logStep({ step_run_id: stepRunId, chunk, stream });
     },
     endStep(stepRunId: number, args: EndStepArgs): Promise<void> {
-      return api.endStep({
-        step_run_id: stepRunId,
-        state: args.state,
-        exit_code: args.exitCode,
-        message: args.message,
-        output: args.output,
-        output_bytes: args.outputBytes,
-      });
+      return api.endStep(endStepArgs(stepRunId, args));
+    },
+    /** The last step's end and the run's end in one transaction: one commit instead of two. */
+    async endStepAndRun(stepRunId: number, step: EndStepArgs, runId: number, state: FinalState, message: string | null): Promise<void> {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        const inTransaction = createApi(client);
+        await client.query('BEGIN');
+        await inTransaction.endStep(endStepArgs(stepRunId, step));
+        await inTransaction.endRun({ run_id: runId, state, message });
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+        throw error;
+      } finally {
+        client.release(broken);
+      }
     },
     endRun(runId: number, state: FinalState, message: string | null): Promise<void> {
       return api.endRun({ run_id: runId, state, message });

@@ -4,7 +4,8 @@
  * `onReady` when the session is there (and again after a login or an event-stream resync), and
  * forwards live events while the host is connected.
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { html, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import '../components/pga-login-form/pga-login-form.ts';
 import { getGatewayClient, GatewayError, type GatewayClient, type GatewayEvent, type SessionInfo, type SessionState } from '../api/client.ts';
 import { emit } from '../events.ts';
 
@@ -93,13 +94,29 @@ export class GatewayController implements ReactiveController {
     this.unsubscribe = [];
   }
 
+  /** True when the gateway said nobody is logged in: the host shows `renderLogin()` instead. */
+  get anonymous(): boolean {
+    return this.state.status === 'anonymous';
+  }
+
+  /** The login form that logs this gateway's elements in (shown by hosts while anonymous). */
+  renderLogin(): TemplateResult {
+    return html`<pga-login-form error=${this.error?.message ?? ''} ?busy=${this.loggingIn} @pga-login-submit=${(e: CustomEvent<{ user: string; password: string }>) => this.login(e.detail.user, e.detail.password)}></pga-login-form>`;
+  }
+
+  private loggingIn = false;
+
   async login(user: string, password: string): Promise<void> {
     this.error = null;
+    this.loggingIn = true;
+    this.host.requestUpdate();
     try {
       const session = await this.client.login(user, password);
       emit(this.host, 'pga-session-change', { user: session.user, groups: session.groups });
     } catch (error) {
       this.error = error as Error;
+    } finally {
+      this.loggingIn = false;
       this.host.requestUpdate();
     }
   }

@@ -1,5 +1,5 @@
 /**
- * SQL steps against SQLite files, executed by sqlite-worker.ts in worker threads (one step per
+ * SQL steps against SQLite files, executed by sqlite-worker.mjs in worker threads (one step per
  * worker at a time; idle workers are kept for the next step and end after a minute unused).
  *
  * Kill: better-sqlite3 12 has no interrupt, so the script stops after its current statement (the
@@ -10,14 +10,9 @@
 import { Worker } from 'node:worker_threads';
 import { abortedResult, type StepContext, type StepResult } from '../executor.ts';
 import { summarize, type SqlDriver, type SqlTarget } from './sql-driver.ts';
-import type { SqliteJob, SqliteMessage } from './sqlite-worker.ts';
+import type { SqliteJob, SqliteMessage } from './sqlite-worker.mjs';
 
-const workerUrl = new URL('./sqlite-worker.ts', import.meta.url).href;
-// The worker is TypeScript: register tsx in the worker thread before importing it (the main
-// thread's loader hooks do not reach workers in Node 20). Absolute URLs: an eval'd worker resolves
-// bare names from the working directory, which may be anywhere.
-const tsxApi = import.meta.resolve('tsx/esm/api');
-const bootstrap = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(workerUrl)}); })`;
+const workerUrl = new URL('./sqlite-worker.mjs', import.meta.url);
 const idleMs = 60_000;
 
 interface PooledWorker {
@@ -34,7 +29,7 @@ function takeWorker(): PooledWorker {
     pooled.worker.ref();
     return pooled;
   }
-  const worker = new Worker(bootstrap, { eval: true });
+  const worker = new Worker(workerUrl);
   return { worker };
 }
 
@@ -96,7 +91,7 @@ export const runSqlite: SqlDriver = (script: string, target: SqlTarget, context:
     pooled.worker.on('error', onError);
     pooled.worker.on('exit', onExit);
     signal.addEventListener('abort', onAbort, { once: true });
-    const job: SqliteJob = { id, file: target.dsn, script, abort };
+    const job: SqliteJob = { id, file: target.dsn, script, abort, driver: import.meta.url };
     pooled.worker.postMessage(job);
   });
 };

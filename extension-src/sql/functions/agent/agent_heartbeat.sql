@@ -2,6 +2,8 @@ CREATE OR REPLACE FUNCTION pgautomator.agent_heartbeat(name text, running bigint
 RETURNS jsonb
 LANGUAGE plpgsql
 SECURITY DEFINER
+-- Walk the indexes in order and stop early, whatever stale statistics suggest (see _claim_candidates).
+SET enable_sort = off
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -9,6 +11,9 @@ DECLARE
   kill     bigint[];
   next_due timestamptz;
   queued   bigint;
+  pair     record;
+  scanned  int := 0;
+  c_scan   CONSTANT int := 1000;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_agent');
   a := pgautomator._acting_agent(agent_heartbeat.name, true);
@@ -33,23 +38,36 @@ BEGIN
      WHERE NOT EXISTS (SELECT 1 FROM pgautomator.job_run r WHERE r.id = u.id AND r.agent_id = a.id AND r.state = 'running')
     ORDER BY 1);
 
-  -- The earliest fire of a job this agent may run (pinned to it, or its tags fit).
-  SELECT js.next_fire_at INTO next_due
-    FROM pgautomator.job_schedule js
-    JOIN pgautomator.job j ON j.id = js.job_id
-    JOIN pgautomator.schedule s ON s.id = js.schedule_id
-   WHERE js.next_fire_at IS NOT NULL AND j.enabled AND s.enabled
-     AND (j.agent_id = a.id OR (j.agent_id IS NULL AND a.tags @> j.agent_tags))
-   ORDER BY js.next_fire_at
-   LIMIT 1;
+  -- The earliest fire of a job this agent may run (pinned to it, or its tags fit): the pairs in
+  -- next_fire_at order, at most c_scan of them. When none of those fits this agent, the last one's
+  -- time is still a safe answer: nothing this agent can run fires before it.
+  FOR pair IN
+    SELECT js.next_fire_at,
+           coalesce((SELECT j.enabled AND s.enabled AND (j.agent_id = a.id OR (j.agent_id IS NULL AND a.tags @> j.agent_tags))
+                       FROM pgautomator.job j, pgautomator.schedule s
+                      WHERE j.id = js.job_id AND s.id = js.schedule_id), false) AS fits
+      FROM pgautomator.job_schedule js
+     WHERE js.next_fire_at IS NOT NULL
+     ORDER BY js.next_fire_at
+     LIMIT c_scan
+  LOOP
+    next_due := pair.next_fire_at;
+    scanned := scanned + 1;
+    EXIT WHEN pair.fits;
+    IF scanned < c_scan THEN
+      next_due := NULL;
+    END IF;
+  END LOOP;
 
+  -- Queued runs it could claim now (counted up to 10,000), by the same test as claim_runs.
   SELECT count(*) INTO queued FROM (
     SELECT 1
       FROM pgautomator.job_run r
-      JOIN pgautomator.job j ON j.id = r.job_id
      WHERE r.state = 'queued' AND r.scheduled_for <= agent_heartbeat.at
-       AND (j.agent_id = a.id OR (j.agent_id IS NULL AND a.tags @> j.agent_tags))
-       AND (j.overlap = 'allow' OR NOT EXISTS (SELECT 1 FROM pgautomator.job_run o WHERE o.job_id = r.job_id AND o.state = 'running'))
+       AND coalesce((SELECT (j.agent_id = a.id OR (j.agent_id IS NULL AND a.tags @> j.agent_tags))
+                            AND (j.overlap = 'allow'
+                                 OR NOT EXISTS (SELECT 1 FROM pgautomator.job_run o WHERE o.job_id = j.id AND o.state = 'running'))
+                       FROM pgautomator.job j WHERE j.id = r.job_id), false)
      LIMIT 10000) q;
 
   RETURN jsonb_build_object(

@@ -35,8 +35,6 @@ BEGIN
     email_on := j.email_on; email_to := j.email_to; sender := j.email_from;
     subject := j.email_subject; body := j.email_body;
     started := r.started_at; finished := r.finished_at;
-    -- Job mail quotes the last step attempt (the one that decided a failure).
-    SELECT x.* INTO sr FROM pgautomator.step_run x WHERE x.job_run_id = r.id ORDER BY x.id DESC LIMIT 1;
   ELSE
     SELECT x.* INTO sr FROM pgautomator.step_run x WHERE x.id = _enqueue_mail.step_run_id;
     SELECT x.* INTO s FROM pgautomator.step x WHERE x.id = sr.step_id;
@@ -52,7 +50,11 @@ BEGIN
   matched := CASE WHEN _enqueue_mail.event = ANY (email_on) THEN _enqueue_mail.event
                   WHEN _enqueue_mail.event <> 'start' AND 'completion' = ANY (email_on) THEN 'completion' END;
   IF matched IS NULL THEN
-    RETURN NULL;
+    RETURN NULL;  -- the usual case: checked before anything else is read
+  END IF;
+  IF _enqueue_mail.step_run_id IS NULL THEN
+    -- Job mail quotes the last step attempt (the one that decided a failure).
+    SELECT x.* INTO sr FROM pgautomator.step_run x WHERE x.job_run_id = r.id ORDER BY x.id DESC LIMIT 1;
   END IF;
 
   -- Operator names become their address (a disabled operator gets nothing); addresses stay.

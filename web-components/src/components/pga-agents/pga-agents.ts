@@ -6,7 +6,6 @@ import { define } from '../../define.ts';
 import { emit } from '../../events.ts';
 import { sharedStyles } from '../../styles/shared-styles.ts';
 import { formatInstant, formatRelative } from '../../time-format.ts';
-import '../pga-login-form/pga-login-form.ts';
 import '../pga-state-badge/pga-state-badge.ts';
 
 export interface AgentRow {
@@ -165,9 +164,7 @@ export class PgaAgents extends LitElement {
   }
 
   override render() {
-    if (this.gateway.state.status === 'anonymous') {
-      return html`<pga-login-form error=${this.gateway.error?.message ?? ''} @pga-login-submit=${(e: CustomEvent<{ user: string; password: string }>) => this.gateway.login(e.detail.user, e.detail.password)}></pga-login-form>`;
-    }
+    if (this.gateway.anonymous) return this.gateway.renderLogin();
     const admin = this.gateway.can('pgautomator_admin');
     const counts = { online: 0, draining: 0, offline: 0 };
     for (const a of this.agents) counts[a.state] = (counts[a.state] ?? 0) + 1;

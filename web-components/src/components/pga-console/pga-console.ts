@@ -6,7 +6,6 @@ import { sharedStyles } from '../../styles/shared-styles.ts';
 import '../pga-agents/pga-agents.ts';
 import '../pga-job-editor/pga-job-editor.ts';
 import '../pga-jobs/pga-jobs.ts';
-import '../pga-login-form/pga-login-form.ts';
 import '../pga-runs/pga-runs.ts';
 import '../pga-schedule-editor/pga-schedule-editor.ts';
 import '../pga-timeline/pga-timeline.ts';
@@ -152,9 +151,7 @@ export class PgaConsole extends LitElement {
 
   override render() {
     const session = this.gateway.session;
-    if (this.gateway.state.status === 'anonymous') {
-      return html`<pga-login-form error=${this.gateway.error?.message ?? ''} @pga-login-submit=${(e: CustomEvent<{ user: string; password: string }>) => this.gateway.login(e.detail.user, e.detail.password)}></pga-login-form>`;
-    }
+    if (this.gateway.anonymous) return this.gateway.renderLogin();
     const current = this.view === 'job' ? 'jobs' : this.view;
     return html`<header part="header">
         <span class="brand"><slot name="brand">pgAutomator</slot></span>

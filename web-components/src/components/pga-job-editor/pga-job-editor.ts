@@ -4,7 +4,6 @@ import { define } from '../../define.ts';
 import { emit } from '../../events.ts';
 import { sharedStyles } from '../../styles/shared-styles.ts';
 import { formatInstant } from '../../time-format.ts';
-import '../pga-login-form/pga-login-form.ts';
 import '../pga-step-list/pga-step-list.ts';
 import type { StepItem } from '../pga-step-list/pga-step-list.ts';
 import { EMAIL_EVENTS, emptyJob, emptyStep, FLOW, jobArgs, jobToDraft, MISFIRE, OVERLAP, SHELLS, splitList, stepArgs, stepToDraft, type EmailDraft, type JobDraft, type StepDraft } from './job-drafts.ts';
@@ -229,9 +228,7 @@ export class PgaJobEditor extends LitElement {
   }
 
   override render() {
-    if (this.gateway.state.status === 'anonymous') {
-      return html`<pga-login-form error=${this.gateway.error?.message ?? ''} @pga-login-submit=${(e: CustomEvent<{ user: string; password: string }>) => this.gateway.login(e.detail.user, e.detail.password)}></pga-login-form>`;
-    }
+    if (this.gateway.anonymous) return this.gateway.renderLogin();
     const d = this.draft;
     const admin = this.gateway.can('pgautomator_admin');
     const unattached = this.options.schedules.filter((s) => !this.attached.some((a) => a.name === s));

@@ -6,7 +6,6 @@ import { define } from '../../define.ts';
 import { emit } from '../../events.ts';
 import { sharedStyles } from '../../styles/shared-styles.ts';
 import { durationBetween, formatDuration, formatInstant, formatRelative } from '../../time-format.ts';
-import '../pga-login-form/pga-login-form.ts';
 import '../pga-state-badge/pga-state-badge.ts';
 
 export interface JobRow {
@@ -193,9 +192,7 @@ export class PgaJobs extends LitElement {
   }
 
   override render() {
-    if (this.gateway.state.status === 'anonymous') {
-      return html`<pga-login-form error=${this.gateway.error?.message ?? ''} @pga-login-submit=${(e: CustomEvent<{ user: string; password: string }>) => this.gateway.login(e.detail.user, e.detail.password)}></pga-login-form>`;
-    }
+    if (this.gateway.anonymous) return this.gateway.renderLogin();
     const categories = [...new Set(this.jobs.map((j) => j.category ?? ''))].sort();
     const rows = this.visible();
     const groups = new Map<string, JobRow[]>();

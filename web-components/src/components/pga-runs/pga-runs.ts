@@ -6,7 +6,6 @@ import { define } from '../../define.ts';
 import { emit } from '../../events.ts';
 import { sharedStyles } from '../../styles/shared-styles.ts';
 import { durationBetween, formatDuration, formatInstant } from '../../time-format.ts';
-import '../pga-login-form/pga-login-form.ts';
 import '../pga-run-detail/pga-run-detail.ts';
 import { triggerText, type RunRow, type StepRunRow } from '../pga-run-detail/pga-run-detail.ts';
 import '../pga-state-badge/pga-state-badge.ts';
@@ -72,6 +71,8 @@ export class PgaRuns extends LitElement {
     sharedStyles,
     css`
       .layout { display: grid; grid-template-columns: minmax(0, 3fr) minmax(320px, 2fr); gap: 14px; align-items: start; }
+      td { font-size: 13px; }
+      td.when { white-space: nowrap; }
       @media (max-width: 1000px) { .layout { grid-template-columns: 1fr; } }
       .scroll { overflow-x: auto; min-width: 0; }
       tbody tr { cursor: pointer; }
@@ -108,7 +109,7 @@ export class PgaRuns extends LitElement {
 
   override willUpdate(changed: Map<string, unknown>): void {
     if (!this.gateway.session) return;
-    if (['job', 'state', 'agent', 'since', 'until'].some((k) => changed.has(k)) && changed.size > 0 && this.hasUpdated) void this.loadRuns();
+    if (this.hasUpdated && ['job', 'state', 'agent', 'since', 'until'].some((k) => changed.has(k))) void this.loadRuns();
     if (changed.has('run') && this.hasUpdated && this.run !== (this.detail?.id ?? null)) void this.openRun(this.run);
   }
 
@@ -214,9 +215,7 @@ export class PgaRuns extends LitElement {
   }
 
   override render() {
-    if (this.gateway.state.status === 'anonymous') {
-      return html`<pga-login-form error=${this.gateway.error?.message ?? ''} @pga-login-submit=${(e: CustomEvent<{ user: string; password: string }>) => this.gateway.login(e.detail.user, e.detail.password)}></pga-login-form>`;
-    }
+    if (this.gateway.anonymous) return this.gateway.renderLogin();
     return html`<h2>Run history</h2>
       <form class="row" aria-label="Filters" @submit=${(e: Event) => e.preventDefault()}>
         ${this.filterSelect('Job', 'job', this.choices.jobs)} ${this.filterSelect('State', 'state', STATES)} ${this.filterSelect('Agent', 'agent', this.choices.agents)}
@@ -228,14 +227,14 @@ export class PgaRuns extends LitElement {
       <div class="layout">
         <div class="scroll">
           <table part="table" aria-label="Runs">
-            <thead><tr><th>Run</th><th>Job</th><th>State</th><th>Trigger</th><th>Agent</th><th>Scheduled</th><th>Started</th><th>Duration</th><th>Try</th><th>Message</th></tr></thead>
+            <thead><tr><th>Run</th><th>Job</th><th>State</th><th>Trigger</th><th>Agent</th><th>Scheduled</th><th>Started</th><th>Finished</th><th>Duration</th><th title="Attempt of the run (retries + 1)">Attempt</th><th>Message</th></tr></thead>
             <tbody>
-              ${this.runs.length === 0 ? html`<tr><td colspan="10" class="muted">No runs.</td></tr>` : nothing}
+              ${this.runs.length === 0 ? html`<tr><td colspan="11" class="muted">No runs.</td></tr>` : nothing}
               ${this.runs.map(
                 (r) => html`<tr class=${r.id === this.detail?.id ? 'selected' : ''} data-run=${r.id} tabindex="0" aria-label="Run ${r.id} of ${r.job}, ${r.state}"
                   @click=${() => this.select(r)} @keydown=${(e: KeyboardEvent) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), this.select(r))}>
                   <td>${r.id}</td><td>${r.job}</td><td><pga-state-badge state=${r.state}></pga-state-badge></td>
-                  <td>${triggerText(r)}</td><td>${r.agent ?? '—'}</td><td>${formatInstant(r.scheduled_for)}</td><td>${formatInstant(r.started_at)}</td>
+                  <td>${triggerText(r)}</td><td>${r.agent ?? '—'}</td><td>${formatInstant(r.scheduled_for)}</td><td>${formatInstant(r.started_at)}</td><td>${formatInstant(r.finished_at)}</td>
                   <td>${formatDuration(durationBetween(r.started_at, r.finished_at, this.clock.now))}</td><td>${r.attempt}</td>
                   <td class="msg" title=${r.message ?? ''}>${r.message ?? ''}</td>
                 </tr>`,

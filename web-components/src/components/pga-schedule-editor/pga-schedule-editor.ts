@@ -6,7 +6,6 @@ import { define } from '../../define.ts';
 import { emit } from '../../events.ts';
 import { sharedStyles } from '../../styles/shared-styles.ts';
 import { isValidTimeZone, wallClockIn } from '../../time-format.ts';
-import '../pga-login-form/pga-login-form.ts';
 import '../pga-schedule-calendar/pga-schedule-calendar.ts';
 import { scheduleEditorStyles } from './pga-schedule-editor.styles.ts';
 import { controlOfField, draftToSpec, emptyDraft, specToDraft, type ScheduleDraft } from './schedule-draft.ts';
@@ -289,9 +288,7 @@ export class PgaScheduleEditor extends LitElement {
   }
 
   override render() {
-    if (this.gateway.state.status === 'anonymous') {
-      return html`<pga-login-form error=${this.gateway.error?.message ?? ''} @pga-login-submit=${(e: CustomEvent<{ user: string; password: string }>) => this.gateway.login(e.detail.user, e.detail.password)}></pga-login-form>`;
-    }
+    if (this.gateway.anonymous) return this.gateway.renderLogin();
     const d = this.draft;
     const verdict = this.check();
     const canEdit = this.gateway.state.status !== 'ready' || this.gateway.can('pgautomator_admin');

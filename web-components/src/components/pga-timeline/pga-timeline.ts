@@ -6,7 +6,6 @@ import { define } from '../../define.ts';
 import { emit } from '../../events.ts';
 import { sharedStyles, STATE_COLOURS } from '../../styles/shared-styles.ts';
 import { formatDuration, formatInstant } from '../../time-format.ts';
-import '../pga-login-form/pga-login-form.ts';
 
 interface Bar {
   job: string;
@@ -35,7 +34,7 @@ function tickStep(spanMs: number): number {
  * runs grow until now. Bars are focusable: Enter (or a click) opens the run.
  *
  * @attr gateway-url - the gateway ('' = this page's origin)
- * @attr hours - the window, ending now (default 6)
+ * @attr hours - the window in hours, ending now (default 6; fractions allowed)
  * @fires pga-run-open - {runId} when a bar is chosen
  * @csspart chart - the SVG chart
  * @csspart legend - the colour legend
@@ -116,14 +115,12 @@ export class PgaTimeline extends LitElement {
   }
 
   override render() {
-    if (this.gateway.state.status === 'anonymous') {
-      return html`<pga-login-form error=${this.gateway.error?.message ?? ''} @pga-login-submit=${(e: CustomEvent<{ user: string; password: string }>) => this.gateway.login(e.detail.user, e.detail.password)}></pga-login-form>`;
-    }
+    if (this.gateway.anonymous) return this.gateway.renderLogin();
     const now = this.clock.now;
     const start = now - this.hours * 3600_000;
     const jobs = [...new Set(this.bars.map((b) => b.job))].sort();
     const width = Math.max(600, this.width - 2);
-    const plot = width - LABEL - 10;
+    const plot = width - LABEL - 16;
     const height = AXIS + Math.max(1, jobs.length) * ROW + 6;
     const x = (t: number) => LABEL + ((Math.max(start, Math.min(now, t)) - start) / (now - start)) * plot;
     const step = tickStep(now - start);
@@ -133,7 +130,7 @@ export class PgaTimeline extends LitElement {
     return html`<div class="toolbar">
         <h2 style="margin:0">Timeline</h2>
         <label class="inline">Last<select aria-label="Window (hours)" .value=${String(this.hours)} @change=${(e: Event) => (this.hours = Number((e.target as HTMLSelectElement).value))}>
-          ${[1, 3, 6, 12, 24, 72].map((h) => html`<option value=${h} ?selected=${h === this.hours}>${h} h</option>`)}</select></label>
+          ${[0.25, 1, 3, 6, 12, 24, 72].map((h) => html`<option value=${h} ?selected=${h === this.hours}>${h < 1 ? `${h * 60} min` : `${h} h`}</option>`)}</select></label>
         <span class="spacer"></span>
         <button @click=${() => void this.load()}>Refresh</button>
       </div>
@@ -143,7 +140,8 @@ export class PgaTimeline extends LitElement {
           ${ticks.map((t) => {
             const d = new Date(t);
             const label = step >= 86400_000 ? d.toLocaleDateString() : `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-            return svg`<g class="tick"><line x1=${x(t)} x2=${x(t)} y1=${AXIS - 6} y2=${height}></line><text x=${x(t) + 3} y=${AXIS - 10}>${label}</text></g>`;
+            // A label too close to the right edge would be cut: keep its line only.
+            return svg`<g class="tick"><line x1=${x(t)} x2=${x(t)} y1=${AXIS - 6} y2=${height}></line>${x(t) + 40 < width ? svg`<text x=${x(t) + 3} y=${AXIS - 10}>${label}</text>` : nothing}</g>`;
           })}
           ${jobs.length === 0 ? svg`<text x=${LABEL} y=${AXIS + 17} class="muted">No run in this window.</text>` : nothing}
           ${jobs.map((job, i) => svg`<text x="6" y=${AXIS + i * ROW + 17}>${job.length > 22 ? `${job.slice(0, 21)}…` : job}</text>`)}

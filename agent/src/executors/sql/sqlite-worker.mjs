@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Runs SQLite scripts in a worker thread (better-sqlite3 is synchronous: on the main thread a long
  * statement would stop heartbeats). Statements run one at a time so that rows and counts can be
@@ -5,25 +6,19 @@
  * 12 has no sqlite3_interrupt, the shared abort flag is checked between statements, and closing the
  * database rolls back a transaction the script left open.
  *
+ * Plain JavaScript on purpose: a worker thread does not inherit the main thread's TypeScript
+ * loader, and loading one per worker costs about a second of CPU (sqlite.ts starts a worker per
+ * concurrent SQLite step). Types: sqlite-worker.d.mts.
+ *
  * Messages: in {id, file, script, abort: SharedArrayBuffer}; out {id, type: 'output', stream,
  * text} and finally {id, type: 'done', ok, aborted, message, tags}.
  */
+import { createRequire } from 'node:module';
 import { parentPort } from 'node:worker_threads';
-import Database from 'better-sqlite3';
-import { formatRows, type SqlTarget } from './sql-driver.ts';
-
-export interface SqliteJob {
-  id: number;
-  file: string;
-  script: string;
-  abort: SharedArrayBuffer;
-}
-export type SqliteMessage =
-  | { id: number; type: 'output'; stream: 'stdout' | 'stderr' | 'notice'; text: string }
-  | { id: number; type: 'done'; ok: boolean; aborted: boolean; message: string | null; tags: string[] };
+import { formatRows } from './result-text.mjs';
 
 /** The file a SQLite DSN names: a path, `sqlite:<path>` or `sqlite://<path>`, or `:memory:`. */
-export function sqliteFile(dsn: SqlTarget['dsn']): string {
+export function sqliteFile(/** @type {string} */ dsn) {
   return dsn.replace(/^sqlite:(\/\/)?/, '');
 }
 
@@ -31,9 +26,12 @@ export function sqliteFile(dsn: SqlTarget['dsn']): string {
  * The offsets just past each `;` that ends a statement candidate (outside quotes, identifiers and
  * comments), plus the script's end. A trigger body holds several `;`: the caller grows the
  * candidate until SQLite accepts it as complete.
+ * @param {string} script
+ * @returns {number[]}
  */
-export function statementEnds(script: string): number[] {
-  const ends: number[] = [];
+export function statementEnds(script) {
+  /** @type {number[]} */
+  const ends = [];
   for (let i = 0; i < script.length; i++) {
     const c = script[i];
     if (c === "'" || c === '"' || c === '`') {
@@ -54,29 +52,34 @@ export function statementEnds(script: string): number[] {
   return ends;
 }
 
-function run(job: SqliteJob, post: (message: SqliteMessage) => void): void {
+/**
+ * @param {{ id: number; file: string; script: string; abort: SharedArrayBuffer; driver: string }} job
+ * @param {(message: object) => void} post
+ */
+function run(job, post) {
+  const Database = createRequire(job.driver)('better-sqlite3');
   const flag = new Int32Array(job.abort);
-  const tags: string[] = [];
-  const out = (stream: 'stdout' | 'stderr' | 'notice', text: string) => post({ id: job.id, type: 'output', stream, text });
-  const done = (ok: boolean, aborted: boolean, message: string | null) => post({ id: job.id, type: 'done', ok, aborted, message, tags });
-  let db: Database.Database;
+  /** @type {string[]} */
+  const tags = [];
+  const out = (/** @type {string} */ stream, /** @type {string} */ text) => post({ id: job.id, type: 'output', stream, text });
+  const done = (/** @type {boolean} */ ok, /** @type {boolean} */ aborted, /** @type {string | null} */ message) => post({ id: job.id, type: 'done', ok, aborted, message, tags });
+  let db;
   try {
     db = new Database(sqliteFile(job.file), { timeout: 5000 });
   } catch (error) {
-    out('stderr', `${(error as Error).message}\n`);
-    return done(false, false, `cannot open ${job.file}: ${(error as Error).message}`);
+    out('stderr', `${/** @type {Error} */ (error).message}\n`);
+    return done(false, false, `cannot open ${job.file}: ${/** @type {Error} */ (error).message}`);
   }
   try {
-    const ends = statementEnds(job.script);
     let start = 0;
-    for (const end of ends) {
+    for (const end of statementEnds(job.script)) {
       if (Atomics.load(flag, 0) === 1) return done(false, true, null);
       const text = job.script.slice(start, end);
-      let statement: Database.Statement;
+      let statement;
       try {
         statement = db.prepare(text);
       } catch (error) {
-        const message = (error as Error).message;
+        const message = /** @type {Error} */ (error).message;
         if (/incomplete input/i.test(message) && end !== job.script.length) continue; // a trigger body: grow the candidate
         if (/contains no statements/i.test(message)) {
           start = end;
@@ -88,16 +91,15 @@ function run(job: SqliteJob, post: (message: SqliteMessage) => void): void {
       start = end;
       try {
         if (statement.reader) {
-          const rows = statement.raw(true).all() as unknown[][];
-          out('stdout', formatRows(statement.columns().map((c) => c.name), rows));
+          const rows = statement.raw(true).all();
+          out('stdout', formatRows(statement.columns().map((/** @type {{name: string}} */ c) => c.name), rows));
           tags.push(`SELECT ${rows.length}`);
         } else {
-          const info = statement.run();
-          tags.push(`OK ${info.changes}`);
+          tags.push(`OK ${statement.run().changes}`);
         }
         out('stdout', `${tags[tags.length - 1]}\n`);
       } catch (error) {
-        const message = (error as Error).message;
+        const message = /** @type {Error} */ (error).message;
         out('stderr', `ERROR: ${message}\n`);
         return done(false, false, message);
       }
@@ -110,5 +112,5 @@ function run(job: SqliteJob, post: (message: SqliteMessage) => void): void {
 
 if (parentPort) {
   const port = parentPort;
-  port.on('message', (job: SqliteJob) => run(job, (message) => port.postMessage(message)));
+  port.on('message', (job) => run(job, (message) => port.postMessage(message)));
 }

@@ -1,0 +1,18 @@
+// Types of sqlite-worker.mjs (plain JavaScript: it runs in worker threads without a TypeScript loader).
+
+export interface SqliteJob {
+  id: number;
+  file: string;
+  script: string;
+  abort: SharedArrayBuffer;
+  /** A file URL or path to resolve better-sqlite3 from (the agent's own module). */
+  driver: string;
+}
+export type SqliteMessage =
+  | { id: number; type: 'output'; stream: 'stdout' | 'stderr' | 'notice'; text: string }
+  | { id: number; type: 'done'; ok: boolean; aborted: boolean; message: string | null; tags: string[] };
+
+/** The file a SQLite DSN names: a path, `sqlite:<path>` or `sqlite://<path>`, or `:memory:`. */
+export function sqliteFile(dsn: string): string;
+/** The offsets just past each `;` that may end a statement, plus the script's end. */
+export function statementEnds(script: string): number[];

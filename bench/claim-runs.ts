@@ -71,6 +71,16 @@ async function makeDue(db: TestDatabase, from: number, count: number, slot: numb
   );
 }
 
+/** Moves the pairs of jobs [from, from + count) far into the future again, so that a later phase does
+ *  not inherit their backlog (every-10-second schedules left alone for hours). */
+async function park(db: TestDatabase, from: number, count: number): Promise<void> {
+  await db.pool.query(
+    `UPDATE pgautomator.job_schedule js SET next_fire_at = $3::timestamptz + j.id * interval '1 minute'
+       FROM pgautomator.job j WHERE j.id = js.job_id AND j.name IN (SELECT 'bench-' || i FROM generate_series($1::int, $1::int + $2::int - 1) i)`,
+    [from, count, iso(T0 + 366 * 86_400_000)],
+  );
+}
+
 /** Ends every running run (fixture: the bench does not measure end_run). */
 async function finishAll(db: TestDatabase): Promise<void> {
   await db.pool.query(`UPDATE pgautomator.job_run SET state = 'succeeded', finished_at = clock_timestamp() WHERE state = 'running'`);
@@ -161,11 +171,17 @@ async function explain(db: TestDatabase, at: string): Promise<string> {
   }
 }
 
+const progress = (what: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${what}\n`);
+
 async function main(): Promise<void> {
+  progress('creating the database');
   const db = await createTestDatabase('bench_claim');
   try {
+    const loadBefore = os.loadavg().map((l) => l.toFixed(2)).join(' / ');
     const setupStart = performance.now();
+    progress(`loading ${PAIRS} job-schedule pairs`);
     await fixture(db);
+    progress('latency rounds');
     const setupSeconds = (performance.now() - setupStart) / 1000;
     const { rows: version } = await db.pool.query<{ v: string }>(`SELECT current_setting('server_version') AS v`);
     const { rows: engine } = await db.pool.query<{ e: string }>('SELECT pgautomator.engine() AS e');
@@ -185,8 +201,11 @@ async function main(): Promise<void> {
         await makeDue(db, 1 + (k + 1) * DUE, DUE, slot);
         await client.query('SELECT pgautomator._fire_due($1)', [at]);
         console.log(await explain(db, at));
+        await client.query(`UPDATE pgautomator.job_run SET state = 'cancelled', finished_at = clock_timestamp() WHERE state = 'queued'`);
+        await park(db, 1 + (k + 1) * DUE, DUE);
       }
       await finishAll(db);
+      await park(db, 1 + k * DUE, DUE);
     }
     await client.end();
     const perClaim = rounds.map((r) => r.total / (r.claimed / CLAIM));
@@ -194,17 +213,24 @@ async function main(): Promise<void> {
     const rest = rounds.flatMap((r) => r.rest);
 
     // 2. Throughput
+    progress('throughput: fire and claim');
     const tSlot = T0 + 30 * 3_600_000;
     await makeDue(db, 10_001, THROUGHPUT_DUE, tSlot);
     await db.pool.query('ANALYZE pgautomator.job_run, pgautomator.job_schedule');
     const both = await concurrent(db, iso(tSlot + 5_000), CLAIM, THROUGHPUT_DUE);
     await finishAll(db);
+    await park(db, 10_001, THROUGHPUT_DUE);
+    progress('throughput: fire only');
     const fSlot = T0 + 40 * 3_600_000;
     await makeDue(db, 40_001, THROUGHPUT_DUE, fSlot);
     const fireOnly = await concurrent(db, iso(fSlot + 5_000), 0, 0);
     const { rows: fired } = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM pgautomator.job_run WHERE scheduled_for = $1', [iso(fSlot)]);
 
-    const machine = `${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, PostgreSQL ${version[0].v}, engine ${engine[0].e}`;
+    const loadAfter = os.loadavg().map((l) => l.toFixed(2)).join(' / ');
+    const machine =
+      `nproc ${os.cpus().length} (${os.cpus()[0]?.model.trim() ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB memory, ` +
+      `Node ${process.version}, PostgreSQL ${version[0].v}, schedule engine ${engine[0].e}; ` +
+      `load average (1/5/15 min) ${loadBefore} at the start, ${loadAfter} at the end`;
     const rate = both.claimed / both.seconds;
     const fireRate = Number(fired[0].n) / fireOnly.seconds;
     const table = [

@@ -3927,6 +3927,12 @@ DECLARE
   n         int;
   i         int;
   queued    int := 0;
+  -- Fires enumerated per call, all pairs together: a call that meets many long backlogs (agents
+  -- down for a day with every-10-second schedules) stays short and leaves the rest to the next.
+  c_budget  CONSTANT int := 5000;
+  budget    int;
+  done_q    int;
+  done_f    int;
   inserted  int;
 BEGIN
   -- 1. Due pairs, each locked with its job. SKIP LOCKED: concurrent claimers split the due pairs
@@ -3975,11 +3981,18 @@ BEGIN
   dup_jobs := ARRAY(SELECT u.job_id FROM unnest(p_job, p_enabled) AS u(job_id, enabled) WHERE u.enabled
                      GROUP BY u.job_id HAVING count(*) > 1);
   p_simple := array_fill(false, ARRAY[n]);
+  budget := c_budget - n;
   FOR i IN 1 .. n LOOP
     CONTINUE WHEN NOT p_enabled[i];
     IF (p_follow[i] IS NOT NULL AND p_follow[i] <= _fire_due.at) OR p_job[i] = ANY (dup_jobs) THEN
-      queued := queued + pgautomator._fire_pair(p_job[i], p_sched[i], p_spec[i], p_fire[i],
-                                                p_overlap[i], p_misfire[i], p_grace[i], _fire_due.at);
+      -- Out of budget: the pair stays as it is (locked by this transaction until it ends) and the
+      -- next call goes on with it. A job's pairs are taken in fire order, so none jumps ahead.
+      CONTINUE WHEN budget <= 0;
+      SELECT x.queued_runs, x.fires_done INTO done_q, done_f
+        FROM pgautomator._fire_pair(p_job[i], p_sched[i], p_spec[i], p_fire[i],
+                                    p_overlap[i], p_misfire[i], p_grace[i], _fire_due.at, budget) x;
+      queued := queued + done_q;
+      budget := budget - done_f;
     ELSE
       p_simple[i] := true;
     END IF;
@@ -4053,8 +4066,10 @@ CREATE OR REPLACE FUNCTION pgautomator._fire_pair(
   overlap       text,
   misfire       text,
   misfire_grace interval,
-  at            timestamptz)
-RETURNS int
+  at            timestamptz,
+  max_fires     int,
+  OUT queued_runs int,
+  OUT fires_done  int)
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -4080,20 +4095,22 @@ DECLARE
   skipped_idx int[];
   cancelled_prev boolean := false;
   n_queued   int;
+  cap        int;
 BEGIN
   -- 1. The fires in [first_fire, at], in order. first_fire is the pair's next_fire_at; the engine
   --    gives each following one. Bounded: a long backlog (an every-second schedule after a day
   --    without agents) is worked off over several calls, never in one long transaction.
   --    The common case (one fire due) costs one _next_fire call; a backlog is read in batches.
   f := pgautomator._next_fire(spec, first_fire);
-  WHILE f IS NOT NULL AND f <= _fire_pair.at AND cardinality(fires) < c_max_fires LOOP
+  cap := greatest(1, least(c_max_fires, max_fires));
+  WHILE f IS NOT NULL AND f <= _fire_pair.at AND cardinality(fires) < cap LOOP
     fires := fires || f;
-    batch := pgautomator._next_fires(spec, f, least(c_max_fires - cardinality(fires) + 1, batch_size));
-    batch_size := least(batch_size * 4, c_max_fires);
+    batch := pgautomator._next_fires(spec, f, least(cap - cardinality(fires) + 1, batch_size));
+    batch_size := least(batch_size * 4, cap);
     f := NULL;
     FOREACH b IN ARRAY batch LOOP
       IF f IS NOT NULL THEN
-        IF f > _fire_pair.at OR cardinality(fires) >= c_max_fires THEN
+        IF f > _fire_pair.at OR cardinality(fires) >= cap THEN
           EXIT;
         END IF;
         fires := fires || f;
@@ -4184,15 +4201,16 @@ BEGIN
   UPDATE pgautomator.job_schedule js
      SET next_fire_at = next_fire, last_fire_at = fires[n]
    WHERE js.job_id = _fire_pair.job_id AND js.schedule_id = _fire_pair.schedule_id;
-  RETURN n_queued;
+  queued_runs := n_queued;
+  fires_done := n;
 END
 $$;
-COMMENT ON FUNCTION pgautomator._fire_pair(bigint, bigint, jsonb, timestamptz, text, text, interval, timestamptz) IS
-  'Turns the due fires of one job-schedule pair (from first_fire up to at, at most 1,000 per call) into job_run rows: the misfire '
+COMMENT ON FUNCTION pgautomator._fire_pair(bigint, bigint, jsonb, timestamptz, text, text, interval, timestamptz, int) IS
+  'Turns the due fires of one job-schedule pair (from first_fire up to at, at most max_fires and 1,000 per call) into job_run rows: the misfire '
   'policy decides fires missed by more than misfire_grace, the overlap policy decides against the job''s active runs; fires not run '
   'are recorded skipped (at most 100 rows per call, the last one counting the rest). Advances next_fire_at and last_fire_at. '
-  'The caller holds the locks of the pair and of the job. Returns the number of runs queued.';
-REVOKE ALL ON FUNCTION pgautomator._fire_pair(bigint, bigint, jsonb, timestamptz, text, text, interval, timestamptz) FROM PUBLIC;
+  'The caller holds the locks of the pair and of the job. Returns the number of runs queued and of fires processed.';
+REVOKE ALL ON FUNCTION pgautomator._fire_pair(bigint, bigint, jsonb, timestamptz, text, text, interval, timestamptz, int) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_install_plv8_engine.sql
 CREATE OR REPLACE FUNCTION pgautomator._install_plv8_engine()

@@ -55,7 +55,7 @@ export interface OptionSpec {
 }
 
 export const optionSpecs: readonly OptionSpec[] = [
-  { key: 'databaseUrl', flag: 'database-url', env: 'PGAUTOMATOR_DATABASE_URL', kind: 'string', help: 'the central database (postgres://user@host:5432/db); the password may come from PGPASSWORD or ~/.pgpass; DATABASE_URL is read too' },
+  { key: 'databaseUrl', flag: 'database-url', env: 'PGAUTOMATOR_DATABASE_URL', kind: 'string', help: 'the central database, postgres://user@host:5432/db (password: PGPASSWORD, ~/.pgpass)' },
   { key: 'name', flag: 'name', env: 'PGAUTOMATOR_AGENT_NAME', kind: 'string', default: () => os.hostname().split('.')[0] || 'agent', defaultText: 'the host name', help: 'the name the agent registers under (letters, digits, _ . @ : -)' },
   { key: 'tags', flag: 'tags', env: 'PGAUTOMATOR_AGENT_TAGS', kind: 'list', default: [], defaultText: 'none', help: 'comma-separated tags; the agent runs jobs whose agent_tags it all carries' },
   { key: 'maxConcurrent', flag: 'max-concurrent', env: 'PGAUTOMATOR_MAX_CONCURRENT', kind: 'int', default: 4, min: 1, max: 1000, help: 'runs executed at once' },

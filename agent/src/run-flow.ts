@@ -76,6 +76,13 @@ function deadline(seconds: number | null, controller: AbortController, reason: (
 }
 
 const describeStep = (step: ClaimedStep) => `step ${step.position} "${step.name}"`;
+/** "step 2 "load" failed: exit code 3" */
+const describeEnd = (step: ClaimedStep, result: StepResult) =>
+  result.state === 'succeeded'
+    ? `${describeStep(step)} succeeded`
+    : `${describeStep(step)} ${result.state === 'timed_out' ? 'timed out' : 'failed'}${result.message ? `: ${result.message}` : ''}`;
+/** The state of a run that fails because of this attempt. */
+const failedAs = (result: StepResult): FinalState => (result.state === 'timed_out' ? 'timed_out' : 'failed');
 
 export async function executeRun(run: ClaimedRun, options: RunFlowOptions, signal: AbortSignal): Promise<RunOutcome> {
   const log = options.logger.child({ run: run.runId, job: run.job });
@@ -150,12 +157,12 @@ export async function executeRun(run: ClaimedRun, options: RunFlowOptions, signa
       const succeeded = result!.state === 'succeeded';
       const action = succeeded ? step.onSuccess : step.onFailure;
       const target = succeeded ? step.onSuccessGoto : step.onFailureGoto;
-      const what = succeeded ? `${describeStep(step)} succeeded` : `${describeStep(step)} ${result!.state === 'timed_out' ? 'timed out' : 'failed'}${result!.message ? `: ${result!.message}` : ''}`;
+      const what = describeEnd(step, result!);
       switch (action) {
         case 'quit_success':
           return await finish('succeeded', succeeded ? null : `${what}; its on_failure is quit_success`);
         case 'quit_failure':
-          return await finish(result!.state === 'timed_out' ? 'timed_out' : 'failed', succeeded ? `${what}; its on_success is quit_failure` : what);
+          return await finish(failedAs(result!), succeeded ? `${what}; its on_success is quit_failure` : what);
         case 'goto':
           if (target === null) return await finish('failed', `${what}; its goto step no longer exists`);
           position = target;
@@ -168,7 +175,7 @@ export async function executeRun(run: ClaimedRun, options: RunFlowOptions, signa
     // Ran past the last step: the run ends as its last executed step did.
     if (!last) return await finish('succeeded', 'every step from the start position on is disabled');
     if (last.result.state === 'succeeded') return await finish('succeeded', null);
-    return await finish(last.result.state === 'timed_out' ? 'timed_out' : 'failed', `${describeStep(last.step)} ${last.result.state === 'timed_out' ? 'timed out' : 'failed'}${last.result.message ? `: ${last.result.message}` : ''}`);
+    return await finish(failedAs(last.result), describeEnd(last.step, last.result));
   } catch (error) {
     if (error instanceof StepAbort) {
       // Stopped before a step could begin (the database was away): record why.

@@ -31,6 +31,12 @@ DECLARE
   n         int;
   i         int;
   queued    int := 0;
+  -- Fires enumerated per call, all pairs together: a call that meets many long backlogs (agents
+  -- down for a day with every-10-second schedules) stays short and leaves the rest to the next.
+  c_budget  CONSTANT int := 5000;
+  budget    int;
+  done_q    int;
+  done_f    int;
   inserted  int;
 BEGIN
   -- 1. Due pairs, each locked with its job. SKIP LOCKED: concurrent claimers split the due pairs
@@ -79,11 +85,18 @@ BEGIN
   dup_jobs := ARRAY(SELECT u.job_id FROM unnest(p_job, p_enabled) AS u(job_id, enabled) WHERE u.enabled
                      GROUP BY u.job_id HAVING count(*) > 1);
   p_simple := array_fill(false, ARRAY[n]);
+  budget := c_budget - n;
   FOR i IN 1 .. n LOOP
     CONTINUE WHEN NOT p_enabled[i];
     IF (p_follow[i] IS NOT NULL AND p_follow[i] <= _fire_due.at) OR p_job[i] = ANY (dup_jobs) THEN
-      queued := queued + pgautomator._fire_pair(p_job[i], p_sched[i], p_spec[i], p_fire[i],
-                                                p_overlap[i], p_misfire[i], p_grace[i], _fire_due.at);
+      -- Out of budget: the pair stays as it is (locked by this transaction until it ends) and the
+      -- next call goes on with it. A job's pairs are taken in fire order, so none jumps ahead.
+      CONTINUE WHEN budget <= 0;
+      SELECT x.queued_runs, x.fires_done INTO done_q, done_f
+        FROM pgautomator._fire_pair(p_job[i], p_sched[i], p_spec[i], p_fire[i],
+                                    p_overlap[i], p_misfire[i], p_grace[i], _fire_due.at, budget) x;
+      queued := queued + done_q;
+      budget := budget - done_f;
     ELSE
       p_simple[i] := true;
     END IF;

@@ -6,8 +6,10 @@ CREATE OR REPLACE FUNCTION pgautomator._fire_pair(
   overlap       text,
   misfire       text,
   misfire_grace interval,
-  at            timestamptz)
-RETURNS int
+  at            timestamptz,
+  max_fires     int,
+  OUT queued_runs int,
+  OUT fires_done  int)
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -33,20 +35,22 @@ DECLARE
   skipped_idx int[];
   cancelled_prev boolean := false;
   n_queued   int;
+  cap        int;
 BEGIN
   -- 1. The fires in [first_fire, at], in order. first_fire is the pair's next_fire_at; the engine
   --    gives each following one. Bounded: a long backlog (an every-second schedule after a day
   --    without agents) is worked off over several calls, never in one long transaction.
   --    The common case (one fire due) costs one _next_fire call; a backlog is read in batches.
   f := pgautomator._next_fire(spec, first_fire);
-  WHILE f IS NOT NULL AND f <= _fire_pair.at AND cardinality(fires) < c_max_fires LOOP
+  cap := greatest(1, least(c_max_fires, max_fires));
+  WHILE f IS NOT NULL AND f <= _fire_pair.at AND cardinality(fires) < cap LOOP
     fires := fires || f;
-    batch := pgautomator._next_fires(spec, f, least(c_max_fires - cardinality(fires) + 1, batch_size));
-    batch_size := least(batch_size * 4, c_max_fires);
+    batch := pgautomator._next_fires(spec, f, least(cap - cardinality(fires) + 1, batch_size));
+    batch_size := least(batch_size * 4, cap);
     f := NULL;
     FOREACH b IN ARRAY batch LOOP
       IF f IS NOT NULL THEN
-        IF f > _fire_pair.at OR cardinality(fires) >= c_max_fires THEN
+        IF f > _fire_pair.at OR cardinality(fires) >= cap THEN
           EXIT;
         END IF;
         fires := fires || f;
@@ -137,12 +141,13 @@ BEGIN
   UPDATE pgautomator.job_schedule js
      SET next_fire_at = next_fire, last_fire_at = fires[n]
    WHERE js.job_id = _fire_pair.job_id AND js.schedule_id = _fire_pair.schedule_id;
-  RETURN n_queued;
+  queued_runs := n_queued;
+  fires_done := n;
 END
 $$;
-COMMENT ON FUNCTION pgautomator._fire_pair(bigint, bigint, jsonb, timestamptz, text, text, interval, timestamptz) IS
-  'Turns the due fires of one job-schedule pair (from first_fire up to at, at most 1,000 per call) into job_run rows: the misfire '
+COMMENT ON FUNCTION pgautomator._fire_pair(bigint, bigint, jsonb, timestamptz, text, text, interval, timestamptz, int) IS
+  'Turns the due fires of one job-schedule pair (from first_fire up to at, at most max_fires and 1,000 per call) into job_run rows: the misfire '
   'policy decides fires missed by more than misfire_grace, the overlap policy decides against the job''s active runs; fires not run '
   'are recorded skipped (at most 100 rows per call, the last one counting the rest). Advances next_fire_at and last_fire_at. '
-  'The caller holds the locks of the pair and of the job. Returns the number of runs queued.';
-REVOKE ALL ON FUNCTION pgautomator._fire_pair(bigint, bigint, jsonb, timestamptz, text, text, interval, timestamptz) FROM PUBLIC;
+  'The caller holds the locks of the pair and of the job. Returns the number of runs queued and of fires processed.';
+REVOKE ALL ON FUNCTION pgautomator._fire_pair(bigint, bigint, jsonb, timestamptz, text, text, interval, timestamptz, int) FROM PUBLIC;

@@ -20,10 +20,17 @@ export async function packageVersion(): Promise<string> {
   return pkg.version;
 }
 
-/** The install script of `version`, ready to run as plain SQL (psql's `\echo ... \quit` guard removed). */
-export async function plainInstallScript(version: string): Promise<string> {
-  const script = await readFile(path.join(extensionBuildDir, `pgautomator--${version}.sql`), 'utf8');
+/** An extension script made runnable as plain SQL: psql's `\echo ... \quit` guard removed. */
+export function withoutPsqlGuard(script: string): string {
   return script.replace(/^\\echo .*\\quit\s*$/m, '');
+}
+
+/** Serialises plain installs and upgrades of one database (a check-then-create race otherwise). */
+export const installLockSql = "SELECT pg_advisory_xact_lock(hashtext('pgautomator install'))";
+
+/** The install script of `version`, ready to run as plain SQL. */
+export async function plainInstallScript(version: string): Promise<string> {
+  return withoutPsqlGuard(await readFile(path.join(extensionBuildDir, `pgautomator--${version}.sql`), 'utf8'));
 }
 
 /** True when the server has the extension files of `version` (so CREATE EXTENSION can work). */
@@ -52,8 +59,7 @@ export async function installExtension(
     const script = await plainInstallScript(version);
     await client.query('BEGIN');
     try {
-      // Serialise concurrent plain installs into one database (a check-then-create race otherwise).
-      await client.query("SELECT pg_advisory_xact_lock(hashtext('pgautomator install'))");
+      await client.query(installLockSql);
       await client.query('CREATE SCHEMA IF NOT EXISTS pgautomator');
       await client.query(script);
       await client.query('COMMIT');

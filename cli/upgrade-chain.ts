@@ -8,6 +8,7 @@ import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
+import { installLockSql, withoutPsqlGuard } from './extension-installer.ts';
 
 export interface UpgradeScript {
   from: string;
@@ -55,10 +56,10 @@ export function upgradePath(scripts: UpgradeScript[], from: string, to: string):
 
 /** Runs `chain` as plain SQL in one transaction (all or nothing), serialised with installs. */
 export async function runPlainUpgrade(client: pg.ClientBase, chain: UpgradeScript[], onScript?: (script: UpgradeScript) => void): Promise<void> {
-  const texts = await Promise.all(chain.map(async (script) => (await readFile(script.file, 'utf8')).replace(/^\\echo .*\\quit\s*$/m, '')));
+  const texts = await Promise.all(chain.map(async (script) => withoutPsqlGuard(await readFile(script.file, 'utf8'))));
   await client.query('BEGIN');
   try {
-    await client.query("SELECT pg_advisory_xact_lock(hashtext('pgautomator install'))");
+    await client.query(installLockSql);
     for (const [i, script] of chain.entries()) {
       onScript?.(script);
       await client.query(texts[i]);

@@ -6,29 +6,20 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import pg from 'pg';
-import { randomBytes } from 'node:crypto';
 import { installExtension, packageVersion, serverHasExtensionFiles } from '../cli/extension-installer.ts';
-import { databaseUrl, serverUrl } from './support/database.ts';
+import { createEmptyDatabase } from './support/database.ts';
 import { catalogSnapshot, snapshotDifferences } from './support/catalog-snapshot.ts';
 
-const admin = new pg.Client({ connectionString: serverUrl });
-const created: string[] = [];
+const created: Array<{ drop(): Promise<void> }> = [];
 
 async function emptyDatabase(label: string): Promise<pg.Client> {
-  const name = `pgat_install_${label}_${process.pid}_${randomBytes(3).toString('hex')}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  created.push(name);
-  const client = new pg.Client({ connectionString: databaseUrl(name) });
-  await client.connect();
-  return client;
+  const db = await createEmptyDatabase(`install_${label}`);
+  created.push(db);
+  return db.client;
 }
 
-test.before(async () => {
-  await admin.connect();
-});
 test.after(async () => {
-  for (const name of created) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.end();
+  for (const db of created) await db.drop();
 });
 
 test('CREATE EXTENSION and the plain-SQL install give identical schemas', async () => {

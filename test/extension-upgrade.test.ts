@@ -9,36 +9,27 @@ import * as assert from 'uvu/assert';
 import pg from 'pg';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { installExtension, packageVersion } from '../cli/extension-installer.ts';
-import { databaseUrl, serverUrl } from './support/database.ts';
+import { installExtension, packageVersion, withoutPsqlGuard } from '../cli/extension-installer.ts';
+import { createEmptyDatabase } from './support/database.ts';
 import { catalogSnapshot, snapshotDifferences } from './support/catalog-snapshot.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
-const admin = new pg.Client({ connectionString: serverUrl });
-const created: string[] = [];
+const created: Array<{ drop(): Promise<void> }> = [];
 let scratch = '';
 
 async function emptyDatabase(label: string): Promise<pg.Client> {
-  const name = `pgat_upgrade_${label}_${process.pid}_${randomBytes(3).toString('hex')}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  created.push(name);
-  const client = new pg.Client({ connectionString: databaseUrl(name) });
-  await client.connect();
-  return client;
+  const db = await createEmptyDatabase(`upgrade_${label}`);
+  created.push(db);
+  return db.client;
 }
 
-const plain = (script: string) => script.replace(/^\\echo .*\\quit\s*$/m, '');
-
 test.before(async () => {
-  await admin.connect();
   scratch = mkdtempSync(path.join(os.tmpdir(), 'pgautomator-next-'));
 });
 test.after(async () => {
-  for (const name of created) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.end();
+  for (const db of created) await db.drop();
   rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -64,9 +55,9 @@ test('a database upgraded to the next version equals one installed fresh at it',
   const fresh = await emptyDatabase('new');
   try {
     await installExtension(upgraded, { method: 'plain', version: current });
-    await upgraded.query(plain(readFileSync(path.join(scratch, 'extension-build', `pgautomator--${current}--${next}.sql`), 'utf8')));
+    await upgraded.query(withoutPsqlGuard(readFileSync(path.join(scratch, 'extension-build', `pgautomator--${current}--${next}.sql`), 'utf8')));
     await fresh.query('CREATE SCHEMA pgautomator');
-    await fresh.query(plain(readFileSync(path.join(scratch, 'extension-build', `pgautomator--${next}.sql`), 'utf8')));
+    await fresh.query(withoutPsqlGuard(readFileSync(path.join(scratch, 'extension-build', `pgautomator--${next}.sql`), 'utf8')));
     const versions = await upgraded.query('SELECT pgautomator.version() AS v');
     assert.is(versions.rows[0].v, next);
     const differences = snapshotDifferences(await catalogSnapshot(upgraded), await catalogSnapshot(fresh));

@@ -119,3 +119,20 @@ export async function waitFor<T>(check: () => Promise<T> | T, { timeoutMs = 10_0
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+/** An empty database (no extension) and a connected client, for install and upgrade tests. */
+export async function createEmptyDatabase(label: string): Promise<{ name: string; client: pg.Client; drop(): Promise<void> }> {
+  const safeLabel = label.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 30);
+  const name = `pgat_${safeLabel}_${process.pid}_${randomBytes(3).toString('hex')}`;
+  await withAdmin((admin) => admin.query(`CREATE DATABASE ${name}`));
+  const client = new pg.Client({ connectionString: databaseUrl(name) });
+  await client.connect();
+  return {
+    name,
+    client,
+    async drop() {
+      await client.end().catch(() => undefined);
+      await withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
+}

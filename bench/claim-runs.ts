@@ -13,7 +13,8 @@
  * measures claiming, not the CRUD API, and 100,000 create_job calls would dominate its run time.
  * Tables are analyzed after the fixture is loaded (the steady state of a live installation).
  * Prints a Markdown table; `--record` appends it under "Claiming" in bench/README.md;
- * `--explain` prints EXPLAIN ANALYZE of the two queue walks.
+ * `--explain` prints EXPLAIN ANALYZE of the two queue walks; `--log-plans` makes the concurrent
+ * sessions log the plans of their statements slower than 300 ms (nested ones too) to the server log.
  */
 import os from 'node:os';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -119,6 +120,7 @@ async function concurrent(db: TestDatabase, at: string, max: number, expected: n
   );
   let claimed = 0;
   let calls = 0;
+  const callMs: number[] = [];
   const started = performance.now();
   await Promise.all(
     clients.map(async (client, i) => {
@@ -126,7 +128,9 @@ async function concurrent(db: TestDatabase, at: string, max: number, expected: n
       while (empty < 3) {
         if (performance.now() - started > 300_000) throw new Error('concurrent phase took more than 5 minutes');
         calls++;
+        const t = performance.now();
         const { rowCount } = await client.query('SELECT pgautomator.claim_runs($1, $2, $3)', [`bench-c${i + 1}`, max, at]);
+        callMs.push(performance.now() - t);
         if (max > 0) claimed += rowCount ?? 0;
         const left = max > 0 ? expected - claimed : await dueLeft(client, at);
         if (left <= 0) break;
@@ -135,6 +139,7 @@ async function concurrent(db: TestDatabase, at: string, max: number, expected: n
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  progress(`  ${calls} calls in ${seconds.toFixed(1)} s; per call median ${ms(percentile(callMs, 50))} ms, p95 ${ms(percentile(callMs, 95))} ms, max ${ms(Math.max(...callMs))} ms`);
   await Promise.all(clients.map((client) => client.end()));
   return { seconds, claimed, calls };
 }
@@ -217,6 +222,13 @@ async function main(): Promise<void> {
     const tSlot = T0 + 30 * 3_600_000;
     await makeDue(db, 10_001, THROUGHPUT_DUE, tSlot);
     await db.pool.query('ANALYZE pgautomator.job_run, pgautomator.job_schedule');
+    if (args.has('--log-plans')) {
+      // The concurrent sessions connect after this: their slow statements (nested ones too) go to
+      // the server log with their plans.
+      for (const setting of ["session_preload_libraries = 'auto_explain'", "auto_explain.log_min_duration = '300ms'", 'auto_explain.log_nested_statements = on']) {
+        await db.pool.query(`ALTER DATABASE ${db.name} SET ${setting}`);
+      }
+    }
     const both = await concurrent(db, iso(tSlot + 5_000), CLAIM, THROUGHPUT_DUE);
     await finishAll(db);
     await park(db, 10_001, THROUGHPUT_DUE);

@@ -121,11 +121,6 @@ export class Agent {
     void this.loop.start();
   }
 
-  /** Runs being executed now. */
-  get running(): number[] {
-    return [...this.active.keys()];
-  }
-
   /**
    * Stops: claims nothing more, lets running steps finish up to the drain timeout, kills and
    * records the rest, tells the database, closes everything. A second call hurries (kills now).

@@ -67,11 +67,6 @@ export class Spool {
     return [...new Set(this.entries.map((e) => e.runId))];
   }
 
-  /** Runs whose end_run waits here: finished on this host, not yet in the database. */
-  finishedRunIds(): number[] {
-    return this.entries.filter((e) => e.op === 'end_run').map((e) => e.runId);
-  }
-
   /** Appends an entry durably (written and fsynced before this resolves). */
   async append(entry: SpoolEntry): Promise<void> {
     await this.load();

@@ -12,7 +12,7 @@ import * as assert from 'uvu/assert';
 import { createTestDatabase, databaseUrl, waitFor, type TestDatabase } from '../support/database.ts';
 import { body, header, startMailServer, type MailServer } from './mail-server.ts';
 import { createMysqlDatabase, type MysqlDatabase } from './mysql-database.ts';
-import { adminApi, cleanup, createJob, getRun, startAgent, startJob, tempDir, waitForRun, type AgentProcess } from './support.ts';
+import { adminApi, cleanup, createJob, getRun, processAlive, startAgent, startJob, tempDir, waitForRun, type AgentProcess } from './support.ts';
 
 let db: TestDatabase;
 let mydb: MysqlDatabase;
@@ -57,10 +57,12 @@ test.after(async () => {
 test('the agent works with the agent role alone (it holds no table privileges)', async () => {
   const denied = await db.pool.query(`SELECT has_table_privilege('${role}', 'pgautomator.job_run', 'SELECT') AS can`);
   assert.is(denied.rows[0].can, false);
-  await createJob(db, 'role-check', [{ command: 'echo fine' }]);
-  const view = await waitForRun(db, await startJob(db, 'role-check'));
+  await createJob(db, 'role-check', [{ command: 'echo "$PGAUTOMATOR_JOB $PGAUTOMATOR_STEP $PGAUTOMATOR_RUN_ID $GREETING"; pwd', working_dir: tempDir(), env: { GREETING: 'hello' } }]);
+  const runId = await startJob(db, 'role-check');
+  const view = await waitForRun(db, runId);
   assert.is(view.run.state, 'succeeded');
   assert.is(view.run.agent, 'steps');
+  assert.is(view.steps[0].output, `role-check s1 ${runId} hello\n${tempDir()}\n`);
 });
 
 test('SQL steps: PostgreSQL, MariaDB and SQLite, with env: and file: secrets', async () => {
@@ -123,14 +125,6 @@ test('output: streamed while the step runs; stored bounded with head, tail and t
   assert.ok(Buffer.byteLength(step.output!) < 2 * 65536 + 100, `stored ${Buffer.byteLength(step.output!)} bytes`);
 });
 
-function alive(pid: number): boolean {
-  try {
-    return !/^\S+ \(.*\) [ZX]/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
 test('kill_run: a shell step\'s whole process tree dies; the run is killed', async () => {
   const pidFile = path.join(tempDir(), 'kill.pids');
   await createJob(db, 'tree', [{ command: `sleep 300 & echo $! > ${pidFile}; sh -c 'sleep 300 & echo $! >> ${pidFile}; wait' & echo $! >> ${pidFile}; wait` }, { command: 'echo never' }]);
@@ -141,7 +135,7 @@ test('kill_run: a shell step\'s whole process tree dies; the run is killed', asy
   const view = await waitForRun(db, runId);
   assert.is(view.run.state, 'killed');
   assert.equal(view.steps.map((s) => s.state), ['killed']);
-  for (const pid of pids) assert.not.ok(alive(pid), `process ${pid} survived`);
+  for (const pid of pids) assert.not.ok(processAlive(pid), `process ${pid} survived`);
 });
 
 test('kill_run: long queries are cancelled on their servers (pg_sleep, MariaDB SLEEP)', async () => {

@@ -4,7 +4,7 @@
  * run states through the API (get_run), never fixed sleeps.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -170,4 +170,13 @@ export async function createJob(db: TestDatabase, name: string, steps: Array<Rec
 export async function startJob(db: TestDatabase, job: string, atStep?: string): Promise<number> {
   const id = await adminApi(db).startJob({ job, at_step: atStep });
   return id as number;
+}
+
+/** Whether a process exists and is not a zombie (Linux: /proc), to check that a kill took its tree. */
+export function processAlive(pid: number): boolean {
+  try {
+    return !/^\S+ \(.*\) [ZX]/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
 }

@@ -123,7 +123,11 @@ async function stopWith(s: Started, signal: NodeJS.Signals, run: RunFile): Promi
   for (const [name, pid] of Object.entries({ start: run.pid, postgres: run.postgresPid, agent: run.agentPid, ui: run.uiPid })) {
     assert.not.ok(alive(pid), `${name} (pid ${pid}) is gone`);
   }
-  assert.equal(membersOf([run.postgresPid, run.agentPid, run.uiPid]), [], 'no process is left in their process groups');
+  // Grandchildren (esbuild's service under the UI, a backend finishing) may take a moment to go:
+  // wait for the groups to empty, then require that they did.
+  const groups = [run.postgresPid, run.agentPid, run.uiPid];
+  await waitFor(() => membersOf(groups).length === 0, { timeoutMs: 10_000, what: 'the process groups to empty' }).catch(() => undefined);
+  assert.equal(membersOf(groups), [], 'no process is left in their process groups');
   // The data directory is intact and closed cleanly.
   assert.ok(existsSync(path.join(dataDir, 'postgres', 'PG_VERSION')));
   assert.not.ok(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid')), 'postgres shut down cleanly');

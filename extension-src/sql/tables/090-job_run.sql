@@ -21,17 +21,22 @@ CREATE TABLE pgautomator.job_run (
 );
 -- A fire can never run twice: one row per job, schedule and scheduled instant.
 CREATE UNIQUE INDEX job_run_fire_unique ON pgautomator.job_run (job_id, schedule_id, scheduled_for) WHERE trigger = 'schedule';
-CREATE INDEX job_run_active_idx ON pgautomator.job_run (scheduled_for, id) WHERE state IN ('queued', 'running');
+-- The state-partial indexes are shaped so that each hot query can use exactly one of them. Right
+-- after statistics were taken while nothing was queued or running (a quiet night, then a burst of
+-- fires), the planner believes every such index empty and picks among the usable ones at random:
+-- measured, it scanned all running runs once per claim candidate. So:
+--  - claim_runs walks the queue in this order and stops at its limit (state = 'queued' only);
+CREATE INDEX job_run_queued_idx ON pgautomator.job_run (scheduled_for, id) WHERE state = 'queued';
+--  - a job's active runs (overlap policies, "is a run of this job running?", the running view);
+CREATE INDEX job_run_active_idx ON pgautomator.job_run (job_id, state) WHERE state IN ('queued', 'running');
+--  - an agent's running runs (capacity, rescuer, agent_stop); the agent_id test keeps it out of
+--    the per-job probes above;
+CREATE INDEX job_run_agent_running_idx ON pgautomator.job_run (agent_id) WHERE state = 'running' AND agent_id IS NOT NULL;
+--  - the deadline reaper (_reap_overdue_runs), on every heartbeat and claim.
+CREATE INDEX job_run_deadline_idx ON pgautomator.job_run (deadline_at) WHERE state = 'running' AND deadline_at IS NOT NULL;
 CREATE INDEX job_run_job_id_idx ON pgautomator.job_run (job_id, id DESC);
-CREATE INDEX job_run_agent_running_idx ON pgautomator.job_run (agent_id) WHERE state = 'running';
 CREATE INDEX job_run_finished_at_idx ON pgautomator.job_run (finished_at) WHERE finished_at IS NOT NULL;
 CREATE INDEX job_run_retry_of_idx ON pgautomator.job_run (retry_of) WHERE retry_of IS NOT NULL;
--- claim_runs walks the queue in this order and stops at its limit; running runs are not in it.
-CREATE INDEX job_run_queued_idx ON pgautomator.job_run (scheduled_for, id) WHERE state = 'queued';
--- The overlap policies look up a job's active runs on every fire and claim.
-CREATE INDEX job_run_job_active_idx ON pgautomator.job_run (job_id, state) WHERE state IN ('queued', 'running');
--- The deadline reaper (_reap_overdue_runs) probes this on every heartbeat and claim.
-CREATE INDEX job_run_deadline_idx ON pgautomator.job_run (deadline_at) WHERE state = 'running';
 CREATE INDEX job_run_schedule_id_idx ON pgautomator.job_run (schedule_id) WHERE schedule_id IS NOT NULL;
 COMMENT ON TABLE pgautomator.job_run IS 'One execution of a job: from its fire or manual start through its outcome.';
 COMMENT ON COLUMN pgautomator.job_run.job_id IS 'The job run.';

@@ -8,6 +8,7 @@
  * has not stopped after the grace period, its backend is terminated, and then its socket closed.
  */
 import pg from 'pg';
+import { parse as parseConnectionString } from 'pg-connection-string';
 import { abortedResult, sleep, type StepContext, type StepResult } from '../executor.ts';
 import { formatRows, summarize, type SqlDriver, type SqlTarget } from './sql-driver.ts';
 
@@ -15,8 +16,11 @@ import { formatRows, summarize, type SqlDriver, type SqlTarget } from './sql-dri
 const asText = { getTypeParser: () => (value: string) => value };
 
 function clientConfig(target: SqlTarget): pg.ClientConfig {
+  // node-postgres lets a connectionString override explicit fields (its password, absent from our
+  // DSNs by design, would blank the secret): parse the DSN here and put the secret on top.
+  const fromDsn = parseConnectionString(target.dsn) as pg.ClientConfig;
   return {
-    connectionString: target.dsn,
+    ...fromDsn,
     ...(target.password !== null ? { password: target.password } : {}),
     application_name: target.label.slice(0, 63),
     connectionTimeoutMillis: 30_000,

@@ -15,7 +15,7 @@ export interface SqlTarget {
 
 export type SqlDriver = (script: string, target: SqlTarget, context: StepContext) => Promise<StepResult>;
 
-export { formatRows, maxRowsShown } from './result-text.mjs';
+export { formatRows } from './result-text.mjs';
 
 /** One summary per statement ("SELECT 3", "INSERT 2", ...), joined into the step's message. */
 export function summarize(tags: string[]): string | null {

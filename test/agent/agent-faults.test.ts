@@ -114,7 +114,7 @@ test('database unreachable: a finished step is spooled, the next waits, both are
   assert.is((await getRun(db, runId)).steps[0].state, 'running', 'nothing reached the database meanwhile');
   await new Promise((resolve) => setTimeout(resolve, 1000));
   await proxy.restore();
-  const view = await waitForRun(db, runId, undefined, 20_000);
+  const view = await waitForRun(db, runId, undefined, 60_000);
   assert.is(view.run.state, 'succeeded', view.run.message ?? '');
   assert.equal(view.steps.map((s) => [s.position, s.attempt, s.state, s.output]), [[1, 1, 'succeeded', 'one\n'], [2, 1, 'succeeded', 'two\n']]);
   assert.ok(agent.logs.some((l) => l.msg === 'spool replayed' && (l.written as number) >= 1));
@@ -134,7 +134,7 @@ test('database unreachable, then the agent restarts: its spooled results are wri
   assert.is((await getRun(db, runId)).run.state, 'running');
   await proxy.restore();
   const second = startAgent(db, { name: 'restarter', databaseUrl: viaProxy(db.url, proxy) });
-  const view = await waitForRun(db, runId, undefined, 20_000);
+  const view = await waitForRun(db, runId, undefined, 60_000);
   assert.is(view.run.state, 'succeeded', view.run.message ?? '');
   assert.is(view.steps[0].output, 'done\n');
   const registration = await second.waitForLog((l) => l.msg === 'registered', 'registered again');

@@ -87,7 +87,7 @@ export function startAgent(db: TestDatabase, options: AgentOptions): AgentProces
     logs,
     output: () => raw,
     exited,
-    waitForLog: async (match, what, timeoutMs = 20_000) => {
+    waitForLog: async (match, what, timeoutMs = 60_000) => {
       try {
         return await waitFor(() => logs.find(match), { timeoutMs, what: `${options.name}: ${what}` });
       } catch (error) {
@@ -147,7 +147,7 @@ export async function getRun(db: TestDatabase, runId: number): Promise<RunView> 
 const finalStates = ['succeeded', 'failed', 'killed', 'timed_out', 'abandoned', 'cancelled', 'skipped'];
 
 /** Waits until the run is in one of `states` (default: any final state) and returns it. */
-export async function waitForRun(db: TestDatabase, runId: number, states: string[] = finalStates, timeoutMs = 20_000): Promise<RunView> {
+export async function waitForRun(db: TestDatabase, runId: number, states: string[] = finalStates, timeoutMs = 60_000): Promise<RunView> {
   return waitFor(
     async () => {
       const view = await getRun(db, runId);

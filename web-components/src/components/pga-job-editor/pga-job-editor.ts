@@ -62,6 +62,10 @@ export class PgaJobEditor extends LitElement {
     },
   });
   private loadedFor: string | undefined;
+  // Unsaved edits survive background reloads (a schedule_changed event, a resync): a reload
+  // replaces a form only when the person has not typed into it since it was last saved or loaded.
+  private draftDirty = false;
+  private emailDirty = false;
 
   constructor() {
     super();
@@ -85,6 +89,10 @@ export class PgaJobEditor extends LitElement {
     // A new job's form is reset only when switching to it (not when a resync reloads the choices).
     const switching = this.loadedFor !== this.job;
     this.loadedFor = this.job;
+    if (switching) {
+      this.draftDirty = false;
+      this.emailDirty = false;
+    }
     if (!this.job && switching) {
       this.draft = emptyJob();
       this.steps = [];
@@ -104,10 +112,10 @@ export class PgaJobEditor extends LitElement {
       c.read<{ job: Record<string, unknown>; steps: StepItem[]; schedules: AttachedSchedule[]; email: { on: string[]; to: string[]; from: string | null; subject: string | null; body: string | null } }>('get_job', { name: this.job }),
     );
     if (!doc) return;
-    this.draft = jobToDraft(doc.job);
+    if (!this.draftDirty) this.draft = jobToDraft(doc.job);
     this.steps = doc.steps;
     this.attached = doc.schedules;
-    this.email = { on: doc.email.on ?? [], to: (doc.email.to ?? []).join(', '), from: doc.email.from ?? '', subject: doc.email.subject ?? '', body: doc.email.body ?? '' };
+    if (!this.emailDirty) this.email = { on: doc.email.on ?? [], to: (doc.email.to ?? []).join(', '), from: doc.email.from ?? '', subject: doc.email.subject ?? '', body: doc.email.body ?? '' };
   }
 
   /** Runs a change, reloads the job, then says what was done (so the notice never precedes the view). */
@@ -128,6 +136,7 @@ export class PgaJobEditor extends LitElement {
     event.preventDefault();
     const existing = this.job || null;
     const name = this.draft.name.trim();
+    this.draftDirty = false;
     const category = this.draft.category.trim();
     const ok = await this.act(`Saved job “${name}”.`, async () => {
       // A category typed that does not exist yet is created first (categories are admin objects too).
@@ -182,6 +191,7 @@ export class PgaJobEditor extends LitElement {
   private async saveEmail(event: Event): Promise<void> {
     event.preventDefault();
     const e = this.email;
+    this.emailDirty = false;
     await this.act('Saved mail settings.', () =>
       this.gateway.client.call('set_job_email', { job: this.job, on: e.on, to: splitList(e.to), from: e.from || null, subject: e.subject || null, body: e.body || null }),
     );
@@ -237,7 +247,7 @@ export class PgaJobEditor extends LitElement {
       ${this.notice ? html`<div class="banner info" role="status">${this.notice}</div>` : nothing}
       ${admin ? nothing : html`<div class="banner info">Read only: changing jobs needs pgautomator_admin.</div>`}
       <section class="card" part="properties">
-        <form @submit=${this.saveJob} aria-label="Job properties">
+        <form @submit=${this.saveJob} @input=${() => (this.draftDirty = true)} @change=${() => (this.draftDirty = true)} aria-label="Job properties">
           <h2>${this.job ? `Job “${this.job}”` : 'New job'}</h2>
           <div class="grid">
             <label>Name<input name="name" required .value=${d.name} @input=${(e: Event) => (this.draft = { ...d, name: (e.target as HTMLInputElement).value })} /></label>
@@ -278,7 +288,7 @@ export class PgaJobEditor extends LitElement {
                 : nothing}
             </section>
             <section class="card" part="email"><h3>Mail</h3>
-              <form @submit=${this.saveEmail} aria-label="Mail settings">
+              <form @submit=${this.saveEmail} @input=${() => (this.emailDirty = true)} @change=${() => (this.emailDirty = true)} aria-label="Mail settings">
                 <div class="events">${EMAIL_EVENTS.map(
                   (ev) => html`<label class="inline"><input type="checkbox" name="email-${ev}" .checked=${this.email.on.includes(ev)}
                     @change=${(e: Event) => (this.email = { ...this.email, on: (e.target as HTMLInputElement).checked ? [...this.email.on, ev] : this.email.on.filter((x) => x !== ev) })} />mail on ${ev}</label>`,

@@ -3677,6 +3677,7 @@ LANGUAGE sql
 -- holds a handful of rows and prefers reading all of it and sorting: 10x slower on a long queue.
 -- With sorting off (here only) the ordered index scan is the plan whatever the statistics say.
 SET enable_sort = off
+SET jit = off
 SET search_path = pg_catalog, pg_temp
 AS $$
   -- Queued runs due by `at` that this agent may take (the job pinned to it, or its tags fit), oldest
@@ -3907,6 +3908,7 @@ LANGUAGE plpgsql
 -- arrays are off (measured: 300 ms instead of 5 ms to advance 1,000 of 100,000 pairs).
 SET enable_hashjoin = off
 SET enable_mergejoin = off
+SET jit = off
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -4320,6 +4322,7 @@ LANGUAGE sql
 -- Walk job_schedule_next_fire_at_idx in order and stop at max_pairs, even when stale statistics
 -- (a burst of changes not yet analyzed) would make the planner read and sort every due pair.
 SET enable_sort = off
+SET jit = off
 SET search_path = pg_catalog, pg_temp
 AS $$
   SELECT array_agg(x.job_id), array_agg(x.schedule_id)
@@ -7268,6 +7271,8 @@ LANGUAGE plpgsql
 SECURITY DEFINER
 -- Walk the indexes in order and stop early, whatever stale statistics suggest (see _claim_candidates).
 SET enable_sort = off
+-- Disabled plan nodes inflate cost estimates past jit_above_cost; JIT then cost 95-300 ms a call.
+SET jit = off
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -7486,6 +7491,7 @@ SECURITY DEFINER
 -- (see _fire_due).
 SET enable_hashjoin = off
 SET enable_mergejoin = off
+SET jit = off
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE

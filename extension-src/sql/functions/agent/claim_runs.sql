@@ -6,6 +6,7 @@ SECURITY DEFINER
 -- (see _fire_due).
 SET enable_hashjoin = off
 SET enable_mergejoin = off
+SET jit = off
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE

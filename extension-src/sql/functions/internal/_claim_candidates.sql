@@ -6,6 +6,7 @@ LANGUAGE sql
 -- holds a handful of rows and prefers reading all of it and sorting: 10x slower on a long queue.
 -- With sorting off (here only) the ordered index scan is the plan whatever the statistics say.
 SET enable_sort = off
+SET jit = off
 SET search_path = pg_catalog, pg_temp
 AS $$
   -- Queued runs due by `at` that this agent may take (the job pinned to it, or its tags fit), oldest

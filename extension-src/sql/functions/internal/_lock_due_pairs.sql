@@ -3,6 +3,7 @@ LANGUAGE sql
 -- Walk job_schedule_next_fire_at_idx in order and stop at max_pairs, even when stale statistics
 -- (a burst of changes not yet analyzed) would make the planner read and sort every due pair.
 SET enable_sort = off
+SET jit = off
 SET search_path = pg_catalog, pg_temp
 AS $$
   SELECT array_agg(x.job_id), array_agg(x.schedule_id)

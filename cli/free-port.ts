@@ -15,6 +15,11 @@ export async function freePortFrom(preferred: number, host = '127.0.0.1'): Promi
   for (let port = preferred; port < Math.min(preferred + 50, 65536); port++) {
     if (await isPortFree(port, host)) return port;
   }
+  return anyFreePort(host);
+}
+
+/** A port the OS picks as free right now (tests use it for servers they start). */
+export function anyFreePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

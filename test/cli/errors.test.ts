@@ -7,7 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
+import { anyFreePort } from '../../cli/free-port.ts';
 import { loadEntry } from '../../cli/delegate.ts';
 import { createTestDatabase, serverUrl } from '../support/database.ts';
 import { createEmptyDatabase, inDatabase, onServer, runCli, urlAs, type EmptyDatabase } from './support/cli.ts';
@@ -27,15 +27,6 @@ test.after(async () => {
   await onServer((client) => client.query(`DROP ROLE IF EXISTS ${weakRole}`));
 });
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-
 test('a --database-url that is not a URL: exit 2, the expected form', async () => {
   for (const command of ['install', 'status', 'upgrade']) {
     const result = await runCli([command, '--database-url', 'localhost:5432/jobs']);
@@ -49,7 +40,7 @@ test('a --database-url that is not a URL: exit 2, the expected form', async () =
 });
 
 test('a refused port names host and port and says how to start a server', async () => {
-  const port = await freePort();
+  const port = await anyFreePort();
   const result = await runCli(['status', '--database-url', `postgres://postgres@127.0.0.1:${port}/postgres`]);
   console.log(result.stderr.trimEnd());
   assert.is(result.code, 1);

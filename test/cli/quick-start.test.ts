@@ -9,7 +9,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, chmodSync, rmSync, statSync } from 'node:fs';
-import net from 'node:net';
+import { anyFreePort } from '../../cli/free-port.ts';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -23,15 +23,6 @@ interface Started {
   output: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'pgat-quick-start-'));
 chmodSync(dir, 0o755); // as root, postgres runs as another user, who must pass through
@@ -135,8 +126,8 @@ async function stopWith(s: Started, signal: NodeJS.Signals, run: RunFile): Promi
 }
 
 test.before(async () => {
-  dbPort = await freePort();
-  uiPort = await freePort();
+  dbPort = await anyFreePort();
+  uiPort = await anyFreePort();
 });
 
 test.after(async () => {

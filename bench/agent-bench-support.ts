@@ -37,3 +37,47 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 
 /** Today's date in UTC, for schedule specs. */
 export const todayUtc = () => new Date().toISOString().slice(0, 10);
+
+/** CPU time (user + system) a process has used so far, ms (Linux /proc; null when it is gone). */
+export function cpuMs(pid: number): number | null {
+  try {
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+  } catch {
+    return null;
+  }
+}
+// getconf CLK_TCK: 100 on every Linux distribution we run on.
+const ticksPerSecond = 100;
+
+/**
+ * CPU spent by a set of processes between start() and stop(): the benchmarks divide it by the
+ * work done, a figure that the load of a shared machine does not move as it moves wall time.
+ */
+export class CpuMeter {
+  private readonly before = new Map<number, number>();
+  private readonly last = new Map<number, number>();
+  /** Starts counting pid (from now, or from its birth with fromZero). */
+  add(pid: number, fromZero = false): void {
+    if (this.before.has(pid)) return;
+    const now = cpuMs(pid);
+    if (now === null) return;
+    this.before.set(pid, fromZero ? 0 : now);
+    this.last.set(pid, now);
+  }
+  /** Reads every counted process again; a process that ended keeps its last reading. */
+  sample(): void {
+    for (const pid of this.before.keys()) {
+      const now = cpuMs(pid);
+      if (now !== null) this.last.set(pid, now);
+    }
+  }
+  totalMs(): number {
+    this.sample();
+    let sum = 0;
+    for (const [pid, start] of this.before) sum += (this.last.get(pid) ?? start) - start;
+    return sum;
+  }
+}

@@ -5,20 +5,26 @@
  * the last run finished, i.e. runs per second end to end (fire, claim, begin_step, the step,
  * end_step, end_run), and checks every run ran exactly once.
  * PGAUTOMATOR_BENCH_RUNS changes the size; PGAUTOMATOR_BENCH_STEP=sqlite uses a SQLite `SELECT 1`
- * step instead of a shell.
+ * step instead of a shell; PGAUTOMATOR_BENCH_MAX_CONCURRENT sets the agents' --max-concurrent.
+ *
+ * It also counts the CPU time the agents and their database backends spent from the fire to the
+ * last run (Linux /proc): CPU per run, and the rate the two cores could sustain at that cost,
+ * figures that a shared machine's load moves much less than it moves wall time.
  */
+import os from 'node:os';
 import { createTestDatabase, waitFor } from '../test/support/database.ts';
 import { cleanup, startAgent } from '../test/agent/support.ts';
-import { loadNow, machine, sleep } from './agent-bench-support.ts';
+import { CpuMeter, loadNow, machine, sleep } from './agent-bench-support.ts';
 
 const RUNS = Number(process.env.PGAUTOMATOR_BENCH_RUNS ?? 10_000);
 const STEP = process.env.PGAUTOMATOR_BENCH_STEP ?? 'shell';
+const MAX_CONCURRENT = process.env.PGAUTOMATOR_BENCH_MAX_CONCURRENT ?? '16';
 
 const db = await createTestDatabase('bench_drain');
 try {
   console.log(`machine: ${await machine(db)}`);
   const t0 = Date.now();
-  const fireAt = new Date(Date.now() + 60_000 + Math.ceil(RUNS / 200) * 1000);
+  const fireAt = new Date(Date.now() + 15_000 + Math.ceil(RUNS / 1000) * 1000);
   fireAt.setUTCMilliseconds(0);
   const spec = { type: 'once', date: fireAt.toISOString().slice(0, 10), time_zone: 'UTC', sub: { type: 'once', time: fireAt.toISOString().slice(11, 19) } };
   await db.pool.query("SELECT pgautomator.create_schedule('burst', $1)", [JSON.stringify(spec)]);
@@ -31,9 +37,14 @@ try {
   }
   await db.pool.query("SELECT pgautomator.attach_schedule('burst-' || i, 'burst') FROM generate_series(1, $1::int) i", [RUNS]);
   console.log(`fixture: ${RUNS} jobs in ${((Date.now() - t0) / 1000).toFixed(1)} s; the fire is at ${fireAt.toISOString()}`);
-  const agents = ['drain-a', 'drain-b'].map((name) => startAgent(db, { name, args: ['--heartbeat-interval', '10', '--max-concurrent', '16', '--log-level', 'warn'] }));
+  const agents = ['drain-a', 'drain-b'].map((name) => startAgent(db, { name, args: ['--heartbeat-interval', '10', '--max-concurrent', MAX_CONCURRENT, '--log-level', 'warn'] }));
   if (Date.now() > fireAt.getTime() - 5000) throw new Error('the fixture took too long: the fire is too close');
   await sleep(fireAt.getTime() - Date.now());
+  const agentCpu = new CpuMeter();
+  const databaseCpu = new CpuMeter();
+  for (const agent of agents) if (agent.child.pid) agentCpu.add(agent.child.pid);
+  const agentBackends = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'pgautomator agent %'";
+  for (const row of (await db.pool.query(agentBackends)).rows as { pid: number }[]) databaseCpu.add(row.pid);
   const start = Date.now();
   await waitFor(
     async () => {
@@ -43,6 +54,10 @@ try {
     { timeoutMs: 3_600_000, intervalMs: 200, what: 'all runs done' },
   );
   const wall = (Date.now() - start) / 1000;
+  // Backends opened during the burst (pool growth, reconnects) count from their birth.
+  for (const row of (await db.pool.query(agentBackends)).rows as { pid: number }[]) databaseCpu.add(row.pid, true);
+  const agentMs = agentCpu.totalMs();
+  const databaseMs = databaseCpu.totalMs();
   const span = await db.pool.query(
     `SELECT extract(epoch FROM max(finished_at) - min(scheduled_for)) AS seconds,
             extract(epoch FROM max(started_at) - min(scheduled_for)) AS last_claim,
@@ -55,6 +70,9 @@ try {
   console.log(`| runs | step | fire -> last run finished (s) | runs/s end to end | step runs | shares |`);
   console.log(`|---:|---|---:|---:|---:|---|`);
   console.log(`| ${RUNS} | ${STEP === 'sqlite' ? 'SQLite SELECT 1' : 'shell true'} | ${seconds.toFixed(1)} | ${(RUNS / seconds).toFixed(0)} | ${span.rows[0].step_runs} | ${shares.rows.map((r) => `${r.name} ${r.n}`).join(', ')} |`);
+  const perRun = (ms: number) => (ms / RUNS).toFixed(2);
+  const sustainable = (os.cpus().length * 1000 * RUNS) / (agentMs + databaseMs);
+  console.log(`CPU per run: agents ${perRun(agentMs)} ms, their database backends ${perRun(databaseMs)} ms; at that cost ${os.cpus().length} cores sustain about ${sustainable.toFixed(0)} runs/s`);
   console.log(`(observer wall clock ${wall.toFixed(1)} s; last claim ${Number(span.rows[0].last_claim).toFixed(1)} s after the fire; load average at the end ${loadNow()})`);
 } finally {
   await cleanup();

@@ -2,7 +2,7 @@
 -- policies, and hands them out by pinning, tags and capacity. Fixed instants from T0 =
 -- 2030-01-01 00:00:00 UTC; each scenario has its own job and first clears what else is due.
 BEGIN;
-SELECT plan(58);
+SELECT plan(64);
 
 SET LOCAL TimeZone = 'UTC';
 SELECT pgautomator.create_schedule('every10s', '{"type":"daily","start_date":"2030-01-01","sub":{"type":"every","every":10,"unit":"second"}}');
@@ -145,6 +145,7 @@ SELECT pgautomator.disable_schedule('every10s_off');
 UPDATE pgautomator.job_schedule js SET next_fire_at = '2030-01-01 00:00:00+00' FROM pgautomator.job j WHERE j.id = js.job_id AND j.name = 'dis_sched';
 SELECT pg_temp.fire('2030-01-01 00:00:25+00');
 SELECT is(pg_temp.states('dis_sched'), '', 'a disabled schedule does not fire');
+SELECT is(pg_temp.next_fire('dis_sched'), NULL, 'its stray next_fire_at is cleared');
 
 -- 6. Handing out: pinning, tags, capacity, order, due time, agent state.
 SELECT pg_temp.job('nothing_due');  -- clears what is queued and due
@@ -205,6 +206,31 @@ SELECT is((SELECT x #> '{steps,1,connection}' FROM shape),
           'a sql step carries its connection (a secret reference, never a secret)');
 SELECT ok((SELECT r.started_at IS NOT NULL AND r.deadline_at = r.started_at + interval '90 seconds' AND r.state = 'running'
              FROM shape JOIN pgautomator.job_run r ON r.id = (x ->> 'run_id')::bigint), 'claimed: running, started_at set, deadline from the timeout');
+
+-- 8. Many jobs on one schedule: the next fire is computed once per schedule and instant, yet every
+--    pair advances from its own fire; the runs of one instant are numbered (so handed out) in job
+--    order, whatever their schedules. A deleted schedule's runs stay in the history.
+SELECT pgautomator.register_agent('a1', max_concurrent => 100, at => '2030-01-01 00:10:00+00');  -- declared dead by the claims at 01:00 above
+SELECT pgautomator.create_schedule('shared10s', '{"type":"daily","start_date":"2030-01-01","sub":{"type":"every","every":10,"unit":"second"}}');
+SELECT pgautomator.create_schedule('other10s', '{"type":"daily","start_date":"2030-01-01","sub":{"type":"every","every":10,"unit":"second"}}');
+SELECT pg_temp.job('sh_a', sched => 'other10s');
+SELECT pg_temp.job('sh_b', sched => 'shared10s');
+SELECT pg_temp.job('sh_c', sched => 'shared10s');
+SELECT pg_temp.job('sh_d', sched => 'shared10s');
+UPDATE pgautomator.job_schedule js
+   SET next_fire_at = CASE j.name WHEN 'sh_d' THEN '2030-01-01 00:10:05+00'::timestamptz ELSE '2030-01-01 00:10:00+00' END
+  FROM pgautomator.job j WHERE j.id = js.job_id AND j.name LIKE 'sh\_%';
+SELECT pg_temp.fire('2030-01-01 00:10:09+00');
+SELECT is((SELECT string_agg(pg_temp.states(n), ' ' ORDER BY n) FROM unnest(ARRAY['sh_a', 'sh_b', 'sh_c', 'sh_d']) n),
+          'queued:1 queued:1 queued:1 queued:1', 'shared schedule: each pair fires once');
+SELECT is((SELECT array_agg(pg_temp.next_fire(n) ORDER BY n) FROM unnest(ARRAY['sh_a', 'sh_b', 'sh_c', 'sh_d']) n),
+          array_fill('2030-01-01 00:10:10+00'::timestamptz, ARRAY[4]), 'shared schedule: each pair advances to the fire after its own');
+SELECT is((SELECT array_agg(j.name || '@' || to_char(r.scheduled_for, 'HH24:MI:SS') ORDER BY r.id)
+             FROM pgautomator.job_run r JOIN pgautomator.job j ON j.id = r.job_id WHERE j.name LIKE 'sh\_%'),
+          ARRAY['sh_a@00:10:00', 'sh_b@00:10:00', 'sh_c@00:10:00', 'sh_d@00:10:05'], 'the runs of one instant are numbered in job order');
+SELECT pgautomator.delete_schedule('other10s', force => true);
+SELECT is((SELECT count(*)::int FROM pgautomator.runs v WHERE v.job = 'sh_a'), 1, 'a deleted schedule''s runs stay in the history');
+SELECT is((SELECT v.schedule FROM pgautomator.runs v WHERE v.job = 'sh_a'), NULL, 'and no longer name it');
 
 SELECT throws_ok($$SELECT * FROM pgautomator.claim_runs('pinned_to', -1)$$, 'PA002', NULL, 'claim_runs: max out of range is PA002');
 SELECT throws_ok($$SELECT * FROM pgautomator.claim_runs('nobody', 1)$$, 'PA010', NULL, 'claim_runs: an unknown agent is PA010');

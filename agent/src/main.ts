@@ -17,6 +17,7 @@ import { createPool, listenClientConfig } from './db/pool.ts';
 import { sleep, StepAbort } from './executors/executor.ts';
 import { runShellStep } from './executors/shell.ts';
 import { runSqlStep } from './executors/sql/registry.ts';
+import { closePostgresSessions } from './executors/sql/postgres.ts';
 import { closeSqliteWorkers } from './executors/sql/sqlite.ts';
 import { createLogger, redactUrl, type Logger } from './logger.ts';
 import { MailOutbox } from './mail-outbox.ts';
@@ -162,7 +163,7 @@ export class Agent {
     if (this.spool.size > 0) logger.warn('results still spooled: they are written when the agent next starts', { spooled: this.spool.size, spool: this.spool.file });
     await this.mail.close();
     await this.listener.stop();
-    await closeSqliteWorkers();
+    await Promise.all([closeSqliteWorkers(), closePostgresSessions()]);
     await Promise.all([this.controlPool.end().catch(() => {}), this.reportPool.end().catch(() => {})]);
     logger.info('agent stopped');
   }

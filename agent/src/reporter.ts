@@ -7,6 +7,7 @@
  * - live output is dropped while the database is away (the stored head and tail stay complete);
  * - an answer that the run or attempt is no longer running here (abandoned, reaped) stops the run
  *   (RunLostError) or drops the record.
+ * All of it goes through a ReportBatcher: reports of concurrent runs share calls and commits.
  */
 import type { AgentApi } from './db/api.ts';
 import { isGone, isUnreachable } from './db/api.ts';
@@ -15,24 +16,41 @@ import type { Logger } from './logger.ts';
 import type { OutputStream } from './output-buffer.ts';
 import type { FinalState } from './protocol.ts';
 import { RunLostError, type RunReporter } from './run-flow.ts';
+import { ReportBatcher, type ReportEntry } from './report-batcher.ts';
 import type { ReplayVerdict, Spool, SpoolEntry, StepEnd } from './spool.ts';
 
+const endStepEntry = (step: StepEnd): ReportEntry => ({
+  op: 'end_step',
+  step_run_id: step.stepRunId,
+  state: step.state,
+  exit_code: step.exitCode,
+  message: step.message,
+  output: step.output,
+  output_bytes: step.outputBytes,
+});
+
 export class DurableReporter implements RunReporter {
+  readonly batcher: ReportBatcher;
+
   constructor(
-    private readonly api: AgentApi,
+    api: AgentApi,
     private readonly spool: Spool,
     private readonly connectivity: Connectivity,
     private readonly logger: Logger,
     /** Called after an end_run was written (or spooled): capacity and maybe mail. */
     private readonly onRunEnded: (runId: number) => void = () => {},
-  ) {}
+  ) {
+    this.batcher = new ReportBatcher({ send: (entries) => api.report(entries) });
+  }
 
   async beginStep(runId: number, stepId: number, attempt: number, signal: AbortSignal): Promise<number> {
     for (;;) {
       // Stopped (kill, timeout, shutdown) while waiting: the run flow records why, via the spool if need be.
       if (!(await this.connectivity.whenUp(signal))) throw signal.reason;
       try {
-        return await this.api.beginStep(runId, stepId, attempt);
+        const { step_run_id: stepRunId } = await this.batcher.submit({ op: 'begin_step', run_id: runId, step_id: stepId, attempt });
+        if (typeof stepRunId !== 'number') throw new Error(`begin_step answered ${JSON.stringify(stepRunId)}, not a step run id`);
+        return stepRunId;
       } catch (error) {
         if (isUnreachable(error)) {
           this.logger.warn('database unreachable at begin_step: waiting for it', { run: runId, error });
@@ -48,7 +66,7 @@ export class DurableReporter implements RunReporter {
   async logStep(stepRunId: number, chunk: string, stream: OutputStream): Promise<void> {
     if (!this.connectivity.online) return;
     try {
-      await this.api.logStep(stepRunId, chunk, stream);
+      await this.batcher.submit({ op: 'log_step', step_run_id: stepRunId, chunk, stream });
     } catch (error) {
       if (isUnreachable(error)) this.connectivity.markDown();
       else if (!isGone(error)) this.logger.warn('log_step failed', { step_run: stepRunId, error });
@@ -67,26 +85,27 @@ export class DurableReporter implements RunReporter {
   /** Writes one spooled entry; the claim loop's replay. */
   async write(entry: SpoolEntry): Promise<ReplayVerdict> {
     if (entry.op === 'end_run' && entry.lastStep) {
-      try {
-        await this.api.endStepAndRun(entry.lastStep.stepRunId, entry.lastStep, entry.runId, entry.state, entry.message);
-        return 'written';
-      } catch (error) {
-        if (isUnreachable(error)) return 'unreachable';
-        // Refused together (the step ended already, say): write what still fits, one by one.
-        const step = await this.write({ op: 'end_step', runId: entry.runId, at: entry.at, ...entry.lastStep });
-        if (step === 'unreachable') return step;
-        return this.write({ ...entry, lastStep: undefined });
-      }
+      // Submitted together, so they share a batch (one transaction) unless it is full; each is
+      // judged on its own: a step end refused (ended already) does not keep the run's end out.
+      const [step, run] = await Promise.all([
+        this.writeEntry(entry, endStepEntry(entry.lastStep)),
+        this.writeEntry(entry, { op: 'end_run', run_id: entry.runId, state: entry.state, message: entry.message }),
+      ]);
+      return step === 'unreachable' || run === 'unreachable' ? 'unreachable' : run;
     }
+    if (entry.op === 'end_step') return this.writeEntry(entry, endStepEntry(entry));
+    return this.writeEntry(entry, { op: 'end_run', run_id: entry.runId, state: entry.state, message: entry.message });
+  }
+
+  private async writeEntry(entry: SpoolEntry, report: ReportEntry): Promise<ReplayVerdict> {
     try {
-      if (entry.op === 'end_step') await this.api.endStep(entry.stepRunId, entry);
-      else await this.api.endRun(entry.runId, entry.state, entry.message);
+      await this.batcher.submit(report);
       return 'written';
     } catch (error) {
       if (isUnreachable(error)) return 'unreachable';
       // Gone: the run ended meanwhile (abandoned while the agent was away), or the entry was
       // written before a crash and is replayed again. Anything else would fail forever: log it.
-      const fields = { run: entry.runId, op: entry.op, error };
+      const fields = { run: entry.runId, op: report.op, error };
       if (isGone(error)) this.logger.warn('spooled result refused by the database: dropped', fields);
       else this.logger.error('spooled result could not be written: dropped', fields);
       return 'dropped';

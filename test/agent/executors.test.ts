@@ -184,6 +184,35 @@ test('postgres: kill cancels the query on its server (pg_sleep)', async () => {
   assert.is(left.rows[0].n, 0);
 });
 
+test('postgres: the next step reuses the session, reset: no settings, temp tables or role carried over', async () => {
+  const first = await run(pgStep("SET work_mem = '77MB'; CREATE TEMP TABLE carried (a int); SELECT pg_backend_pid() AS pid"));
+  assert.is(first.state, 'succeeded', first.message ?? '');
+  const pid = /pid\n(\d+)\n/.exec(first.output)![1];
+  const second = await run(pgStep("SELECT pg_backend_pid() AS pid, current_setting('work_mem') AS work_mem, to_regclass('pg_temp.carried') IS NULL AS no_temp, current_setting('application_name') AS app"));
+  assert.is(second.state, 'succeeded', second.message ?? '');
+  assert.match(second.output, new RegExp(`^pid\twork_mem\tno_temp\tapp\n${pid}\t4MB\tt\tpgautomator run \\d+ `), second.output);
+});
+
+test('postgres: a session whose script left a transaction open is closed (rolled back), not reused', async () => {
+  await pgdb.pool.query('CREATE TABLE IF NOT EXISTS left_open (a int)');
+  const first = await run(pgStep('BEGIN; INSERT INTO left_open VALUES (1); SELECT pg_backend_pid() AS pid'));
+  assert.is(first.state, 'succeeded', first.message ?? '');
+  const pid = /pid\n(\d+)\n/.exec(first.output)![1];
+  const second = await run(pgStep('SELECT pg_backend_pid() AS pid, (SELECT count(*) FROM left_open) AS n'));
+  assert.ok(!new RegExp(`\n${pid}\t`).test(second.output), `the session ${pid} was reused: ${second.output}`);
+  assert.match(second.output, /\t0\n/);
+});
+
+test('postgres: a killed step\'s session is not reused', async () => {
+  const r = await run(pgStep('SELECT pg_sleep(60)'), {
+    abort: (c) =>
+      void waitFor(async () => (await pgdb.pool.query("SELECT 1 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)' AND state = 'active'")).rowCount, { what: 'pg_sleep running' }).then(() => c.abort(kill())),
+  });
+  assert.is(r.state, 'killed');
+  const after = await run(pgStep("SELECT count(*) AS n FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)'"));
+  assert.match(after.output, /n\n0\n/, 'the killed query\'s session is gone, not idle in the pool');
+});
+
 // ---- MariaDB ----
 
 const myStep = (command: string) => step({ kind: 'sql', command, connection: { name: 'my', driver: 'mariadb', dsn: mydb.url, secretRef: null } });

@@ -51,6 +51,8 @@ export function tempDir(): string {
 
 export function startAgent(db: TestDatabase, options: AgentOptions): AgentProcess {
   const args = [
+    // For profiling an agent in a test or benchmark: PGAUTOMATOR_AGENT_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'
+    ...(process.env.PGAUTOMATOR_AGENT_NODE_ARGS ?? '').split(' ').filter(Boolean),
     '--import', 'tsx', cli,
     '--database-url', options.databaseUrl ?? db.url,
     '--name', options.name,

@@ -51,9 +51,12 @@ async function buildTemplate(): Promise<string> {
   const version = await packageVersion();
   const script = await plainInstallScript(version);
   const method = (process.env.PGAUTOMATOR_TEST_INSTALL ?? 'plain') as InstallMethod | 'auto';
-  const hash = createHash('sha256').update(script).update(method).digest('hex').slice(0, 12);
-  const name = `pgautomator_tpl_${hash}`;
   return withAdmin(async (admin) => {
+    // pgTAP is part of the template when the server has it: a template built before pgTAP was
+    // installed (a benchmark run on a fresh machine) must not be reused by the pgTAP suites.
+    const pgtap = (await admin.query("SELECT 1 FROM pg_available_extensions WHERE name = 'pgtap'")).rows.length > 0;
+    const hash = createHash('sha256').update(script).update(method).update(pgtap ? 'pgtap' : '').digest('hex').slice(0, 12);
+    const name = `pgautomator_tpl_${hash}`;
     await admin.query("SELECT pg_advisory_lock(hashtext('pgautomator test template'))");
     try {
       const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
@@ -65,9 +68,7 @@ async function buildTemplate(): Promise<string> {
       await client.connect();
       try {
         await installExtension(client, { method, version });
-        await client.query(`DO $$ BEGIN
-          IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pgtap') THEN CREATE EXTENSION pgtap; END IF;
-        END $$`);
+        if (pgtap) await client.query('CREATE EXTENSION pgtap');
       } finally {
         await client.end();
       }

@@ -4,15 +4,14 @@
  * their jsonb answers parsed into the protocol types.
  */
 import type pg from 'pg';
-import { createApi, InvalidStateError, NotFoundError } from '../../../client/index.ts';
-import type { OutputStream } from '../output-buffer.ts';
+import { createApi, InvalidStateError, NotFoundError, type Json } from '../../../client/index.ts';
+import type { ReportEntry, ReportResult } from '../report-batcher.ts';
 import {
   parseClaimedRun,
   parseHeartbeat,
   parseMailMessage,
   parseRegistration,
   type ClaimedRun,
-  type FinalState,
   type Heartbeat,
   type MailMessage,
   type Registration,
@@ -29,26 +28,10 @@ export interface RegisterOptions {
   resumeRuns: number[];
 }
 
-export interface EndStepArgs {
-  state: FinalState;
-  exitCode: number | null;
-  message: string | null;
-  output: string;
-  outputBytes: number;
-}
-
 export type AgentApi = ReturnType<typeof createAgentApi>;
 
 export function createAgentApi(pool: pg.Pool, name: string) {
   const api = createApi(pool);
-  const endStepArgs = (stepRunId: number, args: EndStepArgs) => ({
-    step_run_id: stepRunId,
-    state: args.state,
-    exit_code: args.exitCode,
-    message: args.message,
-    output: args.output,
-    output_bytes: args.outputBytes,
-  });
   return {
     name,
     async register(options: RegisterOptions): Promise<Registration> {
@@ -71,36 +54,11 @@ export function createAgentApi(pool: pg.Pool, name: string) {
     async claim(max: number): Promise<ClaimedRun[]> {
       return (await api.claimRuns({ name, max })).map(parseClaimedRun);
     },
-    async beginStep(runId: number, stepId: number, attempt: number): Promise<number> {
-      const id = await api.beginStep({ run_id: runId, step_id: stepId, attempt });
-      if (typeof id !== 'number') throw new Error(`begin_step returned ${JSON.stringify(id)}, not a step run id`);
-      return id;
-    },
-    logStep(stepRunId: number, chunk: string, stream: OutputStream): Promise<void> {
-      return api.logStep({ step_run_id: stepRunId, chunk, stream });
-    },
-    endStep(stepRunId: number, args: EndStepArgs): Promise<void> {
-      return api.endStep(endStepArgs(stepRunId, args));
-    },
-    /** The last step's end and the run's end in one transaction: one commit instead of two. */
-    async endStepAndRun(stepRunId: number, step: EndStepArgs, runId: number, state: FinalState, message: string | null): Promise<void> {
-      const client = await pool.connect();
-      let broken: Error | undefined;
-      try {
-        const inTransaction = createApi(client);
-        await client.query('BEGIN');
-        await inTransaction.endStep(endStepArgs(stepRunId, step));
-        await inTransaction.endRun({ run_id: runId, state, message });
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch((e: Error) => (broken = e));
-        throw error;
-      } finally {
-        client.release(broken);
-      }
-    },
-    endRun(runId: number, state: FinalState, message: string | null): Promise<void> {
-      return api.endRun({ run_id: runId, state, message });
+    /** Many reports in one call and one transaction (agent_report); one result per entry. */
+    async report(entries: ReportEntry[]): Promise<ReportResult[]> {
+      const answer = await api.agentReport({ entries: entries as unknown as Json });
+      if (!Array.isArray(answer)) throw new Error(`agent_report returned ${JSON.stringify(answer)}, not an array of results`);
+      return answer as unknown as ReportResult[];
     },
     stop(drain: boolean): Promise<void> {
       return api.agentStop({ name, drain });

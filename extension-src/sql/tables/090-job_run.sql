@@ -1,7 +1,12 @@
 CREATE TABLE pgautomator.job_run (
   id                 bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   job_id             bigint NOT NULL REFERENCES pgautomator.job (id) ON DELETE CASCADE,
-  schedule_id        bigint REFERENCES pgautomator.schedule (id) ON DELETE SET NULL,
+  -- A soft reference, not a foreign key: the check cost a probe and a share lock on the schedule
+  -- row per fire (measured: 6 ms of 22 to insert 1,000 fires, and the row locks of concurrent
+  -- claimers on the same schedule became multixacts), and ON DELETE SET NULL needed an index of
+  -- its own, written by every fire and every claim. Schedule ids are never reused, so a deleted
+  -- schedule's runs keep a dangling id; the views join schedule with LEFT JOIN and read NULL.
+  schedule_id        bigint,
   trigger            text NOT NULL CHECK (trigger IN ('schedule', 'manual', 'retry', 'api')),
   scheduled_for      timestamptz NOT NULL,
   queued_at          timestamptz NOT NULL DEFAULT clock_timestamp(),
@@ -37,10 +42,9 @@ CREATE INDEX job_run_deadline_idx ON pgautomator.job_run (deadline_at) WHERE sta
 CREATE INDEX job_run_job_id_idx ON pgautomator.job_run (job_id, id DESC);
 CREATE INDEX job_run_finished_at_idx ON pgautomator.job_run (finished_at) WHERE finished_at IS NOT NULL;
 CREATE INDEX job_run_retry_of_idx ON pgautomator.job_run (retry_of) WHERE retry_of IS NOT NULL;
-CREATE INDEX job_run_schedule_id_idx ON pgautomator.job_run (schedule_id) WHERE schedule_id IS NOT NULL;
 COMMENT ON TABLE pgautomator.job_run IS 'One execution of a job: from its fire or manual start through its outcome.';
 COMMENT ON COLUMN pgautomator.job_run.job_id IS 'The job run.';
-COMMENT ON COLUMN pgautomator.job_run.schedule_id IS 'The schedule that fired it (trigger = schedule, or a retry of such a run).';
+COMMENT ON COLUMN pgautomator.job_run.schedule_id IS 'The schedule that fired it (trigger = schedule, or a retry of such a run). Not a foreign key: it stays when the schedule is deleted, which then no longer names it.';
 COMMENT ON COLUMN pgautomator.job_run.trigger IS 'schedule, manual (start_job by a person), retry (an abandoned run queued again), api.';
 COMMENT ON COLUMN pgautomator.job_run.scheduled_for IS 'The instant the run was due (the fire, or the moment of a manual start).';
 COMMENT ON COLUMN pgautomator.job_run.queued_at IS 'When the row was written.';

@@ -6,11 +6,25 @@
  *
  * Kill: the query is cancelled on its server with pg_cancel_backend from a second connection; if it
  * has not stopped after the grace period, its backend is terminated, and then its socket closed.
+ *
+ * Sessions are reused between steps on the same target, reset with DISCARD ALL (postgres-sessions.ts);
+ * application_name names the current run and step.
  */
 import pg from 'pg';
 import { parse as parseConnectionString } from 'pg-connection-string';
 import { abortedResult, sleep, type StepContext, type StepResult } from '../executor.ts';
+import { PostgresSessions } from './postgres-sessions.ts';
 import { formatRows, summarize, type SqlDriver, type SqlTarget } from './sql-driver.ts';
+
+const sessions = new PostgresSessions();
+
+/** Closes the idle sessions (agent shutdown). */
+export function closePostgresSessions(): Promise<void> {
+  return sessions.closeAll();
+}
+
+/** Sessions are shared by steps whose server, database, role and secret are the same. */
+const sessionKey = (target: SqlTarget) => JSON.stringify([target.dsn, target.password]);
 
 // Values stay as the server's text (no Date or number conversions): they are only printed.
 const asText = { getTypeParser: () => (value: string) => value };
@@ -65,9 +79,16 @@ async function stopBackend(target: SqlTarget, pid: number, graceMs: number, done
 
 export const runPostgres: SqlDriver = async (script: string, target: SqlTarget, context: StepContext): Promise<StepResult> => {
   const { signal, output } = context;
-  const client = new pg.Client(clientConfig(target));
-  client.on('error', () => {}); // surfaced by the pending query instead
-  client.on('notice', (notice) => output.write('notice', `${notice.severity ?? 'NOTICE'}:  ${notice.message}\n`));
+  const key = sessionKey(target);
+  let client = sessions.take(key);
+  let reused = client !== undefined;
+  client ??= new pg.Client(clientConfig(target));
+  const onError = () => {}; // surfaced by the pending query instead
+  const onNotice = (notice: { severity?: string; message?: string }) => output.write('notice', `${notice.severity ?? 'NOTICE'}:  ${notice.message}\n`);
+  client.on('error', onError);
+  client.on('notice', onNotice);
+  /** The session is clean and may serve the next step. */
+  let reusable = false;
   let settled = false;
   let stopping: Promise<void> | undefined;
   const forceClose = () => (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
@@ -87,7 +108,22 @@ export const runPostgres: SqlDriver = async (script: string, target: SqlTarget, 
   signal.addEventListener('abort', onAbort, { once: true });
   try {
     if (signal.aborted) return abortedResult(signal);
-    try {
+    if (reused) {
+      try {
+        await client.query('SELECT pg_catalog.set_config($1, $2, false)', ['application_name', target.label.slice(0, 63)]);
+      } catch {
+        // Ended while idle: a new session instead.
+        client.off('error', onError);
+        client.off('notice', onNotice);
+        void client.end().catch(() => {});
+        client = new pg.Client(clientConfig(target));
+        client.on('error', onError);
+        client.on('notice', onNotice);
+        reused = false;
+      }
+    }
+    if (signal.aborted) return abortedResult(signal);
+    if (!reused) try {
       await client.connect();
     } catch (error) {
       if (signal.aborted) return abortedResult(signal);
@@ -109,10 +145,13 @@ export const runPostgres: SqlDriver = async (script: string, target: SqlTarget, 
         tags.push(tag);
       }
       if (signal.aborted) return abortedResult(signal);
+      reusable = true;
       return { state: 'succeeded', exitCode: null, message: summarize(tags) };
     } catch (error) {
       settled = true;
       if (signal.aborted) return abortedResult(signal);
+      // A failed script leaves a usable session (DISCARD ALL refuses it if a transaction is open).
+      reusable = isServerError(error);
       const { text, message } = describeError(error);
       output.write('stderr', text);
       return { state: 'failed', exitCode: null, message };
@@ -121,7 +160,21 @@ export const runPostgres: SqlDriver = async (script: string, target: SqlTarget, 
     settled = true;
     signal.removeEventListener('abort', onAbort);
     if (stopping) await stopping;
-    // end() of a connection whose socket was destroyed may never resolve.
-    await Promise.race([client.end().catch(() => {}), sleep(1000)]);
+    client.off('notice', onNotice);
+    client.off('error', onError);
+    if (reusable && !stopping && !signal.aborted) {
+      // Reset before the step counts as ended, so that the run's next step finds it.
+      await sessions.giveBack(key, client);
+    } else {
+      client.on('error', () => {});
+      // end() of a connection whose socket was destroyed may never resolve.
+      await Promise.race([client.end().catch(() => {}), sleep(1000)]);
+    }
   }
 };
+
+/** An error the server sent (the session is still there), not one of the socket. */
+function isServerError(error: unknown): boolean {
+  const e = error as { severity?: unknown; code?: unknown } | null;
+  return !!e && typeof e === 'object' && typeof e.severity === 'string' && typeof e.code === 'string' && !/^(08|57P)/.test(e.code);
+}

@@ -20,6 +20,13 @@ BEGIN
     PERFORM pgautomator._raise('PA002', format('attempt must be 1 or more, got %s', coalesce(begin_step.attempt::text, 'NULL')),
       'field: attempt', 'Pass 1 for the first try, 2.. for retries.');
   END IF;
+  -- A retried call (the answer to the first was lost with the connection) gets the attempt it
+  -- began: a run has at most one running attempt, as the agent ends each before the next begins.
+  SELECT x.id INTO new_id FROM pgautomator.step_run x
+   WHERE x.job_run_id = r.id AND x.state = 'running' AND x.step_id = st.id AND x.attempt = begin_step.attempt;
+  IF new_id IS NOT NULL THEN
+    RETURN new_id;
+  END IF;
   INSERT INTO pgautomator.step_run (job_run_id, step_id, position, step_name, attempt, agent_id)
   VALUES (r.id, st.id, st.position, st.name, begin_step.attempt, r.agent_id)
   RETURNING id INTO new_id;
@@ -31,6 +38,7 @@ END
 $$;
 COMMENT ON FUNCTION pgautomator.begin_step(bigint, bigint, int) IS
   'Agent protocol: an attempt of step step_id of run run_id begins. Returns the step_run id; writes the step''s start mail when asked. '
+  'Idempotent: while that attempt is still running, calling again returns the same step_run id. '
   'PA030 when the run is not running, PA010 when the step is not the run''s job''s.';
 REVOKE ALL ON FUNCTION pgautomator.begin_step(bigint, bigint, int) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.begin_step(bigint, bigint, int) TO pgautomator_agent;

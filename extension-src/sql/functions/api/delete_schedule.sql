@@ -18,7 +18,7 @@ BEGIN
       'field: name',
       format('Detach it first (SELECT pgautomator.detach_schedule(%L, %L);), or delete it anyway with force => true.', jobs[1], delete_schedule.name));
   END IF;
-  -- job_schedule rows go with it (ON DELETE CASCADE); past runs keep their history with schedule NULL.
+  -- job_schedule rows go with it (ON DELETE CASCADE); past runs keep their history: job_run.schedule_id is a soft reference (ids are never reused), so the views show their schedule as NULL.
   DELETE FROM pgautomator.schedule s WHERE s.id = sid;
   IF cardinality(jobs) > 0 THEN
     PERFORM pgautomator._notify('schedule_changed');

@@ -21,7 +21,12 @@ DECLARE
   p_follow  timestamptz[];
   p_simple  boolean[];
   dup_jobs  bigint[];
-  locked_jobs bigint[];
+  k_sched   bigint[];     -- step 2: one entry per schedule and instant due
+  k_fire    timestamptz[];
+  k_spec    jsonb[];
+  k_enabled boolean[];
+  k_follow  timestamptz[];
+  k         int;
   d_job     bigint[];
   d_sched   bigint[];
   d_fire    timestamptz[];
@@ -42,52 +47,71 @@ DECLARE
 BEGIN
   -- 1. Due pairs, each locked with its job. SKIP LOCKED: concurrent claimers split the due pairs
   --    and never wait for each other. First the pairs alone (_lock_due_pairs: in next_fire_at
-  --    order, at most max_pairs); then their jobs, NO KEY UPDATE
-  --    (foreign-key checks of concurrent inserts are not blocked); a pair whose job another
-  --    claimer holds (firing another schedule of it, or starting one of its runs) stays locked by
-  --    this transaction and unprocessed: it is fired by the next call.
-  SELECT d.job_ids, d.schedule_ids INTO p_job, p_sched FROM pgautomator._lock_due_pairs(_fire_due.at, _fire_due.max_pairs) d;
+  --    order, at most max_pairs, with their next_fire_at); then, in one statement, their jobs
+  --    (NO KEY UPDATE: foreign-key checks of concurrent inserts are not blocked) with what
+  --    deciding needs from the job and the schedule. A pair whose job another claimer holds
+  --    (firing another schedule of it, or starting one of its runs) drops out here; it stays
+  --    locked by this transaction and unprocessed, and is fired by the next call.
+  SELECT d.job_ids, d.schedule_ids, d.fires INTO p_job, p_sched, p_fire
+    FROM pgautomator._lock_due_pairs(_fire_due.at, _fire_due.max_pairs) d;
   IF p_job IS NULL THEN
     RETURN 0;
   END IF;
-  locked_jobs := ARRAY(SELECT j.id FROM pgautomator.job j WHERE j.id = ANY (p_job) FOR NO KEY UPDATE SKIP LOCKED);
-
-  SELECT array_agg(d.job_id), array_agg(d.schedule_id), array_agg(d.next_fire_at), array_agg(d.spec),
+  SELECT array_agg(d.job_id), array_agg(d.schedule_id), array_agg(d.fire),
          array_agg(d.overlap), array_agg(d.misfire), array_agg(d.misfire_grace), array_agg(d.enabled)
-    INTO p_job, p_sched, p_fire, p_spec, p_overlap, p_misfire, p_grace, p_enabled
-    FROM (SELECT js.job_id, js.schedule_id, js.next_fire_at, s.spec, j.overlap, j.misfire, j.misfire_grace,
-                 j.enabled AND s.enabled AS enabled
-            FROM unnest(p_job, p_sched) AS u(job_id, schedule_id)
-            JOIN pgautomator.job_schedule js ON js.job_id = u.job_id AND js.schedule_id = u.schedule_id
+    INTO p_job, p_sched, p_fire, p_overlap, p_misfire, p_grace, p_enabled
+    FROM (SELECT u.job_id, u.schedule_id, u.fire, j.overlap, j.misfire, j.misfire_grace, j.enabled
+            FROM unnest(p_job, p_sched, p_fire) AS u(job_id, schedule_id, fire)
             JOIN pgautomator.job j ON j.id = u.job_id
-            JOIN pgautomator.schedule s ON s.id = u.schedule_id
-           WHERE u.job_id = ANY (locked_jobs)
-           -- Fires in time order (aggregated in this order): a job's earlier fire is decided first.
-           ORDER BY js.next_fire_at, js.job_id, js.schedule_id) d;
+           -- Fires in time order (aggregated in this order): a job's earlier fire is decided
+           -- first. Within an instant, by schedule, as step 2 reads them.
+           ORDER BY u.fire, u.schedule_id, u.job_id
+             FOR NO KEY UPDATE OF j SKIP LOCKED) d;
   n := coalesce(cardinality(p_job), 0);
   IF n = 0 THEN
     RETURN 0;
   END IF;
 
-  -- A disabled job or schedule fires nothing and its next fire is NULL (enabling resumes from
-  -- now). disable_job/disable_schedule clear it already; this keeps a stray row from being rescanned.
-  UPDATE pgautomator.job_schedule js SET next_fire_at = NULL
-    FROM unnest(p_job, p_sched, p_enabled) AS u(job_id, schedule_id, enabled)
-   WHERE NOT u.enabled AND js.job_id = u.job_id AND js.schedule_id = u.schedule_id;
-
-  -- 2. The fire after each due one: one engine call per pair.
-  SELECT array_agg(CASE WHEN u.enabled THEN pgautomator._next_fire(u.spec, u.fire) END ORDER BY u.ord)
-    INTO p_follow
-    FROM unnest(p_spec, p_fire, p_enabled) WITH ORDINALITY AS u(spec, fire, enabled, ord);
+  -- 2. The fire after each due one, computed once per schedule and instant, not once per pair
+  --    (many jobs share a schedule: 1,000 due pairs of 100 schedules cost 100 engine calls, not
+  --    1,000). In the same order as the pairs, so the loop below walks both lists together.
+  --    (Schedules are not joined to the pairs: the planner, believing the pair list short, scans a
+  --    small schedule table once per pair.)
+  SELECT array_agg(k.schedule_id ORDER BY k.fire, k.schedule_id), array_agg(k.fire ORDER BY k.fire, k.schedule_id),
+         array_agg(k.spec ORDER BY k.fire, k.schedule_id), array_agg(k.enabled ORDER BY k.fire, k.schedule_id),
+         array_agg(k.follow ORDER BY k.fire, k.schedule_id)
+    INTO k_sched, k_fire, k_spec, k_enabled, k_follow
+    FROM (SELECT u.schedule_id, u.fire, s.spec, s.enabled,
+                 CASE WHEN s.enabled THEN pgautomator._next_fire(s.spec, u.fire) END AS follow
+            FROM (SELECT DISTINCT x.schedule_id, x.fire FROM unnest(p_sched, p_fire) AS x(schedule_id, fire)) u
+            JOIN pgautomator.schedule s ON s.id = u.schedule_id) k;
 
   -- 3. Pairs with more than one fire due (a backlog), or whose job has another schedule due in this
   --    batch, are decided fire by fire by _fire_pair (misfire policy, overlap in order). The rest,
-  --    the usual case, are decided together below.
+  --    the usual case, are decided together below. (A job counts twice here even when one of its
+  --    schedules is disabled: that pair is passed over below, the other goes by _fire_pair.)
   dup_jobs := ARRAY(SELECT u.job_id FROM unnest(p_job, p_enabled) AS u(job_id, enabled) WHERE u.enabled
                      GROUP BY u.job_id HAVING count(*) > 1);
   p_simple := array_fill(false, ARRAY[n]);
+  p_follow := array_fill(NULL::timestamptz, ARRAY[n]);
+  p_spec := array_fill(NULL::jsonb, ARRAY[n]);
   budget := c_budget - n;
+  k := 1;
   FOR i IN 1 .. n LOOP
+    -- The schedule entry of this pair: both lists are ordered by (fire, schedule).
+    WHILE k <= coalesce(cardinality(k_sched), 0)
+          AND (k_fire[k] < p_fire[i] OR (k_fire[k] = p_fire[i] AND k_sched[k] < p_sched[i])) LOOP
+      k := k + 1;
+    END LOOP;
+    IF k > coalesce(cardinality(k_sched), 0) OR k_sched[k] <> p_sched[i] OR k_fire[k] <> p_fire[i] THEN
+      -- No schedule row: cannot happen while we hold the pair (deleting the schedule deletes its
+      -- pairs, which waits for our lock); treated as disabled rather than trusted.
+      p_enabled[i] := false;
+    ELSE
+      p_enabled[i] := p_enabled[i] AND k_enabled[k];
+      p_spec[i] := k_spec[k];
+      p_follow[i] := k_follow[k];
+    END IF;
     CONTINUE WHEN NOT p_enabled[i];
     IF (p_follow[i] IS NOT NULL AND p_follow[i] <= _fire_due.at) OR p_job[i] = ANY (dup_jobs) THEN
       -- Out of budget: the pair stays as it is (locked by this transaction until it ends) and the
@@ -103,9 +127,17 @@ BEGIN
     END IF;
   END LOOP;
 
+  -- A disabled job or schedule fires nothing and its next fire is NULL (enabling resumes from
+  -- now). disable_job/disable_schedule clear it already; this keeps a stray row from being rescanned.
+  IF false = ANY (p_enabled) THEN
+    UPDATE pgautomator.job_schedule js SET next_fire_at = NULL
+      FROM unnest(p_job, p_sched, p_enabled) AS u(job_id, schedule_id, enabled)
+     WHERE NOT u.enabled AND js.job_id = u.job_id AND js.schedule_id = u.schedule_id;
+  END IF;
+
   -- 4. One fire per pair, one pair per job: the misfire policy skips it only under misfire = skip
   --    (run_once and run_all both run a lone fire); the overlap policy decides against the job's
-  --    active runs, counted per job through job_run_job_active_idx.
+  --    active runs, counted per job through job_run_active_idx.
   SELECT array_agg(x.job_id), array_agg(x.schedule_id), array_agg(x.fire), array_agg(x.follow),
          array_agg(x.state), array_agg(x.message), array_agg(x.cancel)
     INTO d_job, d_sched, d_fire, d_follow, d_state, d_message, d_cancel
@@ -138,6 +170,9 @@ BEGIN
       INSERT INTO pgautomator.job_run (job_id, schedule_id, trigger, scheduled_for, state, message, finished_at)
       SELECT u.job_id, u.schedule_id, 'schedule', u.fire, u.state, u.message, CASE WHEN u.state = 'skipped' THEN clock_timestamp() END
         FROM unnest(d_job, d_sched, d_fire, d_state, d_message) AS u(job_id, schedule_id, fire, state, message)
+       -- Ids (the claim order within an instant) follow the jobs, as they did before step 1
+       -- grouped the pairs by schedule.
+       ORDER BY u.fire, u.job_id, u.schedule_id
       ON CONFLICT DO NOTHING  -- job_run_fire_unique: a fire already turned into a row stays as it is
       RETURNING state
     )

@@ -1,4 +1,5 @@
-CREATE OR REPLACE FUNCTION pgautomator._lock_due_pairs(at timestamptz, max_pairs int, OUT job_ids bigint[], OUT schedule_ids bigint[])
+CREATE OR REPLACE FUNCTION pgautomator._lock_due_pairs(at timestamptz, max_pairs int, OUT job_ids bigint[], OUT schedule_ids bigint[],
+                                                       OUT fires timestamptz[])
 LANGUAGE sql
 -- Walk job_schedule_next_fire_at_idx in order and stop at max_pairs, even when stale statistics
 -- (a burst of changes not yet analyzed) would make the planner read and sort every due pair.
@@ -6,8 +7,10 @@ SET enable_sort = off
 SET jit = off
 SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT array_agg(x.job_id), array_agg(x.schedule_id)
-    FROM (SELECT js.job_id, js.schedule_id
+  -- next_fire_at as locked: FOR UPDATE returns the latest committed version of each row, so the
+  -- caller need not read the pairs again.
+  SELECT array_agg(x.job_id), array_agg(x.schedule_id), array_agg(x.next_fire_at)
+    FROM (SELECT js.job_id, js.schedule_id, js.next_fire_at
             FROM pgautomator.job_schedule js
            WHERE js.next_fire_at <= _lock_due_pairs.at
            ORDER BY js.next_fire_at
@@ -15,5 +18,6 @@ AS $$
              FOR UPDATE SKIP LOCKED) x
 $$;
 COMMENT ON FUNCTION pgautomator._lock_due_pairs(timestamptz, int) IS
-  '_fire_due, step one: locks (SKIP LOCKED) up to max_pairs job-schedule pairs due by at, earliest first, and returns them (NULL arrays when none).';
+  '_fire_due, step one: locks (SKIP LOCKED) up to max_pairs job-schedule pairs due by at, earliest first, and returns them with their '
+  'next_fire_at (NULL arrays when none).';
 REVOKE ALL ON FUNCTION pgautomator._lock_due_pairs(timestamptz, int) FROM PUBLIC;

@@ -1,0 +1,85 @@
+-- agent_report: many protocol reports in one call and one transaction. Each entry behaves like
+-- its single function; a refused entry does not undo the others; a malformed batch writes nothing;
+-- a foreign agent's runs are refused as a whole. begin_step is idempotent while its attempt runs.
+BEGIN;
+SELECT plan(23);
+
+SET LOCAL TimeZone = 'UTC';
+CREATE ROLE pgat_report_a; CREATE ROLE pgat_report_b;
+GRANT pgautomator_agent TO pgat_report_a, pgat_report_b;
+
+SELECT pgautomator.create_job('batch_job', overlap => 'allow');
+SELECT pgautomator.add_step('batch_job', 'one', 'shell', 'true');
+SELECT pgautomator.add_step('batch_job', 'two', 'shell', 'true');
+SELECT id AS s1 FROM pgautomator.step WHERE job_id = pgautomator._job_id('batch_job') AND name = 'one' \gset
+SELECT id AS s2 FROM pgautomator.step WHERE job_id = pgautomator._job_id('batch_job') AND name = 'two' \gset
+SET LOCAL ROLE pgat_report_a;
+SELECT pgautomator.register_agent('reporter', max_concurrent => 10, at => '2030-01-01 00:00:00+00') IS NOT NULL AS registered;
+RESET ROLE;
+SELECT pgautomator.start_job('batch_job', at => '2030-01-01 00:00:00+00') AS r1 \gset
+SELECT pgautomator.start_job('batch_job', at => '2030-01-01 00:00:00+00') AS r2 \gset
+SELECT pgautomator.start_job('batch_job', at => '2030-01-01 00:00:00+00') AS r3 \gset
+SET LOCAL ROLE pgat_report_a;
+SELECT count(*) AS claimed FROM pgautomator.claim_runs('reporter', 3, '2030-01-01 00:00:01+00') \gset
+RESET ROLE;
+SELECT is(:claimed::int, 3, 'three runs claimed');
+
+-- 1. Begins of three runs in one call.
+SET LOCAL ROLE pgat_report_a;
+SELECT pgautomator.agent_report(jsonb_build_array(
+  jsonb_build_object('op', 'begin_step', 'run_id', :r1, 'step_id', :s1, 'attempt', 1),
+  jsonb_build_object('op', 'begin_step', 'run_id', :r2, 'step_id', :s1),
+  jsonb_build_object('op', 'begin_step', 'run_id', :r3, 'step_id', :s1, 'attempt', 1))) AS begun \gset
+RESET ROLE;
+SELECT is(jsonb_array_length(:'begun'::jsonb), 3, 'one result per entry');
+SELECT ok((SELECT bool_and((x ->> 'ok')::boolean) FROM jsonb_array_elements(:'begun'::jsonb) x), 'all three begun');
+SELECT is((SELECT array_agg((x ->> 'step_run_id')::bigint ORDER BY 1) FROM jsonb_array_elements(:'begun'::jsonb) x),
+          (SELECT array_agg(id ORDER BY id) FROM pgautomator.step_run WHERE job_run_id IN (:r1, :r2, :r3)), 'each answer carries its step_run id');
+SELECT (:'begun'::jsonb -> 0 ->> 'step_run_id')::bigint AS sr1, (:'begun'::jsonb -> 1 ->> 'step_run_id')::bigint AS sr2,
+       (:'begun'::jsonb -> 2 ->> 'step_run_id')::bigint AS sr3 \gset
+
+-- 2. begin_step again for a running attempt: the same step run (a retried call), nothing new.
+SET LOCAL ROLE pgat_report_a;
+SELECT is(pgautomator.begin_step(:r1, :s1, 1), :sr1::bigint, 'begin_step of a running attempt returns its step run');
+RESET ROLE;
+SELECT is((SELECT count(*)::int FROM pgautomator.step_run WHERE job_run_id = :r1), 1, 'and writes no second attempt');
+
+-- 3. Output, ends, a refused entry in the middle: the others are kept.
+SET LOCAL ROLE pgat_report_a;
+SELECT pgautomator.agent_report(jsonb_build_array(
+  jsonb_build_object('op', 'log_step', 'step_run_id', :sr1, 'chunk', E'hello\n', 'stream', 'stdout'),
+  jsonb_build_object('op', 'end_step', 'step_run_id', :sr1, 'state', 'succeeded', 'exit_code', 0, 'output', E'hello\n', 'output_bytes', 6),
+  jsonb_build_object('op', 'end_run', 'run_id', :r1, 'state', 'succeeded'),
+  jsonb_build_object('op', 'end_step', 'step_run_id', :sr1, 'state', 'succeeded'),
+  jsonb_build_object('op', 'end_step', 'step_run_id', :sr2, 'state', 'failed', 'exit_code', 3, 'message', 'exit code 3'),
+  jsonb_build_object('op', 'end_run', 'run_id', :r2, 'state', 'bogus'),
+  jsonb_build_object('op', 'end_run', 'run_id', :r2, 'state', 'failed', 'message', 'step 1 failed'))) AS ended \gset
+RESET ROLE;
+SELECT is((SELECT array_agg(x ->> 'ok' ORDER BY n) FROM jsonb_array_elements(:'ended'::jsonb) WITH ORDINALITY AS e(x, n)),
+          '{true,true,true,false,true,false,true}'::text[], 'each entry answered in order');
+SELECT is(:'ended'::jsonb -> 3 ->> 'code', 'PA030', 'ending a step twice: PA030 for that entry');
+SELECT ok(:'ended'::jsonb -> 3 ->> 'message' LIKE '%not running%', 'with the single function''s message');
+SELECT is(:'ended'::jsonb -> 5 ->> 'code', 'PA002', 'a bad state: PA002 for that entry');
+SELECT is(:'ended'::jsonb -> 5 ->> 'detail', 'field: state', 'naming the field');
+SELECT is((SELECT state || '/' || exit_code || '/' || output FROM pgautomator.step_run WHERE id = :sr1), E'succeeded/0/hello\n', 'step 1 of run 1 recorded');
+SELECT is((SELECT string_agg(chunk, '') FROM pgautomator.step_log WHERE step_run_id = :sr1), E'hello\n', 'its output logged');
+SELECT is((SELECT state FROM pgautomator.job_run WHERE id = :r1), 'succeeded', 'run 1 succeeded');
+SELECT is((SELECT state || '/' || message FROM pgautomator.job_run WHERE id = :r2), 'failed/step 1 failed', 'run 2 failed, after the refused entry');
+SELECT is((SELECT state FROM pgautomator.step_run WHERE id = :sr2), 'failed', 'its step failed');
+
+-- 4. A malformed batch writes nothing.
+SELECT throws_ok(format($$SET LOCAL ROLE pgat_report_a; SELECT pgautomator.agent_report('[{"op": "end_step", "step_run_id": %s, "state": "succeeded"}, {"op": "explode"}]')$$, :sr3),
+                 'PA002', NULL, 'an unknown op refuses the batch');
+SELECT is((SELECT state FROM pgautomator.step_run WHERE id = :sr3), 'running', 'and its valid entries were not written');
+SELECT throws_ok($$SELECT pgautomator.agent_report('{"op": "end_run"}')$$, 'PA002', 'entries must be a JSON array, got object', 'entries must be an array');
+SELECT throws_ok(format($$SELECT pgautomator.agent_report((SELECT jsonb_agg(jsonb_build_object('op', 'log_step', 'step_run_id', %s, 'chunk', 'x')) FROM generate_series(1, 65)))$$, :sr3),
+                 'PA002', NULL, 'more than 64 entries are refused');
+
+-- 5. Another agent's role is refused as a whole.
+SELECT throws_ok(format($$SET LOCAL ROLE pgat_report_b; SELECT pgautomator.agent_report('[{"op": "end_run", "run_id": %s, "state": "succeeded"}]')$$, :r3),
+                 'PA040', NULL, 'role b cannot report on agent a''s runs');
+SELECT is((SELECT state FROM pgautomator.job_run WHERE id = :r3), 'running', 'run 3 still running');
+SELECT is(pgautomator.agent_report('[]'), '[]'::jsonb, 'an empty report answers an empty array');
+
+SELECT * FROM finish();
+ROLLBACK;

@@ -99,6 +99,9 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
   await withAdmin((admin) => admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
   const url = databaseUrl(name);
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle connection ended by the server (a test that restarts or terminates backends, drop
+  // WITH (FORCE)) is dropped by the pool; unhandled, its 'error' event would end the process.
+  pool.on('error', () => {});
   return {
     name,
     url,

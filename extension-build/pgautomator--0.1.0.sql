@@ -3290,6 +3290,46 @@ COMMENT ON FUNCTION pgautomator._apply_retention(timestamptz, bigint[], int, int
   'or not among the newest keep_runs finished runs of its job. At most max_rows (NULL: no limit). Returns how many runs were deleted.';
 REVOKE ALL ON FUNCTION pgautomator._apply_retention(timestamptz, bigint[], int, interval, boolean, bigint) FROM PUBLIC;
 
+-- source: extension-src/sql/functions/internal/_begin_attempt.sql
+-- The body of begin_step for a run already checked and locked by _running_run: shared by
+-- begin_step and agent_report, so the rules live once.
+CREATE OR REPLACE FUNCTION pgautomator._begin_attempt(r pgautomator.job_run, step_id bigint, attempt int)
+RETURNS bigint
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  st     pgautomator.step;
+  new_id bigint;
+BEGIN
+  SELECT x.* INTO st FROM pgautomator.step x WHERE x.id = _begin_attempt.step_id AND x.job_id = r.job_id;
+  IF st.id IS NULL THEN
+    PERFORM pgautomator._raise('PA010', format('step %s is not a step of job %s (run %s)', coalesce(_begin_attempt.step_id::text, 'NULL'), r.job_id, r.id),
+      'field: step_id', 'Use the step ids of the run as claim_runs returned them.');
+  END IF;
+  IF _begin_attempt.attempt IS NULL OR _begin_attempt.attempt < 1 THEN
+    PERFORM pgautomator._raise('PA002', format('attempt must be 1 or more, got %s', coalesce(_begin_attempt.attempt::text, 'NULL')),
+      'field: attempt', 'Pass 1 for the first try, 2.. for retries.');
+  END IF;
+  -- A retried call (the answer to the first was lost with the connection) gets the attempt it
+  -- began: a run has at most one running attempt, as the agent ends each before the next begins.
+  SELECT x.id INTO new_id FROM pgautomator.step_run x
+   WHERE x.job_run_id = r.id AND x.state = 'running' AND x.step_id = st.id AND x.attempt = _begin_attempt.attempt;
+  IF new_id IS NOT NULL THEN
+    RETURN new_id;
+  END IF;
+  INSERT INTO pgautomator.step_run (job_run_id, step_id, position, step_name, attempt, agent_id)
+  VALUES (r.id, st.id, st.position, st.name, _begin_attempt.attempt, r.agent_id)
+  RETURNING id INTO new_id;
+  IF 'start' = ANY (st.email_on) THEN
+    PERFORM pgautomator._enqueue_mail(r.id, 'start', new_id);
+  END IF;
+  RETURN new_id;
+END
+$$;
+COMMENT ON FUNCTION pgautomator._begin_attempt(pgautomator.job_run, bigint, int) IS 'begin_step after the checks of the caller and the run: validates the step and attempt, returns the running attempt or a new one.';
+REVOKE ALL ON FUNCTION pgautomator._begin_attempt(pgautomator.job_run, bigint, int) FROM PUBLIC;
+
 -- source: extension-src/sql/functions/internal/_caller.sql
 -- Inside a SECURITY DEFINER function current_user is the owner, but the `role` setting still
 -- holds what the caller SET ROLE to; without SET ROLE the caller is the session user.
@@ -3769,6 +3809,27 @@ AS $$
 $$;
 COMMENT ON FUNCTION pgautomator._dsn_has_password(text) IS 'True when a connection string carries a password: user:secret@ in a URL, or a password=/pwd=/sslpassword= key in key/value form or in a URL query.';
 
+-- source: extension-src/sql/functions/internal/_end_attempt.sql
+-- The body of end_step for an attempt already checked and locked by _running_step_run: shared by
+-- end_step and agent_report.
+CREATE OR REPLACE FUNCTION pgautomator._end_attempt(s pgautomator.step_run, state text, exit_code int, message text, output text, output_bytes bigint)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  PERFORM pgautomator._check_one_of(_end_attempt.state, '{succeeded,failed,killed,timed_out}', 'state', 'state');
+  UPDATE pgautomator.step_run x
+     SET state = _end_attempt.state, finished_at = clock_timestamp(), exit_code = _end_attempt.exit_code,
+         message = _end_attempt.message, output = _end_attempt.output,
+         output_bytes = greatest(x.output_bytes, coalesce(_end_attempt.output_bytes, octet_length(_end_attempt.output), 0))
+   WHERE x.id = s.id;
+  PERFORM pgautomator._enqueue_mail(s.job_run_id, CASE WHEN _end_attempt.state = 'succeeded' THEN 'success' ELSE 'failure' END, s.id);
+END
+$$;
+COMMENT ON FUNCTION pgautomator._end_attempt(pgautomator.step_run, text, int, text, text, bigint) IS 'end_step after the checks of the caller and the attempt: records the outcome and the step''s mail.';
+REVOKE ALL ON FUNCTION pgautomator._end_attempt(pgautomator.step_run, text, int, text, text, bigint) FROM PUBLIC;
+
 -- source: extension-src/sql/functions/internal/_enqueue_mail.sql
 CREATE OR REPLACE FUNCTION pgautomator._enqueue_mail(job_run_id bigint, event text, step_run_id bigint DEFAULT NULL)
 RETURNS bigint
@@ -3902,6 +3963,40 @@ AS $$
 $$;
 COMMENT ON FUNCTION pgautomator._fill_template(text, jsonb) IS 'Mail templates: replaces each {{name}} of template by vals->>name in one pass (values are never expanded again); unknown placeholders stay.';
 REVOKE ALL ON FUNCTION pgautomator._fill_template(text, jsonb) FROM PUBLIC;
+
+-- source: extension-src/sql/functions/internal/_finish_run.sql
+-- The body of end_run for a run already checked and locked by _running_run: shared by end_run and
+-- agent_report.
+CREATE OR REPLACE FUNCTION pgautomator._finish_run(r pgautomator.job_run, state text, message text)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  final text := _finish_run.state;
+  why   text := _finish_run.message;
+BEGIN
+  PERFORM pgautomator._check_one_of(final, '{succeeded,failed,killed,timed_out}', 'state', 'state');
+  -- A run someone asked to kill ends killed, even when it finished on its own meanwhile.
+  IF r.kill_requested_at IS NOT NULL AND final <> 'killed' THEN
+    why := concat_ws('; ', format('kill requested by %s at %s (agent reported %s)', r.kill_requested_by, r.kill_requested_at, final), why);
+    final := 'killed';
+  ELSIF final = 'killed' AND r.kill_requested_at IS NOT NULL AND why IS NULL THEN
+    why := format('killed at the request of %s', r.kill_requested_by);
+  END IF;
+  UPDATE pgautomator.job_run x SET state = final, finished_at = clock_timestamp(), message = why WHERE x.id = r.id;
+  -- Attempts the agent left open end with the run.
+  UPDATE pgautomator.step_run s
+     SET state = CASE WHEN final IN ('killed', 'timed_out') THEN final ELSE 'failed' END,
+         finished_at = clock_timestamp(), message = coalesce(s.message, format('the run ended (%s) while the step was running', final))
+   WHERE s.job_run_id = r.id AND s.state = 'running';
+  -- Mail in the same transaction as the outcome: committed together or not at all.
+  PERFORM pgautomator._enqueue_mail(r.id, CASE WHEN final = 'succeeded' THEN 'success' ELSE 'failure' END);
+  PERFORM pgautomator._notify('run_finished', jsonb_build_object('run_id', r.id, 'state', final));
+END
+$$;
+COMMENT ON FUNCTION pgautomator._finish_run(pgautomator.job_run, text, text) IS 'end_run after the checks of the caller and the run: records the outcome (killed when a kill was requested), ends open attempts, writes mail, NOTIFYs run_finished.';
+REVOKE ALL ON FUNCTION pgautomator._finish_run(pgautomator.job_run, text, text) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_fire_due.sql
 CREATE OR REPLACE FUNCTION pgautomator._fire_due(at timestamptz DEFAULT now(), max_pairs int DEFAULT 1000)
@@ -4526,10 +4621,7 @@ AS $$
 DECLARE
   caller name := pgautomator._caller();
 BEGIN
-  -- Superusers (the installing DBA) may do everything.
-  IF (SELECT rolsuper FROM pg_roles WHERE rolname = caller) THEN
-    RETURN;
-  END IF;
+  -- Superusers (the installing DBA) may do everything: PostgreSQL counts them members of every role.
   IF NOT pg_has_role(caller, role, 'MEMBER') THEN
     PERFORM pgautomator._raise('PA040',
       format('permission denied: %s is not a member of %s', caller, role),
@@ -7418,9 +7510,9 @@ GRANT EXECUTE ON FUNCTION pgautomator.agent_heartbeat(text, bigint[], timestampt
 -- commit (WAL flush, and the cluster-wide NOTIFY lock) on every begin and end; measured, those
 -- commits, not the work, bounded a burst of no-op runs to about 200 runs/s.
 --
--- Each entry is applied by the same function a single call would use (begin_step, log_step,
--- end_step, end_run), so the rules live in one place, and in its own subtransaction, so that one
--- entry the database refuses (a run that was abandoned meanwhile: PA030) does not undo the others.
+-- Each entry is applied by the same body a single call uses (_begin_attempt, log_step,
+-- _end_attempt, _finish_run), so the rules live in one place, and in its own subtransaction, so that
+-- one entry the database refuses (a run that was abandoned meanwhile: PA030) does not undo the others.
 -- A malformed batch is refused whole, before anything is written.
 CREATE OR REPLACE FUNCTION pgautomator.agent_report(entries jsonb)
 RETURNS jsonb
@@ -7464,24 +7556,27 @@ BEGIN
   i := 0;
   FOR e IN SELECT value FROM jsonb_array_elements(agent_report.entries) LOOP
     BEGIN
+      -- The bodies of begin_step, log_step, end_step and end_run, after the same checks of the run
+      -- (its agent must be the caller's); the role was checked once above.
       CASE e ->> 'op'
         WHEN 'begin_step' THEN
-          step_run := pgautomator.begin_step((e ->> 'run_id')::bigint, (e ->> 'step_id')::bigint, coalesce((e ->> 'attempt')::int, 1));
+          step_run := pgautomator._begin_attempt(pgautomator._running_run((e ->> 'run_id')::bigint), (e ->> 'step_id')::bigint, coalesce((e ->> 'attempt')::int, 1));
           results := results || jsonb_build_array(jsonb_build_object('ok', true, 'step_run_id', step_run));
         WHEN 'log_step' THEN
           PERFORM pgautomator.log_step((e ->> 'step_run_id')::bigint, e ->> 'chunk', coalesce(e ->> 'stream', 'stdout'));
           results := results || jsonb_build_array(jsonb_build_object('ok', true));
         WHEN 'end_step' THEN
-          PERFORM pgautomator.end_step((e ->> 'step_run_id')::bigint, e ->> 'state', (e ->> 'exit_code')::int, e ->> 'message', e ->> 'output', (e ->> 'output_bytes')::bigint);
+          PERFORM pgautomator._end_attempt(pgautomator._running_step_run((e ->> 'step_run_id')::bigint), e ->> 'state', (e ->> 'exit_code')::int,
+            e ->> 'message', e ->> 'output', (e ->> 'output_bytes')::bigint);
           results := results || jsonb_build_array(jsonb_build_object('ok', true));
         WHEN 'end_run' THEN
-          PERFORM pgautomator.end_run((e ->> 'run_id')::bigint, e ->> 'state', e ->> 'message');
+          PERFORM pgautomator._finish_run(pgautomator._running_run((e ->> 'run_id')::bigint), e ->> 'state', e ->> 'message');
           results := results || jsonb_build_array(jsonb_build_object('ok', true));
       END CASE;
     EXCEPTION WHEN OTHERS THEN
       GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL, v_hint = PG_EXCEPTION_HINT;
-      -- A caller that lacks the role for one entry lacks it for all: refuse the call as a whole,
-      -- as the single functions would.
+      -- A caller that may not act for a run's agent is refused as a whole, as the single functions
+      -- would refuse it.
       IF v_state IN ('PA040', '42501') THEN
         RAISE;
       END IF;
@@ -7545,35 +7640,11 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  r      pgautomator.job_run;
-  st     pgautomator.step;
-  new_id bigint;
+  r pgautomator.job_run;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_agent');
   r := pgautomator._running_run(begin_step.run_id);
-  SELECT x.* INTO st FROM pgautomator.step x WHERE x.id = begin_step.step_id AND x.job_id = r.job_id;
-  IF st.id IS NULL THEN
-    PERFORM pgautomator._raise('PA010', format('step %s is not a step of job %s (run %s)', coalesce(begin_step.step_id::text, 'NULL'), r.job_id, r.id),
-      'field: step_id', 'Use the step ids of the run as claim_runs returned them.');
-  END IF;
-  IF begin_step.attempt IS NULL OR begin_step.attempt < 1 THEN
-    PERFORM pgautomator._raise('PA002', format('attempt must be 1 or more, got %s', coalesce(begin_step.attempt::text, 'NULL')),
-      'field: attempt', 'Pass 1 for the first try, 2.. for retries.');
-  END IF;
-  -- A retried call (the answer to the first was lost with the connection) gets the attempt it
-  -- began: a run has at most one running attempt, as the agent ends each before the next begins.
-  SELECT x.id INTO new_id FROM pgautomator.step_run x
-   WHERE x.job_run_id = r.id AND x.state = 'running' AND x.step_id = st.id AND x.attempt = begin_step.attempt;
-  IF new_id IS NOT NULL THEN
-    RETURN new_id;
-  END IF;
-  INSERT INTO pgautomator.step_run (job_run_id, step_id, position, step_name, attempt, agent_id)
-  VALUES (r.id, st.id, st.position, st.name, begin_step.attempt, r.agent_id)
-  RETURNING id INTO new_id;
-  IF 'start' = ANY (st.email_on) THEN
-    PERFORM pgautomator._enqueue_mail(r.id, 'start', new_id);
-  END IF;
-  RETURN new_id;
+  RETURN pgautomator._begin_attempt(r, begin_step.step_id, begin_step.attempt);
 END
 $$;
 COMMENT ON FUNCTION pgautomator.begin_step(bigint, bigint, int) IS
@@ -7765,35 +7836,11 @@ LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-  r       pgautomator.job_run;
-  final   text;
-  why     text;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_agent');
-  IF end_run.state IS NULL OR end_run.state NOT IN ('succeeded', 'failed', 'killed', 'timed_out') THEN
-    PERFORM pgautomator._raise('PA002', format('state must be succeeded, failed, killed or timed_out, got %L', end_run.state),
-      'field: state', 'Report how the run ended.');
-  END IF;
-  r := pgautomator._running_run(end_run.run_id);
-  final := end_run.state;
-  why := end_run.message;
-  -- A run someone asked to kill ends killed, even when it finished on its own meanwhile.
-  IF r.kill_requested_at IS NOT NULL AND final <> 'killed' THEN
-    why := concat_ws('; ', format('kill requested by %s at %s (agent reported %s)', r.kill_requested_by, r.kill_requested_at, final), why);
-    final := 'killed';
-  ELSIF final = 'killed' AND r.kill_requested_at IS NOT NULL AND why IS NULL THEN
-    why := format('killed at the request of %s', r.kill_requested_by);
-  END IF;
-  UPDATE pgautomator.job_run x SET state = final, finished_at = clock_timestamp(), message = why WHERE x.id = r.id;
-  -- Attempts the agent left open end with the run.
-  UPDATE pgautomator.step_run s
-     SET state = CASE WHEN final IN ('killed', 'timed_out') THEN final ELSE 'failed' END,
-         finished_at = clock_timestamp(), message = coalesce(s.message, format('the run ended (%s) while the step was running', final))
-   WHERE s.job_run_id = r.id AND s.state = 'running';
-  -- Mail in the same transaction as the outcome: committed together or not at all.
-  PERFORM pgautomator._enqueue_mail(r.id, CASE WHEN final = 'succeeded' THEN 'success' ELSE 'failure' END);
-  PERFORM pgautomator._notify('run_finished', jsonb_build_object('run_id', r.id, 'state', final));
+  -- The argument before the state of the run or attempt: bad input is named as such.
+  PERFORM pgautomator._check_one_of(end_run.state, '{succeeded,failed,killed,timed_out}', 'state', 'state');
+  PERFORM pgautomator._finish_run(pgautomator._running_run(end_run.run_id), end_run.state, end_run.message);
 END
 $$;
 COMMENT ON FUNCTION pgautomator.end_run(bigint, text, text) IS
@@ -7815,21 +7862,12 @@ LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-  s pgautomator.step_run;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_agent');
-  IF end_step.state IS NULL OR end_step.state NOT IN ('succeeded', 'failed', 'killed', 'timed_out') THEN
-    PERFORM pgautomator._raise('PA002', format('state must be succeeded, failed, killed or timed_out, got %L', end_step.state),
-      'field: state', 'Report how the attempt ended.');
-  END IF;
-  s := pgautomator._running_step_run(end_step.step_run_id);
-  UPDATE pgautomator.step_run x
-     SET state = end_step.state, finished_at = clock_timestamp(), exit_code = end_step.exit_code,
-         message = end_step.message, output = end_step.output,
-         output_bytes = greatest(x.output_bytes, coalesce(end_step.output_bytes, octet_length(end_step.output), 0))
-   WHERE x.id = s.id;
-  PERFORM pgautomator._enqueue_mail(s.job_run_id, CASE WHEN end_step.state = 'succeeded' THEN 'success' ELSE 'failure' END, s.id);
+  -- The argument before the state of the run or attempt: bad input is named as such.
+  PERFORM pgautomator._check_one_of(end_step.state, '{succeeded,failed,killed,timed_out}', 'state', 'state');
+  PERFORM pgautomator._end_attempt(pgautomator._running_step_run(end_step.step_run_id), end_step.state, end_step.exit_code,
+    end_step.message, end_step.output, end_step.output_bytes);
 END
 $$;
 COMMENT ON FUNCTION pgautomator.end_step(bigint, text, int, text, text, bigint) IS

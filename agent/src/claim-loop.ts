@@ -19,7 +19,7 @@ import type { DurableReporter } from './reporter.ts';
 import type { Spool } from './spool.ts';
 
 /** With a backlog, how long freed capacity waits for more runs to end before it is claimed. */
-const claimBatchMs = 50;
+const claimBatchMs = 5;
 
 export interface HeldRuns {
   ids(): number[];
@@ -205,6 +205,7 @@ export class ClaimLoop {
     this.claimAt = null;
     const claimed = await api.claim(Math.min(free, 1000));
     this.plan.recordClaim(Date.now());
+    this.deps.logger.debug('claimed', { asked: Math.min(free, 1000), got: claimed.length, ms: Date.now() - now });
     this.moreMayWait = claimed.length >= free;
     for (const run of claimed) runs.start(run);
   }

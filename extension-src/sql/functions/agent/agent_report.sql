@@ -3,9 +3,9 @@
 -- commit (WAL flush, and the cluster-wide NOTIFY lock) on every begin and end; measured, those
 -- commits, not the work, bounded a burst of no-op runs to about 200 runs/s.
 --
--- Each entry is applied by the same function a single call would use (begin_step, log_step,
--- end_step, end_run), so the rules live in one place, and in its own subtransaction, so that one
--- entry the database refuses (a run that was abandoned meanwhile: PA030) does not undo the others.
+-- Each entry is applied by the same body a single call uses (_begin_attempt, log_step,
+-- _end_attempt, _finish_run), so the rules live in one place, and in its own subtransaction, so that
+-- one entry the database refuses (a run that was abandoned meanwhile: PA030) does not undo the others.
 -- A malformed batch is refused whole, before anything is written.
 CREATE OR REPLACE FUNCTION pgautomator.agent_report(entries jsonb)
 RETURNS jsonb
@@ -49,24 +49,27 @@ BEGIN
   i := 0;
   FOR e IN SELECT value FROM jsonb_array_elements(agent_report.entries) LOOP
     BEGIN
+      -- The bodies of begin_step, log_step, end_step and end_run, after the same checks of the run
+      -- (its agent must be the caller's); the role was checked once above.
       CASE e ->> 'op'
         WHEN 'begin_step' THEN
-          step_run := pgautomator.begin_step((e ->> 'run_id')::bigint, (e ->> 'step_id')::bigint, coalesce((e ->> 'attempt')::int, 1));
+          step_run := pgautomator._begin_attempt(pgautomator._running_run((e ->> 'run_id')::bigint), (e ->> 'step_id')::bigint, coalesce((e ->> 'attempt')::int, 1));
           results := results || jsonb_build_array(jsonb_build_object('ok', true, 'step_run_id', step_run));
         WHEN 'log_step' THEN
           PERFORM pgautomator.log_step((e ->> 'step_run_id')::bigint, e ->> 'chunk', coalesce(e ->> 'stream', 'stdout'));
           results := results || jsonb_build_array(jsonb_build_object('ok', true));
         WHEN 'end_step' THEN
-          PERFORM pgautomator.end_step((e ->> 'step_run_id')::bigint, e ->> 'state', (e ->> 'exit_code')::int, e ->> 'message', e ->> 'output', (e ->> 'output_bytes')::bigint);
+          PERFORM pgautomator._end_attempt(pgautomator._running_step_run((e ->> 'step_run_id')::bigint), e ->> 'state', (e ->> 'exit_code')::int,
+            e ->> 'message', e ->> 'output', (e ->> 'output_bytes')::bigint);
           results := results || jsonb_build_array(jsonb_build_object('ok', true));
         WHEN 'end_run' THEN
-          PERFORM pgautomator.end_run((e ->> 'run_id')::bigint, e ->> 'state', e ->> 'message');
+          PERFORM pgautomator._finish_run(pgautomator._running_run((e ->> 'run_id')::bigint), e ->> 'state', e ->> 'message');
           results := results || jsonb_build_array(jsonb_build_object('ok', true));
       END CASE;
     EXCEPTION WHEN OTHERS THEN
       GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL, v_hint = PG_EXCEPTION_HINT;
-      -- A caller that lacks the role for one entry lacks it for all: refuse the call as a whole,
-      -- as the single functions would.
+      -- A caller that may not act for a run's agent is refused as a whole, as the single functions
+      -- would refuse it.
       IF v_state IN ('PA040', '42501') THEN
         RAISE;
       END IF;

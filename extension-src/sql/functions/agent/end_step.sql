@@ -10,21 +10,12 @@ LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-  s pgautomator.step_run;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_agent');
-  IF end_step.state IS NULL OR end_step.state NOT IN ('succeeded', 'failed', 'killed', 'timed_out') THEN
-    PERFORM pgautomator._raise('PA002', format('state must be succeeded, failed, killed or timed_out, got %L', end_step.state),
-      'field: state', 'Report how the attempt ended.');
-  END IF;
-  s := pgautomator._running_step_run(end_step.step_run_id);
-  UPDATE pgautomator.step_run x
-     SET state = end_step.state, finished_at = clock_timestamp(), exit_code = end_step.exit_code,
-         message = end_step.message, output = end_step.output,
-         output_bytes = greatest(x.output_bytes, coalesce(end_step.output_bytes, octet_length(end_step.output), 0))
-   WHERE x.id = s.id;
-  PERFORM pgautomator._enqueue_mail(s.job_run_id, CASE WHEN end_step.state = 'succeeded' THEN 'success' ELSE 'failure' END, s.id);
+  -- The argument before the state of the run or attempt: bad input is named as such.
+  PERFORM pgautomator._check_one_of(end_step.state, '{succeeded,failed,killed,timed_out}', 'state', 'state');
+  PERFORM pgautomator._end_attempt(pgautomator._running_step_run(end_step.step_run_id), end_step.state, end_step.exit_code,
+    end_step.message, end_step.output, end_step.output_bytes);
 END
 $$;
 COMMENT ON FUNCTION pgautomator.end_step(bigint, text, int, text, text, bigint) IS

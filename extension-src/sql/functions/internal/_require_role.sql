@@ -5,10 +5,7 @@ AS $$
 DECLARE
   caller name := pgautomator._caller();
 BEGIN
-  -- Superusers (the installing DBA) may do everything.
-  IF (SELECT rolsuper FROM pg_roles WHERE rolname = caller) THEN
-    RETURN;
-  END IF;
+  -- Superusers (the installing DBA) may do everything: PostgreSQL counts them members of every role.
   IF NOT pg_has_role(caller, role, 'MEMBER') THEN
     PERFORM pgautomator._raise('PA040',
       format('permission denied: %s is not a member of %s', caller, role),

@@ -7529,6 +7529,9 @@ DECLARE
   op       text;
   results  jsonb := '[]';
   step_run bigint;
+  r        pgautomator.job_run;
+  l        jsonb;
+  sr       pgautomator.step_run;
   v_state  text;
   v_msg    text;
   v_detail text;
@@ -7570,7 +7573,18 @@ BEGIN
             e ->> 'message', e ->> 'output', (e ->> 'output_bytes')::bigint);
           results := results || jsonb_build_array(jsonb_build_object('ok', true));
         WHEN 'end_run' THEN
-          PERFORM pgautomator._finish_run(pgautomator._running_run((e ->> 'run_id')::bigint), e ->> 'state', e ->> 'message');
+          r := pgautomator._running_run((e ->> 'run_id')::bigint);
+          -- The run's last attempt may come along: one lock of the run, one subtransaction.
+          IF jsonb_typeof(e -> 'last_step') = 'object' THEN
+            l := e -> 'last_step';
+            sr := pgautomator._running_step_run((l ->> 'step_run_id')::bigint);
+            IF sr.job_run_id <> r.id THEN
+              PERFORM pgautomator._raise('PA010', format('step run %s is not an attempt of run %s', sr.id, r.id), 'field: last_step.step_run_id',
+                'last_step must be the last attempt of the run that ends.');
+            END IF;
+            PERFORM pgautomator._end_attempt(sr, l ->> 'state', (l ->> 'exit_code')::int, l ->> 'message', l ->> 'output', (l ->> 'output_bytes')::bigint);
+          END IF;
+          PERFORM pgautomator._finish_run(r, e ->> 'state', e ->> 'message');
           results := results || jsonb_build_array(jsonb_build_object('ok', true));
       END CASE;
     EXCEPTION WHEN OTHERS THEN
@@ -7591,7 +7605,8 @@ $$;
 COMMENT ON FUNCTION pgautomator.agent_report(jsonb) IS
   'Agent protocol, batched: applies up to 64 entries in order in one transaction, each like the function its "op" names '
   '({"op": "begin_step", "run_id", "step_id", "attempt"}, {"op": "log_step", "step_run_id", "chunk", "stream"}, '
-  '{"op": "end_step", "step_run_id", "state", "exit_code", "message", "output", "output_bytes"}, {"op": "end_run", "run_id", "state", "message"}). '
+  '{"op": "end_step", "step_run_id", "state", "exit_code", "message", "output", "output_bytes"}, {"op": "end_run", "run_id", "state", "message", '
+  '"last_step": an end_step entry''s fields, optional: the run''s last attempt ends with it, all or nothing}). '
   'Returns one result per entry: {"ok": true} (with "step_run_id" for begin_step) or {"ok": false, "code", "message", "detail", "hint"} '
   'when the database refused that entry (the others are kept). PA002 for a malformed batch (nothing written); PA040 refuses the whole call.';
 REVOKE ALL ON FUNCTION pgautomator.agent_report(jsonb) FROM PUBLIC;

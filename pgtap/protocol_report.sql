@@ -2,7 +2,7 @@
 -- its single function; a refused entry does not undo the others; a malformed batch writes nothing;
 -- a foreign agent's runs are refused as a whole. begin_step is idempotent while its attempt runs.
 BEGIN;
-SELECT plan(23);
+SELECT plan(29);
 
 SET LOCAL TimeZone = 'UTC';
 CREATE ROLE pgat_report_a; CREATE ROLE pgat_report_b;
@@ -66,6 +66,33 @@ SELECT is((SELECT string_agg(chunk, '') FROM pgautomator.step_log WHERE step_run
 SELECT is((SELECT state FROM pgautomator.job_run WHERE id = :r1), 'succeeded', 'run 1 succeeded');
 SELECT is((SELECT state || '/' || message FROM pgautomator.job_run WHERE id = :r2), 'failed/step 1 failed', 'run 2 failed, after the refused entry');
 SELECT is((SELECT state FROM pgautomator.step_run WHERE id = :sr2), 'failed', 'its step failed');
+
+-- 3b. end_run carrying the last attempt's end: both or neither.
+SELECT pgautomator.start_job('batch_job', at => '2030-01-01 00:00:00+00') AS r4 \gset
+SET LOCAL ROLE pgat_report_a;
+SELECT count(*) AS claimed4 FROM pgautomator.claim_runs('reporter', 1, '2030-01-01 00:00:02+00') \gset
+SELECT pgautomator.begin_step(:r4, :s1) AS sr4 \gset
+SELECT pgautomator.agent_report(jsonb_build_array(jsonb_build_object('op', 'end_run', 'run_id', :r4, 'state', 'succeeded',
+  'last_step', jsonb_build_object('step_run_id', :sr4, 'state', 'succeeded', 'exit_code', 0, 'output', 'done', 'output_bytes', 4)))) AS together \gset
+RESET ROLE;
+SELECT is(:'together'::jsonb, '[{"ok": true}]'::jsonb, 'end_run with last_step answers ok');
+SELECT is((SELECT r.state || '/' || s.state || '/' || s.output FROM pgautomator.job_run r JOIN pgautomator.step_run s ON s.job_run_id = r.id WHERE r.id = :r4),
+          'succeeded/succeeded/done', 'the run and its last attempt ended together');
+SET LOCAL ROLE pgat_report_a;
+SELECT pgautomator.agent_report(jsonb_build_array(jsonb_build_object('op', 'end_run', 'run_id', :r3, 'state', 'succeeded',
+  'last_step', jsonb_build_object('step_run_id', :sr1, 'state', 'succeeded')))) AS refused \gset
+RESET ROLE;
+SELECT is(:'refused'::jsonb -> 0 ->> 'code', 'PA030', 'a last_step that cannot end (it ended already) refuses the entry');
+SELECT is((SELECT state FROM pgautomator.job_run WHERE id = :r3), 'running', 'and the run does not end without it');
+SELECT pgautomator.start_job('batch_job', at => '2030-01-01 00:00:00+00') AS r5 \gset
+SET LOCAL ROLE pgat_report_a;
+SELECT count(*) AS claimed5 FROM pgautomator.claim_runs('reporter', 1, '2030-01-01 00:00:03+00') \gset
+SELECT pgautomator.begin_step(:r5, :s1) AS sr5 \gset
+SELECT pgautomator.agent_report(jsonb_build_array(jsonb_build_object('op', 'end_run', 'run_id', :r3, 'state', 'succeeded',
+  'last_step', jsonb_build_object('step_run_id', :sr5, 'state', 'succeeded')))) AS foreign_step \gset
+RESET ROLE;
+SELECT is(:'foreign_step'::jsonb -> 0 ->> 'detail', 'field: last_step.step_run_id', 'a last_step of another run is refused, naming the field');
+SELECT is((SELECT state FROM pgautomator.step_run WHERE id = :sr5), 'running', 'and that other attempt is untouched');
 
 -- 4. A malformed batch writes nothing.
 SELECT throws_ok(format($$SET LOCAL ROLE pgat_report_a; SELECT pgautomator.agent_report('[{"op": "end_step", "step_run_id": %s, "state": "succeeded"}, {"op": "explode"}]')$$, :sr3),

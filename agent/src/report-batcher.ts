@@ -13,11 +13,21 @@
  */
 import { toTypedError } from '../../client/index.ts';
 
+export interface StepEndFields {
+  step_run_id: number;
+  state: string;
+  exit_code: number | null;
+  message: string | null;
+  output: string;
+  output_bytes: number;
+}
+
 export type ReportEntry =
   | { op: 'begin_step'; run_id: number; step_id: number; attempt: number }
   | { op: 'log_step'; step_run_id: number; chunk: string; stream: string }
-  | { op: 'end_step'; step_run_id: number; state: string; exit_code: number | null; message: string | null; output: string; output_bytes: number }
-  | { op: 'end_run'; run_id: number; state: string; message: string | null };
+  | ({ op: 'end_step' } & StepEndFields)
+  /** last_step: the run's last attempt ends with it, all or nothing. */
+  | { op: 'end_run'; run_id: number; state: string; message: string | null; last_step?: StepEndFields };
 
 /** One entry's answer from `agent_report`. */
 export type ReportResult =
@@ -46,6 +56,7 @@ interface Pending {
 function sizeOf(entry: ReportEntry): number {
   if (entry.op === 'log_step') return 64 + entry.chunk.length;
   if (entry.op === 'end_step') return 128 + entry.output.length + (entry.message?.length ?? 0);
+  if (entry.op === 'end_run' && entry.last_step) return 224 + entry.last_step.output.length + (entry.last_step.message?.length ?? 0);
   return 96;
 }
 

@@ -16,11 +16,10 @@ import type { Logger } from './logger.ts';
 import type { OutputStream } from './output-buffer.ts';
 import type { FinalState } from './protocol.ts';
 import { RunLostError, type RunReporter } from './run-flow.ts';
-import { ReportBatcher, type ReportEntry } from './report-batcher.ts';
+import { ReportBatcher, type ReportEntry, type StepEndFields } from './report-batcher.ts';
 import type { ReplayVerdict, Spool, SpoolEntry, StepEnd } from './spool.ts';
 
-const endStepEntry = (step: StepEnd): ReportEntry => ({
-  op: 'end_step',
+const stepEndFields = (step: StepEnd): StepEndFields => ({
   step_run_id: step.stepRunId,
   state: step.state,
   exit_code: step.exitCode,
@@ -28,6 +27,7 @@ const endStepEntry = (step: StepEnd): ReportEntry => ({
   output: step.output,
   output_bytes: step.outputBytes,
 });
+const endStepEntry = (step: StepEnd): ReportEntry => ({ op: 'end_step', ...stepEndFields(step) });
 
 export class DurableReporter implements RunReporter {
   readonly batcher: ReportBatcher;
@@ -85,24 +85,25 @@ export class DurableReporter implements RunReporter {
   /** Writes one spooled entry; the claim loop's replay. */
   async write(entry: SpoolEntry): Promise<ReplayVerdict> {
     if (entry.op === 'end_run' && entry.lastStep) {
-      // Submitted together, so they share a batch (one transaction) unless it is full; each is
-      // judged on its own: a step end refused (ended already) does not keep the run's end out.
-      const [step, run] = await Promise.all([
-        this.writeEntry(entry, endStepEntry(entry.lastStep)),
-        this.writeEntry(entry, { op: 'end_run', run_id: entry.runId, state: entry.state, message: entry.message }),
-      ]);
-      return step === 'unreachable' || run === 'unreachable' ? 'unreachable' : run;
+      // The last attempt's end and the run's end in one entry (one lock, one subtransaction).
+      const together = await this.writeEntry(entry, { op: 'end_run', run_id: entry.runId, state: entry.state, message: entry.message, last_step: stepEndFields(entry.lastStep) }, true);
+      if (together !== 'dropped') return together;
+      // Refused together (the step ended already: a replay after a crash, say): what still fits, one by one.
+      const step = await this.writeEntry(entry, endStepEntry(entry.lastStep));
+      if (step === 'unreachable') return step;
+      return this.writeEntry(entry, { op: 'end_run', run_id: entry.runId, state: entry.state, message: entry.message });
     }
     if (entry.op === 'end_step') return this.writeEntry(entry, endStepEntry(entry));
     return this.writeEntry(entry, { op: 'end_run', run_id: entry.runId, state: entry.state, message: entry.message });
   }
 
-  private async writeEntry(entry: SpoolEntry, report: ReportEntry): Promise<ReplayVerdict> {
+  private async writeEntry(entry: SpoolEntry, report: ReportEntry, quiet = false): Promise<ReplayVerdict> {
     try {
       await this.batcher.submit(report);
       return 'written';
     } catch (error) {
       if (isUnreachable(error)) return 'unreachable';
+      if (quiet) return 'dropped';
       // Gone: the run ended meanwhile (abandoned while the agent was away), or the entry was
       // written before a crash and is replayed again. Anything else would fail forever: log it.
       const fields = { run: entry.runId, op: report.op, error };

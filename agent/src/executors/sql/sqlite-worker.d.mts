@@ -8,9 +8,13 @@ export interface SqliteJob {
   /** A file URL or path to resolve better-sqlite3 from (the agent's own module). */
   driver: string;
 }
+export interface SqliteOutput {
+  stream: 'stdout' | 'stderr' | 'notice';
+  text: string;
+}
 export type SqliteMessage =
-  | { id: number; type: 'output'; stream: 'stdout' | 'stderr' | 'notice'; text: string }
-  | { id: number; type: 'done'; ok: boolean; aborted: boolean; message: string | null; tags: string[] };
+  | { id: number; type: 'output'; chunks: SqliteOutput[] }
+  | { id: number; type: 'done'; ok: boolean; aborted: boolean; message: string | null; tags: string[]; chunks: SqliteOutput[] };
 
 /** The file a SQLite DSN names: a path, `sqlite:<path>` or `sqlite://<path>`, or `:memory:`. */
 export function sqliteFile(dsn: string): string;

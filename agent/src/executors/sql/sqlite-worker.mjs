@@ -10,8 +10,8 @@
  * loader, and loading one per worker costs about a second of CPU (sqlite.ts starts a worker per
  * concurrent SQLite step). Types: sqlite-worker.d.mts.
  *
- * Messages: in {id, file, script, abort: SharedArrayBuffer}; out {id, type: 'output', stream,
- * text} and finally {id, type: 'done', ok, aborted, message, tags}.
+ * Messages: in {id, file, script, abort: SharedArrayBuffer}; out {id, type: 'output', chunks:
+ * [{stream, text}]} and finally {id, type: 'done', ok, aborted, message, tags, chunks}.
  */
 import { createRequire } from 'node:module';
 import { parentPort } from 'node:worker_threads';
@@ -52,6 +52,9 @@ export function statementEnds(script) {
   return ends;
 }
 
+/** Longest a longer script's output waits in the worker (checked between statements). */
+const outputFlushMs = 100;
+
 /**
  * @param {{ id: number; file: string; script: string; abort: SharedArrayBuffer; driver: string }} job
  * @param {(message: object) => void} post
@@ -61,8 +64,23 @@ function run(job, post) {
   const flag = new Int32Array(job.abort);
   /** @type {string[]} */
   const tags = [];
-  const out = (/** @type {string} */ stream, /** @type {string} */ text) => post({ id: job.id, type: 'output', stream, text });
-  const done = (/** @type {boolean} */ ok, /** @type {boolean} */ aborted, /** @type {string | null} */ message) => post({ id: job.id, type: 'done', ok, aborted, message, tags });
+  // Output waits in the worker and leaves with the outcome, or every outputFlushMs between
+  // statements of a longer script: a short script costs the main thread one message, not one per
+  // statement and stream (each message wakes it; measured in bursts of short steps).
+  /** @type {Array<{stream: string, text: string}>} */
+  let pending = [];
+  let flushedAt = Date.now();
+  const flush = () => {
+    if (pending.length > 0) post({ id: job.id, type: 'output', chunks: pending });
+    pending = [];
+    flushedAt = Date.now();
+  };
+  const out = (/** @type {string} */ stream, /** @type {string} */ text) => {
+    pending.push({ stream, text });
+    if (Date.now() - flushedAt >= outputFlushMs) flush();
+  };
+  const done = (/** @type {boolean} */ ok, /** @type {boolean} */ aborted, /** @type {string | null} */ message) =>
+    post({ id: job.id, type: 'done', ok, aborted, message, tags, chunks: pending });
   let db;
   try {
     db = new Database(sqliteFile(job.file), { timeout: 5000 });

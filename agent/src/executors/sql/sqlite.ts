@@ -76,7 +76,8 @@ export const runSqlite: SqlDriver = (script: string, target: SqlTarget, context:
     };
     const onMessage = (message: SqliteMessage) => {
       if (message.id !== id) return;
-      if (message.type === 'output') return output.write(message.stream, message.text);
+      for (const chunk of message.chunks) output.write(chunk.stream, chunk.text);
+      if (message.type === 'output') return;
       if (message.aborted || signal.aborted) return finish(abortedResult(signal), true);
       finish({ state: message.ok ? 'succeeded' : 'failed', exitCode: null, message: message.ok ? summarize(message.tags) : message.message }, true);
     };

@@ -3812,7 +3812,10 @@ COMMENT ON FUNCTION pgautomator._dsn_has_password(text) IS 'True when a connecti
 -- source: extension-src/sql/functions/internal/_end_attempt.sql
 -- The body of end_step for an attempt already checked and locked by _running_step_run: shared by
 -- end_step and agent_report.
-CREATE OR REPLACE FUNCTION pgautomator._end_attempt(s pgautomator.step_run, state text, exit_code int, message text, output text, output_bytes bigint)
+-- finished: when the agent saw the attempt end, for results replayed from its spool after an outage
+-- (NULL: now); kept between the attempt's start and now, whatever the agent's clock says.
+CREATE OR REPLACE FUNCTION pgautomator._end_attempt(s pgautomator.step_run, state text, exit_code int, message text, output text, output_bytes bigint,
+  finished timestamptz DEFAULT NULL)
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -3820,15 +3823,15 @@ AS $$
 BEGIN
   PERFORM pgautomator._check_one_of(_end_attempt.state, '{succeeded,failed,killed,timed_out}', 'state', 'state');
   UPDATE pgautomator.step_run x
-     SET state = _end_attempt.state, finished_at = clock_timestamp(), exit_code = _end_attempt.exit_code,
+     SET state = _end_attempt.state, finished_at = greatest(x.started_at, least(coalesce(_end_attempt.finished, clock_timestamp()), clock_timestamp())), exit_code = _end_attempt.exit_code,
          message = _end_attempt.message, output = _end_attempt.output,
          output_bytes = greatest(x.output_bytes, coalesce(_end_attempt.output_bytes, octet_length(_end_attempt.output), 0))
    WHERE x.id = s.id;
   PERFORM pgautomator._enqueue_mail(s.job_run_id, CASE WHEN _end_attempt.state = 'succeeded' THEN 'success' ELSE 'failure' END, s.id);
 END
 $$;
-COMMENT ON FUNCTION pgautomator._end_attempt(pgautomator.step_run, text, int, text, text, bigint) IS 'end_step after the checks of the caller and the attempt: records the outcome and the step''s mail.';
-REVOKE ALL ON FUNCTION pgautomator._end_attempt(pgautomator.step_run, text, int, text, text, bigint) FROM PUBLIC;
+COMMENT ON FUNCTION pgautomator._end_attempt(pgautomator.step_run, text, int, text, text, bigint, timestamptz) IS 'end_step after the checks of the caller and the attempt: records the outcome and the step''s mail.';
+REVOKE ALL ON FUNCTION pgautomator._end_attempt(pgautomator.step_run, text, int, text, text, bigint, timestamptz) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_enqueue_mail.sql
 CREATE OR REPLACE FUNCTION pgautomator._enqueue_mail(job_run_id bigint, event text, step_run_id bigint DEFAULT NULL)
@@ -3967,7 +3970,8 @@ REVOKE ALL ON FUNCTION pgautomator._fill_template(text, jsonb) FROM PUBLIC;
 -- source: extension-src/sql/functions/internal/_finish_run.sql
 -- The body of end_run for a run already checked and locked by _running_run: shared by end_run and
 -- agent_report.
-CREATE OR REPLACE FUNCTION pgautomator._finish_run(r pgautomator.job_run, state text, message text)
+-- finished: as in _end_attempt (the agent's time of a spooled result, kept between start and now).
+CREATE OR REPLACE FUNCTION pgautomator._finish_run(r pgautomator.job_run, state text, message text, finished timestamptz DEFAULT NULL)
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -3975,6 +3979,7 @@ AS $$
 DECLARE
   final text := _finish_run.state;
   why   text := _finish_run.message;
+  ended timestamptz := greatest(r.started_at, least(coalesce(_finish_run.finished, clock_timestamp()), clock_timestamp()));
 BEGIN
   PERFORM pgautomator._check_one_of(final, '{succeeded,failed,killed,timed_out}', 'state', 'state');
   -- A run someone asked to kill ends killed, even when it finished on its own meanwhile.
@@ -3984,19 +3989,19 @@ BEGIN
   ELSIF final = 'killed' AND r.kill_requested_at IS NOT NULL AND why IS NULL THEN
     why := format('killed at the request of %s', r.kill_requested_by);
   END IF;
-  UPDATE pgautomator.job_run x SET state = final, finished_at = clock_timestamp(), message = why WHERE x.id = r.id;
+  UPDATE pgautomator.job_run x SET state = final, finished_at = ended, message = why WHERE x.id = r.id;
   -- Attempts the agent left open end with the run.
   UPDATE pgautomator.step_run s
      SET state = CASE WHEN final IN ('killed', 'timed_out') THEN final ELSE 'failed' END,
-         finished_at = clock_timestamp(), message = coalesce(s.message, format('the run ended (%s) while the step was running', final))
+         finished_at = greatest(s.started_at, ended), message = coalesce(s.message, format('the run ended (%s) while the step was running', final))
    WHERE s.job_run_id = r.id AND s.state = 'running';
   -- Mail in the same transaction as the outcome: committed together or not at all.
   PERFORM pgautomator._enqueue_mail(r.id, CASE WHEN final = 'succeeded' THEN 'success' ELSE 'failure' END);
   PERFORM pgautomator._notify('run_finished', jsonb_build_object('run_id', r.id, 'state', final));
 END
 $$;
-COMMENT ON FUNCTION pgautomator._finish_run(pgautomator.job_run, text, text) IS 'end_run after the checks of the caller and the run: records the outcome (killed when a kill was requested), ends open attempts, writes mail, NOTIFYs run_finished.';
-REVOKE ALL ON FUNCTION pgautomator._finish_run(pgautomator.job_run, text, text) FROM PUBLIC;
+COMMENT ON FUNCTION pgautomator._finish_run(pgautomator.job_run, text, text, timestamptz) IS 'end_run after the checks of the caller and the run: records the outcome (killed when a kill was requested), ends open attempts, writes mail, NOTIFYs run_finished.';
+REVOKE ALL ON FUNCTION pgautomator._finish_run(pgautomator.job_run, text, text, timestamptz) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_fire_due.sql
 CREATE OR REPLACE FUNCTION pgautomator._fire_due(at timestamptz DEFAULT now(), max_pairs int DEFAULT 1000)
@@ -7575,7 +7580,7 @@ BEGIN
           results := results || jsonb_build_array(jsonb_build_object('ok', true));
         WHEN 'end_step' THEN
           PERFORM pgautomator._end_attempt(pgautomator._running_step_run((e ->> 'step_run_id')::bigint), e ->> 'state', (e ->> 'exit_code')::int,
-            e ->> 'message', e ->> 'output', (e ->> 'output_bytes')::bigint);
+            e ->> 'message', e ->> 'output', (e ->> 'output_bytes')::bigint, (e ->> 'finished_at')::timestamptz);
           results := results || jsonb_build_array(jsonb_build_object('ok', true));
         WHEN 'end_run' THEN
           r := pgautomator._running_run((e ->> 'run_id')::bigint);
@@ -7587,9 +7592,10 @@ BEGIN
               PERFORM pgautomator._raise('PA010', format('step run %s is not an attempt of run %s', sr.id, r.id), 'field: last_step.step_run_id',
                 'last_step must be the last attempt of the run that ends.');
             END IF;
-            PERFORM pgautomator._end_attempt(sr, l ->> 'state', (l ->> 'exit_code')::int, l ->> 'message', l ->> 'output', (l ->> 'output_bytes')::bigint);
+            PERFORM pgautomator._end_attempt(sr, l ->> 'state', (l ->> 'exit_code')::int, l ->> 'message', l ->> 'output', (l ->> 'output_bytes')::bigint,
+              (e ->> 'finished_at')::timestamptz);
           END IF;
-          PERFORM pgautomator._finish_run(r, e ->> 'state', e ->> 'message');
+          PERFORM pgautomator._finish_run(r, e ->> 'state', e ->> 'message', (e ->> 'finished_at')::timestamptz);
           results := results || jsonb_build_array(jsonb_build_object('ok', true));
       END CASE;
     EXCEPTION WHEN OTHERS THEN
@@ -7612,6 +7618,8 @@ COMMENT ON FUNCTION pgautomator.agent_report(jsonb) IS
   '({"op": "begin_step", "run_id", "step_id", "attempt"}, {"op": "log_step", "step_run_id", "chunk", "stream"}, '
   '{"op": "end_step", "step_run_id", "state", "exit_code", "message", "output", "output_bytes"}, {"op": "end_run", "run_id", "state", "message", '
   '"last_step": an end_step entry''s fields, optional: the run''s last attempt ends with it, all or nothing}). '
+  'end_step and end_run entries may carry "finished_at" (a result the agent kept through an outage: when it ended; '
+  'recorded between the start and now). '
   'Returns one result per entry: {"ok": true} (with "step_run_id" for begin_step) or {"ok": false, "code", "message", "detail", "hint"} '
   'when the database refused that entry (the others are kept). PA002 for a malformed batch (nothing written); PA040 refuses the whole call.';
 REVOKE ALL ON FUNCTION pgautomator.agent_report(jsonb) FROM PUBLIC;

@@ -2,7 +2,7 @@
 -- its single function; a refused entry does not undo the others; a malformed batch writes nothing;
 -- a foreign agent's runs are refused as a whole. begin_step is idempotent while its attempt runs.
 BEGIN;
-SELECT plan(29);
+SELECT plan(32);
 
 SET LOCAL TimeZone = 'UTC';
 CREATE ROLE pgat_report_a; CREATE ROLE pgat_report_b;
@@ -93,6 +93,19 @@ SELECT pgautomator.agent_report(jsonb_build_array(jsonb_build_object('op', 'end_
 RESET ROLE;
 SELECT is(:'foreign_step'::jsonb -> 0 ->> 'detail', 'field: last_step.step_run_id', 'a last_step of another run is refused, naming the field');
 SELECT is((SELECT state FROM pgautomator.step_run WHERE id = :sr5), 'running', 'and that other attempt is untouched');
+
+-- 3c. A result replayed from the agent's spool keeps the time it ended (within start and now).
+SELECT pgautomator.start_job('batch_job', at => '2030-01-01 00:00:00+00') AS r6 \gset
+SET LOCAL ROLE pgat_report_a;
+SELECT count(*) AS claimed6 FROM pgautomator.claim_runs('reporter', 1, '2030-01-01 00:00:04+00') \gset
+SELECT pgautomator.begin_step(:r6, :s1) AS sr6 \gset
+SELECT pg_sleep(0.01);
+SELECT pgautomator.agent_report(jsonb_build_array(jsonb_build_object('op', 'end_run', 'run_id', :r6, 'state', 'succeeded', 'finished_at', '2000-01-01T00:00:00Z',
+  'last_step', jsonb_build_object('step_run_id', :sr6, 'state', 'succeeded')))) AS replayed \gset
+RESET ROLE;
+SELECT is((SELECT finished_at = started_at FROM pgautomator.job_run WHERE id = :r6), true, 'finished_at before the start is recorded as the start');
+SELECT is((SELECT finished_at = started_at FROM pgautomator.step_run WHERE id = :sr6), true, 'likewise for its last attempt');
+SELECT ok((SELECT finished_at < clock_timestamp() - interval '5 ms' FROM pgautomator.job_run WHERE id = :r6), 'not the time of the report');
 
 -- 4. A malformed batch writes nothing.
 SELECT throws_ok(format($$SET LOCAL ROLE pgat_report_a; SELECT pgautomator.agent_report('[{"op": "end_step", "step_run_id": %s, "state": "succeeded"}, {"op": "explode"}]')$$, :sr3),

@@ -163,7 +163,7 @@ export class ClaimLoop {
       this.deps.onRegistered(registration);
       while (spool.size > 0) {
         const before = spool.size;
-        const written = await spool.replay((entry) => reporter.write(entry));
+        const written = await spool.replay((entry) => reporter.write(entry, true));
         logger.info('spool replayed', { written, dropped: before - spool.size - written, left: spool.size });
         if (spool.size > 0) throw Object.assign(new Error('database unreachable during spool replay'), { code: 'ECONNRESET' });
       }

@@ -25,9 +25,10 @@ export interface StepEndFields {
 export type ReportEntry =
   | { op: 'begin_step'; run_id: number; step_id: number; attempt: number }
   | { op: 'log_step'; step_run_id: number; chunk: string; stream: string }
-  | ({ op: 'end_step' } & StepEndFields)
+  /** finished_at: when a result replayed from the spool ended (agent clock). */
+  | ({ op: 'end_step'; finished_at?: string } & StepEndFields)
   /** last_step: the run's last attempt ends with it, all or nothing. */
-  | { op: 'end_run'; run_id: number; state: string; message: string | null; last_step?: StepEndFields };
+  | { op: 'end_run'; run_id: number; state: string; message: string | null; last_step?: StepEndFields; finished_at?: string };
 
 /** One entry's answer from `agent_report`. */
 export type ReportResult =

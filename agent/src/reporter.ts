@@ -27,7 +27,7 @@ const stepEndFields = (step: StepEnd): StepEndFields => ({
   output: step.output,
   output_bytes: step.outputBytes,
 });
-const endStepEntry = (step: StepEnd): ReportEntry => ({ op: 'end_step', ...stepEndFields(step) });
+const endStepEntry = (step: StepEnd) => ({ op: 'end_step' as const, ...stepEndFields(step) });
 
 export class DurableReporter implements RunReporter {
   readonly batcher: ReportBatcher;
@@ -82,19 +82,22 @@ export class DurableReporter implements RunReporter {
     this.onRunEnded(runId);
   }
 
-  /** Writes one spooled entry; the claim loop's replay. */
-  async write(entry: SpoolEntry): Promise<ReplayVerdict> {
-    if (entry.op === 'end_run' && entry.lastStep) {
-      // The last attempt's end and the run's end in one entry (one lock, one subtransaction).
-      const together = await this.writeEntry(entry, { op: 'end_run', run_id: entry.runId, state: entry.state, message: entry.message, last_step: stepEndFields(entry.lastStep) }, true);
-      if (together !== 'dropped') return together;
-      // Refused together (the step ended already: a replay after a crash, say): what still fits, one by one.
-      const step = await this.writeEntry(entry, endStepEntry(entry.lastStep));
-      if (step === 'unreachable') return step;
-      return this.writeEntry(entry, { op: 'end_run', run_id: entry.runId, state: entry.state, message: entry.message });
-    }
-    if (entry.op === 'end_step') return this.writeEntry(entry, endStepEntry(entry));
-    return this.writeEntry(entry, { op: 'end_run', run_id: entry.runId, state: entry.state, message: entry.message });
+  /**
+   * Writes one result (fresh, or replayed from the spool: then with the time it ended, since the
+   * database's clock is later by the length of the outage).
+   */
+  async write(entry: SpoolEntry, replayed = false): Promise<ReplayVerdict> {
+    const finished = replayed ? { finished_at: entry.at } : {};
+    if (entry.op === 'end_step') return this.writeEntry(entry, { ...endStepEntry(entry), ...finished });
+    const endRun: ReportEntry = { op: 'end_run', run_id: entry.runId, state: entry.state, message: entry.message, ...finished };
+    if (!entry.lastStep) return this.writeEntry(entry, endRun);
+    // The last attempt's end and the run's end in one entry (one lock, one subtransaction).
+    const together = await this.writeEntry(entry, { ...endRun, last_step: stepEndFields(entry.lastStep) }, true);
+    if (together !== 'dropped') return together;
+    // Refused together (the step ended already: a replay after a crash, say): what still fits, one by one.
+    const step = await this.writeEntry(entry, { ...endStepEntry(entry.lastStep), ...finished });
+    if (step === 'unreachable') return step;
+    return this.writeEntry(entry, endRun);
   }
 
   private async writeEntry(entry: SpoolEntry, report: ReportEntry, quiet = false): Promise<ReplayVerdict> {

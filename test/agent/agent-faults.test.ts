@@ -113,9 +113,13 @@ test('database unreachable: a finished step is spooled, the next waits, both are
   assert.match(readFileSync(spoolFile, 'utf8'), /"op":"end_step"/);
   assert.is((await getRun(db, runId)).steps[0].state, 'running', 'nothing reached the database meanwhile');
   await new Promise((resolve) => setTimeout(resolve, 1000));
+  const restoredAt = (await db.pool.query('SELECT clock_timestamp() AS t')).rows[0].t as Date;
   await proxy.restore();
   const view = await waitForRun(db, runId, undefined, 60_000);
   assert.is(view.run.state, 'succeeded', view.run.message ?? '');
+  // The spooled end keeps the time the step ended, not the time it was replayed.
+  const ended = (await db.pool.query('SELECT finished_at FROM pgautomator.step_run WHERE job_run_id = $1 AND position = 1', [runId])).rows[0].finished_at as Date;
+  assert.ok(ended.getTime() < restoredAt.getTime() - 500, `step 1 ended at ${ended.toISOString()}, the database was back at ${restoredAt.toISOString()}`);
   assert.equal(view.steps.map((s) => [s.position, s.attempt, s.state, s.output]), [[1, 1, 'succeeded', 'one\n'], [2, 1, 'succeeded', 'two\n']]);
   assert.ok(agent.logs.some((l) => l.msg === 'spool replayed' && (l.written as number) >= 1));
   assert.is(readFileSync(spoolFile, 'utf8'), '', 'the spool is empty again');

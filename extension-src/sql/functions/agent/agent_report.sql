@@ -63,7 +63,7 @@ BEGIN
           results := results || jsonb_build_array(jsonb_build_object('ok', true));
         WHEN 'end_step' THEN
           PERFORM pgautomator._end_attempt(pgautomator._running_step_run((e ->> 'step_run_id')::bigint), e ->> 'state', (e ->> 'exit_code')::int,
-            e ->> 'message', e ->> 'output', (e ->> 'output_bytes')::bigint);
+            e ->> 'message', e ->> 'output', (e ->> 'output_bytes')::bigint, (e ->> 'finished_at')::timestamptz);
           results := results || jsonb_build_array(jsonb_build_object('ok', true));
         WHEN 'end_run' THEN
           r := pgautomator._running_run((e ->> 'run_id')::bigint);
@@ -75,9 +75,10 @@ BEGIN
               PERFORM pgautomator._raise('PA010', format('step run %s is not an attempt of run %s', sr.id, r.id), 'field: last_step.step_run_id',
                 'last_step must be the last attempt of the run that ends.');
             END IF;
-            PERFORM pgautomator._end_attempt(sr, l ->> 'state', (l ->> 'exit_code')::int, l ->> 'message', l ->> 'output', (l ->> 'output_bytes')::bigint);
+            PERFORM pgautomator._end_attempt(sr, l ->> 'state', (l ->> 'exit_code')::int, l ->> 'message', l ->> 'output', (l ->> 'output_bytes')::bigint,
+              (e ->> 'finished_at')::timestamptz);
           END IF;
-          PERFORM pgautomator._finish_run(r, e ->> 'state', e ->> 'message');
+          PERFORM pgautomator._finish_run(r, e ->> 'state', e ->> 'message', (e ->> 'finished_at')::timestamptz);
           results := results || jsonb_build_array(jsonb_build_object('ok', true));
       END CASE;
     EXCEPTION WHEN OTHERS THEN
@@ -100,6 +101,8 @@ COMMENT ON FUNCTION pgautomator.agent_report(jsonb) IS
   '({"op": "begin_step", "run_id", "step_id", "attempt"}, {"op": "log_step", "step_run_id", "chunk", "stream"}, '
   '{"op": "end_step", "step_run_id", "state", "exit_code", "message", "output", "output_bytes"}, {"op": "end_run", "run_id", "state", "message", '
   '"last_step": an end_step entry''s fields, optional: the run''s last attempt ends with it, all or nothing}). '
+  'end_step and end_run entries may carry "finished_at" (a result the agent kept through an outage: when it ended; '
+  'recorded between the start and now). '
   'Returns one result per entry: {"ok": true} (with "step_run_id" for begin_step) or {"ok": false, "code", "message", "detail", "hint"} '
   'when the database refused that entry (the others are kept). PA002 for a malformed batch (nothing written); PA040 refuses the whole call.';
 REVOKE ALL ON FUNCTION pgautomator.agent_report(jsonb) FROM PUBLIC;

@@ -1,6 +1,7 @@
 -- The body of end_run for a run already checked and locked by _running_run: shared by end_run and
 -- agent_report.
-CREATE OR REPLACE FUNCTION pgautomator._finish_run(r pgautomator.job_run, state text, message text)
+-- finished: as in _end_attempt (the agent's time of a spooled result, kept between start and now).
+CREATE OR REPLACE FUNCTION pgautomator._finish_run(r pgautomator.job_run, state text, message text, finished timestamptz DEFAULT NULL)
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -8,6 +9,7 @@ AS $$
 DECLARE
   final text := _finish_run.state;
   why   text := _finish_run.message;
+  ended timestamptz := greatest(r.started_at, least(coalesce(_finish_run.finished, clock_timestamp()), clock_timestamp()));
 BEGIN
   PERFORM pgautomator._check_one_of(final, '{succeeded,failed,killed,timed_out}', 'state', 'state');
   -- A run someone asked to kill ends killed, even when it finished on its own meanwhile.
@@ -17,16 +19,16 @@ BEGIN
   ELSIF final = 'killed' AND r.kill_requested_at IS NOT NULL AND why IS NULL THEN
     why := format('killed at the request of %s', r.kill_requested_by);
   END IF;
-  UPDATE pgautomator.job_run x SET state = final, finished_at = clock_timestamp(), message = why WHERE x.id = r.id;
+  UPDATE pgautomator.job_run x SET state = final, finished_at = ended, message = why WHERE x.id = r.id;
   -- Attempts the agent left open end with the run.
   UPDATE pgautomator.step_run s
      SET state = CASE WHEN final IN ('killed', 'timed_out') THEN final ELSE 'failed' END,
-         finished_at = clock_timestamp(), message = coalesce(s.message, format('the run ended (%s) while the step was running', final))
+         finished_at = greatest(s.started_at, ended), message = coalesce(s.message, format('the run ended (%s) while the step was running', final))
    WHERE s.job_run_id = r.id AND s.state = 'running';
   -- Mail in the same transaction as the outcome: committed together or not at all.
   PERFORM pgautomator._enqueue_mail(r.id, CASE WHEN final = 'succeeded' THEN 'success' ELSE 'failure' END);
   PERFORM pgautomator._notify('run_finished', jsonb_build_object('run_id', r.id, 'state', final));
 END
 $$;
-COMMENT ON FUNCTION pgautomator._finish_run(pgautomator.job_run, text, text) IS 'end_run after the checks of the caller and the run: records the outcome (killed when a kill was requested), ends open attempts, writes mail, NOTIFYs run_finished.';
-REVOKE ALL ON FUNCTION pgautomator._finish_run(pgautomator.job_run, text, text) FROM PUBLIC;
+COMMENT ON FUNCTION pgautomator._finish_run(pgautomator.job_run, text, text, timestamptz) IS 'end_run after the checks of the caller and the run: records the outcome (killed when a kill was requested), ends open attempts, writes mail, NOTIFYs run_finished.';
+REVOKE ALL ON FUNCTION pgautomator._finish_run(pgautomator.job_run, text, text, timestamptz) FROM PUBLIC;

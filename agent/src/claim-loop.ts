@@ -14,7 +14,7 @@ import type { Connectivity } from './connectivity.ts';
 import { isUnreachable, type AgentApi } from './db/api.ts';
 import { HeartbeatPlan } from './heartbeat.ts';
 import type { Logger } from './logger.ts';
-import type { ClaimedRun, Registration } from './protocol.ts';
+import type { ClaimedRun, Heartbeat, Registration } from './protocol.ts';
 import type { DurableReporter } from './reporter.ts';
 import type { Spool } from './spool.ts';
 
@@ -38,7 +38,7 @@ export interface ClaimLoopDeps {
   identity: { host: string; os: string; version: string };
   runs: HeldRuns;
   onRegistered(registration: Registration): void;
-  onHeartbeat(): void;
+  onHeartbeat(heartbeat: Heartbeat): void;
 }
 
 export class ClaimLoop {
@@ -185,7 +185,7 @@ export class ClaimLoop {
       const heartbeat = await api.heartbeat(runs.ids());
       this.plan.recordHeartbeat(heartbeat, Date.now());
       for (const runId of heartbeat.kill) runs.kill(runId, 'kill requested');
-      this.deps.onHeartbeat();
+      this.deps.onHeartbeat(heartbeat);
     }
     if (this.stopped || !this.claiming) return;
     const now = Date.now();

@@ -95,7 +95,10 @@ export class Agent {
         this.mail.configure(registration.smtp);
         this.mail.poke();
       },
-      onHeartbeat: () => this.mail.poke(),
+      // Mail waits: deliver it. Nothing waits: no claim_notifications call (idle cost: one call per interval).
+      onHeartbeat: (heartbeat) => {
+        if (heartbeat.mailDue > 0) this.mail.poke();
+      },
     });
     this.listener = new Listener(listenClientConfig(database), this.logger, new Backoff(config.reconnectMin, config.reconnectMax), {
       event: (event) => {

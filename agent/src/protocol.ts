@@ -82,6 +82,8 @@ export interface Heartbeat {
   /** Seconds until the next fire this agent could run; null when none is known. */
   nextDueIn: number | null;
   queued: number;
+  /** Mail this agent could deliver now (0 without SMTP settings). */
+  mailDue: number;
 }
 
 export interface MailMessage {
@@ -162,6 +164,7 @@ export function parseHeartbeat(value: unknown): Heartbeat {
     kill: numbers(o, 'kill', 'agent_heartbeat'),
     nextDueIn: numOrNull(o, 'next_due_in', 'agent_heartbeat'),
     queued: num(o, 'queued', 'agent_heartbeat'),
+    mailDue: num(o, 'mail_due', 'agent_heartbeat'),
   };
 }
 

@@ -13,6 +13,7 @@ DECLARE
   kill     bigint[];
   next_due timestamptz;
   queued   bigint;
+  mail_due bigint := 0;
   pair     record;
   scanned  int := 0;
   c_scan   CONSTANT int := 1000;
@@ -72,8 +73,18 @@ BEGIN
                        FROM pgautomator.job j WHERE j.id = r.job_id), false)
      LIMIT 10000) q;
 
+  -- Mail it could deliver now (counted up to 100): an agent with SMTP settings asks for mail only
+  -- when there is some, so that idle it makes one call per heartbeat interval, not two.
+  IF a.smtp_host IS NOT NULL THEN
+    SELECT count(*) INTO mail_due FROM (
+      SELECT 1 FROM pgautomator.notification n
+       WHERE n.state IN ('pending', 'sending') AND n.next_attempt_at <= agent_heartbeat.at
+       LIMIT 100) m;
+  END IF;
+
   RETURN jsonb_build_object(
     'state', a.state,
+    'mail_due', mail_due,
     'kill', to_jsonb(kill),
     'next_due_in', CASE WHEN next_due IS NULL THEN NULL
                         ELSE greatest(0, extract(epoch FROM next_due - agent_heartbeat.at))::float8 END,
@@ -83,7 +94,8 @@ $$;
 COMMENT ON FUNCTION pgautomator.agent_heartbeat(text, bigint[], timestamptz) IS
   'Agent protocol: the agent is alive. Records the heartbeat, rescues dead agents'' runs, times out overdue runs and applies history '
   'retention now and then. Returns {"state", "kill": run ids to kill (kill requested, or listed in running but no longer running on '
-  'this agent), "next_due_in": seconds to the next fire this agent could run (null: none), "queued": runs it could claim now (at most 10000)}. '
+  'this agent), "next_due_in": seconds to the next fire this agent could run (null: none), "queued": runs it could claim now (at most 10000), '
+  '"mail_due": mails it could deliver now (at most 100; 0 without SMTP settings)}. '
   'PA030 when the agent is offline: register again.';
 REVOKE ALL ON FUNCTION pgautomator.agent_heartbeat(text, bigint[], timestamptz) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.agent_heartbeat(text, bigint[], timestamptz) TO pgautomator_agent;

@@ -3217,6 +3217,19 @@ END
 $$;
 COMMENT ON FUNCTION pgautomator._agent_id(text, boolean) IS 'The id of the agent named agent (optionally locked), or PA010.';
 
+-- source: extension-src/sql/functions/internal/_agent_smtp.sql
+CREATE OR REPLACE FUNCTION pgautomator._agent_smtp(a pgautomator.agent) RETURNS jsonb
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  -- What an agent needs to send mail: never a password, only the reference it resolves on its host.
+  SELECT CASE WHEN a.smtp_host IS NULL THEN NULL ELSE jsonb_build_object(
+    'host', a.smtp_host, 'port', a.smtp_port, 'security', a.smtp_security, 'user', a.smtp_user,
+    'password_ref', a.smtp_password_ref, 'from', a.smtp_from) END
+$$;
+COMMENT ON FUNCTION pgautomator._agent_smtp(pgautomator.agent) IS 'The SMTP settings register_agent and agent_heartbeat hand an agent: {host, port, security, user, password_ref, from}, or null.';
+REVOKE ALL ON FUNCTION pgautomator._agent_smtp(pgautomator.agent) FROM PUBLIC;
+
 -- source: extension-src/sql/functions/internal/_apply_retention.sql
 CREATE OR REPLACE FUNCTION pgautomator._apply_retention(
   at         timestamptz DEFAULT now(),
@@ -7511,6 +7524,8 @@ BEGIN
   RETURN jsonb_build_object(
     'state', a.state,
     'mail_due', mail_due,
+    -- Read on every heartbeat, so that set_agent_smtp reaches a running agent.
+    'smtp', pgautomator._agent_smtp(a),
     'kill', to_jsonb(kill),
     'next_due_in', CASE WHEN next_due IS NULL THEN NULL
                         ELSE greatest(0, extract(epoch FROM next_due - agent_heartbeat.at))::float8 END,
@@ -7521,7 +7536,7 @@ COMMENT ON FUNCTION pgautomator.agent_heartbeat(text, bigint[], timestamptz) IS
   'Agent protocol: the agent is alive. Records the heartbeat, rescues dead agents'' runs, times out overdue runs and applies history '
   'retention now and then. Returns {"state", "kill": run ids to kill (kill requested, or listed in running but no longer running on '
   'this agent), "next_due_in": seconds to the next fire this agent could run (null: none), "queued": runs it could claim now (at most 10000), '
-  '"mail_due": mails it could deliver now (at most 100; 0 without SMTP settings)}. '
+  '"mail_due": mails it could deliver now (at most 100; 0 without SMTP settings), "smtp": its SMTP settings as register_agent gives them}. '
   'PA030 when the agent is offline: register again.';
 REVOKE ALL ON FUNCTION pgautomator.agent_heartbeat(text, bigint[], timestamptz) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.agent_heartbeat(text, bigint[], timestamptz) TO pgautomator_agent;
@@ -8079,9 +8094,7 @@ BEGIN
     'agent_id', a.id,
     'heartbeat_interval', extract(epoch FROM a.heartbeat_interval)::float8,
     'dead_after', extract(epoch FROM 3 * a.heartbeat_interval)::float8,
-    'smtp', CASE WHEN a.smtp_host IS NULL THEN NULL ELSE jsonb_build_object(
-      'host', a.smtp_host, 'port', a.smtp_port, 'security', a.smtp_security, 'user', a.smtp_user,
-      'password_ref', a.smtp_password_ref, 'from', a.smtp_from) END,
+    'smtp', pgautomator._agent_smtp(a),
     'abandoned', abandoned,
     'kill', to_jsonb(gone));
 END

@@ -2,7 +2,7 @@
 -- the rescuer abandons (and retries) the runs of dead agents; the reaper times out overdue runs;
 -- the mail outbox is claimed, sent and retried with backoff.
 BEGIN;
-SELECT plan(71);
+SELECT plan(72);
 
 SET LOCAL TimeZone = 'UTC';
 CREATE ROLE pgat_role_a; CREATE ROLE pgat_role_b; CREATE ROLE pgat_operator_only;
@@ -51,7 +51,7 @@ SELECT pgautomator.attach_schedule('hb_job', 'hourly');
 UPDATE pgautomator.job_schedule SET next_fire_at = '2030-01-01 01:00:00+00';
 SELECT pgautomator.start_job('roles_job', at => '2030-01-01 00:00:30+00');
 SELECT is(pgautomator.agent_heartbeat('host-1', '{}', '2030-01-01 00:00:30+00'),
-          '{"state": "online", "kill": [], "next_due_in": 3570, "queued": 1, "mail_due": 0}'::jsonb, 'heartbeat: state, nothing to kill, next fire in 3570 s, one run to claim');
+          '{"state": "online", "kill": [], "next_due_in": 3570, "queued": 1, "mail_due": 0, "smtp": null}'::jsonb, 'heartbeat: state, nothing to kill, next fire in 3570 s, one run to claim');
 SELECT is(pgautomator.agent_heartbeat('agent-a', '{}', '2030-01-01 00:00:30+00') -> 'next_due_in', 'null'::jsonb, 'next_due_in null when no fire fits the agent (tags)');
 SELECT is(pgautomator.agent_heartbeat('host-1', '{424242}', '2030-01-01 00:00:31+00') -> 'kill', '[424242]'::jsonb,
           'a run the agent executes but the database does not have running on it is to be killed');
@@ -136,6 +136,7 @@ SELECT pgautomator.start_job('mail_job', at => '2030-01-03 00:00:00+00') FROM ge
 SELECT count(*) FROM pgautomator.claim_runs('mailman', 5, '2030-01-03 00:00:00+00');
 UPDATE pgautomator.notification SET next_attempt_at = '2030-01-03 00:00:00+00';
 SELECT is(pgautomator.agent_heartbeat('mailman', '{}', '2030-01-03 00:00:00+00') -> 'mail_due', '3'::jsonb, 'the heartbeat of an agent with SMTP settings counts the mail due');
+SELECT is(pgautomator.agent_heartbeat('mailman', '{}', '2030-01-03 00:00:00+00') -> 'smtp' ->> 'host', 'smtp.example.com', 'and hands it its SMTP settings (changes reach a running agent)');
 SELECT is((SELECT count(*)::int FROM pgautomator.claim_notifications('host-1', 10, '2030-01-03 00:00:00+00')), 0, 'an agent without SMTP settings claims no mail');
 CREATE TEMP TABLE mail AS SELECT x FROM pgautomator.claim_notifications('mailman', 1, '2030-01-03 00:00:00+00') x;
 SELECT is((SELECT (x - 'id' - 'subject' - 'body') FROM mail), '{"recipients": ["boss@example.com"], "sender": "robot@example.com", "attempt": 1}'::jsonb,

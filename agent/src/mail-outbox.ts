@@ -25,9 +25,10 @@ export class MailOutbox {
     private readonly tlsInsecure: boolean,
   ) {}
 
-  /** The SMTP settings from the latest registration (null: this agent sends no mail). */
+  /** The SMTP settings from the latest registration or heartbeat (null: this agent sends no mail). */
   configure(settings: SmtpSettings | null): void {
     if (JSON.stringify(settings) === JSON.stringify(this.settings)) return;
+    this.logger.info('SMTP settings changed', { smtp: settings?.host ?? 'none' });
     this.settings = settings;
     const old = this.mailer;
     this.mailer = undefined;

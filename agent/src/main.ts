@@ -97,6 +97,7 @@ export class Agent {
       },
       // Mail waits: deliver it. Nothing waits: no claim_notifications call (idle cost: one call per interval).
       onHeartbeat: (heartbeat) => {
+        this.mail.configure(heartbeat.smtp); // a no-op unless set_agent_smtp changed them
         if (heartbeat.mailDue > 0) this.mail.poke();
       },
     });

@@ -84,6 +84,8 @@ export interface Heartbeat {
   queued: number;
   /** Mail this agent could deliver now (0 without SMTP settings). */
   mailDue: number;
+  /** Its SMTP settings now (set_agent_smtp reaches a running agent this way). */
+  smtp: SmtpSettings | null;
 }
 
 export interface MailMessage {
@@ -165,6 +167,7 @@ export function parseHeartbeat(value: unknown): Heartbeat {
     nextDueIn: numOrNull(o, 'next_due_in', 'agent_heartbeat'),
     queued: num(o, 'queued', 'agent_heartbeat'),
     mailDue: num(o, 'mail_due', 'agent_heartbeat'),
+    smtp: parseSmtp(o.smtp),
   };
 }
 

@@ -85,6 +85,8 @@ BEGIN
   RETURN jsonb_build_object(
     'state', a.state,
     'mail_due', mail_due,
+    -- Read on every heartbeat, so that set_agent_smtp reaches a running agent.
+    'smtp', pgautomator._agent_smtp(a),
     'kill', to_jsonb(kill),
     'next_due_in', CASE WHEN next_due IS NULL THEN NULL
                         ELSE greatest(0, extract(epoch FROM next_due - agent_heartbeat.at))::float8 END,
@@ -95,7 +97,7 @@ COMMENT ON FUNCTION pgautomator.agent_heartbeat(text, bigint[], timestamptz) IS
   'Agent protocol: the agent is alive. Records the heartbeat, rescues dead agents'' runs, times out overdue runs and applies history '
   'retention now and then. Returns {"state", "kill": run ids to kill (kill requested, or listed in running but no longer running on '
   'this agent), "next_due_in": seconds to the next fire this agent could run (null: none), "queued": runs it could claim now (at most 10000), '
-  '"mail_due": mails it could deliver now (at most 100; 0 without SMTP settings)}. '
+  '"mail_due": mails it could deliver now (at most 100; 0 without SMTP settings), "smtp": its SMTP settings as register_agent gives them}. '
   'PA030 when the agent is offline: register again.';
 REVOKE ALL ON FUNCTION pgautomator.agent_heartbeat(text, bigint[], timestamptz) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.agent_heartbeat(text, bigint[], timestamptz) TO pgautomator_agent;

@@ -69,9 +69,7 @@ BEGIN
     'agent_id', a.id,
     'heartbeat_interval', extract(epoch FROM a.heartbeat_interval)::float8,
     'dead_after', extract(epoch FROM 3 * a.heartbeat_interval)::float8,
-    'smtp', CASE WHEN a.smtp_host IS NULL THEN NULL ELSE jsonb_build_object(
-      'host', a.smtp_host, 'port', a.smtp_port, 'security', a.smtp_security, 'user', a.smtp_user,
-      'password_ref', a.smtp_password_ref, 'from', a.smtp_from) END,
+    'smtp', pgautomator._agent_smtp(a),
     'abandoned', abandoned,
     'kill', to_jsonb(gone));
 END

@@ -1,0 +1,189 @@
+/**
+ * The comparison's own throwaway PostgreSQL 15 cluster, made with Debian's binaries
+ * (/usr/lib/postgresql/15/bin) because pg_cron and pgAgent come as Debian packages built for them.
+ *
+ * - Data directory and unix socket directory under os.tmpdir(), owned by the non-root user that
+ *   runs postgres (PostgreSQL refuses to run as root; we reuse the CLI's `ensureRunAsUser`).
+ * - A private free TCP port on 127.0.0.1 and a private socket directory, so nothing else on the
+ *   machine (the shared server on 5432 included) is touched; trust authentication, since only
+ *   this machine's local clients can reach it and it lives for one run.
+ * - pg_cron needs `shared_preload_libraries` and a database to live in (`cron.database_name`);
+ *   `track_functions = 'pl'` counts our API calls for the idle scenario.
+ * - `stop()` stops it (fast, then immediate) and removes every file; it is safe to call twice.
+ */
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { ensureRunAsUser, type RunAs } from '../../cli/embedded-cluster.ts';
+import { anyFreePort } from '../../cli/free-port.ts';
+
+export const PG_BIN = '/usr/lib/postgresql/15/bin';
+export const BENCH_DATABASE = 'bench';
+
+/** Settings we change from initdb's defaults, and why. Recorded in the results file. */
+export function clusterSettings(socketDir: string): Record<string, string> {
+  return {
+    listen_addresses: '127.0.0.1',
+    unix_socket_directories: socketDir,
+    shared_preload_libraries: 'pg_cron',
+    'cron.database_name': BENCH_DATABASE,
+    // pg_cron connects to run each job (cron.use_background_workers = off, its default): through
+    // our private socket rather than TCP "localhost", which may resolve to ::1 where we do not listen.
+    'cron.host': socketDir,
+    track_functions: 'pl',
+    // pgAgent opens a connection per running job and pg_cron up to cron.max_running_jobs (32).
+    max_connections: '300',
+    shared_buffers: '1GB',
+    timezone: 'UTC',
+    log_timezone: 'UTC',
+    log_min_messages: 'warning',
+  };
+}
+
+export interface ProcCpu {
+  /** CPU seconds (user + system) of the postmaster and all its children, living and reaped. */
+  seconds: number;
+}
+
+export class BenchCluster {
+  readonly root: string;
+  readonly dataDir: string;
+  readonly socketDir: string;
+  readonly logFile: string;
+  port = 0;
+  private runAs: RunAs | undefined;
+  private started = false;
+  private removed = false;
+
+  constructor(private readonly log: (line: string) => void) {
+    this.root = mkdtempSync(path.join(os.tmpdir(), 'pgat-compare-'));
+    this.dataDir = path.join(this.root, 'data');
+    this.socketDir = path.join(this.root, 'sock');
+    this.logFile = path.join(this.root, 'postgres.log');
+  }
+
+  /** As root, postgres (and pgagent) run as this user; undefined when we are not root. */
+  get user(): RunAs | undefined {
+    return this.runAs;
+  }
+
+  /** Options for spawn/spawnSync so a child runs as the cluster's user. */
+  spawnIdentity(): { uid?: number; gid?: number } {
+    return this.runAs ? { uid: this.runAs.uid, gid: this.runAs.gid } : {};
+  }
+
+  url(database = BENCH_DATABASE): string {
+    return `postgres://postgres@127.0.0.1:${this.port}/${database}`;
+  }
+
+  /** libpq key=value form over the private socket (pgAgent and pgbench take this). */
+  conninfo(database = BENCH_DATABASE): string {
+    return `host=${this.socketDir} port=${this.port} dbname=${database} user=postgres`;
+  }
+
+  private run(bin: string, args: string[]): string {
+    const result = spawnSync(path.join(PG_BIN, bin), args, { ...this.spawnIdentity(), encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
+    if (result.status !== 0) {
+      const tail = existsSync(this.logFile) ? readFileSync(this.logFile, 'utf8').split('\n').slice(-15).join('\n') : '';
+      throw new Error(`${bin} ${args.join(' ')} failed (exit ${result.status}): ${result.stderr || result.error}\n${tail}`);
+    }
+    return result.stdout;
+  }
+
+  async start(): Promise<void> {
+    if (process.getuid?.() === 0) this.runAs = ensureRunAsUser(this.log);
+    if (this.runAs) {
+      // The user must traverse os.tmpdir() (it does: /tmp is 1777) and own everything below root.
+      chownSync(this.root, this.runAs.uid, this.runAs.gid);
+    }
+    mkdirSync(this.socketDir, { mode: 0o700 });
+    if (this.runAs) chownSync(this.socketDir, this.runAs.uid, this.runAs.gid);
+    this.run('initdb', ['-D', this.dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-locale', '--no-instructions']);
+    this.port = await anyFreePort();
+    const settings = { port: String(this.port), ...clusterSettings(this.socketDir) };
+    appendFileSync(
+      path.join(this.dataDir, 'postgresql.conf'),
+      '\n# pgAutomator comparison benchmark (bench/compare)\n' + Object.entries(settings).map(([k, v]) => `${k} = '${v}'`).join('\n') + '\n',
+    );
+    writeFileSync(this.logFile, '');
+    if (this.runAs) chownSync(this.logFile, this.runAs.uid, this.runAs.gid);
+    this.run('pg_ctl', ['start', '-D', this.dataDir, '-l', this.logFile, '-w', '-t', '60', '-s']);
+    this.started = true;
+    const admin = await this.connect('postgres');
+    try {
+      await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(BENCH_DATABASE)}`);
+    } finally {
+      await admin.end();
+    }
+  }
+
+  async connect(database = BENCH_DATABASE): Promise<pg.Client> {
+    const client = new pg.Client({ connectionString: this.url(database) });
+    await client.connect();
+    return client;
+  }
+
+  pool(database = BENCH_DATABASE, max = 10): pg.Pool {
+    return new pg.Pool({ connectionString: this.url(database), max });
+  }
+
+  /** The postmaster's pid, from its pid file. */
+  postmasterPid(): number {
+    return Number(readFileSync(path.join(this.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  }
+
+  /**
+   * CPU of the database processes: the postmaster's own time, its reaped children's (cutime,
+   * cstime: pg_cron's short-lived job backends land there) and every living child's.
+   */
+  cpu(): ProcCpu {
+    const master = this.postmasterPid();
+    let total = 0;
+    for (const entry of readdirPids()) {
+      const stat = readStat(entry);
+      if (!stat) continue;
+      if (entry === master) total += stat.utime + stat.stime + stat.cutime + stat.cstime;
+      else if (stat.ppid === master) total += stat.utime + stat.stime;
+    }
+    return { seconds: total / TICKS };
+  }
+
+  /** Stops the server (fast, escalating to immediate) and removes its files. Idempotent. */
+  stop(): void {
+    if (this.removed) return;
+    if (this.started && existsSync(path.join(this.dataDir, 'postmaster.pid'))) {
+      const fast = spawnSync(path.join(PG_BIN, 'pg_ctl'), ['stop', '-D', this.dataDir, '-m', 'fast', '-w', '-t', '30', '-s'], { ...this.spawnIdentity(), encoding: 'utf8' });
+      if (fast.status !== 0) spawnSync(path.join(PG_BIN, 'pg_ctl'), ['stop', '-D', this.dataDir, '-m', 'immediate', '-w', '-t', '30', '-s'], { ...this.spawnIdentity() });
+    }
+    rmSync(this.root, { recursive: true, force: true });
+    this.removed = true;
+  }
+}
+
+function readdirPids(): number[] {
+  return readdirSync('/proc').filter((s) => /^\d+$/.test(s)).map(Number);
+}
+
+/** Clock ticks per second of /proc's CPU times. */
+const TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
+
+/** Fields of /proc/<pid>/stat we need (after the parenthesised command, which may hold spaces). */
+export function readStat(pid: number): { ppid: number; utime: number; stime: number; cutime: number; cstime: number } | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    // fields[0] is the state (stat field 3); ppid is field 4, utime 14, stime 15, cutime 16, cstime 17.
+    return { ppid: Number(fields[1]), utime: Number(fields[11]), stime: Number(fields[12]), cutime: Number(fields[13]), cstime: Number(fields[14]) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU seconds of one process (a scheduler's own daemon or agent), or 0 when it is gone. */
+export function processCpuSeconds(pid: number | undefined): number {
+  if (!pid) return 0;
+  const stat = readStat(pid);
+  return stat ? (stat.utime + stat.stime) / TICKS : 0;
+}

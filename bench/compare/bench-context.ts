@@ -29,7 +29,7 @@ export interface Sizes {
 export const fullSizes: Sizes = {
   spreadSchedules: 1000,
   spreadWindowS: 75,
-  spreadMinutes: 2,
+  spreadMinutes: 1,
   herds: [1000, 10_000],
   herdTimeoutS: 30,
   idleSchedules: 10_000,

@@ -26,7 +26,7 @@ const help = `Usage: npm run bench -- <scenario> [--quick]
 
 Side by side with pg_cron and pgAgent (a throwaway PostgreSQL 15 cluster; as root, apt-get installs
 postgresql-15-cron and pgagent when missing; results in bench/results/<date>-<host>.md):
-  all | compare        every comparison scenario below (about 15 minutes; --quick: a smoke run, about 6)
+  all | compare        every comparison scenario below (about 13 minutes; --quick: a smoke run, about 6)
   next-fire            next-fire computation cost: ours vs pgagent.pga_next_schedule
   spread               1,000 every-minute schedules: fire lateness
   herd                 1,000 and 10,000 fires due at one instant; end-to-end runs/s

@@ -56,11 +56,11 @@ export class PostgresSessions {
    */
   async giveBack(key: string, client: pg.Client): Promise<void> {
     const kept = this.idle.get(key)?.length ?? 0;
-    if (kept >= this.maxIdlePerTarget) return close(client);
+    if (kept >= this.maxIdlePerTarget) return closeSession(client);
     try {
       await client.query('DISCARD ALL');
     } catch {
-      return close(client);
+      return closeSession(client);
     }
     const session: IdleSession = {
       client,
@@ -79,7 +79,7 @@ export class PostgresSessions {
   async closeAll(): Promise<void> {
     const all = [...this.idle.values()].flat();
     this.idle.clear();
-    await Promise.all(all.map((s) => (clearTimeout(s.timer), close(s.client))));
+    await Promise.all(all.map((s) => (clearTimeout(s.timer), closeSession(s.client))));
   }
 
   /** Idle sessions kept now, for tests. */
@@ -96,11 +96,12 @@ export class PostgresSessions {
     sessions!.splice(i, 1);
     if (sessions!.length === 0) this.idle.delete(key);
     clearTimeout(session.timer);
-    void close(session.client);
+    void closeSession(session.client);
   }
 }
 
-async function close(client: pg.Client): Promise<void> {
+/** Ends a session that is not kept; never throws, never waits more than a second. */
+export async function closeSession(client: pg.Client): Promise<void> {
   client.on('error', () => {});
   // end() of a connection whose socket was destroyed may never resolve.
   await Promise.race([client.end().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);

@@ -13,7 +13,7 @@
 import pg from 'pg';
 import { parse as parseConnectionString } from 'pg-connection-string';
 import { abortedResult, sleep, type StepContext, type StepResult } from '../executor.ts';
-import { PostgresSessions } from './postgres-sessions.ts';
+import { closeSession, PostgresSessions } from './postgres-sessions.ts';
 import { formatRows, summarize, type SqlDriver, type SqlTarget } from './sql-driver.ts';
 
 const sessions = new PostgresSessions();
@@ -80,13 +80,14 @@ async function stopBackend(target: SqlTarget, pid: number, graceMs: number, done
 export const runPostgres: SqlDriver = async (script: string, target: SqlTarget, context: StepContext): Promise<StepResult> => {
   const { signal, output } = context;
   const key = sessionKey(target);
-  let client = sessions.take(key);
-  let reused = client !== undefined;
-  client ??= new pg.Client(clientConfig(target));
   const onError = () => {}; // surfaced by the pending query instead
   const onNotice = (notice: { severity?: string; message?: string }) => output.write('notice', `${notice.severity ?? 'NOTICE'}:  ${notice.message}\n`);
-  client.on('error', onError);
-  client.on('notice', onNotice);
+  /** This step's listeners on a session (a kept one serves other steps after it). */
+  const listen = (c: pg.Client) => c.on('error', onError).on('notice', onNotice);
+  const unlisten = (c: pg.Client) => c.off('error', onError).off('notice', onNotice);
+  const kept = sessions.take(key);
+  let reused = kept !== undefined;
+  let client = listen(kept ?? new pg.Client(clientConfig(target)));
   /** The session is clean and may serve the next step. */
   let reusable = false;
   let settled = false;
@@ -113,12 +114,8 @@ export const runPostgres: SqlDriver = async (script: string, target: SqlTarget, 
         await client.query('SELECT pg_catalog.set_config($1, $2, false)', ['application_name', target.label.slice(0, 63)]);
       } catch {
         // Ended while idle: a new session instead.
-        client.off('error', onError);
-        client.off('notice', onNotice);
-        void client.end().catch(() => {});
-        client = new pg.Client(clientConfig(target));
-        client.on('error', onError);
-        client.on('notice', onNotice);
+        void closeSession(unlisten(client));
+        client = listen(new pg.Client(clientConfig(target)));
         reused = false;
       }
     }
@@ -160,16 +157,10 @@ export const runPostgres: SqlDriver = async (script: string, target: SqlTarget, 
     settled = true;
     signal.removeEventListener('abort', onAbort);
     if (stopping) await stopping;
-    client.off('notice', onNotice);
-    client.off('error', onError);
-    if (reusable && !stopping && !signal.aborted) {
-      // Reset before the step counts as ended, so that the run's next step finds it.
-      await sessions.giveBack(key, client);
-    } else {
-      client.on('error', () => {});
-      // end() of a connection whose socket was destroyed may never resolve.
-      await Promise.race([client.end().catch(() => {}), sleep(1000)]);
-    }
+    unlisten(client);
+    // Reset before the step counts as ended, so that the run's next step finds it.
+    if (reusable && !stopping && !signal.aborted) await sessions.giveBack(key, client);
+    else await closeSession(client);
   }
 };
 

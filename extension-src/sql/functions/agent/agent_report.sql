@@ -49,11 +49,11 @@ BEGIN
     i := i + 1;
   END LOOP;
 
-  i := 0;
   FOR e IN SELECT value FROM jsonb_array_elements(agent_report.entries) LOOP
     BEGIN
-      -- The bodies of begin_step, log_step, end_step and end_run, after the same checks of the run
-      -- (its agent must be the caller's); the role was checked once above.
+      -- The bodies of begin_step, end_step and end_run, after the same checks of the run (its agent
+      -- must be the caller's); the role was checked once above. log_step is called whole (its role
+      -- check repeats): output entries are few, one per flush of a long step.
       CASE e ->> 'op'
         WHEN 'begin_step' THEN
           step_run := pgautomator._begin_attempt(pgautomator._running_run((e ->> 'run_id')::bigint), (e ->> 'step_id')::bigint, coalesce((e ->> 'attempt')::int, 1));
@@ -91,7 +91,6 @@ BEGIN
       results := results || jsonb_build_array(jsonb_build_object('ok', false, 'code', v_state, 'message', v_msg,
         'detail', nullif(v_detail, ''), 'hint', nullif(v_hint, '')));
     END;
-    i := i + 1;
   END LOOP;
   RETURN results;
 END

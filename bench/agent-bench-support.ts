@@ -2,6 +2,7 @@
  * Shared by the agent benchmarks (bench/agent-*.ts): the machine line, percentiles, and real
  * agents as child processes (through test/agent/support.ts).
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import type { TestDatabase } from '../test/support/database.ts';
@@ -38,19 +39,26 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 /** Today's date in UTC, for schedule specs. */
 export const todayUtc = () => new Date().toISOString().slice(0, 10);
 
-/** CPU time (user + system) a process has used so far, ms (Linux /proc; null when it is gone). */
-export function cpuMs(pid: number): number | null {
+/** Clock ticks per second of /proc's CPU times. */
+export const clockTicks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
+
+/** Fields of /proc/<pid>/stat we need (after the parenthesised command, which may hold spaces). */
+export function readStat(pid: number): { ppid: number; utime: number; stime: number; cutime: number; cstime: number } | undefined {
   try {
-    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    // fields[0] is the state (stat field 3); ppid is field 4, utime 14, stime 15, cutime 16, cstime 17.
+    return { ppid: Number(fields[1]), utime: Number(fields[11]), stime: Number(fields[12]), cutime: Number(fields[13]), cstime: Number(fields[14]) };
   } catch {
-    return null;
+    return undefined;
   }
 }
-// getconf CLK_TCK: 100 on every Linux distribution we run on.
-const ticksPerSecond = 100;
+
+/** CPU time (user + system) a process has used so far, ms (Linux /proc; null when it is gone). */
+export function cpuMs(pid: number): number | null {
+  const stat = readStat(pid);
+  return stat ? ((stat.utime + stat.stime) * 1000) / clockTicks : null;
+}
 
 /**
  * CPU spent by a set of processes between start() and stop(): the benchmarks divide it by the

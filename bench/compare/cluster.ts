@@ -18,6 +18,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { ensureRunAsUser, type RunAs } from '../../cli/embedded-cluster.ts';
 import { anyFreePort } from '../../cli/free-port.ts';
+import { clockTicks, cpuMs, readStat } from '../agent-bench-support.ts';
 
 export const PG_BIN = '/usr/lib/postgresql/15/bin';
 export const BENCH_DATABASE = 'bench';
@@ -147,7 +148,7 @@ export class BenchCluster {
       if (entry === master) total += stat.utime + stat.stime + stat.cutime + stat.cstime;
       else if (stat.ppid === master) total += stat.utime + stat.stime;
     }
-    return { seconds: total / TICKS };
+    return { seconds: total / clockTicks };
   }
 
   /** Stops the server (fast, escalating to immediate) and removes its files. Idempotent. */
@@ -166,24 +167,7 @@ function readdirPids(): number[] {
   return readdirSync('/proc').filter((s) => /^\d+$/.test(s)).map(Number);
 }
 
-/** Clock ticks per second of /proc's CPU times. */
-const TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
-
-/** Fields of /proc/<pid>/stat we need (after the parenthesised command, which may hold spaces). */
-export function readStat(pid: number): { ppid: number; utime: number; stime: number; cutime: number; cstime: number } | undefined {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    // fields[0] is the state (stat field 3); ppid is field 4, utime 14, stime 15, cutime 16, cstime 17.
-    return { ppid: Number(fields[1]), utime: Number(fields[11]), stime: Number(fields[12]), cutime: Number(fields[13]), cstime: Number(fields[14]) };
-  } catch {
-    return undefined;
-  }
-}
-
 /** CPU seconds of one process (a scheduler's own daemon or agent), or 0 when it is gone. */
 export function processCpuSeconds(pid: number | undefined): number {
-  if (!pid) return 0;
-  const stat = readStat(pid);
-  return stat ? (stat.utime + stat.stime) / TICKS : 0;
+  return pid ? (cpuMs(pid) ?? 0) / 1000 : 0;
 }

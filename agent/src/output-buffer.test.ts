@@ -43,6 +43,19 @@ test('large output keeps head and tail, says how much was left out', async () =>
   await out.close();
 });
 
+test('a head that grows over many small writes keeps every byte in order', async () => {
+  const out = new OutputBuffer({ keepBytes: 10_000, flushMs: 10, flushBytes: 1 << 20 });
+  let all = '';
+  for (let i = 0; all.length < 30_000; i++) {
+    const piece = `${i}:${'x'.repeat(i % 7)}|`;
+    out.write('stdout', piece);
+    all += piece;
+  }
+  assert.is(out.totalBytes, all.length);
+  assert.is(out.text(), `${all.slice(0, 10_000)}\n[... ${all.length - 20_000} bytes omitted ...]\n${all.slice(-10_000)}`);
+  await out.close();
+});
+
 test('a tail written in one piece larger than the keep size', async () => {
   const out = new OutputBuffer({ keepBytes: 4, flushMs: 10, flushBytes: 1024 });
   out.write('stdout', 'HEAD');

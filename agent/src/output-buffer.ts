@@ -33,13 +33,18 @@ interface Pending {
   bytes: number;
 }
 
+const emptyBuffer = Buffer.alloc(0);
+const firstHeadBytes = 1024;
+
 // Postgres text cannot hold NUL.
 const clean = (text: string) => (text.includes('\u0000') ? text.replace(/\u0000/g, '') : text);
 
 export class OutputBuffer implements OutputSink {
-  private readonly head: Buffer;
+  // Both grow on demand: most steps print a few lines, and two buffers of keepBytes (64 KiB each by
+  // default) allocated per step cost more GC than the rest of a short run (measured in bursts).
+  private head = emptyBuffer;
   private headLength = 0;
-  private readonly tail: Buffer;
+  private tail = emptyBuffer;
   private tailStart = 0; // ring buffer: oldest byte at tailStart once full
   private tailLength = 0;
   private total = 0;
@@ -52,10 +57,7 @@ export class OutputBuffer implements OutputSink {
   private closed = false;
   private streamed = false;
 
-  constructor(private readonly options: OutputBufferOptions) {
-    this.head = Buffer.alloc(options.keepBytes);
-    this.tail = Buffer.alloc(options.keepBytes);
-  }
+  constructor(private readonly options: OutputBufferOptions) {}
 
   /** Bytes written so far, kept or not. */
   get totalBytes(): number {
@@ -109,11 +111,17 @@ export class OutputBuffer implements OutputSink {
     let rest = bytes;
     if (this.headLength < size) {
       const n = Math.min(size - this.headLength, rest.length);
+      if (this.headLength + n > this.head.length) {
+        const grown = Buffer.allocUnsafe(Math.min(size, Math.max(firstHeadBytes, 2 * this.head.length, this.headLength + n)));
+        this.head.copy(grown, 0, 0, this.headLength);
+        this.head = grown;
+      }
       rest.copy(this.head, this.headLength, 0, n);
       this.headLength += n;
       rest = rest.subarray(n);
     }
     if (rest.length === 0) return;
+    if (this.tail.length === 0) this.tail = Buffer.allocUnsafe(size);
     if (rest.length >= size) {
       rest.copy(this.tail, 0, rest.length - size);
       this.tailStart = 0;

@@ -1,12 +1,16 @@
 // Types of sqlite-worker.mjs (plain JavaScript: it runs in worker threads without a TypeScript loader).
 
+/** Given once, when the worker starts. */
+export interface SqliteWorkerData {
+  /** The abort flag (an Int32 at 0) the main thread sets to stop the current script. */
+  abort: SharedArrayBuffer;
+  /** A file URL or path to resolve better-sqlite3 from (the agent's own module). */
+  driver: string;
+}
 export interface SqliteJob {
   id: number;
   file: string;
   script: string;
-  abort: SharedArrayBuffer;
-  /** A file URL or path to resolve better-sqlite3 from (the agent's own module). */
-  driver: string;
 }
 export interface SqliteOutput {
   stream: 'stdout' | 'stderr' | 'notice';

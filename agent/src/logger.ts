@@ -42,29 +42,62 @@ function textValue(value: unknown): string {
 }
 
 export function createLogger(options: LoggerOptions, bound: LogFields = {}): Logger {
-  const write = options.write ?? ((line: string) => process.stdout.write(line));
-  const now = options.now ?? (() => new Date());
-  const minimum = logLevels.indexOf(options.level);
-  const emit = (level: LogLevel, message: string, fields: LogFields = {}) => {
-    if (logLevels.indexOf(level) < minimum) return;
-    const all: LogFields = { ...bound, ...fields };
+  return new LineLogger(
+    {
+      format: options.format,
+      minimum: logLevels.indexOf(options.level),
+      write: options.write ?? ((line: string) => process.stdout.write(line)),
+      now: options.now ?? (() => new Date()),
+    },
+    bound,
+  );
+}
+
+interface Sink {
+  format: LogFormat;
+  minimum: number;
+  write: (line: string) => void;
+  now: () => Date;
+}
+
+// A class, not closures: an agent makes a child logger per run and per step attempt, and a burst
+// of short runs made thousands a second.
+class LineLogger implements Logger {
+  constructor(
+    private readonly sink: Sink,
+    private readonly bound: LogFields,
+  ) {}
+
+  debug(message: string, fields?: LogFields): void {
+    this.emit(0, 'debug', message, fields);
+  }
+  info(message: string, fields?: LogFields): void {
+    this.emit(1, 'info', message, fields);
+  }
+  warn(message: string, fields?: LogFields): void {
+    this.emit(2, 'warn', message, fields);
+  }
+  error(message: string, fields?: LogFields): void {
+    this.emit(3, 'error', message, fields);
+  }
+  child(fields: LogFields): Logger {
+    return new LineLogger(this.sink, { ...this.bound, ...fields });
+  }
+
+  private emit(rank: number, level: LogLevel, message: string, fields: LogFields = {}): void {
+    const { sink } = this;
+    if (rank < sink.minimum) return;
+    const all: LogFields = { ...this.bound, ...fields };
     for (const key of Object.keys(all)) if (all[key] === undefined) delete all[key];
-    if (options.format === 'json') {
-      const entry: LogFields = { time: now().toISOString(), level, msg: message };
+    if (sink.format === 'json') {
+      const entry: LogFields = { time: sink.now().toISOString(), level, msg: message };
       for (const [key, value] of Object.entries(all)) entry[key] = fieldValue(value);
-      write(`${JSON.stringify(entry)}\n`);
+      sink.write(`${JSON.stringify(entry)}\n`);
     } else {
       const pairs = Object.entries(all).map(([key, value]) => `${key}=${textValue(value)}`);
-      write(`${now().toISOString()} ${level.toUpperCase().padEnd(5)} ${message}${pairs.length ? ` ${pairs.join(' ')}` : ''}\n`);
+      sink.write(`${sink.now().toISOString()} ${level.toUpperCase().padEnd(5)} ${message}${pairs.length ? ` ${pairs.join(' ')}` : ''}\n`);
     }
-  };
-  return {
-    debug: (m, f) => emit('debug', m, f),
-    info: (m, f) => emit('info', m, f),
-    warn: (m, f) => emit('warn', m, f),
-    error: (m, f) => emit('error', m, f),
-    child: (fields) => createLogger(options, { ...bound, ...fields }),
-  };
+  }
 }
 
 /** A connection URL without its password, fit for a log line. */

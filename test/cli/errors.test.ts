@@ -8,7 +8,6 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { randomBytes } from 'node:crypto';
 import { anyFreePort } from '../../cli/free-port.ts';
-import { loadEntry } from '../../cli/delegate.ts';
 import { createTestDatabase, serverUrl } from '../support/database.ts';
 import { createEmptyDatabase, inDatabase, onServer, runCli, urlAs, type EmptyDatabase } from './support/cli.ts';
 
@@ -103,21 +102,6 @@ test('a database whose pgautomator is too old for a read says to upgrade', async
     assert.match(result.stderr, /hint: run: pgautomator upgrade --database-url postgres:\/\//);
   } finally {
     await db.drop();
-  }
-});
-
-test('a part missing from the checkout (agent, gateway) is named, not a stack trace', async () => {
-  try {
-    await loadEntry('../agent/src/no-such-cli.ts', 'runAgentCli', 'agent');
-    assert.unreachable('it loaded');
-  } catch (error) {
-    assert.match((error as Error).message, /the agent is not part of this checkout yet: .*agent\/src\/no-such-cli\.ts is missing/);
-  }
-  try {
-    await loadEntry('./cli-error.ts', 'runNothing', 'gateway');
-    assert.unreachable('it loaded');
-  } catch (error) {
-    assert.match((error as Error).message, /cli-error\.ts does not export runNothing\(\) yet/);
   }
 });
 

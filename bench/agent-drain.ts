@@ -7,9 +7,10 @@
  * PGAUTOMATOR_BENCH_RUNS changes the size; PGAUTOMATOR_BENCH_STEP=sqlite uses a SQLite `SELECT 1`
  * step instead of a shell; PGAUTOMATOR_BENCH_MAX_CONCURRENT sets the agents' --max-concurrent.
  *
- * It also counts the CPU time the agents and their database backends spent from the fire to the
- * last run (Linux /proc): CPU per run, and the rate the two cores could sustain at that cost,
- * figures that a shared machine's load moves much less than it moves wall time.
+ * It also counts the CPU time the agents and their database backends (by connection: control for
+ * claims, reports for agent_report, listen) spent from the fire to the last run (Linux /proc): CPU
+ * per run, and the rate the two cores could sustain at that cost, figures that a shared machine's
+ * load moves much less than it moves wall time. The agents' shell children are not counted.
  */
 import os from 'node:os';
 import { createTestDatabase, waitFor } from '../test/support/database.ts';
@@ -41,10 +42,18 @@ try {
   if (Date.now() > fireAt.getTime() - 5000) throw new Error('the fixture took too long: the fire is too close');
   await sleep(fireAt.getTime() - Date.now());
   const agentCpu = new CpuMeter();
-  const databaseCpu = new CpuMeter();
   for (const agent of agents) if (agent.child.pid) agentCpu.add(agent.child.pid);
-  const agentBackends = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'pgautomator agent %'";
-  for (const row of (await db.pool.query(agentBackends)).rows as { pid: number }[]) databaseCpu.add(row.pid);
+  // The agents' backends, by connection purpose (the application name ends with control, reports or listen).
+  const backendCpu = new Map<string, CpuMeter>();
+  const countBackends = async (fromBirth: boolean) => {
+    const { rows } = await db.pool.query("SELECT pid, application_name FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'pgautomator agent %'");
+    for (const row of rows as { pid: number; application_name: string }[]) {
+      const purpose = row.application_name.split(' ').pop()!;
+      if (!backendCpu.has(purpose)) backendCpu.set(purpose, new CpuMeter());
+      backendCpu.get(purpose)!.add(row.pid, fromBirth);
+    }
+  };
+  await countBackends(false);
   const start = Date.now();
   await waitFor(
     async () => {
@@ -55,9 +64,10 @@ try {
   );
   const wall = (Date.now() - start) / 1000;
   // Backends opened during the burst (pool growth, reconnects) count from their birth.
-  for (const row of (await db.pool.query(agentBackends)).rows as { pid: number }[]) databaseCpu.add(row.pid, true);
+  await countBackends(true);
   const agentMs = agentCpu.totalMs();
-  const databaseMs = databaseCpu.totalMs();
+  const backendMs = [...backendCpu].map(([purpose, meter]) => [purpose, meter.totalMs()] as const);
+  const databaseMs = backendMs.reduce((sum, [, ms]) => sum + ms, 0);
   const span = await db.pool.query(
     `SELECT extract(epoch FROM max(finished_at) - min(scheduled_for)) AS seconds,
             extract(epoch FROM max(started_at) - min(scheduled_for)) AS last_claim,
@@ -72,7 +82,7 @@ try {
   console.log(`| ${RUNS} | ${STEP === 'sqlite' ? 'SQLite SELECT 1' : 'shell true'} | ${seconds.toFixed(1)} | ${(RUNS / seconds).toFixed(0)} | ${span.rows[0].step_runs} | ${shares.rows.map((r) => `${r.name} ${r.n}`).join(', ')} |`);
   const perRun = (ms: number) => (ms / RUNS).toFixed(2);
   const sustainable = (os.cpus().length * 1000 * RUNS) / (agentMs + databaseMs);
-  console.log(`CPU per run: agents ${perRun(agentMs)} ms, their database backends ${perRun(databaseMs)} ms; at that cost ${os.cpus().length} cores sustain about ${sustainable.toFixed(0)} runs/s`);
+  console.log(`CPU per run: agents ${perRun(agentMs)} ms, their database backends ${perRun(databaseMs)} ms (${backendMs.map(([purpose, ms]) => `${purpose} ${perRun(ms)}`).join(', ')}); at that cost ${os.cpus().length} cores sustain about ${sustainable.toFixed(0)} runs/s`);
   console.log(`(observer wall clock ${wall.toFixed(1)} s; last claim ${Number(span.rows[0].last_claim).toFixed(1)} s after the fire; load average at the end ${loadNow()})`);
 } finally {
   await cleanup();

@@ -2,7 +2,7 @@
 -- its single function; a refused entry does not undo the others; a malformed batch writes nothing;
 -- a foreign agent's runs are refused as a whole. begin_step is idempotent while its attempt runs.
 BEGIN;
-SELECT plan(32);
+SELECT plan(43);
 
 SET LOCAL TimeZone = 'UTC';
 CREATE ROLE pgat_report_a; CREATE ROLE pgat_report_b;
@@ -120,6 +120,66 @@ SELECT throws_ok(format($$SET LOCAL ROLE pgat_report_b; SELECT pgautomator.agent
                  'PA040', NULL, 'role b cannot report on agent a''s runs');
 SELECT is((SELECT state FROM pgautomator.job_run WHERE id = :r3), 'running', 'run 3 still running');
 SELECT is(pgautomator.agent_report('[]'), '[]'::jsonb, 'an empty report answers an empty array');
+
+-- 5b. The caller is checked against each agent: an entry that passed for the caller's own agent does
+--     not let a later entry about another agent's run through (nor an end_step of its attempt).
+SET LOCAL ROLE pgat_report_b;
+SELECT pgautomator.register_agent('reporter-b', max_concurrent => 10, at => '2030-01-01 00:00:00+00') IS NOT NULL AS registered_b;
+RESET ROLE;
+SELECT pgautomator.start_job('batch_job', at => '2030-01-01 00:00:00+00') AS rb \gset
+SET LOCAL ROLE pgat_report_b;
+SELECT count(*) AS claimed_b FROM pgautomator.claim_runs('reporter-b', 1, '2030-01-01 00:00:05+00') \gset
+RESET ROLE;
+SELECT is((SELECT a.name FROM pgautomator.job_run r JOIN pgautomator.agent a ON a.id = r.agent_id WHERE r.id = :rb), 'reporter-b', 'role b''s agent runs a run');
+SELECT throws_ok(format($$SET LOCAL ROLE pgat_report_b; SELECT pgautomator.agent_report('[{"op": "begin_step", "run_id": %s, "step_id": %s}, {"op": "end_run", "run_id": %s, "state": "succeeded"}]')$$,
+                        :rb, :s1, :r3),
+                 'PA040', NULL, 'after an entry of its own agent, role b still cannot end agent a''s run');
+SELECT throws_ok(format($$SET LOCAL ROLE pgat_report_b; SELECT pgautomator.agent_report('[{"op": "begin_step", "run_id": %s, "step_id": %s}, {"op": "end_step", "step_run_id": %s, "state": "succeeded"}]')$$,
+                        :rb, :s1, :sr3),
+                 'PA040', NULL, 'nor end agent a''s step');
+SELECT is((SELECT count(*)::int FROM pgautomator.step_run WHERE job_run_id = :rb), 0, 'and its own entry was not kept: the call is refused whole');
+SELECT is((SELECT state FROM pgautomator.step_run WHERE id = :sr3), 'running', 'agent a''s step still running');
+
+-- 6. Mail through agent_report, as through the single functions: the job's start mail at the claim
+--    (only for the job that asks for it), the step's mail at its end, the job's at the run's end.
+SELECT pgautomator.create_job('mail_on', overlap => 'allow');
+SELECT pgautomator.add_step('mail_on', 'one', 'shell', 'true');
+SELECT pgautomator.set_job_email('mail_on', '{start,completion}', '{boss@example.com}');
+SELECT pgautomator.set_step_email('mail_on', 'one', '{failure}', '{oncall@example.com}');
+SELECT pgautomator.create_job('mail_off');
+SELECT pgautomator.add_step('mail_off', 'one', 'shell', 'true');
+SELECT id AS s_on FROM pgautomator.step WHERE job_id = pgautomator._job_id('mail_on') \gset
+SELECT id AS s_off FROM pgautomator.step WHERE job_id = pgautomator._job_id('mail_off') \gset
+SELECT pgautomator.start_job('mail_on', at => '2030-01-01 00:00:00+00') AS m_fail \gset
+SELECT pgautomator.start_job('mail_on', at => '2030-01-01 00:00:00+00') AS m_ok \gset
+SELECT pgautomator.start_job('mail_off', at => '2030-01-01 00:00:00+00') AS m_off \gset
+SET LOCAL ROLE pgat_report_a;
+SELECT count(*) AS claimed_m FROM pgautomator.claim_runs('reporter', 3, '2030-01-01 00:00:06+00') \gset
+RESET ROLE;
+SELECT is(:claimed_m::int, 3, 'three runs claimed together');
+SELECT is((SELECT array_agg(n.job_run_id ORDER BY n.job_run_id) FROM pgautomator.notification n WHERE n.event = 'start'),
+          ARRAY[:m_fail, :m_ok]::bigint[], 'start mail for the two runs of the job that asks for it, none for the other');
+SET LOCAL ROLE pgat_report_a;
+SELECT pgautomator.agent_report(jsonb_build_array(
+  jsonb_build_object('op', 'begin_step', 'run_id', :m_fail, 'step_id', :s_on),
+  jsonb_build_object('op', 'begin_step', 'run_id', :m_ok, 'step_id', :s_on),
+  jsonb_build_object('op', 'begin_step', 'run_id', :m_off, 'step_id', :s_off))) AS mbegun \gset
+SELECT pgautomator.agent_report(jsonb_build_array(
+  jsonb_build_object('op', 'end_run', 'run_id', :m_fail, 'state', 'failed', 'message', 'step one failed',
+    'last_step', jsonb_build_object('step_run_id', (:'mbegun'::jsonb -> 0 ->> 'step_run_id')::bigint, 'state', 'failed', 'exit_code', 1, 'output', 'boom')),
+  jsonb_build_object('op', 'end_run', 'run_id', :m_ok, 'state', 'succeeded',
+    'last_step', jsonb_build_object('step_run_id', (:'mbegun'::jsonb -> 1 ->> 'step_run_id')::bigint, 'state', 'succeeded', 'exit_code', 0)),
+  jsonb_build_object('op', 'end_run', 'run_id', :m_off, 'state', 'failed',
+    'last_step', jsonb_build_object('step_run_id', (:'mbegun'::jsonb -> 2 ->> 'step_run_id')::bigint, 'state', 'failed', 'exit_code', 1)))) AS mended \gset
+RESET ROLE;
+SELECT is(:'mended'::jsonb, '[{"ok": true}, {"ok": true}, {"ok": true}]'::jsonb, 'the three runs ended');
+SELECT is((SELECT array_agg(n.step_run_id || ':' || n.event || ':' || array_to_string(n.recipients, ',') ORDER BY n.id) FROM pgautomator.notification n WHERE n.step_run_id IS NOT NULL),
+          ARRAY[(:'mbegun'::jsonb -> 0 ->> 'step_run_id') || ':failure:oncall@example.com'],
+          'step mail for the failed attempt only: the succeeded one and the other job''s ask for none');
+SELECT is((SELECT array_agg(n.job_run_id || ':' || n.event ORDER BY n.job_run_id) FROM pgautomator.notification n WHERE n.step_run_id IS NULL AND n.event <> 'start'),
+          ARRAY[:m_fail || ':completion', :m_ok || ':completion'], 'completion mail for both runs of the job that asks for it, none for the other');
+SELECT ok((SELECT n.body LIKE '%step one failed%' AND n.body LIKE '%boom%' FROM pgautomator.notification n WHERE n.job_run_id = :m_fail AND n.event = 'completion'),
+          'the run''s mail quotes its message and its last attempt''s output');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -19,6 +19,7 @@ DECLARE
   candidates bigint[];
   locked_jobs bigint[];
   claimed    bigint[];
+  start_mail bigint[];
   started    timestamptz;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_agent');
@@ -78,7 +79,7 @@ BEGIN
   --     planner read the whole queue through job_run_queued_idx instead, which it did.)
   started := clock_timestamp();
   WITH eligible AS (
-    SELECT r.id, r.scheduled_for, j.timeout,
+    SELECT r.id, r.scheduled_for, j.timeout, 'start' = ANY (j.email_on) AS mail_start,
            j.overlap = 'allow' OR row_number() OVER (PARTITION BY r.job_id ORDER BY r.scheduled_for, r.id) = 1 AS may_start
       FROM pgautomator.job_run r
       JOIN pgautomator.job j ON j.id = r.job_id
@@ -87,24 +88,27 @@ BEGIN
             OR (j.id = ANY (locked_jobs)
                 AND NOT EXISTS (SELECT 1 FROM pgautomator.job_run o WHERE o.job_id = r.job_id AND o.state = 'running')))
   ), chosen AS (
-    SELECT e.id, e.timeout FROM eligible e WHERE e.may_start ORDER BY e.scheduled_for, e.id LIMIT want
+    SELECT e.id, e.timeout, e.mail_start FROM eligible e WHERE e.may_start ORDER BY e.scheduled_for, e.id LIMIT want
   ), upd AS (
     UPDATE pgautomator.job_run r
        SET state = 'running', started_at = started, agent_id = a.id, deadline_at = started + chosen.timeout
       FROM chosen
      WHERE r.id = chosen.id
-    RETURNING r.id, r.scheduled_for
+    RETURNING r.id, r.scheduled_for, chosen.mail_start
   )
-  SELECT array_agg(upd.id ORDER BY upd.scheduled_for, upd.id) INTO claimed FROM upd;
+  SELECT array_agg(upd.id ORDER BY upd.scheduled_for, upd.id), array_agg(upd.id ORDER BY upd.scheduled_for, upd.id) FILTER (WHERE upd.mail_start)
+    INTO claimed, start_mail
+    FROM upd;
   IF claimed IS NULL THEN
     RETURN;
   END IF;
 
-  -- One statement each, not one per run: mail for jobs that ask for it at start, the wake-ups,
-  -- and the run objects.
-  PERFORM pgautomator._enqueue_mail(r.id, 'start')
-     FROM pgautomator.job_run r JOIN pgautomator.job j ON j.id = r.job_id
-    WHERE r.id = ANY (claimed) AND 'start' = ANY (j.email_on);
+  -- One statement each, not one per run: mail for jobs that ask for it at start (known from the
+  -- claim itself: a separate statement over the claimed runs was planned anew on most claims), the
+  -- wake-ups, and the run objects.
+  IF start_mail IS NOT NULL THEN
+    PERFORM pgautomator._enqueue_mail(u.id, 'start') FROM unnest(start_mail) AS u(id);
+  END IF;
   PERFORM pgautomator._notify_each('run_started',
     ARRAY(SELECT jsonb_build_object('run_id', u.id, 'agent', a.name) FROM unnest(claimed) WITH ORDINALITY AS u(id, ord) ORDER BY u.ord));
   RETURN QUERY SELECT pgautomator._run_payloads(claimed);

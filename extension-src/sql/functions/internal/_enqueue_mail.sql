@@ -25,6 +25,21 @@ BEGIN
   IF _enqueue_mail.event IS NULL OR _enqueue_mail.event NOT IN ('start', 'success', 'failure') THEN
     PERFORM pgautomator._raise('PA002', format('mail event must be start, success or failure, got %L', _enqueue_mail.event), 'field: event');
   END IF;
+  -- The usual case first, after one read: no mail is asked for this event (or the run or step is gone).
+  IF _enqueue_mail.step_run_id IS NULL THEN
+    SELECT x.email_on INTO email_on FROM pgautomator.job x
+     WHERE x.id = (SELECT y.job_id FROM pgautomator.job_run y WHERE y.id = _enqueue_mail.job_run_id);
+  ELSE
+    SELECT x.email_on INTO email_on FROM pgautomator.step x
+     WHERE x.id = (SELECT y.step_id FROM pgautomator.step_run y WHERE y.id = _enqueue_mail.step_run_id);
+  END IF;
+  -- completion = any end: it matches success and failure, never start.
+  matched := CASE WHEN _enqueue_mail.event = ANY (email_on) THEN _enqueue_mail.event
+                  WHEN _enqueue_mail.event <> 'start' AND 'completion' = ANY (email_on) THEN 'completion' END;
+  IF matched IS NULL THEN
+    RETURN NULL;
+  END IF;
+
   SELECT x.* INTO r FROM pgautomator.job_run x WHERE x.id = _enqueue_mail.job_run_id;
   IF r.id IS NULL THEN
     RETURN NULL;
@@ -32,7 +47,7 @@ BEGIN
   SELECT x.* INTO j FROM pgautomator.job x WHERE x.id = r.job_id;
 
   IF _enqueue_mail.step_run_id IS NULL THEN
-    email_on := j.email_on; email_to := j.email_to; sender := j.email_from;
+    email_to := j.email_to; sender := j.email_from;
     subject := j.email_subject; body := j.email_body;
     started := r.started_at; finished := r.finished_at;
   ELSE
@@ -41,17 +56,11 @@ BEGIN
     IF s.id IS NULL THEN
       RETURN NULL;
     END IF;
-    email_on := s.email_on; email_to := s.email_to; sender := coalesce(s.email_from, j.email_from);
+    email_to := s.email_to; sender := coalesce(s.email_from, j.email_from);
     subject := s.email_subject; body := s.email_body;
     started := sr.started_at; finished := sr.finished_at;
   END IF;
 
-  -- completion = any end: it matches success and failure, never start.
-  matched := CASE WHEN _enqueue_mail.event = ANY (email_on) THEN _enqueue_mail.event
-                  WHEN _enqueue_mail.event <> 'start' AND 'completion' = ANY (email_on) THEN 'completion' END;
-  IF matched IS NULL THEN
-    RETURN NULL;  -- the usual case: checked before anything else is read
-  END IF;
   IF _enqueue_mail.step_run_id IS NULL THEN
     -- Job mail quotes the last step attempt (the one that decided a failure).
     SELECT x.* INTO sr FROM pgautomator.step_run x WHERE x.job_run_id = r.id ORDER BY x.id DESC LIMIT 1;

@@ -10,6 +10,7 @@ DECLARE
   final text := _finish_run.state;
   why   text := _finish_run.message;
   ended timestamptz := greatest(r.started_at, least(coalesce(_finish_run.finished, clock_timestamp()), clock_timestamp()));
+  email_on text[];
 BEGIN
   PERFORM pgautomator._check_one_of(final, '{succeeded,failed,killed,timed_out}', 'state', 'state');
   -- A run someone asked to kill ends killed, even when it finished on its own meanwhile.
@@ -19,14 +20,18 @@ BEGIN
   ELSIF final = 'killed' AND r.kill_requested_at IS NOT NULL AND why IS NULL THEN
     why := format('killed at the request of %s', r.kill_requested_by);
   END IF;
-  UPDATE pgautomator.job_run x SET state = final, finished_at = ended, message = why WHERE x.id = r.id;
+  UPDATE pgautomator.job_run x SET state = final, finished_at = ended, message = why WHERE x.id = r.id
+  RETURNING (SELECT j.email_on FROM pgautomator.job j WHERE j.id = x.job_id) INTO email_on;
   -- Attempts the agent left open end with the run.
   UPDATE pgautomator.step_run s
      SET state = CASE WHEN final IN ('killed', 'timed_out') THEN final ELSE 'failed' END,
          finished_at = greatest(s.started_at, ended), message = coalesce(s.message, format('the run ended (%s) while the step was running', final))
    WHERE s.job_run_id = r.id AND s.state = 'running';
-  -- Mail in the same transaction as the outcome: committed together or not at all.
-  PERFORM pgautomator._enqueue_mail(r.id, CASE WHEN final = 'succeeded' THEN 'success' ELSE 'failure' END);
+  -- Mail in the same transaction as the outcome: committed together or not at all. A job that asks
+  -- for no mail at all (most) is not looked up again; _enqueue_mail decides the rest.
+  IF cardinality(email_on) > 0 THEN
+    PERFORM pgautomator._enqueue_mail(r.id, CASE WHEN final = 'succeeded' THEN 'success' ELSE 'failure' END);
+  END IF;
   PERFORM pgautomator._notify('run_finished', jsonb_build_object('run_id', r.id, 'state', final));
 END
 $$;

@@ -5,7 +5,8 @@
  * the last run finished, i.e. runs per second end to end (fire, claim, begin_step, the step,
  * end_step, end_run), and checks every run ran exactly once.
  * PGAUTOMATOR_BENCH_RUNS changes the size; PGAUTOMATOR_BENCH_STEP=sqlite uses a SQLite `SELECT 1`
- * step instead of a shell; PGAUTOMATOR_BENCH_MAX_CONCURRENT sets the agents' --max-concurrent.
+ * step instead of a shell, PGAUTOMATOR_BENCH_STEP=postgres a `SELECT 1` on the bench database (its
+ * backends are not counted in the database CPU below: they are the step's, not the protocol's); PGAUTOMATOR_BENCH_MAX_CONCURRENT sets the agents' --max-concurrent.
  *
  * It also counts the CPU time the agents and their database backends (by connection: control for
  * claims, reports for agent_report, listen) spent from the fire to the last run (Linux /proc): CPU
@@ -20,6 +21,7 @@ import { CpuMeter, loadNow, machine, sleep } from './agent-bench-support.ts';
 const RUNS = Number(process.env.PGAUTOMATOR_BENCH_RUNS ?? 10_000);
 const STEP = process.env.PGAUTOMATOR_BENCH_STEP ?? 'shell';
 const MAX_CONCURRENT = process.env.PGAUTOMATOR_BENCH_MAX_CONCURRENT ?? '16';
+const stepLabel = ({ sqlite: 'SQLite SELECT 1', postgres: 'PostgreSQL SELECT 1' } as Record<string, string>)[STEP] ?? 'shell true';
 
 const db = await createTestDatabase('bench_drain');
 try {
@@ -33,6 +35,10 @@ try {
   if (STEP === 'sqlite') {
     await db.pool.query("SELECT pgautomator.create_connection('mem', 'sqlite', ':memory:')");
     await db.pool.query("SELECT pgautomator.add_step('burst-' || i, 'noop', 'sql', 'SELECT 1', connection => 'mem') FROM generate_series(1, $1::int) i", [RUNS]);
+  } else if (STEP === 'postgres') {
+    // The bench database itself (trust authentication here: no secret).
+    await db.pool.query("SELECT pgautomator.create_connection('self', 'postgres', $1)", [db.url]);
+    await db.pool.query("SELECT pgautomator.add_step('burst-' || i, 'noop', 'sql', 'SELECT 1', connection => 'self') FROM generate_series(1, $1::int) i", [RUNS]);
   } else {
     await db.pool.query("SELECT pgautomator.add_step('burst-' || i, 'noop', 'shell', 'true') FROM generate_series(1, $1::int) i", [RUNS]);
   }
@@ -79,7 +85,7 @@ try {
   const seconds = Number(span.rows[0].seconds);
   console.log(`| runs | step | fire -> last run finished (s) | runs/s end to end | step runs | shares |`);
   console.log(`|---:|---|---:|---:|---:|---|`);
-  console.log(`| ${RUNS} | ${STEP === 'sqlite' ? 'SQLite SELECT 1' : 'shell true'} | ${seconds.toFixed(1)} | ${(RUNS / seconds).toFixed(0)} | ${span.rows[0].step_runs} | ${shares.rows.map((r) => `${r.name} ${r.n}`).join(', ')} |`);
+  console.log(`| ${RUNS} | ${stepLabel} | ${seconds.toFixed(1)} | ${(RUNS / seconds).toFixed(0)} | ${span.rows[0].step_runs} | ${shares.rows.map((r) => `${r.name} ${r.n}`).join(', ')} |`);
   const perRun = (ms: number) => (ms / RUNS).toFixed(2);
   const sustainable = (os.cpus().length * 1000 * RUNS) / (agentMs + databaseMs);
   console.log(`CPU per run: agents ${perRun(agentMs)} ms, their database backends ${perRun(databaseMs)} ms (${backendMs.map(([purpose, ms]) => `${purpose} ${perRun(ms)}`).join(', ')}); at that cost ${os.cpus().length} cores sustain about ${sustainable.toFixed(0)} runs/s`);

@@ -159,6 +159,8 @@ export class QuickStart {
         await grantRoles(admin, [
           { role: credentials.admin.user, access: 'admin' },
           { role: credentials.agent.user, access: 'agent' },
+          // The gateway's own role LISTENs and asks for the progress events (watch_events).
+          { role: credentials.gateway.user, access: 'viewer' },
         ]);
       });
       const api = openApi(admin);

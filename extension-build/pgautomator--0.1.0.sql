@@ -3995,6 +3995,19 @@ COMMENT ON FUNCTION pgautomator._enqueue_mail(bigint, text, bigint) IS
   'that records the outcome, so mail is never lost. Returns the notification id, or NULL when no mail is due.';
 REVOKE ALL ON FUNCTION pgautomator._enqueue_mail(bigint, text, bigint) FROM PUBLIC;
 
+-- source: extension-src/sql/functions/internal/_events_watched.sql
+-- Whether someone watches the live progress events (watch_events called within its window).
+CREATE OR REPLACE FUNCTION pgautomator._events_watched() RETURNS boolean
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  RETURN coalesce((SELECT (s.value #>> '{}')::timestamptz > now() FROM pgautomator.setting s WHERE s.name = 'events_watched_until'), false);
+END
+$$;
+COMMENT ON FUNCTION pgautomator._events_watched() IS 'True while the window opened by watch_events() lasts: progress events (run_started, run_finished, step_output) are sent then.';
+REVOKE ALL ON FUNCTION pgautomator._events_watched() FROM PUBLIC;
+
 -- source: extension-src/sql/functions/internal/_fill_template.sql
 CREATE OR REPLACE FUNCTION pgautomator._fill_template(template text, vals jsonb) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -4484,6 +4497,20 @@ COMMENT ON FUNCTION pgautomator._install_plv8_engine() IS
   'with the privileges of its PL/pgSQL twins, makes it the engine in use, and returns true. Elsewhere returns false and changes nothing. '
   'Called at install, by set_engine(''plv8''), and by upgrade scripts (which then restore the engine that was in use).';
 
+-- source: extension-src/sql/functions/internal/_is_progress_event.sql
+-- The events that only tell watchers how runs progress; the others (run_queued, kill,
+-- schedule_changed, agent_online, agent_offline) wake agents or are rare, and always go out.
+CREATE OR REPLACE FUNCTION pgautomator._is_progress_event(event text) RETURNS boolean
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  RETURN _is_progress_event.event IN ('run_started', 'run_finished', 'step_output');
+END
+$$;
+COMMENT ON FUNCTION pgautomator._is_progress_event(text) IS 'True for run_started, run_finished and step_output: the events sent only while someone watches (watch_events).';
+REVOKE ALL ON FUNCTION pgautomator._is_progress_event(text) FROM PUBLIC;
+
 -- source: extension-src/sql/functions/internal/_job_id.sql
 CREATE OR REPLACE FUNCTION pgautomator._job_id(job text, for_update boolean DEFAULT false) RETURNS bigint
 LANGUAGE plpgsql
@@ -4548,10 +4575,17 @@ AS $$
 BEGIN
   -- One channel for agents and the gateway; the payload says what happened. NOTIFY only shortens
   -- waits: every listener is correct without it (it polls on its heartbeat).
+  -- Progress events go out only while someone watches (watch_events): a transaction that notifies
+  -- takes a cluster-wide lock at commit and keeps it through its WAL flush, so the reports of
+  -- concurrent agents queued behind each other (measured: 10,000 runs due at once drained at
+  -- 1,126 runs/s with them, 1,430 without). The events agents wait for are always sent.
+  IF pgautomator._is_progress_event(_notify.event) AND NOT pgautomator._events_watched() THEN
+    RETURN;
+  END IF;
   PERFORM pg_notify('pgautomator', (jsonb_build_object('event', _notify.event) || _notify.payload)::text);
 END
 $$;
-COMMENT ON FUNCTION pgautomator._notify(text, jsonb) IS 'Sends NOTIFY pgautomator with {"event": event, ...payload}; delivered at commit.';
+COMMENT ON FUNCTION pgautomator._notify(text, jsonb) IS 'Sends NOTIFY pgautomator with {"event": event, ...payload}; delivered at commit. Progress events (run_started, run_finished, step_output) only while someone watches (watch_events).';
 
 -- source: extension-src/sql/functions/internal/_notify_each.sql
 CREATE OR REPLACE FUNCTION pgautomator._notify_each(event text, payloads jsonb[]) RETURNS void
@@ -4559,6 +4593,9 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+  IF pgautomator._is_progress_event(_notify_each.event) AND NOT pgautomator._events_watched() THEN
+    RETURN;  -- as in _notify
+  END IF;
   -- _notify once per payload, in one call: calling _notify per row costs a function call each
   -- (measured: 1.2 ms for the 100 run_started events of a claim, 0.3 ms this way). PL/pgSQL, not
   -- SQL: the statement's plan is kept (see _notify.sql). Same channel and payload shape as _notify.
@@ -4566,7 +4603,7 @@ BEGIN
      FROM unnest(_notify_each.payloads) AS u(p);
 END
 $$;
-COMMENT ON FUNCTION pgautomator._notify_each(text, jsonb[]) IS 'Sends NOTIFY pgautomator with {"event": event, ...payload} for each of payloads, in order; delivered at commit.';
+COMMENT ON FUNCTION pgautomator._notify_each(text, jsonb[]) IS 'Sends NOTIFY pgautomator with {"event": event, ...payload} for each of payloads, in order; delivered at commit. Progress events only while someone watches, as _notify.';
 REVOKE ALL ON FUNCTION pgautomator._notify_each(text, jsonb[]) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_operator_id.sql
@@ -7505,6 +7542,43 @@ Errors: PA001 invalid spec: the message says what is allowed, DETAIL is "field: 
 Example: SELECT pgautomator.validate_schedule('{"type": "daily", "start_date": "2026-02-01", "end_date": "2026-01-01"}');  -- PA001, field: end_date$c$;
 REVOKE ALL ON FUNCTION pgautomator.validate_schedule(jsonb) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.validate_schedule(jsonb) TO pgautomator_viewer;
+
+-- source: extension-src/sql/functions/api/watch_events.sql
+-- Public: a watcher (the gateway, while browsers hold an event stream; a person in psql) asks for
+-- the live progress events. They are off otherwise, because notifying costs every run a turn at a
+-- cluster-wide lock at commit (see _notify).
+CREATE OR REPLACE FUNCTION pgautomator.watch_events(seconds int DEFAULT 60)
+RETURNS timestamptz
+LANGUAGE plpgsql
+VOLATILE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  until timestamptz;
+BEGIN
+  PERFORM pgautomator._require_role('pgautomator_viewer');
+  IF watch_events.seconds IS NULL OR watch_events.seconds NOT BETWEEN 1 AND 3600 THEN
+    PERFORM pgautomator._raise('PA002', format('seconds must be from 1 to 3600 (got %s)', coalesce(watch_events.seconds::text, 'NULL')),
+      'field: seconds', 'Call watch_events again before the window ends to keep watching (the gateway renews 60 s every 30 s).');
+  END IF;
+  -- The window only grows: one watcher's short window never cuts another's longer one.
+  INSERT INTO pgautomator.setting AS s (name, value)
+  VALUES ('events_watched_until', to_jsonb(now() + make_interval(secs => watch_events.seconds)))
+  ON CONFLICT (name) DO UPDATE
+     SET value = to_jsonb(greatest(coalesce((s.value #>> '{}')::timestamptz, '-infinity'), (excluded.value #>> '{}')::timestamptz)),
+         updated_at = now()
+  RETURNING (s.value #>> '{}')::timestamptz INTO until;
+  RETURN until;
+END
+$$;
+COMMENT ON FUNCTION pgautomator.watch_events(int) IS
+$c$Asks for the live progress events on NOTIFY channel pgautomator for the next `seconds` (default 60, at most 3600) and returns until when they are sent. Progress events are run_started, run_finished and step_output; they are sent only while someone watches, because a notifying transaction holds a cluster-wide lock through its commit. The events agents wait for (run_queued, kill, schedule_changed) and agent_online/agent_offline are always sent. The gateway calls it while browsers hold /events streams; in psql: LISTEN pgautomator; then call it every minute or so.
+Arguments: seconds, 1 to 3600.
+Errors: PA002 seconds out of range; PA040 caller is not pgautomator_viewer (or above).
+Example: LISTEN pgautomator; SELECT pgautomator.watch_events(600);$c$;
+REVOKE ALL ON FUNCTION pgautomator.watch_events(int) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.watch_events(int) TO pgautomator_viewer;
 
 -- source: extension-src/sql/functions/agent/agent_heartbeat.sql
 CREATE OR REPLACE FUNCTION pgautomator.agent_heartbeat(name text, running bigint[] DEFAULT '{}', at timestamptz DEFAULT now())

@@ -65,7 +65,7 @@ UNION ALL
 SELECT unnest(ARRAY['enable_job', 'disable_job', 'enable_schedule', 'disable_schedule']), 'operator'
 UNION ALL
 SELECT unnest(ARRAY['list_jobs', 'get_job', 'list_schedules', 'get_schedule', 'list_runs', 'get_run', 'step_output', 'list_running',
-                    'list_agents', 'list_categories', 'list_connections', 'list_operators', 'timeline']), 'viewer';
+                    'list_agents', 'list_categories', 'list_connections', 'list_operators', 'timeline', 'watch_events']), 'viewer';
 CREATE FUNCTION pg_temp.api_privilege_errors(role text, level text, expected boolean) RETURNS text[] LANGUAGE sql AS $$
   SELECT coalesce(array_agg(a.fn::text ORDER BY a.fn), '{}')
     FROM api a LEFT JOIN pg_proc p ON p.proname = a.fn AND p.pronamespace = 'pgautomator'::regnamespace

@@ -2,11 +2,19 @@
  * `GET /events`: Server-Sent Events fed by `LISTEN pgautomator`. One listening connection (the
  * gateway's own) serves every browser. It reconnects with backoff when the database goes away and
  * then sends `{"event":"resync"}`, since notifications sent meanwhile are lost: clients refetch.
+ *
+ * The database sends progress events (run_started, run_finished, step_output) only while someone
+ * watches: while at least one browser holds a stream, the hub calls `watch_events` for a window of
+ * WATCH_SECONDS, renewed every RENEW_MS. A browser's stream starts once that window is open, so it
+ * misses none of them.
  */
 import type { ServerResponse } from 'node:http';
 import pg from 'pg';
+import { createApi } from '../client/index.ts';
 
 export const CHANNEL = 'pgautomator';
+const WATCH_SECONDS = 60;
+const RENEW_MS = 30_000;
 
 export interface EventHubOptions {
   databaseUrl: string;
@@ -26,9 +34,17 @@ export class EventHub {
   private everConnected = false;
   private readyPromise: Promise<void>;
   private markReady!: () => void;
+  /** When the window this hub last opened ends (local clock), and the call opening one now. */
+  private watchedUntil = 0;
+  private watching: Promise<void> | undefined;
+  private watchFailure: string | undefined;
+  private readonly renew: NodeJS.Timeout;
 
   constructor(private readonly options: EventHubOptions) {
     this.keepAlive = setInterval(() => this.write(': keep-alive\n\n'), options.keepAliveMs ?? 15_000).unref();
+    this.renew = setInterval(() => {
+      if (this.clients.size > 0) void this.watch();
+    }, RENEW_MS).unref();
     this.readyPromise = new Promise((resolve) => (this.markReady = resolve));
   }
 
@@ -79,6 +95,10 @@ export class EventHub {
     }
     this.client = client;
     this.backoffMs = 500;
+    if (this.clients.size > 0) {
+      this.watchedUntil = 0; // the window may have ended while the listener was away
+      await this.watch();
+    }
     if (this.everConnected) this.publish(JSON.stringify({ event: 'resync' }));
     this.everConnected = true;
     this.markReady();
@@ -107,8 +127,11 @@ export class EventHub {
     this.write(`id: ${this.nextId++}\ndata: ${data}\n\n`);
   }
 
-  /** Turns the response into an event stream until the browser goes away. */
-  attach(res: ServerResponse, headers: Record<string, string> = {}): void {
+  /**
+   * Turns the response into an event stream until the browser goes away. Resolves once the stream
+   * is attached (after the progress events were asked for).
+   */
+  async attach(res: ServerResponse, headers: Record<string, string> = {}): Promise<void> {
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
@@ -116,9 +139,41 @@ export class EventHub {
       'X-Accel-Buffering': 'no',
       ...headers,
     });
+    let closed = false;
+    res.on('close', () => {
+      closed = true;
+      this.clients.delete(res);
+    });
+    await this.watch();
+    if (closed || this.closed) return;
     res.write(`retry: 3000\n: connected${this.listening ? '' : ' (listener reconnecting)'}\n\n`);
     this.clients.add(res);
-    res.on('close', () => this.clients.delete(res));
+  }
+
+  /**
+   * Keeps the database's progress events coming (watch_events) while browsers listen; never
+   * throws. Without a listener connection it waits for the next one, which asks on connecting.
+   */
+  private watch(): Promise<void> {
+    if (Date.now() < this.watchedUntil - RENEW_MS) return Promise.resolve();
+    this.watching ??= (async () => {
+      const client = this.client;
+      if (!client) return;
+      // Timed by this clock, from before the call: the database's may differ.
+      const asked = Date.now();
+      try {
+        await createApi(client).watchEvents({ seconds: WATCH_SECONDS });
+        this.watchedUntil = asked + WATCH_SECONDS * 1000;
+        this.watchFailure = undefined;
+      } catch (error) {
+        // Its role lacks pgautomator_viewer, say: browsers still get the other events.
+        const why = (error as Error).message;
+        if (why !== this.watchFailure) this.options.log?.(`events: cannot ask for progress events (${why}); run_started, run_finished and step_output will not reach browsers`);
+        this.watchFailure = why;
+        this.watchedUntil = Date.now() + RENEW_MS; // try again at the next renewal
+      }
+    })().finally(() => (this.watching = undefined));
+    return this.watching;
   }
 
   private write(text: string): void {
@@ -130,6 +185,7 @@ export class EventHub {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.keepAlive);
+    clearInterval(this.renew);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     for (const res of this.clients) res.end();
     this.clients.clear();

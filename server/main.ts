@@ -124,7 +124,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       if (path === '/events') {
         if (req.method !== 'GET') throw new HttpError(405, 'method_not_allowed', 'use GET');
         if (!auth.identify(req)) throw new HttpError(401, 'login_required', 'log in first: POST /auth/login');
-        events.attach(res);
+        await events.attach(res);
         return;
       }
       if (path === '/healthz') {

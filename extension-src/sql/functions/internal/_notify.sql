@@ -7,7 +7,14 @@ AS $$
 BEGIN
   -- One channel for agents and the gateway; the payload says what happened. NOTIFY only shortens
   -- waits: every listener is correct without it (it polls on its heartbeat).
+  -- Progress events go out only while someone watches (watch_events): a transaction that notifies
+  -- takes a cluster-wide lock at commit and keeps it through its WAL flush, so the reports of
+  -- concurrent agents queued behind each other (measured: 10,000 runs due at once drained at
+  -- 1,126 runs/s with them, 1,430 without). The events agents wait for are always sent.
+  IF pgautomator._is_progress_event(_notify.event) AND NOT pgautomator._events_watched() THEN
+    RETURN;
+  END IF;
   PERFORM pg_notify('pgautomator', (jsonb_build_object('event', _notify.event) || _notify.payload)::text);
 END
 $$;
-COMMENT ON FUNCTION pgautomator._notify(text, jsonb) IS 'Sends NOTIFY pgautomator with {"event": event, ...payload}; delivered at commit.';
+COMMENT ON FUNCTION pgautomator._notify(text, jsonb) IS 'Sends NOTIFY pgautomator with {"event": event, ...payload}; delivered at commit. Progress events (run_started, run_finished, step_output) only while someone watches (watch_events).';

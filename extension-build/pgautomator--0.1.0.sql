@@ -7560,7 +7560,7 @@ BEGIN
   PERFORM pgautomator._require_role('pgautomator_viewer');
   IF watch_events.seconds IS NULL OR watch_events.seconds NOT BETWEEN 1 AND 3600 THEN
     PERFORM pgautomator._raise('PA002', format('seconds must be from 1 to 3600 (got %s)', coalesce(watch_events.seconds::text, 'NULL')),
-      'field: seconds', 'Call watch_events again before the window ends to keep watching (the gateway renews 60 s every 30 s).');
+      'field: seconds', 'Call watch_events again before the window ends to keep watching (the gateway asks for 90 s every 30 s).');
   END IF;
   -- The window only grows: one watcher's short window never cuts another's longer one.
   INSERT INTO pgautomator.setting AS s (name, value)

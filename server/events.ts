@@ -5,21 +5,24 @@
  *
  * The database sends progress events (run_started, run_finished, step_output) only while someone
  * watches: while at least one browser holds a stream, the hub calls `watch_events` for a window of
- * WATCH_SECONDS, renewed every RENEW_MS. A browser's stream starts once that window is open, so it
- * misses none of them.
+ * 90 s, renewed every 30 s once less than 45 s are left. A browser's stream starts once that window
+ * is open, so it misses none of them.
  */
 import type { ServerResponse } from 'node:http';
 import pg from 'pg';
 import { createApi } from '../client/index.ts';
 
 export const CHANNEL = 'pgautomator';
-const WATCH_SECONDS = 60;
+const WATCH_SECONDS = 90;
 const RENEW_MS = 30_000;
 
 export interface EventHubOptions {
   databaseUrl: string;
   /** Interval of the `: keep-alive` comment that keeps proxies from closing idle streams. */
   keepAliveMs?: number;
+  /** The window asked of watch_events (default 90 s) and how often it is renewed (default 30 s). */
+  watchSeconds?: number;
+  renewMs?: number;
   log?: (line: string) => void;
 }
 
@@ -39,12 +42,16 @@ export class EventHub {
   private watching: Promise<void> | undefined;
   private watchFailure: string | undefined;
   private readonly renew: NodeJS.Timeout;
+  private readonly watchSeconds: number;
+  private readonly renewMs: number;
 
   constructor(private readonly options: EventHubOptions) {
     this.keepAlive = setInterval(() => this.write(': keep-alive\n\n'), options.keepAliveMs ?? 15_000).unref();
+    this.watchSeconds = options.watchSeconds ?? WATCH_SECONDS;
+    this.renewMs = options.renewMs ?? RENEW_MS;
     this.renew = setInterval(() => {
       if (this.clients.size > 0) void this.watch();
-    }, RENEW_MS).unref();
+    }, this.renewMs).unref();
     this.readyPromise = new Promise((resolve) => (this.markReady = resolve));
   }
 
@@ -155,22 +162,23 @@ export class EventHub {
    * throws. Without a listener connection it waits for the next one, which asks on connecting.
    */
   private watch(): Promise<void> {
-    if (Date.now() < this.watchedUntil - RENEW_MS) return Promise.resolve();
+    // Renewed with more than one renewal interval left: the next check may be that far away.
+    if (Date.now() < this.watchedUntil - 1.5 * this.renewMs) return Promise.resolve();
     this.watching ??= (async () => {
       const client = this.client;
       if (!client) return;
       // Timed by this clock, from before the call: the database's may differ.
       const asked = Date.now();
       try {
-        await createApi(client).watchEvents({ seconds: WATCH_SECONDS });
-        this.watchedUntil = asked + WATCH_SECONDS * 1000;
+        await createApi(client).watchEvents({ seconds: this.watchSeconds });
+        this.watchedUntil = asked + this.watchSeconds * 1000;
         this.watchFailure = undefined;
       } catch (error) {
         // Its role lacks pgautomator_viewer, say: browsers still get the other events.
         const why = (error as Error).message;
         if (why !== this.watchFailure) this.options.log?.(`events: cannot ask for progress events (${why}); run_started, run_finished and step_output will not reach browsers`);
         this.watchFailure = why;
-        this.watchedUntil = Date.now() + RENEW_MS; // try again at the next renewal
+        this.watchedUntil = Date.now() + this.renewMs; // try again at the next renewal
       }
     })().finally(() => (this.watching = undefined));
     return this.watching;

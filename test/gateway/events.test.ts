@@ -2,9 +2,12 @@
  * GET /events: Server-Sent Events fed by LISTEN pgautomator through one shared connection. Runs
  * queued by hand, claimed and finished through the agent protocol reach every subscribed browser.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createApi } from '../../client/index.ts';
+import { EventHub } from '../../server/events.ts';
 import { startGateway } from '../../server/main.ts';
 import { waitFor } from '../support/database.ts';
 import { Browser, startHarness, type Harness } from './harness.ts';
@@ -151,6 +154,37 @@ test('the listener reconnects after its connection is killed, and tells browsers
     }
   } finally {
     await gateway.close();
+  }
+});
+
+test('progress events are asked for while a browser listens, renewed, and left to lapse after', async () => {
+  // A hub of its own with a 1 s window renewed every 200 ms; the window others opened is closed first.
+  const hub = new EventHub({ databaseUrl: h.db.url, watchSeconds: 1, renewMs: 200, log: () => {} });
+  const server = http.createServer((_req, res) => void hub.attach(res));
+  const watched = async () => (await h.db.pool.query('SELECT pgautomator._events_watched() AS w')).rows[0].w as boolean;
+  try {
+    hub.start();
+    await hub.ready();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await h.db.pool.query("UPDATE pgautomator.setting SET value = 'null' WHERE name = 'events_watched_until'");
+    assert.not.ok(await watched(), 'nobody watches');
+    const { port } = server.address() as AddressInfo;
+    const controller = new AbortController();
+    const response = await fetch(`http://127.0.0.1:${port}/`, { signal: controller.signal });
+    await waitFor(() => hub.clientCount === 1, { what: 'the stream attached' });
+    assert.ok(await watched(), 'watched once the stream is attached');
+    // Three times the window: only renewals keep it open.
+    for (const until = Date.now() + 3000; Date.now() < until; ) {
+      assert.ok(await watched(), 'still watched while the browser listens');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    controller.abort();
+    await response.body?.cancel().catch(() => {});
+    await waitFor(() => hub.clientCount === 0, { what: 'the stream closed' });
+    await waitFor(async () => !(await watched()), { what: 'the window lapsed', timeoutMs: 5000 });
+  } finally {
+    server.close();
+    await hub.close();
   }
 });
 

@@ -137,7 +137,7 @@ SELECT throws_ok(format($$SET LOCAL ROLE pgat_report_b; SELECT pgautomator.agent
 SELECT throws_ok(format($$SET LOCAL ROLE pgat_report_b; SELECT pgautomator.agent_report('[{"op": "begin_step", "run_id": %s, "step_id": %s}, {"op": "end_step", "step_run_id": %s, "state": "succeeded"}]')$$,
                         :rb, :s1, :sr3),
                  'PA040', NULL, 'nor end agent a''s step');
-SELECT is((SELECT count(*)::int FROM pgautomator.step_run WHERE job_run_id = :rb), 0, 'and its own entry was not kept: the call is refused whole');
+SELECT is((SELECT count(*)::int FROM pgautomator.step_run WHERE job_run_id = :rb), 1, 'and its own entry was not kept (only the attempt its claim began): the call is refused whole');
 SELECT is((SELECT state FROM pgautomator.step_run WHERE id = :sr3), 'running', 'agent a''s step still running');
 
 -- 6. Mail through agent_report, as through the single functions: the job's start mail at the claim

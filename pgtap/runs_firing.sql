@@ -2,7 +2,7 @@
 -- policies, and hands them out by pinning, tags and capacity. Fixed instants from T0 =
 -- 2030-01-01 00:00:00 UTC; each scenario has its own job and first clears what else is due.
 BEGIN;
-SELECT plan(64);
+SELECT plan(69);
 
 SET LOCAL TimeZone = 'UTC';
 SELECT pgautomator.create_schedule('every10s', '{"type":"daily","start_date":"2030-01-01","sub":{"type":"every","every":10,"unit":"second"}}');
@@ -191,7 +191,7 @@ SELECT pgautomator.add_step('shape_job', 'cleanup', 'shell', 'true', on_success 
 SELECT pgautomator.start_job('shape_job', at_step => 'load', at => '2030-01-01 00:03:00+00');
 CREATE TEMP TABLE shape AS SELECT x FROM pgautomator.claim_runs('pinned_to', 10, '2030-01-01 00:03:00+00') x WHERE x ->> 'job' = 'shape_job';
 SELECT is((SELECT array_agg(k ORDER BY k) FROM shape, jsonb_object_keys(x) k),
-          ARRAY['attempt','job','job_id','run_id','schedule','scheduled_for','start_position','steps','timeout','trigger'], 'run object keys');
+          ARRAY['attempt','begun','job','job_id','run_id','schedule','scheduled_for','start_position','steps','timeout','trigger'], 'run object keys');
 SELECT is((SELECT x -> 'timeout' FROM shape), '90'::jsonb, 'job timeout in seconds');
 SELECT is((SELECT x -> 'start_position' FROM shape), '2'::jsonb, 'start position of at_step');
 SELECT is((SELECT jsonb_array_length(x -> 'steps') FROM shape), 3, 'all steps, in order');
@@ -206,6 +206,25 @@ SELECT is((SELECT x #> '{steps,1,connection}' FROM shape),
           'a sql step carries its connection (a secret reference, never a secret)');
 SELECT ok((SELECT r.started_at IS NOT NULL AND r.deadline_at = r.started_at + interval '90 seconds' AND r.state = 'running'
              FROM shape JOIN pgautomator.job_run r ON r.id = (x ->> 'run_id')::bigint), 'claimed: running, started_at set, deadline from the timeout');
+SELECT is((SELECT x -> 'begun' FROM shape),
+          (SELECT jsonb_build_object('step_id', sr.step_id, 'step_run_id', sr.id, 'attempt', 1)
+             FROM shape JOIN pgautomator.step_run sr ON sr.job_run_id = (x ->> 'run_id')::bigint),
+          'the claim began the one attempt it names');
+SELECT is((SELECT st.name FROM shape JOIN pgautomator.step st ON st.id = (x #>> '{begun,step_id}')::bigint), 'load',
+          'the attempt begun is of the step at the start position');
+SELECT is((SELECT pgautomator.begin_step((x ->> 'run_id')::bigint, (x #>> '{begun,step_id}')::bigint, 1) FROM shape),
+          (SELECT (x #>> '{begun,step_run_id}')::bigint FROM shape), 'begin_step of it answers the same step run');
+SELECT pgautomator.create_job('skip_job');
+SELECT pgautomator.add_step('skip_job', 'off', 'shell', 'true', enabled => false);
+SELECT pgautomator.add_step('skip_job', 'on', 'shell', 'true');
+SELECT pgautomator.create_job('none_job');
+SELECT pgautomator.add_step('none_job', 'off', 'shell', 'true', enabled => false);
+SELECT pgautomator.start_job('skip_job', at => '2030-01-01 00:03:00+00');
+SELECT pgautomator.start_job('none_job', at => '2030-01-01 00:03:00+00');
+CREATE TEMP TABLE skipped AS SELECT x FROM pgautomator.claim_runs('pinned_to', 10, '2030-01-01 00:03:00+00') x;
+SELECT is((SELECT st.name FROM skipped JOIN pgautomator.step st ON st.id = (x #>> '{begun,step_id}')::bigint WHERE x ->> 'job' = 'skip_job'), 'on',
+          'a disabled first step is passed over, as the agent passes it over');
+SELECT is((SELECT x -> 'begun' FROM skipped WHERE x ->> 'job' = 'none_job'), 'null'::jsonb, 'no enabled step: nothing begun');
 
 -- 8. Many jobs on one schedule: the next fire is computed once per schedule and instant, yet every
 --    pair advances from its own fire; the runs of one instant are numbered (so handed out) in job

@@ -53,6 +53,8 @@ export interface ClaimedRun {
   startPosition: number;
   /** Job timeout in seconds, or null. */
   timeout: number | null;
+  /** The attempt the claim began (attempt 1 of the first enabled step from startPosition), or null. */
+  begun: { stepId: number; stepRunId: number } | null;
   steps: ClaimedStep[];
 }
 
@@ -219,8 +221,17 @@ export function parseClaimedRun(value: unknown): ClaimedRun {
     attempt: numOrNull(o, 'attempt', at) ?? 1,
     startPosition: numOrNull(o, 'start_position', at) ?? 1,
     timeout: numOrNull(o, 'timeout', at),
+    begun: parseBegun(o.begun, `${at}.begun`),
     steps: steps.map((s, i) => parseStep(s, `${at}.steps[${i}]`)).sort((a, b) => a.position - b.position),
   };
+}
+
+/** A claim's begun attempt; absent (an older database) or null: none. Only attempt 1 is used. */
+function parseBegun(value: unknown, at: string): ClaimedRun['begun'] {
+  if (value === undefined || value === null) return null;
+  const o = object(value, at);
+  if (num(o, 'attempt', at) !== 1) return null;
+  return { stepId: num(o, 'step_id', at), stepRunId: num(o, 'step_run_id', at) };
 }
 
 export function parseMailMessage(value: unknown): MailMessage {

@@ -138,7 +138,10 @@ export async function executeRun(run: ClaimedRun, options: RunFlowOptions, signa
           return await finish('failed', `more than ${maxExecutions} step attempts in one run (a goto loop?); stopped at ${describeStep(step)}`);
         }
         await record();
-        const attempted = await runAttempt(run, step, attempt, options, runAbort.signal, log);
+        // The run's first attempt was begun by its claim when it is the one the flow picked (the
+        // database picks it by the same rule: attempt 1 of the first enabled step from the start).
+        const begun = executions === 1 && attempt === 1 && run.begun?.stepId === step.stepId ? run.begun.stepRunId : undefined;
+        const attempted = await runAttempt(run, step, attempt, options, runAbort.signal, log, begun);
         result = attempted.result;
         unrecorded = attempted.end;
         if (result.state === 'succeeded' || runAbort.signal.aborted) break;
@@ -194,9 +197,17 @@ export async function executeRun(run: ClaimedRun, options: RunFlowOptions, signa
 }
 
 /** One attempt of a step: begun in the database, executed; its end is returned, not yet recorded. */
-async function runAttempt(run: ClaimedRun, step: ClaimedStep, attempt: number, options: RunFlowOptions, runSignal: AbortSignal, runLog: Logger): Promise<{ result: StepResult; end: StepEnd }> {
+async function runAttempt(
+  run: ClaimedRun,
+  step: ClaimedStep,
+  attempt: number,
+  options: RunFlowOptions,
+  runSignal: AbortSignal,
+  runLog: Logger,
+  begunStepRunId?: number,
+): Promise<{ result: StepResult; end: StepEnd }> {
   const log = runLog.child({ step: step.name, position: step.position, attempt });
-  const stepRunId = await options.reporter.beginStep(run.runId, step.stepId, attempt, runSignal);
+  const stepRunId = begunStepRunId ?? (await options.reporter.beginStep(run.runId, step.stepId, attempt, runSignal));
   const attemptAbort = new AbortController();
   const unfollow = follow(runSignal, attemptAbort);
   const clearStepTimeout = deadline(step.timeout, attemptAbort, () => new StepAbort('timed_out', `step timeout of ${step.timeout} s exceeded`));

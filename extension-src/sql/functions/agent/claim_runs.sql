@@ -109,6 +109,16 @@ BEGIN
   IF start_mail IS NOT NULL THEN
     PERFORM pgautomator._enqueue_mail(u.id, 'start') FROM unnest(start_mail) AS u(id);
   END IF;
+  -- The first attempt of each run begins with its claim: the first enabled step from the run's
+  -- start position, as the agent's flow would pick it (docs/agent-protocol.md). The agent starts it
+  -- at once, without a begin_step round trip first (measured: that trip was most of the time from
+  -- claim to step start); the payload says which attempt it is ("begun").
+  PERFORM pgautomator._begin_attempt(r, f.step_id, 1)
+     FROM pgautomator.job_run r
+     CROSS JOIN LATERAL (SELECT st.id AS step_id FROM pgautomator.step st
+                          WHERE st.job_id = r.job_id AND st.enabled AND st.position >= r.start_position
+                          ORDER BY st.position LIMIT 1) f
+    WHERE r.id = ANY (claimed);
   PERFORM pgautomator._notify_each('run_started',
     ARRAY(SELECT jsonb_build_object('run_id', u.id, 'agent', a.name) FROM unnest(claimed) WITH ORDINALITY AS u(id, ord) ORDER BY u.ord));
   RETURN QUERY SELECT pgautomator._run_payloads(claimed);

@@ -54,6 +54,10 @@ BEGIN
     'attempt', r.attempt,
     'start_position', r.start_position,
     'timeout', extract(epoch FROM j.timeout)::float8,
+    -- The attempt the claim began (claim_runs), or null when no step is enabled from the start position.
+    'begun', (SELECT jsonb_build_object('step_id', sr.step_id, 'step_run_id', sr.id, 'attempt', sr.attempt)
+                FROM pgautomator.step_run sr WHERE sr.job_run_id = r.id AND sr.state = 'running'
+               ORDER BY sr.id DESC LIMIT 1),
     'steps', coalesce(steps.steps, '[]'::jsonb))
     FROM unnest(_run_payloads.run_ids) WITH ORDINALITY AS u(id, ord)
     JOIN pgautomator.job_run r ON r.id = u.id

@@ -8051,7 +8051,8 @@ COMMENT ON FUNCTION pgautomator.claim_runs(text, int, timestamptz) IS
   'Agent protocol: fires due schedules (all jobs, misfire and overlap policies applied; concurrent claimers share the work with '
   'SKIP LOCKED), then hands this agent up to max queued runs it may take (pinned to it, or its tags fit; within its free capacity; '
   'oldest first; one at a time per job unless overlap = allow), marked running with started_at = the database clock and a deadline '
-  'from the job timeout. Returns one object per run (docs/agent-protocol.md). Counts as a heartbeat; a draining or offline agent claims nothing.';
+  'from the job timeout, and begins each run''s first attempt (attempt 1 of the first enabled step from its start position; "begun" in '
+  'the run object). Returns one object per run (docs/agent-protocol.md). Counts as a heartbeat; a draining or offline agent claims nothing.';
 REVOKE ALL ON FUNCTION pgautomator.claim_runs(text, int, timestamptz) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.claim_runs(text, int, timestamptz) TO pgautomator_agent;
 

@@ -178,7 +178,7 @@ export class EventHub {
         const why = (error as Error).message;
         if (why !== this.watchFailure) this.options.log?.(`events: cannot ask for progress events (${why}); run_started, run_finished and step_output will not reach browsers`);
         this.watchFailure = why;
-        this.watchedUntil = Date.now() + this.renewMs; // try again at the next renewal
+        this.watchedUntil = 0; // asked again at the next renewal or new stream
       }
     })().finally(() => (this.watching = undefined));
     return this.watching;

@@ -6,37 +6,65 @@
  *
  * Suites: generated files are fresh (each generator's --check), the TypeScript type check, every
  * uvu file (`*.test.ts`, each in its own process), and every pgTAP file (`pgtap/*.sql`, each in its
- * own fresh database through pg_prove). The last line reads `N passed, N failed`: uvu's assertions
- * plus pgTAP's assertions plus one per check.
+ * own fresh database through pg_prove). The last line reads `N passed, N failed, N skipped`: uvu's
+ * tests plus pgTAP's assertions plus one per check (CI reads the first two numbers).
+ *
+ * Every file has a time limit: PGAUTOMATOR_TEST_FILE_TIMEOUT seconds (default 240), or more where
+ * a file asks for it with a line `pgautomator-test-timeout: <seconds>` (in a comment). A file over
+ * its limit is killed with everything it started (scripts/test-process.ts), counted failed and its
+ * output shown. A failed file shows the lines around its failures and its last lines
+ * (PGAUTOMATOR_TEST_VERBOSE=1: every file's whole output). A file using `.only` fails: the tests it
+ * leaves out would otherwise vanish from the count.
  */
-import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { ensureTestPrerequisites } from './test-prerequisites.ts';
+import { pathToFileURL } from 'node:url';
+import { ensureTestPrerequisites, type Prerequisites } from './test-prerequisites.ts';
+import { killAllRunning, runLimited } from './test-process.ts';
+import { excerpt, tapCounts, usesOnly, uvuCounts } from './test-outcomes.ts';
 import { createTestDatabase } from '../test/support/database.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const filters = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 const concurrency = Number(process.env.PGAUTOMATOR_TEST_CONCURRENCY ?? 2);
+const DEFAULT_LIMIT_S = 240;
+const defaultLimitS = Number(process.env.PGAUTOMATOR_TEST_FILE_TIMEOUT) || DEFAULT_LIMIT_S;
+const hookErrors = pathToFileURL(path.join(root, 'test/support/uvu-hook-errors.ts')).href;
+let childEnv: NodeJS.ProcessEnv = {};
 
 interface Outcome {
   name: string;
   passed: number;
   failed: number;
   skipped: number;
+  /** Why it failed (beyond its failing assertions) or why tests were skipped. */
+  reasons: string[];
   output: string;
   ms: number;
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: root, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...env } });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), output }));
-    child.on('error', (error) => resolve({ code: 127, output: String(error) }));
+/** A file's own limit (`pgautomator-test-timeout: N` in a comment); the env's limit when larger. */
+function limitOf(file: string): number {
+  let own: number | undefined;
+  try {
+    const match = /pgautomator-test-timeout:\s*(\d+)/.exec(readFileSync(file, 'utf8'));
+    if (match) own = Number(match[1]);
+  } catch {
+    /* a check, not a file */
+  }
+  return Math.max(own ?? 0, defaultLimitS);
+}
+
+async function run(command: string, args: string[], limitS: number): Promise<{ code: number; output: string; reasons: string[] }> {
+  const finished = await runLimited(command, args, {
+    cwd: root,
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...childEnv },
+    timeoutMs: limitS * 1000,
   });
+  const reasons: string[] = [];
+  if (finished.timedOut) reasons.push(`timed out after ${limitS} s (killed with everything it started)`);
+  if (finished.leftBehind.length) reasons.push(`warning: left running after it exited (killed): ${finished.leftBehind.join('; ')}`);
+  return { code: finished.code, output: finished.output, reasons };
 }
 
 function findFiles(dir: string, match: (file: string) => boolean, found: string[] = []): string[] {
@@ -54,22 +82,26 @@ const wanted = (file: string) => filters.length === 0 || filters.some((word) => 
 /** A check counts as one test: it passes when its command exits 0. */
 async function check(name: string, command: string, args: string[]): Promise<Outcome> {
   const started = Date.now();
-  const { code, output } = await run(command, args);
-  return { name, passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0, output, ms: Date.now() - started };
+  const { code, output, reasons } = await run(command, args, defaultLimitS);
+  if (code !== 0 && reasons.length === 0) reasons.push(`exited with code ${code}`);
+  return { name, passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0, reasons, output, ms: Date.now() - started };
 }
 
 async function uvuFile(file: string): Promise<Outcome> {
   const started = Date.now();
-  const { code, output } = await run(process.execPath, ['--import', 'tsx', file]);
-  const total = /Total:\s+(\d+)/.exec(output);
-  const passed = /Passed:\s+(\d+)/.exec(output);
-  const skipped = /Skipped:\s+(\d+)/.exec(output);
-  let p = passed ? Number(passed[1]) : 0;
-  let f = total ? Number(total[1]) - p - (skipped ? Number(skipped[1]) : 0) : 0;
-  // A file that crashed before its summary, or exited non-zero with all passing, counts one failure.
-  if (code !== 0 && f === 0) f = 1;
-  if (!total && code === 0) f = 1; // ran no test: that is a failure of the file
-  return { name: path.relative(root, file), passed: p, failed: f, skipped: skipped ? Number(skipped[1]) : 0, output, ms: Date.now() - started };
+  const name = path.relative(root, file);
+  const missing = prerequisites.unavailableFor(readFileSync(file, 'utf8'));
+  if (missing.length) return { name, passed: 0, failed: 1, skipped: 0, reasons: missing, output: '', ms: 0 };
+  const limitS = limitOf(file);
+  const { code, output, reasons } = await run(process.execPath, ['--import', 'tsx', '--import', hookErrors, file], limitS);
+  const timedOut = reasons.some((r) => r.startsWith('timed out'));
+  const counts = uvuCounts(output, code, timedOut);
+  if (timedOut) counts.failed = Math.max(counts.failed, 1);
+  if (usesOnly(readFileSync(file, 'utf8'))) {
+    counts.failed += 1;
+    reasons.push('uses .only: the tests it leaves out would not run (remove .only)');
+  }
+  return { name, ...counts, reasons: [...reasons, ...counts.reasons], output, ms: Date.now() - started };
 }
 
 async function pgtapFile(file: string): Promise<Outcome> {
@@ -77,12 +109,13 @@ async function pgtapFile(file: string): Promise<Outcome> {
   const db = await createTestDatabase(`tap_${path.basename(file, '.sql')}`);
   try {
     const url = new URL(db.url);
-    const { code, output } = await run('pg_prove', ['-v', '-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username) || 'postgres', '-d', db.name, file]);
-    const passed = (output.match(/^\s*ok \d+/gm) ?? []).length;
-    let failed = (output.match(/^\s*not ok \d+/gm) ?? []).length;
-    if (code !== 0 && failed === 0) failed = 1; // plan mismatch, SQL error, ...
-    if (passed + failed === 0) failed = 1;
-    return { name: path.relative(root, file), passed, failed, skipped: 0, output, ms: Date.now() - started };
+    const limitS = limitOf(file);
+    const args = ['-v', '-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username) || 'postgres', '-d', db.name, file];
+    const { code, output, reasons } = await run('pg_prove', args, limitS);
+    const timedOut = reasons.some((r) => r.startsWith('timed out'));
+    const counts = tapCounts(output, code, timedOut);
+    if (timedOut) counts.failed = Math.max(counts.failed, 1);
+    return { name: path.relative(root, file), ...counts, reasons: [...reasons, ...counts.reasons], output, ms: Date.now() - started };
   } finally {
     await db.drop();
   }
@@ -97,25 +130,36 @@ async function pooled<T, R>(items: T[], limit: number, work: (item: T) => Promis
   );
 }
 
+const indent = (text: string) => text.split('\n').map((line) => `    ${line}`).join('\n');
+
 function report(outcome: Outcome, all: Outcome[]): void {
   all.push(outcome);
   const status = outcome.failed > 0 ? 'FAIL' : 'ok  ';
   console.log(`${status} ${outcome.name}: ${outcome.passed} passed, ${outcome.failed} failed${outcome.skipped ? `, ${outcome.skipped} skipped` : ''} (${(outcome.ms / 1000).toFixed(1)} s)`);
-  if (outcome.failed > 0 || process.env.PGAUTOMATOR_TEST_VERBOSE) {
-    console.log(outcome.output.split('\n').map((line) => `    ${line}`).join('\n'));
-  }
+  // Reasons first: a timeout, a failed hook, a missing service, each skip's reason.
+  for (const reason of outcome.reasons) console.log(`    - ${reason}`);
+  if (process.env.PGAUTOMATOR_TEST_VERBOSE) console.log(indent(outcome.output));
+  else if (outcome.failed > 0 && outcome.output.trim()) console.log(indent(excerpt(outcome.output)));
 }
 
 async function main(): Promise<void> {
   const outcomes: Outcome[] = [];
   const record = (outcome: Outcome) => report(outcome, outcomes);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      console.log(`\n${signal}: ending the running test files`);
+      void killAllRunning().finally(() => process.exit(130));
+    });
+  }
   try {
-    await ensureTestPrerequisites();
+    prerequisites = await ensureTestPrerequisites();
   } catch (error) {
     console.error(`prerequisites: ${(error as Error).message}`);
-    console.log('0 passed, 1 failed');
+    console.log('0 passed, 1 failed, 0 skipped');
     process.exit(1);
   }
+  for (const note of prerequisites.notes) console.log(`prerequisites: ${note}`);
+  childEnv = prerequisites.env;
 
   if (filters.length === 0) {
     // Generated files must match their sources (each generator has a --check mode).
@@ -143,9 +187,11 @@ async function main(): Promise<void> {
   const skipped = outcomes.reduce((sum, o) => sum + o.skipped, 0);
   const failing = outcomes.filter((o) => o.failed > 0).map((o) => o.name);
   if (failing.length) console.log(`\nfailing: ${failing.join(', ')}`);
-  console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
   process.exit(failed > 0 ? 1 : 0);
 }
+
+let prerequisites: Prerequisites;
 
 function statSafe(file: string): boolean {
   try {

@@ -20,6 +20,16 @@ export interface Harness {
 
 export async function startHarness(label: string, options: Partial<GatewayOptions> = {}): Promise<Harness> {
   const db = await createTestDatabase(label);
+  try {
+    return await startOn(db, options);
+  } catch (error) {
+    // The caller gets no harness to close: drop what was made so far (roles go with it below).
+    await db.drop().catch(() => {});
+    throw error;
+  }
+}
+
+async function startOn(db: TestDatabase, options: Partial<GatewayOptions>): Promise<Harness> {
   const suffix = randomBytes(4).toString('hex');
   const password = `pw-${randomBytes(6).toString('hex')}`;
   const roles = {
@@ -39,14 +49,17 @@ export async function startHarness(label: string, options: Partial<GatewayOption
     roles,
     password,
     async close() {
-      await gateway.close();
-      await db.drop();
-      // Roles are cluster-wide: drop ours (their grants went with the database).
-      const admin = createTestDatabaseAdmin();
       try {
-        for (const role of Object.values(roles)) await admin.query(`DROP ROLE IF EXISTS ${role}`);
+        await gateway.close();
       } finally {
-        await admin.end();
+        await db.drop();
+        // Roles are cluster-wide: drop ours (their grants went with the database).
+        const admin = createTestDatabaseAdmin();
+        try {
+          for (const role of Object.values(roles)) await admin.query(`DROP ROLE IF EXISTS ${role}`);
+        } finally {
+          await admin.end();
+        }
       }
     },
   };

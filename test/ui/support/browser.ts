@@ -17,9 +17,12 @@ export const artifactsDir = path.join(root, 'test/artifacts');
 
 export function ensureChromium(): void {
   if (existsSync(CHROMIUM)) return;
+  // npm test installs it once before any file starts (scripts/test-prerequisites.ts). A file run
+  // alone installs it here; apt holds one lock, so wait for another apt instead of failing at once
+  // (several UI files starting together on a fresh machine did fail here, within a second).
   if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
     spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore' });
-    execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    execFileSync('apt-get', ['install', '-y', '-qq', '-o', 'DPkg::Lock::Timeout=300', 'chromium'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   }
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run \`apt-get install -y chromium\` (Debian's Chromium; no browser is downloaded)`);
 }
@@ -80,7 +83,16 @@ export async function launchBrowser(): Promise<TestBrowser> {
     locale: 'en-GB',
   });
   context.setDefaultTimeout(30_000); // generous: CI machines run many suites at once
-  const page = context.pages()[0] ?? (await context.newPage());
+  const closeContext = async () => {
+    // Bounded: a browser that no longer answers must not hold the test process (Playwright
+    // kills its browsers when the process exits).
+    await Promise.race([context.close(), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
+    rmSync(profile, { recursive: true, force: true });
+  };
+  const page = context.pages()[0] ?? (await context.newPage().catch(async (error: unknown) => {
+    await closeContext().catch(() => {});
+    throw error;
+  }));
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {
@@ -90,10 +102,7 @@ export async function launchBrowser(): Promise<TestBrowser> {
     context,
     page,
     errors,
-    async close() {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
+    close: closeContext,
   };
 }
 

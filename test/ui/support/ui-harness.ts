@@ -23,7 +23,12 @@ export interface UiHarness extends Harness {
 export async function startUiHarness(label: string): Promise<UiHarness> {
   await ensureFreshBundle();
   const h = await startHarness(label);
-  const browser = await launchBrowser();
+  // If the browser cannot start, close what is already open: the caller never gets a harness to
+  // close, and a gateway left listening keeps the test process alive for ever.
+  const browser = await launchBrowser().catch(async (error: unknown) => {
+    await h.close().catch(() => {});
+    throw error;
+  });
   const api = createApi(h.db.pool);
   return {
     ...h,
@@ -49,7 +54,10 @@ export async function startUiHarness(label: string): Promise<UiHarness> {
 export async function startStaticPage(): Promise<{ gateway: Gateway; browser: TestBrowser; page: Page; mount(html: string): Promise<void>; close(): Promise<void> }> {
   await ensureFreshBundle();
   const gateway = await startGateway({ databaseUrl: serverUrl, port: 0, buildUi: 'never', log: () => {} });
-  const browser = await launchBrowser();
+  const browser = await launchBrowser().catch(async (error: unknown) => {
+    await gateway.close().catch(() => {});
+    throw error;
+  });
   return {
     gateway,
     browser,

@@ -36,7 +36,7 @@ SELECT CASE WHEN to_regprocedure('pgautomator._plv8_next_fires(jsonb, text, inte
                  AND NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'plv8')
             THEN matches(pg_temp.hint_of($$SELECT pgautomator.set_engine('plv8')$$), '^CREATE EXTENSION plv8 .*reinstall pgautomator',
                          'the HINT says to CREATE EXTENSION plv8 and reinstall')
-            ELSE pass('the HINT says to CREATE EXTENSION plv8 and reinstall (plv8 is installed here)')
+            ELSE skip('plv8 is installed here: set_engine(plv8) is not refused, so there is no HINT to check', 1)
        END;
 SELECT pgautomator.set_engine('plpgsql');
 
@@ -71,8 +71,9 @@ SELECT is_empty($$SELECT * FROM pgautomator.schedule_preview('{"type": "daily", 
                 'a schedule past its end_date gives no rows');
 SELECT is(pgautomator._next_fire('{"type": "once", "date": "2020-01-01"}', '2026-01-01 00:00+00'), NULL, '_next_fire is NULL when nothing is left');
 -- A whole-horizon exception and a fire every 100000 days far out: a day-by-day search would walk
--- about 3.6 million days; the engine jumps, so both answer at once. The bound is generous
--- (benchmarks live in bench/; this only tells a jump from a walk).
+-- about 3.6 million days; the engine jumps, so both answer at once. The bound only tells a jump
+-- from a walk (a walk takes far longer than 2 s), generous for loaded CI machines; speed lives in
+-- bench/.
 CREATE FUNCTION pg_temp.ms(spec text, after timestamptz) RETURNS float8 LANGUAGE plpgsql AS $$
 DECLARE
     t0 timestamptz := clock_timestamp();
@@ -86,11 +87,11 @@ BEGIN
 END
 $$;
 SELECT cmp_ok(pg_temp.ms('{"type": "daily", "start_date": "0001-01-01", "exceptions": [{"from": "0001-01-02", "to": "9999-12-31"}]}', '0001-01-01 12:00+00'),
-              '<', 250::float8, 'fast no-row answer: every day from year 1 to 9999 excepted');
+              '<', 2000::float8, 'no-row answer without a day-by-day walk: every day from year 1 to 9999 excepted');
 SELECT cmp_ok(pg_temp.ms('{"type": "weekly", "weekdays": ["sun"], "start_date": "8100-01-01", "every": 100000, "sub": {"type": "every", "every": 1, "unit": "second"}}', '8100-01-20 00:00+00'),
-              '<', 250::float8, 'fast no-row answer: weekly every 100000 weeks (1917 years), week 0 passed');
+              '<', 2000::float8, 'no-row answer without a day-by-day walk: weekly every 100000 weeks (1917 years), week 0 passed');
 SELECT cmp_ok(pg_temp.ms('{"type": "monthly_relative", "ordinal": "last", "weekday": "weekend_day", "start_date": "1700-01-01", "every": 100000}', '1700-02-01 00:00+00'),
-              '<', 250::float8, 'fast no-row answer: monthly_relative every 100000 months (8333 years), month 0 passed');
+              '<', 2000::float8, 'no-row answer without a day-by-day walk: monthly_relative every 100000 months (8333 years), month 0 passed');
 SELECT is((SELECT array_agg(f) FROM pgautomator.schedule_preview('{"type": "daily", "start_date": "9999-12-30", "time_zone": "Pacific/Kiritimati", "sub": {"type": "once", "time": "23:00"}}', '9999-12-29 00:00+00', 5) AS f),
           ARRAY['9999-12-30 09:00+00', '9999-12-31 09:00+00']::timestamptz[], 'fires stop at the local horizon 9999-12-31 (UTC+14)');
 

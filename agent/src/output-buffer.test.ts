@@ -71,6 +71,9 @@ test('streaming: chunks wait up to flushMs, in order, per stream', async () => {
   out.write('stdout', 'b');
   out.write('stderr', 'c');
   out.write('stdout', 'd');
+  // Bounds on timers, not on speed, so a loaded machine cannot break them: timers never fire early
+  // and fire in due order, so the 30 ms sleep ends before the 100 ms flush, the flush comes before
+  // the 180 ms sleep ends, and it is at least ~100 ms after the writes.
   await sleep(30);
   assert.is(r.sent.length, 0, 'nothing sent before flushMs');
   await sleep(150);

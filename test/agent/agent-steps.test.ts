@@ -147,7 +147,8 @@ test('kill_run: long queries are cancelled on their servers (pg_sleep, MariaDB S
   await adminApi(db).killRun({ run_id: pgRunId });
   await adminApi(db).killRun({ run_id: mariaRunId });
   const [pgView, mariaView] = await Promise.all([waitForRun(db, pgRunId), waitForRun(db, mariaRunId)]);
-  assert.ok(Date.now() - started < 8000, `kills took ${Date.now() - started} ms`);
+  // Both sleep 120 s: runs ended within a minute were ended by the kills (not a speed check).
+  assert.ok(Date.now() - started < 60_000, `kills took ${Date.now() - started} ms`);
   assert.is(pgView.run.state, 'killed');
   assert.is(pgView.steps[0].state, 'killed');
   assert.is(mariaView.run.state, 'killed');

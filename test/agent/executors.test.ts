@@ -110,7 +110,9 @@ test('shell: kill ends the whole process tree (children by pid), even one ignori
   const pids = readFileSync(pidFile, 'utf8').trim().split('\n').map(Number);
   assert.is(pids.length, 4);
   for (const pid of pids) assert.not.ok(processAlive(pid), `process ${pid} is still alive`);
-  assert.ok(r.ms < 5000, `took ${r.ms} ms`);
+  // Not a speed check (bench/ has those): the processes sleep 300 s, so a step that ended within a
+  // minute was ended by the kill. Generous for loaded CI machines.
+  assert.ok(r.ms < 60_000, `took ${r.ms} ms`);
 });
 
 test('shell: a step timeout is recorded timed_out', async () => {
@@ -123,7 +125,8 @@ test('shell: the step ends with its shell, not with a background child holding s
   const r = await run(step({ command: 'sleep 30 & echo done' }));
   assert.is(r.state, 'succeeded');
   assert.is(r.output, 'done\n');
-  assert.ok(r.ms < 6000, `took ${r.ms} ms`);
+  // The background child sleeps 30 s: ending well before proves the step did not wait for it.
+  assert.ok(r.ms < 20_000, `took ${r.ms} ms`);
 });
 
 test('shell: a process group that does not exist is not alive', () => {
@@ -179,7 +182,8 @@ test('postgres: kill cancels the query on its server (pg_sleep)', async () => {
       void waitFor(async () => (await pgdb.pool.query("SELECT 1 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)' AND state = 'active'")).rowCount, { what: 'pg_sleep running' }).then(() => c.abort(kill())),
   });
   assert.is(r.state, 'killed');
-  assert.ok(r.ms < 5000, `took ${r.ms} ms`);
+  // pg_sleep(60): ending within 30 s proves the query was cancelled, not that it finished.
+  assert.ok(r.ms < 30_000, `took ${r.ms} ms`);
   const left = await pgdb.pool.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)' AND state = 'active'");
   assert.is(left.rows[0].n, 0);
 });
@@ -244,7 +248,8 @@ test('mariadb: kill stops SLEEP with KILL QUERY, and the rest of the script does
       void waitFor(async () => ((await mydb.query("SELECT id FROM information_schema.processlist WHERE info LIKE 'SELECT SLEEP(60)%'")) as unknown[]).length, { what: 'SLEEP running' }).then(() => c.abort(kill())),
   });
   assert.is(r.state, 'killed');
-  assert.ok(r.ms < 5000, `took ${r.ms} ms`);
+  // SLEEP(60): ending within 30 s proves KILL QUERY stopped it, not that it finished.
+  assert.ok(r.ms < 30_000, `took ${r.ms} ms`);
   const late = (await mydb.query('SELECT count(*) AS n FROM t WHERE a = 99')) as Array<{ n: number }>;
   assert.is(Number(late[0].n), 0);
 });

@@ -22,7 +22,8 @@ import { pathToFileURL } from 'node:url';
 import { ensureTestPrerequisites, type Prerequisites } from './test-prerequisites.ts';
 import { killAllRunning, runLimited } from './test-process.ts';
 import { excerpt, tapCounts, usesOnly, uvuCounts } from './test-outcomes.ts';
-import { createTestDatabase } from '../test/support/database.ts';
+import pg from 'pg';
+import { createTestDatabase, serverUrl } from '../test/support/database.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const filters = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
@@ -62,9 +63,27 @@ async function run(command: string, args: string[], limitS: number): Promise<{ c
     timeoutMs: limitS * 1000,
   });
   const reasons: string[] = [];
-  if (finished.timedOut) reasons.push(`timed out after ${limitS} s (killed with everything it started)`);
+  if (finished.timedOut) {
+    reasons.push(`timed out after ${limitS} s (killed with everything it started)`);
+    // Its after hooks never ran: drop the test databases it made (named pgat_<label>_<pid>_<hex>).
+    if (finished.pid) reasons.push(...(await dropDatabasesOf(finished.pid)));
+  }
   if (finished.leftBehind.length) reasons.push(`warning: left running after it exited (killed): ${finished.leftBehind.join('; ')}`);
   return { code: finished.code, output: finished.output, reasons };
+}
+
+async function dropDatabasesOf(pid: number): Promise<string[]> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  try {
+    await admin.connect();
+    const { rows } = await admin.query("SELECT datname FROM pg_database WHERE datname LIKE 'pgat\\_%' AND datname LIKE $1", [`%\\_${pid}\\_%`]);
+    for (const row of rows as Array<{ datname: string }>) await admin.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);
+    return rows.length ? [`dropped the test databases it left: ${rows.map((r) => r.datname).join(', ')}`] : [];
+  } catch (error) {
+    return [`could not drop its test databases: ${(error as Error).message}`];
+  } finally {
+    await admin.end().catch(() => {});
+  }
 }
 
 function findFiles(dir: string, match: (file: string) => boolean, found: string[] = []): string[] {
@@ -91,7 +110,7 @@ async function uvuFile(file: string): Promise<Outcome> {
   const started = Date.now();
   const name = path.relative(root, file);
   const missing = prerequisites.unavailableFor(readFileSync(file, 'utf8'));
-  if (missing.length) return { name, passed: 0, failed: 1, skipped: 0, reasons: missing, output: '', ms: 0 };
+  if (missing.length) return { name, passed: 0, failed: 1, skipped: 0, reasons: missing, output: '(not run)', ms: 0 };
   const limitS = limitOf(file);
   const { code, output, reasons } = await run(process.execPath, ['--import', 'tsx', '--import', hookErrors, file], limitS);
   const timedOut = reasons.some((r) => r.startsWith('timed out'));
@@ -139,7 +158,7 @@ function report(outcome: Outcome, all: Outcome[]): void {
   // Reasons first: a timeout, a failed hook, a missing service, each skip's reason.
   for (const reason of outcome.reasons) console.log(`    - ${reason}`);
   if (process.env.PGAUTOMATOR_TEST_VERBOSE) console.log(indent(outcome.output));
-  else if (outcome.failed > 0 && outcome.output.trim()) console.log(indent(excerpt(outcome.output)));
+  else if (outcome.failed > 0) console.log(indent(outcome.output.trim() ? excerpt(outcome.output) : '(it printed nothing)'));
 }
 
 async function main(): Promise<void> {

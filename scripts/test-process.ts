@@ -12,6 +12,8 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 export interface Finished {
+  /** The file's process id (test databases carry it in their names). */
+  pid: number | undefined;
   /** Exit code; 128 + n for a signal. */
   code: number;
   output: string;
@@ -102,7 +104,7 @@ export function runLimited(command: string, args: string[], options: { cwd: stri
       settled = true;
       clearTimeout(limit);
       if (pid) running.delete(pid);
-      resolve({ code, output, timedOut, leftBehind });
+      resolve({ pid, code, output, timedOut, leftBehind });
     };
     child.on('error', (error) => {
       output += `cannot run ${command}: ${error.message}`;

@@ -136,15 +136,29 @@ async function pgtapFile(file: string): Promise<Outcome> {
     if (timedOut) counts.failed = Math.max(counts.failed, 1);
     return { name: path.relative(root, file), ...counts, reasons: [...reasons, ...counts.reasons], output, ms: Date.now() - started };
   } finally {
-    await db.drop();
+    await db.drop().catch(() => {}); // housekeeping: never what decides the file's result
   }
 }
 
-async function pooled<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>, done: (result: R) => void): Promise<void> {
-  const queue = [...items];
+async function pooled(files: string[], limit: number, work: (file: string) => Promise<Outcome>, done: (result: Outcome) => void): Promise<void> {
+  const queue = [...files];
   await Promise.all(
     Array.from({ length: Math.min(limit, queue.length) }, async () => {
-      for (let item = queue.shift(); item !== undefined; item = queue.shift()) done(await work(item));
+      for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+        // An error of the runner's own work for a file (its test database, ...) fails that file,
+        // never the whole run: the closing line must always come.
+        const started = Date.now();
+        const outcome = await work(file).catch((error: unknown) => ({
+          name: path.relative(root, file),
+          passed: 0,
+          failed: 1,
+          skipped: 0,
+          reasons: [`the runner could not run it: ${(error as Error).message}`],
+          output: (error as Error).stack ?? String(error),
+          ms: Date.now() - started,
+        }));
+        done(outcome);
+      }
     }),
   );
 }

@@ -93,10 +93,19 @@ async function buildTemplate(): Promise<string> {
 
 /** A fresh database with the extension installed; call drop() when done. */
 export async function createTestDatabase(label: string): Promise<TestDatabase> {
-  const template = await templateDatabase();
   const safeLabel = label.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 30);
   const name = `pgat_${safeLabel}_${process.pid}_${randomBytes(3).toString('hex')}`;
-  await withAdmin((admin) => admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
+  try {
+    const template = await templateDatabase();
+    await withAdmin((admin) => admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
+  } catch (error) {
+    // Another checkout testing on the same server drops the templates of other builds when it
+    // builds its own (not in use at that instant): build ours again, once.
+    if ((error as { code?: string }).code !== '3D000') throw error;
+    templatePromise = undefined;
+    const template = await templateDatabase();
+    await withAdmin((admin) => admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
+  }
   const url = databaseUrl(name);
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // An idle connection ended by the server (a test that restarts or terminates backends, drop

@@ -3211,11 +3211,28 @@ DECLARE
   pair     record;
   scanned  int := 0;
   c_scan   CONSTANT int := 1000;
+  forgotten bigint[];
 BEGIN
   a := pgautomator._acting_agent(_agent_heartbeat.name, true);
   IF a.state = 'offline' THEN
     PERFORM pgautomator._raise('PA030', format('agent %L is offline (stopped, or declared dead after missing heartbeats)', a.name),
       'field: name', 'Register again with pgautomator.register_agent(name, ..., resume_runs => the runs still executing).');
+  END IF;
+  -- Everyone silent until now: the database's outage, not the agents' deaths (see _note_contact).
+  PERFORM pgautomator._note_contact(a, _agent_heartbeat.at);
+  -- Reconciliation: runs the database has running on this agent that it does not list, though they
+  -- started before its previous heartbeat (or claim), are no longer executed by it (it restarted
+  -- and forgot them, or never learnt of their claim): abandoned now, not kept running by the
+  -- heartbeats of an agent that ignores them. A run claimed since the previous heartbeat is left
+  -- alone: this heartbeat may have been sent before the claim's answer arrived.
+  forgotten := ARRAY(SELECT r.id FROM pgautomator.job_run r
+                      WHERE r.agent_id = a.id AND r.state = 'running' AND r.started_at < a.last_heartbeat_at
+                        AND r.id <> ALL (coalesce(_agent_heartbeat.running, '{}')));
+  IF cardinality(forgotten) > 0 THEN
+    PERFORM pgautomator._abandon_runs(forgotten,
+      format('agent %s no longer executes the run: its heartbeat at %s did not list it (claimed before its previous heartbeat at %s)',
+             a.name, _agent_heartbeat.at, a.last_heartbeat_at),
+      _agent_heartbeat.at);
   END IF;
   UPDATE pgautomator.agent x SET last_heartbeat_at = _agent_heartbeat.at WHERE x.id = a.id;
 
@@ -3283,7 +3300,11 @@ BEGIN
     'kill', to_jsonb(kill),
     'next_due_in', CASE WHEN next_due IS NULL THEN NULL
                         ELSE greatest(0, extract(epoch FROM next_due - _agent_heartbeat.at))::float8 END,
-    'queued', queued);
+    'queued', queued,
+    -- Liveness (docs/agent-protocol.md): the agent stops its own steps when it has not renewed its
+    -- lease (a heartbeat answered) for lease seconds; the database rescues its runs after dead_after.
+    'lease', extract(epoch FROM 3 * a.heartbeat_interval)::float8,
+    'dead_after', extract(epoch FROM 3 * a.heartbeat_interval + greatest(a.heartbeat_interval, interval '5 seconds'))::float8);
 END
 $$;
 COMMENT ON FUNCTION pgautomator._agent_heartbeat(text, bigint[], timestamptz) IS
@@ -3469,6 +3490,32 @@ END
 $$;
 COMMENT ON FUNCTION pgautomator._begin_attempt(pgautomator.job_run, bigint, int) IS 'begin_step after the checks of the caller and the run: validates the step and attempt, returns the running attempt or a new one.';
 REVOKE ALL ON FUNCTION pgautomator._begin_attempt(pgautomator.job_run, bigint, int) FROM PUBLIC;
+
+-- source: extension-src/sql/functions/internal/_bounded_text.sql
+-- What an agent may store in one text column of the history (a step's final output, a message):
+-- at most max_bytes bytes, head and tail kept around a note of what was cut.
+CREATE OR REPLACE FUNCTION pgautomator._bounded_text(t text, max_bytes bigint)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  total bigint := octet_length(t);
+  note  text;
+  half  bigint;
+BEGIN
+  IF t IS NULL OR total <= max_bytes THEN
+    RETURN t;
+  END IF;
+  -- The note takes less than 120 bytes.
+  half := greatest(0, (max_bytes - 120) / 2);
+  note := format(E'\n[pgautomator: %s bytes in all; the first and the last %s bytes are kept, the middle was cut]\n', total, half);
+  RETURN pgautomator._text_head(t, half) || note || pgautomator._text_tail(t, half);
+END
+$$;
+COMMENT ON FUNCTION pgautomator._bounded_text(text, bigint) IS
+  't when it holds at most max_bytes bytes; else its head and tail around a note of the total, max_bytes bytes at most (cut between characters).';
+REVOKE ALL ON FUNCTION pgautomator._bounded_text(text, bigint) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_caller.sql
 -- Inside a SECURITY DEFINER function current_user is the owner, but the `role` setting still
@@ -3983,6 +4030,8 @@ BEGIN
   IF a.state = 'offline' THEN
     RETURN;  -- an offline agent claims nothing; its next heartbeat tells it to register again
   END IF;
+  -- Everyone silent until now: the database's outage, not the agents' deaths (see _note_contact).
+  PERFORM pgautomator._note_contact(a, _claim_runs.at);
   -- A claim is a heartbeat; written at most once a second, for the same reason.
   UPDATE pgautomator.agent x SET last_heartbeat_at = _claim_runs.at
    WHERE x.id = a.id AND (x.last_heartbeat_at IS NULL OR x.last_heartbeat_at < _claim_runs.at - interval '1 second');
@@ -4147,6 +4196,11 @@ COMMENT ON FUNCTION pgautomator._dsn_has_password(text) IS 'True when a connecti
 -- end_step and agent_report.
 -- finished: when the agent saw the attempt end, for results replayed from its spool after an outage
 -- (NULL: now); kept between the attempt's start and now, whatever the agent's clock says.
+-- An attempt abandoned meanwhile (s.state = 'abandoned', handed over by _running_step_run with
+-- late_ok once the caller was found to act for its run's agent) takes a result that really ended
+-- before it was abandoned: recorded late, with a message saying so; the run stays abandoned (and its
+-- retry, if any, stays). A result that ended after it was abandoned is refused (PA030): a retry may
+-- already run elsewhere.
 CREATE OR REPLACE FUNCTION pgautomator._end_attempt(s pgautomator.step_run, state text, exit_code int, message text, output text, output_bytes bigint,
   finished timestamptz DEFAULT NULL)
 RETURNS void
@@ -4154,12 +4208,34 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+  -- What one attempt stores of the final output the agent sends (its head and tail of the whole),
+  -- and of a message.
+  c_output  CONSTANT bigint := 1048576;
+  c_message CONSTANT bigint := 65536;
   email_on text[];
+  ended    timestamptz;
 BEGIN
   PERFORM pgautomator._check_one_of(_end_attempt.state, '{succeeded,failed,killed,timed_out}', 'state', 'state');
+  ended := greatest(s.started_at, least(coalesce(_end_attempt.finished, clock_timestamp()), clock_timestamp()));
+  IF s.state = 'abandoned' THEN
+    IF ended > s.finished_at THEN
+      PERFORM pgautomator._raise('PA030',
+        format('step run %s was abandoned at %s; its result, ended at %s, came after that and is not recorded', s.id, s.finished_at, ended),
+        'field: step_run_id',
+        'A result is recorded late only when it ended before its attempt was abandoned (send finished_at from the spool); stop executing the run.');
+    END IF;
+    UPDATE pgautomator.step_run x
+       SET state = _end_attempt.state, finished_at = ended, exit_code = _end_attempt.exit_code,
+           message = pgautomator._bounded_text(concat_ws('; ', _end_attempt.message,
+                       format('recorded late: the attempt had been abandoned at %s (%s)', x.finished_at, x.message)), c_message),
+           output = pgautomator._bounded_text(_end_attempt.output, c_output),
+           output_bytes = greatest(x.output_bytes, coalesce(_end_attempt.output_bytes, octet_length(_end_attempt.output), 0))
+     WHERE x.id = s.id;
+    RETURN;  -- no mail: the run's outcome (abandoned) was mailed when it was abandoned
+  END IF;
   UPDATE pgautomator.step_run x
-     SET state = _end_attempt.state, finished_at = greatest(x.started_at, least(coalesce(_end_attempt.finished, clock_timestamp()), clock_timestamp())), exit_code = _end_attempt.exit_code,
-         message = _end_attempt.message, output = _end_attempt.output,
+     SET state = _end_attempt.state, finished_at = ended, exit_code = _end_attempt.exit_code,
+         message = pgautomator._bounded_text(_end_attempt.message, c_message), output = pgautomator._bounded_text(_end_attempt.output, c_output),
          output_bytes = greatest(x.output_bytes, coalesce(_end_attempt.output_bytes, octet_length(_end_attempt.output), 0))
    WHERE x.id = s.id
   RETURNING (SELECT st.email_on FROM pgautomator.step st WHERE st.id = x.step_id) INTO email_on;
@@ -4169,7 +4245,9 @@ BEGIN
   END IF;
 END
 $$;
-COMMENT ON FUNCTION pgautomator._end_attempt(pgautomator.step_run, text, int, text, text, bigint, timestamptz) IS 'end_step after the checks of the caller and the attempt: records the outcome and the step''s mail.';
+COMMENT ON FUNCTION pgautomator._end_attempt(pgautomator.step_run, text, int, text, text, bigint, timestamptz) IS
+  'end_step after the checks of the caller and the attempt: records the outcome (output bounded to 1 MB and message to 64 kB, head and '
+  'tail kept) and the step''s mail. An abandoned attempt takes a result that ended before it was abandoned (recorded late), else PA030.';
 REVOKE ALL ON FUNCTION pgautomator._end_attempt(pgautomator.step_run, text, int, text, text, bigint, timestamptz) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_enqueue_mail.sql
@@ -4867,6 +4945,41 @@ COMMENT ON FUNCTION pgautomator._lock_due_pairs(timestamptz, int) IS
   'next_fire_at (NULL arrays when none).';
 REVOKE ALL ON FUNCTION pgautomator._lock_due_pairs(timestamptz, int) FROM PUBLIC;
 
+-- source: extension-src/sql/functions/internal/_note_contact.sql
+-- Outage is not death: when an agent is heard of (heartbeat, claim, registration) and no agent
+-- online or draining had been heard of within two of its own heartbeat intervals before, everyone
+-- was silent at once. That is the database's outage (or the network's in front of it), not the
+-- death of every agent: the moment contact resumed is recorded (setting contact, {"resumed_at"}),
+-- and the rescuer counts silence from it (_rescue_dead_agents), so the first agent back does not
+-- declare the others dead.
+-- a: the agent heard of, as it was before this contact (NULL: one registering); at: the moment.
+-- Cheap on the hot path: when the agent itself was heard of within two intervals (the usual case),
+-- somebody was, and nothing is read; otherwise one aggregate over the small agent table.
+CREATE OR REPLACE FUNCTION pgautomator._note_contact(a pgautomator.agent, at timestamptz)
+RETURNS boolean
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  IF a.state IN ('online', 'draining') AND a.last_heartbeat_at >= _note_contact.at - 2 * a.heartbeat_interval THEN
+    RETURN false;
+  END IF;
+  IF EXISTS (SELECT 1 FROM pgautomator.agent x
+              WHERE x.state IN ('online', 'draining') AND x.last_heartbeat_at >= _note_contact.at - 2 * x.heartbeat_interval) THEN
+    RETURN false;
+  END IF;
+  INSERT INTO pgautomator.setting AS v (name, value) VALUES ('contact', jsonb_build_object('resumed_at', _note_contact.at))
+  ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = now()
+   WHERE coalesce((v.value ->> 'resumed_at')::timestamptz, '-infinity') < _note_contact.at;
+  RETURN true;
+END
+$$;
+COMMENT ON FUNCTION pgautomator._note_contact(pgautomator.agent, timestamptz) IS
+  'Called when agent a (as it was before; NULL for a registration) is heard of at at: when no agent online or draining had heartbeated '
+  'within two of its own intervals before, nobody could reach the database, and at is recorded as setting contact {"resumed_at"} '
+  '(the rescuer counts silence from it). Returns whether it recorded.';
+REVOKE ALL ON FUNCTION pgautomator._note_contact(pgautomator.agent, timestamptz) FROM PUBLIC;
+
 -- source: extension-src/sql/functions/internal/_notification_failed.sql
 CREATE OR REPLACE FUNCTION pgautomator._notification_failed(id bigint, error text, at timestamptz DEFAULT now())
 RETURNS void
@@ -5083,6 +5196,7 @@ DECLARE
   lost      bigint[] := '{}';
   gone      bigint[] := '{}';
   abandoned int := 0;
+  resumed   bigint[] := '{}';
 BEGIN
   IF _register_agent.name IS NULL OR _register_agent.name !~ '^[A-Za-z0-9][A-Za-z0-9_.@:-]{0,62}$' THEN
     PERFORM pgautomator._raise('PA002', format('agent name %L is not allowed: 1 to 63 characters, letters, digits and _ . @ : -, starting with a letter or digit', _register_agent.name),
@@ -5097,6 +5211,9 @@ BEGIN
       'field: heartbeat_interval', 'Pass an interval such as ''10 seconds''.');
   END IF;
 
+  -- Everyone silent until now (this agent included, as it was): the database's outage, not the
+  -- agents' deaths (see _note_contact).
+  PERFORM pgautomator._note_contact(NULL, _register_agent.at);
   INSERT INTO pgautomator.agent AS x (name, db_role, host, os, version, tags, max_concurrent, heartbeat_interval,
                                        state, started_at, last_heartbeat_at, stopped_at)
   VALUES (_register_agent.name, pgautomator._caller(), _register_agent.host, _register_agent.os, _register_agent.version,
@@ -5128,14 +5245,25 @@ BEGIN
                  WHERE NOT EXISTS (SELECT 1 FROM pgautomator.job_run r
                                     WHERE r.id = u.id AND r.agent_id = a.id AND r.state = 'running'));
 
+  -- The runs it resumes, as claim_runs handed them out (nothing begun: the agent continues each from
+  -- what its spool holds), in the order of resume_runs.
+  resumed := ARRAY(SELECT u.id FROM unnest(coalesce(_register_agent.resume_runs, '{}')) WITH ORDINALITY AS u(id, ord)
+                    WHERE u.id <> ALL (gone)
+                    ORDER BY u.ord);
+
   PERFORM pgautomator._notify('agent_online', jsonb_build_object('agent', a.name));
   RETURN jsonb_build_object(
     'agent_id', a.id,
     'heartbeat_interval', extract(epoch FROM a.heartbeat_interval)::float8,
-    'dead_after', extract(epoch FROM 3 * a.heartbeat_interval)::float8,
+    -- Liveness (docs/agent-protocol.md): the agent stops its own steps when it has not renewed its
+    -- lease (a heartbeat answered) for lease seconds; the database rescues its runs after dead_after.
+    'lease', extract(epoch FROM 3 * a.heartbeat_interval)::float8,
+    'dead_after', extract(epoch FROM 3 * a.heartbeat_interval + greatest(a.heartbeat_interval, interval '5 seconds'))::float8,
     'smtp', pgautomator._agent_smtp(a),
     'abandoned', abandoned,
-    'kill', to_jsonb(gone));
+    'kill', to_jsonb(gone),
+    'resume', coalesce((SELECT jsonb_agg(p.x || '{"begun": null}'::jsonb ORDER BY p.ord)
+                          FROM pgautomator._run_payloads(resumed) WITH ORDINALITY AS p(x, ord)), '[]'::jsonb));
 END
 $$;
 COMMENT ON FUNCTION pgautomator._register_agent(text, text, text, text, text[], int, interval, bigint[], timestamptz) IS
@@ -5162,30 +5290,41 @@ $$;
 COMMENT ON FUNCTION pgautomator._require_role(name) IS 'Raises PA040 unless the caller is a member of the role (or a superuser).';
 
 -- source: extension-src/sql/functions/internal/_rescue_dead_agents.sql
+-- Liveness (docs/agent-protocol.md): an agent's lease is 3 heartbeat intervals (the agent stops its
+-- own steps when it has not renewed it for that long); the database declares it dead only a margin
+-- later, dead_after = lease + greatest(interval, 5 s), so that a retry never starts beside an
+-- attempt its agent has not fenced yet. Silence is counted from the latest of its last heartbeat,
+-- the postmaster's start and the end of the last time nobody could reach the database
+-- (_note_contact): an outage of the database is not the death of every agent.
 CREATE OR REPLACE FUNCTION pgautomator._rescue_dead_agents(at timestamptz DEFAULT now())
 RETURNS int
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  dead  record;
-  total int := 0;
+  dead    record;
+  total   int := 0;
+  -- Nobody could have heartbeated before the postmaster started, nor while nobody could reach it.
+  resumed timestamptz := greatest(pg_postmaster_start_time(),
+                                  (SELECT (v.value ->> 'resumed_at')::timestamptz FROM pgautomator.setting v WHERE v.name = 'contact'));
 BEGIN
   -- The agent table is small (one row per host): this scan is the whole cost when nobody died.
   -- SKIP LOCKED: an agent whose row is busy (it is heartbeating right now) is not dead, and two
   -- rescuers never process the same agent.
   FOR dead IN
-    SELECT a.id, a.name, a.last_heartbeat_at, a.heartbeat_interval
+    SELECT a.id, a.name, a.last_heartbeat_at, a.heartbeat_interval,
+           greatest(coalesce(a.last_heartbeat_at, a.started_at, a.created_at), resumed) AS silent_since
       FROM pgautomator.agent a
      WHERE a.state IN ('online', 'draining')
-       AND coalesce(a.last_heartbeat_at, a.started_at, a.created_at) < _rescue_dead_agents.at - 3 * a.heartbeat_interval
+       AND greatest(coalesce(a.last_heartbeat_at, a.started_at, a.created_at), resumed)
+           < _rescue_dead_agents.at - (3 * a.heartbeat_interval + greatest(a.heartbeat_interval, interval '5 seconds'))
        FOR UPDATE SKIP LOCKED
   LOOP
     UPDATE pgautomator.agent a SET state = 'offline', stopped_at = _rescue_dead_agents.at WHERE a.id = dead.id;
     total := total + pgautomator._abandon_runs(
       ARRAY(SELECT r.id FROM pgautomator.job_run r WHERE r.agent_id = dead.id AND r.state = 'running'),
-      format('agent %s stopped heartbeating (last heartbeat %s, interval %s): declared dead',
-             dead.name, coalesce(dead.last_heartbeat_at::text, 'never'), dead.heartbeat_interval),
+      format('agent %s stopped heartbeating (last heartbeat %s, interval %s, silent since %s): declared dead at %s',
+             dead.name, coalesce(dead.last_heartbeat_at::text, 'never'), dead.heartbeat_interval, dead.silent_since, _rescue_dead_agents.at),
       _rescue_dead_agents.at);
     PERFORM pgautomator._notify('agent_offline', jsonb_build_object('agent', dead.name, 'reason', 'dead'));
   END LOOP;
@@ -5193,8 +5332,10 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pgautomator._rescue_dead_agents(timestamptz) IS
-  'Liveness sweep: agents online or draining whose last heartbeat is older than three heartbeat intervals become offline; their '
-  'running runs are abandoned (and retried per the job''s on_abandon). Returns the number of runs abandoned. Called by every heartbeat and claim.';
+  'Liveness sweep: agents online or draining silent for longer than dead_after = 3 heartbeat intervals (the lease) + greatest(interval, '
+  '5 s), silence counted from the latest of the last heartbeat, the postmaster''s start and setting contact.resumed_at (_note_contact), '
+  'become offline; their running runs are abandoned (and retried per the job''s on_abandon). Returns the number of runs abandoned. '
+  'Called by every heartbeat and claim.';
 REVOKE ALL ON FUNCTION pgautomator._rescue_dead_agents(timestamptz) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_retention_pass.sql
@@ -5360,8 +5501,11 @@ REVOKE ALL ON FUNCTION pgautomator._running_run(bigint, boolean, bigint) FROM PU
 -- acts_for: as in _running_run. run: a run the caller has already checked and locked with
 -- _running_run in this transaction (agent_report's end_run with its last attempt): when for_update
 -- and the step run is an attempt of it, the run is not read and checked a second time.
+-- late_ok: an attempt abandoned (by a rescue, a restart, ...) is returned too, locked with its run,
+-- once the caller is found to act for the run's agent: end_step records a result that was really
+-- produced before the attempt was abandoned (_end_attempt decides).
 CREATE OR REPLACE FUNCTION pgautomator._running_step_run(step_run_id bigint, for_update boolean DEFAULT true, acts_for bigint DEFAULT NULL,
-  run pgautomator.job_run DEFAULT NULL)
+  run pgautomator.job_run DEFAULT NULL, late_ok boolean DEFAULT false)
 RETURNS pgautomator.step_run
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -5369,6 +5513,10 @@ AS $$
 DECLARE
   s pgautomator.step_run;
   run_id bigint;
+  st     text;
+  r      pgautomator.job_run;
+  agent_name text;
+  agent_role name;
 BEGIN
   IF for_update AND (_running_step_run.run).id IS NOT NULL THEN
     -- An attempt of the run the caller holds: read and locked at once (no row: the general way).
@@ -5376,10 +5524,25 @@ BEGIN
      WHERE x.id = _running_step_run.step_run_id AND x.job_run_id = (_running_step_run.run).id FOR UPDATE;
   END IF;
   IF s.id IS NULL THEN
-    SELECT x.job_run_id INTO run_id FROM pgautomator.step_run x WHERE x.id = _running_step_run.step_run_id;
+    SELECT x.job_run_id, x.state INTO run_id, st FROM pgautomator.step_run x WHERE x.id = _running_step_run.step_run_id;
     IF run_id IS NULL THEN
       PERFORM pgautomator._raise('PA010', format('step run %s does not exist', coalesce(_running_step_run.step_run_id::text, 'NULL')),
         'field: step_run_id', 'The step run id comes from begin_step.');
+    END IF;
+    IF late_ok AND st = 'abandoned' THEN
+      -- The run (abandoned with it) locked first, as everywhere; the caller must act for its agent.
+      SELECT x.* INTO r FROM pgautomator.job_run x WHERE x.id = run_id FOR UPDATE;
+      IF r.agent_id IS NOT NULL AND r.agent_id IS DISTINCT FROM _running_step_run.acts_for THEN
+        SELECT a.name, a.db_role INTO agent_name, agent_role FROM pgautomator.agent a WHERE a.id = r.agent_id;
+        PERFORM pgautomator._check_agent_role(agent_name, agent_role);
+      END IF;
+      SELECT x.* INTO s FROM pgautomator.step_run x WHERE x.id = _running_step_run.step_run_id FOR UPDATE;
+      IF s.state = 'abandoned' AND s.agent_id IS NOT DISTINCT FROM r.agent_id THEN
+        RETURN s;
+      END IF;
+      PERFORM pgautomator._raise('PA030', format('step run %s is %s, not running', s.id, s.state), 'field: step_run_id',
+        CASE WHEN s.state = 'abandoned' THEN 'The attempt was abandoned and its run is no longer this agent''s: stop executing it.'
+             ELSE 'A step attempt ends once; start another attempt with begin_step.' END);
     END IF;
     -- The run first (it must still be running on the caller's agent), then the step run: the same
     -- lock order as the rescuer and the reaper, so they never deadlock.
@@ -5397,8 +5560,8 @@ BEGIN
   RETURN s;
 END
 $$;
-COMMENT ON FUNCTION pgautomator._running_step_run(bigint, boolean, bigint, pgautomator.job_run) IS 'The step run step_run_id (its run, then it, locked unless for_update is false), after checking that it and its run are running and that the caller may act as its agent (PA010, PA040, PA030); acts_for and run spare checks the caller made already.';
-REVOKE ALL ON FUNCTION pgautomator._running_step_run(bigint, boolean, bigint, pgautomator.job_run) FROM PUBLIC;
+COMMENT ON FUNCTION pgautomator._running_step_run(bigint, boolean, bigint, pgautomator.job_run, boolean) IS 'The step run step_run_id (its run, then it, locked unless for_update is false), after checking that it and its run are running and that the caller may act as its agent (PA010, PA040, PA030); acts_for and run spare checks the caller made already; late_ok: an abandoned attempt of the run''s agent is returned too (for a late result, see _end_attempt).';
+REVOKE ALL ON FUNCTION pgautomator._running_step_run(bigint, boolean, bigint, pgautomator.job_run, boolean) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_schedule_id.sql
 CREATE OR REPLACE FUNCTION pgautomator._schedule_id(schedule text, for_update boolean DEFAULT false) RETURNS bigint
@@ -5505,6 +5668,75 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pgautomator._step_id(bigint, text, boolean, text) IS 'The id of the step named step in the job job_id (optionally locked), or PA010 whose DETAIL names field.';
+
+-- source: extension-src/sql/functions/internal/_text_head.sql
+-- The longest start of t (nearly: see below) that holds at most max_bytes bytes, cut between
+-- characters: text must stay valid in the database encoding, so bytes cannot simply be cut.
+-- left() counts characters; the first guess scales the count by the bytes per character seen, and
+-- each further step shrinks it (rarely needed: only where wide characters cluster at the end). The
+-- result may fall a little short of max_bytes where the width of characters varies; it never
+-- exceeds it.
+CREATE OR REPLACE FUNCTION pgautomator._text_head(t text, max_bytes bigint)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  k bigint;
+  h text;
+  n bigint;
+BEGIN
+  IF t IS NULL OR octet_length(t) <= max_bytes THEN
+    RETURN t;
+  END IF;
+  IF max_bytes <= 0 THEN
+    RETURN '';
+  END IF;
+  k := least(max_bytes, 1073741823);
+  h := left(t, k::int);
+  n := octet_length(h);
+  WHILE n > max_bytes LOOP
+    k := least(k - 1, k * max_bytes / n);
+    h := left(h, k::int);
+    n := octet_length(h);
+  END LOOP;
+  RETURN h;
+END
+$$;
+COMMENT ON FUNCTION pgautomator._text_head(text, bigint) IS 'The start of t holding at most max_bytes bytes, cut between characters.';
+REVOKE ALL ON FUNCTION pgautomator._text_head(text, bigint) FROM PUBLIC;
+
+-- source: extension-src/sql/functions/internal/_text_tail.sql
+-- The end of t holding at most max_bytes bytes, cut between characters (as _text_head, from the end).
+CREATE OR REPLACE FUNCTION pgautomator._text_tail(t text, max_bytes bigint)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  k bigint;
+  h text;
+  n bigint;
+BEGIN
+  IF t IS NULL OR octet_length(t) <= max_bytes THEN
+    RETURN t;
+  END IF;
+  IF max_bytes <= 0 THEN
+    RETURN '';
+  END IF;
+  k := least(max_bytes, 1073741823);
+  h := right(t, k::int);
+  n := octet_length(h);
+  WHILE n > max_bytes LOOP
+    k := least(k - 1, k * max_bytes / n);
+    h := right(h, k::int);
+    n := octet_length(h);
+  END LOOP;
+  RETURN h;
+END
+$$;
+COMMENT ON FUNCTION pgautomator._text_tail(text, bigint) IS 'The end of t holding at most max_bytes bytes, cut between characters.';
+REVOKE ALL ON FUNCTION pgautomator._text_tail(text, bigint) FROM PUBLIC;
 
 -- source: extension-src/sql/views/agents.sql
 CREATE OR REPLACE VIEW pgautomator.agents AS
@@ -8123,7 +8355,7 @@ BEGIN
           PERFORM pgautomator.log_step((e ->> 'step_run_id')::bigint, e ->> 'chunk', coalesce(e ->> 'stream', 'stdout'));
           results := results || jsonb_build_array(jsonb_build_object('ok', true));
         WHEN 'end_step' THEN
-          PERFORM pgautomator._end_attempt(pgautomator._running_step_run((e ->> 'step_run_id')::bigint, true, acts_for), e ->> 'state', (e ->> 'exit_code')::int,
+          PERFORM pgautomator._end_attempt(pgautomator._running_step_run((e ->> 'step_run_id')::bigint, true, acts_for, late_ok => true), e ->> 'state', (e ->> 'exit_code')::int,
             e ->> 'message', e ->> 'output', (e ->> 'output_bytes')::bigint, (e ->> 'finished_at')::timestamptz);
           results := results || jsonb_build_array(jsonb_build_object('ok', true));
         WHEN 'end_run' THEN
@@ -8300,7 +8532,7 @@ BEGIN
   PERFORM pgautomator._require_role('pgautomator_agent');
   -- The argument before the state of the run or attempt: bad input is named as such.
   PERFORM pgautomator._check_one_of(end_step.state, '{succeeded,failed,killed,timed_out}', 'state', 'state');
-  PERFORM pgautomator._end_attempt(pgautomator._running_step_run(end_step.step_run_id), end_step.state, end_step.exit_code,
+  PERFORM pgautomator._end_attempt(pgautomator._running_step_run(end_step.step_run_id, late_ok => true), end_step.state, end_step.exit_code,
     end_step.message, end_step.output, end_step.output_bytes);
 END
 $$;

@@ -11,7 +11,7 @@ GRANT pgautomator_operator TO pgat_operator_only;
 
 -- 1. register_agent
 SELECT is(pgautomator._register_agent('host-1', host => 'h1', os => 'linux', version => '0.1.0', tags => '{linux}', at => '2030-01-01 00:00:00+00') - 'agent_id',
-          '{"heartbeat_interval": 10, "dead_after": 30, "smtp": null, "abandoned": 0, "kill": []}'::jsonb, 'register_agent answers the agent''s settings');
+          '{"heartbeat_interval": 10, "lease": 30, "dead_after": 40, "smtp": null, "abandoned": 0, "kill": [], "resume": []}'::jsonb, 'register_agent answers the agent''s settings');
 SELECT is((SELECT state || '/' || db_role || '/' || host FROM pgautomator.agent WHERE name = 'host-1'), 'online/' || current_user || '/h1', 'online, owned by the calling role');
 SELECT is((pgautomator._register_agent('host-1', tags => '{linux}', max_concurrent => 8, at => '2030-01-01 00:00:05+00') ->> 'agent_id')::bigint,
           (SELECT id FROM pgautomator.agent WHERE name = 'host-1'), 'registering again updates the same agent');
@@ -51,7 +51,7 @@ SELECT pgautomator.attach_schedule('hb_job', 'hourly');
 UPDATE pgautomator.job_schedule SET next_fire_at = '2030-01-01 01:00:00+00';
 SELECT pgautomator._start_job('roles_job', at => '2030-01-01 00:00:30+00');
 SELECT is(pgautomator._agent_heartbeat('host-1', '{}', '2030-01-01 00:00:30+00'),
-          '{"state": "online", "kill": [], "next_due_in": 3570, "queued": 1, "mail_due": 0, "smtp": null}'::jsonb, 'heartbeat: state, nothing to kill, next fire in 3570 s, one run to claim');
+          '{"state": "online", "kill": [], "next_due_in": 3570, "queued": 1, "mail_due": 0, "smtp": null, "lease": 30, "dead_after": 40}'::jsonb, 'heartbeat: state, nothing to kill, next fire in 3570 s, one run to claim');
 SELECT is(pgautomator._agent_heartbeat('agent-a', '{}', '2030-01-01 00:00:30+00') -> 'next_due_in', 'null'::jsonb, 'next_due_in null when no fire fits the agent (tags)');
 SELECT is(pgautomator._agent_heartbeat('host-1', '{424242}', '2030-01-01 00:00:31+00') -> 'kill', '[424242]'::jsonb,
           'a run the agent executes but the database does not have running on it is to be killed');
@@ -62,7 +62,8 @@ SELECT pgautomator._register_agent('stopper', heartbeat_interval => '1 hour', at
 SELECT pgautomator._start_job('roles_job', at => '2030-01-01 00:01:00+00');
 SELECT count(*) FROM pgautomator._claim_runs('stopper', 5, '2030-01-01 00:01:00+00');
 SELECT pgautomator._agent_stop('stopper', drain => true, at => '2030-01-01 00:01:10+00');
-SELECT is(pgautomator._agent_heartbeat('stopper', '{}', '2030-01-01 00:01:10+00') ->> 'state', 'draining', 'drain: state draining');
+SELECT is(pgautomator._agent_heartbeat('stopper', ARRAY(SELECT r.id FROM pgautomator.job_run r JOIN pgautomator.agent a ON a.id = r.agent_id WHERE a.name = 'stopper' AND r.state = 'running'),
+                                       '2030-01-01 00:01:10+00') ->> 'state', 'draining', 'drain: state draining');
 SELECT is((SELECT count(*)::int FROM pgautomator.job_run r JOIN pgautomator.agent a ON a.id = r.agent_id WHERE a.name = 'stopper' AND r.state = 'running'), 2,
           'draining leaves its runs running');
 SELECT pgautomator._agent_stop('stopper', at => '2030-01-01 00:01:20+00');
@@ -83,10 +84,10 @@ SELECT pgautomator._start_job('retry_job', at => '2030-01-02 00:00:00+00') AS rj
 SELECT pgautomator._start_job('fail_job', at => '2030-01-02 00:00:00+00') AS fj \gset
 SELECT count(*) FROM pgautomator._claim_runs('doomed', 5, '2030-01-02 00:00:00+00');
 SELECT pgautomator.begin_step(:rj, (SELECT id FROM pgautomator.step WHERE job_id = pgautomator._job_id('retry_job'))) AS rjs \gset
-SELECT pgautomator._agent_heartbeat('survivor', '{}', '2030-01-02 00:00:29+00');
-SELECT is((SELECT state FROM pgautomator.agent WHERE name = 'doomed'), 'online', 'alive within three heartbeat intervals');
-SELECT pgautomator._agent_heartbeat('survivor', '{}', '2030-01-02 00:00:31+00');
-SELECT is((SELECT state || '/' || (stopped_at = '2030-01-02 00:00:31+00')::text FROM pgautomator.agent WHERE name = 'doomed'), 'offline/true', 'dead after three missed intervals: offline');
+SELECT pgautomator._agent_heartbeat('survivor', '{}', ('2030-01-02 00:00:' || s || '+00')::timestamptz) FROM unnest(ARRAY['10', '20', '30', '39']) s;
+SELECT is((SELECT state FROM pgautomator.agent WHERE name = 'doomed'), 'online', 'alive within dead_after (3 intervals + 1)');
+SELECT pgautomator._agent_heartbeat('survivor', '{}', '2030-01-02 00:00:41+00');
+SELECT is((SELECT state || '/' || (stopped_at = '2030-01-02 00:00:41+00')::text FROM pgautomator.agent WHERE name = 'doomed'), 'offline/true', 'dead after dead_after: offline');
 SELECT is((SELECT state FROM pgautomator.job_run WHERE id = :rj), 'abandoned', 'its run is abandoned');
 SELECT ok((SELECT message LIKE 'agent doomed stopped heartbeating%' FROM pgautomator.job_run WHERE id = :rj), 'with a message saying why');
 SELECT is((SELECT state FROM pgautomator.step_run WHERE id = :rjs), 'abandoned', 'its running step attempt is abandoned');
@@ -94,7 +95,7 @@ SELECT is((SELECT state FROM pgautomator.job_run WHERE id = :fj), 'abandoned', '
 SELECT is((SELECT count(*)::int FROM pgautomator.job_run WHERE retry_of = :fj), 0, 'on_abandon fail: no retry');
 SELECT is((SELECT trigger || '/' || attempt || '/' || state || '/' || (scheduled_for = '2030-01-02 00:00:00+00')::text FROM pgautomator.job_run WHERE retry_of = :rj),
           'retry/2/queued/true', 'on_abandon retry: queued again, attempt 2, same scheduled_for');
-SELECT (x ->> 'run_id')::bigint AS rj2 FROM pgautomator._claim_runs('survivor', 5, '2030-01-02 00:00:40+00') x \gset
+SELECT (x ->> 'run_id')::bigint AS rj2 FROM pgautomator._claim_runs('survivor', 5, '2030-01-02 00:00:45+00') x \gset
 SELECT is((SELECT retry_of FROM pgautomator.job_run WHERE id = :rj2), :rj::bigint, 'another agent takes the retry');
 SELECT pgautomator._register_agent('survivor', tags => '{gpu}', at => '2030-01-02 00:01:00+00');
 SELECT is((SELECT state FROM pgautomator.job_run WHERE id = :rj2), 'abandoned', 'an agent that registers again without resuming a run abandons it');

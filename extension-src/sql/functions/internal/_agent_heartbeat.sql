@@ -13,11 +13,28 @@ DECLARE
   pair     record;
   scanned  int := 0;
   c_scan   CONSTANT int := 1000;
+  forgotten bigint[];
 BEGIN
   a := pgautomator._acting_agent(_agent_heartbeat.name, true);
   IF a.state = 'offline' THEN
     PERFORM pgautomator._raise('PA030', format('agent %L is offline (stopped, or declared dead after missing heartbeats)', a.name),
       'field: name', 'Register again with pgautomator.register_agent(name, ..., resume_runs => the runs still executing).');
+  END IF;
+  -- Everyone silent until now: the database's outage, not the agents' deaths (see _note_contact).
+  PERFORM pgautomator._note_contact(a, _agent_heartbeat.at);
+  -- Reconciliation: runs the database has running on this agent that it does not list, though they
+  -- started before its previous heartbeat (or claim), are no longer executed by it (it restarted
+  -- and forgot them, or never learnt of their claim): abandoned now, not kept running by the
+  -- heartbeats of an agent that ignores them. A run claimed since the previous heartbeat is left
+  -- alone: this heartbeat may have been sent before the claim's answer arrived.
+  forgotten := ARRAY(SELECT r.id FROM pgautomator.job_run r
+                      WHERE r.agent_id = a.id AND r.state = 'running' AND r.started_at < a.last_heartbeat_at
+                        AND r.id <> ALL (coalesce(_agent_heartbeat.running, '{}')));
+  IF cardinality(forgotten) > 0 THEN
+    PERFORM pgautomator._abandon_runs(forgotten,
+      format('agent %s no longer executes the run: its heartbeat at %s did not list it (claimed before its previous heartbeat at %s)',
+             a.name, _agent_heartbeat.at, a.last_heartbeat_at),
+      _agent_heartbeat.at);
   END IF;
   UPDATE pgautomator.agent x SET last_heartbeat_at = _agent_heartbeat.at WHERE x.id = a.id;
 
@@ -85,7 +102,11 @@ BEGIN
     'kill', to_jsonb(kill),
     'next_due_in', CASE WHEN next_due IS NULL THEN NULL
                         ELSE greatest(0, extract(epoch FROM next_due - _agent_heartbeat.at))::float8 END,
-    'queued', queued);
+    'queued', queued,
+    -- Liveness (docs/agent-protocol.md): the agent stops its own steps when it has not renewed its
+    -- lease (a heartbeat answered) for lease seconds; the database rescues its runs after dead_after.
+    'lease', extract(epoch FROM 3 * a.heartbeat_interval)::float8,
+    'dead_after', extract(epoch FROM 3 * a.heartbeat_interval + greatest(a.heartbeat_interval, interval '5 seconds'))::float8);
 END
 $$;
 COMMENT ON FUNCTION pgautomator._agent_heartbeat(text, bigint[], timestamptz) IS

@@ -18,6 +18,7 @@ DECLARE
   lost      bigint[] := '{}';
   gone      bigint[] := '{}';
   abandoned int := 0;
+  resumed   bigint[] := '{}';
 BEGIN
   IF _register_agent.name IS NULL OR _register_agent.name !~ '^[A-Za-z0-9][A-Za-z0-9_.@:-]{0,62}$' THEN
     PERFORM pgautomator._raise('PA002', format('agent name %L is not allowed: 1 to 63 characters, letters, digits and _ . @ : -, starting with a letter or digit', _register_agent.name),
@@ -32,6 +33,9 @@ BEGIN
       'field: heartbeat_interval', 'Pass an interval such as ''10 seconds''.');
   END IF;
 
+  -- Everyone silent until now (this agent included, as it was): the database's outage, not the
+  -- agents' deaths (see _note_contact).
+  PERFORM pgautomator._note_contact(NULL, _register_agent.at);
   INSERT INTO pgautomator.agent AS x (name, db_role, host, os, version, tags, max_concurrent, heartbeat_interval,
                                        state, started_at, last_heartbeat_at, stopped_at)
   VALUES (_register_agent.name, pgautomator._caller(), _register_agent.host, _register_agent.os, _register_agent.version,
@@ -63,14 +67,25 @@ BEGIN
                  WHERE NOT EXISTS (SELECT 1 FROM pgautomator.job_run r
                                     WHERE r.id = u.id AND r.agent_id = a.id AND r.state = 'running'));
 
+  -- The runs it resumes, as claim_runs handed them out (nothing begun: the agent continues each from
+  -- what its spool holds), in the order of resume_runs.
+  resumed := ARRAY(SELECT u.id FROM unnest(coalesce(_register_agent.resume_runs, '{}')) WITH ORDINALITY AS u(id, ord)
+                    WHERE u.id <> ALL (gone)
+                    ORDER BY u.ord);
+
   PERFORM pgautomator._notify('agent_online', jsonb_build_object('agent', a.name));
   RETURN jsonb_build_object(
     'agent_id', a.id,
     'heartbeat_interval', extract(epoch FROM a.heartbeat_interval)::float8,
-    'dead_after', extract(epoch FROM 3 * a.heartbeat_interval)::float8,
+    -- Liveness (docs/agent-protocol.md): the agent stops its own steps when it has not renewed its
+    -- lease (a heartbeat answered) for lease seconds; the database rescues its runs after dead_after.
+    'lease', extract(epoch FROM 3 * a.heartbeat_interval)::float8,
+    'dead_after', extract(epoch FROM 3 * a.heartbeat_interval + greatest(a.heartbeat_interval, interval '5 seconds'))::float8,
     'smtp', pgautomator._agent_smtp(a),
     'abandoned', abandoned,
-    'kill', to_jsonb(gone));
+    'kill', to_jsonb(gone),
+    'resume', coalesce((SELECT jsonb_agg(p.x || '{"begun": null}'::jsonb ORDER BY p.ord)
+                          FROM pgautomator._run_payloads(resumed) WITH ORDINALITY AS p(x, ord)), '[]'::jsonb));
 END
 $$;
 COMMENT ON FUNCTION pgautomator._register_agent(text, text, text, text, text[], int, interval, bigint[], timestamptz) IS

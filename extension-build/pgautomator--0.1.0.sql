@@ -91,7 +91,7 @@ COMMENT ON COLUMN pgautomator.agent.os IS 'Operating system reported by the agen
 COMMENT ON COLUMN pgautomator.agent.version IS 'Agent software version.';
 COMMENT ON COLUMN pgautomator.agent.tags IS 'Labels a job can require (job.agent_tags): the agent runs a job only when it carries all of the job''s tags.';
 COMMENT ON COLUMN pgautomator.agent.max_concurrent IS 'How many runs the agent executes at once.';
-COMMENT ON COLUMN pgautomator.agent.heartbeat_interval IS 'How often the agent heartbeats; it is declared dead after three missed intervals.';
+COMMENT ON COLUMN pgautomator.agent.heartbeat_interval IS 'How often the agent heartbeats. Its lease is 3 intervals; it is declared dead after lease + greatest(interval, 5 s) of silence (docs/agent-protocol.md, Liveness).';
 COMMENT ON COLUMN pgautomator.agent.state IS 'online: claiming; draining: finishing its runs, claiming nothing; offline: stopped or dead.';
 COMMENT ON COLUMN pgautomator.agent.started_at IS 'When the agent last registered.';
 COMMENT ON COLUMN pgautomator.agent.last_heartbeat_at IS 'When the agent last called agent_heartbeat (or claimed).';
@@ -471,7 +471,7 @@ CREATE TABLE IF NOT EXISTS pgautomator.setting (
 );
 
 COMMENT ON TABLE pgautomator.setting IS
-    'Extension-wide settings, one row per name (for example engine = "plpgsql" or "plv8"). Change them through API functions such as pgautomator.set_engine(), not by hand.';
+    'Extension-wide settings and state, one row per name (for example engine = "plpgsql" or "plv8"; retention_pass, where history retention stopped; contact, {"resumed_at"}: when contact resumed after nobody could reach the database). Change them through API functions such as pgautomator.set_engine(), not by hand.';
 COMMENT ON COLUMN pgautomator.setting.name IS
     'Setting name, for example engine.';
 COMMENT ON COLUMN pgautomator.setting.value IS
@@ -3460,24 +3460,40 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  st     pgautomator.step;
-  new_id bigint;
+  -- Attempts one run may have in all: the agent gives up a run after 1,000 step executions (a goto loop).
+  c_max_attempts CONSTANT int := 1000;
+  st      pgautomator.step;
+  new_id  bigint;
+  last    int;
+  n       bigint;
 BEGIN
   SELECT x.* INTO st FROM pgautomator.step x WHERE x.id = _begin_attempt.step_id AND x.job_id = r.job_id;
   IF st.id IS NULL THEN
     PERFORM pgautomator._raise('PA010', format('step %s is not a step of job %s (run %s)', coalesce(_begin_attempt.step_id::text, 'NULL'), r.job_id, r.id),
       'field: step_id', 'Use the step ids of the run as claim_runs returned them.');
   END IF;
-  IF _begin_attempt.attempt IS NULL OR _begin_attempt.attempt < 1 THEN
-    PERFORM pgautomator._raise('PA002', format('attempt must be 1 or more, got %s', coalesce(_begin_attempt.attempt::text, 'NULL')),
-      'field: attempt', 'Pass 1 for the first try, 2.. for retries.');
-  END IF;
-  -- A retried call (the answer to the first was lost with the connection) gets the attempt it
-  -- began: a run has at most one running attempt, as the agent ends each before the next begins.
-  SELECT x.id INTO new_id FROM pgautomator.step_run x
-   WHERE x.job_run_id = r.id AND x.state = 'running' AND x.step_id = st.id AND x.attempt = _begin_attempt.attempt;
+  -- One pass over the run's attempts (step_run_job_run_id_idx): a retried call (the answer to the
+  -- first was lost with the connection) gets the attempt it began, still running; else the attempt
+  -- must be the step's next in this run (1, then last + 1, also when a goto comes back to it), and
+  -- the run must not have used up its attempts. What one run stores stays bounded.
+  SELECT max(x.id) FILTER (WHERE x.state = 'running' AND x.step_id = st.id AND x.attempt = _begin_attempt.attempt),
+         max(x.attempt) FILTER (WHERE x.step_id = st.id), count(*)
+    INTO new_id, last, n
+    FROM pgautomator.step_run x
+   WHERE x.job_run_id = r.id;
   IF new_id IS NOT NULL THEN
     RETURN new_id;
+  END IF;
+  IF _begin_attempt.attempt IS DISTINCT FROM coalesce(last, 0) + 1 THEN
+    PERFORM pgautomator._raise('PA002',
+      format('attempt must be %s (the next attempt of step %s in run %s), got %s', coalesce(last, 0) + 1, st.id, r.id, coalesce(_begin_attempt.attempt::text, 'NULL')),
+      'field: attempt',
+      CASE WHEN last IS NULL THEN 'The first attempt of a step in a run is 1.'
+           ELSE format('Attempts of a step count on through the run (retries and goto loops alike); its last attempt in this run was %s.', last) END);
+  END IF;
+  IF n >= c_max_attempts THEN
+    PERFORM pgautomator._raise('PA030', format('run %s has had %s step attempts, the most one run may have', r.id, n), 'field: run_id',
+      'End the run (end_run failed): a job that loops for ever is stopped here.');
   END IF;
   INSERT INTO pgautomator.step_run (job_run_id, step_id, position, step_name, attempt, agent_id)
   VALUES (r.id, st.id, st.position, st.name, _begin_attempt.attempt, r.agent_id)
@@ -3488,7 +3504,7 @@ BEGIN
   RETURN new_id;
 END
 $$;
-COMMENT ON FUNCTION pgautomator._begin_attempt(pgautomator.job_run, bigint, int) IS 'begin_step after the checks of the caller and the run: validates the step and attempt, returns the running attempt or a new one.';
+COMMENT ON FUNCTION pgautomator._begin_attempt(pgautomator.job_run, bigint, int) IS 'begin_step after the checks of the caller and the run: validates the step and attempt (the step''s next in the run; at most 1,000 attempts per run), returns the running attempt or a new one.';
 REVOKE ALL ON FUNCTION pgautomator._begin_attempt(pgautomator.job_run, bigint, int) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_bounded_text.sql
@@ -4429,7 +4445,8 @@ BEGIN
   ELSIF final = 'killed' AND r.kill_requested_at IS NOT NULL AND why IS NULL THEN
     why := format('killed at the request of %s', r.kill_requested_by);
   END IF;
-  UPDATE pgautomator.job_run x SET state = final, finished_at = ended, message = why WHERE x.id = r.id
+  -- A message is bounded (64 kB, head and tail) like the attempt's (_end_attempt).
+  UPDATE pgautomator.job_run x SET state = final, finished_at = ended, message = pgautomator._bounded_text(why, 65536) WHERE x.id = r.id
   RETURNING (SELECT j.email_on FROM pgautomator.job j WHERE j.id = x.job_id) INTO email_on;
   -- Attempts the agent left open end with the run.
   UPDATE pgautomator.step_run s
@@ -8277,7 +8294,9 @@ COMMENT ON FUNCTION pgautomator.agent_heartbeat(text, bigint[]) IS
   'Agent protocol: the agent is alive. Records the heartbeat, rescues dead agents'' runs, times out overdue runs and applies history '
   'retention now and then. Returns {"state", "kill": run ids to kill (kill requested, or listed in running but no longer running on '
   'this agent), "next_due_in": seconds to the next fire this agent could run (null: none), "queued": runs it could claim now (at most 10000), '
-  '"mail_due": mails it could deliver now (at most 100; 0 without SMTP settings), "smtp": its SMTP settings as register_agent gives them}. '
+  '"mail_due": mails it could deliver now (at most 100; 0 without SMTP settings), "smtp": its SMTP settings as register_agent gives them, '
+  '"lease", "dead_after": seconds, as register_agent gives them}. running must list every run the agent holds (executing, or its end not '
+  'yet acknowledged): a run running on it that is not listed and started before its previous heartbeat is recorded abandoned. '
   'PA030 when the agent is offline: register again.';
 REVOKE ALL ON FUNCTION pgautomator.agent_heartbeat(text, bigint[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.agent_heartbeat(text, bigint[]) TO pgautomator_agent;
@@ -8438,8 +8457,9 @@ END
 $$;
 COMMENT ON FUNCTION pgautomator.begin_step(bigint, bigint, int) IS
   'Agent protocol: an attempt of step step_id of run run_id begins. Returns the step_run id; writes the step''s start mail when asked. '
+  'attempt must be the step''s next in the run (1, then its last attempt + 1, retries and goto loops alike): else PA002. '
   'Idempotent: while that attempt is still running, calling again returns the same step_run id. '
-  'PA030 when the run is not running, PA010 when the step is not the run''s job''s.';
+  'PA030 when the run is not running or has had 1,000 attempts, PA010 when the step is not the run''s job''s.';
 REVOKE ALL ON FUNCTION pgautomator.begin_step(bigint, bigint, int) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.begin_step(bigint, bigint, int) TO pgautomator_agent;
 
@@ -8537,8 +8557,10 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pgautomator.end_step(bigint, text, int, text, text, bigint) IS
-  'Agent protocol: a step attempt ended (succeeded, failed, killed, timed_out) with its exit code, message, bounded output (head and '
-  'tail kept by the agent) and total output size. Writes the step''s mail when asked. PA030 when it ended already.';
+  'Agent protocol: a step attempt ended (succeeded, failed, killed, timed_out) with its exit code, message (64 kB kept), output (head and '
+  'tail kept by the agent; 1 MB stored, head and tail) and total output size. Writes the step''s mail when asked. An attempt abandoned '
+  'meanwhile takes a result of its run''s agent that ended before it was abandoned (recorded late; see agent_report''s finished_at). '
+  'PA030 when it ended already.';
 REVOKE ALL ON FUNCTION pgautomator.end_step(bigint, text, int, text, text, bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.end_step(bigint, text, int, text, text, bigint) TO pgautomator_agent;
 
@@ -8550,7 +8572,10 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  c_keep CONSTANT bigint := 1048576;  -- bytes of chunks stored per step run; beyond, only counted
+  -- Bytes stored per step run, all chunks and the note that output stops being stored (under 256
+  -- bytes) together: the part of a chunk that fits is stored, the rest only counted.
+  c_keep   CONSTANT bigint := 1048576;
+  c_chunks CONSTANT bigint := c_keep - 256;
   s      pgautomator.step_run;
   before bigint;
   bytes  bigint := octet_length(coalesce(log_step.chunk, ''));
@@ -8568,11 +8593,16 @@ BEGIN
   UPDATE pgautomator.step_run x SET output_bytes = x.output_bytes + bytes
    WHERE x.id = s.id
   RETURNING x.output_bytes - bytes INTO before;
-  IF before < c_keep THEN
-    INSERT INTO pgautomator.step_log (step_run_id, stream, chunk) VALUES (s.id, log_step.stream, log_step.chunk);
-    IF before + bytes >= c_keep THEN
+  -- output_bytes counts every byte sent; chunks were stored whole while it stayed within c_chunks,
+  -- so what is stored is at most c_chunks: this chunk gets what is left of it (cut between
+  -- characters), and the one that reaches the bound leaves a note.
+  IF before < c_chunks THEN
+    INSERT INTO pgautomator.step_log (step_run_id, stream, chunk)
+    VALUES (s.id, log_step.stream, CASE WHEN before + bytes <= c_chunks THEN log_step.chunk
+                                        ELSE pgautomator._text_head(log_step.chunk, c_chunks - before) END);
+    IF before + bytes >= c_chunks THEN
       INSERT INTO pgautomator.step_log (step_run_id, stream, chunk)
-      VALUES (s.id, 'info', format(E'\n[pgautomator: %s bytes of output stored; further output is counted but not stored here]\n', before + bytes));
+      VALUES (s.id, 'info', format(E'\n[pgautomator: the first %s bytes of output are stored; further output is counted, not stored here]\n', c_chunks));
     END IF;
   END IF;
   -- Small payload: listeners fetch the output through the API.
@@ -8580,8 +8610,8 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pgautomator.log_step(bigint, text, text) IS
-  'Agent protocol: appends a chunk of a running step''s output (stream stdout, stderr, notice or info). About 1 MB of chunks is kept '
-  'per step run; later chunks are dropped but still counted in step_run.output_bytes. NOTIFYs step_output with the step_run id.';
+  'Agent protocol: appends a chunk of a running step''s output (stream stdout, stderr, notice or info). At most 1 MB is stored '
+  'per step run (the part of a chunk that fits, cut between characters, and a note); the rest is dropped but still counted in step_run.output_bytes. NOTIFYs step_output with the step_run id.';
 REVOKE ALL ON FUNCTION pgautomator.log_step(bigint, text, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.log_step(bigint, text, text) TO pgautomator_agent;
 
@@ -8646,7 +8676,9 @@ $$;
 COMMENT ON FUNCTION pgautomator.register_agent(text, text, text, text, text[], int, interval, bigint[]) IS
   'Agent protocol: an agent starts. Creates or updates the agent named name (state online, owned by the calling role; a name '
   'registered by another role is PA040). Runs still running on this agent and not listed in resume_runs are recorded abandoned. '
-  'Returns {"agent_id", "heartbeat_interval" (s), "dead_after" (s), "smtp": {...} or null, "abandoned": how many runs, '
+  'Returns {"agent_id", "heartbeat_interval" (s), "lease" (s: 3 intervals; the agent stops its steps when it has not renewed it), '
+  '"dead_after" (s: lease + greatest(interval, 5 s); the database rescues its runs after that much silence), "smtp": {...} or null, '
+  '"abandoned": how many runs, "resume": the run objects of claim_runs (with "begun": null) of resume_runs still running on this agent, '
   '"kill": ids of resume_runs no longer running on this agent, which it must stop}.';
 REVOKE ALL ON FUNCTION pgautomator.register_agent(text, text, text, text, text[], int, interval, bigint[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.register_agent(text, text, text, text, text[], int, interval, bigint[]) TO pgautomator_agent;

@@ -18,7 +18,9 @@ COMMENT ON FUNCTION pgautomator.agent_heartbeat(text, bigint[]) IS
   'Agent protocol: the agent is alive. Records the heartbeat, rescues dead agents'' runs, times out overdue runs and applies history '
   'retention now and then. Returns {"state", "kill": run ids to kill (kill requested, or listed in running but no longer running on '
   'this agent), "next_due_in": seconds to the next fire this agent could run (null: none), "queued": runs it could claim now (at most 10000), '
-  '"mail_due": mails it could deliver now (at most 100; 0 without SMTP settings), "smtp": its SMTP settings as register_agent gives them}. '
+  '"mail_due": mails it could deliver now (at most 100; 0 without SMTP settings), "smtp": its SMTP settings as register_agent gives them, '
+  '"lease", "dead_after": seconds, as register_agent gives them}. running must list every run the agent holds (executing, or its end not '
+  'yet acknowledged): a run running on it that is not listed and started before its previous heartbeat is recorded abandoned. '
   'PA030 when the agent is offline: register again.';
 REVOKE ALL ON FUNCTION pgautomator.agent_heartbeat(text, bigint[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.agent_heartbeat(text, bigint[]) TO pgautomator_agent;

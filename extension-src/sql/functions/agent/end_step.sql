@@ -19,7 +19,9 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pgautomator.end_step(bigint, text, int, text, text, bigint) IS
-  'Agent protocol: a step attempt ended (succeeded, failed, killed, timed_out) with its exit code, message, bounded output (head and '
-  'tail kept by the agent) and total output size. Writes the step''s mail when asked. PA030 when it ended already.';
+  'Agent protocol: a step attempt ended (succeeded, failed, killed, timed_out) with its exit code, message (64 kB kept), output (head and '
+  'tail kept by the agent; 1 MB stored, head and tail) and total output size. Writes the step''s mail when asked. An attempt abandoned '
+  'meanwhile takes a result of its run''s agent that ended before it was abandoned (recorded late; see agent_report''s finished_at). '
+  'PA030 when it ended already.';
 REVOKE ALL ON FUNCTION pgautomator.end_step(bigint, text, int, text, text, bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.end_step(bigint, text, int, text, text, bigint) TO pgautomator_agent;

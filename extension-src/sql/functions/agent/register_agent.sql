@@ -22,7 +22,9 @@ $$;
 COMMENT ON FUNCTION pgautomator.register_agent(text, text, text, text, text[], int, interval, bigint[]) IS
   'Agent protocol: an agent starts. Creates or updates the agent named name (state online, owned by the calling role; a name '
   'registered by another role is PA040). Runs still running on this agent and not listed in resume_runs are recorded abandoned. '
-  'Returns {"agent_id", "heartbeat_interval" (s), "dead_after" (s), "smtp": {...} or null, "abandoned": how many runs, '
+  'Returns {"agent_id", "heartbeat_interval" (s), "lease" (s: 3 intervals; the agent stops its steps when it has not renewed it), '
+  '"dead_after" (s: lease + greatest(interval, 5 s); the database rescues its runs after that much silence), "smtp": {...} or null, '
+  '"abandoned": how many runs, "resume": the run objects of claim_runs (with "begun": null) of resume_runs still running on this agent, '
   '"kill": ids of resume_runs no longer running on this agent, which it must stop}.';
 REVOKE ALL ON FUNCTION pgautomator.register_agent(text, text, text, text, text[], int, interval, bigint[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.register_agent(text, text, text, text, text[], int, interval, bigint[]) TO pgautomator_agent;

@@ -5554,7 +5554,8 @@ BEGIN
         PERFORM pgautomator._check_agent_role(agent_name, agent_role);
       END IF;
       SELECT x.* INTO s FROM pgautomator.step_run x WHERE x.id = _running_step_run.step_run_id FOR UPDATE;
-      IF s.state = 'abandoned' AND s.agent_id IS NOT DISTINCT FROM r.agent_id THEN
+      -- The agent that ran it (a deleted agent's attempt belongs to nobody).
+      IF s.state = 'abandoned' AND r.agent_id IS NOT NULL AND s.agent_id = r.agent_id THEN
         RETURN s;
       END IF;
       PERFORM pgautomator._raise('PA030', format('step run %s is %s, not running', s.id, s.state), 'field: step_run_id',
@@ -6435,7 +6436,7 @@ BEGIN
   SELECT x.* INTO a FROM pgautomator.agent x WHERE x.id = pgautomator._agent_id(delete_agent.name, true);
   IF a.state <> 'offline' THEN
     PERFORM pgautomator._raise('PA030', format('agent %L is %s', a.name, a.state), 'field: name',
-      'Stop the agent first (it goes offline when it stops, or when it is declared dead after three missed heartbeats).');
+      'Stop the agent first (it goes offline when it stops, or when it is declared dead after dead_after of silence, see docs/agent-protocol.md).');
   END IF;
   -- A job pinned to the agent would silently become runnable anywhere (job.agent_id ON DELETE SET NULL).
   jobs := ARRAY(SELECT j.name FROM pgautomator.job j WHERE j.agent_id = a.id ORDER BY j.name);

@@ -37,7 +37,8 @@ BEGIN
         PERFORM pgautomator._check_agent_role(agent_name, agent_role);
       END IF;
       SELECT x.* INTO s FROM pgautomator.step_run x WHERE x.id = _running_step_run.step_run_id FOR UPDATE;
-      IF s.state = 'abandoned' AND s.agent_id IS NOT DISTINCT FROM r.agent_id THEN
+      -- The agent that ran it (a deleted agent's attempt belongs to nobody).
+      IF s.state = 'abandoned' AND r.agent_id IS NOT NULL AND s.agent_id = r.agent_id THEN
         RETURN s;
       END IF;
       PERFORM pgautomator._raise('PA030', format('step run %s is %s, not running', s.id, s.state), 'field: step_run_id',

@@ -4251,7 +4251,11 @@ BEGIN
   END IF;
   UPDATE pgautomator.step_run x
      SET state = _end_attempt.state, finished_at = ended, exit_code = _end_attempt.exit_code,
-         message = pgautomator._bounded_text(_end_attempt.message, c_message), output = pgautomator._bounded_text(_end_attempt.output, c_output),
+         -- The bound's function is called only past the bound (the hot path of short steps pays a length).
+         message = CASE WHEN octet_length(_end_attempt.message) > c_message THEN pgautomator._bounded_text(_end_attempt.message, c_message)
+                        ELSE _end_attempt.message END,
+         output = CASE WHEN octet_length(_end_attempt.output) > c_output THEN pgautomator._bounded_text(_end_attempt.output, c_output)
+                       ELSE _end_attempt.output END,
          output_bytes = greatest(x.output_bytes, coalesce(_end_attempt.output_bytes, octet_length(_end_attempt.output), 0))
    WHERE x.id = s.id
   RETURNING (SELECT st.email_on FROM pgautomator.step st WHERE st.id = x.step_id) INTO email_on;
@@ -4446,7 +4450,8 @@ BEGIN
     why := format('killed at the request of %s', r.kill_requested_by);
   END IF;
   -- A message is bounded (64 kB, head and tail) like the attempt's (_end_attempt).
-  UPDATE pgautomator.job_run x SET state = final, finished_at = ended, message = pgautomator._bounded_text(why, 65536) WHERE x.id = r.id
+  UPDATE pgautomator.job_run x SET state = final, finished_at = ended, message = CASE WHEN octet_length(why) > 65536 THEN pgautomator._bounded_text(why, 65536) ELSE why END
+   WHERE x.id = r.id
   RETURNING (SELECT j.email_on FROM pgautomator.job j WHERE j.id = x.job_id) INTO email_on;
   -- Attempts the agent left open end with the run.
   UPDATE pgautomator.step_run s

@@ -41,7 +41,11 @@ BEGIN
   END IF;
   UPDATE pgautomator.step_run x
      SET state = _end_attempt.state, finished_at = ended, exit_code = _end_attempt.exit_code,
-         message = pgautomator._bounded_text(_end_attempt.message, c_message), output = pgautomator._bounded_text(_end_attempt.output, c_output),
+         -- The bound's function is called only past the bound (the hot path of short steps pays a length).
+         message = CASE WHEN octet_length(_end_attempt.message) > c_message THEN pgautomator._bounded_text(_end_attempt.message, c_message)
+                        ELSE _end_attempt.message END,
+         output = CASE WHEN octet_length(_end_attempt.output) > c_output THEN pgautomator._bounded_text(_end_attempt.output, c_output)
+                       ELSE _end_attempt.output END,
          output_bytes = greatest(x.output_bytes, coalesce(_end_attempt.output_bytes, octet_length(_end_attempt.output), 0))
    WHERE x.id = s.id
   RETURNING (SELECT st.email_on FROM pgautomator.step st WHERE st.id = x.step_id) INTO email_on;

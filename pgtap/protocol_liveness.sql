@@ -5,7 +5,7 @@
 -- it; a restarted agent gets the runs it resumes as claim_runs gave them.
 -- The clock is pinned through the internal functions (_register_agent, _agent_heartbeat, ...).
 BEGIN;
-SELECT plan(47);
+SELECT plan(49);
 
 SET LOCAL TimeZone = 'UTC';
 CREATE ROLE pgat_live_a; CREATE ROLE pgat_live_b;
@@ -121,7 +121,8 @@ SELECT is(:late_abandoned::int, 4, 'the agent restarted without its 4 runs: aban
 SELECT array_agg((x #>> '{begun,step_run_id}')::bigint ORDER BY (x ->> 'run_id')::bigint) AS lates FROM late_claim \gset
 SELECT (:'lates'::bigint[])[1] AS l1, (:'lates'::bigint[])[2] AS l2, (:'lates'::bigint[])[3] AS l3, (:'lates'::bigint[])[4] AS l4 \gset
 SELECT (SELECT started_at FROM pgautomator.step_run WHERE id = :l1) AS st1, (SELECT started_at FROM pgautomator.step_run WHERE id = :l2) AS st2,
-       (SELECT started_at FROM pgautomator.step_run WHERE id = :l3) AS st3 \gset
+       (SELECT started_at FROM pgautomator.step_run WHERE id = :l3) AS st3, (SELECT started_at FROM pgautomator.step_run WHERE id = :l4) AS st4,
+       (SELECT job_run_id FROM pgautomator.step_run WHERE id = :l4) AS lr4 \gset
 SET LOCAL ROLE pgat_live_b;
 SELECT throws_ok(format($$SELECT pgautomator.end_step(%s, 'succeeded', 0)$$, :l1), 'PA040', NULL, 'another role cannot record a late result');
 RESET ROLE;
@@ -138,11 +139,16 @@ SELECT is(pgautomator.agent_report(jsonb_build_array(
             jsonb_build_object('op', 'end_step', 'step_run_id', :l4, 'state', 'succeeded', 'exit_code', 0))) #>> '{1,code}',
           'PA030', 'in one batch: one recorded, one refused');
 SELECT throws_ok(format($$SELECT pgautomator.end_step(%s, 'succeeded', 0)$$, :l1), 'PA030', NULL, 'recorded once: a second end is refused');
+SELECT is((pgautomator.agent_report(jsonb_build_array(jsonb_build_object('op', 'end_run', 'run_id', :lr4, 'state', 'succeeded', 'finished_at', :'st4'::timestamptz,
+            'last_step', jsonb_build_object('step_run_id', :l4, 'state', 'succeeded', 'exit_code', 0)))) -> 0) - 'message' - 'detail' - 'hint',
+          '{"ok": false, "code": "PA030", "last_step": {"ok": true}}'::jsonb,
+          'agent_report: an end_run of the abandoned run is refused, its last attempt''s result recorded late (answered in last_step)');
 RESET ROLE;
 SELECT is((SELECT state || '/' || exit_code || '/' || output FROM pgautomator.step_run WHERE id = :l1), 'failed/3/late output', 'the attempt takes the reported outcome');
 SELECT ok((SELECT message LIKE 'boom; recorded late:%' AND finished_at = started_at FROM pgautomator.step_run WHERE id = :l1),
           'with a message saying it was recorded late, ended when the agent said');
-SELECT is((SELECT state FROM pgautomator.step_run WHERE id = :l2), 'succeeded', 'the other one too');
+SELECT is((SELECT array_agg(state ORDER BY id) FROM pgautomator.step_run WHERE id IN (:l2, :l4)), '{succeeded,succeeded}'::text[], 'the others too');
+SELECT is(pg_temp.run_state(:lr4), 'abandoned', 'the run of the refused end_run stays abandoned');
 SELECT is((SELECT array_agg(DISTINCT r.state) FROM pgautomator.job_run r JOIN pgautomator.step_run s ON s.job_run_id = r.id WHERE s.id IN (:l1, :l2)),
           '{abandoned}'::text[], 'the runs stay abandoned');
 SELECT is((SELECT count(*)::int FROM pgautomator.job_run r JOIN pgautomator.step_run s ON s.job_run_id = r.retry_of WHERE s.id IN (:l1, :l2) AND r.state = 'queued'), 2,

@@ -29,7 +29,7 @@ COMMENT ON COLUMN pgautomator.agent.os IS 'Operating system reported by the agen
 COMMENT ON COLUMN pgautomator.agent.version IS 'Agent software version.';
 COMMENT ON COLUMN pgautomator.agent.tags IS 'Labels a job can require (job.agent_tags): the agent runs a job only when it carries all of the job''s tags.';
 COMMENT ON COLUMN pgautomator.agent.max_concurrent IS 'How many runs the agent executes at once.';
-COMMENT ON COLUMN pgautomator.agent.heartbeat_interval IS 'How often the agent heartbeats; it is declared dead after three missed intervals.';
+COMMENT ON COLUMN pgautomator.agent.heartbeat_interval IS 'How often the agent heartbeats. Its lease is 3 intervals; it is declared dead after lease + greatest(interval, 5 s) of silence (docs/agent-protocol.md, Liveness).';
 COMMENT ON COLUMN pgautomator.agent.state IS 'online: claiming; draining: finishing its runs, claiming nothing; offline: stopped or dead.';
 COMMENT ON COLUMN pgautomator.agent.started_at IS 'When the agent last registered.';
 COMMENT ON COLUMN pgautomator.agent.last_heartbeat_at IS 'When the agent last called agent_heartbeat (or claimed).';

@@ -8,7 +8,7 @@ CREATE TABLE IF NOT EXISTS pgautomator.setting (
 );
 
 COMMENT ON TABLE pgautomator.setting IS
-    'Extension-wide settings, one row per name (for example engine = "plpgsql" or "plv8"). Change them through API functions such as pgautomator.set_engine(), not by hand.';
+    'Extension-wide settings and state, one row per name (for example engine = "plpgsql" or "plv8"; retention_pass, where history retention stopped; contact, {"resumed_at"}: when contact resumed after nobody could reach the database). Change them through API functions such as pgautomator.set_engine(), not by hand.';
 COMMENT ON COLUMN pgautomator.setting.name IS
     'Setting name, for example engine.';
 COMMENT ON COLUMN pgautomator.setting.value IS

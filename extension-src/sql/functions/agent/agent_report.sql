@@ -35,6 +35,11 @@ DECLARE
   v_msg    text;
   v_detail text;
   v_hint   text;
+  late     jsonb;
+  l_state  text;
+  l_msg    text;
+  l_detail text;
+  l_hint   text;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_agent');
   IF agent_report.entries IS NULL OR jsonb_typeof(agent_report.entries) <> 'array' THEN
@@ -70,7 +75,7 @@ BEGIN
           PERFORM pgautomator.log_step((e ->> 'step_run_id')::bigint, e ->> 'chunk', coalesce(e ->> 'stream', 'stdout'));
           results := results || jsonb_build_array(jsonb_build_object('ok', true));
         WHEN 'end_step' THEN
-          PERFORM pgautomator._end_attempt(pgautomator._running_step_run((e ->> 'step_run_id')::bigint, true, acts_for), e ->> 'state', (e ->> 'exit_code')::int,
+          PERFORM pgautomator._end_attempt(pgautomator._running_step_run((e ->> 'step_run_id')::bigint, true, acts_for, late_ok => true), e ->> 'state', (e ->> 'exit_code')::int,
             e ->> 'message', e ->> 'output', (e ->> 'output_bytes')::bigint, (e ->> 'finished_at')::timestamptz);
           results := results || jsonb_build_array(jsonb_build_object('ok', true));
         WHEN 'end_run' THEN
@@ -98,8 +103,31 @@ BEGIN
       IF v_state IN ('PA040', '42501') THEN
         RAISE;
       END IF;
+      -- An end_run refused because the run is no longer running (abandoned while the agent could not
+      -- report) may carry its last attempt's result, really produced: that result alone is recorded
+      -- when its attempt takes a late result (_end_attempt), and answered as "last_step".
+      late := NULL;
+      IF e ->> 'op' = 'end_run' AND v_state = 'PA030' AND jsonb_typeof(e -> 'last_step') = 'object' THEN
+        l := e -> 'last_step';
+        BEGIN
+          sr := pgautomator._running_step_run((l ->> 'step_run_id')::bigint, true, acts_for, NULL, true);
+          IF sr.job_run_id IS DISTINCT FROM (e ->> 'run_id')::bigint THEN
+            PERFORM pgautomator._raise('PA010', format('step run %s is not an attempt of run %s', sr.id, e ->> 'run_id'), 'field: last_step.step_run_id',
+              'last_step must be the last attempt of the run that ends.');
+          END IF;
+          PERFORM pgautomator._end_attempt(sr, l ->> 'state', (l ->> 'exit_code')::int, l ->> 'message', l ->> 'output', (l ->> 'output_bytes')::bigint,
+            (e ->> 'finished_at')::timestamptz);
+          late := '{"ok": true}';
+        EXCEPTION WHEN OTHERS THEN
+          GET STACKED DIAGNOSTICS l_state = RETURNED_SQLSTATE, l_msg = MESSAGE_TEXT, l_detail = PG_EXCEPTION_DETAIL, l_hint = PG_EXCEPTION_HINT;
+          IF l_state IN ('PA040', '42501') THEN
+            RAISE;
+          END IF;
+          late := jsonb_build_object('ok', false, 'code', l_state, 'message', l_msg, 'detail', nullif(l_detail, ''), 'hint', nullif(l_hint, ''));
+        END;
+      END IF;
       results := results || jsonb_build_array(jsonb_build_object('ok', false, 'code', v_state, 'message', v_msg,
-        'detail', nullif(v_detail, ''), 'hint', nullif(v_hint, '')));
+        'detail', nullif(v_detail, ''), 'hint', nullif(v_hint, '')) || CASE WHEN late IS NULL THEN '{}' ELSE jsonb_build_object('last_step', late) END);
     END;
   END LOOP;
   RETURN results;
@@ -109,7 +137,8 @@ COMMENT ON FUNCTION pgautomator.agent_report(jsonb) IS
   'Agent protocol, batched: applies up to 64 entries in order in one transaction, each like the function its "op" names '
   '({"op": "begin_step", "run_id", "step_id", "attempt"}, {"op": "log_step", "step_run_id", "chunk", "stream"}, '
   '{"op": "end_step", "step_run_id", "state", "exit_code", "message", "output", "output_bytes"}, {"op": "end_run", "run_id", "state", "message", '
-  '"last_step": an end_step entry''s fields, optional: the run''s last attempt ends with it, all or nothing}). '
+  '"last_step": an end_step entry''s fields, optional: the run''s last attempt ends with it, all or nothing; when the run is refused '
+  'as not running, the last attempt alone is still recorded if it takes a late result, answered in "last_step"}). '
   'end_step and end_run entries may carry "finished_at" (a result the agent kept through an outage: when it ended; '
   'recorded between the start and now). '
   'Returns one result per entry: {"ok": true} (with "step_run_id" for begin_step) or {"ok": false, "code", "message", "detail", "hint"} '

@@ -14,7 +14,8 @@ END
 $$;
 COMMENT ON FUNCTION pgautomator.begin_step(bigint, bigint, int) IS
   'Agent protocol: an attempt of step step_id of run run_id begins. Returns the step_run id; writes the step''s start mail when asked. '
+  'attempt must be the step''s next in the run (1, then its last attempt + 1, retries and goto loops alike): else PA002. '
   'Idempotent: while that attempt is still running, calling again returns the same step_run id. '
-  'PA030 when the run is not running, PA010 when the step is not the run''s job''s.';
+  'PA030 when the run is not running or has had 1,000 attempts, PA010 when the step is not the run''s job''s.';
 REVOKE ALL ON FUNCTION pgautomator.begin_step(bigint, bigint, int) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.begin_step(bigint, bigint, int) TO pgautomator_agent;

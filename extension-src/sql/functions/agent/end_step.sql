@@ -14,12 +14,14 @@ BEGIN
   PERFORM pgautomator._require_role('pgautomator_agent');
   -- The argument before the state of the run or attempt: bad input is named as such.
   PERFORM pgautomator._check_one_of(end_step.state, '{succeeded,failed,killed,timed_out}', 'state', 'state');
-  PERFORM pgautomator._end_attempt(pgautomator._running_step_run(end_step.step_run_id), end_step.state, end_step.exit_code,
+  PERFORM pgautomator._end_attempt(pgautomator._running_step_run(end_step.step_run_id, late_ok => true), end_step.state, end_step.exit_code,
     end_step.message, end_step.output, end_step.output_bytes);
 END
 $$;
 COMMENT ON FUNCTION pgautomator.end_step(bigint, text, int, text, text, bigint) IS
-  'Agent protocol: a step attempt ended (succeeded, failed, killed, timed_out) with its exit code, message, bounded output (head and '
-  'tail kept by the agent) and total output size. Writes the step''s mail when asked. PA030 when it ended already.';
+  'Agent protocol: a step attempt ended (succeeded, failed, killed, timed_out) with its exit code, message (64 kB kept), output (head and '
+  'tail kept by the agent; 1 MB stored, head and tail) and total output size. Writes the step''s mail when asked. An attempt abandoned '
+  'meanwhile takes a result of its run''s agent that ended before it was abandoned (recorded late; see agent_report''s finished_at). '
+  'PA030 when it ended already.';
 REVOKE ALL ON FUNCTION pgautomator.end_step(bigint, text, int, text, text, bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.end_step(bigint, text, int, text, text, bigint) TO pgautomator_agent;

@@ -12,7 +12,7 @@ BEGIN
   SELECT x.* INTO a FROM pgautomator.agent x WHERE x.id = pgautomator._agent_id(delete_agent.name, true);
   IF a.state <> 'offline' THEN
     PERFORM pgautomator._raise('PA030', format('agent %L is %s', a.name, a.state), 'field: name',
-      'Stop the agent first (it goes offline when it stops, or when it is declared dead after three missed heartbeats).');
+      'Stop the agent first (it goes offline when it stops, or when it is declared dead after dead_after of silence, see docs/agent-protocol.md).');
   END IF;
   -- A job pinned to the agent would silently become runnable anywhere (job.agent_id ON DELETE SET NULL).
   jobs := ARRAY(SELECT j.name FROM pgautomator.job j WHERE j.agent_id = a.id ORDER BY j.name);

@@ -20,7 +20,9 @@ BEGIN
   ELSIF final = 'killed' AND r.kill_requested_at IS NOT NULL AND why IS NULL THEN
     why := format('killed at the request of %s', r.kill_requested_by);
   END IF;
-  UPDATE pgautomator.job_run x SET state = final, finished_at = ended, message = why WHERE x.id = r.id
+  -- A message is bounded (64 kB, head and tail) like the attempt's (_end_attempt).
+  UPDATE pgautomator.job_run x SET state = final, finished_at = ended, message = CASE WHEN octet_length(why) > 65536 THEN pgautomator._bounded_text(why, 65536) ELSE why END
+   WHERE x.id = r.id
   RETURNING (SELECT j.email_on FROM pgautomator.job j WHERE j.id = x.job_id) INTO email_on;
   -- Attempts the agent left open end with the run.
   UPDATE pgautomator.step_run s

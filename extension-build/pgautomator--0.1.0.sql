@@ -3195,6 +3195,122 @@ $$;
 COMMENT ON FUNCTION pgautomator._acting_agent(text, boolean) IS 'The agent row named agent_name (optionally locked), after checking that the caller may act as it: PA010 when unknown, PA040 when it belongs to another role.';
 REVOKE ALL ON FUNCTION pgautomator._acting_agent(text, boolean) FROM PUBLIC;
 
+-- source: extension-src/sql/functions/internal/_agent_heartbeat.sql
+CREATE OR REPLACE FUNCTION pgautomator._agent_heartbeat(name text, running bigint[] DEFAULT '{}', at timestamptz DEFAULT now())
+RETURNS jsonb
+LANGUAGE plpgsql
+-- Not SECURITY DEFINER, and only search_path pinned: it runs under the planner settings of its public wrapper (see _claim_runs).
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  a        pgautomator.agent;
+  kill     bigint[];
+  next_due timestamptz;
+  queued   bigint;
+  mail_due bigint := 0;
+  pair     record;
+  scanned  int := 0;
+  c_scan   CONSTANT int := 1000;
+  forgotten bigint[];
+BEGIN
+  a := pgautomator._acting_agent(_agent_heartbeat.name, true);
+  IF a.state = 'offline' THEN
+    PERFORM pgautomator._raise('PA030', format('agent %L is offline (stopped, or declared dead after missing heartbeats)', a.name),
+      'field: name', 'Register again with pgautomator.register_agent(name, ..., resume_runs => the runs still executing).');
+  END IF;
+  -- Everyone silent until now: the database's outage, not the agents' deaths (see _note_contact).
+  PERFORM pgautomator._note_contact(a, _agent_heartbeat.at);
+  -- Reconciliation: runs the database has running on this agent that it does not list, though they
+  -- started before its previous heartbeat (or claim), are no longer executed by it (it restarted
+  -- and forgot them, or never learnt of their claim): abandoned now, not kept running by the
+  -- heartbeats of an agent that ignores them. A run claimed since the previous heartbeat is left
+  -- alone: this heartbeat may have been sent before the claim's answer arrived.
+  forgotten := ARRAY(SELECT r.id FROM pgautomator.job_run r
+                      WHERE r.agent_id = a.id AND r.state = 'running' AND r.started_at < a.last_heartbeat_at
+                        AND r.id <> ALL (coalesce(_agent_heartbeat.running, '{}')));
+  IF cardinality(forgotten) > 0 THEN
+    PERFORM pgautomator._abandon_runs(forgotten,
+      format('agent %s no longer executes the run: its heartbeat at %s did not list it (claimed before its previous heartbeat at %s)',
+             a.name, _agent_heartbeat.at, a.last_heartbeat_at),
+      _agent_heartbeat.at);
+  END IF;
+  UPDATE pgautomator.agent x SET last_heartbeat_at = _agent_heartbeat.at WHERE x.id = a.id;
+
+  -- Any heartbeat sweeps for dead agents and overdue runs, and now and then purges history.
+  PERFORM pgautomator._rescue_dead_agents(_agent_heartbeat.at);
+  PERFORM pgautomator._reap_overdue_runs(_agent_heartbeat.at);
+  PERFORM pgautomator._retention_pass(_agent_heartbeat.at);
+
+  -- Kill: runs with a kill request, and runs the agent still executes that the database no longer
+  -- has running on it (timed out by the reaper, abandoned, ...).
+  kill := ARRAY(
+    SELECT r.id FROM pgautomator.job_run r
+     WHERE r.agent_id = a.id AND r.state = 'running' AND r.kill_requested_at IS NOT NULL
+    UNION
+    SELECT u.id FROM unnest(coalesce(_agent_heartbeat.running, '{}')) AS u(id)
+     WHERE NOT EXISTS (SELECT 1 FROM pgautomator.job_run r WHERE r.id = u.id AND r.agent_id = a.id AND r.state = 'running')
+    ORDER BY 1);
+
+  -- The earliest fire of a job this agent may run (pinned to it, or its tags fit): the pairs in
+  -- next_fire_at order, at most c_scan of them. When none of those fits this agent, the last one's
+  -- time is still a safe answer: nothing this agent can run fires before it.
+  FOR pair IN
+    SELECT js.next_fire_at,
+           coalesce((SELECT j.enabled AND s.enabled AND (j.agent_id = a.id OR (j.agent_id IS NULL AND a.tags @> j.agent_tags))
+                       FROM pgautomator.job j, pgautomator.schedule s
+                      WHERE j.id = js.job_id AND s.id = js.schedule_id), false) AS fits
+      FROM pgautomator.job_schedule js
+     WHERE js.next_fire_at IS NOT NULL
+     ORDER BY js.next_fire_at
+     LIMIT c_scan
+  LOOP
+    next_due := pair.next_fire_at;
+    scanned := scanned + 1;
+    EXIT WHEN pair.fits;
+    IF scanned < c_scan THEN
+      next_due := NULL;
+    END IF;
+  END LOOP;
+
+  -- Queued runs it could claim now (counted up to 10,000), by the same test as claim_runs.
+  SELECT count(*) INTO queued FROM (
+    SELECT 1
+      FROM pgautomator.job_run r
+     WHERE r.state = 'queued' AND r.scheduled_for <= _agent_heartbeat.at
+       AND coalesce((SELECT (j.agent_id = a.id OR (j.agent_id IS NULL AND a.tags @> j.agent_tags))
+                            AND (j.overlap = 'allow'
+                                 OR NOT EXISTS (SELECT 1 FROM pgautomator.job_run o WHERE o.job_id = j.id AND o.state = 'running'))
+                       FROM pgautomator.job j WHERE j.id = r.job_id), false)
+     LIMIT 10000) q;
+
+  -- Mail it could deliver now (counted up to 100): an agent with SMTP settings asks for mail only
+  -- when there is some, so that idle it makes one call per heartbeat interval, not two.
+  IF a.smtp_host IS NOT NULL THEN
+    SELECT count(*) INTO mail_due FROM (
+      SELECT 1 FROM pgautomator.notification n
+       WHERE n.state IN ('pending', 'sending') AND n.next_attempt_at <= _agent_heartbeat.at
+       LIMIT 100) m;
+  END IF;
+
+  RETURN jsonb_build_object(
+    'state', a.state,
+    'mail_due', mail_due,
+    -- Read on every heartbeat, so that set_agent_smtp reaches a running agent.
+    'smtp', pgautomator._agent_smtp(a),
+    'kill', to_jsonb(kill),
+    'next_due_in', CASE WHEN next_due IS NULL THEN NULL
+                        ELSE greatest(0, extract(epoch FROM next_due - _agent_heartbeat.at))::float8 END,
+    'queued', queued,
+    -- Liveness (docs/agent-protocol.md): the agent stops its own steps when it has not renewed its
+    -- lease (a heartbeat answered) for lease seconds; the database rescues its runs after dead_after.
+    'lease', extract(epoch FROM 3 * a.heartbeat_interval)::float8,
+    'dead_after', extract(epoch FROM 3 * a.heartbeat_interval + greatest(a.heartbeat_interval, interval '5 seconds'))::float8);
+END
+$$;
+COMMENT ON FUNCTION pgautomator._agent_heartbeat(text, bigint[], timestamptz) IS
+  'The body of agent_heartbeat with the clock as an argument. Granted to nobody: agent_heartbeat passes the database clock; tests call it as a superuser.';
+REVOKE ALL ON FUNCTION pgautomator._agent_heartbeat(text, bigint[], timestamptz) FROM PUBLIC;
+
 -- source: extension-src/sql/functions/internal/_agent_id.sql
 CREATE OR REPLACE FUNCTION pgautomator._agent_id(agent text, for_update boolean DEFAULT false) RETURNS bigint
 LANGUAGE plpgsql
@@ -3229,6 +3345,38 @@ AS $$
 $$;
 COMMENT ON FUNCTION pgautomator._agent_smtp(pgautomator.agent) IS 'The SMTP settings register_agent and agent_heartbeat hand an agent: {host, port, security, user, password_ref, from}, or null.';
 REVOKE ALL ON FUNCTION pgautomator._agent_smtp(pgautomator.agent) FROM PUBLIC;
+
+-- source: extension-src/sql/functions/internal/_agent_stop.sql
+CREATE OR REPLACE FUNCTION pgautomator._agent_stop(name text, drain boolean DEFAULT false, at timestamptz DEFAULT now())
+RETURNS void
+LANGUAGE plpgsql
+-- Not SECURITY DEFINER, and only search_path pinned: it runs under the planner settings of its public wrapper (see _claim_runs).
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  a pgautomator.agent;
+BEGIN
+  a := pgautomator._acting_agent(_agent_stop.name, true);
+  IF coalesce(_agent_stop.drain, false) THEN
+    IF a.state = 'offline' THEN
+      PERFORM pgautomator._raise('PA030', format('agent %L is offline; it cannot drain', a.name), 'field: name',
+        'Register the agent again first, or stop it with drain => false.');
+    END IF;
+    UPDATE pgautomator.agent x SET state = 'draining', last_heartbeat_at = _agent_stop.at WHERE x.id = a.id;
+    PERFORM pgautomator._notify('agent_offline', jsonb_build_object('agent', a.name, 'reason', 'draining'));
+    RETURN;
+  END IF;
+  UPDATE pgautomator.agent x SET state = 'offline', stopped_at = _agent_stop.at WHERE x.id = a.id;
+  -- Nothing will report runs it leaves behind: they are abandoned now, not after a timeout.
+  PERFORM pgautomator._abandon_runs(
+    ARRAY(SELECT r.id FROM pgautomator.job_run r WHERE r.agent_id = a.id AND r.state = 'running'),
+    format('agent %s stopped at %s while the run was running', a.name, _agent_stop.at), _agent_stop.at);
+  PERFORM pgautomator._notify('agent_offline', jsonb_build_object('agent', a.name, 'reason', 'stopped'));
+END
+$$;
+COMMENT ON FUNCTION pgautomator._agent_stop(text, boolean, timestamptz) IS
+  'The body of agent_stop with the clock as an argument. Granted to nobody: agent_stop passes the database clock; tests call it as a superuser.';
+REVOKE ALL ON FUNCTION pgautomator._agent_stop(text, boolean, timestamptz) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_apply_retention.sql
 CREATE OR REPLACE FUNCTION pgautomator._apply_retention(
@@ -3342,6 +3490,32 @@ END
 $$;
 COMMENT ON FUNCTION pgautomator._begin_attempt(pgautomator.job_run, bigint, int) IS 'begin_step after the checks of the caller and the run: validates the step and attempt, returns the running attempt or a new one.';
 REVOKE ALL ON FUNCTION pgautomator._begin_attempt(pgautomator.job_run, bigint, int) FROM PUBLIC;
+
+-- source: extension-src/sql/functions/internal/_bounded_text.sql
+-- What an agent may store in one text column of the history (a step's final output, a message):
+-- at most max_bytes bytes, head and tail kept around a note of what was cut.
+CREATE OR REPLACE FUNCTION pgautomator._bounded_text(t text, max_bytes bigint)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  total bigint := octet_length(t);
+  note  text;
+  half  bigint;
+BEGIN
+  IF t IS NULL OR total <= max_bytes THEN
+    RETURN t;
+  END IF;
+  -- The note takes less than 120 bytes.
+  half := greatest(0, (max_bytes - 120) / 2);
+  note := format(E'\n[pgautomator: %s bytes in all; the first and the last %s bytes are kept, the middle was cut]\n', total, half);
+  RETURN pgautomator._text_head(t, half) || note || pgautomator._text_tail(t, half);
+END
+$$;
+COMMENT ON FUNCTION pgautomator._bounded_text(text, bigint) IS
+  't when it holds at most max_bytes bytes; else its head and tail around a note of the total, max_bytes bytes at most (cut between characters).';
+REVOKE ALL ON FUNCTION pgautomator._bounded_text(text, bigint) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_caller.sql
 -- Inside a SECURITY DEFINER function current_user is the owner, but the `role` setting still
@@ -3776,6 +3950,183 @@ COMMENT ON FUNCTION pgautomator._claim_candidates(bigint, text[], timestamptz, i
   'claim_runs, step one: locks (SKIP LOCKED) and returns up to n queued runs due by at that the agent may take, oldest first (NULL when none).';
 REVOKE ALL ON FUNCTION pgautomator._claim_candidates(bigint, text[], timestamptz, int) FROM PUBLIC;
 
+-- source: extension-src/sql/functions/internal/_claim_notifications.sql
+CREATE OR REPLACE FUNCTION pgautomator._claim_notifications(name text, max int DEFAULT 10, at timestamptz DEFAULT now())
+RETURNS SETOF jsonb
+LANGUAGE plpgsql
+-- Not SECURITY DEFINER, and only search_path pinned: it runs under the planner settings of its public wrapper (see _claim_runs).
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  c_lease        CONSTANT interval := '5 minutes';  -- a claim not answered by then is handed out again
+  c_max_attempts CONSTANT int := 5;
+  a pgautomator.agent;
+BEGIN
+  IF _claim_notifications.max IS NULL OR _claim_notifications.max NOT BETWEEN 1 AND 1000 THEN
+    PERFORM pgautomator._raise('PA002', format('max must be 1..1000, got %s', coalesce(_claim_notifications.max::text, 'NULL')),
+      'field: max', 'Pass how many mails the agent sends in one go.');
+  END IF;
+  a := pgautomator._acting_agent(_claim_notifications.name);
+  IF a.smtp_host IS NULL OR a.state <> 'online' THEN
+    RETURN;  -- only an online agent with SMTP settings delivers mail
+  END IF;
+
+  -- A claim whose lease ran out after the last allowed attempt: that attempt's outcome never came.
+  UPDATE pgautomator.notification n
+     SET state = 'failed', last_error = coalesce(n.last_error || '; ', '') || format('no outcome reported for attempt %s by its agent', n.attempts)
+   WHERE n.state = 'sending' AND n.next_attempt_at <= _claim_notifications.at AND n.attempts >= c_max_attempts;
+
+  -- next_attempt_at is the backoff of a pending mail and the lease end of one being sent, so
+  -- one index (notification_pending_idx) finds both kinds of due mail.
+  RETURN QUERY
+  WITH due AS (
+    SELECT n.id
+      FROM pgautomator.notification n
+     WHERE n.state IN ('pending', 'sending') AND n.next_attempt_at <= _claim_notifications.at
+     ORDER BY n.next_attempt_at, n.id
+     LIMIT _claim_notifications.max
+       FOR UPDATE SKIP LOCKED
+  )
+  UPDATE pgautomator.notification n
+     SET state = 'sending', attempts = n.attempts + 1, claimed_by = a.id, claimed_at = _claim_notifications.at,
+         next_attempt_at = _claim_notifications.at + c_lease
+    FROM due
+   WHERE n.id = due.id
+  RETURNING jsonb_build_object('id', n.id, 'recipients', to_jsonb(n.recipients), 'sender', coalesce(n.sender, a.smtp_from),
+                               'subject', n.subject, 'body', n.body, 'attempt', n.attempts);
+END
+$$;
+COMMENT ON FUNCTION pgautomator._claim_notifications(text, int, timestamptz) IS
+  'The body of claim_notifications with the clock as an argument. Granted to nobody: claim_notifications passes the database clock; tests call it as a superuser.';
+REVOKE ALL ON FUNCTION pgautomator._claim_notifications(text, int, timestamptz) FROM PUBLIC;
+
+-- source: extension-src/sql/functions/internal/_claim_runs.sql
+CREATE OR REPLACE FUNCTION pgautomator._claim_runs(name text, max int DEFAULT 1, at timestamptz DEFAULT now())
+RETURNS SETOF jsonb
+LANGUAGE plpgsql
+-- Not SECURITY DEFINER, and only search_path pinned (as every function here): it runs under the
+-- planner settings of claim_runs, its only caller besides superusers (tests and the benchmark, which
+-- pin the clock), so an agent's claim switches those settings once, not twice.
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  a          pgautomator.agent;
+  want       int;
+  candidates bigint[];
+  locked_jobs bigint[];
+  claimed    bigint[];
+  start_mail bigint[];
+  started    timestamptz;
+BEGIN
+  IF _claim_runs.max IS NULL OR _claim_runs.max NOT BETWEEN 0 AND 1000 THEN
+    PERFORM pgautomator._raise('PA002', format('max must be 0..1000, got %s', coalesce(_claim_runs.max::text, 'NULL')),
+      'field: max', 'Pass how many runs the agent can start now (its free capacity).');
+  END IF;
+  a := pgautomator._acting_agent(_claim_runs.name);
+  -- One claim per agent at a time (its capacity is counted below). An advisory lock, not a row
+  -- lock: a claim that finds nothing to do writes nothing, so it costs no WAL flush at commit.
+  PERFORM pg_advisory_xact_lock(hashtext('pgautomator.claim_runs'), a.id::int);
+  SELECT x.* INTO a FROM pgautomator.agent x WHERE x.id = a.id;
+  IF a.state = 'offline' THEN
+    RETURN;  -- an offline agent claims nothing; its next heartbeat tells it to register again
+  END IF;
+  -- Everyone silent until now: the database's outage, not the agents' deaths (see _note_contact).
+  PERFORM pgautomator._note_contact(a, _claim_runs.at);
+  -- A claim is a heartbeat; written at most once a second, for the same reason.
+  UPDATE pgautomator.agent x SET last_heartbeat_at = _claim_runs.at
+   WHERE x.id = a.id AND (x.last_heartbeat_at IS NULL OR x.last_heartbeat_at < _claim_runs.at - interval '1 second');
+
+  PERFORM pgautomator._rescue_dead_agents(_claim_runs.at);
+  PERFORM pgautomator._reap_overdue_runs(_claim_runs.at);
+  -- 1. Fire due schedules (every claimer helps, whatever jobs it may run itself).
+  PERFORM pgautomator._fire_due(_claim_runs.at);
+
+  IF a.state <> 'online' THEN
+    RETURN;  -- draining: finishes its runs, takes no new ones
+  END IF;
+  SELECT least(_claim_runs.max, a.max_concurrent - count(*)) INTO want
+    FROM pgautomator.job_run r WHERE r.agent_id = a.id AND r.state = 'running';
+  IF want <= 0 THEN
+    RETURN;
+  END IF;
+
+  -- 2a. Lock candidate queued runs this agent may take, oldest first (_claim_candidates walks
+  --     the queue index and stops at the limit). Twice `want` rows: 2c may drop some (a second
+  --     run of a job that runs one at a time).
+  candidates := pgautomator._claim_candidates(a.id, a.tags, _claim_runs.at, 2 * want);
+  IF candidates IS NULL THEN
+    RETURN;
+  END IF;
+
+  -- 2b. Lock the jobs of the candidates that run one at a time (overlap other than allow). Every
+  --     claimer takes this lock before starting a run of such a job, and the job's fires are made
+  --     under it (_fire_due), so the overlap test below cannot race. SKIP LOCKED: a job another
+  --     claimer holds is simply left for later.
+  SELECT coalesce(array_agg(x.id), '{}') INTO locked_jobs
+    FROM (SELECT j.id
+            FROM pgautomator.job j
+           WHERE j.id IN (SELECT r.job_id FROM pgautomator.job_run r WHERE r.id = ANY (candidates))
+             AND j.overlap <> 'allow'
+             FOR NO KEY UPDATE SKIP LOCKED) x;
+
+  -- 2c. A new statement, so a new snapshot taken after the job locks were granted: it sees every
+  --     claim committed by the previous holder of each lock. At most one run per locked job.
+  --     The candidates are read by primary key. They are still queued: _claim_candidates locked
+  --     them queued, and nobody else changes a locked run. (A test of state here would let the
+  --     planner read the whole queue through job_run_queued_idx instead, which it did.)
+  -- The database clock (at is now() but for tests, whose runs then start at their own clock).
+  started := greatest(clock_timestamp(), _claim_runs.at);
+  WITH eligible AS (
+    SELECT r.id, r.scheduled_for, j.timeout, 'start' = ANY (j.email_on) AS mail_start,
+           j.overlap = 'allow' OR row_number() OVER (PARTITION BY r.job_id ORDER BY r.scheduled_for, r.id) = 1 AS may_start
+      FROM pgautomator.job_run r
+      JOIN pgautomator.job j ON j.id = r.job_id
+     WHERE r.id = ANY (candidates)
+       AND (j.overlap = 'allow'
+            OR (j.id = ANY (locked_jobs)
+                AND NOT EXISTS (SELECT 1 FROM pgautomator.job_run o WHERE o.job_id = r.job_id AND o.state = 'running')))
+  ), chosen AS (
+    SELECT e.id, e.timeout, e.mail_start FROM eligible e WHERE e.may_start ORDER BY e.scheduled_for, e.id LIMIT want
+  ), upd AS (
+    UPDATE pgautomator.job_run r
+       SET state = 'running', started_at = started, agent_id = a.id, deadline_at = started + chosen.timeout
+      FROM chosen
+     WHERE r.id = chosen.id
+    RETURNING r.id, r.scheduled_for, chosen.mail_start
+  )
+  SELECT array_agg(upd.id ORDER BY upd.scheduled_for, upd.id), array_agg(upd.id ORDER BY upd.scheduled_for, upd.id) FILTER (WHERE upd.mail_start)
+    INTO claimed, start_mail
+    FROM upd;
+  IF claimed IS NULL THEN
+    RETURN;
+  END IF;
+
+  -- One statement each, not one per run: mail for jobs that ask for it at start (known from the
+  -- claim itself: a separate statement over the claimed runs was planned anew on most claims), the
+  -- wake-ups, and the run objects.
+  IF start_mail IS NOT NULL THEN
+    PERFORM pgautomator._enqueue_mail(u.id, 'start') FROM unnest(start_mail) AS u(id);
+  END IF;
+  -- The first attempt of each run begins with its claim: the first enabled step from the run's
+  -- start position, as the agent's flow would pick it (docs/agent-protocol.md). The agent starts it
+  -- at once, without a begin_step round trip first (measured: that trip was most of the time from
+  -- claim to step start); the payload says which attempt it is ("begun").
+  PERFORM pgautomator._begin_attempt(r, f.step_id, 1)
+     FROM pgautomator.job_run r
+     CROSS JOIN LATERAL (SELECT st.id AS step_id FROM pgautomator.step st
+                          WHERE st.job_id = r.job_id AND st.enabled AND st.position >= r.start_position
+                          ORDER BY st.position LIMIT 1) f
+    WHERE r.id = ANY (claimed);
+  PERFORM pgautomator._notify_each('run_started',
+    ARRAY(SELECT jsonb_build_object('run_id', u.id, 'agent', a.name) FROM unnest(claimed) WITH ORDINALITY AS u(id, ord) ORDER BY u.ord));
+  RETURN QUERY SELECT pgautomator._run_payloads(claimed);
+END
+$$;
+COMMENT ON FUNCTION pgautomator._claim_runs(text, int, timestamptz) IS
+  'The body of claim_runs with the clock as an argument (at: when due fires and queued runs are measured, and the heartbeat it '
+  'counts as). Granted to nobody: claim_runs passes now(); tests call it as a superuser.';
+REVOKE ALL ON FUNCTION pgautomator._claim_runs(text, int, timestamptz) FROM PUBLIC;
+
 -- source: extension-src/sql/functions/internal/_claimed_notification.sql
 CREATE OR REPLACE FUNCTION pgautomator._claimed_notification(id bigint) RETURNS pgautomator.notification
 LANGUAGE plpgsql
@@ -3845,6 +4196,11 @@ COMMENT ON FUNCTION pgautomator._dsn_has_password(text) IS 'True when a connecti
 -- end_step and agent_report.
 -- finished: when the agent saw the attempt end, for results replayed from its spool after an outage
 -- (NULL: now); kept between the attempt's start and now, whatever the agent's clock says.
+-- An attempt abandoned meanwhile (s.state = 'abandoned', handed over by _running_step_run with
+-- late_ok once the caller was found to act for its run's agent) takes a result that really ended
+-- before it was abandoned: recorded late, with a message saying so; the run stays abandoned (and its
+-- retry, if any, stays). A result that ended after it was abandoned is refused (PA030): a retry may
+-- already run elsewhere.
 CREATE OR REPLACE FUNCTION pgautomator._end_attempt(s pgautomator.step_run, state text, exit_code int, message text, output text, output_bytes bigint,
   finished timestamptz DEFAULT NULL)
 RETURNS void
@@ -3852,12 +4208,34 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+  -- What one attempt stores of the final output the agent sends (its head and tail of the whole),
+  -- and of a message.
+  c_output  CONSTANT bigint := 1048576;
+  c_message CONSTANT bigint := 65536;
   email_on text[];
+  ended    timestamptz;
 BEGIN
   PERFORM pgautomator._check_one_of(_end_attempt.state, '{succeeded,failed,killed,timed_out}', 'state', 'state');
+  ended := greatest(s.started_at, least(coalesce(_end_attempt.finished, clock_timestamp()), clock_timestamp()));
+  IF s.state = 'abandoned' THEN
+    IF ended > s.finished_at THEN
+      PERFORM pgautomator._raise('PA030',
+        format('step run %s was abandoned at %s; its result, ended at %s, came after that and is not recorded', s.id, s.finished_at, ended),
+        'field: step_run_id',
+        'A result is recorded late only when it ended before its attempt was abandoned (send finished_at from the spool); stop executing the run.');
+    END IF;
+    UPDATE pgautomator.step_run x
+       SET state = _end_attempt.state, finished_at = ended, exit_code = _end_attempt.exit_code,
+           message = pgautomator._bounded_text(concat_ws('; ', _end_attempt.message,
+                       format('recorded late: the attempt had been abandoned at %s (%s)', x.finished_at, x.message)), c_message),
+           output = pgautomator._bounded_text(_end_attempt.output, c_output),
+           output_bytes = greatest(x.output_bytes, coalesce(_end_attempt.output_bytes, octet_length(_end_attempt.output), 0))
+     WHERE x.id = s.id;
+    RETURN;  -- no mail: the run's outcome (abandoned) was mailed when it was abandoned
+  END IF;
   UPDATE pgautomator.step_run x
-     SET state = _end_attempt.state, finished_at = greatest(x.started_at, least(coalesce(_end_attempt.finished, clock_timestamp()), clock_timestamp())), exit_code = _end_attempt.exit_code,
-         message = _end_attempt.message, output = _end_attempt.output,
+     SET state = _end_attempt.state, finished_at = ended, exit_code = _end_attempt.exit_code,
+         message = pgautomator._bounded_text(_end_attempt.message, c_message), output = pgautomator._bounded_text(_end_attempt.output, c_output),
          output_bytes = greatest(x.output_bytes, coalesce(_end_attempt.output_bytes, octet_length(_end_attempt.output), 0))
    WHERE x.id = s.id
   RETURNING (SELECT st.email_on FROM pgautomator.step st WHERE st.id = x.step_id) INTO email_on;
@@ -3867,7 +4245,9 @@ BEGIN
   END IF;
 END
 $$;
-COMMENT ON FUNCTION pgautomator._end_attempt(pgautomator.step_run, text, int, text, text, bigint, timestamptz) IS 'end_step after the checks of the caller and the attempt: records the outcome and the step''s mail.';
+COMMENT ON FUNCTION pgautomator._end_attempt(pgautomator.step_run, text, int, text, text, bigint, timestamptz) IS
+  'end_step after the checks of the caller and the attempt: records the outcome (output bounded to 1 MB and message to 64 kB, head and '
+  'tail kept) and the step''s mail. An abandoned attempt takes a result that ended before it was abandoned (recorded late), else PA030.';
 REVOKE ALL ON FUNCTION pgautomator._end_attempt(pgautomator.step_run, text, int, text, text, bigint, timestamptz) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_enqueue_mail.sql
@@ -4565,6 +4945,85 @@ COMMENT ON FUNCTION pgautomator._lock_due_pairs(timestamptz, int) IS
   'next_fire_at (NULL arrays when none).';
 REVOKE ALL ON FUNCTION pgautomator._lock_due_pairs(timestamptz, int) FROM PUBLIC;
 
+-- source: extension-src/sql/functions/internal/_note_contact.sql
+-- Outage is not death: when an agent is heard of (heartbeat, claim, registration) and no agent
+-- online or draining had been heard of within two of its own heartbeat intervals before, everyone
+-- was silent at once. That is the database's outage (or the network's in front of it), not the
+-- death of every agent: the moment contact resumed is recorded (setting contact, {"resumed_at"}),
+-- and the rescuer counts silence from it (_rescue_dead_agents), so the first agent back does not
+-- declare the others dead.
+-- a: the agent heard of, as it was before this contact (NULL: one registering); at: the moment.
+-- Cheap on the hot path: when the agent itself was heard of within two intervals (the usual case),
+-- somebody was, and nothing is read; otherwise one aggregate over the small agent table.
+CREATE OR REPLACE FUNCTION pgautomator._note_contact(a pgautomator.agent, at timestamptz)
+RETURNS boolean
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  IF a.state IN ('online', 'draining') AND a.last_heartbeat_at >= _note_contact.at - 2 * a.heartbeat_interval THEN
+    RETURN false;
+  END IF;
+  IF EXISTS (SELECT 1 FROM pgautomator.agent x
+              WHERE x.state IN ('online', 'draining') AND x.last_heartbeat_at >= _note_contact.at - 2 * x.heartbeat_interval) THEN
+    RETURN false;
+  END IF;
+  INSERT INTO pgautomator.setting AS v (name, value) VALUES ('contact', jsonb_build_object('resumed_at', _note_contact.at))
+  ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = now()
+   WHERE coalesce((v.value ->> 'resumed_at')::timestamptz, '-infinity') < _note_contact.at;
+  RETURN true;
+END
+$$;
+COMMENT ON FUNCTION pgautomator._note_contact(pgautomator.agent, timestamptz) IS
+  'Called when agent a (as it was before; NULL for a registration) is heard of at at: when no agent online or draining had heartbeated '
+  'within two of its own intervals before, nobody could reach the database, and at is recorded as setting contact {"resumed_at"} '
+  '(the rescuer counts silence from it). Returns whether it recorded.';
+REVOKE ALL ON FUNCTION pgautomator._note_contact(pgautomator.agent, timestamptz) FROM PUBLIC;
+
+-- source: extension-src/sql/functions/internal/_notification_failed.sql
+CREATE OR REPLACE FUNCTION pgautomator._notification_failed(id bigint, error text, at timestamptz DEFAULT now())
+RETURNS void
+LANGUAGE plpgsql
+-- Not SECURITY DEFINER, and only search_path pinned: it runs under the planner settings of its public wrapper (see _claim_runs).
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  c_max_attempts CONSTANT int := 5;
+  n pgautomator.notification;
+BEGIN
+  n := pgautomator._claimed_notification(_notification_failed.id);
+  -- Backoff 1, 2, 4, 8 minutes after attempts 1..4; the 5th failure is final.
+  UPDATE pgautomator.notification x
+     SET state = CASE WHEN x.attempts >= c_max_attempts THEN 'failed' ELSE 'pending' END,
+         last_error = left(_notification_failed.error, 2000),
+         next_attempt_at = CASE WHEN x.attempts >= c_max_attempts THEN x.next_attempt_at
+                                ELSE _notification_failed.at + interval '1 minute' * power(2, x.attempts - 1) END,
+         claimed_by = NULL, claimed_at = NULL
+   WHERE x.id = n.id;
+END
+$$;
+COMMENT ON FUNCTION pgautomator._notification_failed(bigint, text, timestamptz) IS
+  'The body of notification_failed with the clock as an argument. Granted to nobody: notification_failed passes the database clock; tests call it as a superuser.';
+REVOKE ALL ON FUNCTION pgautomator._notification_failed(bigint, text, timestamptz) FROM PUBLIC;
+
+-- source: extension-src/sql/functions/internal/_notification_sent.sql
+CREATE OR REPLACE FUNCTION pgautomator._notification_sent(id bigint, at timestamptz DEFAULT now())
+RETURNS void
+LANGUAGE plpgsql
+-- Not SECURITY DEFINER, and only search_path pinned: it runs under the planner settings of its public wrapper (see _claim_runs).
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  n pgautomator.notification;
+BEGIN
+  n := pgautomator._claimed_notification(_notification_sent.id);
+  UPDATE pgautomator.notification x SET state = 'sent', sent_at = _notification_sent.at WHERE x.id = n.id;
+END
+$$;
+COMMENT ON FUNCTION pgautomator._notification_sent(bigint, timestamptz) IS
+  'The body of notification_sent with the clock as an argument. Granted to nobody: notification_sent passes the database clock; tests call it as a superuser.';
+REVOKE ALL ON FUNCTION pgautomator._notification_sent(bigint, timestamptz) FROM PUBLIC;
+
 -- source: extension-src/sql/functions/internal/_notify.sql
 -- One event: _notify_each with one payload, so the channel, the payload shape and which events go
 -- out while nobody watches are decided in one place.
@@ -4716,6 +5175,101 @@ $$;
 COMMENT ON FUNCTION pgautomator._refresh_next_fires(bigint, bigint, timestamptz) IS
   'Recomputes job_schedule.next_fire_at, for the pairs of one job and/or one schedule (NULL: all), as the schedule''s first fire strictly after at (and after last_fire_at) when both job and schedule are enabled, NULL otherwise; then NOTIFY schedule_changed so agents re-plan their sleep. Returns the number of pairs recomputed.';
 
+-- source: extension-src/sql/functions/internal/_register_agent.sql
+CREATE OR REPLACE FUNCTION pgautomator._register_agent(
+  name               text,
+  host               text DEFAULT NULL,
+  os                 text DEFAULT NULL,
+  version            text DEFAULT NULL,
+  tags               text[] DEFAULT '{}',
+  max_concurrent     int DEFAULT 4,
+  heartbeat_interval interval DEFAULT '10 seconds',
+  resume_runs        bigint[] DEFAULT '{}',
+  at                 timestamptz DEFAULT now())
+RETURNS jsonb
+LANGUAGE plpgsql
+-- Not SECURITY DEFINER, and only search_path pinned: it runs under the planner settings of register_agent (see _claim_runs).
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  a         pgautomator.agent;
+  lost      bigint[] := '{}';
+  gone      bigint[] := '{}';
+  abandoned int := 0;
+  resumed   bigint[] := '{}';
+BEGIN
+  IF _register_agent.name IS NULL OR _register_agent.name !~ '^[A-Za-z0-9][A-Za-z0-9_.@:-]{0,62}$' THEN
+    PERFORM pgautomator._raise('PA002', format('agent name %L is not allowed: 1 to 63 characters, letters, digits and _ . @ : -, starting with a letter or digit', _register_agent.name),
+      'field: name', 'Use the host name, or set the agent''s name in its configuration.');
+  END IF;
+  IF _register_agent.max_concurrent IS NULL OR _register_agent.max_concurrent NOT BETWEEN 1 AND 10000 THEN
+    PERFORM pgautomator._raise('PA002', format('max_concurrent must be 1..10000, got %s', coalesce(_register_agent.max_concurrent::text, 'NULL')),
+      'field: max_concurrent', 'Pass how many runs the agent executes at once.');
+  END IF;
+  IF _register_agent.heartbeat_interval IS NULL OR _register_agent.heartbeat_interval NOT BETWEEN interval '1 second' AND interval '1 hour' THEN
+    PERFORM pgautomator._raise('PA002', format('heartbeat_interval must be between 1 second and 1 hour, got %s', coalesce(_register_agent.heartbeat_interval::text, 'NULL')),
+      'field: heartbeat_interval', 'Pass an interval such as ''10 seconds''.');
+  END IF;
+
+  -- Everyone silent until now (this agent included, as it was): the database's outage, not the
+  -- agents' deaths (see _note_contact).
+  PERFORM pgautomator._note_contact(NULL, _register_agent.at);
+  INSERT INTO pgautomator.agent AS x (name, db_role, host, os, version, tags, max_concurrent, heartbeat_interval,
+                                       state, started_at, last_heartbeat_at, stopped_at)
+  VALUES (_register_agent.name, pgautomator._caller(), _register_agent.host, _register_agent.os, _register_agent.version,
+          coalesce(_register_agent.tags, '{}'), _register_agent.max_concurrent, _register_agent.heartbeat_interval,
+          'online', _register_agent.at, _register_agent.at, NULL)
+  ON CONFLICT ON CONSTRAINT agent_name_key DO NOTHING
+  RETURNING x.* INTO a;
+
+  IF a.id IS NULL THEN
+    -- Known name: only its role (or an admin, who leaves the owner as it is) may take it over.
+    a := pgautomator._acting_agent(_register_agent.name, true);
+    UPDATE pgautomator.agent x
+       SET host = _register_agent.host, os = _register_agent.os, version = _register_agent.version,
+           tags = coalesce(_register_agent.tags, '{}'), max_concurrent = _register_agent.max_concurrent,
+           heartbeat_interval = _register_agent.heartbeat_interval, state = 'online',
+           started_at = _register_agent.at, last_heartbeat_at = _register_agent.at, stopped_at = NULL
+     WHERE x.id = a.id
+    RETURNING x.* INTO a;
+    -- The agent restarted: runs it does not resume are lost with its old process.
+    lost := ARRAY(SELECT r.id FROM pgautomator.job_run r
+                   WHERE r.agent_id = a.id AND r.state = 'running'
+                     AND r.id <> ALL (coalesce(_register_agent.resume_runs, '{}')));
+    abandoned := pgautomator._abandon_runs(lost,
+      format('agent %s restarted (registered again at %s) without this run', a.name, _register_agent.at), _register_agent.at);
+  END IF;
+  -- Runs it offers to resume that are no longer running on it (finished, abandoned, reaped
+  -- meanwhile): it must stop them.
+  gone := ARRAY(SELECT u.id FROM unnest(coalesce(_register_agent.resume_runs, '{}')) AS u(id)
+                 WHERE NOT EXISTS (SELECT 1 FROM pgautomator.job_run r
+                                    WHERE r.id = u.id AND r.agent_id = a.id AND r.state = 'running'));
+
+  -- The runs it resumes, as claim_runs handed them out (nothing begun: the agent continues each from
+  -- what its spool holds), in the order of resume_runs.
+  resumed := ARRAY(SELECT u.id FROM unnest(coalesce(_register_agent.resume_runs, '{}')) WITH ORDINALITY AS u(id, ord)
+                    WHERE u.id <> ALL (gone)
+                    ORDER BY u.ord);
+
+  PERFORM pgautomator._notify('agent_online', jsonb_build_object('agent', a.name));
+  RETURN jsonb_build_object(
+    'agent_id', a.id,
+    'heartbeat_interval', extract(epoch FROM a.heartbeat_interval)::float8,
+    -- Liveness (docs/agent-protocol.md): the agent stops its own steps when it has not renewed its
+    -- lease (a heartbeat answered) for lease seconds; the database rescues its runs after dead_after.
+    'lease', extract(epoch FROM 3 * a.heartbeat_interval)::float8,
+    'dead_after', extract(epoch FROM 3 * a.heartbeat_interval + greatest(a.heartbeat_interval, interval '5 seconds'))::float8,
+    'smtp', pgautomator._agent_smtp(a),
+    'abandoned', abandoned,
+    'kill', to_jsonb(gone),
+    'resume', coalesce((SELECT jsonb_agg(p.x || '{"begun": null}'::jsonb ORDER BY p.ord)
+                          FROM pgautomator._run_payloads(resumed) WITH ORDINALITY AS p(x, ord)), '[]'::jsonb));
+END
+$$;
+COMMENT ON FUNCTION pgautomator._register_agent(text, text, text, text, text[], int, interval, bigint[], timestamptz) IS
+  'The body of register_agent with the clock as an argument. Granted to nobody: register_agent passes the database clock; tests call it as a superuser.';
+REVOKE ALL ON FUNCTION pgautomator._register_agent(text, text, text, text, text[], int, interval, bigint[], timestamptz) FROM PUBLIC;
+
 -- source: extension-src/sql/functions/internal/_require_role.sql
 CREATE OR REPLACE FUNCTION pgautomator._require_role(role name) RETURNS void
 LANGUAGE plpgsql STABLE
@@ -4736,30 +5290,41 @@ $$;
 COMMENT ON FUNCTION pgautomator._require_role(name) IS 'Raises PA040 unless the caller is a member of the role (or a superuser).';
 
 -- source: extension-src/sql/functions/internal/_rescue_dead_agents.sql
+-- Liveness (docs/agent-protocol.md): an agent's lease is 3 heartbeat intervals (the agent stops its
+-- own steps when it has not renewed it for that long); the database declares it dead only a margin
+-- later, dead_after = lease + greatest(interval, 5 s), so that a retry never starts beside an
+-- attempt its agent has not fenced yet. Silence is counted from the latest of its last heartbeat,
+-- the postmaster's start and the end of the last time nobody could reach the database
+-- (_note_contact): an outage of the database is not the death of every agent.
 CREATE OR REPLACE FUNCTION pgautomator._rescue_dead_agents(at timestamptz DEFAULT now())
 RETURNS int
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  dead  record;
-  total int := 0;
+  dead    record;
+  total   int := 0;
+  -- Nobody could have heartbeated before the postmaster started, nor while nobody could reach it.
+  resumed timestamptz := greatest(pg_postmaster_start_time(),
+                                  (SELECT (v.value ->> 'resumed_at')::timestamptz FROM pgautomator.setting v WHERE v.name = 'contact'));
 BEGIN
   -- The agent table is small (one row per host): this scan is the whole cost when nobody died.
   -- SKIP LOCKED: an agent whose row is busy (it is heartbeating right now) is not dead, and two
   -- rescuers never process the same agent.
   FOR dead IN
-    SELECT a.id, a.name, a.last_heartbeat_at, a.heartbeat_interval
+    SELECT a.id, a.name, a.last_heartbeat_at, a.heartbeat_interval,
+           greatest(coalesce(a.last_heartbeat_at, a.started_at, a.created_at), resumed) AS silent_since
       FROM pgautomator.agent a
      WHERE a.state IN ('online', 'draining')
-       AND coalesce(a.last_heartbeat_at, a.started_at, a.created_at) < _rescue_dead_agents.at - 3 * a.heartbeat_interval
+       AND greatest(coalesce(a.last_heartbeat_at, a.started_at, a.created_at), resumed)
+           < _rescue_dead_agents.at - (3 * a.heartbeat_interval + greatest(a.heartbeat_interval, interval '5 seconds'))
        FOR UPDATE SKIP LOCKED
   LOOP
     UPDATE pgautomator.agent a SET state = 'offline', stopped_at = _rescue_dead_agents.at WHERE a.id = dead.id;
     total := total + pgautomator._abandon_runs(
       ARRAY(SELECT r.id FROM pgautomator.job_run r WHERE r.agent_id = dead.id AND r.state = 'running'),
-      format('agent %s stopped heartbeating (last heartbeat %s, interval %s): declared dead',
-             dead.name, coalesce(dead.last_heartbeat_at::text, 'never'), dead.heartbeat_interval),
+      format('agent %s stopped heartbeating (last heartbeat %s, interval %s, silent since %s): declared dead at %s',
+             dead.name, coalesce(dead.last_heartbeat_at::text, 'never'), dead.heartbeat_interval, dead.silent_since, _rescue_dead_agents.at),
       _rescue_dead_agents.at);
     PERFORM pgautomator._notify('agent_offline', jsonb_build_object('agent', dead.name, 'reason', 'dead'));
   END LOOP;
@@ -4767,8 +5332,10 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pgautomator._rescue_dead_agents(timestamptz) IS
-  'Liveness sweep: agents online or draining whose last heartbeat is older than three heartbeat intervals become offline; their '
-  'running runs are abandoned (and retried per the job''s on_abandon). Returns the number of runs abandoned. Called by every heartbeat and claim.';
+  'Liveness sweep: agents online or draining silent for longer than dead_after = 3 heartbeat intervals (the lease) + greatest(interval, '
+  '5 s), silence counted from the latest of the last heartbeat, the postmaster''s start and setting contact.resumed_at (_note_contact), '
+  'become offline; their running runs are abandoned (and retried per the job''s on_abandon). Returns the number of runs abandoned. '
+  'Called by every heartbeat and claim.';
 REVOKE ALL ON FUNCTION pgautomator._rescue_dead_agents(timestamptz) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_retention_pass.sql
@@ -4934,8 +5501,11 @@ REVOKE ALL ON FUNCTION pgautomator._running_run(bigint, boolean, bigint) FROM PU
 -- acts_for: as in _running_run. run: a run the caller has already checked and locked with
 -- _running_run in this transaction (agent_report's end_run with its last attempt): when for_update
 -- and the step run is an attempt of it, the run is not read and checked a second time.
+-- late_ok: an attempt abandoned (by a rescue, a restart, ...) is returned too, locked with its run,
+-- once the caller is found to act for the run's agent: end_step records a result that was really
+-- produced before the attempt was abandoned (_end_attempt decides).
 CREATE OR REPLACE FUNCTION pgautomator._running_step_run(step_run_id bigint, for_update boolean DEFAULT true, acts_for bigint DEFAULT NULL,
-  run pgautomator.job_run DEFAULT NULL)
+  run pgautomator.job_run DEFAULT NULL, late_ok boolean DEFAULT false)
 RETURNS pgautomator.step_run
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -4943,6 +5513,10 @@ AS $$
 DECLARE
   s pgautomator.step_run;
   run_id bigint;
+  st     text;
+  r      pgautomator.job_run;
+  agent_name text;
+  agent_role name;
 BEGIN
   IF for_update AND (_running_step_run.run).id IS NOT NULL THEN
     -- An attempt of the run the caller holds: read and locked at once (no row: the general way).
@@ -4950,10 +5524,25 @@ BEGIN
      WHERE x.id = _running_step_run.step_run_id AND x.job_run_id = (_running_step_run.run).id FOR UPDATE;
   END IF;
   IF s.id IS NULL THEN
-    SELECT x.job_run_id INTO run_id FROM pgautomator.step_run x WHERE x.id = _running_step_run.step_run_id;
+    SELECT x.job_run_id, x.state INTO run_id, st FROM pgautomator.step_run x WHERE x.id = _running_step_run.step_run_id;
     IF run_id IS NULL THEN
       PERFORM pgautomator._raise('PA010', format('step run %s does not exist', coalesce(_running_step_run.step_run_id::text, 'NULL')),
         'field: step_run_id', 'The step run id comes from begin_step.');
+    END IF;
+    IF late_ok AND st = 'abandoned' THEN
+      -- The run (abandoned with it) locked first, as everywhere; the caller must act for its agent.
+      SELECT x.* INTO r FROM pgautomator.job_run x WHERE x.id = run_id FOR UPDATE;
+      IF r.agent_id IS NOT NULL AND r.agent_id IS DISTINCT FROM _running_step_run.acts_for THEN
+        SELECT a.name, a.db_role INTO agent_name, agent_role FROM pgautomator.agent a WHERE a.id = r.agent_id;
+        PERFORM pgautomator._check_agent_role(agent_name, agent_role);
+      END IF;
+      SELECT x.* INTO s FROM pgautomator.step_run x WHERE x.id = _running_step_run.step_run_id FOR UPDATE;
+      IF s.state = 'abandoned' AND s.agent_id IS NOT DISTINCT FROM r.agent_id THEN
+        RETURN s;
+      END IF;
+      PERFORM pgautomator._raise('PA030', format('step run %s is %s, not running', s.id, s.state), 'field: step_run_id',
+        CASE WHEN s.state = 'abandoned' THEN 'The attempt was abandoned and its run is no longer this agent''s: stop executing it.'
+             ELSE 'A step attempt ends once; start another attempt with begin_step.' END);
     END IF;
     -- The run first (it must still be running on the caller's agent), then the step run: the same
     -- lock order as the rescuer and the reaper, so they never deadlock.
@@ -4971,8 +5560,8 @@ BEGIN
   RETURN s;
 END
 $$;
-COMMENT ON FUNCTION pgautomator._running_step_run(bigint, boolean, bigint, pgautomator.job_run) IS 'The step run step_run_id (its run, then it, locked unless for_update is false), after checking that it and its run are running and that the caller may act as its agent (PA010, PA040, PA030); acts_for and run spare checks the caller made already.';
-REVOKE ALL ON FUNCTION pgautomator._running_step_run(bigint, boolean, bigint, pgautomator.job_run) FROM PUBLIC;
+COMMENT ON FUNCTION pgautomator._running_step_run(bigint, boolean, bigint, pgautomator.job_run, boolean) IS 'The step run step_run_id (its run, then it, locked unless for_update is false), after checking that it and its run are running and that the caller may act as its agent (PA010, PA040, PA030); acts_for and run spare checks the caller made already; late_ok: an abandoned attempt of the run''s agent is returned too (for a late result, see _end_attempt).';
+REVOKE ALL ON FUNCTION pgautomator._running_step_run(bigint, boolean, bigint, pgautomator.job_run, boolean) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_schedule_id.sql
 CREATE OR REPLACE FUNCTION pgautomator._schedule_id(schedule text, for_update boolean DEFAULT false) RETURNS bigint
@@ -4995,6 +5584,65 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pgautomator._schedule_id(text, boolean) IS 'The id of the schedule named schedule (optionally locked), or PA010.';
+
+-- source: extension-src/sql/functions/internal/_start_job.sql
+CREATE OR REPLACE FUNCTION pgautomator._start_job(job text, at_step text DEFAULT NULL, at timestamptz DEFAULT now())
+RETURNS bigint
+LANGUAGE plpgsql
+-- Not SECURITY DEFINER, and only search_path pinned: it runs under the planner settings of start_job (see _claim_runs).
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  j        pgautomator.job;
+  start_at int := 1;
+  active   record;
+  new_id   bigint;
+BEGIN
+  -- The job row locked (NO KEY UPDATE, as claimers lock it): the overlap decision below cannot
+  -- race with a claimer firing or starting a run of this job.
+  SELECT x.* INTO j FROM pgautomator.job x WHERE x.id = pgautomator._job_id(_start_job.job) FOR NO KEY UPDATE;
+
+  IF _start_job.at_step IS NOT NULL THEN
+    SELECT s.position INTO start_at FROM pgautomator.step s WHERE s.job_id = j.id AND s.name = _start_job.at_step;
+    IF NOT FOUND AND _start_job.at_step ~ '^[0-9]{1,9}$' THEN
+      SELECT s.position INTO start_at FROM pgautomator.step s WHERE s.job_id = j.id AND s.position = _start_job.at_step::int;
+    END IF;
+    IF start_at IS NULL THEN
+      PERFORM pgautomator._raise('PA010', format('job %L has no step named or numbered %L', j.name, _start_job.at_step), 'field: at_step',
+        'Pass the name or the position of one of the job''s steps, or omit at_step to start at the first.');
+    END IF;
+  END IF;
+
+  SELECT count(*) FILTER (WHERE r.state = 'queued') AS queued,
+         count(*) FILTER (WHERE r.state = 'running') AS running,
+         min(r.id) AS first_id
+    INTO active
+    FROM pgautomator.job_run r
+   WHERE r.job_id = j.id AND r.state IN ('queued', 'running');
+
+  -- A manual start is never skipped silently: where the overlap policy would skip it, it fails.
+  IF j.overlap = 'skip' AND active.queued + active.running > 0 THEN
+    PERFORM pgautomator._raise('PA030', format('job %L already has a run queued or running (run %s) and its overlap policy is skip', j.name, active.first_id),
+      'field: job', format('Kill it first (SELECT pgautomator.kill_run(%s);), or change the job''s overlap policy (queue_one, queue_all, cancel_previous, allow).', active.first_id));
+  ELSIF j.overlap = 'queue_one' AND active.queued > 0 THEN
+    PERFORM pgautomator._raise('PA030', format('job %L already has a run waiting and its overlap policy is queue_one', j.name),
+      'field: job', 'The waiting run will start after the running one; kill it first to start anew, or change the job''s overlap policy.');
+  ELSIF j.overlap = 'cancel_previous' AND active.queued + active.running > 0 THEN
+    PERFORM pgautomator._cancel_previous_runs(j.id, format('superseded by a manual start by %s (overlap = cancel_previous)', pgautomator._caller()),
+                                              pgautomator._caller());
+  END IF;
+
+  INSERT INTO pgautomator.job_run (job_id, trigger, scheduled_for, requested_by, start_position)
+  VALUES (j.id, 'manual', _start_job.at, pgautomator._caller(), start_at)
+  RETURNING id INTO new_id;
+  PERFORM pgautomator._notify('run_queued', jsonb_build_object('run_id', new_id, 'job', j.name, 'trigger', 'manual'));
+  RETURN new_id;
+END
+$$;
+COMMENT ON FUNCTION pgautomator._start_job(text, text, timestamptz) IS
+  'The body of start_job with the clock as an argument (at: the run''s scheduled_for). Granted to nobody: start_job passes now() (a run '
+  'queued for a later time would block the job''s fires under overlap skip); tests call it as a superuser.';
+REVOKE ALL ON FUNCTION pgautomator._start_job(text, text, timestamptz) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_step_id.sql
 CREATE OR REPLACE FUNCTION pgautomator._step_id(job_id bigint, step text, for_update boolean DEFAULT false, field text DEFAULT 'step')
@@ -5020,6 +5668,75 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pgautomator._step_id(bigint, text, boolean, text) IS 'The id of the step named step in the job job_id (optionally locked), or PA010 whose DETAIL names field.';
+
+-- source: extension-src/sql/functions/internal/_text_head.sql
+-- The longest start of t (nearly: see below) that holds at most max_bytes bytes, cut between
+-- characters: text must stay valid in the database encoding, so bytes cannot simply be cut.
+-- left() counts characters; the first guess scales the count by the bytes per character seen, and
+-- each further step shrinks it (rarely needed: only where wide characters cluster at the end). The
+-- result may fall a little short of max_bytes where the width of characters varies; it never
+-- exceeds it.
+CREATE OR REPLACE FUNCTION pgautomator._text_head(t text, max_bytes bigint)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  k bigint;
+  h text;
+  n bigint;
+BEGIN
+  IF t IS NULL OR octet_length(t) <= max_bytes THEN
+    RETURN t;
+  END IF;
+  IF max_bytes <= 0 THEN
+    RETURN '';
+  END IF;
+  k := least(max_bytes, 1073741823);
+  h := left(t, k::int);
+  n := octet_length(h);
+  WHILE n > max_bytes LOOP
+    k := least(k - 1, k * max_bytes / n);
+    h := left(h, k::int);
+    n := octet_length(h);
+  END LOOP;
+  RETURN h;
+END
+$$;
+COMMENT ON FUNCTION pgautomator._text_head(text, bigint) IS 'The start of t holding at most max_bytes bytes, cut between characters.';
+REVOKE ALL ON FUNCTION pgautomator._text_head(text, bigint) FROM PUBLIC;
+
+-- source: extension-src/sql/functions/internal/_text_tail.sql
+-- The end of t holding at most max_bytes bytes, cut between characters (as _text_head, from the end).
+CREATE OR REPLACE FUNCTION pgautomator._text_tail(t text, max_bytes bigint)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  k bigint;
+  h text;
+  n bigint;
+BEGIN
+  IF t IS NULL OR octet_length(t) <= max_bytes THEN
+    RETURN t;
+  END IF;
+  IF max_bytes <= 0 THEN
+    RETURN '';
+  END IF;
+  k := least(max_bytes, 1073741823);
+  h := right(t, k::int);
+  n := octet_length(h);
+  WHILE n > max_bytes LOOP
+    k := least(k - 1, k * max_bytes / n);
+    h := right(h, k::int);
+    n := octet_length(h);
+  END LOOP;
+  RETURN h;
+END
+$$;
+COMMENT ON FUNCTION pgautomator._text_tail(text, bigint) IS 'The end of t holding at most max_bytes bytes, cut between characters.';
+REVOKE ALL ON FUNCTION pgautomator._text_tail(text, bigint) FROM PUBLIC;
 
 -- source: extension-src/sql/views/agents.sql
 CREATE OR REPLACE VIEW pgautomator.agents AS
@@ -6515,8 +7232,7 @@ GRANT EXECUTE ON FUNCTION pgautomator.move_step(text, text, int) TO pgautomator_
 CREATE OR REPLACE FUNCTION pgautomator.purge_history(
   older_than interval DEFAULT NULL,
   keep_runs  int DEFAULT NULL,
-  job        text DEFAULT NULL,
-  at         timestamptz DEFAULT now())
+  job        text DEFAULT NULL)
 RETURNS bigint
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -6537,17 +7253,18 @@ BEGIN
   IF purge_history.job IS NOT NULL THEN
     job_ids := ARRAY[pgautomator._job_id(purge_history.job)];
   END IF;
-  RETURN pgautomator._apply_retention(purge_history.at, job_ids, purge_history.keep_runs, purge_history.older_than,
+  -- Ages are measured by the database clock, never the caller's.
+  RETURN pgautomator._apply_retention(now(), job_ids, purge_history.keep_runs, purge_history.older_than,
                                       purge_history.older_than IS NULL AND purge_history.keep_runs IS NULL, NULL);
 END
 $$;
-COMMENT ON FUNCTION pgautomator.purge_history(interval, int, text, timestamptz) IS
+COMMENT ON FUNCTION pgautomator.purge_history(interval, int, text) IS
   'Deletes finished runs (with their step runs, output and mail) of one job or all: older than older_than and/or beyond the newest '
   'keep_runs of each job; with neither, each job''s keep_runs and keep_age apply, else the global retention (set_retention). Queued '
   'and running runs are never deleted. Returns how many runs were deleted. The database also applies the retention policies by itself, '
   'a little at a time, from agent heartbeats.';
-REVOKE ALL ON FUNCTION pgautomator.purge_history(interval, int, text, timestamptz) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION pgautomator.purge_history(interval, int, text, timestamptz) TO pgautomator_admin;
+REVOKE ALL ON FUNCTION pgautomator.purge_history(interval, int, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.purge_history(interval, int, text) TO pgautomator_admin;
 
 -- source: extension-src/sql/functions/api/remove_schedule_exception.sql
 CREATE OR REPLACE FUNCTION pgautomator.remove_schedule_exception(schedule text, "from" date)
@@ -6946,66 +7663,24 @@ REVOKE ALL ON FUNCTION pgautomator.set_step_email(text, text, text[], text[], te
 GRANT EXECUTE ON FUNCTION pgautomator.set_step_email(text, text, text[], text[], text, text, text) TO pgautomator_admin;
 
 -- source: extension-src/sql/functions/api/start_job.sql
-CREATE OR REPLACE FUNCTION pgautomator.start_job(job text, at_step text DEFAULT NULL, at timestamptz DEFAULT now())
+CREATE OR REPLACE FUNCTION pgautomator.start_job(job text, at_step text DEFAULT NULL)
 RETURNS bigint
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-  j        pgautomator.job;
-  start_at int := 1;
-  active   record;
-  new_id   bigint;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_operator');
-  -- The job row locked (NO KEY UPDATE, as claimers lock it): the overlap decision below cannot
-  -- race with a claimer firing or starting a run of this job.
-  SELECT x.* INTO j FROM pgautomator.job x WHERE x.id = pgautomator._job_id(start_job.job) FOR NO KEY UPDATE;
-
-  IF start_job.at_step IS NOT NULL THEN
-    SELECT s.position INTO start_at FROM pgautomator.step s WHERE s.job_id = j.id AND s.name = start_job.at_step;
-    IF NOT FOUND AND start_job.at_step ~ '^[0-9]{1,9}$' THEN
-      SELECT s.position INTO start_at FROM pgautomator.step s WHERE s.job_id = j.id AND s.position = start_job.at_step::int;
-    END IF;
-    IF start_at IS NULL THEN
-      PERFORM pgautomator._raise('PA010', format('job %L has no step named or numbered %L', j.name, start_job.at_step), 'field: at_step',
-        'Pass the name or the position of one of the job''s steps, or omit at_step to start at the first.');
-    END IF;
-  END IF;
-
-  SELECT count(*) FILTER (WHERE r.state = 'queued') AS queued,
-         count(*) FILTER (WHERE r.state = 'running') AS running,
-         min(r.id) AS first_id
-    INTO active
-    FROM pgautomator.job_run r
-   WHERE r.job_id = j.id AND r.state IN ('queued', 'running');
-
-  -- A manual start is never skipped silently: where the overlap policy would skip it, it fails.
-  IF j.overlap = 'skip' AND active.queued + active.running > 0 THEN
-    PERFORM pgautomator._raise('PA030', format('job %L already has a run queued or running (run %s) and its overlap policy is skip', j.name, active.first_id),
-      'field: job', format('Kill it first (SELECT pgautomator.kill_run(%s);), or change the job''s overlap policy (queue_one, queue_all, cancel_previous, allow).', active.first_id));
-  ELSIF j.overlap = 'queue_one' AND active.queued > 0 THEN
-    PERFORM pgautomator._raise('PA030', format('job %L already has a run waiting and its overlap policy is queue_one', j.name),
-      'field: job', 'The waiting run will start after the running one; kill it first to start anew, or change the job''s overlap policy.');
-  ELSIF j.overlap = 'cancel_previous' AND active.queued + active.running > 0 THEN
-    PERFORM pgautomator._cancel_previous_runs(j.id, format('superseded by a manual start by %s (overlap = cancel_previous)', pgautomator._caller()),
-                                              pgautomator._caller());
-  END IF;
-
-  INSERT INTO pgautomator.job_run (job_id, trigger, scheduled_for, requested_by, start_position)
-  VALUES (j.id, 'manual', start_job.at, pgautomator._caller(), start_at)
-  RETURNING id INTO new_id;
-  PERFORM pgautomator._notify('run_queued', jsonb_build_object('run_id', new_id, 'job', j.name, 'trigger', 'manual'));
-  RETURN new_id;
+  -- Now, by the database clock: a run is never queued for later (the body is _start_job).
+  RETURN pgautomator._start_job(start_job.job, start_job.at_step, now());
 END
 $$;
-COMMENT ON FUNCTION pgautomator.start_job(text, text, timestamptz) IS
+COMMENT ON FUNCTION pgautomator.start_job(text, text) IS
   'Starts job now (queues a run with trigger manual, requested_by the caller) at its first step, or at the step named or numbered at_step. '
   'The overlap policy applies, except that a manual start is never skipped silently: PA030 when the policy is skip and a run is active '
   '(or queue_one and one is waiting). Disabled jobs can be started by hand. Returns the run id.';
-REVOKE ALL ON FUNCTION pgautomator.start_job(text, text, timestamptz) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION pgautomator.start_job(text, text, timestamptz) TO pgautomator_operator;
+REVOKE ALL ON FUNCTION pgautomator.start_job(text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.start_job(text, text) TO pgautomator_operator;
 
 -- source: extension-src/sql/functions/api/step_output.sql
 CREATE OR REPLACE FUNCTION pgautomator.step_output(step_run_id bigint, after_id bigint DEFAULT 0, "limit" int DEFAULT 1000)
@@ -7582,7 +8257,7 @@ REVOKE ALL ON FUNCTION pgautomator.watch_events(int) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.watch_events(int) TO pgautomator_viewer;
 
 -- source: extension-src/sql/functions/agent/agent_heartbeat.sql
-CREATE OR REPLACE FUNCTION pgautomator.agent_heartbeat(name text, running bigint[] DEFAULT '{}', at timestamptz DEFAULT now())
+CREATE OR REPLACE FUNCTION pgautomator.agent_heartbeat(name text, running bigint[] DEFAULT '{}')
 RETURNS jsonb
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -7592,99 +8267,20 @@ SET enable_sort = off
 SET jit = off
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-  a        pgautomator.agent;
-  kill     bigint[];
-  next_due timestamptz;
-  queued   bigint;
-  mail_due bigint := 0;
-  pair     record;
-  scanned  int := 0;
-  c_scan   CONSTANT int := 1000;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_agent');
-  a := pgautomator._acting_agent(agent_heartbeat.name, true);
-  IF a.state = 'offline' THEN
-    PERFORM pgautomator._raise('PA030', format('agent %L is offline (stopped, or declared dead after missing heartbeats)', a.name),
-      'field: name', 'Register again with pgautomator.register_agent(name, ..., resume_runs => the runs still executing).');
-  END IF;
-  UPDATE pgautomator.agent x SET last_heartbeat_at = agent_heartbeat.at WHERE x.id = a.id;
-
-  -- Any heartbeat sweeps for dead agents and overdue runs, and now and then purges history.
-  PERFORM pgautomator._rescue_dead_agents(agent_heartbeat.at);
-  PERFORM pgautomator._reap_overdue_runs(agent_heartbeat.at);
-  PERFORM pgautomator._retention_pass(agent_heartbeat.at);
-
-  -- Kill: runs with a kill request, and runs the agent still executes that the database no longer
-  -- has running on it (timed out by the reaper, abandoned, ...).
-  kill := ARRAY(
-    SELECT r.id FROM pgautomator.job_run r
-     WHERE r.agent_id = a.id AND r.state = 'running' AND r.kill_requested_at IS NOT NULL
-    UNION
-    SELECT u.id FROM unnest(coalesce(agent_heartbeat.running, '{}')) AS u(id)
-     WHERE NOT EXISTS (SELECT 1 FROM pgautomator.job_run r WHERE r.id = u.id AND r.agent_id = a.id AND r.state = 'running')
-    ORDER BY 1);
-
-  -- The earliest fire of a job this agent may run (pinned to it, or its tags fit): the pairs in
-  -- next_fire_at order, at most c_scan of them. When none of those fits this agent, the last one's
-  -- time is still a safe answer: nothing this agent can run fires before it.
-  FOR pair IN
-    SELECT js.next_fire_at,
-           coalesce((SELECT j.enabled AND s.enabled AND (j.agent_id = a.id OR (j.agent_id IS NULL AND a.tags @> j.agent_tags))
-                       FROM pgautomator.job j, pgautomator.schedule s
-                      WHERE j.id = js.job_id AND s.id = js.schedule_id), false) AS fits
-      FROM pgautomator.job_schedule js
-     WHERE js.next_fire_at IS NOT NULL
-     ORDER BY js.next_fire_at
-     LIMIT c_scan
-  LOOP
-    next_due := pair.next_fire_at;
-    scanned := scanned + 1;
-    EXIT WHEN pair.fits;
-    IF scanned < c_scan THEN
-      next_due := NULL;
-    END IF;
-  END LOOP;
-
-  -- Queued runs it could claim now (counted up to 10,000), by the same test as claim_runs.
-  SELECT count(*) INTO queued FROM (
-    SELECT 1
-      FROM pgautomator.job_run r
-     WHERE r.state = 'queued' AND r.scheduled_for <= agent_heartbeat.at
-       AND coalesce((SELECT (j.agent_id = a.id OR (j.agent_id IS NULL AND a.tags @> j.agent_tags))
-                            AND (j.overlap = 'allow'
-                                 OR NOT EXISTS (SELECT 1 FROM pgautomator.job_run o WHERE o.job_id = j.id AND o.state = 'running'))
-                       FROM pgautomator.job j WHERE j.id = r.job_id), false)
-     LIMIT 10000) q;
-
-  -- Mail it could deliver now (counted up to 100): an agent with SMTP settings asks for mail only
-  -- when there is some, so that idle it makes one call per heartbeat interval, not two.
-  IF a.smtp_host IS NOT NULL THEN
-    SELECT count(*) INTO mail_due FROM (
-      SELECT 1 FROM pgautomator.notification n
-       WHERE n.state IN ('pending', 'sending') AND n.next_attempt_at <= agent_heartbeat.at
-       LIMIT 100) m;
-  END IF;
-
-  RETURN jsonb_build_object(
-    'state', a.state,
-    'mail_due', mail_due,
-    -- Read on every heartbeat, so that set_agent_smtp reaches a running agent.
-    'smtp', pgautomator._agent_smtp(a),
-    'kill', to_jsonb(kill),
-    'next_due_in', CASE WHEN next_due IS NULL THEN NULL
-                        ELSE greatest(0, extract(epoch FROM next_due - agent_heartbeat.at))::float8 END,
-    'queued', queued);
+  -- The database clock decides, never the caller (the body is _agent_heartbeat, which tests call with another).
+  RETURN pgautomator._agent_heartbeat(agent_heartbeat.name, agent_heartbeat.running, now());
 END
 $$;
-COMMENT ON FUNCTION pgautomator.agent_heartbeat(text, bigint[], timestamptz) IS
+COMMENT ON FUNCTION pgautomator.agent_heartbeat(text, bigint[]) IS
   'Agent protocol: the agent is alive. Records the heartbeat, rescues dead agents'' runs, times out overdue runs and applies history '
   'retention now and then. Returns {"state", "kill": run ids to kill (kill requested, or listed in running but no longer running on '
   'this agent), "next_due_in": seconds to the next fire this agent could run (null: none), "queued": runs it could claim now (at most 10000), '
   '"mail_due": mails it could deliver now (at most 100; 0 without SMTP settings), "smtp": its SMTP settings as register_agent gives them}. '
   'PA030 when the agent is offline: register again.';
-REVOKE ALL ON FUNCTION pgautomator.agent_heartbeat(text, bigint[], timestamptz) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION pgautomator.agent_heartbeat(text, bigint[], timestamptz) TO pgautomator_agent;
+REVOKE ALL ON FUNCTION pgautomator.agent_heartbeat(text, bigint[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.agent_heartbeat(text, bigint[]) TO pgautomator_agent;
 
 -- source: extension-src/sql/functions/agent/agent_report.sql
 -- Group commit for agents: the progress of many runs (step begins, output, step and run ends) in
@@ -7759,7 +8355,7 @@ BEGIN
           PERFORM pgautomator.log_step((e ->> 'step_run_id')::bigint, e ->> 'chunk', coalesce(e ->> 'stream', 'stdout'));
           results := results || jsonb_build_array(jsonb_build_object('ok', true));
         WHEN 'end_step' THEN
-          PERFORM pgautomator._end_attempt(pgautomator._running_step_run((e ->> 'step_run_id')::bigint, true, acts_for), e ->> 'state', (e ->> 'exit_code')::int,
+          PERFORM pgautomator._end_attempt(pgautomator._running_step_run((e ->> 'step_run_id')::bigint, true, acts_for, late_ok => true), e ->> 'state', (e ->> 'exit_code')::int,
             e ->> 'message', e ->> 'output', (e ->> 'output_bytes')::bigint, (e ->> 'finished_at')::timestamptz);
           results := results || jsonb_build_array(jsonb_build_object('ok', true));
         WHEN 'end_run' THEN
@@ -7807,39 +8403,23 @@ REVOKE ALL ON FUNCTION pgautomator.agent_report(jsonb) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.agent_report(jsonb) TO pgautomator_agent;
 
 -- source: extension-src/sql/functions/agent/agent_stop.sql
-CREATE OR REPLACE FUNCTION pgautomator.agent_stop(name text, drain boolean DEFAULT false, at timestamptz DEFAULT now())
+CREATE OR REPLACE FUNCTION pgautomator.agent_stop(name text, drain boolean DEFAULT false)
 RETURNS void
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-  a pgautomator.agent;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_agent');
-  a := pgautomator._acting_agent(agent_stop.name, true);
-  IF coalesce(agent_stop.drain, false) THEN
-    IF a.state = 'offline' THEN
-      PERFORM pgautomator._raise('PA030', format('agent %L is offline; it cannot drain', a.name), 'field: name',
-        'Register the agent again first, or stop it with drain => false.');
-    END IF;
-    UPDATE pgautomator.agent x SET state = 'draining', last_heartbeat_at = agent_stop.at WHERE x.id = a.id;
-    PERFORM pgautomator._notify('agent_offline', jsonb_build_object('agent', a.name, 'reason', 'draining'));
-    RETURN;
-  END IF;
-  UPDATE pgautomator.agent x SET state = 'offline', stopped_at = agent_stop.at WHERE x.id = a.id;
-  -- Nothing will report runs it leaves behind: they are abandoned now, not after a timeout.
-  PERFORM pgautomator._abandon_runs(
-    ARRAY(SELECT r.id FROM pgautomator.job_run r WHERE r.agent_id = a.id AND r.state = 'running'),
-    format('agent %s stopped at %s while the run was running', a.name, agent_stop.at), agent_stop.at);
-  PERFORM pgautomator._notify('agent_offline', jsonb_build_object('agent', a.name, 'reason', 'stopped'));
+  -- The database clock decides, never the caller (the body is _agent_stop, which tests call with another).
+  PERFORM pgautomator._agent_stop(agent_stop.name, agent_stop.drain, now());
 END
 $$;
-COMMENT ON FUNCTION pgautomator.agent_stop(text, boolean, timestamptz) IS
+COMMENT ON FUNCTION pgautomator.agent_stop(text, boolean) IS
   'Agent protocol: the agent stops. drain: state draining (it finishes its runs and claims nothing more); else offline, and runs it '
   'still had running are recorded abandoned (retried per the job''s on_abandon).';
-REVOKE ALL ON FUNCTION pgautomator.agent_stop(text, boolean, timestamptz) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION pgautomator.agent_stop(text, boolean, timestamptz) TO pgautomator_agent;
+REVOKE ALL ON FUNCTION pgautomator.agent_stop(text, boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.agent_stop(text, boolean) TO pgautomator_agent;
 
 -- source: extension-src/sql/functions/agent/begin_step.sql
 CREATE OR REPLACE FUNCTION pgautomator.begin_step(run_id bigint, step_id bigint, attempt int DEFAULT 1)
@@ -7864,61 +8444,27 @@ REVOKE ALL ON FUNCTION pgautomator.begin_step(bigint, bigint, int) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.begin_step(bigint, bigint, int) TO pgautomator_agent;
 
 -- source: extension-src/sql/functions/agent/claim_notifications.sql
-CREATE OR REPLACE FUNCTION pgautomator.claim_notifications(name text, max int DEFAULT 10, at timestamptz DEFAULT now())
+CREATE OR REPLACE FUNCTION pgautomator.claim_notifications(name text, max int DEFAULT 10)
 RETURNS SETOF jsonb
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-  c_lease        CONSTANT interval := '5 minutes';  -- a claim not answered by then is handed out again
-  c_max_attempts CONSTANT int := 5;
-  a pgautomator.agent;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_agent');
-  IF claim_notifications.max IS NULL OR claim_notifications.max NOT BETWEEN 1 AND 1000 THEN
-    PERFORM pgautomator._raise('PA002', format('max must be 1..1000, got %s', coalesce(claim_notifications.max::text, 'NULL')),
-      'field: max', 'Pass how many mails the agent sends in one go.');
-  END IF;
-  a := pgautomator._acting_agent(claim_notifications.name);
-  IF a.smtp_host IS NULL OR a.state <> 'online' THEN
-    RETURN;  -- only an online agent with SMTP settings delivers mail
-  END IF;
-
-  -- A claim whose lease ran out after the last allowed attempt: that attempt's outcome never came.
-  UPDATE pgautomator.notification n
-     SET state = 'failed', last_error = coalesce(n.last_error || '; ', '') || format('no outcome reported for attempt %s by its agent', n.attempts)
-   WHERE n.state = 'sending' AND n.next_attempt_at <= claim_notifications.at AND n.attempts >= c_max_attempts;
-
-  -- next_attempt_at is the backoff of a pending mail and the lease end of one being sent, so
-  -- one index (notification_pending_idx) finds both kinds of due mail.
-  RETURN QUERY
-  WITH due AS (
-    SELECT n.id
-      FROM pgautomator.notification n
-     WHERE n.state IN ('pending', 'sending') AND n.next_attempt_at <= claim_notifications.at
-     ORDER BY n.next_attempt_at, n.id
-     LIMIT claim_notifications.max
-       FOR UPDATE SKIP LOCKED
-  )
-  UPDATE pgautomator.notification n
-     SET state = 'sending', attempts = n.attempts + 1, claimed_by = a.id, claimed_at = claim_notifications.at,
-         next_attempt_at = claim_notifications.at + c_lease
-    FROM due
-   WHERE n.id = due.id
-  RETURNING jsonb_build_object('id', n.id, 'recipients', to_jsonb(n.recipients), 'sender', coalesce(n.sender, a.smtp_from),
-                               'subject', n.subject, 'body', n.body, 'attempt', n.attempts);
+  -- The database clock decides, never the caller (the body is _claim_notifications, which tests call with another).
+  RETURN QUERY SELECT pgautomator._claim_notifications(claim_notifications.name, claim_notifications.max, now());
 END
 $$;
-COMMENT ON FUNCTION pgautomator.claim_notifications(text, int, timestamptz) IS
+COMMENT ON FUNCTION pgautomator.claim_notifications(text, int) IS
   'Agent protocol: hands an online agent that has SMTP settings up to max mails to deliver from the outbox: pending ones due for '
   '(another) attempt, and ones claimed more than 5 minutes ago without an outcome. Each claim counts as an attempt. Returns '
   '{"id", "recipients", "sender" (the agent''s smtp_from when the job set none), "subject", "body", "attempt"} per mail.';
-REVOKE ALL ON FUNCTION pgautomator.claim_notifications(text, int, timestamptz) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION pgautomator.claim_notifications(text, int, timestamptz) TO pgautomator_agent;
+REVOKE ALL ON FUNCTION pgautomator.claim_notifications(text, int) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.claim_notifications(text, int) TO pgautomator_agent;
 
 -- source: extension-src/sql/functions/agent/claim_runs.sql
-CREATE OR REPLACE FUNCTION pgautomator.claim_runs(name text, max int DEFAULT 1, at timestamptz DEFAULT now())
+CREATE OR REPLACE FUNCTION pgautomator.claim_runs(name text, max int DEFAULT 1)
 RETURNS SETOF jsonb
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -7933,125 +8479,21 @@ SET enable_seqscan = off
 SET jit = off
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-  a          pgautomator.agent;
-  want       int;
-  candidates bigint[];
-  locked_jobs bigint[];
-  claimed    bigint[];
-  start_mail bigint[];
-  started    timestamptz;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_agent');
-  IF claim_runs.max IS NULL OR claim_runs.max NOT BETWEEN 0 AND 1000 THEN
-    PERFORM pgautomator._raise('PA002', format('max must be 0..1000, got %s', coalesce(claim_runs.max::text, 'NULL')),
-      'field: max', 'Pass how many runs the agent can start now (its free capacity).');
-  END IF;
-  a := pgautomator._acting_agent(claim_runs.name);
-  -- One claim per agent at a time (its capacity is counted below). An advisory lock, not a row
-  -- lock: a claim that finds nothing to do writes nothing, so it costs no WAL flush at commit.
-  PERFORM pg_advisory_xact_lock(hashtext('pgautomator.claim_runs'), a.id::int);
-  SELECT x.* INTO a FROM pgautomator.agent x WHERE x.id = a.id;
-  IF a.state = 'offline' THEN
-    RETURN;  -- an offline agent claims nothing; its next heartbeat tells it to register again
-  END IF;
-  -- A claim is a heartbeat; written at most once a second, for the same reason.
-  UPDATE pgautomator.agent x SET last_heartbeat_at = claim_runs.at
-   WHERE x.id = a.id AND (x.last_heartbeat_at IS NULL OR x.last_heartbeat_at < claim_runs.at - interval '1 second');
-
-  PERFORM pgautomator._rescue_dead_agents(claim_runs.at);
-  PERFORM pgautomator._reap_overdue_runs(claim_runs.at);
-  -- 1. Fire due schedules (every claimer helps, whatever jobs it may run itself).
-  PERFORM pgautomator._fire_due(claim_runs.at);
-
-  IF a.state <> 'online' THEN
-    RETURN;  -- draining: finishes its runs, takes no new ones
-  END IF;
-  SELECT least(claim_runs.max, a.max_concurrent - count(*)) INTO want
-    FROM pgautomator.job_run r WHERE r.agent_id = a.id AND r.state = 'running';
-  IF want <= 0 THEN
-    RETURN;
-  END IF;
-
-  -- 2a. Lock candidate queued runs this agent may take, oldest first (_claim_candidates walks
-  --     the queue index and stops at the limit). Twice `want` rows: 2c may drop some (a second
-  --     run of a job that runs one at a time).
-  candidates := pgautomator._claim_candidates(a.id, a.tags, claim_runs.at, 2 * want);
-  IF candidates IS NULL THEN
-    RETURN;
-  END IF;
-
-  -- 2b. Lock the jobs of the candidates that run one at a time (overlap other than allow). Every
-  --     claimer takes this lock before starting a run of such a job, and the job's fires are made
-  --     under it (_fire_due), so the overlap test below cannot race. SKIP LOCKED: a job another
-  --     claimer holds is simply left for later.
-  SELECT coalesce(array_agg(x.id), '{}') INTO locked_jobs
-    FROM (SELECT j.id
-            FROM pgautomator.job j
-           WHERE j.id IN (SELECT r.job_id FROM pgautomator.job_run r WHERE r.id = ANY (candidates))
-             AND j.overlap <> 'allow'
-             FOR NO KEY UPDATE SKIP LOCKED) x;
-
-  -- 2c. A new statement, so a new snapshot taken after the job locks were granted: it sees every
-  --     claim committed by the previous holder of each lock. At most one run per locked job.
-  --     The candidates are read by primary key. They are still queued: _claim_candidates locked
-  --     them queued, and nobody else changes a locked run. (A test of state here would let the
-  --     planner read the whole queue through job_run_queued_idx instead, which it did.)
-  started := clock_timestamp();
-  WITH eligible AS (
-    SELECT r.id, r.scheduled_for, j.timeout, 'start' = ANY (j.email_on) AS mail_start,
-           j.overlap = 'allow' OR row_number() OVER (PARTITION BY r.job_id ORDER BY r.scheduled_for, r.id) = 1 AS may_start
-      FROM pgautomator.job_run r
-      JOIN pgautomator.job j ON j.id = r.job_id
-     WHERE r.id = ANY (candidates)
-       AND (j.overlap = 'allow'
-            OR (j.id = ANY (locked_jobs)
-                AND NOT EXISTS (SELECT 1 FROM pgautomator.job_run o WHERE o.job_id = r.job_id AND o.state = 'running')))
-  ), chosen AS (
-    SELECT e.id, e.timeout, e.mail_start FROM eligible e WHERE e.may_start ORDER BY e.scheduled_for, e.id LIMIT want
-  ), upd AS (
-    UPDATE pgautomator.job_run r
-       SET state = 'running', started_at = started, agent_id = a.id, deadline_at = started + chosen.timeout
-      FROM chosen
-     WHERE r.id = chosen.id
-    RETURNING r.id, r.scheduled_for, chosen.mail_start
-  )
-  SELECT array_agg(upd.id ORDER BY upd.scheduled_for, upd.id), array_agg(upd.id ORDER BY upd.scheduled_for, upd.id) FILTER (WHERE upd.mail_start)
-    INTO claimed, start_mail
-    FROM upd;
-  IF claimed IS NULL THEN
-    RETURN;
-  END IF;
-
-  -- One statement each, not one per run: mail for jobs that ask for it at start (known from the
-  -- claim itself: a separate statement over the claimed runs was planned anew on most claims), the
-  -- wake-ups, and the run objects.
-  IF start_mail IS NOT NULL THEN
-    PERFORM pgautomator._enqueue_mail(u.id, 'start') FROM unnest(start_mail) AS u(id);
-  END IF;
-  -- The first attempt of each run begins with its claim: the first enabled step from the run's
-  -- start position, as the agent's flow would pick it (docs/agent-protocol.md). The agent starts it
-  -- at once, without a begin_step round trip first (measured: that trip was most of the time from
-  -- claim to step start); the payload says which attempt it is ("begun").
-  PERFORM pgautomator._begin_attempt(r, f.step_id, 1)
-     FROM pgautomator.job_run r
-     CROSS JOIN LATERAL (SELECT st.id AS step_id FROM pgautomator.step st
-                          WHERE st.job_id = r.job_id AND st.enabled AND st.position >= r.start_position
-                          ORDER BY st.position LIMIT 1) f
-    WHERE r.id = ANY (claimed);
-  PERFORM pgautomator._notify_each('run_started',
-    ARRAY(SELECT jsonb_build_object('run_id', u.id, 'agent', a.name) FROM unnest(claimed) WITH ORDINALITY AS u(id, ord) ORDER BY u.ord));
-  RETURN QUERY SELECT pgautomator._run_payloads(claimed);
+  -- The database clock decides what is due and when this agent was last heard of: never the caller.
+  RETURN QUERY SELECT pgautomator._claim_runs(claim_runs.name, claim_runs.max, now());
 END
 $$;
-COMMENT ON FUNCTION pgautomator.claim_runs(text, int, timestamptz) IS
+COMMENT ON FUNCTION pgautomator.claim_runs(text, int) IS
   'Agent protocol: fires due schedules (all jobs, misfire and overlap policies applied; concurrent claimers share the work with '
   'SKIP LOCKED), then hands this agent up to max queued runs it may take (pinned to it, or its tags fit; within its free capacity; '
   'oldest first; one at a time per job unless overlap = allow), marked running with started_at = the database clock and a deadline '
   'from the job timeout, and begins each run''s first attempt (attempt 1 of the first enabled step from its start position; "begun" in '
-  'the run object). Returns one object per run (docs/agent-protocol.md). Counts as a heartbeat; a draining or offline agent claims nothing.';
-REVOKE ALL ON FUNCTION pgautomator.claim_runs(text, int, timestamptz) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION pgautomator.claim_runs(text, int, timestamptz) TO pgautomator_agent;
+  'the run object). Returns one object per run (docs/agent-protocol.md). Counts as a heartbeat; a draining or offline agent claims nothing. '
+  'The clock is the database''s (the body is _claim_runs, which tests call with another).';
+REVOKE ALL ON FUNCTION pgautomator.claim_runs(text, int) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.claim_runs(text, int) TO pgautomator_agent;
 
 -- source: extension-src/sql/functions/agent/end_run.sql
 CREATE OR REPLACE FUNCTION pgautomator.end_run(run_id bigint, state text, message text DEFAULT NULL)
@@ -8090,7 +8532,7 @@ BEGIN
   PERFORM pgautomator._require_role('pgautomator_agent');
   -- The argument before the state of the run or attempt: bad input is named as such.
   PERFORM pgautomator._check_one_of(end_step.state, '{succeeded,failed,killed,timed_out}', 'state', 'state');
-  PERFORM pgautomator._end_attempt(pgautomator._running_step_run(end_step.step_run_id), end_step.state, end_step.exit_code,
+  PERFORM pgautomator._end_attempt(pgautomator._running_step_run(end_step.step_run_id, late_ok => true), end_step.state, end_step.exit_code,
     end_step.message, end_step.output, end_step.output_bytes);
 END
 $$;
@@ -8144,52 +8586,40 @@ REVOKE ALL ON FUNCTION pgautomator.log_step(bigint, text, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.log_step(bigint, text, text) TO pgautomator_agent;
 
 -- source: extension-src/sql/functions/agent/notification_failed.sql
-CREATE OR REPLACE FUNCTION pgautomator.notification_failed(id bigint, error text, at timestamptz DEFAULT now())
+CREATE OR REPLACE FUNCTION pgautomator.notification_failed(id bigint, error text)
 RETURNS void
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-  c_max_attempts CONSTANT int := 5;
-  n pgautomator.notification;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_agent');
-  n := pgautomator._claimed_notification(notification_failed.id);
-  -- Backoff 1, 2, 4, 8 minutes after attempts 1..4; the 5th failure is final.
-  UPDATE pgautomator.notification x
-     SET state = CASE WHEN x.attempts >= c_max_attempts THEN 'failed' ELSE 'pending' END,
-         last_error = left(notification_failed.error, 2000),
-         next_attempt_at = CASE WHEN x.attempts >= c_max_attempts THEN x.next_attempt_at
-                                ELSE notification_failed.at + interval '1 minute' * power(2, x.attempts - 1) END,
-         claimed_by = NULL, claimed_at = NULL
-   WHERE x.id = n.id;
+  -- The database clock decides, never the caller (the body is _notification_failed, which tests call with another).
+  PERFORM pgautomator._notification_failed(notification_failed.id, notification_failed.error, now());
 END
 $$;
-COMMENT ON FUNCTION pgautomator.notification_failed(bigint, text, timestamptz) IS
+COMMENT ON FUNCTION pgautomator.notification_failed(bigint, text) IS
   'Agent protocol: delivering notification id failed with error. It is tried again after 1, 2, 4 and 8 minutes, and recorded failed after the 5th attempt.';
-REVOKE ALL ON FUNCTION pgautomator.notification_failed(bigint, text, timestamptz) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION pgautomator.notification_failed(bigint, text, timestamptz) TO pgautomator_agent;
+REVOKE ALL ON FUNCTION pgautomator.notification_failed(bigint, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.notification_failed(bigint, text) TO pgautomator_agent;
 
 -- source: extension-src/sql/functions/agent/notification_sent.sql
-CREATE OR REPLACE FUNCTION pgautomator.notification_sent(id bigint, at timestamptz DEFAULT now())
+CREATE OR REPLACE FUNCTION pgautomator.notification_sent(id bigint)
 RETURNS void
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-  n pgautomator.notification;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_agent');
-  n := pgautomator._claimed_notification(notification_sent.id);
-  UPDATE pgautomator.notification x SET state = 'sent', sent_at = notification_sent.at WHERE x.id = n.id;
+  -- The database clock decides, never the caller (the body is _notification_sent, which tests call with another).
+  PERFORM pgautomator._notification_sent(notification_sent.id, now());
 END
 $$;
-COMMENT ON FUNCTION pgautomator.notification_sent(bigint, timestamptz) IS
+COMMENT ON FUNCTION pgautomator.notification_sent(bigint) IS
   'Agent protocol: the SMTP server accepted notification id. PA030 when it is not being sent (already reported).';
-REVOKE ALL ON FUNCTION pgautomator.notification_sent(bigint, timestamptz) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION pgautomator.notification_sent(bigint, timestamptz) TO pgautomator_agent;
+REVOKE ALL ON FUNCTION pgautomator.notification_sent(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.notification_sent(bigint) TO pgautomator_agent;
 
 -- source: extension-src/sql/functions/agent/register_agent.sql
 CREATE OR REPLACE FUNCTION pgautomator.register_agent(
@@ -8200,81 +8630,26 @@ CREATE OR REPLACE FUNCTION pgautomator.register_agent(
   tags               text[] DEFAULT '{}',
   max_concurrent     int DEFAULT 4,
   heartbeat_interval interval DEFAULT '10 seconds',
-  resume_runs        bigint[] DEFAULT '{}',
-  at                 timestamptz DEFAULT now())
+  resume_runs        bigint[] DEFAULT '{}')
 RETURNS jsonb
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-  a         pgautomator.agent;
-  lost      bigint[] := '{}';
-  gone      bigint[] := '{}';
-  abandoned int := 0;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_agent');
-  IF register_agent.name IS NULL OR register_agent.name !~ '^[A-Za-z0-9][A-Za-z0-9_.@:-]{0,62}$' THEN
-    PERFORM pgautomator._raise('PA002', format('agent name %L is not allowed: 1 to 63 characters, letters, digits and _ . @ : -, starting with a letter or digit', register_agent.name),
-      'field: name', 'Use the host name, or set the agent''s name in its configuration.');
-  END IF;
-  IF register_agent.max_concurrent IS NULL OR register_agent.max_concurrent NOT BETWEEN 1 AND 10000 THEN
-    PERFORM pgautomator._raise('PA002', format('max_concurrent must be 1..10000, got %s', coalesce(register_agent.max_concurrent::text, 'NULL')),
-      'field: max_concurrent', 'Pass how many runs the agent executes at once.');
-  END IF;
-  IF register_agent.heartbeat_interval IS NULL OR register_agent.heartbeat_interval NOT BETWEEN interval '1 second' AND interval '1 hour' THEN
-    PERFORM pgautomator._raise('PA002', format('heartbeat_interval must be between 1 second and 1 hour, got %s', coalesce(register_agent.heartbeat_interval::text, 'NULL')),
-      'field: heartbeat_interval', 'Pass an interval such as ''10 seconds''.');
-  END IF;
-
-  INSERT INTO pgautomator.agent AS x (name, db_role, host, os, version, tags, max_concurrent, heartbeat_interval,
-                                       state, started_at, last_heartbeat_at, stopped_at)
-  VALUES (register_agent.name, pgautomator._caller(), register_agent.host, register_agent.os, register_agent.version,
-          coalesce(register_agent.tags, '{}'), register_agent.max_concurrent, register_agent.heartbeat_interval,
-          'online', register_agent.at, register_agent.at, NULL)
-  ON CONFLICT ON CONSTRAINT agent_name_key DO NOTHING
-  RETURNING x.* INTO a;
-
-  IF a.id IS NULL THEN
-    -- Known name: only its role (or an admin, who leaves the owner as it is) may take it over.
-    a := pgautomator._acting_agent(register_agent.name, true);
-    UPDATE pgautomator.agent x
-       SET host = register_agent.host, os = register_agent.os, version = register_agent.version,
-           tags = coalesce(register_agent.tags, '{}'), max_concurrent = register_agent.max_concurrent,
-           heartbeat_interval = register_agent.heartbeat_interval, state = 'online',
-           started_at = register_agent.at, last_heartbeat_at = register_agent.at, stopped_at = NULL
-     WHERE x.id = a.id
-    RETURNING x.* INTO a;
-    -- The agent restarted: runs it does not resume are lost with its old process.
-    lost := ARRAY(SELECT r.id FROM pgautomator.job_run r
-                   WHERE r.agent_id = a.id AND r.state = 'running'
-                     AND r.id <> ALL (coalesce(register_agent.resume_runs, '{}')));
-    abandoned := pgautomator._abandon_runs(lost,
-      format('agent %s restarted (registered again at %s) without this run', a.name, register_agent.at), register_agent.at);
-  END IF;
-  -- Runs it offers to resume that are no longer running on it (finished, abandoned, reaped
-  -- meanwhile): it must stop them.
-  gone := ARRAY(SELECT u.id FROM unnest(coalesce(register_agent.resume_runs, '{}')) AS u(id)
-                 WHERE NOT EXISTS (SELECT 1 FROM pgautomator.job_run r
-                                    WHERE r.id = u.id AND r.agent_id = a.id AND r.state = 'running'));
-
-  PERFORM pgautomator._notify('agent_online', jsonb_build_object('agent', a.name));
-  RETURN jsonb_build_object(
-    'agent_id', a.id,
-    'heartbeat_interval', extract(epoch FROM a.heartbeat_interval)::float8,
-    'dead_after', extract(epoch FROM 3 * a.heartbeat_interval)::float8,
-    'smtp', pgautomator._agent_smtp(a),
-    'abandoned', abandoned,
-    'kill', to_jsonb(gone));
+  -- The database clock decides, never the caller (the body is _register_agent, which tests call with another).
+  RETURN pgautomator._register_agent(register_agent.name, register_agent.host, register_agent.os, register_agent.version, register_agent.tags,
+    register_agent.max_concurrent, register_agent.heartbeat_interval, register_agent.resume_runs, now());
 END
 $$;
-COMMENT ON FUNCTION pgautomator.register_agent(text, text, text, text, text[], int, interval, bigint[], timestamptz) IS
+COMMENT ON FUNCTION pgautomator.register_agent(text, text, text, text, text[], int, interval, bigint[]) IS
   'Agent protocol: an agent starts. Creates or updates the agent named name (state online, owned by the calling role; a name '
   'registered by another role is PA040). Runs still running on this agent and not listed in resume_runs are recorded abandoned. '
   'Returns {"agent_id", "heartbeat_interval" (s), "dead_after" (s), "smtp": {...} or null, "abandoned": how many runs, '
   '"kill": ids of resume_runs no longer running on this agent, which it must stop}.';
-REVOKE ALL ON FUNCTION pgautomator.register_agent(text, text, text, text, text[], int, interval, bigint[], timestamptz) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION pgautomator.register_agent(text, text, text, text, text[], int, interval, bigint[], timestamptz) TO pgautomator_agent;
+REVOKE ALL ON FUNCTION pgautomator.register_agent(text, text, text, text, text[], int, interval, bigint[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.register_agent(text, text, text, text, text[], int, interval, bigint[]) TO pgautomator_agent;
 
 -- source: extension-src/sql/grants.sql
 -- Privileges of the whole schema, run last (and replayed by every upgrade script, so everything

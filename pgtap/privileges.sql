@@ -2,7 +2,7 @@
 -- search_path and closed to PUBLIC; each API function is granted to the right group role; login
 -- roles given access with grant_role can do exactly what their role allows.
 BEGIN;
-SELECT plan(61);
+SELECT plan(63);
 
 -- Table privileges: none, for anyone ------------------------------------------------------------
 CREATE FUNCTION pg_temp.tables_with_privileges(who text) RETURNS text[] LANGUAGE sql AS $$
@@ -52,6 +52,22 @@ SELECT is((SELECT coalesce(array_agg(p.oid::regprocedure::text ORDER BY p.pronam
                   unnest(ARRAY['pgautomator_viewer', 'pgautomator_operator', 'pgautomator_admin', 'pgautomator_agent']) r
             WHERE p.pronamespace = 'pgautomator'::regnamespace AND p.proname LIKE '\_%' AND has_function_privilege(r, p.oid, 'EXECUTE')),
   '{}', 'internal functions are granted to nobody');
+-- The database clock decides: no function a role may execute takes the time that firing, rescue,
+-- retention or heartbeats are measured by (an argument `at`, or any other timestamptz that is not a
+-- read's window). Those clocks are arguments of the internal functions only.
+SELECT is((SELECT coalesce(array_agg(DISTINCT p.oid::regprocedure::text), '{}') FROM pg_proc p,
+                  unnest(ARRAY['pgautomator_viewer', 'pgautomator_operator', 'pgautomator_admin', 'pgautomator_agent']) r
+            WHERE p.pronamespace = 'pgautomator'::regnamespace AND has_function_privilege(r, p.oid, 'EXECUTE')
+              AND 'at' = ANY (p.proargnames)),
+  '{}', 'no function granted to a role takes an argument at');
+SELECT is((SELECT coalesce(array_agg(DISTINCT p.oid::regprocedure::text ORDER BY p.oid::regprocedure::text), '{}') FROM pg_proc p,
+                  unnest(ARRAY['pgautomator_viewer', 'pgautomator_operator', 'pgautomator_admin', 'pgautomator_agent']) r
+            WHERE p.pronamespace = 'pgautomator'::regnamespace AND has_function_privilege(r, p.oid, 'EXECUTE')
+              AND 'timestamptz'::regtype = ANY (p.proargtypes::oid[])),
+  ARRAY['pgautomator.list_runs(text,text,text,timestamp with time zone,timestamp with time zone,integer,bigint)',
+        'pgautomator.schedule_preview(jsonb,timestamp with time zone,integer)',
+        'pgautomator.timeline(timestamp with time zone,timestamp with time zone,integer)'],
+  'the only granted functions with a timestamptz argument are reads (a window, a preview)');
 
 -- Each API function to its group role (and so to the roles above it, not below) -------------------
 CREATE TEMP TABLE api (fn name, needs text);

@@ -14,13 +14,13 @@ SELECT pgautomator.add_step('batch_job', 'two', 'shell', 'true');
 SELECT id AS s1 FROM pgautomator.step WHERE job_id = pgautomator._job_id('batch_job') AND name = 'one' \gset
 SELECT id AS s2 FROM pgautomator.step WHERE job_id = pgautomator._job_id('batch_job') AND name = 'two' \gset
 SET LOCAL ROLE pgat_report_a;
-SELECT pgautomator.register_agent('reporter', max_concurrent => 10, at => '2030-01-01 00:00:00+00') IS NOT NULL AS registered;
+SELECT pgautomator.register_agent('reporter', max_concurrent => 10) IS NOT NULL AS registered;
 RESET ROLE;
-SELECT pgautomator.start_job('batch_job', at => '2030-01-01 00:00:00+00') AS r1 \gset
-SELECT pgautomator.start_job('batch_job', at => '2030-01-01 00:00:00+00') AS r2 \gset
-SELECT pgautomator.start_job('batch_job', at => '2030-01-01 00:00:00+00') AS r3 \gset
+SELECT pgautomator.start_job('batch_job') AS r1 \gset
+SELECT pgautomator.start_job('batch_job') AS r2 \gset
+SELECT pgautomator.start_job('batch_job') AS r3 \gset
 SET LOCAL ROLE pgat_report_a;
-SELECT count(*) AS claimed FROM pgautomator.claim_runs('reporter', 3, '2030-01-01 00:00:01+00') \gset
+SELECT count(*) AS claimed FROM pgautomator.claim_runs('reporter', 3) \gset
 RESET ROLE;
 SELECT is(:claimed::int, 3, 'three runs claimed');
 
@@ -68,9 +68,9 @@ SELECT is((SELECT state || '/' || message FROM pgautomator.job_run WHERE id = :r
 SELECT is((SELECT state FROM pgautomator.step_run WHERE id = :sr2), 'failed', 'its step failed');
 
 -- 3b. end_run carrying the last attempt's end: both or neither.
-SELECT pgautomator.start_job('batch_job', at => '2030-01-01 00:00:00+00') AS r4 \gset
+SELECT pgautomator.start_job('batch_job') AS r4 \gset
 SET LOCAL ROLE pgat_report_a;
-SELECT count(*) AS claimed4 FROM pgautomator.claim_runs('reporter', 1, '2030-01-01 00:00:02+00') \gset
+SELECT count(*) AS claimed4 FROM pgautomator.claim_runs('reporter', 1) \gset
 SELECT pgautomator.begin_step(:r4, :s1) AS sr4 \gset
 SELECT pgautomator.agent_report(jsonb_build_array(jsonb_build_object('op', 'end_run', 'run_id', :r4, 'state', 'succeeded',
   'last_step', jsonb_build_object('step_run_id', :sr4, 'state', 'succeeded', 'exit_code', 0, 'output', 'done', 'output_bytes', 4)))) AS together \gset
@@ -84,9 +84,9 @@ SELECT pgautomator.agent_report(jsonb_build_array(jsonb_build_object('op', 'end_
 RESET ROLE;
 SELECT is(:'refused'::jsonb -> 0 ->> 'code', 'PA030', 'a last_step that cannot end (it ended already) refuses the entry');
 SELECT is((SELECT state FROM pgautomator.job_run WHERE id = :r3), 'running', 'and the run does not end without it');
-SELECT pgautomator.start_job('batch_job', at => '2030-01-01 00:00:00+00') AS r5 \gset
+SELECT pgautomator.start_job('batch_job') AS r5 \gset
 SET LOCAL ROLE pgat_report_a;
-SELECT count(*) AS claimed5 FROM pgautomator.claim_runs('reporter', 1, '2030-01-01 00:00:03+00') \gset
+SELECT count(*) AS claimed5 FROM pgautomator.claim_runs('reporter', 1) \gset
 SELECT pgautomator.begin_step(:r5, :s1) AS sr5 \gset
 SELECT pgautomator.agent_report(jsonb_build_array(jsonb_build_object('op', 'end_run', 'run_id', :r3, 'state', 'succeeded',
   'last_step', jsonb_build_object('step_run_id', :sr5, 'state', 'succeeded')))) AS foreign_step \gset
@@ -95,9 +95,9 @@ SELECT is(:'foreign_step'::jsonb -> 0 ->> 'detail', 'field: last_step.step_run_i
 SELECT is((SELECT state FROM pgautomator.step_run WHERE id = :sr5), 'running', 'and that other attempt is untouched');
 
 -- 3c. A result replayed from the agent's spool keeps the time it ended (within start and now).
-SELECT pgautomator.start_job('batch_job', at => '2030-01-01 00:00:00+00') AS r6 \gset
+SELECT pgautomator.start_job('batch_job') AS r6 \gset
 SET LOCAL ROLE pgat_report_a;
-SELECT count(*) AS claimed6 FROM pgautomator.claim_runs('reporter', 1, '2030-01-01 00:00:04+00') \gset
+SELECT count(*) AS claimed6 FROM pgautomator.claim_runs('reporter', 1) \gset
 SELECT pgautomator.begin_step(:r6, :s1) AS sr6 \gset
 SELECT pg_sleep(0.01);
 SELECT pgautomator.agent_report(jsonb_build_array(jsonb_build_object('op', 'end_run', 'run_id', :r6, 'state', 'succeeded', 'finished_at', '2000-01-01T00:00:00Z',
@@ -124,11 +124,11 @@ SELECT is(pgautomator.agent_report('[]'), '[]'::jsonb, 'an empty report answers 
 -- 5b. The caller is checked against each agent: an entry that passed for the caller's own agent does
 --     not let a later entry about another agent's run through (nor an end_step of its attempt).
 SET LOCAL ROLE pgat_report_b;
-SELECT pgautomator.register_agent('reporter-b', max_concurrent => 10, at => '2030-01-01 00:00:00+00') IS NOT NULL AS registered_b;
+SELECT pgautomator.register_agent('reporter-b', max_concurrent => 10) IS NOT NULL AS registered_b;
 RESET ROLE;
-SELECT pgautomator.start_job('batch_job', at => '2030-01-01 00:00:00+00') AS rb \gset
+SELECT pgautomator.start_job('batch_job') AS rb \gset
 SET LOCAL ROLE pgat_report_b;
-SELECT count(*) AS claimed_b FROM pgautomator.claim_runs('reporter-b', 1, '2030-01-01 00:00:05+00') \gset
+SELECT count(*) AS claimed_b FROM pgautomator.claim_runs('reporter-b', 1) \gset
 RESET ROLE;
 SELECT is((SELECT a.name FROM pgautomator.job_run r JOIN pgautomator.agent a ON a.id = r.agent_id WHERE r.id = :rb), 'reporter-b', 'role b''s agent runs a run');
 SELECT throws_ok(format($$SET LOCAL ROLE pgat_report_b; SELECT pgautomator.agent_report('[{"op": "begin_step", "run_id": %s, "step_id": %s}, {"op": "end_run", "run_id": %s, "state": "succeeded"}]')$$,
@@ -150,11 +150,11 @@ SELECT pgautomator.create_job('mail_off');
 SELECT pgautomator.add_step('mail_off', 'one', 'shell', 'true');
 SELECT id AS s_on FROM pgautomator.step WHERE job_id = pgautomator._job_id('mail_on') \gset
 SELECT id AS s_off FROM pgautomator.step WHERE job_id = pgautomator._job_id('mail_off') \gset
-SELECT pgautomator.start_job('mail_on', at => '2030-01-01 00:00:00+00') AS m_fail \gset
-SELECT pgautomator.start_job('mail_on', at => '2030-01-01 00:00:00+00') AS m_ok \gset
-SELECT pgautomator.start_job('mail_off', at => '2030-01-01 00:00:00+00') AS m_off \gset
+SELECT pgautomator.start_job('mail_on') AS m_fail \gset
+SELECT pgautomator.start_job('mail_on') AS m_ok \gset
+SELECT pgautomator.start_job('mail_off') AS m_off \gset
 SET LOCAL ROLE pgat_report_a;
-SELECT count(*) AS claimed_m FROM pgautomator.claim_runs('reporter', 3, '2030-01-01 00:00:06+00') \gset
+SELECT count(*) AS claimed_m FROM pgautomator.claim_runs('reporter', 3) \gset
 RESET ROLE;
 SELECT is(:claimed_m::int, 3, 'three runs claimed together');
 SELECT is((SELECT array_agg(n.job_run_id ORDER BY n.job_run_id) FROM pgautomator.notification n WHERE n.event = 'start'),

@@ -7,7 +7,7 @@ SELECT plan(69);
 SET LOCAL TimeZone = 'UTC';
 SELECT pgautomator.create_schedule('every10s', '{"type":"daily","start_date":"2030-01-01","sub":{"type":"every","every":10,"unit":"second"}}');
 SELECT pgautomator.create_schedule('every1s', '{"type":"daily","start_date":"2030-01-01","sub":{"type":"every","every":1,"unit":"second"}}');
-SELECT pgautomator.register_agent('a1', max_concurrent => 100, at => '2030-01-01 00:00:00+00');
+SELECT pgautomator._register_agent('a1', max_concurrent => 100, at => '2030-01-01 00:00:00+00');
 
 -- A job with one step and schedule, first fire pinned; everything else made not due and no
 -- queued run left over from an earlier scenario.
@@ -31,7 +31,7 @@ CREATE FUNCTION pg_temp.states(job text) RETURNS text LANGUAGE sql AS $$
     FROM (SELECT r.state AS s, count(*) AS n FROM pgautomator.job_run r JOIN pgautomator.job j ON j.id = r.job_id
            WHERE j.name = job GROUP BY r.state) x $$;
 CREATE FUNCTION pg_temp.fire(at timestamptz) RETURNS void LANGUAGE sql AS $$
-  SELECT count(*) FROM pgautomator.claim_runs('a1', 0, at); $$;  -- max 0: fire only, claim nothing
+  SELECT count(*) FROM pgautomator._claim_runs('a1', 0, at); $$;  -- max 0: fire only, claim nothing
 CREATE FUNCTION pg_temp.next_fire(job text) RETURNS timestamptz LANGUAGE sql AS $$
   SELECT js.next_fire_at FROM pgautomator.job_schedule js JOIN pgautomator.job j ON j.id = js.job_id WHERE j.name = job $$;
 
@@ -63,20 +63,20 @@ SELECT ok((SELECT bool_and(r.message LIKE '%overlap = skip%' AND r.finished_at I
 
 SELECT pg_temp.job('ov_queue_one', overlap => 'queue_one', first => '2030-01-01 00:00:00+00');
 SELECT pg_temp.fire('2030-01-01 00:00:05+00');
-SELECT is((SELECT count(*)::int FROM pgautomator.claim_runs('a1', 1, '2030-01-01 00:00:05+00')), 1, 'queue_one: the first run is claimed');
+SELECT is((SELECT count(*)::int FROM pgautomator._claim_runs('a1', 1, '2030-01-01 00:00:05+00')), 1, 'queue_one: the first run is claimed');
 SELECT pg_temp.fire('2030-01-01 00:00:35+00');
 SELECT is(pg_temp.states('ov_queue_one'), 'queued:1,running:1,skipped:2', 'queue_one: with one running, one more waits and the rest are skipped');
-SELECT is((SELECT count(*)::int FROM pgautomator.claim_runs('a1', 5, '2030-01-01 00:00:35+00')), 0, 'queue_one: the waiting run is not started beside the running one');
+SELECT is((SELECT count(*)::int FROM pgautomator._claim_runs('a1', 5, '2030-01-01 00:00:35+00')), 0, 'queue_one: the waiting run is not started beside the running one');
 
 SELECT pg_temp.job('ov_queue_all', overlap => 'queue_all');
 SELECT pg_temp.fire('2030-01-01 00:00:25+00');
 SELECT is(pg_temp.states('ov_queue_all'), 'queued:3', 'queue_all: every fire waits');
-SELECT is((SELECT count(*)::int FROM pgautomator.claim_runs('a1', 5, '2030-01-01 00:00:25+00')), 1, 'queue_all: one run at a time is handed out');
-SELECT is((SELECT count(*)::int FROM pgautomator.claim_runs('a1', 5, '2030-01-01 00:00:25+00')), 0, 'queue_all: the next waits for the running one');
+SELECT is((SELECT count(*)::int FROM pgautomator._claim_runs('a1', 5, '2030-01-01 00:00:25+00')), 1, 'queue_all: one run at a time is handed out');
+SELECT is((SELECT count(*)::int FROM pgautomator._claim_runs('a1', 5, '2030-01-01 00:00:25+00')), 0, 'queue_all: the next waits for the running one');
 
 SELECT pg_temp.job('ov_cancel', overlap => 'cancel_previous');
 SELECT pg_temp.fire('2030-01-01 00:00:05+00');
-SELECT is((SELECT count(*)::int FROM pgautomator.claim_runs('a1', 1, '2030-01-01 00:00:05+00')), 1, 'cancel_previous: the first run runs');
+SELECT is((SELECT count(*)::int FROM pgautomator._claim_runs('a1', 1, '2030-01-01 00:00:05+00')), 1, 'cancel_previous: the first run runs');
 SELECT pg_temp.fire('2030-01-01 00:00:15+00');
 SELECT is(pg_temp.states('ov_cancel'), 'queued:1,running:1', 'cancel_previous: the next fire queues');
 SELECT ok((SELECT r.kill_requested_at IS NOT NULL FROM pgautomator.job_run r JOIN pgautomator.job j ON j.id = r.job_id WHERE j.name = 'ov_cancel' AND r.state = 'running'),
@@ -87,7 +87,7 @@ SELECT is(pg_temp.states('ov_cancel'), 'cancelled:1,queued:1,running:1,skipped:2
 
 SELECT pg_temp.job('ov_allow', overlap => 'allow');
 SELECT pg_temp.fire('2030-01-01 00:00:25+00');
-SELECT is((SELECT count(*)::int FROM pgautomator.claim_runs('a1', 5, '2030-01-01 00:00:25+00')), 3, 'allow: runs of one job run side by side');
+SELECT is((SELECT count(*)::int FROM pgautomator._claim_runs('a1', 5, '2030-01-01 00:00:25+00')), 3, 'allow: runs of one job run side by side');
 
 -- 3. Misfire policies: grace 5 s, fires :00 :10 :20 all due at :27 are all late.
 SELECT pg_temp.job('mf_once', misfire => 'run_once', grace => '5 seconds');
@@ -151,36 +151,36 @@ SELECT is(pg_temp.next_fire('dis_sched'), NULL, 'its stray next_fire_at is clear
 SELECT pg_temp.job('nothing_due');  -- clears what is queued and due
 UPDATE pgautomator.job_run SET state = 'failed', finished_at = clock_timestamp() WHERE state = 'running';
 UPDATE pgautomator.job_schedule SET next_fire_at = NULL;
-SELECT pgautomator.register_agent('pinned_to', heartbeat_interval => '1 hour', at => '2030-01-01 00:00:00+00');
-SELECT pgautomator.register_agent('tagged', tags => '{linux,big}', heartbeat_interval => '1 hour', at => '2030-01-01 00:00:00+00');
-SELECT pgautomator.register_agent('plain', heartbeat_interval => '1 hour', at => '2030-01-01 00:00:00+00');
+SELECT pgautomator._register_agent('pinned_to', max_concurrent => 10, heartbeat_interval => '1 hour', at => '2030-01-01 00:00:00+00');
+SELECT pgautomator._register_agent('tagged', tags => '{linux,big}', heartbeat_interval => '1 hour', at => '2030-01-01 00:00:00+00');
+SELECT pgautomator._register_agent('plain', heartbeat_interval => '1 hour', at => '2030-01-01 00:00:00+00');
 SELECT pgautomator.create_job('pinned_job', agent => 'pinned_to');
 SELECT pgautomator.add_step('pinned_job', 'only', 'shell', 'true');
 SELECT pgautomator.create_job('linux_job', agent_tags => '{linux}');
 SELECT pgautomator.add_step('linux_job', 'only', 'shell', 'true');
-SELECT pgautomator.start_job('pinned_job', at => '2030-01-01 00:01:00+00');
-SELECT pgautomator.start_job('linux_job', at => '2030-01-01 00:01:00+00');
-SELECT is((SELECT count(*)::int FROM pgautomator.claim_runs('plain', 10, '2030-01-01 00:01:00+00')), 0, 'an agent without the tags and not pinned gets nothing');
-SELECT is((SELECT array_agg(x ->> 'job') FROM pgautomator.claim_runs('tagged', 10, '2030-01-01 00:01:00+00') x), ARRAY['linux_job'], 'an agent carrying the tags gets the tagged job only');
-SELECT is((SELECT array_agg(x ->> 'job') FROM pgautomator.claim_runs('pinned_to', 10, '2030-01-01 00:01:00+00') x), ARRAY['pinned_job'], 'the pinned agent gets the pinned job');
+SELECT pgautomator._start_job('pinned_job', at => '2030-01-01 00:01:00+00');
+SELECT pgautomator._start_job('linux_job', at => '2030-01-01 00:01:00+00');
+SELECT is((SELECT count(*)::int FROM pgautomator._claim_runs('plain', 10, '2030-01-01 00:01:00+00')), 0, 'an agent without the tags and not pinned gets nothing');
+SELECT is((SELECT array_agg(x ->> 'job') FROM pgautomator._claim_runs('tagged', 10, '2030-01-01 00:01:00+00') x), ARRAY['linux_job'], 'an agent carrying the tags gets the tagged job only');
+SELECT is((SELECT array_agg(x ->> 'job') FROM pgautomator._claim_runs('pinned_to', 10, '2030-01-01 00:01:00+00') x), ARRAY['pinned_job'], 'the pinned agent gets the pinned job');
 
-SELECT pgautomator.register_agent('small', max_concurrent => 2, heartbeat_interval => '1 hour', at => '2030-01-01 00:00:00+00');
+SELECT pgautomator._register_agent('small', max_concurrent => 2, heartbeat_interval => '1 hour', at => '2030-01-01 00:00:00+00');
 SELECT pgautomator.create_job('cap_job', overlap => 'allow');
 SELECT pgautomator.add_step('cap_job', 'only', 'shell', 'true');
-SELECT pgautomator.start_job('cap_job', at => ('2030-01-01 00:01:0' || i || '+00')::timestamptz) FROM generate_series(1, 5) i;
-SELECT pgautomator.start_job('cap_job', at => '2030-01-01 01:00:00+00');
-SELECT is((SELECT array_agg((x ->> 'scheduled_for')::timestamptz) FROM pgautomator.claim_runs('small', 10, '2030-01-01 00:02:00+00') x),
+SELECT pgautomator._start_job('cap_job', at => ('2030-01-01 00:01:0' || i || '+00')::timestamptz) FROM generate_series(1, 5) i;
+SELECT pgautomator._start_job('cap_job', at => '2030-01-01 01:00:00+00');
+SELECT is((SELECT array_agg((x ->> 'scheduled_for')::timestamptz) FROM pgautomator._claim_runs('small', 10, '2030-01-01 00:02:00+00') x),
           ARRAY['2030-01-01 00:01:01+00', '2030-01-01 00:01:02+00']::timestamptz[], 'capacity: max_concurrent 2 takes 2 runs, oldest first');
-SELECT is((SELECT count(*)::int FROM pgautomator.claim_runs('small', 10, '2030-01-01 00:02:00+00')), 0, 'capacity: a full agent takes nothing more');
-SELECT is((SELECT count(*)::int FROM pgautomator.claim_runs('plain', 1, '2030-01-01 00:02:00+00')), 1, 'max: at most max runs per call');
-SELECT is((SELECT count(*)::int FROM pgautomator.claim_runs('plain', 10, '2030-01-01 00:02:00+00')), 2, 'the other due runs; the run due later than at is not handed out');
-SELECT is((SELECT count(*)::int FROM pgautomator.claim_runs('plain', 10, '2030-01-01 01:00:00+00')), 1, 'until they are due');
+SELECT is((SELECT count(*)::int FROM pgautomator._claim_runs('small', 10, '2030-01-01 00:02:00+00')), 0, 'capacity: a full agent takes nothing more');
+SELECT is((SELECT count(*)::int FROM pgautomator._claim_runs('plain', 1, '2030-01-01 00:02:00+00')), 1, 'max: at most max runs per call');
+SELECT is((SELECT count(*)::int FROM pgautomator._claim_runs('plain', 10, '2030-01-01 00:02:00+00')), 2, 'the other due runs; the run due later than at is not handed out');
+SELECT is((SELECT count(*)::int FROM pgautomator._claim_runs('plain', 10, '2030-01-01 01:00:00+00')), 1, 'until they are due');
 
-SELECT pgautomator.start_job('cap_job', at => '2030-01-01 00:03:00+00');
-SELECT pgautomator.agent_stop('plain', drain => true, at => '2030-01-01 00:03:00+00');
-SELECT is((SELECT count(*)::int FROM pgautomator.claim_runs('plain', 10, '2030-01-01 00:03:00+00')), 0, 'a draining agent claims nothing');
-SELECT pgautomator.agent_stop('tagged', at => '2030-01-01 00:03:00+00');
-SELECT is((SELECT count(*)::int FROM pgautomator.claim_runs('tagged', 10, '2030-01-01 00:03:00+00')), 0, 'an offline agent claims nothing');
+SELECT pgautomator._start_job('cap_job', at => '2030-01-01 00:03:00+00');
+SELECT pgautomator._agent_stop('plain', drain => true, at => '2030-01-01 00:03:00+00');
+SELECT is((SELECT count(*)::int FROM pgautomator._claim_runs('plain', 10, '2030-01-01 00:03:00+00')), 0, 'a draining agent claims nothing');
+SELECT pgautomator._agent_stop('tagged', at => '2030-01-01 00:03:00+00');
+SELECT is((SELECT count(*)::int FROM pgautomator._claim_runs('tagged', 10, '2030-01-01 00:03:00+00')), 0, 'an offline agent claims nothing');
 
 -- 7. The run object handed to the agent (docs/agent-protocol.md).
 SELECT pgautomator.create_connection('warehouse', 'postgres', 'postgres://etl@db/warehouse', 'env:WAREHOUSE_PW');
@@ -188,8 +188,8 @@ SELECT pgautomator.create_job('shape_job', timeout => '90 seconds');
 SELECT pgautomator.add_step('shape_job', 'extract', 'shell', 'echo 1', shell => 'bash', timeout => '30 seconds', retries => 2, retry_delay => '5 seconds');
 SELECT pgautomator.add_step('shape_job', 'load', 'sql', 'SELECT 1', connection => 'warehouse');
 SELECT pgautomator.add_step('shape_job', 'cleanup', 'shell', 'true', on_success => 'goto', on_success_goto => 'extract');
-SELECT pgautomator.start_job('shape_job', at_step => 'load', at => '2030-01-01 00:03:00+00');
-CREATE TEMP TABLE shape AS SELECT x FROM pgautomator.claim_runs('pinned_to', 10, '2030-01-01 00:03:00+00') x WHERE x ->> 'job' = 'shape_job';
+SELECT pgautomator._start_job('shape_job', at_step => 'load', at => '2030-01-01 00:03:00+00');
+CREATE TEMP TABLE shape AS SELECT x FROM pgautomator._claim_runs('pinned_to', 10, '2030-01-01 00:03:00+00') x WHERE x ->> 'job' = 'shape_job';
 SELECT is((SELECT array_agg(k ORDER BY k) FROM shape, jsonb_object_keys(x) k),
           ARRAY['attempt','begun','job','job_id','run_id','schedule','scheduled_for','start_position','steps','timeout','trigger'], 'run object keys');
 SELECT is((SELECT x -> 'timeout' FROM shape), '90'::jsonb, 'job timeout in seconds');
@@ -219,9 +219,9 @@ SELECT pgautomator.add_step('skip_job', 'off', 'shell', 'true', enabled => false
 SELECT pgautomator.add_step('skip_job', 'on', 'shell', 'true');
 SELECT pgautomator.create_job('none_job');
 SELECT pgautomator.add_step('none_job', 'off', 'shell', 'true', enabled => false);
-SELECT pgautomator.start_job('skip_job', at => '2030-01-01 00:03:00+00');
-SELECT pgautomator.start_job('none_job', at => '2030-01-01 00:03:00+00');
-CREATE TEMP TABLE skipped AS SELECT x FROM pgautomator.claim_runs('pinned_to', 10, '2030-01-01 00:03:00+00') x;
+SELECT pgautomator._start_job('skip_job', at => '2030-01-01 00:03:00+00');
+SELECT pgautomator._start_job('none_job', at => '2030-01-01 00:03:00+00');
+CREATE TEMP TABLE skipped AS SELECT x FROM pgautomator._claim_runs('pinned_to', 10, '2030-01-01 00:03:00+00') x;
 SELECT is((SELECT st.name FROM skipped JOIN pgautomator.step st ON st.id = (x #>> '{begun,step_id}')::bigint WHERE x ->> 'job' = 'skip_job'), 'on',
           'a disabled first step is passed over, as the agent passes it over');
 SELECT is((SELECT x -> 'begun' FROM skipped WHERE x ->> 'job' = 'none_job'), 'null'::jsonb, 'no enabled step: nothing begun');
@@ -229,7 +229,7 @@ SELECT is((SELECT x -> 'begun' FROM skipped WHERE x ->> 'job' = 'none_job'), 'nu
 -- 8. Many jobs on one schedule: the next fire is computed once per schedule and instant, yet every
 --    pair advances from its own fire; the runs of one instant are numbered (so handed out) in job
 --    order, whatever their schedules. A deleted schedule's runs stay in the history.
-SELECT pgautomator.register_agent('a1', max_concurrent => 100, at => '2030-01-01 00:10:00+00');  -- declared dead by the claims at 01:00 above
+SELECT pgautomator._register_agent('a1', max_concurrent => 100, at => '2030-01-01 00:10:00+00');  -- declared dead by the claims at 01:00 above
 SELECT pgautomator.create_schedule('shared10s', '{"type":"daily","start_date":"2030-01-01","sub":{"type":"every","every":10,"unit":"second"}}');
 SELECT pgautomator.create_schedule('other10s', '{"type":"daily","start_date":"2030-01-01","sub":{"type":"every","every":10,"unit":"second"}}');
 SELECT pg_temp.job('sh_a', sched => 'other10s');

@@ -58,7 +58,7 @@ async function runClaimer(agent: string, manualDone: () => boolean): Promise<Cla
   const result: Claimer = { agent, claimed: [], calls: 0, emptyCalls: 0, claimMs: 0 };
   try {
     await client.query(
-      `SELECT pgautomator.register_agent($1, max_concurrent => 10000, heartbeat_interval => '1 hour', at => $2)`,
+      `SELECT pgautomator._register_agent($1, max_concurrent => 10000, heartbeat_interval => '1 hour', at => $2)`,
       [agent, AT],
     );
     let idle = 0;
@@ -67,7 +67,7 @@ async function runClaimer(agent: string, manualDone: () => boolean): Promise<Cla
       result.calls++;
       const t = performance.now();
       const { rows } = await client.query<{ run_id: string }>(
-        `SELECT x ->> 'run_id' AS run_id FROM pgautomator.claim_runs($1, $2, $3) x`,
+        `SELECT x ->> 'run_id' AS run_id FROM pgautomator._claim_runs($1, $2, $3) x`,
         [agent, CLAIM_MAX, AT],
       );
       result.claimMs += performance.now() - t;
@@ -103,7 +103,7 @@ test('10,000 fires and manual starts claimed exactly once by 6 concurrent agents
       // Manual starts of the 'allow' jobs, in small batches, while the claimers are at work.
       for (let done = 0; done < MANUAL; done += 50) {
         await client.query(
-          `SELECT pgautomator.start_job('cc-' || (2 * (1 + (g % ($3::int / 2)))), at => $2)
+          `SELECT pgautomator._start_job('cc-' || (2 * (1 + (g % ($3::int / 2)))), at => $2)
              FROM generate_series($1::int, $1::int + 49) g`,
           [done, AT, JOBS],
         );

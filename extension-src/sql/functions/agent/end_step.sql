@@ -14,7 +14,7 @@ BEGIN
   PERFORM pgautomator._require_role('pgautomator_agent');
   -- The argument before the state of the run or attempt: bad input is named as such.
   PERFORM pgautomator._check_one_of(end_step.state, '{succeeded,failed,killed,timed_out}', 'state', 'state');
-  PERFORM pgautomator._end_attempt(pgautomator._running_step_run(end_step.step_run_id), end_step.state, end_step.exit_code,
+  PERFORM pgautomator._end_attempt(pgautomator._running_step_run(end_step.step_run_id, late_ok => true), end_step.state, end_step.exit_code,
     end_step.message, end_step.output, end_step.output_bytes);
 END
 $$;

@@ -1,8 +1,7 @@
 CREATE OR REPLACE FUNCTION pgautomator.purge_history(
   older_than interval DEFAULT NULL,
   keep_runs  int DEFAULT NULL,
-  job        text DEFAULT NULL,
-  at         timestamptz DEFAULT now())
+  job        text DEFAULT NULL)
 RETURNS bigint
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -23,14 +22,15 @@ BEGIN
   IF purge_history.job IS NOT NULL THEN
     job_ids := ARRAY[pgautomator._job_id(purge_history.job)];
   END IF;
-  RETURN pgautomator._apply_retention(purge_history.at, job_ids, purge_history.keep_runs, purge_history.older_than,
+  -- Ages are measured by the database clock, never the caller's.
+  RETURN pgautomator._apply_retention(now(), job_ids, purge_history.keep_runs, purge_history.older_than,
                                       purge_history.older_than IS NULL AND purge_history.keep_runs IS NULL, NULL);
 END
 $$;
-COMMENT ON FUNCTION pgautomator.purge_history(interval, int, text, timestamptz) IS
+COMMENT ON FUNCTION pgautomator.purge_history(interval, int, text) IS
   'Deletes finished runs (with their step runs, output and mail) of one job or all: older than older_than and/or beyond the newest '
   'keep_runs of each job; with neither, each job''s keep_runs and keep_age apply, else the global retention (set_retention). Queued '
   'and running runs are never deleted. Returns how many runs were deleted. The database also applies the retention policies by itself, '
   'a little at a time, from agent heartbeats.';
-REVOKE ALL ON FUNCTION pgautomator.purge_history(interval, int, text, timestamptz) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION pgautomator.purge_history(interval, int, text, timestamptz) TO pgautomator_admin;
+REVOKE ALL ON FUNCTION pgautomator.purge_history(interval, int, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.purge_history(interval, int, text) TO pgautomator_admin;

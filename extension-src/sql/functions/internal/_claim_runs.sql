@@ -1,0 +1,125 @@
+CREATE OR REPLACE FUNCTION pgautomator._claim_runs(name text, max int DEFAULT 1, at timestamptz DEFAULT now())
+RETURNS SETOF jsonb
+LANGUAGE plpgsql
+-- Not SECURITY DEFINER, and only search_path pinned (as every function here): it runs under the
+-- planner settings of claim_runs, its only caller besides superusers (tests and the benchmark, which
+-- pin the clock), so an agent's claim switches those settings once, not twice.
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  a          pgautomator.agent;
+  want       int;
+  candidates bigint[];
+  locked_jobs bigint[];
+  claimed    bigint[];
+  start_mail bigint[];
+  started    timestamptz;
+BEGIN
+  IF _claim_runs.max IS NULL OR _claim_runs.max NOT BETWEEN 0 AND 1000 THEN
+    PERFORM pgautomator._raise('PA002', format('max must be 0..1000, got %s', coalesce(_claim_runs.max::text, 'NULL')),
+      'field: max', 'Pass how many runs the agent can start now (its free capacity).');
+  END IF;
+  a := pgautomator._acting_agent(_claim_runs.name);
+  -- One claim per agent at a time (its capacity is counted below). An advisory lock, not a row
+  -- lock: a claim that finds nothing to do writes nothing, so it costs no WAL flush at commit.
+  PERFORM pg_advisory_xact_lock(hashtext('pgautomator.claim_runs'), a.id::int);
+  SELECT x.* INTO a FROM pgautomator.agent x WHERE x.id = a.id;
+  IF a.state = 'offline' THEN
+    RETURN;  -- an offline agent claims nothing; its next heartbeat tells it to register again
+  END IF;
+  -- Everyone silent until now: the database's outage, not the agents' deaths (see _note_contact).
+  PERFORM pgautomator._note_contact(a, _claim_runs.at);
+  -- A claim is a heartbeat; written at most once a second, for the same reason.
+  UPDATE pgautomator.agent x SET last_heartbeat_at = _claim_runs.at
+   WHERE x.id = a.id AND (x.last_heartbeat_at IS NULL OR x.last_heartbeat_at < _claim_runs.at - interval '1 second');
+
+  PERFORM pgautomator._rescue_dead_agents(_claim_runs.at);
+  PERFORM pgautomator._reap_overdue_runs(_claim_runs.at);
+  -- 1. Fire due schedules (every claimer helps, whatever jobs it may run itself).
+  PERFORM pgautomator._fire_due(_claim_runs.at);
+
+  IF a.state <> 'online' THEN
+    RETURN;  -- draining: finishes its runs, takes no new ones
+  END IF;
+  SELECT least(_claim_runs.max, a.max_concurrent - count(*)) INTO want
+    FROM pgautomator.job_run r WHERE r.agent_id = a.id AND r.state = 'running';
+  IF want <= 0 THEN
+    RETURN;
+  END IF;
+
+  -- 2a. Lock candidate queued runs this agent may take, oldest first (_claim_candidates walks
+  --     the queue index and stops at the limit). Twice `want` rows: 2c may drop some (a second
+  --     run of a job that runs one at a time).
+  candidates := pgautomator._claim_candidates(a.id, a.tags, _claim_runs.at, 2 * want);
+  IF candidates IS NULL THEN
+    RETURN;
+  END IF;
+
+  -- 2b. Lock the jobs of the candidates that run one at a time (overlap other than allow). Every
+  --     claimer takes this lock before starting a run of such a job, and the job's fires are made
+  --     under it (_fire_due), so the overlap test below cannot race. SKIP LOCKED: a job another
+  --     claimer holds is simply left for later.
+  SELECT coalesce(array_agg(x.id), '{}') INTO locked_jobs
+    FROM (SELECT j.id
+            FROM pgautomator.job j
+           WHERE j.id IN (SELECT r.job_id FROM pgautomator.job_run r WHERE r.id = ANY (candidates))
+             AND j.overlap <> 'allow'
+             FOR NO KEY UPDATE SKIP LOCKED) x;
+
+  -- 2c. A new statement, so a new snapshot taken after the job locks were granted: it sees every
+  --     claim committed by the previous holder of each lock. At most one run per locked job.
+  --     The candidates are read by primary key. They are still queued: _claim_candidates locked
+  --     them queued, and nobody else changes a locked run. (A test of state here would let the
+  --     planner read the whole queue through job_run_queued_idx instead, which it did.)
+  -- The database clock (at is now() but for tests, whose runs then start at their own clock).
+  started := greatest(clock_timestamp(), _claim_runs.at);
+  WITH eligible AS (
+    SELECT r.id, r.scheduled_for, j.timeout, 'start' = ANY (j.email_on) AS mail_start,
+           j.overlap = 'allow' OR row_number() OVER (PARTITION BY r.job_id ORDER BY r.scheduled_for, r.id) = 1 AS may_start
+      FROM pgautomator.job_run r
+      JOIN pgautomator.job j ON j.id = r.job_id
+     WHERE r.id = ANY (candidates)
+       AND (j.overlap = 'allow'
+            OR (j.id = ANY (locked_jobs)
+                AND NOT EXISTS (SELECT 1 FROM pgautomator.job_run o WHERE o.job_id = r.job_id AND o.state = 'running')))
+  ), chosen AS (
+    SELECT e.id, e.timeout, e.mail_start FROM eligible e WHERE e.may_start ORDER BY e.scheduled_for, e.id LIMIT want
+  ), upd AS (
+    UPDATE pgautomator.job_run r
+       SET state = 'running', started_at = started, agent_id = a.id, deadline_at = started + chosen.timeout
+      FROM chosen
+     WHERE r.id = chosen.id
+    RETURNING r.id, r.scheduled_for, chosen.mail_start
+  )
+  SELECT array_agg(upd.id ORDER BY upd.scheduled_for, upd.id), array_agg(upd.id ORDER BY upd.scheduled_for, upd.id) FILTER (WHERE upd.mail_start)
+    INTO claimed, start_mail
+    FROM upd;
+  IF claimed IS NULL THEN
+    RETURN;
+  END IF;
+
+  -- One statement each, not one per run: mail for jobs that ask for it at start (known from the
+  -- claim itself: a separate statement over the claimed runs was planned anew on most claims), the
+  -- wake-ups, and the run objects.
+  IF start_mail IS NOT NULL THEN
+    PERFORM pgautomator._enqueue_mail(u.id, 'start') FROM unnest(start_mail) AS u(id);
+  END IF;
+  -- The first attempt of each run begins with its claim: the first enabled step from the run's
+  -- start position, as the agent's flow would pick it (docs/agent-protocol.md). The agent starts it
+  -- at once, without a begin_step round trip first (measured: that trip was most of the time from
+  -- claim to step start); the payload says which attempt it is ("begun").
+  PERFORM pgautomator._begin_attempt(r, f.step_id, 1)
+     FROM pgautomator.job_run r
+     CROSS JOIN LATERAL (SELECT st.id AS step_id FROM pgautomator.step st
+                          WHERE st.job_id = r.job_id AND st.enabled AND st.position >= r.start_position
+                          ORDER BY st.position LIMIT 1) f
+    WHERE r.id = ANY (claimed);
+  PERFORM pgautomator._notify_each('run_started',
+    ARRAY(SELECT jsonb_build_object('run_id', u.id, 'agent', a.name) FROM unnest(claimed) WITH ORDINALITY AS u(id, ord) ORDER BY u.ord));
+  RETURN QUERY SELECT pgautomator._run_payloads(claimed);
+END
+$$;
+COMMENT ON FUNCTION pgautomator._claim_runs(text, int, timestamptz) IS
+  'The body of claim_runs with the clock as an argument (at: when due fires and queued runs are measured, and the heartbeat it '
+  'counts as). Granted to nobody: claim_runs passes now(); tests call it as a superuser.';
+REVOKE ALL ON FUNCTION pgautomator._claim_runs(text, int, timestamptz) FROM PUBLIC;

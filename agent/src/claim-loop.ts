@@ -16,6 +16,7 @@ import { HeartbeatPlan } from './heartbeat.ts';
 import type { Logger } from './logger.ts';
 import type { ClaimedRun, Heartbeat, Registration } from './protocol.ts';
 import type { DurableReporter } from './reporter.ts';
+import type { ResumePoint } from './run-flow.ts';
 import type { Spool } from './spool.ts';
 
 /** With a backlog, how long freed capacity waits for more runs to end before it is claimed. */
@@ -24,7 +25,8 @@ const claimBatchMs = 5;
 export interface HeldRuns {
   ids(): number[];
   count(): number;
-  start(run: ClaimedRun): void;
+  /** Executes a run: claimed, or resumed after a restart from a spooled step end. */
+  start(run: ClaimedRun, resume?: ResumePoint): void;
   kill(runId: number, reason: string): void;
 }
 
@@ -155,6 +157,9 @@ export class ClaimLoop {
     try {
       const held = runs.ids();
       const resume = [...new Set([...held, ...spool.runIds()])];
+      // Runs known only from the spool (this process did not execute them: the agent restarted)
+      // continue after their last spooled step end, once the spool is written.
+      const points = spool.resumePoints();
       const registration = await api.register({ ...identity, tags: config.tags, maxConcurrent: config.maxConcurrent, heartbeatInterval: config.heartbeatInterval, resumeRuns: resume });
       logger.info('registered', { agent_id: registration.agentId, resumed: resume.length || undefined, abandoned: registration.abandoned || undefined, smtp: registration.smtp ? registration.smtp.host : undefined });
       for (const runId of registration.kill) {
@@ -167,6 +172,7 @@ export class ClaimLoop {
         logger.info('spool replayed', { written, dropped: before - spool.size - written, left: spool.size });
         if (spool.size > 0) throw Object.assign(new Error('database unreachable during spool replay'), { code: 'ECONNRESET' });
       }
+      this.continueRuns(registration.resume, points, held);
       connectivity.markUp();
       this.backoff.reset();
       this.plan.nextHeartbeatAt = 0; // learn next_due_in and kill requests now
@@ -179,10 +185,30 @@ export class ClaimLoop {
     }
   }
 
+  /**
+   * Runs of an earlier process of this agent that the database still has running here: each goes
+   * on after the step end its spool held. One without a usable point (its old process died
+   * mid-step, or an older agent wrote the spool) is not listed in the next heartbeat, so the
+   * database records it abandoned (and retries it per the job's on_abandon) instead of keeping it
+   * running for ever.
+   */
+  private continueRuns(payloads: ClaimedRun[], points: ReturnType<Spool['resumePoints']>, held: number[]): void {
+    for (const run of payloads) {
+      if (held.includes(run.runId) || this.deps.runs.ids().includes(run.runId)) continue;
+      const point = points.get(run.runId);
+      if (point === undefined || point === 'ended' || point.stepId === undefined || point.attempt === undefined) {
+        this.deps.logger.warn('cannot continue a run of an earlier process of this agent: the database will record it abandoned', { run: run.runId, job: run.job });
+        continue;
+      }
+      this.deps.runs.start(run, { stepId: point.stepId, attempt: point.attempt, result: { state: point.state, exitCode: point.exitCode, message: point.message } });
+    }
+  }
+
   private async tick(): Promise<void> {
-    const { api, config, runs } = this.deps;
+    const { api, config, runs, spool } = this.deps;
     if (this.plan.heartbeatDue(Date.now())) {
-      const heartbeat = await api.heartbeat(runs.ids());
+      // Runs whose results wait in the spool are still this agent's: list them too.
+      const heartbeat = await api.heartbeat([...new Set([...runs.ids(), ...spool.runIds()])]);
       this.plan.recordHeartbeat(heartbeat, Date.now());
       for (const runId of heartbeat.kill) runs.kill(runId, 'kill requested');
       this.deps.onHeartbeat(heartbeat);

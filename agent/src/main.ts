@@ -23,7 +23,7 @@ import { createLogger, redactUrl, type Logger } from './logger.ts';
 import { MailOutbox } from './mail-outbox.ts';
 import type { ClaimedRun } from './protocol.ts';
 import { DurableReporter } from './reporter.ts';
-import { executeRun, type RunFlowOptions } from './run-flow.ts';
+import { executeRun, type ResumePoint, type RunFlowOptions } from './run-flow.ts';
 import { createSecretResolver } from './secrets.ts';
 import { Spool } from './spool.ts';
 
@@ -79,7 +79,7 @@ export class Agent {
     const runs: HeldRuns = {
       ids: () => [...this.active.keys()],
       count: () => this.active.size,
-      start: (run) => this.startRun(run),
+      start: (run, resume) => this.startRun(run, resume),
       kill: (runId, reason) => this.killRun(runId, reason),
     };
     this.loop = new ClaimLoop({
@@ -172,9 +172,9 @@ export class Agent {
     logger.info('agent stopped');
   }
 
-  private startRun(run: ClaimedRun): void {
+  private startRun(run: ClaimedRun, resume?: ResumePoint): void {
     const controller = new AbortController();
-    const done = executeRun(run, this.flow, controller.signal)
+    const done = executeRun(run, this.flow, controller.signal, resume)
       .then(
         () => {},
         async (error) => {

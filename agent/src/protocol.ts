@@ -76,6 +76,8 @@ export interface Registration {
   abandoned: number;
   /** Runs offered in resume_runs that the database no longer has running on this agent: stop them. */
   kill: number[];
+  /** Runs offered in resume_runs still running on this agent, as claim_runs gives them (absent from older databases: none). */
+  resume: ClaimedRun[];
 }
 
 export interface Heartbeat {
@@ -158,7 +160,14 @@ export function parseRegistration(value: unknown): Registration {
     smtp: parseSmtp(o.smtp),
     abandoned: numOrNull(o, 'abandoned', 'register_agent') ?? 0,
     kill: numbers(o, 'kill', 'register_agent'),
+    resume: parseResume(o.resume),
   };
+}
+
+function parseResume(value: unknown): ClaimedRun[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new ProtocolError('register_agent.resume: expected an array');
+  return value.map(parseClaimedRun);
 }
 
 export function parseHeartbeat(value: unknown): Heartbeat {

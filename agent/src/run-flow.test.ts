@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import type { StepResult } from './executors/executor.ts';
 import { createLogger } from './logger.ts';
 import type { ClaimedRun, ClaimedStep } from './protocol.ts';
-import { executeRun, type RunReporter } from './run-flow.ts';
+import { executeRun, type ResumePoint, type RunReporter } from './run-flow.ts';
 
 function step(stepId: number, position: number, overrides: Partial<ClaimedStep> = {}): ClaimedStep {
   return {
@@ -40,7 +40,7 @@ function run(steps: ClaimedStep[], begun: ClaimedRun['begun'], startPosition = 1
 }
 
 /** Runs the flow; each step's results come from `outcomes` (by step id, in order of attempts). */
-async function flow(claimed: ClaimedRun, outcomes: Record<number, Array<StepResult['state']>> = {}) {
+async function flow(claimed: ClaimedRun, outcomes: Record<number, Array<StepResult['state']>> = {}, resume?: ResumePoint) {
   const begins: Array<[stepId: number, attempt: number]> = [];
   const ends: number[] = [];
   let nextId = 100;
@@ -72,6 +72,7 @@ async function flow(claimed: ClaimedRun, outcomes: Record<number, Array<StepResu
       output: { keepBytes: 1024, flushMs: 50, flushBytes: 1024 },
     },
     new AbortController().signal,
+    resume,
   );
   return { outcome, begins, ends };
 }
@@ -103,6 +104,36 @@ test('a goto back to the first step begins it again: the claim\'s attempt is use
   assert.is(outcome.state, 'failed');
   assert.equal(begins, [[12, 1], [11, 1]]);
   assert.equal(ends, [55, 100, 101]);
+});
+
+const ended = (state: StepResult['state']): StepResult => ({ state, exitCode: state === 'succeeded' ? 0 : 1, message: null });
+
+test('resumed after a restart: the run goes on after the spooled attempt, which is not run again', async () => {
+  const { outcome, begins } = await flow(run([step(11, 1), step(12, 2), step(13, 3)], null), {}, { stepId: 11, attempt: 1, result: ended('succeeded') });
+  assert.is(outcome.state, 'succeeded');
+  assert.equal(begins, [[12, 1], [13, 1]]);
+});
+
+test('resumed after a failed attempt with retries left: the next attempt of that step', async () => {
+  const steps = [step(11, 1), step(12, 2, { retries: 2 }), step(13, 3)];
+  const { outcome, begins } = await flow(run(steps, null), { 12: ['failed', 'succeeded'] }, { stepId: 12, attempt: 1, result: ended('failed') });
+  assert.is(outcome.state, 'succeeded');
+  assert.equal(begins, [[12, 2], [12, 3], [13, 1]]);
+});
+
+test('resumed after the last allowed attempt failed: its on_failure applies at once', async () => {
+  const { outcome, begins } = await flow(run([step(11, 1, { retries: 1 }), step(12, 2)], null), {}, { stepId: 11, attempt: 2, result: ended('failed') });
+  assert.is(outcome.state, 'failed');
+  assert.equal(begins, []);
+});
+
+test('resumed at a step disabled meanwhile, or one the job no longer has', async () => {
+  const disabled = await flow(run([step(11, 1, { enabled: false }), step(12, 2)], null), {}, { stepId: 11, attempt: 1, result: ended('succeeded') });
+  assert.equal(disabled.begins, [[12, 1]], 'the spooled attempt still decides what comes next');
+  const gone = await flow(run([step(12, 2)], null), {}, { stepId: 11, attempt: 1, result: ended('succeeded') });
+  assert.is(gone.outcome.state, 'failed');
+  assert.match(gone.outcome.message!, /no longer has/);
+  assert.equal(gone.begins, []);
 });
 
 test.run();

@@ -84,7 +84,17 @@ const describeEnd = (step: ClaimedStep, result: StepResult) =>
 /** The state of a run that fails because of this attempt. */
 const failedAs = (result: StepResult): FinalState => (result.state === 'timed_out' ? 'timed_out' : 'failed');
 
-export async function executeRun(run: ClaimedRun, options: RunFlowOptions, signal: AbortSignal): Promise<RunOutcome> {
+/**
+ * Where a run continues when an agent restarted with one of its step ends in the spool: after
+ * that attempt, as if this process had run it (recorded already: the spool replayed it).
+ */
+export interface ResumePoint {
+  stepId: number;
+  attempt: number;
+  result: StepResult;
+}
+
+export async function executeRun(run: ClaimedRun, options: RunFlowOptions, signal: AbortSignal, resume?: ResumePoint): Promise<RunOutcome> {
   const log = options.logger.child({ run: run.runId, job: run.job });
   const maxExecutions = options.maxStepExecutions ?? 1000;
   const runAbort = new AbortController();
@@ -112,9 +122,12 @@ export async function executeRun(run: ClaimedRun, options: RunFlowOptions, signa
   };
 
   try {
-    log.info('run started', { trigger: run.trigger, schedule: run.schedule ?? undefined, scheduled_for: run.scheduledFor, attempt: run.attempt, steps: run.steps.length });
+    let resumed = resume && run.steps.find((s) => s.stepId === resume.stepId) ? resume : undefined;
+    if (resume && !resumed) return await finish('failed', `the agent restarted after a step this job no longer has (step id ${resume.stepId}); the run cannot continue`);
+    if (resumed) log.info('run resumed after an agent restart', { step_id: resumed.stepId, attempt: resumed.attempt, state: resumed.result.state });
+    else log.info('run started', { trigger: run.trigger, schedule: run.schedule ?? undefined, scheduled_for: run.scheduledFor, attempt: run.attempt, steps: run.steps.length });
     if (run.steps.length === 0) return await finish('failed', 'the job has no steps');
-    let position: number | null = positions.find((p) => p >= run.startPosition) ?? null;
+    let position: number | null = resumed ? run.steps.find((s) => s.stepId === resumed!.stepId)!.position : (positions.find((p) => p >= run.startPosition) ?? null);
     if (position === null) return await finish('failed', `the job has no step at position ${run.startPosition} or after`);
     let last: { step: ClaimedStep; result: StepResult } | undefined;
     let executions = 0;
@@ -126,14 +139,29 @@ export async function executeRun(run: ClaimedRun, options: RunFlowOptions, signa
       }
       const step = byPosition.get(position);
       if (!step) return await finish('failed', `goto step ${position}: the job has no step at that position`);
-      if (!step.enabled) {
+      if (!step.enabled && resumed?.stepId !== step.stepId) {
         log.info('step disabled: passed over', { step: step.name, position: step.position });
         position = after(position);
         continue;
       }
 
+      // Attempts 1..retries + 1; a resumed run enters its step with the spooled attempt done.
       let result: StepResult | undefined;
-      for (let attempt = 1; attempt <= step.retries + 1; attempt++) {
+      let attempt = 0;
+      if (resumed?.stepId === step.stepId) {
+        ({ attempt, result } = resumed);
+        resumed = undefined;
+        if (result.state === 'killed') return await finish('killed', `${describeStep(step)} was killed before the agent restarted`);
+      }
+      for (;;) {
+        if (result) {
+          if (result.state === 'succeeded' || runAbort.signal.aborted || attempt > step.retries) break;
+          await record();
+          const delay = step.retryDelay * step.retryBackoff ** (attempt - 1);
+          log.info('step failed: retrying', { step: step.name, position: step.position, attempt, retry_in_s: delay, reason: result.message ?? undefined });
+          if (!(await sleep(delay * 1000, runAbort.signal))) break;
+        }
+        attempt++;
         if (++executions > maxExecutions) {
           return await finish('failed', `more than ${maxExecutions} step attempts in one run (a goto loop?); stopped at ${describeStep(step)}`);
         }
@@ -144,13 +172,6 @@ export async function executeRun(run: ClaimedRun, options: RunFlowOptions, signa
         const attempted = await runAttempt(run, step, attempt, options, runAbort.signal, log, begun);
         result = attempted.result;
         unrecorded = attempted.end;
-        if (result.state === 'succeeded' || runAbort.signal.aborted) break;
-        if (attempt <= step.retries) {
-          await record();
-          const delay = step.retryDelay * step.retryBackoff ** (attempt - 1);
-          log.info('step failed: retrying', { step: step.name, position: step.position, attempt, retry_in_s: delay, reason: result.message ?? undefined });
-          if (!(await sleep(delay * 1000, runAbort.signal))) break;
-        }
       }
       if (runAbort.signal.aborted) {
         const aborted = abortedResult(runAbort.signal);
@@ -235,5 +256,5 @@ async function runAttempt(
   }
   await output.close();
   log.info('step finished', { state: result.state, exit_code: result.exitCode ?? undefined, ms: Date.now() - started, output_bytes: output.totalBytes, message: result.message ?? undefined });
-  return { result, end: { stepRunId, state: result.state, exitCode: result.exitCode, message: result.message, output: output.text(), outputBytes: output.totalBytes } };
+  return { result, end: { stepRunId, state: result.state, exitCode: result.exitCode, message: result.message, output: output.text(), outputBytes: output.totalBytes, stepId: step.stepId, attempt } };
 }

@@ -17,6 +17,12 @@ export interface StepEnd {
   message: string | null;
   output: string;
   outputBytes: number;
+  /**
+   * Which step and attempt ended: an agent restarted with this end in its spool continues the run
+   * after it (absent in spools written by older agents: such a run cannot be continued).
+   */
+  stepId?: number;
+  attempt?: number;
 }
 
 /** `at`: when the agent recorded it (the database's clock may be later at replay). */
@@ -60,6 +66,21 @@ export class Spool {
 
   get size(): number {
     return this.entries.length;
+  }
+
+  /**
+   * Where each run with entries waiting stands, for an agent that restarted: the last step end
+   * spooled for it, or 'ended' when its end_run is spooled. Its next step cannot have begun: a step
+   * begins only once the database is back and the spool replayed.
+   */
+  resumePoints(): Map<number, StepEnd | 'ended' | undefined> {
+    const points = new Map<number, StepEnd | 'ended' | undefined>();
+    for (const entry of this.entries) {
+      if (points.get(entry.runId) === 'ended') continue;
+      if (entry.op === 'end_run') points.set(entry.runId, 'ended');
+      else points.set(entry.runId, entry);
+    }
+    return points;
   }
 
   /** Runs with entries waiting (they must be resumed, not abandoned, when the agent registers). */

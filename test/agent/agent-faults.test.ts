@@ -149,6 +149,26 @@ test('database unreachable, then the agent restarts: its spooled results are wri
   await second.stop();
 });
 
+test('database unreachable, step 1 spooled, the agent SIGKILLed: restarted, it records step 1 and runs step 2 (nothing stays running)', async () => {
+  const marker = path.join(tempDir(), 'resume.step1');
+  await createJob(db, 'resume-after-kill', [{ command: `sleep 1; echo one; echo x >> ${marker}` }, { command: 'echo two' }]);
+  const first = startAgent(db, { name: 'resumer', databaseUrl: viaProxy(db.url, proxy) });
+  await registered(first);
+  const runId = await startJob(db, 'resume-after-kill');
+  await waitFor(async () => (await getRun(db, runId)).steps.length === 1, { what: 'step 1 started' });
+  await proxy.cut();
+  await first.waitForLog((l) => l.msg === 'database unreachable: result spooled' && l.op === 'end_step', 'end_step of step 1 spooled');
+  first.child.kill('SIGKILL');
+  await first.exited;
+  await proxy.restore();
+  const second = startAgent(db, { name: 'resumer', databaseUrl: viaProxy(db.url, proxy) });
+  const view = await waitForRun(db, runId, undefined, 30_000);
+  assert.is(view.run.state, 'succeeded', view.run.message ?? '');
+  assert.equal(view.steps.map((s) => [s.position, s.attempt, s.state, s.output]), [[1, 1, 'succeeded', 'one\n'], [2, 1, 'succeeded', 'two\n']]);
+  assert.is(readFileSync(marker, 'utf8'), 'x\n', 'step 1 ran once');
+  await second.stop();
+});
+
 test('SIGTERM drains: a step finishing within the drain timeout is recorded; past it, the step is killed', async () => {
   await createJob(db, 'short-drain', [{ command: 'sleep 1; echo finished' }]);
   await createJob(db, 'long-drain', [{ command: 'sleep 60' }]);

@@ -141,6 +141,7 @@ export async function runShellStep(step: ClaimedStep, context: StepContext): Pro
   // The guardian kills this group if the agent dies or loses its lease (detached: pgid = pid).
   const pgid = !windows ? subprocess.pid : undefined;
   if (pgid !== undefined) context.processGroups?.started(pgid);
+  context.logger.debug('step process started', { pid: subprocess.pid });
   subprocess.stdout?.on('data', (chunk: Buffer) => output.write('stdout', chunk));
   subprocess.stderr?.on('data', (chunk: Buffer) => output.write('stderr', chunk));
   // The step ends with its shell: a background child that keeps stdout open (`daemon &`) gets

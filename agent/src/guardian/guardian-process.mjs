@@ -24,10 +24,15 @@
 // agent with the same state wait for an old guardian to finish its kills before it starts steps.
 // It runs in its own session and process group (the agent spawns it detached), so a signal to the
 // agent's group (Ctrl+C in a terminal) does not take it first.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
 const pidFile = process.argv[2];
+// Debugging: every line in and out, with monotonic times, appended to this file.
+const traceFile = process.env.PGAUTOMATOR_GUARDIAN_TRACE;
+function trace(what) {
+  if (traceFile) appendFileSync(traceFile, `${process.pid} ${new Date().toISOString()} ${performance.now().toFixed(1)} ${what}\n`);
+}
 /** SIGTERM first, then SIGKILL this long after for groups still there: well within 2 s in total. */
 const termGraceMs = 800;
 
@@ -73,6 +78,7 @@ function killGroups(pgids, done) {
 }
 
 function say(line) {
+  trace(`> ${line}`);
   try {
     process.stdout.write(`${line}\n`);
   } catch {
@@ -81,6 +87,7 @@ function say(line) {
 }
 
 function fence() {
+  trace(`lease ran out; groups: ${[...groups].join(' ')}`);
   leaseTimer = undefined;
   fencedAll = true;
   const pgids = [...groups];
@@ -106,6 +113,7 @@ function renew(ms) {
 }
 
 function command(line) {
+  trace(`< ${line}`);
   const [verb, arg] = line.trim().split(/\s+/);
   const n = Number(arg);
   if (verb === 'add' && Number.isInteger(n) && n > 1) {

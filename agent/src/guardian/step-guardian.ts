@@ -57,7 +57,7 @@ export class StepGuardian {
       // Its own session and process group: a signal to the agent's group does not reach it.
       detached: true,
       stdio: ['pipe', 'pipe', 'inherit'],
-      env: {},
+      env: process.env.PGAUTOMATOR_GUARDIAN_TRACE ? { PGAUTOMATOR_GUARDIAN_TRACE: process.env.PGAUTOMATOR_GUARDIAN_TRACE } : {},
     });
     this.child = child;
     // Neither the child nor its pipes keep the agent alive: when the agent exits, the pipe closes

@@ -13,6 +13,7 @@ import type { AgentConfig } from './config.ts';
 import type { Connectivity } from './connectivity.ts';
 import { isUnreachable, type AgentApi } from './db/api.ts';
 import { HeartbeatPlan } from './heartbeat.ts';
+import { Lease } from './lease.ts';
 import type { Logger } from './logger.ts';
 import type { ClaimedRun, Heartbeat, Registration } from './protocol.ts';
 import type { DurableReporter } from './reporter.ts';
@@ -39,9 +40,21 @@ export interface ClaimLoopDeps {
   reporter: DurableReporter;
   identity: { host: string; os: string; version: string };
   runs: HeldRuns;
+  /** The agent's lease (lease.ts): renewed by each successful registration and heartbeat. */
+  lease?: LeaseRenewal;
   onRegistered(registration: Registration): void;
   onHeartbeat(heartbeat: Heartbeat): void;
 }
+
+export interface LeaseRenewal {
+  /** A renewing call sent at `sentAt` (Lease.now()) succeeded; false: its answer came after the lease ran out. */
+  renewed(sentAt: number, answer: { lease: number | null }): boolean;
+  /** False once the lease has run out (the agent then fences itself and goes offline). */
+  valid(): boolean;
+}
+
+/** A renewal that came back after the lease ran out counts as no contact. */
+const lateAnswer = () => Object.assign(new Error('the database answered after the lease ran out'), { code: 'ETIMEDOUT' });
 
 export class ClaimLoop {
   private readonly plan: HeartbeatPlan;
@@ -160,7 +173,9 @@ export class ClaimLoop {
       // Runs known only from the spool (this process did not execute them: the agent restarted)
       // continue after their last spooled step end, once the spool is written.
       const points = spool.resumePoints();
+      const sentAt = Lease.now();
       const registration = await api.register({ ...identity, tags: config.tags, maxConcurrent: config.maxConcurrent, heartbeatInterval: config.heartbeatInterval, resumeRuns: resume });
+      if (this.deps.lease && !this.deps.lease.renewed(sentAt, registration)) throw lateAnswer();
       logger.info('registered', { agent_id: registration.agentId, resumed: resume.length || undefined, abandoned: registration.abandoned || undefined, smtp: registration.smtp ? registration.smtp.host : undefined });
       for (const runId of registration.kill) {
         if (held.includes(runId)) runs.kill(runId, 'the database no longer has this run running on this agent');
@@ -207,8 +222,10 @@ export class ClaimLoop {
   private async tick(): Promise<void> {
     const { api, config, runs, spool } = this.deps;
     if (this.plan.heartbeatDue(Date.now())) {
+      const sentAt = Lease.now();
       // Runs whose results wait in the spool are still this agent's: list them too.
       const heartbeat = await api.heartbeat([...new Set([...runs.ids(), ...spool.runIds()])]);
+      if (this.deps.lease && !this.deps.lease.renewed(sentAt, heartbeat)) throw lateAnswer();
       this.plan.recordHeartbeat(heartbeat, Date.now());
       for (const runId of heartbeat.kill) runs.kill(runId, 'kill requested');
       this.deps.onHeartbeat(heartbeat);
@@ -236,9 +253,9 @@ export class ClaimLoop {
     for (const run of claimed) runs.start(run);
   }
 
-  /** A claim could go out right now. */
+  /** A claim could go out right now (never without a lease: a fenced agent registers first). */
   private canClaim(): boolean {
-    return this.claiming && !this.stopped && !this.plan.draining && this.deps.runs.count() < this.deps.config.maxConcurrent;
+    return this.deps.lease?.valid() !== false && this.deps.connectivity.online && this.claiming && !this.stopped && !this.plan.draining && this.deps.runs.count() < this.deps.config.maxConcurrent;
   }
 
   /** The next moment the loop must act. */

@@ -3,25 +3,35 @@
  * the spool and the mail outbox, and shuts them down in order: stop claiming (agent_stop with
  * drain), let running steps finish up to the drain timeout, kill and record the rest, then
  * agent_stop.
+ *
+ * Fencing: the agent keeps a lease (lease.ts), renewed by each successful registration and
+ * heartbeat. When it runs out, every running step is stopped and recorded killed (through the spool
+ * while the database is away), and the agent claims nothing until it has registered again. A step
+ * guardian process (guardian/) kills the steps' process groups when the agent itself dies or is
+ * paused past its lease.
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import type pg from 'pg';
 import { Backoff } from './backoff.ts';
 import { ClaimLoop, type HeldRuns } from './claim-loop.ts';
 import type { AgentConfig } from './config.ts';
 import { Connectivity } from './connectivity.ts';
 import { createAgentApi, isUnreachable, type AgentApi } from './db/api.ts';
+import { within, withDeadline } from './db/call-deadline.ts';
 import { Listener } from './db/listen.ts';
-import { createPool, listenClientConfig } from './db/pool.ts';
-import { sleep, StepAbort } from './executors/executor.ts';
+import { callDeadlines, createPool, listenClientConfig, type CallDeadlines } from './db/pool.ts';
+import { sleep, StepAbort, type StepContext, type StepExecutor } from './executors/executor.ts';
+import { StepGuardian } from './guardian/step-guardian.ts';
+import { Lease, leaseLostMessage, type LeaseExpiry } from './lease.ts';
 import { runShellStep } from './executors/shell.ts';
 import { runSqlStep } from './executors/sql/registry.ts';
 import { closePostgresSessions } from './executors/sql/postgres.ts';
 import { closeSqliteWorkers } from './executors/sql/sqlite.ts';
 import { createLogger, redactUrl, type Logger } from './logger.ts';
 import { MailOutbox } from './mail-outbox.ts';
-import type { ClaimedRun } from './protocol.ts';
+import { leaseSeconds, type ClaimedRun } from './protocol.ts';
 import { DurableReporter } from './reporter.ts';
 import { executeRun, type ResumePoint, type RunFlowOptions } from './run-flow.ts';
 import { createSecretResolver } from './secrets.ts';
@@ -33,6 +43,11 @@ interface ActiveRun {
   controller: AbortController;
   done: Promise<void>;
 }
+
+/** How long a fenced step gets between SIGTERM (or a query cancel) and the forced stop. */
+const fenceGraceMs = 1_000;
+/** After a second signal: how long the killed steps' records and each closing call may take. */
+const hurriedMs = 3_000;
 
 export class Agent {
   readonly logger: Logger;
@@ -50,6 +65,11 @@ export class Agent {
   private readonly mail: MailOutbox;
   private readonly flow: RunFlowOptions;
   private readonly active = new Map<number, ActiveRun>();
+  private readonly deadlines: CallDeadlines;
+  private readonly lease: Lease;
+  private readonly guardian: StepGuardian;
+  /** Process group -> run, for groups the guardian may report fenced. */
+  private readonly groupRuns = new Map<number, number>();
   private shutdown: Promise<void> | undefined;
   private hurry = new AbortController();
   private markStopped!: () => void;
@@ -59,10 +79,17 @@ export class Agent {
   constructor(readonly config: AgentConfig, logger?: Logger) {
     this.logger = (logger ?? createLogger({ format: config.logFormat, level: config.logLevel })).child({ agent: config.name });
     const database = { url: config.databaseUrl, applicationName: `pgautomator agent ${config.name}` };
-    this.controlPool = createPool(database, 'control', 1, this.logger);
-    this.reportPool = createPool(database, 'reports', config.poolSize, this.logger);
-    this.api = createAgentApi(this.controlPool, config.name);
-    this.reports = createAgentApi(this.reportPool, config.name);
+    this.deadlines = callDeadlines(config.heartbeatInterval);
+    this.controlPool = createPool(database, 'control', 1, this.logger, this.deadlines.controlMs);
+    this.reportPool = createPool(database, 'reports', config.poolSize, this.logger, this.deadlines.reportMs);
+    this.api = createAgentApi(withDeadline(this.controlPool, this.deadlines.controlMs), config.name);
+    this.reports = createAgentApi(withDeadline(this.reportPool, this.deadlines.reportMs), config.name);
+    this.lease = new Lease((expiry) => this.fence(expiry));
+    this.guardian = new StepGuardian({
+      pidFile: guardianPidFile(config.spoolFile),
+      logger: this.logger,
+      onFenced: (pgids) => this.guardianFenced(pgids),
+    });
     this.connectivity = new Connectivity(() => this.logger.warn('database unreachable: results are spooled until it is back', { spool: config.spoolFile }));
     this.spool = new Spool(config.spoolFile);
     this.reporter = new DurableReporter(this.reports, this.spool, this.connectivity, this.logger, () => this.mail.poke());
@@ -70,7 +97,7 @@ export class Agent {
     this.mail = new MailOutbox(this.reports, secrets, this.logger, config.smtpTlsInsecure);
     this.flow = {
       reporter: this.reporter,
-      executors: { shell: runShellStep, sql: runSqlStep },
+      executors: { shell: this.guarded(runShellStep), sql: this.guarded(runSqlStep) },
       secrets,
       logger: this.logger,
       killGraceMs: config.killGrace * 1000,
@@ -91,6 +118,10 @@ export class Agent {
       reporter: this.reporter,
       identity: { host: os.hostname(), os: process.platform, version: agentVersion },
       runs,
+      lease: {
+        renewed: (sentAt, answer) => this.renewLease(sentAt, answer),
+        valid: () => this.lease.check(),
+      },
       onRegistered: (registration) => {
         this.mail.configure(registration.smtp);
         this.mail.poke();
@@ -101,19 +132,28 @@ export class Agent {
         if (heartbeat.mailDue > 0) this.mail.poke();
       },
     });
-    this.listener = new Listener(listenClientConfig(database), this.logger, new Backoff(config.reconnectMin, config.reconnectMax), {
-      event: (event) => {
-        if (event.event === 'kill' && typeof event.run_id === 'number') this.killRun(event.run_id, 'kill requested');
-        else if (event.event === 'run_queued') this.loop.runQueued();
-        else if (event.event === 'schedule_changed') this.loop.refresh();
+    this.listener = new Listener(
+      listenClientConfig(database),
+      this.logger,
+      new Backoff(config.reconnectMin, config.reconnectMax),
+      {
+        event: (event) => {
+          if (event.event === 'kill' && typeof event.run_id === 'number') this.killRun(event.run_id, 'kill requested');
+          else if (event.event === 'run_queued') this.loop.runQueued();
+          else if (event.event === 'schedule_changed') this.loop.refresh();
+        },
+        connected: () => this.loop.refresh(),
       },
-      connected: () => this.loop.refresh(),
-    });
+      { pingMs: config.heartbeatInterval * 1000, deadlineMs: this.deadlines.controlMs },
+    );
   }
 
   /** Starts the agent; resolves once it is running (registration happens in the loop). */
   async start(): Promise<void> {
     const spooled = await this.spool.load();
+    // An earlier agent's guardian may still be killing that agent's steps: let it finish first.
+    await StepGuardian.waitForPrevious(guardianPidFile(this.config.spoolFile), this.logger);
+    this.guardian.start();
     this.logger.info('agent starting', {
       version: agentVersion,
       database: redactUrl(this.config.databaseUrl),
@@ -144,8 +184,10 @@ export class Agent {
     const { logger, config } = this;
     logger.info('agent stopping', { reason, running: this.active.size, drain_timeout_s: config.drainTimeout });
     this.loop.stopClaiming();
+    // Every call below has a deadline (a dead path must not hold the stop); after a second signal,
+    // none is waited for more than a moment.
     if (this.connectivity.online) {
-      await this.api.stop(true).catch((error) => logger.warn('agent_stop(drain) failed', { error }));
+      await this.hurried(this.api.stop(true).catch((error) => logger.warn('agent_stop(drain) failed', { error })));
     }
     if (this.active.size > 0) {
       const drained = Promise.all([...this.active.values()].map((r) => r.done));
@@ -157,19 +199,91 @@ export class Agent {
       if (!inTime) {
         const why = this.hurry.signal.aborted ? 'agent stopping at once (second signal)' : `agent stopping: drain timeout of ${config.drainTimeout} s exceeded`;
         for (const runId of this.active.keys()) this.killRun(runId, why);
-        await drained;
+        if ((await this.hurried(drained.then(() => true))) !== true) {
+          logger.error('stopping without the results of killed steps: the database records their runs abandoned', { runs: [...this.active.keys()].join(',') });
+        }
       }
     }
-    await this.loop.stop();
+    await this.hurried(this.loop.stop());
+    // No heartbeats any more, and no steps: nothing for the lease to fence.
+    this.lease.release();
+    this.guardian.lease(null);
     if (this.connectivity.online) {
-      await this.api.stop(false).catch((error) => logger.warn('agent_stop failed', { error }));
+      await this.hurried(this.api.stop(false).catch((error) => logger.warn('agent_stop failed', { error })));
     }
     if (this.spool.size > 0) logger.warn('results still spooled: they are written when the agent next starts', { spooled: this.spool.size, spool: this.spool.file });
-    await this.mail.close();
-    await this.listener.stop();
-    await Promise.all([closeSqliteWorkers(), closePostgresSessions()]);
-    await Promise.all([this.controlPool.end().catch(() => {}), this.reportPool.end().catch(() => {})]);
+    await this.hurried(this.mail.close());
+    await this.hurried(this.listener.stop());
+    await this.hurried(Promise.all([closeSqliteWorkers(), closePostgresSessions()]));
+    // A pool ending waits for goodbyes that a dead path never carries.
+    await within(2_000, Promise.all([this.controlPool.end().catch(() => {}), this.reportPool.end().catch(() => {})]));
+    await this.guardian.close();
     logger.info('agent stopped');
+  }
+
+  /** `work`, or less of it: after a second signal it is waited for at most hurriedMs. */
+  private hurried<T>(work: Promise<T>): Promise<T | undefined> {
+    const hurry = this.hurry.signal;
+    const gaveUp = new Promise<undefined>((resolve) => {
+      const giveUp = () => setTimeout(() => resolve(undefined), hurriedMs).unref();
+      if (hurry.aborted) giveUp();
+      else hurry.addEventListener('abort', giveUp, { once: true });
+    });
+    return Promise.race([work, gaveUp]);
+  }
+
+  /**
+   * A renewing call (register_agent, agent_heartbeat) sent at `sentAt` succeeded: the lease runs
+   * until then + lease. False when its answer came too late (the lease ran out meanwhile).
+   */
+  private renewLease(sentAt: number, answer: { lease: number | null }): boolean {
+    const remaining = this.lease.renew(sentAt, leaseSeconds(answer, this.config.heartbeatInterval));
+    if (remaining <= 0) return false;
+    this.guardian.lease(remaining);
+    return true;
+  }
+
+  /** The lease ran out: stop every running step (recorded killed), claim nothing until registered again. */
+  private fence(expiry: LeaseExpiry): void {
+    const message = leaseLostMessage(expiry);
+    this.logger.warn('lease lost: stopping every running step', { silent_s: expiry.silentS, lease_s: expiry.leaseS, running: this.active.size || undefined });
+    this.connectivity.markDown();
+    for (const runId of this.active.keys()) this.killRun(runId, message, fenceGraceMs);
+  }
+
+  /** The guardian killed these groups (the lease ran out while the agent could not act, paused say). */
+  private guardianFenced(pgids: number[]): void {
+    this.logger.warn('the step guardian stopped steps: the lease ran out', { pgids: pgids.join(',') });
+    if (!this.lease.check()) return; // fence() ran: every run is stopped with the lease's message
+    // The guardian's clock says the lease ran out, the agent's does not (a renewal just came in):
+    // those steps are dead all the same; record them so.
+    const message = leaseLostMessage(this.lease.describe());
+    for (const pgid of pgids) {
+      const runId = this.groupRuns.get(pgid);
+      if (runId !== undefined) this.killRun(runId, message, fenceGraceMs);
+    }
+  }
+
+  /** An executor whose steps' process groups the guardian watches, and that checks the lease when a step ends oddly. */
+  private guarded(executor: StepExecutor): StepExecutor {
+    return (step, context) => {
+      const runId = context.runId;
+      const guardedContext: StepContext = {
+        ...context,
+        processGroups: {
+          started: (pgid) => {
+            this.groupRuns.set(pgid, runId);
+            this.guardian.add(pgid);
+          },
+          ended: (pgid) => {
+            this.groupRuns.delete(pgid);
+            this.guardian.remove(pgid);
+          },
+        },
+        checkLease: () => void this.lease.check(),
+      };
+      return executor(step, guardedContext);
+    };
   }
 
   private startRun(run: ClaimedRun, resume?: ResumePoint): void {
@@ -192,23 +306,40 @@ export class Agent {
     this.active.set(run.runId, { controller, done });
   }
 
-  private killRun(runId: number, reason: string): void {
+  private killRun(runId: number, reason: string, graceMs?: number): void {
     const run = this.active.get(runId);
     if (!run || run.controller.signal.aborted) return;
     this.logger.info('stopping run', { run: runId, reason });
-    run.controller.abort(new StepAbort('killed', reason));
+    run.controller.abort(new StepAbort('killed', reason, graceMs));
   }
 }
 
-/** Runs an agent until SIGTERM or SIGINT (a second signal kills running steps at once). */
+/** The guardian's pid file: beside the spool, named after it (one per agent state). */
+export function guardianPidFile(spoolFile: string): string {
+  return path.join(path.dirname(spoolFile), `${path.basename(spoolFile)}.guardian.pid`);
+}
+
+/**
+ * Runs an agent until SIGTERM or SIGINT. A second signal stops it now (running steps killed, what
+ * cannot be written spooled); a third exits at once (the guardian still kills the steps' trees).
+ */
 export async function runAgent(config: AgentConfig, logger?: Logger): Promise<void> {
   const agent = new Agent(config, logger);
-  const onSignal = (signal: NodeJS.Signals) => void agent.stop(`received ${signal}`);
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (++signals >= 3) {
+      agent.logger.error('third signal: exiting at once', { signal });
+      process.exit(130);
+    }
+    void agent.stop(`received ${signal}`);
+  };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   try {
     await agent.start();
     await agent.stopped;
+    // Stopped: a handle left on a dead path (a socket nobody answers) must not keep the process.
+    setTimeout(() => process.exit(), 2_000).unref();
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);

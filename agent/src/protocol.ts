@@ -71,6 +71,8 @@ export interface Registration {
   agentId: number;
   heartbeatInterval: number;
   deadAfter: number;
+  /** Seconds the agent's steps may go on without contact (null: an older database; see leaseSeconds). */
+  lease: number | null;
   smtp: SmtpSettings | null;
   /** Runs the database recorded abandoned because this registration did not resume them. */
   abandoned: number;
@@ -90,6 +92,13 @@ export interface Heartbeat {
   mailDue: number;
   /** Its SMTP settings now (set_agent_smtp reaches a running agent this way). */
   smtp: SmtpSettings | null;
+  /** Seconds, as in Registration (null: an older database). */
+  lease: number | null;
+}
+
+/** The lease the database grants, or, from a database that does not say, 3 heartbeat intervals. */
+export function leaseSeconds(answer: { lease: number | null }, heartbeatIntervalS: number): number {
+  return answer.lease !== null && answer.lease > 0 ? answer.lease : 3 * heartbeatIntervalS;
 }
 
 export interface MailMessage {
@@ -157,6 +166,7 @@ export function parseRegistration(value: unknown): Registration {
     agentId: num(o, 'agent_id', 'register_agent'),
     heartbeatInterval: num(o, 'heartbeat_interval', 'register_agent'),
     deadAfter: num(o, 'dead_after', 'register_agent'),
+    lease: numOrNull(o, 'lease', 'register_agent'),
     smtp: parseSmtp(o.smtp),
     abandoned: numOrNull(o, 'abandoned', 'register_agent') ?? 0,
     kill: numbers(o, 'kill', 'register_agent'),
@@ -179,6 +189,7 @@ export function parseHeartbeat(value: unknown): Heartbeat {
     queued: num(o, 'queued', 'agent_heartbeat'),
     mailDue: num(o, 'mail_due', 'agent_heartbeat'),
     smtp: parseSmtp(o.smtp),
+    lease: numOrNull(o, 'lease', 'agent_heartbeat'),
   };
 }
 

@@ -3,8 +3,7 @@
  * through the generated typed client (no SQL text here, no table names anywhere in the agent), with
  * their jsonb answers parsed into the protocol types.
  */
-import type pg from 'pg';
-import { createApi, InvalidStateError, NotFoundError, type Json } from '../../../client/index.ts';
+import { createApi, InvalidStateError, NotFoundError, type Json, type Queryable } from '../../../client/index.ts';
 import type { ReportEntry, ReportResult } from '../report-batcher.ts';
 import {
   parseClaimedRun,
@@ -30,8 +29,9 @@ export interface RegisterOptions {
 
 export type AgentApi = ReturnType<typeof createAgentApi>;
 
-export function createAgentApi(pool: pg.Pool, name: string) {
-  const api = createApi(pool);
+/** `db`: a pool, wrapped by call-deadline.ts's withDeadline in the agent so no call hangs. */
+export function createAgentApi(db: Queryable, name: string) {
+  const api = createApi(db);
   return {
     name,
     async register(options: RegisterOptions): Promise<Registration> {

@@ -2,11 +2,21 @@
  * LISTEN pgautomator on a dedicated connection (a pooled one could not hold it), reconnecting with
  * capped backoff when it breaks. NOTIFY only shortens the agent's waits: after a reconnect the agent
  * is told (`connected`), since events may have been missed meanwhile, and it checks the database.
+ *
+ * A LISTEN connection only receives, so a silent path (black-holed TCP) would look like a quiet
+ * database for ever: every `pingMs` it sends a trivial query that must come back within
+ * `deadlineMs`, else the connection is destroyed and opened again.
  */
 import pg from 'pg';
 import { Backoff } from '../backoff.ts';
 import { sleep } from '../executors/executor.ts';
 import type { Logger } from '../logger.ts';
+import { destroyConnection, within } from './call-deadline.ts';
+
+export interface ListenerTiming {
+  pingMs: number;
+  deadlineMs: number;
+}
 
 export interface AgentEvent {
   event: string;
@@ -31,6 +41,7 @@ export class Listener {
     private readonly logger: Logger,
     private readonly backoff: Backoff,
     private readonly handlers: ListenerHandlers,
+    private readonly timing: ListenerTiming,
   ) {}
 
   start(): void {
@@ -41,7 +52,11 @@ export class Listener {
     this.stopped.abort();
     const client = this.client;
     this.client = undefined;
-    await client?.end().catch(() => {});
+    if (client) {
+      // A goodbye on a dead path never completes: wait a moment, then drop the socket.
+      await within(1_000, client.end().catch(() => {}));
+      destroyConnection(client);
+    }
     await this.running;
   }
 
@@ -63,9 +78,10 @@ export class Listener {
       });
       try {
         await client.connect();
-        await client.query('LISTEN pgautomator');
+        await this.answerWithin(client, 'LISTEN pgautomator');
       } catch (error) {
-        await client.end().catch(() => {});
+        destroyConnection(client);
+        await within(1_000, client.end().catch(() => {}));
         if (signal.aborted) return;
         const delay = this.backoff.next();
         this.logger.warn('LISTEN connection failed: retrying', { error, retry_in_ms: delay });
@@ -78,14 +94,44 @@ export class Listener {
       this.handlers.connected();
       let onStop = () => {};
       const stopped = new Promise<null>((resolve) => signal.addEventListener('abort', (onStop = () => resolve(null)), { once: true }));
-      const error = await Promise.race([lost, stopped]);
+      const pinging = new AbortController();
+      const error = await Promise.race([lost, stopped, this.silence(client, pinging.signal)]);
+      pinging.abort();
       signal.removeEventListener('abort', onStop);
       if (signal.aborted || !error) return;
       this.client = undefined;
-      await client.end().catch(() => {});
+      destroyConnection(client);
+      await within(1_000, client.end().catch(() => {}));
       const delay = this.backoff.next();
       this.logger.warn('LISTEN connection lost: reconnecting', { error, retry_in_ms: delay });
       await sleep(delay, signal);
+    }
+  }
+
+  /** Resolves with an error once a ping goes unanswered (never while `until` is not aborted and all is well). */
+  private async silence(client: pg.Client, until: AbortSignal): Promise<Error> {
+    while (await sleep(this.timing.pingMs, until)) {
+      try {
+        await this.answerWithin(client, 'SELECT 1');
+      } catch (error) {
+        return error as Error;
+      }
+    }
+    return new Promise<Error>(() => {}); // ended: the race is decided elsewhere
+  }
+
+  private async answerWithin(client: pg.Client, text: string): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const { deadlineMs } = this.timing;
+    try {
+      await Promise.race([
+        client.query(text),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(Object.assign(new Error(`LISTEN connection silent: no answer within ${deadlineMs} ms`), { code: 'ETIMEDOUT' })), deadlineMs);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

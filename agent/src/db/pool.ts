@@ -6,6 +6,12 @@
  * - reports: `size` connections for begin_step, log_step, end_step, end_run and mail.
  * Idle connections are kept: an idle agent makes one call per heartbeat and should not reconnect
  * for each.
+ *
+ * A silent path must not hang the agent (call-deadline.ts): every connection carries TCP keepalives
+ * with short timing (an idle one on a dead path breaks within about keepAliveDelayMs + 10 probes),
+ * connecting has a deadline, and each statement a server-side statement_timeout a little longer
+ * than the client's own deadline, so the client always gives up first (its error reads as
+ * unreachable and the result is spooled) while the server still ends what a vanished client left.
  */
 import pg from 'pg';
 import type { Logger } from '../logger.ts';
@@ -18,17 +24,40 @@ export interface ControlDatabase {
 // The protocol calls are small OLTP statements that JIT compilation never speeds up, but some
 // functions pin planner settings (enable_sort = off) whose disable penalty pushes cheap plans past
 // jit_above_cost: each agent_heartbeat then spent ~100-300 ms compiling (measured on PG 15).
-const sessionOptions = '-c jit=off';
+const sessionOptions = (statementTimeoutMs: number) => `-c jit=off -c statement_timeout=${Math.ceil(statementTimeoutMs)}`;
 
-export function createPool(database: ControlDatabase, purpose: 'control' | 'reports', size: number, logger: Logger): pg.Pool {
+/** First keepalive probe after this much idleness (the kernel then probes every second or so). */
+export const keepAliveDelayMs = 5_000;
+/** Longest wait for a new connection (through a black hole the TCP connect may succeed and then nothing). */
+const connectTimeoutMs = 10_000;
+
+/** How long the agent waits for its calls: see callDeadlines(). */
+export interface CallDeadlines {
+  /** register, heartbeat, claim, stop: liveness calls. */
+  controlMs: number;
+  /** agent_report batches and mail: larger payloads, busier connections. */
+  reportMs: number;
+}
+
+/**
+ * max(heartbeat interval, 5 s) for the liveness calls: a heartbeat that has not come back by the
+ * time the next one is due is lost, and the lease (3 intervals) still leaves room for a reconnect.
+ * Reports may carry a megabyte and queue behind a busy server's commits: 30 s, at least 3 intervals.
+ */
+export function callDeadlines(heartbeatIntervalS: number): CallDeadlines {
+  return { controlMs: Math.max(heartbeatIntervalS * 1000, 5_000), reportMs: Math.max(3 * heartbeatIntervalS * 1000, 30_000) };
+}
+
+export function createPool(database: ControlDatabase, purpose: 'control' | 'reports', size: number, logger: Logger, deadlineMs: number): pg.Pool {
   const pool = new pg.Pool({
     connectionString: database.url,
     application_name: `${database.applicationName} ${purpose}`.slice(0, 63),
-    options: sessionOptions,
+    options: sessionOptions(deadlineMs + 2_000),
     max: size,
     idleTimeoutMillis: 0,
-    connectionTimeoutMillis: 10_000,
+    connectionTimeoutMillis: Math.min(deadlineMs, connectTimeoutMs),
     keepAlive: true,
+    keepAliveInitialDelayMillis: keepAliveDelayMs,
   });
   // An idle connection that breaks (server restart, pg_terminate_backend) is dropped by the pool;
   // the next call opens a new one.
@@ -41,7 +70,8 @@ export function listenClientConfig(database: ControlDatabase): pg.ClientConfig {
   return {
     connectionString: database.url,
     application_name: `${database.applicationName} listen`.slice(0, 63),
-    connectionTimeoutMillis: 10_000,
+    connectionTimeoutMillis: connectTimeoutMs,
     keepAlive: true,
+    keepAliveInitialDelayMillis: keepAliveDelayMs,
   };
 }

@@ -15,9 +15,17 @@ export class StepAbort extends Error {
     /** killed: a kill request or the agent shutting down; timed_out: a step or job timeout. */
     readonly state: 'killed' | 'timed_out',
     message: string,
+    /** A shorter grace than the usual one (the lease ran out: the stop must be over before anyone retries). */
+    readonly graceMs?: number,
   ) {
     super(message);
   }
+}
+
+/** Who watches the process groups of running steps (the agent's step guardian). */
+export interface ProcessGroupWatch {
+  started(pgid: number): void;
+  ended(pgid: number): void;
 }
 
 export interface StepContext {
@@ -31,6 +39,19 @@ export interface StepContext {
   logger: Logger;
   /** Milliseconds between the polite stop (SIGTERM, query cancel) and the forced one. */
   killGraceMs: number;
+  /** Told each process group a step starts and when it is gone (POSIX shell steps). */
+  processGroups?: ProcessGroupWatch;
+  /**
+   * Asks the agent to check its lease now. A step that ended by a signal may have been fenced by
+   * the guardian while the agent was paused; if so, the check aborts `signal` with the reason.
+   */
+  checkLease?(): void;
+}
+
+/** The grace period for stopping this step: the usual one, or the abort reason's shorter one. */
+export function graceFor(context: StepContext): number {
+  const reason = context.signal.reason;
+  return reason instanceof StepAbort && reason.graceMs !== undefined ? Math.min(reason.graceMs, context.killGraceMs) : context.killGraceMs;
 }
 
 export interface StepResult {

@@ -12,7 +12,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import type { ClaimedStep } from '../protocol.ts';
-import { abortedResult, sleep, type StepContext, type StepResult } from './executor.ts';
+import { abortedResult, graceFor, sleep, type StepContext, type StepResult } from './executor.ts';
 
 /** How long output of a finished shell's children is still read. */
 const stdioGraceMs = 2000;
@@ -138,6 +138,10 @@ export async function runShellStep(step: ClaimedStep, context: StepContext): Pro
     windowsHide: true,
     windowsVerbatimArguments: command.windowsVerbatimArguments,
   });
+  // The guardian kills this group if the agent dies or loses its lease (detached: pgid = pid).
+  const pgid = !windows ? subprocess.pid : undefined;
+  if (pgid !== undefined) context.processGroups?.started(pgid);
+  context.logger.debug('step process started', { pid: subprocess.pid });
   subprocess.stdout?.on('data', (chunk: Buffer) => output.write('stdout', chunk));
   subprocess.stderr?.on('data', (chunk: Buffer) => output.write('stderr', chunk));
   // The step ends with its shell: a background child that keeps stdout open (`daemon &`) gets
@@ -153,11 +157,14 @@ export async function runShellStep(step: ClaimedStep, context: StepContext): Pro
   const onAbort = () => {
     if (subprocess.pid === undefined || killing) return;
     context.logger.info('killing the step\'s process tree', { pid: subprocess.pid, reason: (signal.reason as Error)?.message });
-    killing = killProcessTree(subprocess.pid, context.killGraceMs);
+    killing = killProcessTree(subprocess.pid, graceFor(context));
   };
   signal.addEventListener('abort', onAbort, { once: true });
   try {
     const result = await subprocess;
+    // Ended by a signal nobody here sent: the guardian may have fenced it while the agent was
+    // paused past its lease. The lease check then aborts this step with that reason.
+    if (result.signal && !signal.aborted) context.checkLease?.();
     if (killing) await killing;
     if (signal.aborted) return abortedResult(signal, result.exitCode ?? null);
     if (result.exitCode === undefined) {
@@ -173,5 +180,6 @@ export async function runShellStep(step: ClaimedStep, context: StepContext): Pro
     };
   } finally {
     signal.removeEventListener('abort', onAbort);
+    if (pgid !== undefined) context.processGroups?.ended(pgid);
   }
 }

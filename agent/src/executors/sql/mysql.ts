@@ -7,7 +7,7 @@
  * the grace period, `KILL CONNECTION`, then the socket is closed.
  */
 import mysql from 'mysql2/promise';
-import { abortedResult, sleep, type StepContext, type StepResult } from '../executor.ts';
+import { abortedResult, graceFor, sleep, type StepContext, type StepResult } from '../executor.ts';
 import { formatRows, summarize, type SqlDriver, type SqlTarget } from './sql-driver.ts';
 
 interface Header {
@@ -84,7 +84,7 @@ export const runMysql: SqlDriver = async (script: string, target: SqlTarget, con
   let stopping: Promise<void> | undefined;
   const onAbort = () => {
     if (stopping) return;
-    stopping = killThread(target, connection.threadId, context.killGraceMs, () => settled, context).then(async () => {
+    stopping = killThread(target, connection.threadId, graceFor(context), () => settled, context).then(async () => {
       for (let i = 0; i < 40 && !settled; i++) await sleep(25);
       if (!settled) connection.destroy();
     });

@@ -12,7 +12,7 @@
  */
 import pg from 'pg';
 import { parse as parseConnectionString } from 'pg-connection-string';
-import { abortedResult, sleep, type StepContext, type StepResult } from '../executor.ts';
+import { abortedResult, graceFor, sleep, type StepContext, type StepResult } from '../executor.ts';
 import { closeSession, PostgresSessions } from './postgres-sessions.ts';
 import { formatRows, summarize, type SqlDriver, type SqlTarget } from './sql-driver.ts';
 
@@ -38,7 +38,9 @@ function clientConfig(target: SqlTarget): pg.ClientConfig {
     ...(target.password !== null ? { password: target.password } : {}),
     application_name: target.label.slice(0, 63),
     connectionTimeoutMillis: 30_000,
+    // A long statement's session is idle on the wire: keepalives notice a server that vanished.
     keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     types: asText as unknown as pg.CustomTypesConfig,
   };
 }
@@ -59,7 +61,8 @@ function describeError(error: unknown): { text: string; message: string } {
 
 /** Stops the query of the backend `pid`: cancel, then terminate after the grace period. */
 async function stopBackend(target: SqlTarget, pid: number, graceMs: number, done: () => boolean, context: StepContext): Promise<void> {
-  const admin = new pg.Client({ ...clientConfig({ ...target, label: `${target.label} (cancel)` }) });
+  // Connecting to cancel must not outlast the grace by much (a server that is unreachable now).
+  const admin = new pg.Client({ ...clientConfig({ ...target, label: `${target.label} (cancel)` }), connectionTimeoutMillis: Math.max(1_000, graceMs) });
   admin.on('error', () => {});
   try {
     await admin.connect();
@@ -100,7 +103,7 @@ export const runPostgres: SqlDriver = async (script: string, target: SqlTarget, 
       forceClose(); // still connecting
       return;
     }
-    stopping = stopBackend(target, pid, context.killGraceMs, () => settled, context).then(async () => {
+    stopping = stopBackend(target, pid, graceFor(context), () => settled, context).then(async () => {
       // Terminated but the socket still hangs: give up on it.
       for (let i = 0; i < 40 && !settled; i++) await sleep(25);
       if (!settled) forceClose();

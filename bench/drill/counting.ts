@@ -172,8 +172,12 @@ export function count(executions: Execution[], snapshot: Snapshot, jobs: DrillJo
       const expected = e.exitCode === 0 ? 'succeeded' : 'failed';
       if (state === expected) continue;
       recordedOtherwise++;
-      findings.push({ count: 'c', what: `${describe(e)} ended with exit ${e.exitCode}, recorded ${state}${during}` });
-      if (!recorded || state === 'running' || state === 'abandoned') endsUnrecorded++;
+      const what = `${describe(e)} ended with exit ${e.exitCode}, recorded ${state}${during}`;
+      findings.push({ count: 'c', what });
+      if (!recorded || state === 'running' || state === 'abandoned') {
+        endsUnrecorded++;
+        findings.push({ count: 'e2', what });
+      }
     } else if (state === 'succeeded' || state === 'failed') {
       recordedOtherwise++;
       findings.push({ count: 'c', what: `${describe(e)} never ended (no end line), recorded ${state}${during}` });
@@ -225,14 +229,16 @@ export function count(executions: Execution[], snapshot: Snapshot, jobs: DrillJo
 }
 
 /** The counts whose target is zero, with their labels, in table order. */
+export const targets = [
+  { id: 'a', key: 'twice', what: 'attempts executed twice (same run, step, attempt)' },
+  { id: 'a2', key: 'redone', what: 'finished runs executed again (a retry of a run whose work was all done)' },
+  { id: 'b', key: 'overlapped', what: 'overlapping executions (same fire, or two fires of a skip job)' },
+  { id: 'c', key: 'recordedOtherwise', what: 'work done but recorded otherwise' },
+  { id: 'd', key: 'stuck', what: 'runs stuck (queued or running after settling)' },
+  { id: 'e1', key: 'droppedLogged', what: "results dropped (agents' logs)" },
+  { id: 'e2', key: 'endsUnrecorded', what: 'ledger ends with no recorded end (also in c)' },
+] as const satisfies ReadonlyArray<{ id: string; key: keyof Counts; what: string }>;
+
 export function targetRows(c: Counts): Array<[string, string, number]> {
-  return [
-    ['a', 'attempts executed twice (same run, step, attempt)', c.twice],
-    ['a2', 'finished runs executed again (a retry of a run whose work was all done)', c.redone],
-    ['b', 'overlapping executions (same fire, or two fires of a skip job)', c.overlapped],
-    ['c', 'work done but recorded otherwise', c.recordedOtherwise],
-    ['d', 'runs stuck (queued or running after settling)', c.stuck],
-    ['e1', "results dropped (agents' logs)", c.droppedLogged],
-    ['e2', 'ledger ends with no recorded end (also in c)', c.endsUnrecorded],
-  ];
+  return targets.map((t) => [t.id, t.what, c[t.key]]);
 }

@@ -13,7 +13,7 @@ import { ensureRunAsUser } from '../../cli/embedded-cluster.ts';
 import { installExtension, withoutPsqlGuard } from '../../cli/extension-installer.ts';
 import { BenchCluster, PG_BIN } from '../compare/cluster.ts';
 import { DrillAgent } from './agents.ts';
-import { count, readSnapshot, type Counts } from './counting.ts';
+import { count, readSnapshot, targetRows, type Counts } from './counting.ts';
 import { runTimeline, type FaultPlan, type FaultRecord } from './faults.ts';
 import { LedgerWatcher } from './ledger.ts';
 import { startBlackholeProxy, type BlackholeProxy } from './proxy.ts';
@@ -250,7 +250,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     const leftovers = watcher.killLeftovers().length;
     watcher.stop();
     const counts = count(watcher.executions, snapshot, jobs, agents, faults);
-    const failed = [counts.twice, counts.redone, counts.overlapped, counts.recordedOtherwise, counts.stuck, counts.droppedLogged, counts.endsUnrecorded].some((n) => n > 0);
+    const failed = targetRows(counts).some(([, , n]) => n > 0);
     keep = failed;
     const machine = {
       date: startedAt.toISOString().replace('T', ' ').slice(0, 16) + ' UTC',

@@ -71,8 +71,9 @@ export function presetOptions(form: 'short' | 'full', heartbeatS = form === 'sho
     form,
     agents: 2,
     heartbeatS,
-    maxConcurrent: 8,
-    workload: { jobs: 16, everyMinS: 3, everySpreadS: 5, manualEveryMs: 1000, sleepMinS: 0.5, sleepSpreadS: 1.5, longShare: 0.15, longMinS: 4 * heartbeatS, failFirst: 0.25 },
+    maxConcurrent: 10,
+    // About half the agents' capacity on a quiet 2-core machine, so that a backlog after a fault drains.
+    workload: { jobs: 16, everyMinS: 4, everySpreadS: 6, manualEveryMs: 2000, sleepMinS: 0.5, sleepSpreadS: 1.5, longShare: 0.1, longMinS: 4 * heartbeatS, failFirst: 0.25 },
     plan: [
       { kind: 'sigkill', ms: 1000 },
       { kind: 'sigkill', ms: pastLease },

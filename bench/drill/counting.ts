@@ -68,6 +68,7 @@ export interface Finding {
 }
 
 export interface Rescue {
+  kind: string;
   agent: string;
   at: number;
   restartMs: number;
@@ -204,15 +205,16 @@ export function count(executions: Execution[], snapshot: Snapshot, jobs: DrillJo
   }
 
   const rescues: Rescue[] = faults
-    .filter((f) => f.kind === 'sigkill')
+    .filter((f) => f.kind === 'sigkill' || f.kind === 'outage-sigkill')
     .map((f) => {
       const victims = (f.victims ?? []).map((id) => runById.get(id)).filter((r): r is RunRow => !!r);
       const abandoned = victims.filter((r) => r.state === 'abandoned' && r.finished_at);
-      const seconds = abandoned.length ? Math.max(...abandoned.map((r) => (r.finished_at!.getTime() - f.at) / 1000)) : null;
+      const killedAt = f.killedAt ?? f.at;
+      const seconds = abandoned.length ? Math.max(...abandoned.map((r) => (r.finished_at!.getTime() - killedAt) / 1000)) : null;
       const states = Object.entries(victims.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.state]: (acc[r.state] ?? 0) + 1 }), {}))
         .map(([s, n]) => `${n} ${s}`)
         .join(', ');
-      return { agent: f.agent!, at: f.at, restartMs: f.ms, victims: victims.length, seconds, states };
+      return { kind: f.kind, agent: f.agent!, at: killedAt, restartMs: f.ms, victims: victims.length, seconds, states };
     });
 
   const totals: Record<string, number> = {

@@ -86,6 +86,7 @@ export function presetOptions(form: 'short' | 'full', heartbeatS = form === 'sho
       { kind: 'blackhole', ms: pastLease },
       { kind: 'sigkill', ms: 1000 },
       { kind: 'sigkill', ms: pastLease },
+      { kind: 'outage-sigkill', ms: pastLease },
     ],
     warmupS: 10,
     gapS: Math.max(10, 5 * heartbeatS),

@@ -5,7 +5,9 @@
  *  - SIGSTOP of an agent for longer than its lease, then SIGCONT;
  *  - `pg_ctl stop -m fast` + start, and `-m immediate` + start (crash recovery);
  *  - an outage: the cluster stopped for longer than the lease, then started;
- *  - one agent's path black-holed (its proxy stops forwarding, closes nothing) past the lease.
+ *  - one agent's path black-holed (its proxy stops forwarding, closes nothing) past the lease;
+ *  - (full form) both at once: the cluster stopped while an agent runs steps, so their results go
+ *    to its spool, the agent SIGKILLed, the cluster started, the agent restarted (issue 12, item 3).
  * The lease is 3 heartbeat intervals (docs/agent-protocol.md, Liveness).
  */
 import type pg from 'pg';
@@ -13,7 +15,7 @@ import type { BenchCluster } from '../compare/cluster.ts';
 import type { DrillAgent } from './agents.ts';
 import type { BlackholeProxy } from './proxy.ts';
 
-export type FaultKind = 'sigkill' | 'sigstop' | 'restart-fast' | 'restart-immediate' | 'outage' | 'blackhole';
+export type FaultKind = 'sigkill' | 'sigstop' | 'restart-fast' | 'restart-immediate' | 'outage' | 'blackhole' | 'outage-sigkill';
 
 export interface FaultPlan {
   kind: FaultKind;
@@ -26,8 +28,10 @@ export interface FaultRecord extends FaultPlan {
   /** Wall-clock ms when it began and ended. */
   at: number;
   until: number;
-  /** SIGKILL: the runs the agent was running at the kill. */
+  /** SIGKILL: the runs the agent was running at the kill (outage-sigkill: when the outage began). */
   victims?: number[];
+  /** Wall-clock ms of the SIGKILL. */
+  killedAt?: number;
   note?: string;
 }
 
@@ -60,6 +64,7 @@ async function sigkill(world: FaultWorld, agent: DrillAgent, restartMs: number, 
   while (Date.now() < deadline && (await runningOn(world.pool, agent.name, true)).length === 0) await sleep(100);
   record.victims = await runningOn(world.pool, agent.name, false);
   record.at = Date.now();
+  record.killedAt = record.at;
   agent.signal('SIGKILL');
   await agent.exited();
   await sleep(restartMs);
@@ -91,6 +96,23 @@ export async function runFault(world: FaultWorld, plan: FaultPlan, agent: DrillA
       await sleep(plan.ms);
       await world.cluster.startServer();
       break;
+    case 'outage-sigkill': {
+      record.agent = agent.name;
+      const deadline = Date.now() + 20_000;
+      while (Date.now() < deadline && (await runningOn(world.pool, agent.name, true)).length === 0) await sleep(100);
+      record.victims = await runningOn(world.pool, agent.name, false);
+      record.at = Date.now();
+      await world.cluster.stopServer('fast');
+      await sleep(plan.ms / 2); // steps end meanwhile: their results are spooled
+      record.killedAt = Date.now();
+      agent.signal('SIGKILL');
+      await agent.exited();
+      await sleep(plan.ms / 2);
+      await world.cluster.startServer();
+      await sleep(1000);
+      agent.start();
+      break;
+    }
     case 'blackhole':
       record.agent = agent.name;
       proxy.blackhole();

@@ -66,7 +66,7 @@ export function writeReliabilityDoc(r: DrillResult, file: string, command: strin
   const machine = Object.entries(r.machine).map(([k, v]) => `${k} ${v}`).join('; ');
   const text = `# Reliability: the fault drill
 
-<!-- Rewritten by \`npm run drill -- --write-doc\` (bench/drill/report.ts): edit the text there. -->
+<!-- Rewritten by each full \`npm run drill\` (or any with --write-doc) from bench/drill/report.ts: edit the text there. -->
 
 A scheduler is trusted with production work when it runs what it should, once, and tells the truth
 about it (issue 12). The fault drill is the proof, rerun by anyone: it runs real agents through
@@ -121,6 +121,23 @@ ledger written by the steps themselves what really ran against what the database
   abandoned, in heartbeat intervals (target: within 2).
 
 The drill exits non-zero when any count is not zero, and keeps the ledger and agent logs then.
+
+## Reading the figures
+
+Which defect of issue 12 each count shows, as seen when the drill was first run against them:
+- **b** (and **c** "during sigkill"): a SIGKILLed agent's step runs on (its own process group) and
+  its run is retried beside it (item 2).
+- **c**, **e2** and **a2** during a SIGSTOP, a black hole or a restart/outage: the database rescues
+  an agent that is still working (or silent for its own outage), its results arrive late and are
+  refused (**e1**: "spooled result refused by the database: dropped"), and the retry runs the work
+  again (items 2 and 4).
+- **d**: a run left \`running\` for good, e.g. by an agent SIGKILLed during an outage with results in
+  its spool (item 3; the full form's \`outage-sigkill\` fault).
+- The black hole (item 5) shows as rescued runs and dropped results of the agent behind it, and as
+  an agent that ignored SIGTERM at the end if it hangs.
+- The rescue time after a SIGKILL is measured from the kill to the database recording each of the
+  agent's runs \`abandoned\` (finished_at): by the other agent's heartbeat after the lease, or by the
+  agent's own registration when it is restarted sooner.
 
 ## Rerun
 

@@ -7,7 +7,7 @@
  *  - an outage: the cluster stopped for longer than the lease, then started;
  *  - one agent's path black-holed (its proxy stops forwarding, closes nothing) past the lease;
  *  - (full form) both at once: the cluster stopped while an agent runs steps, so their results go
- *    to its spool, the agent SIGKILLed, the cluster started, the agent restarted (issue 12, item 3).
+ *    to its spool, the agent SIGKILLed and restarted, the cluster started (issue 12, item 3).
  * The lease is 3 heartbeat intervals (docs/agent-protocol.md, Liveness).
  */
 import type pg from 'pg';
@@ -107,10 +107,12 @@ export async function runFault(world: FaultWorld, plan: FaultPlan, agent: DrillA
       record.killedAt = Date.now();
       agent.signal('SIGKILL');
       await agent.exited();
-      await sleep(plan.ms / 2);
-      await world.cluster.startServer();
+      // Restarted at once, as systemd would: it registers with its spool's runs as soon as the
+      // database is back (the first agent, which reconnects fastest, is the one chosen).
       await sleep(1000);
       agent.start();
+      await sleep(Math.max(0, plan.ms / 2 - 1000));
+      await world.cluster.startServer();
       break;
     }
     case 'blackhole':
@@ -130,7 +132,7 @@ export async function runTimeline(world: FaultWorld, plan: FaultPlan[], gapMs: n
   let turn = 0;
   for (const fault of plan) {
     await sleep(gapMs);
-    const i = turn++ % world.agents.length;
+    const i = fault.kind === 'outage-sigkill' ? 0 : turn++ % world.agents.length;
     const record = await runFault(world, fault, world.agents[i], world.proxies[i]);
     const who = record.agent ? ` ${record.agent}` : '';
     const victims = record.victims ? `, running ${record.victims.length} run(s)` : '';

@@ -20,7 +20,7 @@ export function resultTables(r: DrillResult): string {
   r.counts.rescues.forEach((x, i) => {
     const beats = x.seconds === null ? null : x.seconds / h;
     const met = beats !== null && beats <= 2 ? 'met' : 'missed';
-    const restart = x.kind === 'sigkill' ? `${(x.restartMs / 1000).toFixed(1)} s` : 'the outage ended + 1 s (killed during it)';
+    const restart = x.kind === 'sigkill' ? `${(x.restartMs / 1000).toFixed(1)} s` : '1 s (killed during an outage)';
     lines.push(`| ${i + 1} | ${x.agent} | ${restart} | ${x.victims} | ${x.states || '-'} | ${secondsAndBeats(x.seconds, h)} | <= 2 heartbeats: ${x.victims ? met : 'no run'} |`);
   });
   lines.push('');
@@ -101,8 +101,8 @@ ledger written by the steps themselves what really ran against what the database
   lease so the other agent must rescue its runs); SIGSTOP of an agent past its lease, then SIGCONT;
   \`pg_ctl stop -m fast\` + start; \`-m immediate\` + start (crash recovery); an outage longer than the
   lease (stopped, then started); one agent's proxy black-holed past the lease; in the full form
-  also an agent SIGKILLed during an outage, after some of its results went to its spool (restarted
-  once the cluster is back: issue 12, item 3).
+  also the first agent SIGKILLed during an outage after some of its results went to its spool,
+  restarted 1 s later while the cluster is still down (issue 12, item 3).
 - Settles: schedules disabled, manual starts stopped, then waits (at most ${o.settleS} s) for queued and
   running runs to drain; reads the runs and step_runs views as a superuser; stops the agents
   (SIGTERM, SIGKILL after 10 s) and kills step processes still alive.

@@ -52,7 +52,7 @@ export function presetOptions(form: 'short' | 'full', heartbeatS = form === 'sho
       agents: 2,
       heartbeatS,
       maxConcurrent: 6,
-      workload: { jobs: 8, everyMinS: 3, everySpreadS: 3, manualEveryMs: 1500, sleepMinS: 0.4, sleepSpreadS: 0.8, longShare: 0.15, longMinS: 4 * heartbeatS, failFirst: 0.25 },
+      workload: { jobs: 8, everyMinS: 3, everySpreadS: 3, manualEveryMs: 1500, sleepMinS: 0.4, sleepSpreadS: 0.8, longShare: 0.15, longMinS: 6 * heartbeatS, failFirst: 0.25 },
       plan: [
         { kind: 'sigkill', ms: pastLease },
         { kind: 'sigstop', ms: pastLease },
@@ -73,7 +73,7 @@ export function presetOptions(form: 'short' | 'full', heartbeatS = form === 'sho
     heartbeatS,
     maxConcurrent: 10,
     // About half the agents' capacity on a quiet 2-core machine, so that a backlog after a fault drains.
-    workload: { jobs: 16, everyMinS: 4, everySpreadS: 6, manualEveryMs: 2000, sleepMinS: 0.5, sleepSpreadS: 1.5, longShare: 0.1, longMinS: 4 * heartbeatS, failFirst: 0.25 },
+    workload: { jobs: 16, everyMinS: 4, everySpreadS: 6, manualEveryMs: 2000, sleepMinS: 0.5, sleepSpreadS: 1.5, longShare: 0.1, longMinS: 6 * heartbeatS, failFirst: 0.25 },
     plan: [
       { kind: 'sigkill', ms: 1000 },
       { kind: 'sigkill', ms: pastLease },
@@ -232,7 +232,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     const loadFrom = Date.now();
     log(`${jobs.length} jobs on schedules every ${options.workload.everyMinS}-${options.workload.everyMinS + options.workload.everySpreadS} s, ${agents.length} agents, heartbeat ${options.heartbeatS} s; faults:`);
     await sleep(options.warmupS * 1000);
-    const faults = await runTimeline({ cluster, pool, agents, proxies, log }, options.plan, options.gapS * 1000, loadFrom);
+    const longSteps = new Set(jobs.flatMap((j) => j.longSteps.map((position) => `${j.name}:${position}`)));
+    const faults = await runTimeline({ cluster, pool, agents, proxies, longSteps, log }, options.plan, options.gapS * 1000, loadFrom);
     await sleep(Math.max(options.gapS * 1000, loadFrom + options.durationS * 1000 - Date.now()));
 
     log(`settling: schedules and manual starts stopped at +${((Date.now() - loadFrom) / 1000).toFixed(1)} s`);

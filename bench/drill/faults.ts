@@ -40,29 +40,38 @@ export interface FaultWorld {
   pool: pg.Pool;
   agents: DrillAgent[];
   proxies: BlackholeProxy[];
+  /** "job:position" of the steps whose work outlasts the lease. */
+  longSteps: Set<string>;
   log(line: string): void;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The runs an agent is running now (with a step started when `inStep`), [] when the database is away. */
-async function runningOn(pool: pg.Pool, agent: string, inStep: boolean): Promise<number[]> {
+/** The runs an agent is running now, [] when the database is away. */
+async function runningOn(pool: pg.Pool, agent: string): Promise<number[]> {
   try {
-    const { rows } = await pool.query(
-      `SELECT id FROM pgautomator.list_running() WHERE state = 'running' AND agent = $1 ${inStep ? 'AND step_run_id IS NOT NULL' : ''}`,
-      [agent],
-    );
+    const { rows } = await pool.query("SELECT id FROM pgautomator.list_running() WHERE state = 'running' AND agent = $1", [agent]);
     return rows.map((r) => Number(r.id));
   } catch {
     return [];
   }
 }
 
+/** Whether the agent runs a step now: one whose work outlasts the lease when `long`. */
+async function inStep(world: FaultWorld, agent: string, long: boolean): Promise<boolean> {
+  try {
+    const { rows } = await world.pool.query("SELECT job, step_position FROM pgautomator.list_running() WHERE state = 'running' AND agent = $1 AND step_run_id IS NOT NULL", [agent]);
+    return rows.some((r) => !long || world.longSteps.has(`${r.job}:${r.step_position}`));
+  } catch {
+    return false;
+  }
+}
+
 async function sigkill(world: FaultWorld, agent: DrillAgent, restartMs: number, record: FaultRecord): Promise<void> {
-  // Mid-step: wait (bounded) until it runs a step.
+  // Mid-step, preferably a step that outlasts the lease (so the retry could meet it), within 20 s.
   const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline && (await runningOn(world.pool, agent.name, true)).length === 0) await sleep(100);
-  record.victims = await runningOn(world.pool, agent.name, false);
+  while (Date.now() < deadline && !(await inStep(world, agent.name, Date.now() < deadline - 10_000))) await sleep(100);
+  record.victims = await runningOn(world.pool, agent.name);
   record.at = Date.now();
   record.killedAt = record.at;
   agent.signal('SIGKILL');
@@ -80,7 +89,7 @@ export async function runFault(world: FaultWorld, plan: FaultPlan, agent: DrillA
       break;
     case 'sigstop':
       record.agent = agent.name;
-      record.victims = await runningOn(world.pool, agent.name, false);
+      record.victims = await runningOn(world.pool, agent.name);
       record.at = Date.now();
       agent.signal('SIGSTOP');
       await sleep(plan.ms);
@@ -99,8 +108,8 @@ export async function runFault(world: FaultWorld, plan: FaultPlan, agent: DrillA
     case 'outage-sigkill': {
       record.agent = agent.name;
       const deadline = Date.now() + 20_000;
-      while (Date.now() < deadline && (await runningOn(world.pool, agent.name, true)).length === 0) await sleep(100);
-      record.victims = await runningOn(world.pool, agent.name, false);
+      while (Date.now() < deadline && !(await inStep(world, agent.name, false))) await sleep(100);
+      record.victims = await runningOn(world.pool, agent.name);
       record.at = Date.now();
       await world.cluster.stopServer('fast');
       await sleep(plan.ms / 2); // steps end meanwhile: their results are spooled

@@ -30,6 +30,8 @@ export interface DrillJob {
   steps: number;
   overlap: 'skip' | 'allow';
   everyS: number;
+  /** Positions of its steps whose work outlasts the lease. */
+  longSteps: number[];
 }
 
 /** mulberry32: small, seeded, good enough to pick sizes. */
@@ -53,10 +55,13 @@ export async function createWorkload(pool: pg.Pool, ledger: string, sizes: Workl
       steps: 1 + ((i - 1) % 3),
       overlap: i % 2 === 0 ? 'skip' : 'allow',
       everyS: sizes.everyMinS + Math.floor(random() * (sizes.everySpreadS + 1)),
+      longSteps: [],
     };
     await pool.query("SELECT pgautomator.create_job($1, overlap => $2, on_abandon => 'retry', abandon_retries => 3)", [job.name, job.overlap]);
     for (let s = 1; s <= job.steps; s++) {
-      const sleepS = (random() < sizes.longShare ? sizes.longMinS : sizes.sleepMinS) + random() * sizes.sleepSpreadS;
+      const long = random() < sizes.longShare;
+      if (long) job.longSteps.push(s);
+      const sleepS = (long ? sizes.longMinS : sizes.sleepMinS) + random() * sizes.sleepSpreadS;
       const command = stepCommand(ledger, { sleepS, failFirst: sizes.failFirst });
       // Most steps retry a failed first attempt; one in five does not, so some runs fail.
       const retries = random() < 0.8 ? 1 + Math.floor(random() * 2) : 0;

@@ -9,8 +9,8 @@ import { executionKey, type Execution } from '../../bench/drill/ledger.ts';
 import type { DrillJob } from '../../bench/drill/workload.ts';
 
 const jobs: DrillJob[] = [
-  { name: 'drill-1', steps: 2, overlap: 'allow', everyS: 3 },
-  { name: 'drill-2', steps: 1, overlap: 'skip', everyS: 3 },
+  { name: 'drill-1', steps: 2, overlap: 'allow', everyS: 3, longSteps: [] },
+  { name: 'drill-2', steps: 1, overlap: 'skip', everyS: 3, longSteps: [] },
 ];
 const t = (s: number) => 1_000_000 + s * 1000;
 const run = (id: number, job: string, state: string, retryOf: number | null = null, finishedS: number | null = null): RunRow => ({

@@ -57,11 +57,15 @@ async function runningOn(pool: pg.Pool, agent: string): Promise<number[]> {
   }
 }
 
-/** Whether the agent runs a step now: one whose work outlasts the lease when `long`. */
+/** Whether the agent runs a step now: when `long`, one that outlasts the lease and began within the last second. */
 async function inStep(world: FaultWorld, agent: string, long: boolean): Promise<boolean> {
   try {
-    const { rows } = await world.pool.query("SELECT job, step_position FROM pgautomator.list_running() WHERE state = 'running' AND agent = $1 AND step_run_id IS NOT NULL", [agent]);
-    return rows.some((r) => !long || world.longSteps.has(`${r.job}:${r.step_position}`));
+    const { rows } = await world.pool.query(
+      `SELECT job, step_position, step_started_at > clock_timestamp() - interval '1 second' AS fresh
+         FROM pgautomator.list_running() WHERE state = 'running' AND agent = $1 AND step_run_id IS NOT NULL`,
+      [agent],
+    );
+    return rows.some((r) => !long || (r.fresh && world.longSteps.has(`${r.job}:${r.step_position}`)));
   } catch {
     return false;
   }

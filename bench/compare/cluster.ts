@@ -10,8 +10,10 @@
  * - pg_cron needs `shared_preload_libraries` and a database to live in (`cron.database_name`);
  *   `track_functions = 'pl'` counts our API calls for the idle scenario.
  * - `stop()` stops it (fast, then immediate) and removes every file; it is safe to call twice.
+ * - The fault drill (bench/drill) reuses it with its own settings and database, and takes the
+ *   server down and up again with `stopServer` / `startServer` (the files stay).
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { appendFileSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,8 +50,19 @@ export interface ProcCpu {
   seconds: number;
 }
 
+export interface ClusterOptions {
+  /** Prefix of the temporary directory. */
+  prefix?: string;
+  /** The database created at start (and the default of url()). */
+  database?: string;
+  /** Settings appended to postgresql.conf (default: the comparison's clusterSettings). */
+  settings?: (socketDir: string) => Record<string, string>;
+}
+
 export class BenchCluster {
   readonly root: string;
+  readonly database: string;
+  private readonly settings: (socketDir: string) => Record<string, string>;
   readonly dataDir: string;
   readonly socketDir: string;
   readonly logFile: string;
@@ -58,8 +71,13 @@ export class BenchCluster {
   private started = false;
   private removed = false;
 
-  constructor(private readonly log: (line: string) => void) {
-    this.root = mkdtempSync(path.join(os.tmpdir(), 'pgat-compare-'));
+  constructor(
+    private readonly log: (line: string) => void,
+    options: ClusterOptions = {},
+  ) {
+    this.root = mkdtempSync(path.join(os.tmpdir(), options.prefix ?? 'pgat-compare-'));
+    this.database = options.database ?? BENCH_DATABASE;
+    this.settings = options.settings ?? clusterSettings;
     this.dataDir = path.join(this.root, 'data');
     this.socketDir = path.join(this.root, 'sock');
     this.logFile = path.join(this.root, 'postgres.log');
@@ -75,12 +93,12 @@ export class BenchCluster {
     return this.runAs ? { uid: this.runAs.uid, gid: this.runAs.gid } : {};
   }
 
-  url(database = BENCH_DATABASE): string {
+  url(database = this.database): string {
     return `postgres://postgres@127.0.0.1:${this.port}/${database}`;
   }
 
   /** libpq key=value form over the private socket (pgAgent and pgbench take this). */
-  conninfo(database = BENCH_DATABASE): string {
+  conninfo(database = this.database): string {
     return `host=${this.socketDir} port=${this.port} dbname=${database} user=postgres`;
   }
 
@@ -93,6 +111,17 @@ export class BenchCluster {
     return result.stdout;
   }
 
+  /** As run(), without blocking the event loop (the drill's proxies live in this process). */
+  private runAsync(bin: string, args: string[]): Promise<string> {
+    return new Promise((resolve, reject) => {
+      execFile(path.join(PG_BIN, bin), args, { ...this.spawnIdentity(), encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } }, (error, stdout, stderr) => {
+        if (!error) return resolve(stdout);
+        const tail = existsSync(this.logFile) ? readFileSync(this.logFile, 'utf8').split('\n').slice(-15).join('\n') : '';
+        reject(new Error(`${bin} ${args.join(' ')} failed: ${stderr || error.message}\n${tail}`));
+      });
+    });
+  }
+
   async start(): Promise<void> {
     if (process.getuid?.() === 0) this.runAs = ensureRunAsUser(this.log);
     if (this.runAs) {
@@ -103,30 +132,45 @@ export class BenchCluster {
     if (this.runAs) chownSync(this.socketDir, this.runAs.uid, this.runAs.gid);
     this.run('initdb', ['-D', this.dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-locale', '--no-instructions']);
     this.port = await anyFreePort();
-    const settings = { port: String(this.port), ...clusterSettings(this.socketDir) };
+    const settings = { port: String(this.port), ...this.settings(this.socketDir) };
     appendFileSync(
       path.join(this.dataDir, 'postgresql.conf'),
       '\n# pgAutomator comparison benchmark (bench/compare)\n' + Object.entries(settings).map(([k, v]) => `${k} = '${v}'`).join('\n') + '\n',
     );
     writeFileSync(this.logFile, '');
     if (this.runAs) chownSync(this.logFile, this.runAs.uid, this.runAs.gid);
-    this.run('pg_ctl', ['start', '-D', this.dataDir, '-l', this.logFile, '-w', '-t', '60', '-s']);
-    this.started = true;
+    await this.startServer();
     const admin = await this.connect('postgres');
     try {
-      await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(BENCH_DATABASE)}`);
+      await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(this.database)}`);
     } finally {
       await admin.end();
     }
   }
 
-  async connect(database = BENCH_DATABASE): Promise<pg.Client> {
+  /** Starts the server on its data directory (after start(), or after stopServer()). */
+  async startServer(): Promise<void> {
+    await this.runAsync('pg_ctl', ['start', '-D', this.dataDir, '-l', this.logFile, '-w', '-t', '60', '-s']);
+    this.started = true;
+  }
+
+  /**
+   * Stops the server, keeping its files: `fast` (clients disconnected, a clean checkpoint) or
+   * `immediate` (every process killed at once; the next start recovers from the WAL, as after a
+   * crash). A restart is this and startServer(): `pg_ctl restart` has no -l, and a server whose
+   * output went to our pipe would keep spawnSync waiting.
+   */
+  async stopServer(mode: 'fast' | 'immediate'): Promise<void> {
+    await this.runAsync('pg_ctl', ['stop', '-D', this.dataDir, '-m', mode, '-w', '-t', '60', '-s']);
+  }
+
+  async connect(database = this.database): Promise<pg.Client> {
     const client = new pg.Client({ connectionString: this.url(database) });
     await client.connect();
     return client;
   }
 
-  pool(database = BENCH_DATABASE, max = 10): pg.Pool {
+  pool(database = this.database, max = 10): pg.Pool {
     return new pg.Pool({ connectionString: this.url(database), max });
   }
 

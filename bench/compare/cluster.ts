@@ -10,6 +10,7 @@
  * - pg_cron needs `shared_preload_libraries` and a database to live in (`cron.database_name`);
  *   `track_functions = 'pl'` counts our API calls for the idle scenario.
  * - `stop()` stops it (fast, then immediate) and removes every file; it is safe to call twice.
+ * - Other throwaway clusters reuse it with their own settings (test/backup.test.ts: no pg_cron).
  */
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -48,6 +49,11 @@ export interface ProcCpu {
   seconds: number;
 }
 
+export interface BenchClusterOptions {
+  /** The settings appended to postgresql.conf (port aside); default clusterSettings. */
+  settings?: (socketDir: string) => Record<string, string>;
+}
+
 export class BenchCluster {
   readonly root: string;
   readonly dataDir: string;
@@ -58,7 +64,10 @@ export class BenchCluster {
   private started = false;
   private removed = false;
 
-  constructor(private readonly log: (line: string) => void) {
+  constructor(
+    private readonly log: (line: string) => void,
+    private readonly options: BenchClusterOptions = {},
+  ) {
     this.root = mkdtempSync(path.join(os.tmpdir(), 'pgat-compare-'));
     this.dataDir = path.join(this.root, 'data');
     this.socketDir = path.join(this.root, 'sock');
@@ -103,7 +112,7 @@ export class BenchCluster {
     if (this.runAs) chownSync(this.socketDir, this.runAs.uid, this.runAs.gid);
     this.run('initdb', ['-D', this.dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-locale', '--no-instructions']);
     this.port = await anyFreePort();
-    const settings = { port: String(this.port), ...clusterSettings(this.socketDir) };
+    const settings = { port: String(this.port), ...(this.options.settings ?? clusterSettings)(this.socketDir) };
     appendFileSync(
       path.join(this.dataDir, 'postgresql.conf'),
       '\n# pgAutomator comparison benchmark (bench/compare)\n' + Object.entries(settings).map(([k, v]) => `${k} = '${v}'`).join('\n') + '\n',

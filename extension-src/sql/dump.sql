@@ -13,7 +13,8 @@
 -- A filter keeps out the rows the install script writes itself: CREATE EXTENSION writes them again
 -- on the target before the dump's rows are loaded, and one duplicate key loses the whole table's
 -- rows. That is setting 'engine' (tables/setting.sql): the target's install chooses the engine
--- anew, plv8 where the target has it, which is also the right answer for the target.
+-- anew, plv8 where the target has it, which is also the right answer for the target. (A table whose
+-- rows were not worth keeping, a cache, would get the filter WHERE false here.)
 --
 -- Only CREATE EXTENSION and ALTER EXTENSION UPDATE may call pg_extension_config_dump (elsewhere it
 -- raises feature_not_supported), and only for members of the extension. The loop walks exactly

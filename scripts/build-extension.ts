@@ -23,8 +23,9 @@
  * tables and columns, dropped or re-typed functions, data changes). The build appends to it every
  * function statement of the full script, regenerated from today's sources (each CREATE OR REPLACE
  * FUNCTION/PROCEDURE with its COMMENT, ALTER, GRANT and REVOKE), then grants.sql again (so a new
- * function gets its privileges; grants.sql must stay idempotent), then refreshes the plv8 functions
- * where they are installed. So a function body changed in B can never be forgotten by the upgrade.
+ * function gets its privileges; grants.sql must stay idempotent), then dump.sql again (so a new
+ * table's rows are kept by pg_dump; idempotent too), then refreshes the plv8 functions where they
+ * are installed. So a function body changed in B can never be forgotten by the upgrade.
  * Hand-written function files must therefore say CREATE OR REPLACE; the build rejects a bare
  * CREATE FUNCTION. Released scripts are immutable: once the package version moves past B, the build
  * no longer regenerates pgautomator--A--B.sql (nor an older full script) and only checks that the
@@ -189,23 +190,27 @@ function upgradeScript(inputs: BuildInputs, upgrade: SqlSource, from: string): s
   const parts = [
     `-- ${banner}.`,
     `-- pgautomator ${from} -> ${version}: ${upgrade.path}, then every function of ${version} again`,
-    '-- (CREATE OR REPLACE, with comments and privileges), then grants.sql, then the plv8 engine where installed.',
+    '-- (CREATE OR REPLACE, with comments and privileges), then grants.sql and dump.sql, then the plv8 engine where installed.',
     `\\echo Use "ALTER EXTENSION pgautomator UPDATE TO '${version}'" to load this file. \\quit`,
     '',
     sourceBlock(upgrade),
   ];
   let grants: SqlSource | undefined;
+  let dump: SqlSource | undefined;
   for (const section of sections) {
     const sources = section.kind === 'generated' ? generated : section.sources;
     for (const source of sources) {
       if (source.path === 'extension-src/sql/grants.sql') grants = source;
+      if (source.path === 'extension-src/sql/dump.sql') dump = source;
       const statements = functionStatements(source);
-      if (statements.length > 0 && source !== grants) {
+      if (statements.length > 0 && source !== grants && source !== dump) {
         parts.push(`-- source: ${source.path} (functions)\n${statements.join('\n').trimEnd()}\n`);
       }
     }
   }
   if (grants) parts.push(sourceBlock(grants));
+  // A table the upgrade created is registered for pg_dump like every other (dump.sql is idempotent).
+  if (dump) parts.push(sourceBlock(dump));
   parts.push(refreshPlv8Block, '');
   return parts.join('\n');
 }

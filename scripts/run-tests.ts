@@ -96,7 +96,8 @@ function findFiles(dir: string, match: (file: string) => boolean, found: string[
   return found.sort();
 }
 
-const wanted = (file: string) => filters.length === 0 || filters.some((word) => file.includes(word));
+// Words match the path inside the checkout (a checkout under a folder named like a word matched every file).
+const wanted = (file: string) => filters.length === 0 || filters.some((word) => path.relative(root, file).includes(word));
 
 /** A check counts as one test: it passes when its command exits 0. */
 async function check(name: string, command: string, args: string[]): Promise<Outcome> {

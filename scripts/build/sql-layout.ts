@@ -24,6 +24,9 @@ export const sqlLayout: readonly LayoutPart[] = [
   { kind: 'folder', path: 'functions/api' },
   { kind: 'folder', path: 'functions/agent' },
   { kind: 'file', path: 'grants.sql', optional: true },
+  // Registers every member table and sequence with pg_extension_config_dump, so pg_dump keeps the
+  // rows; read from the catalog, so it runs after everything that creates a table (see the file).
+  { kind: 'file', path: 'dump.sql', optional: false },
 ];
 
 /** Hand-written upgrade parts live here as `A--B.sql`; see scripts/build-extension.ts. */

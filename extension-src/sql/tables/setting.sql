@@ -16,6 +16,8 @@ COMMENT ON COLUMN pgautomator.setting.value IS
 COMMENT ON COLUMN pgautomator.setting.updated_at IS
     'When the value was last written.';
 
+-- The install writes this row itself, so dump.sql keeps it out of pg_dump's copy of the table
+-- (CREATE EXTENSION writes it again on restore). A new row seeded here needs the same filter.
 INSERT INTO pgautomator.setting (name, value)
 VALUES ('engine', '"plpgsql"')
 ON CONFLICT (name) DO NOTHING;

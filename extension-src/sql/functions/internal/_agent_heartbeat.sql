@@ -21,7 +21,10 @@ BEGIN
       'field: name', 'Register again with pgautomator.register_agent(name, ..., resume_runs => the runs still executing).');
   END IF;
   -- Everyone silent until now: the database's outage, not the agents' deaths (see _note_contact).
-  PERFORM pgautomator._note_contact(a, _agent_heartbeat.at);
+  -- (Its fast path tested here first: a heartbeat pays no call when the agent itself was heard of lately.)
+  IF NOT coalesce(a.last_heartbeat_at >= _agent_heartbeat.at - 2 * a.heartbeat_interval, false) THEN
+    PERFORM pgautomator._note_contact(a, _agent_heartbeat.at);
+  END IF;
   -- Reconciliation: runs the database has running on this agent that it does not list, though they
   -- started before its previous heartbeat (or claim), are no longer executed by it (it restarted
   -- and forgot them, or never learnt of their claim): abandoned now, not kept running by the

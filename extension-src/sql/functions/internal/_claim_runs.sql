@@ -28,7 +28,10 @@ BEGIN
     RETURN;  -- an offline agent claims nothing; its next heartbeat tells it to register again
   END IF;
   -- Everyone silent until now: the database's outage, not the agents' deaths (see _note_contact).
-  PERFORM pgautomator._note_contact(a, _claim_runs.at);
+  -- (Its fast path tested here first: a claim pays no call when the agent itself was heard of lately.)
+  IF NOT coalesce(a.last_heartbeat_at >= _claim_runs.at - 2 * a.heartbeat_interval, false) THEN
+    PERFORM pgautomator._note_contact(a, _claim_runs.at);
+  END IF;
   -- A claim is a heartbeat; written at most once a second, for the same reason.
   UPDATE pgautomator.agent x SET last_heartbeat_at = _claim_runs.at
    WHERE x.id = a.id AND (x.last_heartbeat_at IS NULL OR x.last_heartbeat_at < _claim_runs.at - interval '1 second');

@@ -102,7 +102,7 @@ test('a goto back to the first step begins it again: the claim\'s attempt is use
   // Step 1 succeeds, step 2 goes back to 1, which fails the run the second time.
   const { outcome, begins, ends } = await flow(run(steps, { stepId: 11, stepRunId: 55 }), { 11: ['succeeded', 'failed'] });
   assert.is(outcome.state, 'failed');
-  assert.equal(begins, [[12, 1], [11, 1]]);
+  assert.equal(begins, [[12, 1], [11, 2]], 'the second visit of step 1 is its attempt 2: attempt numbers go on across visits');
   assert.equal(ends, [55, 100, 101]);
 });
 

@@ -131,6 +131,8 @@ export async function executeRun(run: ClaimedRun, options: RunFlowOptions, signa
     if (position === null) return await finish('failed', `the job has no step at position ${run.startPosition} or after`);
     let last: { step: ClaimedStep; result: StepResult } | undefined;
     let executions = 0;
+    /** The last attempt number of each step in this run. */
+    const lastAttempt = new Map<number, number>();
 
     while (position !== null) {
       if (runAbort.signal.aborted) {
@@ -145,23 +147,29 @@ export async function executeRun(run: ClaimedRun, options: RunFlowOptions, signa
         continue;
       }
 
-      // Attempts 1..retries + 1; a resumed run enters its step with the spooled attempt done.
+      // Tries 1..retries + 1 in this visit of the step; a resumed run enters its step with the
+      // spooled attempt done. Attempt numbers go on across visits (a goto back to a step), since
+      // the database takes only a step's next attempt: one number is one execution.
       let result: StepResult | undefined;
-      let attempt = 0;
+      let tries = 0;
       if (resumed?.stepId === step.stepId) {
-        ({ attempt, result } = resumed);
+        result = resumed.result;
+        tries = resumed.attempt; // after a goto loop this counts earlier visits too: fewer retries, never more
+        lastAttempt.set(step.stepId, resumed.attempt);
         resumed = undefined;
         if (result.state === 'killed') return await finish('killed', `${describeStep(step)} was killed before the agent restarted`);
       }
       for (;;) {
         if (result) {
-          if (result.state === 'succeeded' || runAbort.signal.aborted || attempt > step.retries) break;
+          if (result.state === 'succeeded' || runAbort.signal.aborted || tries > step.retries) break;
           await record();
-          const delay = step.retryDelay * step.retryBackoff ** (attempt - 1);
-          log.info('step failed: retrying', { step: step.name, position: step.position, attempt, retry_in_s: delay, reason: result.message ?? undefined });
+          const delay = step.retryDelay * step.retryBackoff ** (tries - 1);
+          log.info('step failed: retrying', { step: step.name, position: step.position, attempt: lastAttempt.get(step.stepId), retry_in_s: delay, reason: result.message ?? undefined });
           if (!(await sleep(delay * 1000, runAbort.signal))) break;
         }
-        attempt++;
+        tries++;
+        const attempt = (lastAttempt.get(step.stepId) ?? 0) + 1;
+        lastAttempt.set(step.stepId, attempt);
         if (++executions > maxExecutions) {
           return await finish('failed', `more than ${maxExecutions} step attempts in one run (a goto loop?); stopped at ${describeStep(step)}`);
         }

@@ -7,6 +7,10 @@
  * Losing the database: reconnect with capped backoff, register again with resume_runs = the runs
  * still held (executing, or with results in the spool), stop the runs the database no longer
  * has, replay the spool, and only then count as online (steps wait for that to begin).
+ *
+ * Each successful registration and heartbeat renews the agent's lease (lease.ts), counted from when
+ * the call was sent; an answer that comes after the lease ran out counts as no contact. No claim
+ * goes out without a valid lease.
  */
 import { Backoff } from './backoff.ts';
 import type { AgentConfig } from './config.ts';

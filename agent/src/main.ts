@@ -174,6 +174,8 @@ export class Agent {
     if (this.shutdown) {
       this.logger.warn('stopping now: killing the running steps', { reason });
       this.hurry.abort();
+      // At once, wherever the orderly stop is (it may be waiting for a call on a dead path).
+      for (const runId of this.active.keys()) this.killRun(runId, 'agent stopping at once (second signal)');
       return this.shutdown;
     }
     this.shutdown = this.stopInOrder(reason).finally(() => this.markStopped());
@@ -199,9 +201,7 @@ export class Agent {
       if (!inTime) {
         const why = this.hurry.signal.aborted ? 'agent stopping at once (second signal)' : `agent stopping: drain timeout of ${config.drainTimeout} s exceeded`;
         for (const runId of this.active.keys()) this.killRun(runId, why);
-        if ((await this.hurried(drained.then(() => true))) !== true) {
-          logger.error('stopping without the results of killed steps: the database records their runs abandoned', { runs: [...this.active.keys()].join(',') });
-        }
+        if ((await this.hurried(drained.then(() => true))) !== true) await this.spoolUnrecorded();
       }
     }
     await this.hurried(this.loop.stop());
@@ -219,6 +219,20 @@ export class Agent {
     await within(2_000, Promise.all([this.controlPool.end().catch(() => {}), this.reportPool.end().catch(() => {})]));
     await this.guardian.close();
     logger.info('agent stopped');
+  }
+
+  /**
+   * Stopping now, and some killed runs' results are still on their way to a database that does not
+   * answer: spool their ends (the spool is replayed when the agent next starts), so that they are
+   * recorded killed rather than abandoned.
+   */
+  private async spoolUnrecorded(): Promise<void> {
+    const runs = [...this.active.keys()];
+    this.logger.warn('stopping now: results not written yet are spooled', { runs: runs.join(',') });
+    this.connectivity.markDown(); // record() then goes straight to the spool
+    for (const runId of runs) {
+      await this.reporter.endRun(runId, 'killed', 'the agent was stopped at once (second signal) and could not reach the database').catch((error) => this.logger.error('cannot spool the run\'s end', { run: runId, error }));
+    }
   }
 
   /** `work`, or less of it: after a second signal it is waited for at most hurriedMs. */

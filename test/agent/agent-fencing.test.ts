@@ -128,6 +128,26 @@ test('a silent path while idle: the agent logs it, and SIGTERM stops it within a
   assert.ok(took < 30, `stopped ${took} s after SIGTERM`);
 });
 
+test('a silent path with a step running: a second SIGTERM stops the agent now, its step killed and the result spooled', async () => {
+  const files = await sleeper('hurried', 'hurry');
+  const spoolFile = path.join(tempDir(), 'hurried.spool');
+  const agent = startAgent(db, { name: 'hurried', databaseUrl: viaProxy(db.url, proxy), args: ['--tags', 'hurry', '--heartbeat-interval', '5', '--drain-timeout', '600', '--log-level', 'debug'] });
+  await registered(agent);
+  const runId = await startJob(db, 'hurried');
+  const pids = await startedPids(files, agent);
+  proxy.blackhole();
+  const stopAt = Date.now();
+  agent.child.kill('SIGTERM');
+  await agent.waitForLog((l) => l.msg === 'agent stopping', 'stopping', 10_000);
+  agent.child.kill('SIGTERM');
+  const code = await agent.stop('SIGTERM', 60_000); // a third only if it had not exited by then
+  const took = (Date.now() - stopAt) / 1000;
+  assert.is(code, 0, agent.output().split('\n').slice(-10).join('\n'));
+  assert.ok(took < 30, `stopped ${took} s after the first SIGTERM`);
+  await waitTreeGone(pids, agent, 'the step tree gone');
+  assert.match(readFileSync(spoolFile, 'utf8'), new RegExp(`"runId":${runId}`));
+});
+
 test('SIGKILL of the agent: its step\'s process tree is gone within 2 s', async () => {
   const files = await sleeper('orphaned', 'sigkill');
   const agent = startAgent(db, { name: 'sigkilled', args: ['--tags', 'sigkill', '--log-level', 'debug'] });

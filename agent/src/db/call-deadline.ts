@@ -33,12 +33,19 @@ export function withDeadline(pool: pg.Pool, ms: number): Queryable {
   return {
     async query(config: { text: string; values?: unknown[]; types?: unknown }): Promise<QueryResultLike> {
       const started = Date.now();
-      // pool.connect() has its own limit (connectionTimeoutMillis): that is the connect deadline.
-      const client = await pool.connect();
       // A checked-out client's 'error' (the server ended the session mid-call) would be unhandled
-      // and end the process; the pending query reports it instead.
+      // and end the process; the pending query reports it instead. The handler goes on in
+      // pool.connect's callback, synchronously: a promise's continuation comes too late when the
+      // server's FATAL arrives in the same packet as the previous call's end (pool.query does so too).
       const onError = () => {};
-      client.on('error', onError);
+      // pool.connect() has its own limit (connectionTimeoutMillis): that is the connect deadline.
+      const client = await new Promise<pg.PoolClient>((resolve, reject) =>
+        pool.connect((error, connected) => {
+          if (error || !connected) return reject(error ?? new Error('no connection'));
+          connected.on('error', onError);
+          resolve(connected);
+        }),
+      );
       let timer: NodeJS.Timeout | undefined;
       const expired = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new CallDeadlineError(ms)), Math.max(1, ms - (Date.now() - started)));

@@ -3,7 +3,8 @@
  * returns how the attempt ended, against real shells, a real PostgreSQL, a real MariaDB, real
  * SQLite files and a real SMTP server.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -21,6 +22,7 @@ import { createTestDatabase, waitFor, type TestDatabase } from '../support/datab
 import { body, header, startMailServer } from './mail-server.ts';
 import { createMysqlDatabase, type MysqlDatabase } from './mysql-database.ts';
 import { cleanup, processAlive, tempDir } from './support.ts';
+import { skip } from '../support/skip.ts';
 
 let pgdb: TestDatabase;
 let mydb: MysqlDatabase;
@@ -127,6 +129,57 @@ test('shell: the step ends with its shell, not with a background child holding s
   assert.is(r.output, 'done\n');
   // The background child sleeps 30 s: ending well before proves the step did not wait for it.
   assert.ok(r.ms < 20_000, `took ${r.ms} ms`);
+});
+
+test('shell: an abort that comes after the tree ended on its own keeps the real result', async () => {
+  // As an agent resumed after a pause past its lease sees it: the step's exit and the fence at once.
+  let controller!: AbortController;
+  const pending = run(step({ command: 'echo finished' }), { abort: (c) => (controller = c) });
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  // Wait until the shell is gone (a zombie at most) without letting the agent read its exit first.
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline && processAliveAny()) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+  controller.abort(kill('lease lost'));
+  const r = await pending;
+  assert.is(r.state, 'succeeded', r.message ?? '');
+  assert.is(r.output, 'finished\n');
+});
+
+/** Whether a child shell of this process is still running (not a zombie): Linux /proc. */
+function processAliveAny(): boolean {
+  const children = readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  return children.some((pid) => processAlive(Number(pid)));
+}
+
+test('shell: on Linux the step\'s shell dies with the agent at once, before any guardian acts', async () => {
+  if (process.platform !== 'linux' || !existsSync('/usr/bin/setpriv')) {
+    return skip('no setpriv on this host: the guardian alone ends a dead agent\'s steps');
+  }
+  const dir = tempDir();
+  const pidFile = path.join(dir, 'pdeath.pid');
+  const doneFile = path.join(dir, 'pdeath.done');
+  // A parent that runs a shell step and is then SIGKILLed (no guardian in this test).
+  const parent = path.join(dir, 'pdeath-parent.mts'); // .mts: an ES module outside the package (top-level await)
+  writeFileSync(parent, `import { runShellStep } from ${JSON.stringify(path.resolve('agent/src/executors/shell.ts'))};
+import { OutputBuffer } from ${JSON.stringify(path.resolve('agent/src/output-buffer.ts'))};
+const output = new OutputBuffer({ keepBytes: 1024, flushMs: 50, flushBytes: 1024 });
+const logger = { debug() {}, info() {}, warn() {}, error() {}, child() { return logger; } };
+await runShellStep({ stepId: 1, position: 1, name: 's', enabled: true, kind: 'shell', command: ${JSON.stringify(`echo $$ > ${pidFile}; sleep 3; echo done > ${doneFile}`)}, shell: null, workingDir: null, env: {},
+  successCodes: [0], timeout: null, retries: 0, retryDelay: 0, retryBackoff: 1, onSuccess: 'next', onSuccessGoto: null, onFailure: 'quit_failure', onFailureGoto: null, connection: null },
+  { runId: 1, job: 'j', attempt: 1, signal: new AbortController().signal, output, logger, secrets: { resolve: async () => '' }, killGraceMs: 100 } as never);
+`);
+  const child = spawn(process.execPath, ['--import', 'tsx', parent], { stdio: 'ignore' });
+  const shellPid = Number(await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim(), { what: 'the step\'s shell started' }));
+  child.kill('SIGKILL');
+  await waitFor(() => !processAlive(shellPid), { timeoutMs: 2000, what: 'the shell to die with its parent' });
+  // Its child sleep is the guardian's to end (there is none here): kill it, then check the script never finished.
+  try {
+    process.kill(-shellPid, 'SIGKILL');
+  } catch {
+    // gone
+  }
+  await new Promise((resolve) => setTimeout(resolve, 3500));
+  assert.not.ok(existsSync(doneFile), 'the shell did not go on with its script after its agent died');
 });
 
 test('shell: a process group that does not exist is not alive', () => {

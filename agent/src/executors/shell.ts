@@ -9,7 +9,7 @@
  * shell itself left early, so children that ignore SIGTERM do not survive). On Windows
  * `taskkill /T /F` ends the tree.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import type { ClaimedStep } from '../protocol.ts';
 import { abortedResult, graceFor, sleep, type StepContext, type StepResult } from './executor.ts';
@@ -79,6 +79,18 @@ export function groupAlive(pgid: number): boolean {
   }
 }
 
+// Linux: the step's shell gets SIGKILL from the kernel the moment the agent dies, however it
+// dies (util-linux setpriv sets the parent-death signal, then execs the shell). The guardian
+// still ends the rest of the tree, but only after noticing the death (tens of ms under load),
+// and a shell finishing its script in that moment did work that nobody could record.
+const setpriv = process.platform === 'linux' ? ['/usr/bin/setpriv', '/bin/setpriv'].find((file) => existsSync(file)) : undefined;
+
+/** The command run under setpriv --pdeathsig KILL where the host has it (Linux); else as it is. */
+export function withParentDeathSignal(command: ShellCommand): ShellCommand {
+  if (!setpriv) return command;
+  return { file: setpriv, args: ['--pdeathsig', 'KILL', '--', command.file, ...command.args] };
+}
+
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);
@@ -114,6 +126,7 @@ export async function runShellStep(step: ClaimedStep, context: StepContext): Pro
   } catch (error) {
     return { state: 'failed', exitCode: null, message: (error as Error).message };
   }
+  command = withParentDeathSignal(command);
   const subprocess = execa(command.file, command.args, {
     cwd: step.workingDir ?? undefined,
     env: {
@@ -154,8 +167,15 @@ export async function runShellStep(step: ClaimedStep, context: StepContext): Pro
   });
 
   let killing: Promise<void> | undefined;
+  // The tree had ended on its own when the abort came (an agent resumed after a pause, whose lease
+  // ran out meanwhile, learns of both at once): its result is real and is reported as it is.
+  let endedFirst = false;
   const onAbort = () => {
     if (subprocess.pid === undefined || killing) return;
+    if (subprocess.exitCode !== null || !groupAlive(subprocess.pid)) {
+      endedFirst = true;
+      return;
+    }
     context.logger.info('killing the step\'s process tree', { pid: subprocess.pid, reason: (signal.reason as Error)?.message });
     killing = killProcessTree(subprocess.pid, graceFor(context));
   };
@@ -166,7 +186,8 @@ export async function runShellStep(step: ClaimedStep, context: StepContext): Pro
     // paused past its lease. The lease check then aborts this step with that reason.
     if (result.signal && !signal.aborted) context.checkLease?.();
     if (killing) await killing;
-    if (signal.aborted) return abortedResult(signal, result.exitCode ?? null);
+    const ownEnd = endedFirst && result.exitCode !== undefined && !result.signal;
+    if (signal.aborted && !ownEnd) return abortedResult(signal, result.exitCode ?? null);
     if (result.exitCode === undefined) {
       // Never started (no such working directory, no shell) or ended by a signal from outside.
       const why = result.signal ? `ended by signal ${result.signal}` : (result.originalMessage || result.shortMessage || 'the shell did not start');

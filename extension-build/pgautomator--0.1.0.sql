@@ -5738,34 +5738,13 @@ COMMENT ON FUNCTION pgautomator._text_head(text, bigint) IS 'The start of t hold
 REVOKE ALL ON FUNCTION pgautomator._text_head(text, bigint) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_text_tail.sql
--- The end of t holding at most max_bytes bytes, cut between characters (as _text_head, from the end).
+-- The end of t holding at most max_bytes bytes, cut between characters: _text_head of the text
+-- reversed (reverse() works on characters), reversed back. Only called on text past its bound.
 CREATE OR REPLACE FUNCTION pgautomator._text_tail(t text, max_bytes bigint)
 RETURNS text
-LANGUAGE plpgsql IMMUTABLE
+LANGUAGE sql IMMUTABLE
 SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-  k bigint;
-  h text;
-  n bigint;
-BEGIN
-  IF t IS NULL OR octet_length(t) <= max_bytes THEN
-    RETURN t;
-  END IF;
-  IF max_bytes <= 0 THEN
-    RETURN '';
-  END IF;
-  k := least(max_bytes, 1073741823);
-  h := right(t, k::int);
-  n := octet_length(h);
-  WHILE n > max_bytes LOOP
-    k := least(k - 1, k * max_bytes / n);
-    h := right(h, k::int);
-    n := octet_length(h);
-  END LOOP;
-  RETURN h;
-END
-$$;
+RETURN reverse(pgautomator._text_head(reverse(t), max_bytes));
 COMMENT ON FUNCTION pgautomator._text_tail(text, bigint) IS 'The end of t holding at most max_bytes bytes, cut between characters.';
 REVOKE ALL ON FUNCTION pgautomator._text_tail(text, bigint) FROM PUBLIC;
 

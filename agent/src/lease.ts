@@ -67,6 +67,13 @@ export class Lease {
     return false;
   }
 
+  /** When the lease ran out, by the wall clock; null while it holds (or with no lease). */
+  expiredAt(): Date | null {
+    if (this.deadline === null) return null;
+    const past = performance.now() - this.deadline;
+    return past > 0 ? new Date(Date.now() - past) : null;
+  }
+
   /** How long the agent has been without a renewal, and its lease. */
   describe(): LeaseExpiry {
     return { silentS: Math.round((performance.now() - this.sentAt) / 100) / 10, leaseS: this.leaseMs / 1000 };

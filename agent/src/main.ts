@@ -280,14 +280,18 @@ export class Agent {
 
   /** An executor whose steps' process groups the guardian watches, and that checks the lease when a step ends oddly. */
   private guarded(executor: StepExecutor): StepExecutor {
-    return (step, context) => {
+    return async (step, context) => {
       const runId = context.runId;
+      // Told to the guardian while the lease held: the guardian then ends the group when the lease
+      // runs out, so an end of its own came no later than that (see below).
+      let guardedInTime = false;
       const guardedContext: StepContext = {
         ...context,
         processGroups: {
           started: (pgid) => {
             this.groupRuns.set(pgid, runId);
             this.guardian.add(pgid);
+            guardedInTime = this.guardian.active && this.lease.expiredAt() === null;
           },
           ended: (pgid) => {
             this.groupRuns.delete(pgid);
@@ -296,7 +300,16 @@ export class Agent {
         },
         checkLease: () => void this.lease.check(),
       };
-      return executor(step, guardedContext);
+      const result = await executor(step, guardedContext);
+      // Learned of after the lease ran out (the agent was paused, say), an end of the step's own
+      // came before the guardian ended the group at the lease's end: recorded as ending then at
+      // the latest, so the database takes it even if it handed the run on meanwhile (it does so
+      // only a margin after the lease).
+      const leaseEnded = this.lease.expiredAt();
+      if (guardedInTime && leaseEnded && (result.state === 'succeeded' || result.state === 'failed')) {
+        return { ...result, endedBy: leaseEnded.toISOString() };
+      }
+      return result;
     };
   }
 

@@ -74,11 +74,11 @@ export class DurableReporter implements RunReporter {
   }
 
   async endStep(runId: number, step: StepEnd): Promise<void> {
-    await this.record({ op: 'end_step', runId, ...step, at: new Date().toISOString() });
+    await this.record({ op: 'end_step', runId, ...step, at: step.endedAt ?? new Date().toISOString() });
   }
 
   async endRun(runId: number, state: FinalState, message: string | null, lastStep?: StepEnd): Promise<void> {
-    await this.record({ op: 'end_run', runId, state, message, lastStep, at: new Date().toISOString() });
+    await this.record({ op: 'end_run', runId, state, message, lastStep, at: lastStep?.endedAt ?? new Date().toISOString() });
     this.onRunEnded(runId);
   }
 
@@ -87,7 +87,9 @@ export class DurableReporter implements RunReporter {
    * database's clock is later by the length of the outage).
    */
   async write(entry: SpoolEntry, replayed = false): Promise<ReplayVerdict> {
-    const finished = replayed ? { finished_at: entry.at } : {};
+    // The time it ended goes along when it is not now: replayed from the spool, or learned late.
+    const learnedLate = entry.op === 'end_step' ? entry.endedAt : entry.lastStep?.endedAt;
+    const finished = replayed || learnedLate ? { finished_at: entry.at } : {};
     if (entry.op === 'end_step') return this.writeEntry(entry, { ...endStepEntry(entry), ...finished });
     const endRun: ReportEntry = { op: 'end_run', run_id: entry.runId, state: entry.state, message: entry.message, ...finished };
     if (!entry.lastStep) return this.writeEntry(entry, endRun);

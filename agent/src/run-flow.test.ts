@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { StepResult } from './executors/executor.ts';
+import { StepAbort, type StepResult } from './executors/executor.ts';
 import { createLogger } from './logger.ts';
 import type { ClaimedRun, ClaimedStep } from './protocol.ts';
 import { executeRun, type ResumePoint, type RunReporter } from './run-flow.ts';
@@ -134,6 +134,41 @@ test('resumed at a step disabled meanwhile, or one the job no longer has', async
   assert.is(gone.outcome.state, 'failed');
   assert.match(gone.outcome.message!, /no longer has/);
   assert.equal(gone.begins, []);
+});
+
+/** A run stopped (lost lease) while step `stopAt` was ending on its own: how it is recorded. */
+async function stoppedWhileEnding(steps: ClaimedStep[], stopAt: number) {
+  const controller = new AbortController();
+  const endedRuns: Array<[string, string | null]> = [];
+  let nextId = 100;
+  const executor = async (s: ClaimedStep): Promise<StepResult> => {
+    if (s.stepId === stopAt) controller.abort(new StepAbort('killed', 'the agent lost its lease'));
+    return { state: 'succeeded', exitCode: 0, message: null };
+  };
+  const outcome = await executeRun(
+    run(steps, null),
+    {
+      reporter: { beginStep: async () => nextId++, logStep: async () => {}, endStep: async () => {}, endRun: async (_r, state, message) => void endedRuns.push([state, message]) },
+      executors: { shell: executor, sql: executor },
+      secrets: { resolve: async () => '' },
+      logger: createLogger({ format: 'json', level: 'error', write: () => {} }),
+      killGraceMs: 100,
+      output: { keepBytes: 1024, flushMs: 50, flushBytes: 1024 },
+    },
+    controller.signal,
+  );
+  return { outcome, endedRuns };
+}
+
+test('stopped while its last step ended on its own: the run is recorded as it ended, since all its work was done', async () => {
+  const { outcome } = await stoppedWhileEnding([step(11, 1), step(12, 2)], 12);
+  assert.is(outcome.state, 'succeeded');
+});
+
+test('stopped while a step with more to come ended on its own: the run is recorded killed, nothing more begins', async () => {
+  const { outcome } = await stoppedWhileEnding([step(11, 1), step(12, 2)], 11);
+  assert.is(outcome.state, 'killed');
+  assert.match(outcome.message!, /lost its lease/);
 });
 
 test.run();

@@ -181,14 +181,21 @@ export async function executeRun(run: ClaimedRun, options: RunFlowOptions, signa
         result = attempted.result;
         unrecorded = attempted.end;
       }
-      if (runAbort.signal.aborted) {
-        const aborted = abortedResult(runAbort.signal);
-        return await finish(aborted.state, `${aborted.message} (during ${describeStep(step)})`);
-      }
-      last = { step, result: result! };
       const succeeded = result!.state === 'succeeded';
       const action = succeeded ? step.onSuccess : step.onFailure;
       const target = succeeded ? step.onSuccessGoto : step.onFailureGoto;
+      if (runAbort.signal.aborted) {
+        // Stopped (kill, timeout, lost lease). An attempt that had ended on its own first (an agent
+        // resumed from a pause sees its end and its lost lease at once) still decides the run
+        // when nothing comes after it: the run did all its work and is recorded as it ended.
+        const ownEnd = result!.state === 'succeeded' || result!.state === 'failed';
+        const endsHere = action === 'quit_success' || action === 'quit_failure' || (action === 'next' && after(position) === null);
+        if (!ownEnd || !endsHere) {
+          const aborted = abortedResult(runAbort.signal);
+          return await finish(aborted.state, `${aborted.message} (during ${describeStep(step)})`);
+        }
+      }
+      last = { step, result: result! };
       const what = describeEnd(step, result!);
       switch (action) {
         case 'quit_success':
@@ -264,5 +271,5 @@ async function runAttempt(
   }
   await output.close();
   log.info('step finished', { state: result.state, exit_code: result.exitCode ?? undefined, ms: Date.now() - started, output_bytes: output.totalBytes, message: result.message ?? undefined });
-  return { result, end: { stepRunId, state: result.state, exitCode: result.exitCode, message: result.message, output: output.text(), outputBytes: output.totalBytes, stepId: step.stepId, attempt } };
+  return { result, end: { stepRunId, state: result.state, exitCode: result.exitCode, message: result.message, output: output.text(), outputBytes: output.totalBytes, stepId: step.stepId, attempt, endedAt: result.endedBy } };
 }

@@ -23,6 +23,11 @@ export interface StepEnd {
    */
   stepId?: number;
   attempt?: number;
+  /**
+   * When it ended at the latest, where the agent learned of the end only later (a pause past its
+   * lease: the guardian ended every step still alive when the lease ran out). ISO time.
+   */
+  endedAt?: string;
 }
 
 /** `at`: when the agent recorded it (the database's clock may be later at replay). */

@@ -190,6 +190,32 @@ test('SIGSTOP past the lease: the guardian kills the step\'s tree; after SIGCONT
   assert.is(agent.child.exitCode, null);
 });
 
+test('SIGSTOP past dead_after while a step ends on its own: its real result is recorded (late), though the run was handed on', async () => {
+  const marker = path.join(tempDir(), 'ended-in-pause');
+  await createJob(db, 'ends-in-pause', [{ command: `sleep 1; echo done > ${marker}; echo finished` }], { agent_tags: ['pause2'] });
+  const agent = startAgent(db, { name: 'paused2', args: ['--tags', 'pause2', '--heartbeat-interval', '1', '--log-level', 'debug'] });
+  // Another agent's heartbeats run the sweep that declares the paused one dead (nothing else does).
+  const witness = startAgent(db, { name: 'witness', args: ['--tags', 'elsewhere', '--heartbeat-interval', '1'] });
+  await registered(agent);
+  await registered(witness);
+  const runId = await startJob(db, 'ends-in-pause');
+  await agent.waitForLog((l) => l.msg === 'step process started', 'the step started');
+  agent.child.kill('SIGSTOP');
+  try {
+    await waitFor(() => existsSync(marker), { what: 'the step ended during the pause' });
+    // dead_after at a 1 s interval: lease 3 s + 5 s. Wait until the database handed the run on.
+    await waitForRun(db, runId, ['abandoned'], 30_000);
+  } finally {
+    agent.child.kill('SIGCONT');
+  }
+  const view = await waitFor(async () => {
+    const v = await waitForRun(db, runId, ['abandoned']);
+    return v.steps[0].state === 'succeeded' ? v : null;
+  }, { timeoutMs: 30_000, what: 'the attempt recorded with its real result' });
+  assert.is(view.steps[0].output, 'finished\n');
+  assert.match(view.steps[0].message ?? '', /recorded late/);
+});
+
 test('a guardian that dies is started again, told the running step, and still kills its tree when the agent dies', async () => {
   const files = await sleeper('reguarded', 'reguard');
   const agent = startAgent(db, { name: 'reguarded', args: ['--tags', 'reguard', '--log-level', 'debug'] });

@@ -58,6 +58,8 @@ export interface StepResult {
   state: FinalState;
   exitCode: number | null;
   message: string | null;
+  /** It ended no later than this (ISO), where that is known and earlier than now (see StepEnd.endedAt). */
+  endedBy?: string;
 }
 
 export type StepExecutor = (step: ClaimedStep, context: StepContext) => Promise<StepResult>;

@@ -89,6 +89,11 @@ export class StepGuardian {
     if (this.leaseDeadline !== null) this.send(`lease ${Math.floor(this.leaseDeadline - Lease.now())}`);
   }
 
+  /** The guardian process runs now (it may be between a death and its restart). */
+  get active(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   /** A step's process group started. */
   add(pgid: number): void {
     if (!guardianSupported) return;

@@ -16,16 +16,16 @@ DELETE FROM pgautomator.setting WHERE name = 'contact';
 
 CREATE FUNCTION pg_temp.run_state(id bigint) RETURNS text LANGUAGE sql AS $$
   SELECT r.state FROM pgautomator.job_run r WHERE r.id = run_state.id $$;
-CREATE FUNCTION pg_temp.claim(agent text, job text, at timestamptz) RETURNS bigint LANGUAGE plpgsql AS $$
+CREATE FUNCTION pg_temp.claim(agent text, job_name text, at timestamptz) RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
   run bigint;
 BEGIN
-  PERFORM pgautomator._start_job(job, at => at);
+  PERFORM pgautomator._start_job(job_name, at => at);
   SELECT r.id INTO run FROM pgautomator.job_run r JOIN pgautomator.job j ON j.id = r.job_id
-   WHERE j.name = job AND r.state = 'queued' ORDER BY r.id DESC LIMIT 1;
-  UPDATE pgautomator.job SET agent_tags = '{}' WHERE name = job;
+   WHERE j.name = job_name AND r.state = 'queued' ORDER BY r.id DESC LIMIT 1;
+  UPDATE pgautomator.job x SET agent_tags = '{}' WHERE x.name = job_name;
   PERFORM pgautomator._claim_runs(agent, 1, at);
-  UPDATE pgautomator.job SET agent_tags = '{never}' WHERE name = job AND name <> 'wait_job';
+  UPDATE pgautomator.job x SET agent_tags = '{never}' WHERE x.name = job_name AND x.name <> 'wait_job';
   RETURN run;
 END $$;
 
@@ -35,7 +35,7 @@ SELECT pgautomator.create_job('other_job');
 SELECT lives_ok($$SELECT pgautomator.update_job('other_job', on_abandon => 'wait')$$, 'update_job accepts on_abandon wait');
 SELECT is((SELECT on_abandon FROM pgautomator.job WHERE name = 'other_job'), 'wait', 'and stores it');
 SELECT throws_ok($$SELECT pgautomator.create_job('x', on_abandon => 'hold')$$, 'PA002',
-  'job on_abandon must be one of fail, retry, wait (got hold)', 'other values are PA002');
+  'job on_abandon must be one of fail, retry, wait (got "hold")', 'other values are PA002');
 SELECT throws_ok($$UPDATE pgautomator.job SET on_abandon = 'hold' WHERE name = 'other_job'$$, '23514', NULL, 'the CHECK allows fail, retry, wait only');
 
 -- 2. The claim payload says on_abandon.

@@ -2,10 +2,10 @@
 -- goes silent past dead_after, it is declared offline but the run stays running, waiting for that
 -- agent to come back; the agent resumes it by registering with it in resume_runs; an agent that
 -- registers without it (it restarted: the work died with it) has it abandoned, never retried;
--- kill_run of a run whose agent is offline records it killed at once.
+-- kill_run of a run whose agent is offline records it killed at once; the job timeout still applies.
 -- The clock is pinned through the internal functions (_register_agent, _agent_heartbeat, ...).
 BEGIN;
-SELECT plan(28);
+SELECT plan(30);
 
 SET LOCAL TimeZone = 'UTC';
 SELECT pgautomator.create_job('wait_job', overlap => 'allow', on_abandon => 'wait');
@@ -85,6 +85,14 @@ SELECT ok((SELECT r.state = 'killed' AND s.state = 'killed' AND r.message LIKE '
           'the run and its attempt are recorded killed, saying the agent was offline');
 SELECT is(pgautomator._register_agent('w1', heartbeat_interval => '10 seconds', resume_runs => ARRAY[:wr3]::bigint[], at => '2030-01-02 00:12:00+00') -> 'kill',
           jsonb_build_array(:wr3), 'the agent coming back with it is told to stop it');
+
+-- 7. The job timeout still bounds the wait: past deadline + 1 minute the sweep records it timed_out.
+SELECT pgautomator.update_job('wait_job', timeout => '5 minutes');
+SELECT pg_temp.claim('w1', 'wait_job', '2030-01-02 00:20:00+00') AS wr4 \gset
+SELECT pgautomator._agent_heartbeat('peer', '{}', ('2030-01-02 00:2' || s || '+00')::timestamptz) FROM unnest(ARRAY['0:10', '0:20', '0:30', '0:41']) s;
+SELECT is(pg_temp.run_state(:wr4), 'running', 'a wait run with a timeout waits');
+SELECT pgautomator._reap_overdue_runs((SELECT deadline_at FROM pgautomator.job_run WHERE id = :wr4) + interval '61 seconds');
+SELECT is(pg_temp.run_state(:wr4), 'timed_out', 'until its deadline + 1 minute: timed_out');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -5,7 +5,7 @@
 -- kill_run of a run whose agent is offline records it killed at once; the job timeout still applies.
 -- The clock is pinned through the internal functions (_register_agent, _agent_heartbeat, ...).
 BEGIN;
-SELECT plan(30);
+SELECT plan(33);
 
 SET LOCAL TimeZone = 'UTC';
 SELECT pgautomator.create_job('wait_job', overlap => 'allow', on_abandon => 'wait');
@@ -93,6 +93,15 @@ SELECT pgautomator._agent_heartbeat('peer', '{}', ('2030-01-02 00:2' || s || '+0
 SELECT is(pg_temp.run_state(:wr4), 'running', 'a wait run with a timeout waits');
 SELECT pgautomator._reap_overdue_runs((SELECT deadline_at FROM pgautomator.job_run WHERE id = :wr4) + interval '61 seconds');
 SELECT is(pg_temp.run_state(:wr4), 'timed_out', 'until its deadline + 1 minute: timed_out');
+
+-- 8. Deleting the offline agent a run waits for: the run is abandoned, not retried.
+SELECT pgautomator._register_agent('w1', heartbeat_interval => '10 seconds', at => '2030-01-02 00:30:00+00');
+SELECT pg_temp.claim('w1', 'wait_job', '2030-01-02 00:30:00+00') AS wr5 \gset
+SELECT pgautomator._agent_heartbeat('peer', '{}', ('2030-01-02 00:3' || s || '+00')::timestamptz) FROM unnest(ARRAY['0:10', '0:20', '0:30', '0:41']) s;
+SELECT is(pg_temp.run_state(:wr5), 'running', 'waiting for w1');
+SELECT pgautomator.delete_agent('w1');
+SELECT ok((SELECT state = 'abandoned' AND message LIKE 'agent w1 was deleted%' FROM pgautomator.job_run WHERE id = :wr5), 'deleting its agent abandons it');
+SELECT is((SELECT count(*)::int FROM pgautomator.job_run WHERE retry_of = :wr5), 0, 'without retry');
 
 SELECT * FROM finish();
 ROLLBACK;

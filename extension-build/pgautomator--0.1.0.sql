@@ -187,7 +187,7 @@ CREATE TABLE pgautomator.job (
   misfire            text NOT NULL DEFAULT 'run_once' CHECK (misfire IN ('run_once', 'run_all', 'skip')),
   misfire_grace      interval NOT NULL DEFAULT '1 minute' CHECK (misfire_grace >= '0'),
   timeout            interval CHECK (timeout > '0'),
-  on_abandon         text NOT NULL DEFAULT 'fail' CHECK (on_abandon IN ('fail', 'retry')),
+  on_abandon         text NOT NULL DEFAULT 'fail' CHECK (on_abandon IN ('fail', 'retry', 'wait')),
   abandon_retries    int NOT NULL DEFAULT 1 CHECK (abandon_retries BETWEEN 0 AND 100),
   keep_runs          int CHECK (keep_runs > 0),
   keep_age           interval CHECK (keep_age > '0'),
@@ -214,7 +214,7 @@ COMMENT ON COLUMN pgautomator.job.overlap IS 'When a fire comes while a run is q
 COMMENT ON COLUMN pgautomator.job.misfire IS 'Fires missed by more than misfire_grace (no agent was up): run_once (run the latest, record the rest skipped), run_all, skip (record all skipped).';
 COMMENT ON COLUMN pgautomator.job.misfire_grace IS 'How late a fire may start and still count as on time.';
 COMMENT ON COLUMN pgautomator.job.timeout IS 'Longest a run may take; the agent kills it, and the database reaper records timed_out as a backstop.';
-COMMENT ON COLUMN pgautomator.job.on_abandon IS 'When the agent running the job dies: fail (record abandoned) or retry (queue the run again, up to abandon_retries times).';
+COMMENT ON COLUMN pgautomator.job.on_abandon IS 'When the agent running a run of the job goes silent past dead_after (dies, or is cut off): fail (record the run abandoned), retry (abandoned, and queued again up to abandon_retries times) or wait (the run stays running, its steps are not fenced, and the database waits for that agent to come back and resume it; abandoned without retry if the agent comes back without it; bounded by the job timeout). See docs/agent-protocol.md, Liveness.';
 COMMENT ON COLUMN pgautomator.job.abandon_retries IS 'How many times an abandoned run is queued again when on_abandon = retry.';
 COMMENT ON COLUMN pgautomator.job.keep_runs IS 'History retention: keep at most this many finished runs of the job (NULL: the global setting).';
 COMMENT ON COLUMN pgautomator.job.keep_age IS 'History retention: delete finished runs older than this (NULL: the global setting).';
@@ -3680,7 +3680,7 @@ BEGIN
   PERFORM pgautomator._check_name(j.name, 'job name', 200);
   PERFORM pgautomator._check_one_of(j.overlap, ARRAY['skip', 'queue_one', 'queue_all', 'cancel_previous', 'allow'], 'job overlap', 'overlap');
   PERFORM pgautomator._check_one_of(j.misfire, ARRAY['run_once', 'run_all', 'skip'], 'job misfire', 'misfire');
-  PERFORM pgautomator._check_one_of(j.on_abandon, ARRAY['fail', 'retry'], 'job on_abandon', 'on_abandon');
+  PERFORM pgautomator._check_one_of(j.on_abandon, ARRAY['fail', 'retry', 'wait'], 'job on_abandon', 'on_abandon');
   IF j.misfire_grace IS NULL OR j.misfire_grace < interval '0' THEN
     PERFORM pgautomator._raise('PA002', format('job misfire_grace must be an interval of 0 or more (got %s)', coalesce(j.misfire_grace::text, 'NULL')),
       'field: misfire_grace', 'For example: misfire_grace => ''5 minutes''.');
@@ -5280,6 +5280,9 @@ BEGIN
   resumed := ARRAY(SELECT u.id FROM unnest(coalesce(_register_agent.resume_runs, '{}')) WITH ORDINALITY AS u(id, ord)
                     WHERE u.id <> ALL (gone)
                     ORDER BY u.ord);
+  -- Runs of on_abandon = wait jobs that waited for it (_rescue_dead_agents): no longer waiting.
+  UPDATE pgautomator.job_run r SET message = NULL
+   WHERE r.id = ANY (resumed) AND r.state = 'running' AND r.message LIKE 'waiting for agent %';
 
   PERFORM pgautomator._notify('agent_online', jsonb_build_object('agent', a.name));
   RETURN jsonb_build_object(
@@ -5334,6 +5337,7 @@ AS $$
 DECLARE
   dead    record;
   total   int := 0;
+  why     text;
   -- Nobody could have heartbeated before the postmaster started, nor while nobody could reach it.
   resumed timestamptz := greatest(pg_postmaster_start_time(),
                                   (SELECT (v.value ->> 'resumed_at')::timestamptz FROM pgautomator.setting v WHERE v.name = 'contact'));
@@ -5351,11 +5355,20 @@ BEGIN
        FOR UPDATE SKIP LOCKED
   LOOP
     UPDATE pgautomator.agent a SET state = 'offline', stopped_at = _rescue_dead_agents.at WHERE a.id = dead.id;
+    why := format('agent %s stopped heartbeating (last heartbeat %s, interval %s, silent since %s): declared dead at %s',
+                  dead.name, coalesce(dead.last_heartbeat_at::text, 'never'), dead.heartbeat_interval, dead.silent_since, _rescue_dead_agents.at);
+    -- Runs of jobs with on_abandon = wait stay running: their agent does not fence them (it may be
+    -- cut off, not dead) and nobody else may start them; they wait for that agent to register
+    -- again (resumed, or abandoned without retry when it comes back without them), for a kill
+    -- (kill_run records them killed at once while their agent is offline) or for the job timeout.
+    UPDATE pgautomator.job_run r
+       SET message = format('waiting for agent %s to come back (on_abandon wait): %s', dead.name, why)
+      FROM pgautomator.job j
+     WHERE r.agent_id = dead.id AND r.state = 'running' AND j.id = r.job_id AND j.on_abandon = 'wait';
     total := total + pgautomator._abandon_runs(
-      ARRAY(SELECT r.id FROM pgautomator.job_run r WHERE r.agent_id = dead.id AND r.state = 'running'),
-      format('agent %s stopped heartbeating (last heartbeat %s, interval %s, silent since %s): declared dead at %s',
-             dead.name, coalesce(dead.last_heartbeat_at::text, 'never'), dead.heartbeat_interval, dead.silent_since, _rescue_dead_agents.at),
-      _rescue_dead_agents.at);
+      ARRAY(SELECT r.id FROM pgautomator.job_run r JOIN pgautomator.job j ON j.id = r.job_id
+             WHERE r.agent_id = dead.id AND r.state = 'running' AND j.on_abandon <> 'wait'),
+      why, _rescue_dead_agents.at);
     PERFORM pgautomator._notify('agent_offline', jsonb_build_object('agent', dead.name, 'reason', 'dead'));
   END LOOP;
   RETURN total;
@@ -5364,7 +5377,8 @@ $$;
 COMMENT ON FUNCTION pgautomator._rescue_dead_agents(timestamptz) IS
   'Liveness sweep: agents online or draining silent for longer than dead_after = 3 heartbeat intervals (the lease) + greatest(interval, '
   '5 s), silence counted from the latest of the last heartbeat, the postmaster''s start and setting contact.resumed_at (_note_contact), '
-  'become offline; their running runs are abandoned (and retried per the job''s on_abandon). Returns the number of runs abandoned. '
+  'become offline; their running runs are abandoned (and retried per the job''s on_abandon), except runs of jobs with on_abandon = wait, '
+  'which stay running with a message saying they wait for their agent. Returns the number of runs abandoned. '
   'Called by every heartbeat and claim.';
 REVOKE ALL ON FUNCTION pgautomator._rescue_dead_agents(timestamptz) FROM PUBLIC;
 
@@ -5473,6 +5487,8 @@ BEGIN
     'attempt', r.attempt,
     'start_position', r.start_position,
     'timeout', extract(epoch FROM j.timeout)::float8,
+    -- fail, retry or wait: the agent does not fence the steps of a wait job's run at lease expiry.
+    'on_abandon', j.on_abandon,
     -- The attempt the claim began (claim_runs), or null when no step is enabled from the start position.
     'begun', (SELECT jsonb_build_object('step_id', sr.step_id, 'step_run_id', sr.id, 'attempt', sr.attempt)
                 FROM pgautomator.step_run sr WHERE sr.job_run_id = r.id AND sr.state = 'running'
@@ -5885,6 +5901,7 @@ SELECT r.id,
        j.name AS job,
        r.state,
        a.name AS agent,
+       a.state AS agent_state,
        r.trigger,
        s.name AS schedule,
        r.scheduled_for,
@@ -5896,6 +5913,7 @@ SELECT r.id,
        r.requested_by,
        r.kill_requested_at,
        r.kill_requested_by,
+       r.message,
        cs.id AS step_run_id,
        cs.position AS step_position,
        cs.step_name AS step,
@@ -5913,8 +5931,10 @@ SELECT r.id,
  WHERE r.state IN ('queued', 'running');
 COMMENT ON VIEW pgautomator.running IS 'Runs that are not finished: running (with the step it is on) and queued (waiting for an agent). Read with pgautomator.list_running().';
 COMMENT ON COLUMN pgautomator.running.state IS 'running or queued.';
+COMMENT ON COLUMN pgautomator.running.agent_state IS 'State of the run''s agent: online, draining, or offline (declared dead; a run of an on_abandon = wait job stays running and waits for it, its message says since when).';
 COMMENT ON COLUMN pgautomator.running.elapsed IS 'now() - started_at (NULL while queued).';
 COMMENT ON COLUMN pgautomator.running.kill_requested_at IS 'When someone asked to kill it (the agent is stopping it).';
+COMMENT ON COLUMN pgautomator.running.message IS 'Why a running run is as it is: set while a run of an on_abandon = wait job waits for its offline agent (cleared when the agent resumes it).';
 COMMENT ON COLUMN pgautomator.running.step_run_id IS 'The step attempt running now (NULL between steps or while queued); stream its output with pgautomator.step_output().';
 COMMENT ON COLUMN pgautomator.running.step_position IS 'Position of the step running now.';
 COMMENT ON COLUMN pgautomator.running.step IS 'Name of the step running now.';
@@ -6332,7 +6352,7 @@ END
 $$;
 COMMENT ON FUNCTION pgautomator.create_job(text, text, text, text, text[], text, text, interval, interval, text, int, int, interval, boolean) IS
 $c$Creates a job (without steps or schedules: add them with add_step and attach_schedule) and returns its id. The caller is recorded as its owner.
-Arguments: name, unique (1..200 characters); description; category, an existing category name; agent, the one agent allowed to run it (it must have registered once), NULL for any agent carrying all of agent_tags; agent_tags (default '{}'); overlap, what a fire does while a run is queued or running: skip (default, recorded skipped), queue_one, queue_all, cancel_previous, allow; misfire, for fires missed by more than misfire_grace: run_once (default), run_all, skip; misfire_grace (default 1 minute); timeout, longest run (NULL: none); on_abandon, when the agent dies mid-run: fail (default) or retry, up to abandon_retries (default 1) times; keep_runs / keep_age, history retention (NULL: the global setting); enabled (default true).
+Arguments: name, unique (1..200 characters); description; category, an existing category name; agent, the one agent allowed to run it (it must have registered once), NULL for any agent carrying all of agent_tags; agent_tags (default '{}'); overlap, what a fire does while a run is queued or running: skip (default, recorded skipped), queue_one, queue_all, cancel_previous, allow; misfire, for fires missed by more than misfire_grace: run_once (default), run_all, skip; misfire_grace (default 1 minute); timeout, longest run (NULL: none); on_abandon, when the agent running a run goes silent past dead_after (dies, or is cut off from the database): fail (default: the run is recorded abandoned), retry (abandoned and queued again, up to abandon_retries (default 1) times) or wait (the run stays running and its steps keep running while the agent is cut off; the database waits for that agent to come back and continue it; if it comes back without the run, restarted, the run is recorded abandoned and not retried; the job timeout still bounds the wait); keep_runs / keep_age, history retention (NULL: the global setting); enabled (default true).
 Errors: PA002 a bad value (the message names the field and what is allowed); PA010 unknown category or agent; PA020 a job of that name exists; PA040 caller is not pgautomator_admin.
 Example: SELECT pgautomator.create_job('backup', overlap => 'queue_one', timeout => '2 hours');$c$;
 REVOKE ALL ON FUNCTION pgautomator.create_job(text, text, text, text, text[], text, text, interval, interval, text, int, int, interval, boolean) FROM PUBLIC;
@@ -6437,11 +6457,16 @@ BEGIN
       'field: name',
       format('Pin them to another agent or clear the pin first: SELECT pgautomator.update_job(%L, clear => ''{agent}'');', jobs[1]));
   END IF;
+  -- Runs of on_abandon = wait jobs still waiting for it (_rescue_dead_agents): it will not come
+  -- back, so they are recorded abandoned (not retried: wait never retries elsewhere).
+  PERFORM pgautomator._abandon_runs(
+    ARRAY(SELECT r.id FROM pgautomator.job_run r WHERE r.agent_id = a.id AND r.state = 'running'),
+    format('agent %s was deleted while the run waited for it (on_abandon wait)', a.name));
   DELETE FROM pgautomator.agent x WHERE x.id = a.id;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.delete_agent(text) IS
-$c$Forgets a decommissioned agent. Past runs stay in the history, without the agent's name. An agent that starts again under the same name simply registers anew.
+$c$Forgets a decommissioned agent. Past runs stay in the history, without the agent's name; runs of on_abandon = wait jobs still waiting for it are recorded abandoned (not retried). An agent that starts again under the same name simply registers anew.
 Arguments: name, the agent's name.
 Errors: PA010 no such agent; PA021 jobs are pinned to it (the message lists them); PA030 the agent is online or draining; PA040 caller is not pgautomator_admin.$c$;
 REVOKE ALL ON FUNCTION pgautomator.delete_agent(text) FROM PUBLIC;
@@ -6950,6 +6975,18 @@ BEGIN
     PERFORM pgautomator._notify('run_finished', jsonb_build_object('run_id', r.id, 'state', 'cancelled'));
     RETURN 'cancelled';
   END IF;
+  IF r.state = 'running' AND NOT EXISTS (SELECT 1 FROM pgautomator.agent a WHERE a.id = r.agent_id AND a.state IN ('online', 'draining')) THEN
+    -- Its agent is offline (a run of an on_abandon = wait job waiting for it): nobody would carry
+    -- the request out. Recorded killed now; the agent, if it comes back with the run, is told to
+    -- stop it (register_agent's kill list).
+    UPDATE pgautomator.job_run x SET kill_requested_at = clock_timestamp(), kill_requested_by = pgautomator._caller()
+     WHERE x.id = r.id
+    RETURNING x.* INTO r;
+    PERFORM pgautomator._finish_run(r, 'killed',
+      format('killed by %s while its agent %s was offline (the run was waiting for it): recorded at once; the agent stops it if it comes back',
+             pgautomator._caller(), coalesce((SELECT a.name FROM pgautomator.agent a WHERE a.id = r.agent_id), '(deleted)')));
+    RETURN 'killed';
+  END IF;
   IF r.state = 'running' THEN
     IF r.kill_requested_at IS NULL THEN
       UPDATE pgautomator.job_run x SET kill_requested_at = clock_timestamp(), kill_requested_by = pgautomator._caller() WHERE x.id = r.id;
@@ -6965,7 +7002,8 @@ END
 $$;
 COMMENT ON FUNCTION pgautomator.kill_run(bigint) IS
   'Kills a run: a queued run is cancelled at once (returns cancelled); a running one gets a kill request that its agent carries out '
-  'and reports as killed (returns kill_requested; NOTIFY kill). PA030 when the run already ended, PA010 when it does not exist.';
+  'and reports as killed (returns kill_requested; NOTIFY kill), or, when its agent is offline (a run of an on_abandon = wait job '
+  'waiting for its agent), is recorded killed at once (returns killed). PA030 when the run already ended, PA010 when it does not exist.';
 REVOKE ALL ON FUNCTION pgautomator.kill_run(bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.kill_run(bigint) TO pgautomator_operator;
 
@@ -7932,7 +7970,7 @@ END
 $$;
 COMMENT ON FUNCTION pgautomator.update_job(text, text, text, text, text[], text, text, interval, interval, text, int, int, interval, boolean, text, text[]) IS
 $c$Changes a job; arguments left NULL stay as they are (the arguments mean what they mean in create_job).
-Arguments: name, the job to change; description, category, agent, agent_tags, overlap, misfire, misfire_grace, timeout, on_abandon, abandon_retries, keep_runs, keep_age, enabled: new values; new_name, to rename it; clear, fields to reset: any of description, category, agent, agent_tags (to '{}'), timeout, keep_runs, keep_age, e.g. clear => '{timeout,agent}'.
+Arguments: name, the job to change; description, category, agent, agent_tags, overlap, misfire, misfire_grace, timeout, on_abandon (fail, retry or wait: see create_job), abandon_retries, keep_runs, keep_age, enabled: new values; new_name, to rename it; clear, fields to reset: any of description, category, agent, agent_tags (to '{}'), timeout, keep_runs, keep_age, e.g. clear => '{timeout,agent}'.
 Changing enabled recomputes the job's next fires (prefer enable_job / disable_job, which keep a reason).
 Errors: PA002 a bad value, an unknown field in clear, or a field both set and cleared; PA010 no such job, category or agent; PA020 new_name taken; PA040 caller is not pgautomator_admin.
 Example: SELECT pgautomator.update_job('backup', timeout => '3 hours', clear => '{agent}');$c$;

@@ -48,7 +48,7 @@ SELECT is(pg_temp.error_of($$SELECT pgautomator.create_job('x', overlap => 'x')$
 SELECT throws_ok($$SELECT pgautomator.create_job('x', misfire => 'later')$$, 'PA002',
   'job misfire must be one of run_once, run_all, skip (got "later")', 'bad misfire is PA002');
 SELECT throws_ok($$SELECT pgautomator.create_job('x', on_abandon => NULL)$$, 'PA002',
-  'job on_abandon must be one of fail, retry (got NULL)', 'NULL on_abandon is PA002');
+  'job on_abandon must be one of fail, retry, wait (got NULL)', 'NULL on_abandon is PA002');
 SELECT throws_ok($$SELECT pgautomator.create_job('x', misfire_grace => '-1 minute')$$, 'PA002',
   'job misfire_grace must be an interval of 0 or more (got -00:01:00)', 'negative misfire_grace is PA002');
 SELECT throws_ok($$SELECT pgautomator.create_job('x', timeout => '0')$$, 'PA002',

@@ -175,7 +175,7 @@ SELECT is((SELECT x #>> '{resume,0,run_id}' FROM res), :res1::text, 'the resumed
 SELECT is((SELECT x #> '{resume,0,begun}' FROM res), 'null'::jsonb, 'nothing begun');
 SELECT is((SELECT jsonb_array_length(x #> '{resume,0,steps}') FROM res), 2, 'with its steps');
 SELECT is((SELECT array_agg(k ORDER BY k) FROM res, jsonb_object_keys(x #> '{resume,0}') k),
-          '{attempt,begun,job,job_id,run_id,schedule,scheduled_for,start_position,steps,timeout,trigger}'::text[], 'the keys of a claimed run');
+          '{attempt,begun,job,job_id,on_abandon,run_id,schedule,scheduled_for,start_position,steps,timeout,trigger}'::text[], 'the keys of a claimed run');
 SELECT is((SELECT x -> 'kill' FROM res), '[424242]'::jsonb, 'a run it cannot resume is listed to kill');
 SELECT is(pg_temp.run_state(:res2), 'abandoned', 'a run not resumed is abandoned');
 

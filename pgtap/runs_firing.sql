@@ -191,7 +191,7 @@ SELECT pgautomator.add_step('shape_job', 'cleanup', 'shell', 'true', on_success 
 SELECT pgautomator._start_job('shape_job', at_step => 'load', at => '2030-01-01 00:03:00+00');
 CREATE TEMP TABLE shape AS SELECT x FROM pgautomator._claim_runs('pinned_to', 10, '2030-01-01 00:03:00+00') x WHERE x ->> 'job' = 'shape_job';
 SELECT is((SELECT array_agg(k ORDER BY k) FROM shape, jsonb_object_keys(x) k),
-          ARRAY['attempt','begun','job','job_id','run_id','schedule','scheduled_for','start_position','steps','timeout','trigger'], 'run object keys');
+          ARRAY['attempt','begun','job','job_id','on_abandon','run_id','schedule','scheduled_for','start_position','steps','timeout','trigger'], 'run object keys');
 SELECT is((SELECT x -> 'timeout' FROM shape), '90'::jsonb, 'job timeout in seconds');
 SELECT is((SELECT x -> 'start_position' FROM shape), '2'::jsonb, 'start position of at_step');
 SELECT is((SELECT jsonb_array_length(x -> 'steps') FROM shape), 3, 'all steps, in order');

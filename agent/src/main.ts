@@ -8,7 +8,8 @@
  * heartbeat. When it runs out, every running step is stopped and recorded killed (through the spool
  * while the database is away), and the agent claims nothing until it has registered again. A step
  * guardian process (guardian/) kills the steps' process groups when the agent itself dies or is
- * paused past its lease.
+ * paused past its lease. Runs of on_abandon = wait jobs are exempt from lease fencing (by the agent
+ * and by the guardian), never from the guardian's kill when the agent dies.
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -68,6 +69,11 @@ export class Agent {
   private readonly deadlines: CallDeadlines;
   private readonly lease: Lease;
   private readonly guardian: StepGuardian;
+  /**
+   * Runs of on_abandon = wait jobs: not fenced when the lease runs out (the database waits for this
+   * agent to come back), their groups given to the guardian as `keep` (killed only when the agent dies).
+   */
+  private readonly waitRuns = new Set<number>();
   /** Process group -> run, for groups the guardian may report fenced. */
   private readonly groupRuns = new Map<number, number>();
   private shutdown: Promise<void> | undefined;
@@ -257,12 +263,21 @@ export class Agent {
     return true;
   }
 
-  /** The lease ran out: stop every running step (recorded killed), claim nothing until registered again. */
+  /**
+   * The lease ran out: stop every running step (recorded killed), claim nothing until registered
+   * again. Runs of on_abandon = wait jobs go on: the database keeps them running for this agent.
+   */
   private fence(expiry: LeaseExpiry): void {
     const message = leaseLostMessage(expiry);
-    this.logger.warn('lease lost: stopping every running step', { silent_s: expiry.silentS, lease_s: expiry.leaseS, running: this.active.size || undefined });
+    const waiting = [...this.active.keys()].filter((runId) => this.waitRuns.has(runId));
+    this.logger.warn('lease lost: stopping every running step', {
+      silent_s: expiry.silentS,
+      lease_s: expiry.leaseS,
+      running: this.active.size || undefined,
+      kept_on_abandon_wait: waiting.length ? waiting.join(',') : undefined,
+    });
     this.connectivity.markDown();
-    for (const runId of this.active.keys()) this.killRun(runId, message, fenceGraceMs);
+    for (const runId of this.active.keys()) if (!this.waitRuns.has(runId)) this.killRun(runId, message, fenceGraceMs);
   }
 
   /** The guardian killed these groups (the lease ran out while the agent could not act, paused say). */
@@ -290,8 +305,10 @@ export class Agent {
         processGroups: {
           started: (pgid) => {
             this.groupRuns.set(pgid, runId);
-            this.guardian.add(pgid);
-            guardedInTime = this.guardian.active && this.lease.expiredAt() === null;
+            const keep = this.waitRuns.has(runId);
+            this.guardian.add(pgid, keep);
+            // A kept group (on_abandon = wait) outlives the lease: no bound on its end from it.
+            guardedInTime = !keep && this.guardian.active && this.lease.expiredAt() === null;
           },
           ended: (pgid) => {
             this.groupRuns.delete(pgid);
@@ -315,6 +332,8 @@ export class Agent {
 
   private startRun(run: ClaimedRun, resume?: ResumePoint): void {
     const controller = new AbortController();
+    // Before the flow starts: its first step's process group may be announced at once.
+    if (run.onAbandon === 'wait') this.waitRuns.add(run.runId);
     const done = executeRun(run, this.flow, controller.signal, resume)
       .then(
         () => {},
@@ -328,6 +347,7 @@ export class Agent {
       )
       .finally(() => {
         this.active.delete(run.runId);
+        this.waitRuns.delete(run.runId);
         this.loop.runEnded();
       });
     this.active.set(run.runId, { controller, done });

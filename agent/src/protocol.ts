@@ -42,6 +42,9 @@ export interface ClaimedStep {
   connection: SqlConnection | null;
 }
 
+export const onAbandonPolicies = ['fail', 'retry', 'wait'] as const;
+export type OnAbandon = (typeof onAbandonPolicies)[number];
+
 export interface ClaimedRun {
   runId: number;
   jobId: number;
@@ -53,6 +56,11 @@ export interface ClaimedRun {
   startPosition: number;
   /** Job timeout in seconds, or null. */
   timeout: number | null;
+  /**
+   * The job's on_abandon: `wait` means the agent does not fence this run's steps when its lease runs
+   * out (the database waits for this agent to come back); fail and retry runs are fenced.
+   */
+  onAbandon: OnAbandon;
   /** The attempt the claim began (attempt 1 of the first enabled step from startPosition), or null. */
   begun: { stepId: number; stepRunId: number } | null;
   steps: ClaimedStep[];
@@ -241,9 +249,18 @@ export function parseClaimedRun(value: unknown): ClaimedRun {
     attempt: numOrNull(o, 'attempt', at) ?? 1,
     startPosition: numOrNull(o, 'start_position', at) ?? 1,
     timeout: numOrNull(o, 'timeout', at),
+    onAbandon: parseOnAbandon(o.on_abandon),
     begun: parseBegun(o.begun, `${at}.begun`),
     steps: steps.map((s, i) => parseStep(s, `${at}.steps[${i}]`)).sort((a, b) => a.position - b.position),
   };
+}
+
+/**
+ * on_abandon; absent (an older database) or a value this agent does not know: fail, i.e. the run is
+ * fenced at lease expiry, the safe side (never a step running beside its retry).
+ */
+function parseOnAbandon(value: unknown): OnAbandon {
+  return (onAbandonPolicies as readonly unknown[]).includes(value) ? (value as OnAbandon) : 'fail';
 }
 
 /** A claim's begun attempt; absent (an older database) or null: none. Only attempt 1 is used. */

@@ -36,7 +36,7 @@ function step(stepId: number, position: number, overrides: Partial<ClaimedStep> 
 }
 
 function run(steps: ClaimedStep[], begun: ClaimedRun['begun'], startPosition = 1): ClaimedRun {
-  return { runId: 7, jobId: 1, job: 'j', trigger: 'manual', schedule: null, scheduledFor: '2030-01-01T00:00:00Z', attempt: 1, startPosition, timeout: null, begun, steps };
+  return { runId: 7, jobId: 1, job: 'j', trigger: 'manual', schedule: null, scheduledFor: '2030-01-01T00:00:00Z', attempt: 1, startPosition, timeout: null, onAbandon: 'fail', begun, steps };
 }
 
 /** Runs the flow; each step's results come from `outcomes` (by step id, in order of attempts). */

@@ -5,11 +5,13 @@
  * - a SIGKILLed agent: its step's process tree is gone within 2 s (the step guardian);
  * - a SIGSTOPped agent past its lease: the guardian kills the step's tree; after SIGCONT the agent
  *   records the attempt killed and goes on;
- * - a guardian that dies is started again and still guards the running step.
+ * - a guardian that dies is started again and still guards the running step;
+ * - a step of an on_abandon = wait job behind a black-holed path is not fenced: it keeps running past
+ *   dead_after while the database keeps its run running for the agent, which then reports it.
  * Bounds are generous: they prove an outcome, not a speed.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -231,6 +233,46 @@ test('a guardian that dies is started again, told the running step, and still ki
   agent.child.kill('SIGKILL');
   await waitTreeGone(pids, agent, 'the step tree gone');
   // The run itself: abandoned by the database later (nobody resumes it); not this test's concern.
+});
+
+test('on_abandon = wait behind a black-holed path past dead_after: the step keeps running, the run stays running, and after restore the agent reports it succeeded', async () => {
+  const pidFile = path.join(tempDir(), 'waiter.pid');
+  const go = path.join(tempDir(), 'waiter.go');
+  await createJob(db, 'waiter', [{ command: `echo $$ > ${pidFile}; while [ ! -f ${go} ]; do sleep 0.1; done; echo finished` }], { agent_tags: ['wait'], on_abandon: 'wait' });
+  // Another agent, not behind the proxy, heartbeats: the database sweeps and declares the cut-off one dead.
+  const peer = startAgent(db, { name: 'wait-peer', args: ['--tags', 'peer-only', '--heartbeat-interval', '1'] });
+  // Heartbeat 1 s: lease 3 s, dead_after 3 + 5 = 8 s.
+  const agent = startAgent(db, { name: 'waiting', databaseUrl: viaProxy(db.url, proxy), args: ['--tags', 'wait', '--heartbeat-interval', '1', '--log-level', 'debug'] });
+  await registered(peer);
+  await registered(agent);
+  const runId = await startJob(db, 'waiter');
+  await waitFor(() => existsSync(pidFile) && Number(readFileSync(pidFile, 'utf8').trim()) > 0, { what: 'the step started', timeoutMs: 20_000 });
+  const pgid = Number(readFileSync(pidFile, 'utf8').trim());
+  groups.push(pgid);
+  await agent.waitForLog((l) => l.msg === 'step process started' && l.pid === pgid, 'the step\'s group watched', 10_000);
+
+  proxy.blackhole();
+  const lost = await agent.waitForLog((l) => l.msg === 'lease lost: stopping every running step', 'lease lost', 15_000);
+  assert.is(lost.kept_on_abandon_wait, String(runId), 'the agent keeps the wait run');
+  const agentState = async () => (await db.pool.query<{ state: string }>('SELECT state FROM pgautomator.agent WHERE name = $1', ['waiting'])).rows[0]?.state;
+  await waitFor(async () => (await agentState()) === 'offline', { what: 'the cut-off agent declared dead', timeoutMs: 30_000, intervalMs: 100 });
+  await new Promise((resolve) => setTimeout(resolve, 2_000)); // past dead_after and the guardian's grace
+  assert.ok(groupAlive(pgid) && processAlive(pgid), 'the step keeps running past dead_after');
+  const waiting = await db.pool.query<{ state: string; agent_state: string; message: string }>(
+    'SELECT r.state, v.agent_state, r.message FROM pgautomator.job_run r JOIN pgautomator.running v ON v.id = r.id WHERE r.id = $1', [runId]);
+  assert.equal({ state: waiting.rows[0]?.state, agent_state: waiting.rows[0]?.agent_state }, { state: 'running', agent_state: 'offline' });
+  assert.match(waiting.rows[0]?.message ?? '', /^waiting for agent waiting /);
+  assert.is((await db.pool.query('SELECT 1 FROM pgautomator.job_run WHERE retry_of = $1', [runId])).rowCount, 0, 'not retried');
+
+  const backAt = Date.now();
+  await proxy.restore();
+  await registered(agent, backAt - 1000);
+  assert.ok(groupAlive(pgid), 'still running after the agent registered again');
+  writeFileSync(go, '');
+  const done = await waitForRun(db, runId, undefined, 30_000);
+  assert.is(done.run.state, 'succeeded', done.run.message ?? '');
+  assert.is(done.steps[0].state, 'succeeded', done.steps[0].message ?? '');
+  assert.is(done.steps[0].output, 'finished\n');
 });
 
 test.run();

@@ -8,10 +8,13 @@
 //      exits;
 //   2. when the agent's lease runs out: the agent is partitioned from the database, or paused
 //      (SIGSTOP, a blocked event loop) and cannot fence itself. It says on stdout which groups it
-//      fenced and keeps running.
+//      fenced and keeps running. Groups added with `keep` (steps of on_abandon = wait runs, whose
+//      runs the database keeps for this agent while it is away) are spared: only 1. ends them.
 //
 // Protocol, one line each way:
 //   agent -> guardian   "add <pgid>"        a step's process group started
+//                       "add <pgid> keep"   the same, killed at the agent's death only, never at
+//                                           the lease's expiry
 //                       "del <pgid>"        it ended
 //                       "lease <ms>"        the lease runs out this many ms from now (this process
 //                                           measures from the line's receipt, by its own
@@ -36,8 +39,10 @@ function trace(what) {
 /** SIGTERM first, then SIGKILL this long after for groups still there: well within 2 s in total. */
 const termGraceMs = 800;
 
-/** @type {Set<number>} */
+/** Groups killed when the lease runs out or the agent dies. @type {Set<number>} */
 const groups = new Set();
+/** Groups killed only when the agent dies (`add <pgid> keep`). @type {Set<number>} */
+const kept = new Set();
 /** Monotonic deadline of the lease (ms), or null: none. */
 let leaseDeadline = null;
 let leaseTimer;
@@ -87,7 +92,7 @@ function say(line) {
 }
 
 function fence() {
-  trace(`lease ran out; groups: ${[...groups].join(' ')}`);
+  trace(`lease ran out; groups: ${[...groups].join(' ')}; kept: ${[...kept].join(' ')}`);
   leaseTimer = undefined;
   fencedAll = true;
   const pgids = [...groups];
@@ -114,13 +119,17 @@ function renew(ms) {
 
 function command(line) {
   trace(`< ${line}`);
-  const [verb, arg] = line.trim().split(/\s+/);
+  const [verb, arg, policy] = line.trim().split(/\s+/);
   const n = Number(arg);
-  if (verb === 'add' && Number.isInteger(n) && n > 1) {
+  if (verb === 'add' && Number.isInteger(n) && n > 1 && policy === 'keep') kept.add(n);
+  else if (verb === 'add' && Number.isInteger(n) && n > 1) {
     // A step that starts after the lease ran out may not run either.
     if (fencedAll && leaseDeadline !== null) killGroups([n], () => say(`fenced ${n}`));
     else groups.add(n);
-  } else if (verb === 'del' && Number.isInteger(n)) groups.delete(n);
+  } else if (verb === 'del' && Number.isInteger(n)) {
+    groups.delete(n);
+    kept.delete(n);
+  }
   else if (verb === 'lease') renew(arg === 'none' ? null : Number.isFinite(n) ? n : null);
 }
 
@@ -129,7 +138,7 @@ function agentGone() {
   if (gone) return;
   gone = true;
   clearTimeout(leaseTimer);
-  killGroups([...groups], () => {
+  killGroups([...groups, ...kept], () => {
     try {
       if (pidFile && readFileSync(pidFile, 'utf8').trim() === String(process.pid)) rmSync(pidFile, { force: true });
     } catch {

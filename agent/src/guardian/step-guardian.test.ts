@@ -81,4 +81,28 @@ test('the lease runs out: known groups are fenced and reported, the guardian kee
   assert.not.ok(groupAlive(renewed));
 });
 
+test('add <pgid> keep (a step of an on_abandon = wait job): spared when the lease runs out, killed when the agent dies', async () => {
+  const g = guardian(path.join(dir, 'c.pid'));
+  const [kept, fenced] = [group(), group()];
+  g.send(`add ${kept} keep`);
+  g.send(`add ${fenced}`);
+  g.send('lease 300');
+  await until(() => g.lines.some((l) => l.startsWith('fenced')), 3_000, 'fenced');
+  assert.equal(g.lines.filter((l) => l.startsWith('fenced')), [`fenced ${fenced}`]);
+  assert.not.ok(groupAlive(fenced));
+  await new Promise((resolve) => setTimeout(resolve, 1_000)); // past the SIGKILL of the fence
+  assert.ok(groupAlive(kept), 'a kept group outlives the lease');
+  // A kept group started after the lease ran out runs too; a plain one is fenced at once.
+  const [lateKept, late] = [group(), group()];
+  g.send(`add ${lateKept} keep`);
+  g.send(`add ${late}`);
+  await until(() => g.lines.includes(`fenced ${late}`), 3_000, 'late plain group fenced');
+  assert.ok(groupAlive(lateKept));
+  assert.not.ok(g.lines.some((l) => l.split(' ').includes(String(kept)) || l.split(' ').includes(String(lateKept))), 'kept groups are never reported fenced');
+  // The agent dies: they go too.
+  g.child.stdin!.end();
+  await until(() => !groupAlive(kept) && !groupAlive(lateKept), 2_000, 'kept groups gone with the agent');
+  assert.is(await g.exited, 0);
+});
+
 test.run();

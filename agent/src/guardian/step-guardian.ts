@@ -29,7 +29,8 @@ export interface StepGuardianOptions {
 
 export class StepGuardian {
   private child: ChildProcess | undefined;
-  private readonly groups = new Set<number>();
+  /** Live groups -> keep (spared when the lease runs out: steps of on_abandon = wait runs). */
+  private readonly groups = new Map<number, boolean>();
   /** Monotonic deadline of the lease last sent, or null. */
   private leaseDeadline: number | null = null;
   private closing = false;
@@ -85,7 +86,7 @@ export class StepGuardian {
       this.options.logger.warn('the step guardian exited: starting it again', { code: code ?? undefined, signal: signal ?? undefined, restart_in_ms: delay, groups: this.groups.size });
       setTimeout(() => this.restart(), delay).unref();
     });
-    for (const pgid of this.groups) this.send(`add ${pgid}`);
+    for (const [pgid, keep] of this.groups) this.send(keep ? `add ${pgid} keep` : `add ${pgid}`);
     if (this.leaseDeadline !== null) this.send(`lease ${Math.floor(this.leaseDeadline - Lease.now())}`);
   }
 
@@ -94,11 +95,14 @@ export class StepGuardian {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** A step's process group started. */
-  add(pgid: number): void {
+  /**
+   * A step's process group started. `keep`: a step of an on_abandon = wait run, which the guardian
+   * kills when the agent dies but not when the lease runs out.
+   */
+  add(pgid: number, keep = false): void {
     if (!guardianSupported) return;
-    this.groups.add(pgid);
-    this.send(`add ${pgid}`);
+    this.groups.set(pgid, keep);
+    this.send(keep ? `add ${pgid} keep` : `add ${pgid}`);
   }
 
   /** It ended (or was killed and is gone). */

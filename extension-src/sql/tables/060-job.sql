@@ -12,7 +12,7 @@ CREATE TABLE pgautomator.job (
   misfire            text NOT NULL DEFAULT 'run_once' CHECK (misfire IN ('run_once', 'run_all', 'skip')),
   misfire_grace      interval NOT NULL DEFAULT '1 minute' CHECK (misfire_grace >= '0'),
   timeout            interval CHECK (timeout > '0'),
-  on_abandon         text NOT NULL DEFAULT 'fail' CHECK (on_abandon IN ('fail', 'retry')),
+  on_abandon         text NOT NULL DEFAULT 'fail' CHECK (on_abandon IN ('fail', 'retry', 'wait')),
   abandon_retries    int NOT NULL DEFAULT 1 CHECK (abandon_retries BETWEEN 0 AND 100),
   keep_runs          int CHECK (keep_runs > 0),
   keep_age           interval CHECK (keep_age > '0'),
@@ -39,7 +39,7 @@ COMMENT ON COLUMN pgautomator.job.overlap IS 'When a fire comes while a run is q
 COMMENT ON COLUMN pgautomator.job.misfire IS 'Fires missed by more than misfire_grace (no agent was up): run_once (run the latest, record the rest skipped), run_all, skip (record all skipped).';
 COMMENT ON COLUMN pgautomator.job.misfire_grace IS 'How late a fire may start and still count as on time.';
 COMMENT ON COLUMN pgautomator.job.timeout IS 'Longest a run may take; the agent kills it, and the database reaper records timed_out as a backstop.';
-COMMENT ON COLUMN pgautomator.job.on_abandon IS 'When the agent running the job dies: fail (record abandoned) or retry (queue the run again, up to abandon_retries times).';
+COMMENT ON COLUMN pgautomator.job.on_abandon IS 'When the agent running a run of the job goes silent past dead_after (dies, or is cut off): fail (record the run abandoned), retry (abandoned, and queued again up to abandon_retries times) or wait (the run stays running, its steps are not fenced, and the database waits for that agent to come back and resume it; abandoned without retry if the agent comes back without it; bounded by the job timeout). See docs/agent-protocol.md, Liveness.';
 COMMENT ON COLUMN pgautomator.job.abandon_retries IS 'How many times an abandoned run is queued again when on_abandon = retry.';
 COMMENT ON COLUMN pgautomator.job.keep_runs IS 'History retention: keep at most this many finished runs of the job (NULL: the global setting).';
 COMMENT ON COLUMN pgautomator.job.keep_age IS 'History retention: delete finished runs older than this (NULL: the global setting).';

@@ -4,6 +4,7 @@ SELECT r.id,
        j.name AS job,
        r.state,
        a.name AS agent,
+       a.state AS agent_state,
        r.trigger,
        s.name AS schedule,
        r.scheduled_for,
@@ -15,6 +16,7 @@ SELECT r.id,
        r.requested_by,
        r.kill_requested_at,
        r.kill_requested_by,
+       r.message,
        cs.id AS step_run_id,
        cs.position AS step_position,
        cs.step_name AS step,
@@ -32,8 +34,10 @@ SELECT r.id,
  WHERE r.state IN ('queued', 'running');
 COMMENT ON VIEW pgautomator.running IS 'Runs that are not finished: running (with the step it is on) and queued (waiting for an agent). Read with pgautomator.list_running().';
 COMMENT ON COLUMN pgautomator.running.state IS 'running or queued.';
+COMMENT ON COLUMN pgautomator.running.agent_state IS 'State of the run''s agent: online, draining, or offline (declared dead; a run of an on_abandon = wait job stays running and waits for it, its message says since when).';
 COMMENT ON COLUMN pgautomator.running.elapsed IS 'now() - started_at (NULL while queued).';
 COMMENT ON COLUMN pgautomator.running.kill_requested_at IS 'When someone asked to kill it (the agent is stopping it).';
+COMMENT ON COLUMN pgautomator.running.message IS 'Why a running run is as it is: set while a run of an on_abandon = wait job waits for its offline agent (cleared when the agent resumes it).';
 COMMENT ON COLUMN pgautomator.running.step_run_id IS 'The step attempt running now (NULL between steps or while queued); stream its output with pgautomator.step_output().';
 COMMENT ON COLUMN pgautomator.running.step_position IS 'Position of the step running now.';
 COMMENT ON COLUMN pgautomator.running.step IS 'Name of the step running now.';

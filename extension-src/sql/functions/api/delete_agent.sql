@@ -21,11 +21,16 @@ BEGIN
       'field: name',
       format('Pin them to another agent or clear the pin first: SELECT pgautomator.update_job(%L, clear => ''{agent}'');', jobs[1]));
   END IF;
+  -- Runs of on_abandon = wait jobs still waiting for it (_rescue_dead_agents): it will not come
+  -- back, so they are recorded abandoned (not retried: wait never retries elsewhere).
+  PERFORM pgautomator._abandon_runs(
+    ARRAY(SELECT r.id FROM pgautomator.job_run r WHERE r.agent_id = a.id AND r.state = 'running'),
+    format('agent %s was deleted while the run waited for it (on_abandon wait)', a.name));
   DELETE FROM pgautomator.agent x WHERE x.id = a.id;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.delete_agent(text) IS
-$c$Forgets a decommissioned agent. Past runs stay in the history, without the agent's name. An agent that starts again under the same name simply registers anew.
+$c$Forgets a decommissioned agent. Past runs stay in the history, without the agent's name; runs of on_abandon = wait jobs still waiting for it are recorded abandoned (not retried). An agent that starts again under the same name simply registers anew.
 Arguments: name, the agent's name.
 Errors: PA010 no such agent; PA021 jobs are pinned to it (the message lists them); PA030 the agent is online or draining; PA040 caller is not pgautomator_admin.$c$;
 REVOKE ALL ON FUNCTION pgautomator.delete_agent(text) FROM PUBLIC;

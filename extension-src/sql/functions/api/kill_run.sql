@@ -21,6 +21,18 @@ BEGIN
     PERFORM pgautomator._notify('run_finished', jsonb_build_object('run_id', r.id, 'state', 'cancelled'));
     RETURN 'cancelled';
   END IF;
+  IF r.state = 'running' AND NOT EXISTS (SELECT 1 FROM pgautomator.agent a WHERE a.id = r.agent_id AND a.state IN ('online', 'draining')) THEN
+    -- Its agent is offline (a run of an on_abandon = wait job waiting for it): nobody would carry
+    -- the request out. Recorded killed now; the agent, if it comes back with the run, is told to
+    -- stop it (register_agent's kill list).
+    UPDATE pgautomator.job_run x SET kill_requested_at = clock_timestamp(), kill_requested_by = pgautomator._caller()
+     WHERE x.id = r.id
+    RETURNING x.* INTO r;
+    PERFORM pgautomator._finish_run(r, 'killed',
+      format('killed by %s while its agent %s was offline (the run was waiting for it): recorded at once; the agent stops it if it comes back',
+             pgautomator._caller(), coalesce((SELECT a.name FROM pgautomator.agent a WHERE a.id = r.agent_id), '(deleted)')));
+    RETURN 'killed';
+  END IF;
   IF r.state = 'running' THEN
     IF r.kill_requested_at IS NULL THEN
       UPDATE pgautomator.job_run x SET kill_requested_at = clock_timestamp(), kill_requested_by = pgautomator._caller() WHERE x.id = r.id;
@@ -36,6 +48,7 @@ END
 $$;
 COMMENT ON FUNCTION pgautomator.kill_run(bigint) IS
   'Kills a run: a queued run is cancelled at once (returns cancelled); a running one gets a kill request that its agent carries out '
-  'and reports as killed (returns kill_requested; NOTIFY kill). PA030 when the run already ended, PA010 when it does not exist.';
+  'and reports as killed (returns kill_requested; NOTIFY kill), or, when its agent is offline (a run of an on_abandon = wait job '
+  'waiting for its agent), is recorded killed at once (returns killed). PA030 when the run already ended, PA010 when it does not exist.';
 REVOKE ALL ON FUNCTION pgautomator.kill_run(bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.kill_run(bigint) TO pgautomator_operator;

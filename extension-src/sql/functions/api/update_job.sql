@@ -94,7 +94,7 @@ END
 $$;
 COMMENT ON FUNCTION pgautomator.update_job(text, text, text, text, text[], text, text, interval, interval, text, int, int, interval, boolean, text, text[]) IS
 $c$Changes a job; arguments left NULL stay as they are (the arguments mean what they mean in create_job).
-Arguments: name, the job to change; description, category, agent, agent_tags, overlap, misfire, misfire_grace, timeout, on_abandon, abandon_retries, keep_runs, keep_age, enabled: new values; new_name, to rename it; clear, fields to reset: any of description, category, agent, agent_tags (to '{}'), timeout, keep_runs, keep_age, e.g. clear => '{timeout,agent}'.
+Arguments: name, the job to change; description, category, agent, agent_tags, overlap, misfire, misfire_grace, timeout, on_abandon (fail, retry or wait: see create_job), abandon_retries, keep_runs, keep_age, enabled: new values; new_name, to rename it; clear, fields to reset: any of description, category, agent, agent_tags (to '{}'), timeout, keep_runs, keep_age, e.g. clear => '{timeout,agent}'.
 Changing enabled recomputes the job's next fires (prefer enable_job / disable_job, which keep a reason).
 Errors: PA002 a bad value, an unknown field in clear, or a field both set and cleared; PA010 no such job, category or agent; PA020 new_name taken; PA040 caller is not pgautomator_admin.
 Example: SELECT pgautomator.update_job('backup', timeout => '3 hours', clear => '{agent}');$c$;

@@ -9,7 +9,7 @@ BEGIN
   PERFORM pgautomator._check_name(j.name, 'job name', 200);
   PERFORM pgautomator._check_one_of(j.overlap, ARRAY['skip', 'queue_one', 'queue_all', 'cancel_previous', 'allow'], 'job overlap', 'overlap');
   PERFORM pgautomator._check_one_of(j.misfire, ARRAY['run_once', 'run_all', 'skip'], 'job misfire', 'misfire');
-  PERFORM pgautomator._check_one_of(j.on_abandon, ARRAY['fail', 'retry'], 'job on_abandon', 'on_abandon');
+  PERFORM pgautomator._check_one_of(j.on_abandon, ARRAY['fail', 'retry', 'wait'], 'job on_abandon', 'on_abandon');
   IF j.misfire_grace IS NULL OR j.misfire_grace < interval '0' THEN
     PERFORM pgautomator._raise('PA002', format('job misfire_grace must be an interval of 0 or more (got %s)', coalesce(j.misfire_grace::text, 'NULL')),
       'field: misfire_grace', 'For example: misfire_grace => ''5 minutes''.');

@@ -72,6 +72,9 @@ BEGIN
   resumed := ARRAY(SELECT u.id FROM unnest(coalesce(_register_agent.resume_runs, '{}')) WITH ORDINALITY AS u(id, ord)
                     WHERE u.id <> ALL (gone)
                     ORDER BY u.ord);
+  -- Runs of on_abandon = wait jobs that waited for it (_rescue_dead_agents): no longer waiting.
+  UPDATE pgautomator.job_run r SET message = NULL
+   WHERE r.id = ANY (resumed) AND r.state = 'running' AND r.message LIKE 'waiting for agent %';
 
   PERFORM pgautomator._notify('agent_online', jsonb_build_object('agent', a.name));
   RETURN jsonb_build_object(

@@ -12,6 +12,7 @@ AS $$
 DECLARE
   dead    record;
   total   int := 0;
+  why     text;
   -- Nobody could have heartbeated before the postmaster started, nor while nobody could reach it.
   resumed timestamptz := greatest(pg_postmaster_start_time(),
                                   (SELECT (v.value ->> 'resumed_at')::timestamptz FROM pgautomator.setting v WHERE v.name = 'contact'));
@@ -29,11 +30,20 @@ BEGIN
        FOR UPDATE SKIP LOCKED
   LOOP
     UPDATE pgautomator.agent a SET state = 'offline', stopped_at = _rescue_dead_agents.at WHERE a.id = dead.id;
+    why := format('agent %s stopped heartbeating (last heartbeat %s, interval %s, silent since %s): declared dead at %s',
+                  dead.name, coalesce(dead.last_heartbeat_at::text, 'never'), dead.heartbeat_interval, dead.silent_since, _rescue_dead_agents.at);
+    -- Runs of jobs with on_abandon = wait stay running: their agent does not fence them (it may be
+    -- cut off, not dead) and nobody else may start them; they wait for that agent to register
+    -- again (resumed, or abandoned without retry when it comes back without them), for a kill
+    -- (kill_run records them killed at once while their agent is offline) or for the job timeout.
+    UPDATE pgautomator.job_run r
+       SET message = format('waiting for agent %s to come back (on_abandon wait): %s', dead.name, why)
+      FROM pgautomator.job j
+     WHERE r.agent_id = dead.id AND r.state = 'running' AND j.id = r.job_id AND j.on_abandon = 'wait';
     total := total + pgautomator._abandon_runs(
-      ARRAY(SELECT r.id FROM pgautomator.job_run r WHERE r.agent_id = dead.id AND r.state = 'running'),
-      format('agent %s stopped heartbeating (last heartbeat %s, interval %s, silent since %s): declared dead at %s',
-             dead.name, coalesce(dead.last_heartbeat_at::text, 'never'), dead.heartbeat_interval, dead.silent_since, _rescue_dead_agents.at),
-      _rescue_dead_agents.at);
+      ARRAY(SELECT r.id FROM pgautomator.job_run r JOIN pgautomator.job j ON j.id = r.job_id
+             WHERE r.agent_id = dead.id AND r.state = 'running' AND j.on_abandon <> 'wait'),
+      why, _rescue_dead_agents.at);
     PERFORM pgautomator._notify('agent_offline', jsonb_build_object('agent', dead.name, 'reason', 'dead'));
   END LOOP;
   RETURN total;
@@ -42,6 +52,7 @@ $$;
 COMMENT ON FUNCTION pgautomator._rescue_dead_agents(timestamptz) IS
   'Liveness sweep: agents online or draining silent for longer than dead_after = 3 heartbeat intervals (the lease) + greatest(interval, '
   '5 s), silence counted from the latest of the last heartbeat, the postmaster''s start and setting contact.resumed_at (_note_contact), '
-  'become offline; their running runs are abandoned (and retried per the job''s on_abandon). Returns the number of runs abandoned. '
+  'become offline; their running runs are abandoned (and retried per the job''s on_abandon), except runs of jobs with on_abandon = wait, '
+  'which stay running with a message saying they wait for their agent. Returns the number of runs abandoned. '
   'Called by every heartbeat and claim.';
 REVOKE ALL ON FUNCTION pgautomator._rescue_dead_agents(timestamptz) FROM PUBLIC;

@@ -54,6 +54,8 @@ BEGIN
     'attempt', r.attempt,
     'start_position', r.start_position,
     'timeout', extract(epoch FROM j.timeout)::float8,
+    -- fail, retry or wait: the agent does not fence the steps of a wait job's run at lease expiry.
+    'on_abandon', j.on_abandon,
     -- The attempt the claim began (claim_runs), or null when no step is enabled from the start position.
     'begun', (SELECT jsonb_build_object('step_id', sr.step_id, 'step_run_id', sr.id, 'attempt', sr.attempt)
                 FROM pgautomator.step_run sr WHERE sr.job_run_id = r.id AND sr.state = 'running'

@@ -4,14 +4,15 @@
  * authentication failure names the user, a missing database says how to create it.
  */
 import pg from 'pg';
-import { ConnectionStringError, describeHost, NoSuitableServerError, WrongServerError, multiHostClient, parseConnectionString, redactConnectionString, type HostPort, type MultiHostConnection } from '../client/multi-host-connection.ts';
+import { ConnectionStringError, describeHost, NoSuitableServerError, WrongServerError, type MultiHostClient, multiHostClient, parseConnectionString, redactConnectionString, type HostPort, type MultiHostConnection } from '../client/multi-host-connection.ts';
 import { CliError, exitCodes } from './cli-error.ts';
 
 export interface DatabaseTarget {
   /** The URL as given (with its password). */
   readonly url: string;
-  readonly host: string;
-  readonly port: number;
+  /** The server connected to (with several hosts: the first until connect() chose one). */
+  host: string;
+  port: number;
   readonly database: string;
   readonly user: string;
   /** The URL with the password masked, for messages. */
@@ -103,7 +104,7 @@ export function explainConnectionError(error: unknown, target: DatabaseTarget): 
     });
   }
   if (error instanceof WrongServerError) {
-    return new CliError(error.message, { hint: 'point --database-url at the primary, or list every server and let target_session_attrs choose', cause: error });
+    return new CliError(error.message, { hint: 'point --database-url at a server that fits its target_session_attrs, or list every server (h1:5432,h2:5432) and let it choose', cause: error });
   }
   if (typeof e?.message === 'string' && /client password must be a string|password authentication/i.test(e.message)) {
     return new CliError(`the server at ${where} asks for a password and none was given for user ${JSON.stringify(target.user)}`, {
@@ -133,6 +134,9 @@ export async function connect(target: DatabaseTarget, applicationName = 'pgautom
     await client.end().catch(() => undefined);
     throw explainConnectionError(error, target) ?? error;
   }
+  // Messages from here on name the server the hosts list led to.
+  target.host = (client as MultiHostClient).server.host;
+  target.port = (client as MultiHostClient).server.port;
   return client;
 }
 

@@ -120,6 +120,8 @@ test('redaction hides the password of either form, several hosts included', () =
   assert.is(redactConnectionString('postgres://agent@h1,h2/db?password=s3cret&sslmode=require'), 'postgres://agent@h1,h2/db?password=***&sslmode=require');
   assert.is(redactConnectionString("host=h1,h2 password='a b' user=x"), 'host=h1,h2 password=*** user=x');
   assert.is(redactConnectionString('postgres://agent@h/db'), 'postgres://agent@h/db');
+  assert.is(redactConnectionString('postgres://agent:p@ss@h1,h2/db'), 'postgres://agent:***@h1,h2/db');
+  assert.is(redactConnectionString('postgres://h1:5432,h2:5432/db'), 'postgres://h1:5432,h2:5432/db');
 });
 
 test('one host of a multi-host URL becomes a pg config with ssl and the rest kept', () => {

@@ -244,7 +244,8 @@ export function withCredentials(connection: MultiHostConnection, user: string, p
 /** The connection string with its password masked (`mask`), fit for a log line; either form. */
 export function redactConnectionString(text: string, mask = '***'): string {
   return text
-    .replace(/^(postgres(?:ql)?:\/\/[^/?@]*?:)[^@/?]*@/i, (_, head: string) => `${head}${mask}@`)
+    // user:password@ up to the last @ of the authority (a password with a raw @ stays hidden whole)
+    .replace(/^(postgres(?:ql)?:\/\/[^/?@:]*:)[^/?]*@/i, (_, head: string) => `${head}${mask}@`)
     .replace(/([?&]password=)[^&]*/gi, `$1${mask}`)
     .replace(/(^|\s)(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S*)/gi, `$1$2${mask}`);
 }

@@ -4,63 +4,52 @@
  * authentication failure names the user, a missing database says how to create it.
  */
 import pg from 'pg';
+import { ConnectionStringError, describeHost, NoSuitableServerError, WrongServerError, type MultiHostClient, multiHostClient, parseConnectionString, redactConnectionString, type HostPort, type MultiHostConnection } from '../client/multi-host-connection.ts';
 import { CliError, exitCodes } from './cli-error.ts';
 
 export interface DatabaseTarget {
   /** The URL as given (with its password). */
   readonly url: string;
-  readonly host: string;
-  readonly port: number;
+  /** The server connected to (with several hosts: the first until connect() chose one). */
+  host: string;
+  port: number;
   readonly database: string;
   readonly user: string;
   /** The URL with the password masked, for messages. */
   readonly display: string;
+  /** Every host of the URL, in the order they are tried (host and port above: the first). */
+  readonly hosts: readonly HostPort[];
+  readonly connection: MultiHostConnection;
 }
 
 const EXPECTED_FORM = 'postgres://USER:PASSWORD@HOST:PORT/DATABASE (e.g. postgres://postgres@127.0.0.1:5432/mydb)';
 
 export function parseDatabaseUrl(url: string): DatabaseTarget {
-  let parsed: URL;
+  let connection: MultiHostConnection;
   try {
-    parsed = new URL(url);
-  } catch {
-    throw new CliError(`--database-url is not a URL: ${JSON.stringify(maskPassword(url))}`, {
-      hint: `write it as ${EXPECTED_FORM}`,
+    connection = parseConnectionString(url);
+  } catch (error) {
+    if (!(error instanceof ConnectionStringError)) throw error;
+    throw new CliError(`--database-url${error.parameter === 'url' ? ' ' : ': '}${error.message}: ${JSON.stringify(maskPassword(url))}`, {
+      hint: `write it as ${EXPECTED_FORM}; several hosts as HOST1:PORT1,HOST2:PORT2 (?target_session_attrs=read-write picks the primary)`,
       exitCode: exitCodes.usage,
     });
   }
-  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-    throw new CliError(`--database-url must start with postgres:// or postgresql:// (got ${parsed.protocol}//...)`, {
-      hint: `write it as ${EXPECTED_FORM}`,
-      exitCode: exitCodes.usage,
-    });
-  }
-  const decode = (value: string) => {
-    try {
-      return decodeURIComponent(value);
-    } catch {
-      return value;
-    }
-  };
-  const host = parsed.searchParams.get('host') ?? (decode(parsed.hostname.replace(/^\[|\]$/g, '')) || 'localhost');
-  const port = Number(parsed.searchParams.get('port') ?? (parsed.port || 5432));
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new CliError(`--database-url has an invalid port: ${parsed.port}`, { hint: `write it as ${EXPECTED_FORM}`, exitCode: exitCodes.usage });
-  }
-  const user = decode(parsed.username) || parsed.searchParams.get('user') || process.env.PGUSER || process.env.USER || 'postgres';
-  const database = decode(parsed.pathname.replace(/^\//, '')) || parsed.searchParams.get('dbname') || user;
-  return { url, host, port, database, user, display: maskPassword(url) };
+  const first = connection.hosts[0]!;
+  const user = connection.user || process.env.PGUSER || process.env.USER || 'postgres';
+  const database = connection.database || user;
+  return { url, connection, hosts: connection.hosts, host: first.host, port: first.port, database, user, display: maskPassword(url) };
 }
 
 export function maskPassword(url: string): string {
-  return url.replace(/^([a-z]+:\/\/[^:/@]*:)[^@/]*@/i, '$1****@').replace(/([?&]password=)[^&]*/i, '$1****');
+  return redactConnectionString(url, '****');
 }
 
 /** A human explanation of a failure to connect to `target`, or undefined when it is not one. */
 export function explainConnectionError(error: unknown, target: DatabaseTarget): CliError | undefined {
   const e = error as { code?: string; message?: string; errors?: { code?: string }[] };
   const code = e?.code ?? e?.errors?.[0]?.code;
-  const where = `${target.host}:${target.port}`;
+  const where = target.hosts.length > 1 ? target.hosts.map(describeHost).join(',') : `${target.host}:${target.port}`;
   switch (code) {
     case 'ECONNREFUSED':
       return new CliError(`cannot connect to PostgreSQL at ${where}: connection refused (no server listens there)`, {
@@ -108,6 +97,15 @@ export function explainConnectionError(error: unknown, target: DatabaseTarget): 
     case '53300':
       return new CliError(`the server at ${where} has no free connection slot`, { hint: 'close idle sessions or raise max_connections', cause: error });
   }
+  if (error instanceof NoSuitableServerError) {
+    return new CliError(`cannot connect to PostgreSQL: ${error.message}`, {
+      hint: 'check the hosts in --database-url and its target_session_attrs (read-write: the primary; any: the first that answers)',
+      cause: error,
+    });
+  }
+  if (error instanceof WrongServerError) {
+    return new CliError(error.message, { hint: 'point --database-url at a server that fits its target_session_attrs, or list every server (h1:5432,h2:5432) and let it choose', cause: error });
+  }
   if (typeof e?.message === 'string' && /client password must be a string|password authentication/i.test(e.message)) {
     return new CliError(`the server at ${where} asks for a password and none was given for user ${JSON.stringify(target.user)}`, {
       hint: 'put it in the URL (postgres://user:password@host/db) or set PGPASSWORD',
@@ -127,7 +125,8 @@ const CONNECT_TIMEOUT_MS = 10_000;
 
 /** A connected client for `target` (call `end()`), or a CliError explaining why not. */
 export async function connect(target: DatabaseTarget, applicationName = 'pgautomator-cli'): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: target.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: applicationName });
+  // Several hosts: tried in order for one that fits target_session_attrs (libpq's rules).
+  const client: pg.Client = multiHostClient(target.connection, { connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: applicationName });
   client.on('error', () => undefined); // a dropped connection surfaces on the next query instead
   try {
     await client.connect();
@@ -135,6 +134,9 @@ export async function connect(target: DatabaseTarget, applicationName = 'pgautom
     await client.end().catch(() => undefined);
     throw explainConnectionError(error, target) ?? error;
   }
+  // Messages from here on name the server the hosts list led to.
+  target.host = (client as MultiHostClient).server.host;
+  target.port = (client as MultiHostClient).server.port;
   return client;
 }
 

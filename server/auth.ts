@@ -7,6 +7,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import pg from 'pg';
+import { multiHostPoolConfig, parseConnectionString, withCredentials, type MultiHostConnection } from '../client/multi-host-connection.ts';
 import { apiFunctions, callByName, type Queryable } from '../client/index.ts';
 import { HttpError, parseCookies } from './http.ts';
 import { runAsRole, runOnPool, type Caller } from './identity.ts';
@@ -35,6 +36,15 @@ export interface AuthOptions {
   sessionIdleMs?: number;
   /** Connections of each session's pool (default 4). */
   sessionPoolSize?: number;
+}
+
+/**
+ * The gateway's database URL parsed: any number of hosts (libpq's h1:5432,h2:5432, or key=value),
+ * target_session_attrs read-write unless the URL says otherwise, since the console writes. Every
+ * new connection tries the hosts in order, so the gateway follows the primary after a failover.
+ */
+export function gatewayConnection(databaseUrl: string): MultiHostConnection {
+  return parseConnectionString(databaseUrl, { defaultTargetSessionAttrs: 'read-write' });
 }
 
 /** The database URL with another user and password (kept as query parameters where the URL has no host). */
@@ -75,12 +85,13 @@ export class Auth {
     if (!user || typeof user !== 'string' || typeof password !== 'string') {
       throw new HttpError(400, 'invalid_login', 'send {"user": ..., "password": ...}');
     }
-    const pool = new pg.Pool({
-      connectionString: urlWithCredentials(this.options.databaseUrl, user, password),
-      max: this.options.sessionPoolSize ?? 4,
-      idleTimeoutMillis: 30_000,
-      application_name: 'pgautomator-gateway',
-    });
+    const pool = new pg.Pool(
+      multiHostPoolConfig(withCredentials(gatewayConnection(this.options.databaseUrl), user, password), {
+        max: this.options.sessionPoolSize ?? 4,
+        idleTimeoutMillis: 30_000,
+        application_name: 'pgautomator-gateway',
+      }),
+    );
     pool.on('error', () => {}); // an idle connection dropped by the server: the pool replaces it
     try {
       // Connecting is the check (no SQL): a wrong password or an unknown role fails here.

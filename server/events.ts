@@ -11,6 +11,8 @@
 import type { ServerResponse } from 'node:http';
 import pg from 'pg';
 import { createApi } from '../client/index.ts';
+import { multiHostClient } from '../client/multi-host-connection.ts';
+import { gatewayConnection } from './auth.ts';
 
 export const CHANNEL = 'pgautomator';
 const WATCH_SECONDS = 90;
@@ -74,7 +76,7 @@ export class EventHub {
 
   private async connect(): Promise<void> {
     if (this.closed) return;
-    const client = new pg.Client({ connectionString: this.options.databaseUrl, application_name: 'pgautomator-gateway-events' });
+    const client: pg.Client = multiHostClient(gatewayConnection(this.options.databaseUrl), { application_name: 'pgautomator-gateway-events' });
     const lost = (why: string) => {
       if (this.client !== client) return;
       this.client = undefined;

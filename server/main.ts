@@ -9,7 +9,8 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { Auth, SESSION_COOKIE } from './auth.ts';
+import { multiHostPoolConfig } from '../client/multi-host-connection.ts';
+import { Auth, gatewayConnection, SESSION_COOKIE } from './auth.ts';
 import { EventHub } from './events.ts';
 import { HttpError, readJsonObject, sendError, sendJson, serializeCookie } from './http.ts';
 import { errorBody, handleRpc } from './rpc.ts';
@@ -54,7 +55,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
   if (!hasBundle) log('component bundle missing: the console page will not load until `npm run build:ui`');
 
-  const ownPool = new pg.Pool({ connectionString: options.databaseUrl, max: 4, application_name: 'pgautomator-gateway' });
+  // Several hosts in the URL: each connection goes to the first writable primary (auth.ts).
+  const ownPool = new pg.Pool(multiHostPoolConfig(gatewayConnection(options.databaseUrl), { max: 4, application_name: 'pgautomator-gateway' }));
   ownPool.on('error', (error) => log(`own pool: ${error.message}`));
   const auth = new Auth({ databaseUrl: options.databaseUrl, ownPool, trustHeader: options.trustHeader, sessionIdleMs: (options.sessionIdleSeconds ?? 8 * 3600) * 1000 });
   const events = new EventHub({ databaseUrl: options.databaseUrl, keepAliveMs: options.keepAliveMs, log });

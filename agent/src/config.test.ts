@@ -60,6 +60,12 @@ test('PGAUTOMATOR_CONFIG names the file; DATABASE_URL stands in for the URL', ()
   assert.is(c.databaseUrl, url);
 });
 
+test('several hosts (URL or key=value form) are a valid database URL', () => {
+  for (const databaseUrl of ['postgresql://agent@h1:5432,h2:5433/jobs?target_session_attrs=read-write', 'host=h1,h2 port=5432 dbname=jobs user=agent', 'postgres://agent@[::1]:5432/jobs']) {
+    assert.is(loadConfig({ flags: { 'database-url': databaseUrl }, env: {} }).databaseUrl, databaseUrl);
+  }
+});
+
 test('errors name the option and where the value came from', () => {
   let e = error(() => loadConfig({ env: {} }));
   assert.is(e.option, 'database-url');
@@ -75,6 +81,10 @@ test('errors name the option and where the value came from', () => {
   assert.is(e.option, 'name');
   e = error(() => loadConfig({ flags: { 'database-url': 'mysql://x' }, env: {} }));
   assert.is(e.option, 'database-url');
+  e = error(() => loadConfig({ flags: { 'database-url': 'postgres://a:s3cret@h1,h2/db?target_session_attrs=master' }, env: {} }));
+  assert.is(e.option, 'database-url');
+  assert.match(e.message, /target_session_attrs="master" is not one of/);
+  assert.not.match(e.message, /s3cret/);
   const file = configFile({ 'database-url': url, 'max-concurent': 3 });
   e = error(() => loadConfig({ flags: { config: file }, env: {} }));
   assert.is(e.option, 'max-concurent');

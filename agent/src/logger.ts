@@ -4,6 +4,7 @@
  * Secrets never reach a logger: callers pass references (env:NAME), never resolved values, and
  * database URLs go through redactUrl().
  */
+import { redactConnectionString } from '../../client/multi-host-connection.ts';
 
 export const logFormats = ['text', 'json'] as const;
 export type LogFormat = (typeof logFormats)[number];
@@ -100,13 +101,7 @@ class LineLogger implements Logger {
   }
 }
 
-/** A connection URL without its password, fit for a log line. */
+/** A connection string (URL with any number of hosts, or key=value) without its password, fit for a log line. */
 export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url.replace(/(:\/\/[^:/@]*:)[^@]*@/, '$1***@');
-  }
+  return redactConnectionString(url, '***');
 }

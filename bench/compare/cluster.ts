@@ -12,6 +12,8 @@
  * - `stop()` stops it (fast, then immediate) and removes every file; it is safe to call twice.
  * - The fault drill (bench/drill) reuses it with its own settings and database, and takes the
  *   server down and up again with `stopServer` / `startServer` (the files stay).
+ * - The failover test (test/failover.test.ts) makes a streaming replica of one with `startAsStandby`
+ *   (pg_basebackup -R, its own port and socket) and promotes it with `promote`.
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { appendFileSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -146,6 +148,33 @@ export class BenchCluster {
     } finally {
       await admin.end();
     }
+  }
+
+  /**
+   * Makes this cluster a streaming replica of `primary` (running, and accepting replication
+   * connections from 127.0.0.1, which initdb's trust lines do) and starts it: pg_basebackup -R writes
+   * standby.signal and primary_conninfo; the copied postgresql.conf gets this cluster's own port and
+   * socket directory appended (the last setting wins).
+   */
+  async startAsStandby(primary: BenchCluster): Promise<void> {
+    if (process.getuid?.() === 0) this.runAs = ensureRunAsUser(this.log);
+    if (this.runAs) chownSync(this.root, this.runAs.uid, this.runAs.gid);
+    mkdirSync(this.socketDir, { mode: 0o700 });
+    if (this.runAs) chownSync(this.socketDir, this.runAs.uid, this.runAs.gid);
+    await this.runAsync('pg_basebackup', ['-D', this.dataDir, '-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-R', '-X', 'stream', '-c', 'fast']);
+    this.port = await anyFreePort();
+    appendFileSync(
+      path.join(this.dataDir, 'postgresql.conf'),
+      `\n# streaming replica of 127.0.0.1:${primary.port}\nport = '${this.port}'\nunix_socket_directories = '${this.socketDir}'\n`,
+    );
+    writeFileSync(this.logFile, '');
+    if (this.runAs) chownSync(this.logFile, this.runAs.uid, this.runAs.gid);
+    await this.startServer();
+  }
+
+  /** Promotes a standby to a primary (pg_ctl promote, waiting until it accepts writes). */
+  async promote(): Promise<void> {
+    await this.runAsync('pg_ctl', ['promote', '-D', this.dataDir, '-w', '-t', '60', '-s']);
   }
 
   /** Starts the server on its data directory (after start(), or after stopServer()). */

@@ -76,9 +76,11 @@ export function createAgentApi(db: Queryable, name: string) {
 }
 
 // SQLSTATEs meaning "the server is not there (now)": connection exceptions, shutdown, crash
-// recovery, too many connections. Errors without a SQLSTATE come from the socket (refused, reset,
-// timed out, terminated).
-const unreachableCodes = /^(08...|57P01|57P02|57P03|53300|53400)$/;
+// recovery, too many connections, and 25006 (read_only_sql_transaction): the server we reached is
+// a standby (a failover demoted it, or the URL names only standbys), so not the primary: the call
+// is retried on a new connection, which chooses among the URL's hosts again. Errors without a
+// SQLSTATE come from the socket (refused, reset, timed out, terminated).
+const unreachableCodes = /^(08...|57P01|57P02|57P03|53300|53400|25006)$/;
 
 /** The database could not be reached or the connection broke: retry later, result unknown. */
 export function isUnreachable(error: unknown): boolean {

@@ -58,7 +58,9 @@ export function withDeadline(pool: pg.Pool, ms: number): Queryable {
       } catch (error) {
         if (error instanceof CallDeadlineError) destroyConnection(client);
         // A server error leaves a good session (single autocommit statements); anything else may not.
-        const serverError = typeof (error as { severity?: unknown }).severity === 'string' && !/^(08|57P)/.test(String((error as { code?: unknown }).code));
+        // 25006 (read-only transaction) is a good session on the wrong server: a standby. Dropped,
+        // so that the next connection chooses a host again and finds the primary.
+        const serverError = typeof (error as { severity?: unknown }).severity === 'string' && !/^(08|57P|25006)/.test(String((error as { code?: unknown }).code));
         if (serverError) client.off('error', onError); // else late errors of the dying socket stay handled
         client.release(serverError ? undefined : (error as Error));
         throw error;

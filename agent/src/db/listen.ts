@@ -8,6 +8,7 @@
  * `deadlineMs`, else the connection is destroyed and opened again.
  */
 import pg from 'pg';
+import { MultiHostClient } from '../../../client/multi-host-connection.ts';
 import { Backoff } from '../backoff.ts';
 import { sleep } from '../executors/executor.ts';
 import type { Logger } from '../logger.ts';
@@ -63,7 +64,7 @@ export class Listener {
   private async loop(): Promise<void> {
     const signal = this.stopped.signal;
     while (!signal.aborted) {
-      const client = new pg.Client(this.config);
+      const client: pg.Client = new MultiHostClient(this.config); // chooses among the URL's hosts
       const lost = new Promise<Error>((resolve) => {
         client.on('error', (error) => resolve(error));
         client.on('end', () => resolve(new Error('connection ended')));

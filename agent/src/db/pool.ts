@@ -12,8 +12,14 @@
  * connecting has a deadline, and each statement a server-side statement_timeout a little longer
  * than the client's own deadline, so the client always gives up first (its error reads as
  * unreachable and the result is spooled) while the server still ends what a vanished client left.
+ *
+ * The URL may name several hosts (libpq's `h1:5432,h2:5432`): each new connection tries them in
+ * order and keeps the first writable primary (target_session_attrs, default read-write here, since
+ * every protocol call writes), so after a failover the agent reconnects to the promoted server
+ * (client/multi-host-connection.ts).
  */
 import pg from 'pg';
+import { multiHostPoolConfig, parseConnectionString, type MultiHostConnection } from '../../../client/multi-host-connection.ts';
 import type { Logger } from '../logger.ts';
 
 export interface ControlDatabase {
@@ -48,9 +54,13 @@ export function callDeadlines(heartbeatIntervalS: number): CallDeadlines {
   return { controlMs: Math.max(heartbeatIntervalS * 1000, 5_000), reportMs: Math.max(3 * heartbeatIntervalS * 1000, 30_000) };
 }
 
+/** The agent's database URL parsed (any number of hosts); target_session_attrs defaults to read-write. */
+export function agentConnection(url: string): MultiHostConnection {
+  return parseConnectionString(url, { defaultTargetSessionAttrs: 'read-write' });
+}
+
 export function createPool(database: ControlDatabase, purpose: 'control' | 'reports', size: number, logger: Logger, deadlineMs: number): pg.Pool {
-  const pool = new pg.Pool({
-    connectionString: database.url,
+  const pool = new pg.Pool(multiHostPoolConfig(agentConnection(database.url), {
     application_name: `${database.applicationName} ${purpose}`.slice(0, 63),
     options: sessionOptions(deadlineMs + 2_000),
     max: size,
@@ -58,7 +68,7 @@ export function createPool(database: ControlDatabase, purpose: 'control' | 'repo
     connectionTimeoutMillis: Math.min(deadlineMs, connectTimeoutMs),
     keepAlive: true,
     keepAliveInitialDelayMillis: keepAliveDelayMs,
-  });
+  }));
   // An idle connection that breaks (server restart, pg_terminate_backend) is dropped by the pool;
   // the next call opens a new one.
   pool.on('error', (error) => logger.debug(`${purpose} connection lost while idle`, { error }));
@@ -66,9 +76,9 @@ export function createPool(database: ControlDatabase, purpose: 'control' | 'repo
 }
 
 /** Settings of the LISTEN connection: the same server and role as the pool. */
-export function listenClientConfig(database: ControlDatabase): pg.ClientConfig {
+export function listenClientConfig(database: ControlDatabase): pg.ClientConfig & { multiHost: MultiHostConnection } {
   return {
-    connectionString: database.url,
+    multiHost: agentConnection(database.url),
     application_name: `${database.applicationName} listen`.slice(0, 63),
     connectionTimeoutMillis: connectTimeoutMs,
     keepAlive: true,

@@ -270,12 +270,12 @@ function nightSpec(r: Random): { spec: Spec; count: number; after: string } {
   const from = r.int(0, 4 * 3600 - 1);
   if (r.chance(0.5)) {
     spec.sub = { type: 'once', time: clock(r.chance(0.5) ? from - (from % 900) : from, r.chance(0.5)) };
-    return { spec: Object.fromEntries(r.shuffle(Object.entries(spec))), count: r.int(5, 40), after };
+    return { spec: Object.fromEntries(r.shuffle(Object.entries(spec))), count: r.int(5, 30), after };
   }
   const unit = r.pick(['minute', 'minute', 'minute', 'second', 'hour']);
   const every = unit === 'hour' ? 1 : unit === 'minute' ? r.pick([1, 5, 15, 30, 45]) : r.pick([1, 7, 60, 900]);
   spec.sub = { type: 'every', every, unit, start_time: clock(from - (from % 900)), end_time: clock(Math.min(86399, from - (from % 900) + r.int(1, 3) * 3600)) };
-  return { spec: Object.fromEntries(r.shuffle(Object.entries(spec))), count: unit === 'second' ? r.int(10, 100) : r.int(5, 40), after };
+  return { spec: Object.fromEntries(r.shuffle(Object.entries(spec))), count: unit === 'second' ? r.int(10, 60) : r.int(5, 30), after };
 }
 
 // ---------------------------------------------------------------------------------------------

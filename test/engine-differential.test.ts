@@ -1,24 +1,34 @@
 /**
  * Differential test of the schedule engines (DESIGN.md section 2): the same randomly generated
  * specs, valid and invalid, go to
- *  - the TypeScript engine (`checkSchedule`, `nextFiresLocal`), the source of truth;
+ *  - the TypeScript engine (`checkSchedule`, `nextFiresLocal`, `validateSchedule`), the source of truth;
  *  - the PL/pgSQL engine in a fresh database (`_plpgsql_validate_schedule`, `_plpgsql_next_fires`);
  *  - the generated plv8 functions run in Node as plv8 would (scripts/build/plv8-sandbox.ts);
- *  - the plv8 engine in the database, where the plv8 extension exists (skipped with a note otherwise);
- * and every engine must give identical answers: the same invalid `field` (or none) and the same
- * fires. Messages are compared between TypeScript and plv8 (same code); the PL/pgSQL messages
- * render JSON values the jsonb way, so only their count of differences is printed.
+ *  - the plv8 engine in the database, where the plv8 extension exists (reported skipped otherwise);
+ * and every engine must give identical answers, compared exactly:
+ *  - the engine's own answer: the same `{field, message}` word for word (or none) and the same
+ *    local fires strictly after a local `after`;
+ *  - what a user sees through the SQL API, for every spec the engine refuses and every spec that
+ *    names a time_zone: the error pgautomator.validate_schedule raises (SQLSTATE, MESSAGE and
+ *    DETAIL `field: <field>`) equals the TypeScript engine's ScheduleSpecError (`code`, `message`,
+ *    `field`), or, for a zone this server does not list, the server's own time_zone error;
+ *  - the fires as instants: pgautomator._next_fires(spec, after read in the zone, count), the SQL
+ *    wrapper over the engine in use, against the TypeScript engine's local fires mapped by the
+ *    wall-clock rule of docs/schedule-spec.md (pgautomator._local_to_instant, AT TIME ZONE),
+ *    in a spread of IANA zones (ZONES) and night-time schedules that cross DST transitions.
  *
  *   npx tsx test/engine-differential.test.ts
  *   PGAUTOMATOR_DIFF_SEED=123 PGAUTOMATOR_DIFF_CASES=50000 npx tsx test/engine-differential.test.ts
  *
  * The seed is printed; a failure prints each mismatching spec (as jsonb text), `after`, `count`
- * and both answers, and replays with the same seed.
+ * and both answers, and replays with the same seed (on a server with the same tz database).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type pg from 'pg';
 import { checkSchedule, nextFiresLocal } from '../extension-src/engine/sql-entry.ts';
+import { ScheduleSpecError } from '../extension-src/engine/schedule-spec-error.ts';
+import { validateSchedule } from '../extension-src/engine/validate.ts';
 import { JsonbText, loadGeneratedPlv8Functions, Plv8Session, readPlv8Source } from '../scripts/build/plv8-sandbox.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 import { skip } from './support/skip.ts';
@@ -129,7 +139,38 @@ const TYPES = ['once', 'daily', 'weekly', 'monthly', 'monthly_relative'] as cons
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const ORDINALS = ['first', 'second', 'third', 'fourth', 'last'];
 const RELATIVE = [...WEEKDAYS, 'day', 'weekday', 'weekend_day'];
-const ZONES = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Not/A_Zone'];
+/**
+ * Time zones: next fires are compared as instants, converted by the SQL wrapper
+ * (pgautomator._next_fires), wherever the server knows the zone. A spread of rules: DST in both
+ * hemispheres (some switching at midnight, so a day starts at 01:00), half-hour and 45-minute
+ * offsets (Lord Howe's DST shifts by 30 minutes, Troll's by two hours), zones whose rules changed
+ * (DST abolished, offsets moved, whole days skipped: Apia 2011-12-30, Kiritimati 1994-12-31), and
+ * negative DST (Dublin, Casablanca). LMT offsets with seconds come with the years before 1900.
+ */
+const ZONES = [
+  'UTC',
+  'Europe/Berlin', 'America/New_York', 'Europe/London', 'America/Havana', 'Asia/Beirut',
+  'Australia/Sydney', 'Pacific/Auckland', 'America/Santiago', 'America/Sao_Paulo',
+  'Asia/Kolkata', 'America/St_Johns', 'Australia/Adelaide', 'Australia/Lord_Howe', 'Asia/Tehran', 'Australia/Darwin',
+  'Asia/Kathmandu', 'Pacific/Chatham', 'Australia/Eucla',
+  'America/Mexico_City', 'Europe/Moscow', 'Pacific/Apia', 'Pacific/Kiritimati', 'America/Caracas', 'Asia/Pyongyang',
+  'Africa/Casablanca', 'Europe/Dublin', 'Antarctica/Troll', 'America/Nuuk', 'Europe/Kyiv',
+];
+/** Zones with DST now or in the past 30 years: night-time schedules there cross gaps and overlaps. */
+const DST_ZONES = [
+  'Europe/Berlin', 'America/New_York', 'Europe/London', 'America/Havana', 'Asia/Beirut', 'Australia/Sydney', 'Pacific/Auckland',
+  'America/Santiago', 'America/Sao_Paulo', 'America/St_Johns', 'Australia/Adelaide', 'Australia/Lord_Howe', 'Asia/Tehran',
+  'Pacific/Chatham', 'America/Mexico_City', 'Europe/Moscow', 'Pacific/Apia', 'Africa/Casablanca', 'Europe/Dublin',
+  'Antarctica/Troll', 'America/Nuuk',
+];
+/** Strings that are no zone this server lists (pg_timezone_names): validate_schedule rejects them. */
+const UNKNOWN_ZONES = ['Not/A_Zone', 'Mars/Olympus_Mons', 'Europe/Berlin '];
+/**
+ * Names AT TIME ZONE accepts that are not Area/Location: a legacy link (listed, so valid) and an
+ * abbreviation, a POSIX rule and a miscased UTC (not listed). pgautomator._time_zone_exists scans
+ * pg_timezone_names for each (about 50 ms), so they are rare here.
+ */
+const SLOW_ZONE_NAMES = ['US/Eastern', 'utc', 'PST', 'UTC+3'];
 
 function anchorDay(r: Random): number {
   const roll = r.float();
@@ -184,7 +225,10 @@ function validSpec(r: Random): Spec {
   const type = r.pick(TYPES);
   const start = anchorDay(r);
   const spec: Spec = { type };
-  if (r.chance(0.5)) spec.time_zone = r.pick(ZONES);
+  const zoneRoll = r.float();
+  if (zoneRoll < 0.6) spec.time_zone = r.pick(ZONES);
+  else if (zoneRoll < 0.62) spec.time_zone = r.pick(UNKNOWN_ZONES);
+  else if (zoneRoll < 0.621) spec.time_zone = r.pick(SLOW_ZONE_NAMES);
   if (type === 'once') {
     spec.date = isoDate(start);
   } else {
@@ -213,6 +257,27 @@ function validSpec(r: Random): Spec {
   return Object.fromEntries(r.shuffle(Object.entries(spec)));
 }
 
+/**
+ * A schedule that fires at night in a zone with DST, over enough days that its fires often cross
+ * a transition (most switch between 00:00 and 04:00 local; Chatham at 02:45, Troll at 01:00 UTC).
+ */
+function nightSpec(r: Random): { spec: Spec; count: number; after: string } {
+  // Mostly in the months most zones switch in (both hemispheres), from 1995 to 2030.
+  const start = r.chance(0.85) ? daysFromCivil(r.int(1995, 2030), r.pick([3, 3, 4, 9, 10, 10, 11]), r.int(1, 28)) : anchorDay(r);
+  const after = `${isoDate(start + r.int(-3, 30))} ${clock(r.int(0, 86399))}`;
+  const spec: Spec = { type: r.chance(0.7) ? 'daily' : 'weekly', start_date: isoDate(start), time_zone: r.pick(DST_ZONES) };
+  if (spec.type === 'weekly') spec.weekdays = r.chance(0.6) ? ['sun'] : r.shuffle([...WEEKDAYS]).slice(0, r.int(1, 7));
+  const from = r.int(0, 4 * 3600 - 1);
+  if (r.chance(0.5)) {
+    spec.sub = { type: 'once', time: clock(r.chance(0.5) ? from - (from % 900) : from, r.chance(0.5)) };
+    return { spec: Object.fromEntries(r.shuffle(Object.entries(spec))), count: r.int(5, 30), after };
+  }
+  const unit = r.pick(['minute', 'minute', 'minute', 'second', 'hour']);
+  const every = unit === 'hour' ? 1 : unit === 'minute' ? r.pick([1, 5, 15, 30, 45]) : r.pick([1, 7, 60, 900]);
+  spec.sub = { type: 'every', every, unit, start_time: clock(from - (from % 900)), end_time: clock(Math.min(86399, from - (from % 900) + r.int(1, 3) * 3600)) };
+  return { spec: Object.fromEntries(r.shuffle(Object.entries(spec))), count: unit === 'second' ? r.int(10, 60) : r.int(5, 30), after };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Mutations that (mostly) make a spec invalid, aimed at each rule and at the order of the checks.
 
@@ -220,6 +285,8 @@ const ODD_VALUES: unknown[] = [
   null, true, false, 0, 1, -1, 1.5, 2147483648, 1e20, '', ' ', 'x', [], {}, ['mon'], { from: '2026-01-01' },
   new Raw('2.0'), new Raw('1e2'), new Raw('1E+1'), new Raw('1e400'), new Raw('-0'), new Raw('0.0'), new Raw('100000.0'),
   '2026-02-30', '12:00', '2026-01-01', 'mon', 'every', 'once', 'daily',
+  // Long values whose 60-unit cut in a message may fall inside a character beyond U+FFFF.
+  '\u{1F600}'.repeat(40), `x${'\u{1D49C}'.repeat(35)}`, ['\u{1F600}'.repeat(30)], { '\u{1D49C}': 'a'.repeat(60) },
 ];
 const NUMBERS: unknown[] = [
   0, -1, 1, 31, 32, 100000, 100001, 1.5, 2147483647, 2147483648, 1e20, -0.5,
@@ -305,7 +372,7 @@ function mutate(r: Random, spec: Spec): unknown {
       ]);
       return copy;
     default:
-      copy.time_zone = r.pick<unknown>(['', 5, null, [], ' ', 'Not/A_Zone', 'utc', {}]);
+      copy.time_zone = r.pick<unknown>(['', 5, null, [], ' ', 'Not/A_Zone', 'Mars/Olympus_Mons', {}, 1.5, ['UTC'], { name: 'UTC' }]);
       return copy;
   }
 }
@@ -358,6 +425,11 @@ function randomAfter(r: Random, spec: unknown): string {
 function generateCases(r: Random, n: number): Case[] {
   const cases: Case[] = [];
   for (let i = 0; i < n; i++) {
+    if (r.chance(0.1)) {
+      const night = nightSpec(r);
+      cases.push({ i, specText: toJsonText(night.spec), after: night.after, count: night.count });
+      continue;
+    }
     let spec: unknown = validSpec(r);
     if (r.chance(0.25)) {
       spec = mutate(r, spec as Spec);
@@ -373,10 +445,20 @@ function generateCases(r: Random, n: number): Case[] {
 // Answers
 
 interface Answer {
-  /** null when valid, else the field (and message). */
+  /** null when valid, else the field and message. */
   error: { field: string; message: string } | null;
-  /** Fires when valid. */
+  /** Local fires when valid. */
   fires: string[] | null;
+}
+
+/**
+ * The error a user sees from the SQL API (pgautomator.validate_schedule, which create_schedule,
+ * update_schedule and schedule_preview run): SQLSTATE, message and DETAIL.
+ */
+interface Raised {
+  sqlstate: string;
+  message: string;
+  detail: string;
 }
 
 function tsAnswer(spec: unknown, after: string, count: number): Answer {
@@ -384,30 +466,105 @@ function tsAnswer(spec: unknown, after: string, count: number): Answer {
   return { error, fires: error ? null : nextFiresLocal(spec, after, count) };
 }
 
+/**
+ * What the SQL API must raise for a spec, from the TypeScript engine: its ScheduleSpecError as
+ * PA001 with its message and `field: <field>` in DETAIL; for a valid spec whose time_zone this
+ * server does not list, the server's own check (the engine only checks that it is a non-empty
+ * string, docs/schedule-spec.md); else nothing.
+ */
+function expectedRaised(spec: unknown, knownZones: ReadonlySet<string>): Raised | null {
+  try {
+    validateSchedule(spec);
+  } catch (e) {
+    if (!(e instanceof ScheduleSpecError)) throw e;
+    return { sqlstate: e.code, message: e.message, detail: `field: ${e.field}` };
+  }
+  const zone = (spec as Spec).time_zone;
+  if (typeof zone === 'string' && !knownZones.has(zone)) {
+    return { sqlstate: 'PA001', message: `schedule time_zone ${JSON.stringify(zone)} is not a time zone known to this server`, detail: 'field: time_zone' };
+  }
+  return null;
+}
+
 interface DbRow {
   i: number;
   spec: string | null;
   err: { field: string; message: string } | null;
+  raised: Raised | null;
   fires: string[] | null;
+  /** For a spec the API accepts: the time zone, `after` read in it as an instant, that instant's local reading, and the fires as instants. */
+  tz: string | null;
+  after_at: string | null;
+  local_after: string | null;
+  instants: string[] | null;
 }
 
+/**
+ * Run by each in-database engine (pgautomator.setting picks it): the error the API raises, and the
+ * fires as instants from the SQL wrapper, `after` being the case's local time in the spec's zone.
+ */
+const apiColumns = `
+       a.raised, z.tz, z.at::text AS after_at, to_char(z.at AT TIME ZONE z.tz, 'YYYY-MM-DD HH24:MI:SS.US') AS local_after,
+       CASE WHEN z.tz IS NOT NULL THEN
+         ARRAY(SELECT f::text FROM unnest(pgautomator._next_fires(x.w -> 's', z.at, x.count)) WITH ORDINALITY AS u(f, n) ORDER BY u.n)
+       END AS instants`;
+// Through the API: every spec the engine refuses, and every spec naming a time_zone (one without is
+// validate_schedule's plain engine check, and its instants are its local fires read as UTC). The zone
+// and `after` as an instant only for a spec the API accepts (AT TIME ZONE would raise for an unknown zone).
+const apiJoins = `
+ CROSS JOIN LATERAL (SELECT x.w -> 's' ? 'time_zone' AND jsonb_typeof(x.w -> 's') = 'object' AS zoned) AS h
+ CROSS JOIN LATERAL (SELECT CASE WHEN v.err IS NOT NULL OR h.zoned THEN public.diff_raised(x.w -> 's') END AS raised OFFSET 0) AS a  -- OFFSET 0: evaluated once
+ CROSS JOIN LATERAL (SELECT CASE WHEN h.zoned AND v.err IS NULL AND a.raised IS NULL THEN x.w -> 's' ->> 'time_zone' END AS tz) AS t
+ CROSS JOIN LATERAL (SELECT t.tz, CASE WHEN t.tz IS NOT NULL THEN x.after::timestamp AT TIME ZONE t.tz END AS at) AS z`;
+
 const plpgsqlBatchSql = `
-SELECT x.i, x.w -> 's' AS spec_json, (x.w -> 's')::text AS spec, v.err,
+SELECT x.i, (x.w -> 's')::text AS spec, v.err,
        CASE WHEN v.err IS NULL THEN
          ARRAY(SELECT f::text FROM unnest(pgautomator._plpgsql_next_fires(x.w -> 's', x.after::timestamp, x.count)) WITH ORDINALITY AS u(f, n) ORDER BY u.n)
-       END AS fires
+       END AS fires, ${apiColumns}
   FROM jsonb_to_recordset($1::jsonb) AS x(i int, w jsonb, after text, count int)
- CROSS JOIN LATERAL (SELECT pgautomator._plpgsql_validate_schedule(x.w -> 's') AS err) AS v
+ CROSS JOIN LATERAL (SELECT pgautomator._plpgsql_validate_schedule(x.w -> 's') AS err OFFSET 0) AS v ${apiJoins}
  ORDER BY x.i`;
 
 const plv8BatchSql = `
 SELECT x.i, v.err,
        CASE WHEN v.err IS NULL THEN
          ARRAY(SELECT jsonb_array_elements_text(pgautomator._plv8_next_fires(x.w -> 's', x.after, x.count)))
-       END AS fires
+       END AS fires, ${apiColumns}
   FROM jsonb_to_recordset($1::jsonb) AS x(i int, w jsonb, after text, count int)
- CROSS JOIN LATERAL (SELECT pgautomator._plv8_validate_schedule(x.w -> 's') AS err) AS v
+ CROSS JOIN LATERAL (SELECT pgautomator._plv8_validate_schedule(x.w -> 's') AS err OFFSET 0) AS v ${apiJoins}
  ORDER BY x.i`;
+
+/**
+ * The TypeScript engine's local fires turned into instants by the rule of docs/schedule-spec.md,
+ * with the wrapper's own conversion (pgautomator._local_to_instant, built on AT TIME ZONE): the
+ * first `count` distinct instants strictly after `after`. A slot maps to an instant no earlier
+ * than the slot before it, so the smallest distinct instants of a prefix of the local fires are
+ * the answer once there are `count` of them (or the prefix is all there is). `gapOrOverlap`
+ * counts the fires whose instant does not read as their slot (a slot in a gap) or that a second
+ * pass leaves out.
+ */
+const toInstantsSql = `
+SELECT x.i,
+       ARRAY(SELECT d.t::text FROM (SELECT DISTINCT t FROM unnest(x.locals::timestamp[]) AS l, pgautomator._local_to_instant(l, x.tz) AS t
+                                     WHERE t > x.at::timestamptz) AS d ORDER BY d.t LIMIT greatest(x.count, 0)) AS instants,
+       (SELECT count(*) FROM unnest(x.locals::timestamp[]) AS l, pgautomator._local_to_instant(l, x.tz) AS t
+         WHERE (t AT TIME ZONE x.tz) <> l OR t <= x.at::timestamptz)::int AS odd
+  FROM jsonb_to_recordset($1::jsonb) AS x(i int, tz text, at text, locals text[], count int)
+ ORDER BY x.i`;
+
+/** Installed once in the test database: the error validate_schedule raises for a spec, as JSON. */
+const raisedFunctionSql = `
+CREATE FUNCTION public.diff_raised(spec jsonb) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    st text; msg text; det text;
+BEGIN
+    PERFORM pgautomator.validate_schedule(spec);
+    RETURN NULL;
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+    RETURN jsonb_build_object('sqlstate', st, 'message', msg, 'detail', det);
+END $$`;
 
 function batchJson(cases: Case[]): string {
   return `[${cases.map((c) => `{"i":${c.i},"w":{"s":${c.specText}},"after":${JSON.stringify(c.after)},"count":${c.count}}`).join(',')}]`;
@@ -439,6 +596,9 @@ let db: TestDatabase | undefined;
 
 test.before(async () => {
   db = await createTestDatabase('engine-differential');
+  await db.pool.query(raisedFunctionSql);
+  // The committed engine is PL/pgSQL; the plv8 pass switches inside a transaction it rolls back.
+  await db.pool.query("SELECT pgautomator.set_engine('plpgsql')");
 });
 
 test.after(async () => {
@@ -453,7 +613,7 @@ test('the database holds the plv8 source that the Node run of plv8 uses (same bu
 /** Whether the in-database plv8 engine took part in the comparison (reported as its own test). */
 let inDatabasePlv8: 'compared' | 'absent' | 'not run' = 'not run';
 
-test(`TypeScript, PL/pgSQL, plv8 (in Node) and plv8 (in the database, if present) agree on ${caseCount} random specs`, async () => {
+test(`TypeScript, PL/pgSQL, plv8 (in Node) and plv8 (in the database, if present) agree on ${caseCount} random specs: errors and fires`, async () => {
   const started = Date.now();
   console.log(`engine-differential: seed=${seed} cases=${caseCount} (replay: PGAUTOMATOR_DIFF_SEED=${seed} PGAUTOMATOR_DIFF_CASES=${caseCount})`);
   const cases = generateCases(new Random(seed), caseCount);
@@ -463,48 +623,123 @@ test(`TypeScript, PL/pgSQL, plv8 (in Node) and plv8 (in the database, if present
             to_regprocedure('pgautomator._plv8_next_fires(jsonb, text, integer)') IS NOT NULL AS plv8_engine`);
   const inDbPlv8 = probe.rows[0].plv8 && probe.rows[0].plv8_engine;
   inDatabasePlv8 = inDbPlv8 ? 'compared' : 'absent';
+  // The zones this server lists: a spec naming another one is refused by validate_schedule.
+  const zoneNames = [...ZONES, ...UNKNOWN_ZONES, ...SLOW_ZONE_NAMES];
+  const knownZones = new Set<string>(
+    (await pool.query('SELECT name FROM pg_timezone_names WHERE name = ANY($1)', [zoneNames])).rows.map((row: { name: string }) => row.name),
+  );
+  const missing = ZONES.filter((z) => !knownZones.has(z));
+  if (missing.length > 0) console.log(`engine-differential: note: this server's tz database lacks ${missing.join(', ')}: specs naming them are compared as refused`);
 
   const plv8 = new Plv8Session(loadGeneratedPlv8Functions());
   const mismatches: Mismatch[] = [];
   let valid = 0;
   let invalid = 0;
   let fires = 0;
-  let plpgsqlMessageDiffs = 0;
-  const messageExample: string[] = [];
+  let raisedCompared = 0;
+  let zoned = 0;
+  let instantsCompared = 0;
+  let gapOrOverlap = 0;
   const fieldCounts = new Map<string, number>();
+  const zoneCounts = new Map<string, number>();
 
   const batches: Case[][] = [];
   for (let i = 0; i < cases.length; i += batchSize) batches.push(cases.slice(i, i + batchSize));
 
+  /** The TypeScript engine's fires as instants (toInstantsSql), fetching more local fires while needed. */
+  async function tsInstants(client: pg.PoolClient, items: { c: Case; spec: unknown; tz: string; at: string; localAfter: string }[]): Promise<Map<number, string[]>> {
+    const result = new Map<number, string[]>();
+    let pending = items.map((item) => ({ ...item, want: Math.max(item.c.count, 0) }));
+    while (pending.length > 0) {
+      const locals = pending.map((p) => nextFiresLocal(p.spec, p.localAfter, p.want));
+      const payload = JSON.stringify(pending.map((p, k) => ({ i: p.c.i, tz: p.tz, at: p.at, locals: locals[k], count: p.c.count })));
+      const rows = (await client.query(toInstantsSql, [payload])).rows as { i: number; instants: string[]; odd: number }[];
+      const again: typeof pending = [];
+      rows.forEach((row, k) => {
+        const p = pending[k];
+        assert.is(row.i, p.c.i);
+        if (row.instants.length < p.c.count && locals[k].length === p.want) again.push({ ...p, want: p.want * 8 });
+        else {
+          result.set(p.c.i, row.instants);
+          gapOrOverlap += row.odd;
+        }
+      });
+      pending = again;
+    }
+    return result;
+  }
+
+  /** Compares one in-database engine's rows with the TypeScript answers. */
+  async function compareApi(client: pg.PoolClient, engine: string, batch: Case[], rows: DbRow[], specs: unknown[]): Promise<void> {
+    const items: { c: Case; spec: unknown; tz: string; at: string; localAfter: string }[] = [];
+    const actual = new Map<number, string[]>();
+    rows.forEach((row, k) => {
+      const c = batch[k];
+      const spec = specs[k];
+      const zoned = spec !== null && typeof spec === 'object' && !Array.isArray(spec) && (spec as Spec).time_zone !== undefined;
+      if (row.err === null && !zoned) return; // not sent through the API (apiJoins)
+      const expected = expectedRaised(spec, knownZones);
+      const raised = row.raised && { sqlstate: row.raised.sqlstate, message: row.raised.message, detail: row.raised.detail };
+      raisedCompared++;
+      if (!same(raised, expected)) mismatches.push({ engine: `${engine}-api`, c, spec: row.spec ?? 'null', expected, actual: row.raised });
+      if (expected === null && row.tz !== null) {
+        items.push({ c, spec: specs[k], tz: row.tz, at: row.after_at!, localAfter: row.local_after! });
+        actual.set(c.i, row.instants!);
+      }
+    });
+    const expectedInstants = await tsInstants(client, items);
+    for (const item of items) {
+      instantsCompared++;
+      const want = expectedInstants.get(item.c.i);
+      const got = actual.get(item.c.i);
+      if (!same(got, want)) {
+        mismatches.push({ engine: `${engine}-tz`, c: item.c, spec: JSON.stringify(item.spec), expected: { tz: item.tz, after: item.at, instants: want }, actual: got });
+      }
+    }
+  }
+
   async function runBatch(batch: Case[]): Promise<void> {
     const client = await pool.connect();
     try {
-      await client.query("SET datestyle TO 'ISO, YMD'");
+      await client.query("SET datestyle TO 'ISO, YMD'; SET timezone TO 'UTC'");
       const json = batchJson(batch);
-      const rows = (await client.query(plpgsqlBatchSql, [json])).rows as (DbRow & { spec_json: unknown })[];
-      const plv8Rows = inDbPlv8 ? ((await client.query(plv8BatchSql, [json])).rows as DbRow[]) : undefined;
+      const rows = (await client.query(plpgsqlBatchSql, [json])).rows as DbRow[];
+      let plv8Rows: DbRow[] | undefined;
+      if (inDbPlv8) {
+        await client.query('BEGIN');
+        try {
+          await client.query(`UPDATE pgautomator.setting SET value = '"plv8"' WHERE name = 'engine'`);
+          plv8Rows = (await client.query(plv8BatchSql, [json])).rows as DbRow[];
+        } finally {
+          await client.query('ROLLBACK');
+        }
+      }
+      const specs: unknown[] = [];
       rows.forEach((row, k) => {
         const c = batch[k];
         assert.is(row.i, c.i);
         // What every engine sees: jsonb's value (2.0 and 1e2 as jsonb keeps them), read as plv8 reads it.
         const specText = row.spec ?? 'null';
         const spec: unknown = JSON.parse(specText);
+        specs.push(spec);
         const ts = tsAnswer(spec, c.after, c.count);
         if (ts.error) {
           invalid++;
-          fieldCounts.set(ts.error.field.replace(/\[\d+\]/g, '[]'), (fieldCounts.get(ts.error.field.replace(/\[\d+\]/g, '[]')) ?? 0) + 1);
+          const field = ts.error.field.replace(/\[\d+\]/g, '[]');
+          fieldCounts.set(field, (fieldCounts.get(field) ?? 0) + 1);
         } else {
           valid++;
           fires += ts.fires!.length;
+          const zone = (spec as Spec).time_zone as string | undefined;
+          if (zone !== undefined) {
+            zoned++;
+            zoneCounts.set(zone, (zoneCounts.get(zone) ?? 0) + 1);
+          }
         }
 
-        const plpgsql = { field: row.err?.field ?? null, fires: row.fires };
-        const expected = { field: ts.error?.field ?? null, fires: ts.fires };
-        if (!same(plpgsql, expected)) mismatches.push({ engine: 'plpgsql', c, spec: specText, expected, actual: plpgsql });
-        else if (ts.error && row.err && row.err.message !== ts.error.message) {
-          plpgsqlMessageDiffs++;
-          if (messageExample.length < 3) messageExample.push(`    ts: ${ts.error.message}\n    pl: ${row.err.message}`);
-        }
+        // The engine's own answer: the same error (field and message, word for word) or the same local fires.
+        const plpgsql = { error: row.err, fires: row.fires };
+        if (!same(plpgsql, ts)) mismatches.push({ engine: 'plpgsql', c, spec: specText, expected: ts, actual: plpgsql });
 
         let inNode: unknown;
         try {
@@ -521,6 +756,9 @@ test(`TypeScript, PL/pgSQL, plv8 (in Node) and plv8 (in the database, if present
           if (!same(actual, ts)) mismatches.push({ engine: 'plv8-db', c, spec: specText, expected: ts, actual });
         }
       });
+      // What a user sees through the SQL API: the error raised, and the fires as instants in the spec's zone.
+      await compareApi(client, 'plpgsql', batch, rows, specs);
+      if (plv8Rows) await compareApi(client, 'plv8-db', batch, plv8Rows, specs);
     } finally {
       client.release();
     }
@@ -536,18 +774,19 @@ test(`TypeScript, PL/pgSQL, plv8 (in Node) and plv8 (in the database, if present
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(
-    `engine-differential: ${cases.length} specs (${valid} valid with ${fires} fires, ${invalid} invalid) compared across ` +
-      `TypeScript, PL/pgSQL, plv8-in-Node${inDbPlv8 ? ', plv8-in-database' : ''} in ${seconds} s; ${mismatches.length} mismatches`,
+    `engine-differential: ${cases.length} specs (${valid} valid with ${fires} local fires, ${invalid} invalid) compared across ` +
+      `TypeScript, PL/pgSQL, plv8-in-Node${inDbPlv8 ? ', plv8-in-database' : ''} in ${seconds} s; ${raisedCompared} API errors (SQLSTATE, message, DETAIL) ` +
+      `and ${instantsCompared} fire lists as instants (${zoned} valid specs with a time_zone; ${gapOrOverlap} local fires in a DST gap or already passed); ` +
+      `${mismatches.length} mismatches`,
   );
   console.log(`engine-differential: invalid fields hit: ${[...fieldCounts].sort((a, b) => b[1] - a[1]).map(([f, n]) => `${f}=${n}`).join(' ')}`);
-  if (plpgsqlMessageDiffs > 0) {
-    console.log(`engine-differential: note: ${plpgsqlMessageDiffs} PL/pgSQL messages differ in wording from TypeScript (same field), e.g.:\n${messageExample.join('\n')}`);
-  }
+  console.log(`engine-differential: specs the engine accepts, per time_zone: ${[...zoneCounts].sort((a, b) => b[1] - a[1]).map(([z, n]) => `${z}=${n}`).join(' ')}`);
   if (mismatches.length > 0) {
     console.log(`engine-differential: first mismatches (of ${mismatches.length}):\n${mismatches.slice(0, 15).map(describeMismatch).join('\n')}`);
   }
   assert.is(mismatches.length, 0, `${mismatches.length} answers differ between engines (seed ${seed}); see the printed cases`);
   assert.ok(valid > caseCount * 0.5 && invalid > caseCount * 0.1, `a useful mix of valid (${valid}) and invalid (${invalid}) specs`);
+  assert.ok(gapOrOverlap > 0, 'some local fires fell in a DST gap (the night-time specs are meant to cross transitions)');
 });
 
 test('plv8 in the database took part in the comparison above', () => {

@@ -59,6 +59,15 @@ test('messages: the documented examples', () => {
   );
 });
 
+test('messages cut a long value to 60 UTF-16 units, never inside a character beyond U+FFFF', () => {
+  // The cut at 57 units falls between the two halves of U+1D49C: the character is left out whole.
+  const cut = errorOf({ type: 'daily', start_date: '2026-01-01', every: `${'a'.repeat(55)}\u{1D49C}bbbbbbbb` }).message;
+  assert.is(cut, `schedule every must be an integer from 1 to 100000 (got "${'a'.repeat(55)}...)`);
+  assert.not.match(cut, /[\ud800-\udbff](?![\udc00-\udfff])/);
+  const whole = errorOf({ type: 'daily', start_date: '2026-01-01', every: `${'a'.repeat(54)}\u{1D49C}bbbbbbbb` }).message;
+  assert.is(whole, `schedule every must be an integer from 1 to 100000 (got "${'a'.repeat(54)}\u{1D49C}...)`);
+});
+
 test('messages say what is allowed', () => {
   assert.match(errorOf({ type: 'hourly' }).message, /one of once, daily, weekly, monthly, monthly_relative \(got "hourly"\)/);
   assert.match(errorOf({ type: 'daily', start_date: '2026-01-01', every: '2' }).message, /every must be an integer from 1 to 100000 \(got "2"\)/);

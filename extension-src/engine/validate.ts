@@ -259,5 +259,10 @@ function describe(value: unknown): string {
     text = undefined;
   }
   if (text === undefined) text = typeof value;
-  return text.length > 60 ? text.slice(0, 57) + '...' : text;
+  if (text.length <= 60) return text;
+  // Never half a character: a cut between the two UTF-16 units of a character beyond U+FFFF
+  // would leave a lone surrogate, which PostgreSQL text and jsonb refuse (plv8 would fail to
+  // return the error at all); that character is left out whole, as the PL/pgSQL twin does.
+  const code = text.charCodeAt(56);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? 56 : 57) + '...';
 }

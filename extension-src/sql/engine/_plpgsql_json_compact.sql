@@ -1,8 +1,10 @@
--- jsonb written as JavaScript's JSON.stringify writes it: no spaces, numbers in JavaScript's
--- notation (pgautomator._plpgsql_json_number_text), integer-like object keys first in ascending
--- order as JavaScript puts them. JavaScript writes the other keys in insertion order, which jsonb
--- does not keep: the spec's own keys come in the order people write them (type first, from
--- before to, ...), any other key after them in jsonb's order. For error messages only.
+-- jsonb written as JavaScript's JSON.stringify writes it after plv8 handed it over: no spaces,
+-- numbers in JavaScript's notation (pgautomator._plpgsql_json_number_text), integer-like object
+-- keys first in ascending order as JavaScript puts them, the other keys in jsonb's order (shorter
+-- first, then bytewise), which is the insertion order of the object plv8 parses from jsonb's text.
+-- So the TypeScript engine in plv8 and this twin write a bad value identically, and in the order
+-- `spec::text` shows it; the order the user typed is gone once the spec is jsonb. For error
+-- messages only.
 CREATE OR REPLACE FUNCTION pgautomator._plpgsql_json_compact(v jsonb)
 RETURNS text
 LANGUAGE plpgsql
@@ -23,9 +25,6 @@ BEGIN
         SELECT string_agg(to_jsonb(e.key)::text || ':' || pgautomator._plpgsql_json_compact(e.value), ','
                           ORDER BY (e.key ~ '^(0|[1-9][0-9]{0,9})$' AND e.key::bigint < 4294967295) DESC,
                                    CASE WHEN e.key ~ '^(0|[1-9][0-9]{0,9})$' AND e.key::bigint < 4294967295 THEN e.key::bigint END,
-                                   array_position(ARRAY['type', 'from', 'to', 'time', 'every', 'unit', 'start_time', 'end_time',
-                                                        'date', 'start_date', 'end_date', 'weekdays', 'day', 'ordinal',
-                                                        'weekday', 'time_zone', 'sub', 'exceptions'], e.key) NULLS LAST,
                                    e.n) INTO t
           FROM jsonb_each(v) WITH ORDINALITY AS e(key, value, n);
         RETURN '{' || coalesce(t, '') || '}';

@@ -1,8 +1,8 @@
 -- A bad value shown in an error message as the TypeScript engine's describe() shows it:
 -- JSON.stringify (compact, numbers as JavaScript writes them), cut to 57 characters plus '...'
 -- when longer than 60 (UTF-16 code units, as JavaScript counts). An object's keys come in
--- JavaScript's order for integer-like keys (ascending, first), then jsonb's order, because jsonb
--- does not keep the insertion order JavaScript would use for the others.
+-- JavaScript's order for integer-like keys (ascending, first), then jsonb's order: the order of
+-- the object plv8 hands the TypeScript engine (pgautomator._plpgsql_json_compact).
 CREATE OR REPLACE FUNCTION pgautomator._plpgsql_json_describe(v jsonb)
 RETURNS text
 LANGUAGE plpgsql

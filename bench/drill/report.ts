@@ -137,7 +137,11 @@ Which defect of issue 12 each count shows, as seen when the drill was first run 
   an agent that ignored SIGTERM at the end if it hangs.
 - The rescue time after a SIGKILL is measured from the kill to the database recording each of the
   agent's runs \`abandoned\` (finished_at): by the other agent's heartbeat after the lease, or by the
-  agent's own registration when it is restarted sooner.
+  agent's own registration when it is restarted sooner. The target of 2 heartbeats is met when the
+  killed agent is restarted at once (as systemd's Restart= does): it registers without the runs and
+  the database hands them on. An agent that stays away is rescued only after `dead_after` (lease of
+  3 heartbeats + a margin), by design: the database cannot tell a dead agent from a partitioned one,
+  and a partitioned agent's steps run until its lease ends (docs/agent-protocol.md, Liveness).
 
 ## Rerun
 

@@ -139,7 +139,7 @@ Which defect of issue 12 each count shows, as seen when the drill was first run 
   agent's runs \`abandoned\` (finished_at): by the other agent's heartbeat after the lease, or by the
   agent's own registration when it is restarted sooner. The target of 2 heartbeats is met when the
   killed agent is restarted at once (as systemd's Restart= does): it registers without the runs and
-  the database hands them on. An agent that stays away is rescued only after `dead_after` (lease of
+  the database hands them on. An agent that stays away is rescued only after \`dead_after\` (lease of
   3 heartbeats + a margin), by design: the database cannot tell a dead agent from a partitioned one,
   and a partitioned agent's steps run until its lease ends (docs/agent-protocol.md, Liveness).
 

@@ -225,7 +225,8 @@ test('a guardian that dies is started again, told the running step, and still ki
   await startJob(db, 'reguarded');
   const pids = await startedPids(files, agent);
   const pidFile = guardianPidFile(path.join(tempDir(), 'reguarded.spool'));
-  const first = Number(readFileSync(pidFile, 'utf8').trim());
+  // The guardian writes its pid file once it runs, which may come after the step started.
+  const first = Number(await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim(), { what: 'the guardian\'s pid file', timeoutMs: 10_000 }));
   process.kill(first, 'SIGKILL');
   await agent.waitForLog((l) => l.msg === 'the step guardian exited: starting it again', 'guardian restarted', 10_000);
   await waitFor(() => existsSync(pidFile) && Number(readFileSync(pidFile, 'utf8').trim()) !== first, { what: 'a new guardian', timeoutMs: 10_000 });

@@ -75,6 +75,8 @@ export class ClaimLoop {
   private pauseUntil = Infinity;
   private woken = false;
   private done: Promise<void> | undefined;
+  /** Runs claimed with an answer that came after the lease ran out: started after the next registration. */
+  private readonly unstarted = new Map<number, ClaimedRun>();
 
   constructor(private readonly deps: ClaimLoopDeps) {
     this.plan = new HeartbeatPlan(deps.config.heartbeatInterval * 1000);
@@ -173,7 +175,7 @@ export class ClaimLoop {
     const { api, config, logger, spool, runs, connectivity, reporter, identity } = this.deps;
     try {
       const held = runs.ids();
-      const resume = [...new Set([...held, ...spool.runIds()])];
+      const resume = [...new Set([...held, ...spool.runIds(), ...this.unstarted.keys()])];
       // Runs known only from the spool (this process did not execute them: the agent restarted)
       // continue after their last spooled step end, once the spool is written.
       const points = spool.resumePoints();
@@ -191,7 +193,13 @@ export class ClaimLoop {
         logger.info('spool replayed', { written, dropped: before - spool.size - written, left: spool.size });
         if (spool.size > 0) throw Object.assign(new Error('database unreachable during spool replay'), { code: 'ECONNRESET' });
       }
-      this.continueRuns(registration.resume, points, held);
+      const unstarted = new Map(this.unstarted);
+      this.unstarted.clear();
+      for (const run of registration.resume) {
+        const claimed = unstarted.get(run.runId);
+        if (claimed && !runs.ids().includes(run.runId)) runs.start(claimed);
+      }
+      this.continueRuns(registration.resume.filter((run) => !unstarted.has(run.runId)), points, held);
       connectivity.markUp();
       this.backoff.reset();
       this.plan.nextHeartbeatAt = 0; // learn next_due_in and kill requests now
@@ -254,6 +262,14 @@ export class ClaimLoop {
     this.plan.recordClaim(Date.now());
     this.deps.logger.debug('claimed', { asked: Math.min(free, 1000), got: claimed.length, ms: Date.now() - now });
     this.moreMayWait = claimed.length >= free;
+    if (this.deps.lease && !this.deps.lease.valid()) {
+      // The answer came after the lease ran out (the path went silent while the claim was on its
+      // way): starting the runs now would have the guardian fence them at once. They are this
+      // agent's in the database: held back, offered in resume_runs at the next registration, and
+      // started then if the database still has them running here.
+      for (const run of claimed) this.unstarted.set(run.runId, run);
+      throw lateAnswer();
+    }
     for (const run of claimed) runs.start(run);
   }
 

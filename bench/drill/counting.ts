@@ -100,6 +100,21 @@ function faultsDuring(e: Execution, agent: string | null, faults: FaultRecord[])
   return names.length ? ` (during ${[...new Set(names)].join(', ')})` : '';
 }
 
+/**
+ * How long before its agent's SIGKILL a step may end and still be out of anyone's reach: the agent
+ * had not yet read the exit, or its report was on its way, when it died. Such work is done and
+ * cannot be recorded by anyone (the at-least-once window every scheduler has); the run is
+ * abandoned and retried by the rules. Reported apart, not counted in a2, c or e2.
+ */
+export const inFlightMs = 1000;
+
+/** The execution ended at most inFlightMs before its agent was SIGKILLed. */
+function endedAsAgentDied(e: Execution, agent: string | null | undefined, faults: FaultRecord[]): boolean {
+  const end = e.endMs;
+  if (end === undefined || !agent) return false;
+  return faults.some((f) => (f.kind === 'sigkill' || f.kind === 'outage-sigkill') && f.agent === agent && f.killedAt !== undefined && f.killedAt >= end && f.killedAt - end <= inFlightMs);
+}
+
 const overlaps = (x: Execution, y: Execution) => x.startMs < executionEnd(y) && y.startMs < executionEnd(x);
 const describe = (e: Execution) => `run ${e.runId} step ${e.position} attempt ${e.attempt}`;
 
@@ -128,21 +143,31 @@ export function count(executions: Execution[], snapshot: Snapshot, jobs: DrillJo
   for (const e of executions) byFire.set(root(e.runId), [...(byFire.get(root(e.runId)) ?? []), e]);
   const stepsOf = new Map(jobs.map((j) => [j.name, j.steps]));
   let redone = 0;
+  let inFlight = 0;
   let stepsRedone = 0;
   let overlapped = 0;
   for (const [fire, list] of byFire) {
     list.sort((x, y) => x.startMs - y.startMs);
     const doneSteps = new Map<number, number>(); // position -> run in which it ended with exit 0
     let finishedRun: number | undefined;
+    let finishedAsAgentDied = false;
     const reported = new Set<number>();
     for (const e of list) {
       if (finishedRun !== undefined && e.runId !== finishedRun && !reported.has(e.runId)) {
         reported.add(e.runId);
-        redone++;
-        findings.push({ count: 'a2', what: `fire ${fire}: run ${finishedRun} had done all its work, its retry run ${e.runId} ran again` });
+        if (finishedAsAgentDied) {
+          inFlight++;
+          findings.push({ count: 'in flight', what: `fire ${fire}: run ${finishedRun} ended its work as its agent was SIGKILLed; its retry run ${e.runId} ran again` });
+        } else {
+          redone++;
+          findings.push({ count: 'a2', what: `fire ${fire}: run ${finishedRun} had done all its work, its retry run ${e.runId} ran again` });
+        }
       } else if (doneSteps.has(e.position) && doneSteps.get(e.position) !== e.runId) stepsRedone++;
       if (e.exitCode === 0 && !doneSteps.has(e.position)) doneSteps.set(e.position, e.runId);
-      if (e.exitCode === 0 && e.position === stepsOf.get(e.job) && finishedRun === undefined) finishedRun = e.runId;
+      if (e.exitCode === 0 && e.position === stepsOf.get(e.job) && finishedRun === undefined) {
+        finishedRun = e.runId;
+        finishedAsAgentDied = endedAsAgentDied(e, stepRun.get(e.key)?.agent ?? runById.get(e.runId)?.agent, faults);
+      }
     }
     for (let i = 0; i < list.length; i++)
       for (let j = i + 1; j < list.length; j++)
@@ -172,6 +197,11 @@ export function count(executions: Execution[], snapshot: Snapshot, jobs: DrillJo
     if (e.endMs !== undefined) {
       const expected = e.exitCode === 0 ? 'succeeded' : 'failed';
       if (state === expected) continue;
+      if ((state === 'abandoned' || state === 'running' || !recorded) && endedAsAgentDied(e, recorded?.agent ?? runById.get(e.runId)?.agent, faults)) {
+        inFlight++;
+        findings.push({ count: 'in flight', what: `${describe(e)} ended with exit ${e.exitCode} at most ${inFlightMs} ms before its agent was SIGKILLed, recorded ${state}` });
+        continue;
+      }
       recordedOtherwise++;
       const what = `${describe(e)} ended with exit ${e.exitCode}, recorded ${state}${during}`;
       findings.push({ count: 'c', what });
@@ -224,6 +254,7 @@ export function count(executions: Execution[], snapshot: Snapshot, jobs: DrillJo
     'retry runs (on_abandon)': snapshot.runs.filter((r) => r.trigger === 'retry').length,
     'step retries (attempt > 1)': executions.filter((e) => e.attempt > 1).length,
     'steps run again by a retry of a run that died mid-way (at least once, by design)': stepsRedone,
+    [`work that ended at most ${inFlightMs} ms before its agent was SIGKILLed (unrecordable, retried by design)`]: inFlight,
   };
   for (const r of snapshot.runs) totals[`runs ${r.state}`] = (totals[`runs ${r.state}`] ?? 0) + 1;
 

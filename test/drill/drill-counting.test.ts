@@ -110,4 +110,20 @@ test('rescue: seconds from the SIGKILL to the last of its runs recorded abandone
   assert.equal(c.rescues.map((r) => [r.victims, r.seconds, r.states]), [[1, 5, '1 abandoned']]);
 });
 
+test('work that ended just before its agent was SIGKILLed is reported in flight, not counted; a second earlier it is counted', () => {
+  // Run 4 (1 step) ended with exit 0; its agent a1 was SIGKILLed; the run was abandoned and retried as run 5.
+  const history = (endS: number) => ({
+    executions: [exec(4, 1, 1, 'drill-2', 8, endS), exec(5, 1, 1, 'drill-2', 20, 21)],
+    snapshot: { runs: [run(4, 'drill-2', 'abandoned'), run(5, 'drill-2', 'succeeded', 4)], stepRuns: [stepRun(4, 1, 1, 'abandoned'), stepRun(5, 1, 1, 'succeeded')] },
+  });
+  const kill = [{ kind: 'sigkill', agent: 'a1', at: t(11), until: t(12), killedAt: t(11), ms: 1000 }] as unknown as Parameters<typeof count>[4];
+  const justBefore = history(10.9);
+  const inFlight = count(justBefore.executions, justBefore.snapshot, jobs, [], kill);
+  assert.equal([inFlight.redone, inFlight.recordedOtherwise, inFlight.endsUnrecorded], [0, 0, 0], JSON.stringify(inFlight.findings));
+  assert.is(inFlight.findings.filter((f) => f.count === 'in flight').length, 2);
+  const earlier = history(9);
+  const counted2 = count(earlier.executions, earlier.snapshot, jobs, [], kill);
+  assert.equal([counted2.redone, counted2.recordedOtherwise, counted2.endsUnrecorded], [1, 1, 1], JSON.stringify(counted2.findings));
+});
+
 test.run();

@@ -3311,8 +3311,8 @@ BEGIN
     'queued', queued,
     -- Liveness (docs/agent-protocol.md): the agent stops its own steps when it has not renewed its
     -- lease (a heartbeat answered) for lease seconds; the database rescues its runs after dead_after.
-    'lease', extract(epoch FROM 3 * a.heartbeat_interval)::float8,
-    'dead_after', extract(epoch FROM 3 * a.heartbeat_interval + greatest(a.heartbeat_interval, interval '5 seconds'))::float8);
+    'lease', extract(epoch FROM pgautomator._lease(a.heartbeat_interval))::float8,
+    'dead_after', extract(epoch FROM pgautomator._dead_after(a.heartbeat_interval))::float8);
 END
 $$;
 COMMENT ON FUNCTION pgautomator._agent_heartbeat(text, bigint[], timestamptz) IS
@@ -4205,6 +4205,23 @@ END
 $$;
 COMMENT ON FUNCTION pgautomator._connection_id(text, boolean) IS 'The id of the connection named connection (optionally locked), or PA010.';
 
+-- source: extension-src/sql/functions/internal/_dead_after.sql
+-- How long an agent may be silent before the database declares it dead: its lease plus a margin
+-- (greatest(i, 5 s)) in which its steps' process trees are surely gone, so that a retry never
+-- starts beside an attempt its agent has not fenced yet.
+CREATE OR REPLACE FUNCTION pgautomator._dead_after(heartbeat_interval interval)
+RETURNS interval
+LANGUAGE plpgsql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  -- PL/pgSQL: its body is resolved when called, so _lease may be created after it.
+  RETURN pgautomator._lease(_dead_after.heartbeat_interval) + greatest(_dead_after.heartbeat_interval, interval '5 seconds');
+END
+$$;
+COMMENT ON FUNCTION pgautomator._dead_after(interval) IS 'dead_after for a heartbeat interval: the lease + greatest(interval, 5 s).';
+REVOKE ALL ON FUNCTION pgautomator._dead_after(interval) FROM PUBLIC;
+
 -- source: extension-src/sql/functions/internal/_dsn_has_password.sql
 CREATE OR REPLACE FUNCTION pgautomator._dsn_has_password(dsn text)
 RETURNS boolean
@@ -4946,6 +4963,17 @@ END
 $$;
 COMMENT ON FUNCTION pgautomator._job_id(text, boolean) IS 'The id of the job named job (optionally locked), or PA010.';
 
+-- source: extension-src/sql/functions/internal/_lease.sql
+-- Liveness timings of an agent with heartbeat interval i, written once (docs/agent-protocol.md,
+-- Liveness): its lease is 3 i (it fences its own steps when it has not renewed it for that long).
+CREATE OR REPLACE FUNCTION pgautomator._lease(heartbeat_interval interval)
+RETURNS interval
+LANGUAGE sql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+RETURN 3 * heartbeat_interval;
+COMMENT ON FUNCTION pgautomator._lease(interval) IS 'An agent''s lease for its heartbeat interval: 3 intervals.';
+REVOKE ALL ON FUNCTION pgautomator._lease(interval) FROM PUBLIC;
+
 -- source: extension-src/sql/functions/internal/_lock_due_pairs.sql
 CREATE OR REPLACE FUNCTION pgautomator._lock_due_pairs(at timestamptz, max_pairs int, OUT job_ids bigint[], OUT schedule_ids bigint[],
                                                        OUT fires timestamptz[])
@@ -5293,8 +5321,8 @@ BEGIN
     'heartbeat_interval', extract(epoch FROM a.heartbeat_interval)::float8,
     -- Liveness (docs/agent-protocol.md): the agent stops its own steps when it has not renewed its
     -- lease (a heartbeat answered) for lease seconds; the database rescues its runs after dead_after.
-    'lease', extract(epoch FROM 3 * a.heartbeat_interval)::float8,
-    'dead_after', extract(epoch FROM 3 * a.heartbeat_interval + greatest(a.heartbeat_interval, interval '5 seconds'))::float8,
+    'lease', extract(epoch FROM pgautomator._lease(a.heartbeat_interval))::float8,
+    'dead_after', extract(epoch FROM pgautomator._dead_after(a.heartbeat_interval))::float8,
     'smtp', pgautomator._agent_smtp(a),
     'abandoned', abandoned,
     'kill', to_jsonb(gone),
@@ -5354,7 +5382,7 @@ BEGIN
       FROM pgautomator.agent a
      WHERE a.state IN ('online', 'draining')
        AND greatest(coalesce(a.last_heartbeat_at, a.started_at, a.created_at), resumed)
-           < _rescue_dead_agents.at - (3 * a.heartbeat_interval + greatest(a.heartbeat_interval, interval '5 seconds'))
+           < _rescue_dead_agents.at - pgautomator._dead_after(a.heartbeat_interval)
        FOR UPDATE SKIP LOCKED
   LOOP
     UPDATE pgautomator.agent a SET state = 'offline', stopped_at = _rescue_dead_agents.at WHERE a.id = dead.id;

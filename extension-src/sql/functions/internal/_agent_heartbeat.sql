@@ -108,8 +108,8 @@ BEGIN
     'queued', queued,
     -- Liveness (docs/agent-protocol.md): the agent stops its own steps when it has not renewed its
     -- lease (a heartbeat answered) for lease seconds; the database rescues its runs after dead_after.
-    'lease', extract(epoch FROM 3 * a.heartbeat_interval)::float8,
-    'dead_after', extract(epoch FROM 3 * a.heartbeat_interval + greatest(a.heartbeat_interval, interval '5 seconds'))::float8);
+    'lease', extract(epoch FROM pgautomator._lease(a.heartbeat_interval))::float8,
+    'dead_after', extract(epoch FROM pgautomator._dead_after(a.heartbeat_interval))::float8);
 END
 $$;
 COMMENT ON FUNCTION pgautomator._agent_heartbeat(text, bigint[], timestamptz) IS

@@ -26,7 +26,7 @@ BEGIN
       FROM pgautomator.agent a
      WHERE a.state IN ('online', 'draining')
        AND greatest(coalesce(a.last_heartbeat_at, a.started_at, a.created_at), resumed)
-           < _rescue_dead_agents.at - (3 * a.heartbeat_interval + greatest(a.heartbeat_interval, interval '5 seconds'))
+           < _rescue_dead_agents.at - pgautomator._dead_after(a.heartbeat_interval)
        FOR UPDATE SKIP LOCKED
   LOOP
     UPDATE pgautomator.agent a SET state = 'offline', stopped_at = _rescue_dead_agents.at WHERE a.id = dead.id;

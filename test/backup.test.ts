@@ -21,7 +21,7 @@ import { BenchCluster } from '../bench/compare/cluster.ts';
 import { extensionBuildDir, installExtension, packageVersion, serverHasExtensionFiles, type InstallMethod } from '../cli/extension-installer.ts';
 import { createEmptyDatabase, databaseUrl, serverUrl, waitFor } from './support/database.ts';
 import {
-  agentName, asRole, claimAndFinish, dumpDatabase, restoreDatabase, rolesScript, seedDatabase, tablePicture,
+  agentName, asRole, assertCarriesOn, claimAndFinish, dumpDatabase, restoreDatabase, rolesScript, seedDatabase, tablePicture,
   type Server, type TablePicture, type TestRoles,
 } from './support/backup.ts';
 
@@ -116,47 +116,6 @@ async function newLocalDatabase(label: string): Promise<string> {
   return name;
 }
 
-const maxId = async (client: pg.ClientBase, table: string) => Number((await client.query(`SELECT coalesce(max(id), 0) AS id FROM ${table}`)).rows[0].id);
-
-/**
- * The restored database as docs/backup.md describes it: the agent that was running `long` comes
- * back (registers again) without it, so the run is abandoned; then the schedule, due since the
- * backup, fires, and the run is carried out. New rows take ids past the restored ones.
- */
-async function assertRestoredWorks(client: pg.ClientBase, from: Source): Promise<void> {
-  const runsBefore = await maxId(client, 'pgautomator.job_run');
-  const fired = await asRole(client, roles.agent, async () => {
-    const registered = await client.query('SELECT pgautomator.register_agent($1, host => $2) AS r', [agentName, 'backup-host']);
-    assert.is(registered.rows[0].r.abandoned, 1, 'the run running at backup time is abandoned when its agent registers again');
-    return waitFor(async () => (await claimAndFinish(client, agentName)).find((r) => r.job === 'tick' && r.trigger === 'schedule'), {
-      timeoutMs: 15_000,
-      what: 'the restored schedule to fire tick',
-    });
-  });
-  assert.ok(fired.run_id > runsBefore, `the new run's id ${fired.run_id} follows the restored ones (up to ${runsBefore})`);
-  const state = await client.query('SELECT state FROM pgautomator.runs WHERE id = $1', [fired.run_id]);
-  assert.is(state.rows[0].state, 'succeeded');
-  const long = await client.query('SELECT state, message FROM pgautomator.runs WHERE id = $1', [from.runningRunId]);
-  assert.is(long.rows[0].state, 'abandoned');
-  assert.match(long.rows[0].message, /restarted/);
-  for (const table of ['job', 'schedule', 'step', 'category', 'operator', 'connection']) {
-    const before = await maxId(client, `pgautomator.${table}`);
-    const created = await asRole(client, roles.admin, () =>
-      client.query(
-        {
-          job: "SELECT pgautomator.create_job('after-restore') AS id",
-          schedule: `SELECT pgautomator.create_schedule('after-restore', '{"type": "once", "date": "2099-06-01"}') AS id`,
-          step: "SELECT pgautomator.add_step('after-restore', 'one', 'shell', 'true') AS id",
-          category: "SELECT pgautomator.create_category('after-restore') AS id",
-          operator: "SELECT pgautomator.create_operator('after-restore', 'ops@example.com') AS id",
-          connection: "SELECT pgautomator.create_connection('after-restore', 'postgres', 'postgres://u@h/db') AS id",
-        }[table]!,
-      ),
-    );
-    assert.ok(Number(created.rows[0].id) > before, `a new ${table} gets an id past the restored ones (${created.rows[0].id} > ${before})`);
-  }
-}
-
 function assertSamePicture(restored: TablePicture, from: TablePicture, tables?: string[]): void {
   const pick = (r: Record<string, unknown>) => (tables ? Object.fromEntries(tables.map((t) => [t, r[t]])) : r);
   assert.equal(pick(restored.rows), pick(from.rows), 'row counts per table');
@@ -223,7 +182,7 @@ for (const route of routes) {
       assertSamePicture(await tablePicture(client), from.picture);
       assert.ok(from.picture.rows['pgautomator.job_run'] >= 4 && from.picture.rows['pgautomator.step_log'] > 0 && from.picture.rows['pgautomator.notification'] > 0,
         `the source had history to lose: ${JSON.stringify(from.picture.rows)}`);
-      await assertRestoredWorks(client, from);
+      await assertCarriesOn(client, roles, from.runningRunId);
     }, databaseUrl(target));
   });
 
@@ -241,7 +200,7 @@ for (const route of routes) {
       assertSamePicture(await tablePicture(client), from.picture);
       const versions = await client.query('SELECT pgautomator.version() AS v');
       assert.is(versions.rows[0].v, version);
-      await assertRestoredWorks(client, from);
+      await assertCarriesOn(client, roles, from.runningRunId);
     }, fresh.url(`restored_${route}`));
   });
 }

@@ -59,12 +59,18 @@ export interface ClusterOptions {
   database?: string;
   /** Settings appended to postgresql.conf (default: the comparison's clusterSettings). */
   settings?: (socketDir: string) => Record<string, string>;
+  /**
+   * The server binaries (default PG_BIN). A relocated copy (bench/compare/relocated-install.ts) has
+   * its own share directory, so extension files installed there touch no other server.
+   */
+  binDir?: string;
 }
 
 export class BenchCluster {
   readonly root: string;
   readonly database: string;
   private readonly settings: (socketDir: string) => Record<string, string>;
+  readonly binDir: string;
   readonly dataDir: string;
   readonly socketDir: string;
   readonly logFile: string;
@@ -80,6 +86,7 @@ export class BenchCluster {
     this.root = mkdtempSync(path.join(os.tmpdir(), options.prefix ?? 'pgat-compare-'));
     this.database = options.database ?? BENCH_DATABASE;
     this.settings = options.settings ?? clusterSettings;
+    this.binDir = options.binDir ?? PG_BIN;
     this.dataDir = path.join(this.root, 'data');
     this.socketDir = path.join(this.root, 'sock');
     this.logFile = path.join(this.root, 'postgres.log');
@@ -105,7 +112,7 @@ export class BenchCluster {
   }
 
   private run(bin: string, args: string[]): string {
-    const result = spawnSync(path.join(PG_BIN, bin), args, { ...this.spawnIdentity(), encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
+    const result = spawnSync(path.join(this.binDir, bin), args, { ...this.spawnIdentity(), encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
     if (result.status !== 0) {
       const tail = existsSync(this.logFile) ? readFileSync(this.logFile, 'utf8').split('\n').slice(-15).join('\n') : '';
       throw new Error(`${bin} ${args.join(' ')} failed (exit ${result.status}): ${result.stderr || result.error}\n${tail}`);
@@ -116,7 +123,7 @@ export class BenchCluster {
   /** As run(), without blocking the event loop (the drill's proxies live in this process). */
   private runAsync(bin: string, args: string[]): Promise<string> {
     return new Promise((resolve, reject) => {
-      execFile(path.join(PG_BIN, bin), args, { ...this.spawnIdentity(), encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } }, (error, stdout, stderr) => {
+      execFile(path.join(this.binDir, bin), args, { ...this.spawnIdentity(), encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } }, (error, stdout, stderr) => {
         if (!error) return resolve(stdout);
         const tail = existsSync(this.logFile) ? readFileSync(this.logFile, 'utf8').split('\n').slice(-15).join('\n') : '';
         reject(new Error(`${bin} ${args.join(' ')} failed: ${stderr || error.message}\n${tail}`));
@@ -228,8 +235,8 @@ export class BenchCluster {
   stop(): void {
     if (this.removed) return;
     if (this.started && existsSync(path.join(this.dataDir, 'postmaster.pid'))) {
-      const fast = spawnSync(path.join(PG_BIN, 'pg_ctl'), ['stop', '-D', this.dataDir, '-m', 'fast', '-w', '-t', '30', '-s'], { ...this.spawnIdentity(), encoding: 'utf8' });
-      if (fast.status !== 0) spawnSync(path.join(PG_BIN, 'pg_ctl'), ['stop', '-D', this.dataDir, '-m', 'immediate', '-w', '-t', '30', '-s'], { ...this.spawnIdentity() });
+      const fast = spawnSync(path.join(this.binDir, 'pg_ctl'), ['stop', '-D', this.dataDir, '-m', 'fast', '-w', '-t', '30', '-s'], { ...this.spawnIdentity(), encoding: 'utf8' });
+      if (fast.status !== 0) spawnSync(path.join(this.binDir, 'pg_ctl'), ['stop', '-D', this.dataDir, '-m', 'immediate', '-w', '-t', '30', '-s'], { ...this.spawnIdentity() });
     }
     rmSync(this.root, { recursive: true, force: true });
     this.removed = true;

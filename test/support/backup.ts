@@ -8,6 +8,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import path from 'node:path';
+import * as assert from 'uvu/assert';
 import pg from 'pg';
 import { PG_BIN } from '../../bench/compare/cluster.ts';
 import { waitFor } from './database.ts';
@@ -101,6 +102,48 @@ export async function seedDatabase(client: pg.ClientBase, roles: TestRoles): Pro
   });
 }
 
+const maxId = async (client: pg.ClientBase, table: string) => Number((await client.query(`SELECT coalesce(max(id), 0) AS id FROM ${table}`)).rows[0].id);
+
+/**
+ * A database made by seedDatabase, then restored from a backup or upgraded, carries on as
+ * docs/backup.md describes: the agent that was running `long` comes back (registers again) without
+ * it, so the run is abandoned; then the schedule, due since, fires, and the run is carried out. New
+ * rows take ids past the existing ones.
+ */
+export async function assertCarriesOn(client: pg.ClientBase, roles: TestRoles, runningRunId: number): Promise<void> {
+  const runsBefore = await maxId(client, 'pgautomator.job_run');
+  const fired = await asRole(client, roles.agent, async () => {
+    const registered = await client.query('SELECT pgautomator.register_agent($1, host => $2) AS r', [agentName, 'backup-host']);
+    assert.is(registered.rows[0].r.abandoned, 1, 'the run running at backup time is abandoned when its agent registers again');
+    return waitFor(async () => (await claimAndFinish(client, agentName)).find((r) => r.job === 'tick' && r.trigger === 'schedule'), {
+      timeoutMs: 15_000,
+      what: 'the restored schedule to fire tick',
+    });
+  });
+  assert.ok(fired.run_id > runsBefore, `the new run's id ${fired.run_id} follows the restored ones (up to ${runsBefore})`);
+  const state = await client.query('SELECT state FROM pgautomator.runs WHERE id = $1', [fired.run_id]);
+  assert.is(state.rows[0].state, 'succeeded');
+  const long = await client.query('SELECT state, message FROM pgautomator.runs WHERE id = $1', [runningRunId]);
+  assert.is(long.rows[0].state, 'abandoned');
+  assert.match(long.rows[0].message, /restarted/);
+  for (const table of ['job', 'schedule', 'step', 'category', 'operator', 'connection']) {
+    const before = await maxId(client, `pgautomator.${table}`);
+    const created = await asRole(client, roles.admin, () =>
+      client.query(
+        {
+          job: "SELECT pgautomator.create_job('after-restore') AS id",
+          schedule: `SELECT pgautomator.create_schedule('after-restore', '{"type": "once", "date": "2099-06-01"}') AS id`,
+          step: "SELECT pgautomator.add_step('after-restore', 'one', 'shell', 'true') AS id",
+          category: "SELECT pgautomator.create_category('after-restore') AS id",
+          operator: "SELECT pgautomator.create_operator('after-restore', 'ops@example.com') AS id",
+          connection: "SELECT pgautomator.create_connection('after-restore', 'postgres', 'postgres://u@h/db') AS id",
+        }[table]!,
+      ),
+    );
+    assert.ok(Number(created.rows[0].id) > before, `a new ${table} gets an id past the restored ones (${created.rows[0].id} > ${before})`);
+  }
+}
+
 export interface TablePicture {
   rows: Record<string, number>;
   /** md5 of every row's text, per table: equal digests, equal contents. */
@@ -109,15 +152,20 @@ export interface TablePicture {
   sequences: Record<string, string | null>;
 }
 
-/** Every table of schema pgautomator, read as a superuser. */
-export async function tablePicture(client: pg.ClientBase): Promise<TablePicture> {
+/**
+ * Every table of schema pgautomator, read as a superuser. With `columns`, a table's rows are read
+ * through those columns only (an upgrade adds columns: compare what was there before).
+ */
+export async function tablePicture(client: pg.ClientBase, columns?: Record<string, string[]>): Promise<TablePicture> {
   const tables = await client.query<{ name: string }>(
     "SELECT c.oid::regclass::text AS name FROM pg_class c WHERE c.relnamespace = 'pgautomator'::regnamespace AND c.relkind = 'r' ORDER BY 1");
   const picture: TablePicture = { rows: {}, digests: {}, sequences: {} };
   for (const { name } of tables.rows) {
     // The engine row is written by each install (CREATE EXTENSION on the target writes it anew),
     // so of settings compare name and value.
-    const row = name === 'pgautomator.setting' ? "t.name || '=' || t.value::text" : 't::text';
+    const kept = columns?.[name];
+    const row = name === 'pgautomator.setting' ? "t.name || '=' || t.value::text"
+      : kept ? `ROW(${kept.map((c) => `t.${pg.escapeIdentifier(c)}`).join(', ')})::text` : 't::text';
     const { rows } = await client.query(`SELECT count(*)::int AS n, md5(coalesce(string_agg(${row}, E'\\n' ORDER BY ${row}), '')) AS digest FROM ${name} t`);
     picture.rows[name] = rows[0].n;
     picture.digests[name] = rows[0].digest;
@@ -126,6 +174,16 @@ export async function tablePicture(client: pg.ClientBase): Promise<TablePicture>
     "SELECT sequencename AS name, last_value::text FROM pg_sequences WHERE schemaname = 'pgautomator' ORDER BY 1");
   for (const s of sequences.rows) picture.sequences[s.name] = s.last_value;
   return picture;
+}
+
+/** The columns of every table of schema pgautomator, in order. */
+export async function tableColumns(client: pg.ClientBase): Promise<Record<string, string[]>> {
+  const { rows } = await client.query<{ name: string; columns: string[] }>(`
+    SELECT c.oid::regclass::text AS name, array_agg(a.attname::text ORDER BY a.attnum) AS columns
+      FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+     WHERE c.relnamespace = 'pgautomator'::regnamespace AND c.relkind = 'r'
+     GROUP BY c.oid`);
+  return Object.fromEntries(rows.map((r) => [r.name, r.columns]));
 }
 
 export interface Server {

@@ -19,7 +19,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { BenchCluster } from '../bench/compare/cluster.ts';
 import { extensionBuildDir, installExtension, packageVersion, serverHasExtensionFiles, type InstallMethod } from '../cli/extension-installer.ts';
-import { createEmptyDatabase, databaseUrl, serverUrl, waitFor } from './support/database.ts';
+import { createEmptyDatabase, databaseUrl, serverUrl, waitFor, withClient } from './support/database.ts';
 import {
   agentName, asRole, assertCarriesOn, claimAndFinish, dumpDatabase, restoreDatabase, rolesScript, seedDatabase, tablePicture,
   type Server, type TablePicture, type TestRoles,
@@ -32,15 +32,7 @@ const local: Server = { host: new URL(serverUrl).hostname, port: Number(new URL(
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'pgat-backup-'));
 const history = ['pgautomator.job_run', 'pgautomator.step_run', 'pgautomator.step_log', 'pgautomator.notification'];
 
-async function admin<T>(fn: (client: pg.Client) => Promise<T>, url = serverUrl): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
+const admin = <T>(fn: (client: pg.Client) => Promise<T>, url = serverUrl): Promise<T> => withClient(url, fn);
 
 /**
  * Why the CREATE EXTENSION route cannot be tested here, or undefined. The server's extension files

@@ -24,7 +24,7 @@ import { BenchCluster, PG_BIN } from '../bench/compare/cluster.ts';
 import { relocatedInstall } from '../bench/compare/relocated-install.ts';
 import { installExtension, packageVersion, withoutPsqlGuard } from '../cli/extension-installer.ts';
 import { runPlainUpgrade, upgradePath, upgradeScripts } from '../cli/upgrade-chain.ts';
-import { createEmptyDatabase, serverUrl } from './support/database.ts';
+import { createEmptyDatabase, serverUrl, withClient } from './support/database.ts';
 import { catalogSnapshot, snapshotDifferences } from './support/catalog-snapshot.ts';
 import { assertCarriesOn, seedDatabase, tableColumns, tablePicture, type TestRoles } from './support/backup.ts';
 import { skip } from './support/skip.ts';
@@ -45,16 +45,6 @@ async function emptyDatabase(label: string): Promise<pg.Client> {
   const db = await createEmptyDatabase(`upgrade_${label}`);
   created.push(db);
   return db.client;
-}
-
-async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
 }
 
 async function createRoles(url: string): Promise<void> {

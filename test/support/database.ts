@@ -29,14 +29,19 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: serverUrl });
+/** Runs `fn` with a client connected to `url`, and closes it. */
+export async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     return await fn(client);
   } finally {
     await client.end();
   }
+}
+
+function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  return withClient(serverUrl, fn);
 }
 
 let templatePromise: Promise<string> | undefined;

@@ -6,7 +6,8 @@
  *
  * Types cross the plv8 boundary by plv8's own conversions (DESIGN.md section 2): `jsonb` arrives
  * parsed and is returned from a JS value (never a JSON string), `text` is a string, `int` and
- * `float8` are numbers. Keep to those: the SQL wrappers in `sql/engine/` convert timestamps and
+ * `float8` are numbers. Specs go in as `text` (see engine/sql-entry.ts: cheaper to cross, and
+ * plv8's jsonb conversion fails on numbers past the double range). Keep to those: the SQL wrappers in `sql/engine/` convert timestamps and
  * time zones, so nothing here takes or returns a `timestamptz`.
  *
  * These functions are created only where the `plv8` extension exists (see
@@ -44,20 +45,20 @@ export const plv8Functions = [
   {
     sqlName: '_plv8_validate_schedule',
     entry: 'checkSchedule',
-    args: [{ name: 'spec', sqlType: 'jsonb' }],
+    args: [{ name: 'spec', sqlType: 'text' }],
     returns: 'jsonb',
     volatility: 'IMMUTABLE',
     parallelSafe: true,
     strict: false,
     comment:
-      'plv8 engine: null when the schedule spec is valid, else {"field", "message"} naming the first invalid field. ' +
+      'plv8 engine: null when the schedule spec (jsonb as text) is valid, else {"field", "message"} naming the first invalid field. ' +
       'Generated from extension-src/engine/sql-entry.ts checkSchedule.',
   },
   {
     sqlName: '_plv8_next_fires',
     entry: 'nextFiresLocal',
     args: [
-      { name: 'spec', sqlType: 'jsonb' },
+      { name: 'spec', sqlType: 'text' },
       { name: 'after', sqlType: 'text' },
       { name: 'count', sqlType: 'int' },
     ],

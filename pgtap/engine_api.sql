@@ -6,20 +6,20 @@ SELECT plan(31);
 -- engine() and set_engine() -----------------------------------------------------------------------------
 SELECT ok(pgautomator.engine() IN ('plv8', 'plpgsql'), 'engine() is plv8 or plpgsql');
 SELECT is(pgautomator.engine(),
-          CASE WHEN to_regprocedure('pgautomator._plv8_next_fires(jsonb, text, integer)') IS NULL THEN 'plpgsql' ELSE 'plv8' END,
+          CASE WHEN to_regprocedure('pgautomator._plv8_next_fires(text, text, integer)') IS NULL THEN 'plpgsql' ELSE 'plv8' END,
           'the installed engine is plv8 exactly where the plv8 functions were created');
 SELECT is(pgautomator.set_engine('plpgsql'), 'plpgsql', 'set_engine(plpgsql) returns the engine');
 SELECT is(pgautomator.engine(), 'plpgsql', 'engine() reports the change');
 SELECT throws_ok($$SELECT pgautomator.set_engine('v8')$$, 'PA002', 'schedule engine must be one of plv8, plpgsql (got ''v8'')', 'set_engine: an unknown name is PA002');
 SELECT throws_ok($$SELECT pgautomator.set_engine(NULL)$$, 'PA002', NULL, 'set_engine: NULL is PA002');
-SELECT CASE WHEN to_regprocedure('pgautomator._plv8_next_fires(jsonb, text, integer)') IS NULL
+SELECT CASE WHEN to_regprocedure('pgautomator._plv8_next_fires(text, text, integer)') IS NULL
                  AND NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'plv8')
             THEN throws_ok($$SELECT pgautomator.set_engine('plv8')$$, 'PA002', 'schedule engine plv8 is not installed in this database',
                            'set_engine(plv8) without plv8 is PA002')
             ELSE is(pgautomator.set_engine('plv8'), 'plv8', 'set_engine(plv8) where plv8 is installed')
        END;
 SELECT is(pgautomator.engine(),
-          CASE WHEN to_regprocedure('pgautomator._plv8_next_fires(jsonb, text, integer)') IS NULL THEN 'plpgsql' ELSE 'plv8' END,
+          CASE WHEN to_regprocedure('pgautomator._plv8_next_fires(text, text, integer)') IS NULL THEN 'plpgsql' ELSE 'plv8' END,
           'a refused set_engine leaves the engine as it was');
 CREATE FUNCTION pg_temp.hint_of(sql text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
@@ -32,7 +32,7 @@ EXCEPTION WHEN OTHERS THEN
     RETURN h;
 END
 $$;
-SELECT CASE WHEN to_regprocedure('pgautomator._plv8_next_fires(jsonb, text, integer)') IS NULL
+SELECT CASE WHEN to_regprocedure('pgautomator._plv8_next_fires(text, text, integer)') IS NULL
                  AND NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'plv8')
             THEN matches(pg_temp.hint_of($$SELECT pgautomator.set_engine('plv8')$$), '^CREATE EXTENSION plv8 .*reinstall pgautomator',
                          'the HINT says to CREATE EXTENSION plv8 and reinstall')

@@ -1,7 +1,7 @@
 /**
  * Differential test of the schedule engines (DESIGN.md section 2): the same randomly generated
  * specs, valid and invalid, go to
- *  - the TypeScript engine (`checkSchedule`, `nextFiresLocal`, `validateSchedule`), the source of truth;
+ *  - the TypeScript engine (`validateSchedule`, `nextFires`), the source of truth;
  *  - the PL/pgSQL engine in a fresh database (`_plpgsql_validate_schedule`, `_plpgsql_next_fires`);
  *  - the generated plv8 functions run in Node as plv8 would (scripts/build/plv8-sandbox.ts);
  *  - the plv8 engine in the database, where the plv8 extension exists (reported skipped otherwise);
@@ -26,7 +26,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type pg from 'pg';
-import { checkSchedule, nextFiresLocal } from '../extension-src/engine/sql-entry.ts';
+import { nextFires } from '../extension-src/engine/next-fires.ts';
 import { ScheduleSpecError } from '../extension-src/engine/schedule-spec-error.ts';
 import { validateSchedule } from '../extension-src/engine/validate.ts';
 import { JsonbText, loadGeneratedPlv8Functions, Plv8Session, readPlv8Source } from '../scripts/build/plv8-sandbox.ts';
@@ -461,9 +461,15 @@ interface Raised {
   detail: string;
 }
 
+/** The TypeScript engine's answer for a spec (as JSON.parse reads it): its error, or its local fires. */
 function tsAnswer(spec: unknown, after: string, count: number): Answer {
-  const error = checkSchedule(spec);
-  return { error, fires: error ? null : nextFiresLocal(spec, after, count) };
+  try {
+    validateSchedule(spec);
+  } catch (e) {
+    if (e instanceof ScheduleSpecError) return { error: { field: e.field, message: e.message }, fires: null };
+    throw e;
+  }
+  return { error: null, fires: nextFires(spec, after, count) };
 }
 
 /**
@@ -529,10 +535,10 @@ SELECT x.i, (x.w -> 's')::text AS spec, v.err,
 const plv8BatchSql = `
 SELECT x.i, v.err,
        CASE WHEN v.err IS NULL THEN
-         ARRAY(SELECT jsonb_array_elements_text(pgautomator._plv8_next_fires(x.w -> 's', x.after, x.count)))
+         ARRAY(SELECT jsonb_array_elements_text(pgautomator._plv8_next_fires((x.w -> 's')::text, x.after, x.count)))
        END AS fires, ${apiColumns}
   FROM jsonb_to_recordset($1::jsonb) AS x(i int, w jsonb, after text, count int)
- CROSS JOIN LATERAL (SELECT pgautomator._plv8_validate_schedule(x.w -> 's') AS err OFFSET 0) AS v ${apiJoins}
+ CROSS JOIN LATERAL (SELECT pgautomator._plv8_validate_schedule((x.w -> 's')::text) AS err OFFSET 0) AS v ${apiJoins}
  ORDER BY x.i`;
 
 /**
@@ -620,7 +626,7 @@ test(`TypeScript, PL/pgSQL, plv8 (in Node) and plv8 (in the database, if present
   const pool = db!.pool;
 
   const probe = await pool.query(`SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'plv8') AS plv8,
-            to_regprocedure('pgautomator._plv8_next_fires(jsonb, text, integer)') IS NOT NULL AS plv8_engine`);
+            to_regprocedure('pgautomator._plv8_next_fires(text, text, integer)') IS NOT NULL AS plv8_engine`);
   const inDbPlv8 = probe.rows[0].plv8 && probe.rows[0].plv8_engine;
   inDatabasePlv8 = inDbPlv8 ? 'compared' : 'absent';
   // The zones this server lists: a spec naming another one is refused by validate_schedule.
@@ -651,7 +657,7 @@ test(`TypeScript, PL/pgSQL, plv8 (in Node) and plv8 (in the database, if present
     const result = new Map<number, string[]>();
     let pending = items.map((item) => ({ ...item, want: Math.max(item.c.count, 0) }));
     while (pending.length > 0) {
-      const locals = pending.map((p) => nextFiresLocal(p.spec, p.localAfter, p.want));
+      const locals = pending.map((p) => nextFires(p.spec, p.localAfter, p.want));
       const payload = JSON.stringify(pending.map((p, k) => ({ i: p.c.i, tz: p.tz, at: p.at, locals: locals[k], count: p.c.count })));
       const rows = (await client.query(toInstantsSql, [payload])).rows as { i: number; instants: string[]; odd: number }[];
       const again: typeof pending = [];

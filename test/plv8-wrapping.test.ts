@@ -17,8 +17,10 @@ const generated = loadGeneratedPlv8Functions();
 const version = packageVersion();
 const cacheKeyPattern = new RegExp(`^__pgautomator_engine_${version.replace(/\./g, '_')}_[0-9a-f]{8}$`);
 
-/** The spec as plv8 hands it to JavaScript: jsonb's text (keys reordered), parsed. */
-const asPlv8 = (spec: unknown): unknown => (spec === null ? null : JSON.parse(asJsonbText(spec)));
+/** The spec as plv8 hands it to JavaScript: the SQL wrappers pass `spec::text`, jsonb's text (keys reordered). */
+const asPlv8 = (spec: unknown): string | null => (spec === null ? null : asJsonbText(spec));
+/** The same, as the SQL-side argument of a generated function. */
+const specArg = (spec: unknown): JsonbText | null => (spec === null ? null : new JsonbText(asJsonbText(spec)));
 
 /** What the TS engine answers, in the shape SQL would see (an exception as its message). */
 function tsAnswer(run: () => unknown): { value: unknown } | { error: string } {
@@ -58,8 +60,8 @@ test(`_plv8_next_fires answers as nextFiresLocal on the ${scheduleCases.length} 
   const session = new Plv8Session(generated);
   let compared = 0;
   for (const c of scheduleCases) {
-    const expected = tsAnswer(() => nextFiresLocal(asPlv8(c.spec), c.after, c.count));
-    const actual = plv8Answer(session, '_plv8_next_fires', c.spec, c.after, c.count);
+    const expected = tsAnswer(() => nextFiresLocal(asPlv8(c.spec)!, c.after, c.count));
+    const actual = plv8Answer(session, '_plv8_next_fires', specArg(c.spec), c.after, c.count);
     assert.equal(actual, expected, `${c.name}: ${JSON.stringify(c.spec)} after ${c.after}`);
     assert.ok(Array.isArray((actual as { value: unknown }).value), `${c.name}: returns a JSON array, not a string`);
     compared++;
@@ -71,12 +73,12 @@ test(`_plv8_validate_schedule answers as checkSchedule on all ${scheduleCases.le
   const session = new Plv8Session(generated);
   for (const c of [...scheduleCases, ...invalidCases]) {
     const expected = tsAnswer(() => checkSchedule(asPlv8(c.spec)));
-    const actual = plv8Answer(session, '_plv8_validate_schedule', c.spec);
+    const actual = plv8Answer(session, '_plv8_validate_schedule', specArg(c.spec));
     assert.equal(actual, expected, `${c.name}: ${JSON.stringify(c.spec)}`);
   }
-  for (const c of scheduleCases) assert.is(session.call('_plv8_validate_schedule', c.spec), null, c.name);
+  for (const c of scheduleCases) assert.is(session.call('_plv8_validate_schedule', specArg(c.spec)), null, c.name);
   for (const c of invalidCases) {
-    const answer = session.call('_plv8_validate_schedule', c.spec) as { field: string; message: string };
+    const answer = session.call('_plv8_validate_schedule', specArg(c.spec)) as { field: string; message: string };
     assert.is(answer?.field, c.field, `${c.name}: ${JSON.stringify(c.spec)}`);
     assert.type(answer.message, 'string');
   }
@@ -85,13 +87,13 @@ test(`_plv8_validate_schedule answers as checkSchedule on all ${scheduleCases.le
 test(`_plv8_next_fires raises the engine's error on the ${invalidCases.length} invalid fixtures`, () => {
   const session = new Plv8Session(generated);
   for (const c of invalidCases) {
-    const expected = tsAnswer(() => nextFiresLocal(asPlv8(c.spec), '2026-01-01 00:00:00', 3));
+    const expected = tsAnswer(() => nextFiresLocal(asPlv8(c.spec)!, '2026-01-01 00:00:00', 3));
     assert.ok('error' in expected, `${c.name}: the TS engine throws`);
-    assert.equal(plv8Answer(session, '_plv8_next_fires', c.spec, '2026-01-01 00:00:00', 3), expected, c.name);
+    assert.equal(plv8Answer(session, '_plv8_next_fires', specArg(c.spec), '2026-01-01 00:00:00', 3), expected, c.name);
   }
 });
 
-test('plv8 conversions: jsonb arrives parsed in jsonb key order, SQL NULL as null, count as a number', () => {
+test('plv8 conversions: the spec arrives as jsonb text, SQL NULL as null, count as a number', () => {
   const session = new Plv8Session(generated);
   const spec = { weekdays: ['fri', 'mon'], type: 'weekly', start_date: '2026-01-05' };
   const fromJsonText = session.call('_plv8_next_fires', new JsonbText(JSON.stringify(spec)), '2026-01-05 00:00:00.5', 3);
@@ -99,6 +101,11 @@ test('plv8 conversions: jsonb arrives parsed in jsonb key order, SQL NULL as nul
   assert.equal(session.call('_plv8_next_fires', spec, '2026-01-05 00:00:00.5', 3), fromJsonText);
   assert.equal(session.call('_plv8_validate_schedule', null), JSON.parse(JSON.stringify(checkSchedule(null))));
   assert.equal(session.call('_plv8_next_fires', spec, '2026-01-05 00:00:00', 0), []);
+  // A number past the double range: a real plv8 fails to convert it as jsonb (22003); as text it
+  // reaches the engine, which names the field like the other engines.
+  const huge = new JsonbText(`{"type": "daily", "every": 1${'0'.repeat(400)}, "start_date": "2026-01-01"}`);
+  assert.equal(session.call('_plv8_validate_schedule', huge), JSON.parse(JSON.stringify(checkSchedule(huge.text))));
+  assert.is((session.call('_plv8_validate_schedule', huge) as { field: string }).field, 'every');
 });
 
 test('the bundle is evaluated once per session and cached under a version-keyed global', () => {

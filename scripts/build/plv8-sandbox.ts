@@ -102,7 +102,8 @@ export class Plv8Session {
 
   /**
    * Calls `pgautomator.<sqlName>` with SQL-side values: jsonb arguments as JS values (or
-   * `JsonbText`), text as strings, int as numbers. Returns what SQL would get
+   * `JsonbText`), text as strings (a JS object or `JsonbText` for a text argument stands for
+   * `jsonb::text`), int as numbers. Returns what SQL would get
    * back, as a JS value (jsonb parsed again; SQL NULL as null). A JS exception is rethrown as an
    * Error with plv8's message, like the ERROR plv8 raises.
    */
@@ -118,7 +119,9 @@ export class Plv8Session {
           return (vm.runInContext('JSON.parse', this.context) as (t: string) => unknown)(text);
         }
         case 'text':
-          return String(value);
+          // A JSON value for a text argument is what `spec::text` hands over: jsonb's text.
+          if (value instanceof JsonbText) return value.text;
+          return typeof value === 'string' ? value : asJsonbText(value);
         case 'int':
         case 'float8':
         case 'numeric':

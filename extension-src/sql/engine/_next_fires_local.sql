@@ -31,7 +31,7 @@ BEGIN
         RETURN ARRAY(
             SELECT f.v::timestamp
               FROM jsonb_array_elements_text(pgautomator._plv8_next_fires(
-                       spec, to_char(after, 'YYYY-MM-DD HH24:MI:SS.US'), count)) WITH ORDINALITY AS f(v, n)
+                       spec::text, to_char(after, 'YYYY-MM-DD HH24:MI:SS.US'), count)) WITH ORDINALITY AS f(v, n)
              ORDER BY f.n);
     END IF;
     RETURN pgautomator._plpgsql_next_fires(spec, after, count);

@@ -9,7 +9,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     IF (SELECT s.value FROM pgautomator.setting AS s WHERE s.name = 'engine') = '"plv8"' THEN
-        RETURN pgautomator._plv8_validate_schedule(spec);
+        RETURN pgautomator._plv8_validate_schedule(spec::text);
     END IF;
     RETURN pgautomator._plpgsql_validate_schedule(spec);
 END

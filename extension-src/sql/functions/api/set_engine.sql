@@ -18,15 +18,15 @@ BEGIN
             HINT    = 'SELECT pgautomator.set_engine(''plpgsql''), or ''plv8'' where the plv8 extension is installed.';
     END IF;
     IF set_engine.engine = 'plv8'
-       AND (to_regprocedure('pgautomator._plv8_validate_schedule(jsonb)') IS NULL
-            OR to_regprocedure('pgautomator._plv8_next_fires(jsonb, text, integer)') IS NULL) THEN
+       AND (to_regprocedure('pgautomator._plv8_validate_schedule(text)') IS NULL
+            OR to_regprocedure('pgautomator._plv8_next_fires(text, text, integer)') IS NULL) THEN
         -- plv8 added to this database after pgautomator was installed: create the engine now.
         IF EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'plv8')
            AND to_regprocedure('pgautomator._install_plv8_engine()') IS NOT NULL THEN
             PERFORM pgautomator._install_plv8_engine();
         END IF;
-        IF to_regprocedure('pgautomator._plv8_validate_schedule(jsonb)') IS NULL
-           OR to_regprocedure('pgautomator._plv8_next_fires(jsonb, text, integer)') IS NULL THEN
+        IF to_regprocedure('pgautomator._plv8_validate_schedule(text)') IS NULL
+           OR to_regprocedure('pgautomator._plv8_next_fires(text, text, integer)') IS NULL THEN
             RAISE EXCEPTION USING
                 ERRCODE = 'PA002',
                 MESSAGE = 'schedule engine plv8 is not installed in this database',

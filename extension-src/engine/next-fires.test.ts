@@ -7,7 +7,7 @@ import { nextFiresLocal } from './sql-entry.ts';
 for (const c of scheduleCases) {
   test(`fixture: ${c.name}`, () => {
     assert.equal(nextFires(c.spec, c.after, c.count), c.expect);
-    assert.equal(nextFiresLocal(c.spec, c.after, c.count), c.expect);
+    assert.equal(nextFiresLocal(JSON.stringify(c.spec), c.after, c.count), c.expect);
   });
 }
 

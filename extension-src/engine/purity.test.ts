@@ -63,10 +63,10 @@ test('sql-entry bundles for ES2021 and runs in a bare context without Date or In
   const engine = runBare(bundle('sql-entry.ts'));
   for (const c of scheduleCases) {
     // Results cross the vm boundary as foreign arrays: compare as JSON.
-    assert.is(JSON.stringify(engine.nextFiresLocal(JSON.parse(JSON.stringify(c.spec)), c.after, c.count)), JSON.stringify(c.expect), c.name);
+    assert.is(JSON.stringify(engine.nextFiresLocal(JSON.stringify(c.spec), c.after, c.count)), JSON.stringify(c.expect), c.name);
   }
   for (const c of invalidCases) {
-    const r = engine.checkSchedule(JSON.parse(JSON.stringify(c.spec))) as { field: string } | null;
+    const r = engine.checkSchedule(JSON.stringify(c.spec)) as { field: string } | null;
     assert.is(r?.field, c.field, c.name);
   }
 });

@@ -20,7 +20,7 @@ for (const c of invalidCases) {
     assert.ok(e.message.startsWith(`schedule ${c.field} `), e.message);
     assert.is(e.name, 'ScheduleSpecError');
     assert.is(e.code, 'PA001');
-    assert.equal(checkSchedule(c.spec), { field: c.field, message: e.message });
+    assert.equal(checkSchedule(JSON.stringify(c.spec)), { field: c.field, message: e.message });
   });
 }
 
@@ -40,7 +40,7 @@ test('invalid fixtures cover every field-path rule', () => {
 });
 
 test('every valid fixture validates', () => {
-  for (const c of scheduleCases) assert.is(checkSchedule(c.spec), null, c.name);
+  for (const c of scheduleCases) assert.is(checkSchedule(JSON.stringify(c.spec)), null, c.name);
 });
 
 test('messages: the documented examples', () => {
@@ -77,18 +77,29 @@ test('messages say what is allowed', () => {
   assert.match(errorOf(null).message, /^schedule spec must be a JSON object \(got null\)/);
 });
 
-test('checkSchedule never throws for odd inputs', () => {
+/** validateSchedule's answer without throwing, for any JS value (checkSchedule takes JSON text). */
+function problemOf(spec: unknown): { field: string; message: string } | null {
+  try {
+    validateSchedule(spec);
+    return null;
+  } catch (e) {
+    if (e instanceof ScheduleSpecError) return { field: e.field, message: e.message };
+    throw e;
+  }
+}
+
+test('validateSchedule throws only ScheduleSpecError for odd inputs', () => {
   const cyclic: Record<string, unknown> = { type: 'daily', start_date: '2026-01-01' };
   cyclic.sub = cyclic;
   const odd: unknown[] = [undefined, 1n, Symbol('x'), () => 1, new Date(0), new Map(), cyclic, { type: 'daily', start_date: '2026-01-01', every: 10n }];
   for (const spec of odd) {
-    const r = checkSchedule(spec);
+    const r = problemOf(spec);
     assert.ok(r !== null && typeof r.field === 'string' && r.message.startsWith(`schedule ${r.field} `), String(r?.message));
   }
 });
 
 test('keys whose value is undefined count as absent (JSON has no undefined)', () => {
-  assert.is(checkSchedule({ type: 'daily', start_date: '2026-01-01', end_date: undefined, nonsense: undefined }), null);
+  assert.is(problemOf({ type: 'daily', start_date: '2026-01-01', end_date: undefined, nonsense: undefined }), null);
 });
 
 test('validateSchedule fills the defaults', () => {

@@ -18,11 +18,19 @@ import { assertValidSchedule } from './validate.ts';
  */
 export function nextFires(spec: unknown, after: string, count: number): string[] {
   assertValidSchedule(spec);
+  return compiledNextFires(compileSchedule(spec), after, count);
+}
+
+/**
+ * As nextFires, for a schedule already validated and compiled (compileSchedule), so a caller that
+ * asks about the same spec many times (the plv8 entry points, engine/sql-entry.ts) does both once.
+ */
+export function compiledNextFires(c: CompiledSchedule, after: string, count: number): string[] {
   const at = parseLocalTimestamp(after);
   const n = Math.floor(count);
   if (!(n > 0)) return [];
   if (n === Infinity) throw new RangeError('count must be a finite number');
-  return firesAfter(compileSchedule(spec), at.day, at.second, n);
+  return firesAfter(c, at.day, at.second, n);
 }
 
 /** The first fire strictly after `after`, or null when there is none before the horizon. */

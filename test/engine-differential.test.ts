@@ -535,7 +535,7 @@ SELECT x.i, (x.w -> 's')::text AS spec, v.err,
 const plv8BatchSql = `
 SELECT x.i, v.err,
        CASE WHEN v.err IS NULL THEN
-         ARRAY(SELECT jsonb_array_elements_text(pgautomator._plv8_next_fires((x.w -> 's')::text, x.after, x.count)))
+         pgautomator._plv8_next_fires((x.w -> 's')::text, x.after, x.count)
        END AS fires, ${apiColumns}
   FROM jsonb_to_recordset($1::jsonb) AS x(i int, w jsonb, after text, count int)
  CROSS JOIN LATERAL (SELECT pgautomator._plv8_validate_schedule((x.w -> 's')::text) AS err OFFSET 0) AS v ${apiJoins}

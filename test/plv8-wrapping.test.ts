@@ -63,7 +63,7 @@ test(`_plv8_next_fires answers as nextFiresLocal on the ${scheduleCases.length} 
     const expected = tsAnswer(() => nextFiresLocal(asPlv8(c.spec)!, c.after, c.count));
     const actual = plv8Answer(session, '_plv8_next_fires', specArg(c.spec), c.after, c.count);
     assert.equal(actual, expected, `${c.name}: ${JSON.stringify(c.spec)} after ${c.after}`);
-    assert.ok(Array.isArray((actual as { value: unknown }).value), `${c.name}: returns a JSON array, not a string`);
+    assert.ok(Array.isArray((actual as { value: unknown }).value), `${c.name}: returns an array (text[]), not a string`);
     compared++;
   }
   assert.is(compared, scheduleCases.length);

@@ -39,7 +39,7 @@ export function readPlv8Source(version = packageVersion()): string {
 /** Parses the CREATE FUNCTION statements of `_plv8_source()`'s text. */
 export function parsePlv8Functions(source: string): GeneratedPlv8Function[] {
   const pattern =
-    /CREATE OR REPLACE FUNCTION pgautomator\.(\w+)\(([^)]*)\)\nRETURNS (\w+)\nLANGUAGE plv8 ([^\n]*)\nAS \$plv8\$\n([\s\S]*?)\n\$plv8\$;/g;
+    /CREATE OR REPLACE FUNCTION pgautomator\.(\w+)\(([^)]*)\)\nRETURNS (\w+(?:\[\])?)\nLANGUAGE plv8 ([^\n]*)\nAS \$plv8\$\n([\s\S]*?)\n\$plv8\$;/g;
   const functions: GeneratedPlv8Function[] = [];
   for (const m of source.matchAll(pattern)) {
     const args = m[2].trim() === '' ? [] : m[2].split(',').map((arg) => {
@@ -138,6 +138,11 @@ export class Plv8Session {
       throw new Error(message);
     }
     if (result === null || result === undefined) return null;
+    if (entry.fn.returns === 'text[]') {
+      // plv8 makes a SQL array of a JS array, each element converted to text; anything else fails.
+      if (!Array.isArray(result)) throw new Error(`${sqlName} returned ${typeof result}, not an array, for text[]`);
+      return Array.from(result as unknown[], (element) => (element === null || element === undefined ? null : String(element)));
+    }
     if (entry.fn.returns === 'jsonb') {
       const text = (vm.runInContext('JSON.stringify', this.context) as (v: unknown) => string | undefined)(result);
       return text === undefined ? null : JSON.parse(text);

@@ -32,6 +32,11 @@ function sqlTypesFor(type: ts.Type, checker: ts.TypeChecker): Set<Plv8SqlType> {
     // Objects, arrays, tuples, records: all travel as jsonb. A Date or a function does not.
     const name = checker.typeToString(type);
     if (name === 'Date' || type.getCallSignatures().length > 0) return new Set();
+    // An array of strings may also be a SQL text[] (plv8 converts JS arrays to SQL arrays).
+    if (checker.isArrayType(type)) {
+      const [element] = checker.getTypeArguments(type as ts.TypeReference);
+      if (element && element.getFlags() & ts.TypeFlags.StringLike) return new Set<Plv8SqlType>(['jsonb', 'text[]']);
+    }
     return jsonb;
   }
   return new Set(); // bigint, symbol, never, void...: nothing plv8 converts faithfully

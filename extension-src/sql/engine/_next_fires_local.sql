@@ -1,6 +1,6 @@
 -- Dispatcher: up to `count` local fire times strictly after local time `after`, from the engine
--- chosen in pgautomator.setting. The plv8 twin takes `after` as text ('YYYY-MM-DD HH:MM:SS.ffffff')
--- and returns a JSON array of 'YYYY-MM-DD HH:MM:SS', because plv8 hands a `timestamp` to
+-- chosen in pgautomator.setting. The plv8 twin takes the spec as text and `after` as text
+-- ('YYYY-MM-DD HH:MM:SS.ffffff') and returns a text[] of 'YYYY-MM-DD HH:MM:SS', because plv8 hands a `timestamp` to
 -- JavaScript as a Date at a UTC instant (DESIGN.md section 2); to_char and the ISO input format
 -- make the conversions independent of DateStyle. PL/pgSQL resolves the call at run time, so this
 -- installs fine where plv8 (and the twin) is absent.
@@ -28,11 +28,7 @@ BEGIN
             END IF;
             after := timestamp '0001-01-01 00:00:00';
         END IF;
-        RETURN ARRAY(
-            SELECT f.v::timestamp
-              FROM jsonb_array_elements_text(pgautomator._plv8_next_fires(
-                       spec::text, to_char(after, 'YYYY-MM-DD HH24:MI:SS.US'), count)) WITH ORDINALITY AS f(v, n)
-             ORDER BY f.n);
+        RETURN pgautomator._plv8_next_fires(spec::text, to_char(after, 'YYYY-MM-DD HH24:MI:SS.US'), count)::timestamp[];
     END IF;
     RETURN pgautomator._plpgsql_next_fires(spec, after, count);
 END

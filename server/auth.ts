@@ -225,7 +225,7 @@ export class Auth {
       // Stateless: the same role always gets the same token while this gateway process lives.
       csrfToken: createHmac('sha256', this.secret).update(`header\0${role}`).digest('base64url'),
       key: `header:${role}`,
-      run: (work, options) => runAsRole(this.options.backends, role, work, options?.rollback),
+      run: (work, options) => runAsRole(this.options.backends, role, work, options?.rollback, this.options.allowSuperuserLogin),
     };
   }
 }

@@ -21,8 +21,6 @@ export interface Caller {
   run<T>(work: (db: Queryable) => Promise<T>, options?: { rollback?: boolean }): Promise<T>;
 }
 
-const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
 /** A connection failure (not an SQL error): the backend is not given back to the pool. */
 const isConnectionError = (error: unknown) => {
   const code = (error as { code?: unknown })?.code;
@@ -49,18 +47,27 @@ export async function runOnBackend<T>(backends: BackendPool, role: string, work:
   }
 }
 
-/** Calls on a backend of the gateway's own role as another role (the gateway's role must be a member of it). */
-export async function runAsRole<T>(backends: BackendPool, role: string, work: (db: Queryable) => Promise<T>, rollback = false): Promise<T> {
+/**
+ * Calls on a backend of the gateway's own role as another role (the gateway's role must be a
+ * member of it). A superuser role is refused unless `allowSuperuser`, as at login.
+ */
+export async function runAsRole<T>(backends: BackendPool, role: string, work: (db: Queryable) => Promise<T>, rollback = false, allowSuperuser = false): Promise<T> {
   const lease = await backends.acquire(OWN_KEY);
   const client = lease.client;
   let broken = false;
   try {
     await client.query('BEGIN');
     try {
-      await client.query(`SET LOCAL ROLE ${quoteIdent(role)}`).catch((error: { code?: string; message?: string }) => {
-        // No such role (22023), or the gateway's role is not a member of it (42501).
-        throw new HttpError(403, 'role_not_allowed', `the gateway may not act as role "${role}": ${error.message ?? error.code}`);
-      });
+      // SET LOCAL ROLE as a parameter; is_superuser then tells the assumed role's, in the same round trip.
+      const { rows } = await client
+        .query<{ superuser: boolean }>("SELECT set_config('role', $1, true) IS NOT NULL AND current_setting('is_superuser') = 'on' AS superuser", [role])
+        .catch((error: { code?: string; message?: string }) => {
+          // No such role (22023), or the gateway's role is not a member of it (42501).
+          throw new HttpError(403, 'role_not_allowed', `the gateway may not act as role "${role}": ${error.message ?? error.code}`);
+        });
+      if (rows[0]!.superuser && !allowSuperuser) {
+        throw new HttpError(403, 'superuser_login_refused', `role "${role}" is a superuser, and the gateway refuses to act as one; name another role, or start the gateway with --allow-superuser-login`);
+      }
       const result = await work(client as unknown as Queryable);
       await client.query(rollback ? 'ROLLBACK' : 'COMMIT');
       return result;

@@ -6,6 +6,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { startGateway } from '../../server/main.ts';
 import { waitFor } from '../support/database.ts';
 import { Browser, startHarness, type Harness } from './harness.ts';
 
@@ -142,6 +143,21 @@ test('event streams are capped per session and in total (429); logout ends the s
   await a1.ended;
   b1.close();
   b3.close();
+});
+
+test('an idle session expires on its own: its role lets go of its backends and password, its cookie is refused', async () => {
+  const gateway = await startGateway({ databaseUrl: h.db.url, port: 0, buildUi: 'never', log: () => {}, sessionIdleSeconds: 0.3 });
+  try {
+    const b = new Browser(gateway.url);
+    assert.is((await b.login(h.roles.viewer, h.password)).status, 200);
+    assert.ok(gateway.backends.stats().roles.includes(h.roles.viewer));
+    // No request needed: the sweep ends it.
+    await waitFor(() => !gateway.backends.stats().roles.includes(h.roles.viewer), { what: 'the idle session to be swept' });
+    assert.is(gateway.backends.stats().open, 0);
+    assert.is((await b.request('GET', '/auth/me')).status, 401);
+  } finally {
+    await gateway.close();
+  }
 });
 
 test.run();

@@ -172,16 +172,15 @@ export class BackendPool {
       const timer = setTimeout(() => {
         const at = this.waiters.indexOf(waiter);
         if (at >= 0) this.waiters.splice(at, 1);
+        const entry = role === undefined ? undefined : this.roles.get(role);
         reject(
-          new HttpError(
-            503,
-            'gateway_busy',
-            `all ${this.options.max} database connections of the gateway are in use (--max-connections); try again shortly`,
-          ),
+          entry && entry.held >= this.options.perRole
+            ? new HttpError(503, 'gateway_busy', `all ${this.options.perRole} database connections of role "${entry.user ?? 'the gateway'}" are in use (--connections-per-role); try again shortly`)
+            : new HttpError(503, 'gateway_busy', `all ${this.options.max} database connections of the gateway are in use (--max-connections); try again shortly`),
         );
       }, this.options.waitMs);
       timer.unref?.();
-      // First come, first served: a newcomer queues behind those already waiting.
+      // Granted in order of arrival, among those that can go on (a role at its own limit does not hold up the others).
       this.waiters.push(waiter);
       this.pump();
     });

@@ -134,7 +134,7 @@ export class BackendPool {
   stats(): BackendStats {
     let idle = 0;
     for (const role of this.roles.values()) idle += role.idle.length;
-    return { max: this.options.max, open: this.open, busy: this.busy, idle, waiting: this.waiters.length, roles: [...this.roles.keys()] };
+    return { max: this.options.max, open: this.open, busy: this.busy, idle, waiting: this.waiters.length, roles: [...this.roles.keys()].filter((key) => key !== OWN_KEY) };
   }
 
   async close(): Promise<void> {

@@ -145,6 +145,18 @@ test('event streams are capped per session and in total (429); logout ends the s
   b3.close();
 });
 
+test('backends the server ends are dropped and replaced: the sessions go on', async () => {
+  const b = new Browser(h.gateway.url);
+  assert.is((await b.login(h.roles.operator, h.password)).status, 200);
+  assert.is((await b.read('list_jobs')).status, 200);
+  assert.ok((await backendsOf(h.roles.operator)) >= 1);
+  await h.db.pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND usename = $2 AND application_name = 'pgautomator-gateway'`, [h.db.name, h.roles.operator]);
+  await waitFor(async () => (await backendsOf(h.roles.operator)) === 0, { what: 'the backends to end' });
+  await waitFor(() => h.gateway.backends.stats().idle === 0 || undefined, { what: 'the pool to notice' });
+  assert.is((await b.read('list_jobs')).status, 200);
+  assert.is((await b.read('list_jobs')).status, 200);
+});
+
 test('an idle session expires on its own: its role lets go of its backends and password, its cookie is refused', async () => {
   const gateway = await startGateway({ databaseUrl: h.db.url, port: 0, buildUi: 'never', log: () => {}, sessionIdleSeconds: 0.3 });
   try {

@@ -34,6 +34,8 @@ export interface AuthOptions {
   trustHeader?: string;
   /** Idle sessions end after this (default 8 hours). */
   sessionIdleMs?: number;
+  /** Sessions one role may hold; a login beyond ends the role's least recently used one (default 1000). */
+  maxSessionsPerRole?: number;
   /** Let roles with SUPERUSER log in (default false: refused with 403). */
   allowSuperuserLogin?: boolean;
   throttle?: LoginThrottle;
@@ -78,6 +80,8 @@ const SUPERUSER_SQL = "SELECT current_setting('is_superuser') = 'on' AS superuse
 
 export class Auth {
   private readonly sessions = new Map<string, Session>();
+  /** The sessions of each role: what maxSessionsPerRole counts. */
+  private readonly byUser = new Map<string, Set<Session>>();
   private readonly groupCache = new Map<string, { value: Group[]; at: number }>();
   private readonly secret = randomBytes(32);
   private readonly idleMs: number;
@@ -138,6 +142,15 @@ export class Auth {
     this.options.backends.retain(user, password);
     const session: Session = { id: randomBytes(32).toString('base64url'), user, csrfToken: randomBytes(32).toString('base64url'), lastSeenAt: Date.now() };
     this.sessions.set(session.id, session);
+    const own = this.byUser.get(user) ?? new Set<Session>();
+    this.byUser.set(user, own);
+    own.add(session);
+    // Sessions cost memory but no connection: still, logging in in a loop must not grow them
+    // without end. Only the role's own sessions are at stake.
+    if (own.size > (this.options.maxSessionsPerRole ?? 1000)) {
+      const stalest = [...own].reduce((a, b) => (b.lastSeenAt < a.lastSeenAt ? b : a));
+      this.end(stalest);
+    }
     return { sessionId: session.id, caller: this.sessionCaller(session) };
   }
 
@@ -197,6 +210,9 @@ export class Auth {
   /** Ends a session and lets go of what it held: its share of the role's pool, its event streams. */
   private end(session: Session): void {
     if (!this.sessions.delete(session.id)) return;
+    const own = this.byUser.get(session.user);
+    own?.delete(session);
+    if (own?.size === 0) this.byUser.delete(session.user);
     this.options.backends.forget(session.user);
     this.options.onSessionEnd?.(session.id);
   }

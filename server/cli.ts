@@ -28,6 +28,9 @@ Options:
   --connections-per-role N
                          connections one role's sessions share (default 4); unused ones close
                          after 30 s
+  --max-sessions-per-role N
+                         sessions one role may hold (default 1000); a login beyond ends the
+                         role's least recently used session
   --allow-superuser-login
                          let superuser roles log in (refused by default: 403)
   --max-streams-per-session N
@@ -52,6 +55,7 @@ export async function runUiCli(argv: string[]): Promise<Gateway | undefined> {
       'session-idle': { type: 'string', default: '28800' },
       'max-connections': { type: 'string', default: '20' },
       'connections-per-role': { type: 'string', default: '4' },
+      'max-sessions-per-role': { type: 'string', default: '1000' },
       'allow-superuser-login': { type: 'boolean', default: false },
       'max-streams-per-session': { type: 'string', default: '8' },
       'max-streams': { type: 'string', default: '1000' },
@@ -71,7 +75,7 @@ export async function runUiCli(argv: string[]): Promise<Gateway | undefined> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535 (got ${values.port})`);
   const idle = Number(values['session-idle']);
   if (!(idle > 0)) throw new Error(`--session-idle must be a positive number of seconds`);
-  const positive = (flag: 'max-connections' | 'connections-per-role' | 'max-streams-per-session' | 'max-streams') => {
+  const positive = (flag: 'max-connections' | 'connections-per-role' | 'max-sessions-per-role' | 'max-streams-per-session' | 'max-streams') => {
     const n = Number(values[flag]);
     if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag} must be a whole number of at least 1 (got ${values[flag]})`);
     return n;
@@ -94,6 +98,7 @@ export async function runUiCli(argv: string[]): Promise<Gateway | undefined> {
     sessionIdleSeconds: idle,
     maxConnections,
     connectionsPerRole,
+    maxSessionsPerRole: positive('max-sessions-per-role'),
     allowSuperuserLogin: values['allow-superuser-login'],
     maxStreamsPerSession: positive('max-streams-per-session'),
     maxStreams: positive('max-streams'),

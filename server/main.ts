@@ -40,6 +40,8 @@ export interface GatewayOptions {
   connectionIdleMs?: number;
   /** How long a call or a login waits for a backend under the cap before 503 gateway_busy (default 5 s). */
   connectionWaitMs?: number;
+  /** Sessions one role may hold; a login beyond ends the role's least recently used one (default 1000). */
+  maxSessionsPerRole?: number;
   /** Let superuser roles log in (default false: 403 superuser_login_refused). */
   allowSuperuserLogin?: boolean;
   /** Delays after failed logins per user and per address (login-throttle.ts for the defaults). */
@@ -90,6 +92,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     trustHeader: options.trustHeader,
     sessionIdleMs: (options.sessionIdleSeconds ?? 8 * 3600) * 1000,
     allowSuperuserLogin: options.allowSuperuserLogin,
+    maxSessionsPerRole: options.maxSessionsPerRole,
     throttle: new LoginThrottle(options.loginThrottle),
     onSessionEnd: (key) => streams.endSession(key),
   });

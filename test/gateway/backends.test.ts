@@ -20,6 +20,7 @@ test.before(async () => {
     connectionWaitMs: 2000,
     maxStreamsPerSession: 2,
     maxStreams: 3,
+    maxSessionsPerRole: 200,
   });
 });
 
@@ -155,6 +156,26 @@ test('backends the server ends are dropped and replaced: the sessions go on', as
   await waitFor(() => h.gateway.backends.stats().idle === 0 || undefined, { what: 'the pool to notice' });
   assert.is((await b.read('list_jobs')).status, 200);
   assert.is((await b.read('list_jobs')).status, 200);
+});
+
+test("a role's sessions are capped: a login beyond ends that role's least recently used session", async () => {
+  const gateway = await startGateway({ databaseUrl: h.db.url, port: 0, buildUi: 'never', log: () => {}, maxSessionsPerRole: 2 });
+  try {
+    const [a, b, c] = [new Browser(gateway.url), new Browser(gateway.url), new Browser(gateway.url)];
+    assert.is((await a.login(h.roles.viewer, h.password)).status, 200);
+    assert.is((await b.login(h.roles.viewer, h.password)).status, 200);
+    assert.is((await a.request('GET', '/auth/me')).status, 200); // a used since: b is the stalest
+    const other = new Browser(gateway.url);
+    assert.is((await other.login(h.roles.operator, h.password)).status, 200);
+    assert.is((await c.login(h.roles.viewer, h.password)).status, 200);
+    assert.is((await b.request('GET', '/auth/me')).status, 401);
+    assert.is((await a.request('GET', '/auth/me')).status, 200);
+    assert.is((await c.request('GET', '/auth/me')).status, 200);
+    assert.is((await other.request('GET', '/auth/me')).status, 200);
+    assert.is((await new Browser(gateway.url).request('GET', '/healthz')).body.sessions, 3);
+  } finally {
+    await gateway.close();
+  }
 });
 
 test('an idle session expires on its own: its role lets go of its backends and password, its cookie is refused', async () => {

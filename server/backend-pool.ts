@@ -17,6 +17,7 @@ import { HttpError } from './http.ts';
 export const APPLICATION_NAME = 'pgautomator-gateway';
 /** Key of the gateway's own role (trusted-header mode's SET ROLE connections): no role is named ''. */
 export const OWN_KEY = '';
+const RETRY_SOON = { 'Retry-After': '1' };
 
 export interface BackendPoolOptions {
   /** Hosts, database and TLS settings of every backend; credentials come per role. */
@@ -175,8 +176,8 @@ export class BackendPool {
         const entry = role === undefined ? undefined : this.roles.get(role);
         reject(
           entry && entry.held >= this.options.perRole
-            ? new HttpError(503, 'gateway_busy', `all ${this.options.perRole} database connections of role "${entry.user ?? 'the gateway'}" are in use (--connections-per-role); try again shortly`)
-            : new HttpError(503, 'gateway_busy', `all ${this.options.max} database connections of the gateway are in use (--max-connections); try again shortly`),
+            ? new HttpError(503, 'gateway_busy', `all ${this.options.perRole} database connections of role "${entry.user ?? 'the gateway'}" are in use (--connections-per-role); try again shortly`, RETRY_SOON)
+            : new HttpError(503, 'gateway_busy', `all ${this.options.max} database connections of the gateway are in use (--max-connections); try again shortly`, RETRY_SOON),
         );
       }, this.options.waitMs);
       timer.unref?.();

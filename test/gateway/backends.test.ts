@@ -89,6 +89,12 @@ test('a login beyond the global cap waits, then gets 503; existing sessions work
     assert.is(refused.status, 503);
     assert.is(refused.body.code, 'gateway_busy');
     assert.match(refused.body.message, /max-connections/);
+    assert.is(refused.headers.get('retry-after'), '1');
+    // A call of an existing session waits the same way, and says so the same way.
+    const busy = await viewer.read('list_jobs');
+    assert.is(busy.status, 503);
+    assert.is(busy.body.code, 'gateway_busy');
+    assert.is(busy.headers.get('retry-after'), '1');
     const health = await new Browser(h.gateway.url).request('GET', '/healthz');
     assert.is(health.body.connections.max, 3);
     assert.is(health.body.connections.busy, 3);

@@ -1,16 +1,19 @@
 /**
- * Authentication of the gateway: database credentials open a pool for that role (the session),
- * identified by a random id in an HttpOnly, SameSite=Strict cookie. Every POST but the login
- * carries the session's CSRF token in `X-CSRF-Token`. Optionally a trusted upstream header names
- * the role instead (see identity.ts).
+ * Authentication of the gateway: database credentials, proven on a fresh connection, open a
+ * session identified by a random id in an HttpOnly, SameSite=Strict cookie; its calls run on the
+ * backends of that role's pool (backend-pool.ts), shared by all the role's sessions. Every POST
+ * but the login carries the session's CSRF token in `X-CSRF-Token`. Optionally a trusted upstream
+ * header names the role instead (see identity.ts). Failed logins are slowed down
+ * (login-throttle.ts); superuser roles may not log in unless allowed explicitly.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import pg from 'pg';
-import { multiHostPoolConfig, parseConnectionString, withCredentials, type MultiHostConnection } from '../client/multi-host-connection.ts';
+import { parseConnectionString, type MultiHostConnection } from '../client/multi-host-connection.ts';
 import { apiFunctions, callByName, type Queryable } from '../client/index.ts';
+import type { BackendPool } from './backend-pool.ts';
 import { HttpError, parseCookies } from './http.ts';
-import { runAsRole, runOnPool, type Caller } from './identity.ts';
+import { runAsRole, runOnBackend, type Caller } from './identity.ts';
+import { LoginThrottle } from './login-throttle.ts';
 
 export const SESSION_COOKIE = 'pga_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -20,22 +23,24 @@ export type Group = (typeof GROUPS)[number];
 interface Session {
   readonly id: string;
   readonly user: string;
-  readonly pool: pg.Pool;
   readonly csrfToken: string;
   lastSeenAt: number;
 }
 
 export interface AuthOptions {
-  /** The gateway's own database URL: host, port, database (and TLS settings) of every session. */
-  databaseUrl: string;
-  /** The gateway's own pool, for the trusted-header mode. */
-  ownPool: pg.Pool;
+  /** Every backend: of the sessions' roles, of the login checks and of the trusted-header mode. */
+  backends: BackendPool;
   /** Header naming the database role of a request authenticated upstream (lower or any case), or undefined. */
   trustHeader?: string;
   /** Idle sessions end after this (default 8 hours). */
   sessionIdleMs?: number;
-  /** Connections of each session's pool (default 4). */
-  sessionPoolSize?: number;
+  /** Sessions one role may hold; a login beyond ends the role's least recently used one (default 1000). */
+  maxSessionsPerRole?: number;
+  /** Let roles with SUPERUSER log in (default false: refused with 403). */
+  allowSuperuserLogin?: boolean;
+  throttle?: LoginThrottle;
+  /** Told the key (Caller.key) of every session that ends: logout, idle expiry, shutdown. */
+  onSessionEnd?: (key: string) => void;
 }
 
 /**
@@ -66,57 +71,93 @@ const sameToken = (a: string, b: string) => {
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
+/** SQLSTATEs of a refused connection: wrong password, no such role, no such database, no LOGIN/CONNECT. */
+const LOGIN_REFUSED = new Set(['28P01', '28000', '3D000', '42501']);
+
+// Not an API call: the one fact about the role the API has no function for, read from the
+// session's own settings (no catalog, no table).
+const SUPERUSER_SQL = "SELECT current_setting('is_superuser') = 'on' AS superuser";
+
 export class Auth {
   private readonly sessions = new Map<string, Session>();
+  /** The sessions of each role: what maxSessionsPerRole counts. */
+  private readonly byUser = new Map<string, Set<Session>>();
   private readonly groupCache = new Map<string, { value: Group[]; at: number }>();
   private readonly secret = randomBytes(32);
   private readonly idleMs: number;
   private readonly sweeper: NodeJS.Timeout;
+  private readonly throttle: LoginThrottle;
   readonly trustHeader: string | undefined;
 
   constructor(private readonly options: AuthOptions) {
     this.idleMs = options.sessionIdleMs ?? 8 * 3600_000;
     this.trustHeader = options.trustHeader?.toLowerCase();
-    this.sweeper = setInterval(() => void this.sweep(), Math.min(60_000, this.idleMs)).unref();
+    this.throttle = options.throttle ?? new LoginThrottle();
+    this.sweeper = setInterval(() => this.sweep(), Math.min(60_000, this.idleMs)).unref();
   }
 
-  /** Opens a pool as `user` and proves it can connect; throws HttpError 401 otherwise. */
-  async login(user: string, password: string): Promise<{ sessionId: string; caller: Caller }> {
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /**
+   * Proves `password` on a new connection as `user`; throws HttpError 401 (wrong), 429 (too many
+   * failures), 403 (a superuser), 503 (no database, or no room under --max-connections).
+   * `address` is the client's, for the throttle.
+   */
+  async login(user: string, password: string, address: string): Promise<{ sessionId: string; caller: Caller }> {
     if (!user || typeof user !== 'string' || typeof password !== 'string') {
       throw new HttpError(400, 'invalid_login', 'send {"user": ..., "password": ...}');
     }
-    const pool = new pg.Pool(
-      multiHostPoolConfig(withCredentials(gatewayConnection(this.options.databaseUrl), user, password), {
-        max: this.options.sessionPoolSize ?? 4,
-        idleTimeoutMillis: 30_000,
-        application_name: 'pgautomator-gateway',
-      }),
-    );
-    pool.on('error', () => {}); // an idle connection dropped by the server: the pool replaces it
+    const settle = this.throttle.begin(user, address);
+    let superuser: boolean;
     try {
-      // Connecting is the check (no SQL): a wrong password or an unknown role fails here.
-      const client = await pool.connect();
-      client.release();
+      superuser = await this.options.backends.verify(user, password, async (client) => {
+        const { rows } = await client.query<{ superuser: boolean }>(SUPERUSER_SQL);
+        return rows[0]!.superuser;
+      });
     } catch (error) {
-      await pool.end().catch(() => {});
+      if (error instanceof HttpError) {
+        settle('other');
+        throw error;
+      }
       const code = (error as { code?: string }).code;
-      if (code === '28P01' || code === '28000' || code === '3D000' || code === '42501') {
+      if (code && LOGIN_REFUSED.has(code)) {
+        settle('failed');
         // One answer for an unknown role and a wrong password: do not tell which.
         throw new HttpError(401, 'login_failed', 'login failed: wrong user name or password, or this role may not log in');
       }
+      settle('other');
       throw new HttpError(503, 'database_unavailable', `cannot reach the database: ${(error as Error).message}`);
     }
-    const session: Session = { id: randomBytes(32).toString('base64url'), user, pool, csrfToken: randomBytes(32).toString('base64url'), lastSeenAt: Date.now() };
+    settle('succeeded');
+    if (superuser && !this.options.allowSuperuserLogin) {
+      throw new HttpError(
+        403,
+        'superuser_login_refused',
+        `role "${user}" is a superuser, and the gateway refuses superuser logins: every permission check would pass. Log in as a role granted pgautomator_admin, or start the gateway with --allow-superuser-login`,
+      );
+    }
+    // From here the password lives only in the role's pool entry, until the role's last session ends.
+    this.options.backends.retain(user, password);
+    const session: Session = { id: randomBytes(32).toString('base64url'), user, csrfToken: randomBytes(32).toString('base64url'), lastSeenAt: Date.now() };
     this.sessions.set(session.id, session);
+    const own = this.byUser.get(user) ?? new Set<Session>();
+    this.byUser.set(user, own);
+    own.add(session);
+    // Sessions cost memory but no connection: still, logging in in a loop must not grow them
+    // without end. Only the role's own sessions are at stake.
+    if (own.size > (this.options.maxSessionsPerRole ?? 1000)) {
+      const stalest = [...own].reduce((a, b) => (b.lastSeenAt < a.lastSeenAt ? b : a));
+      this.end(stalest);
+    }
     return { sessionId: session.id, caller: this.sessionCaller(session) };
   }
 
-  async logout(req: IncomingMessage): Promise<void> {
+  logout(req: IncomingMessage): void {
     const id = parseCookies(req.headers.cookie).get(SESSION_COOKIE);
     const session = id ? this.sessions.get(id) : undefined;
-    if (!session) return;
-    this.sessions.delete(session.id);
-    await session.pool.end().catch(() => {});
+    if (session) this.end(session);
   }
 
   /** The caller of a request, or undefined when it is anonymous. */
@@ -130,8 +171,7 @@ export class Auth {
     const session = id ? this.sessions.get(id) : undefined;
     if (!session) return undefined;
     if (Date.now() - session.lastSeenAt > this.idleMs) {
-      this.sessions.delete(session.id);
-      void session.pool.end().catch(() => {});
+      this.end(session);
       return undefined;
     }
     session.lastSeenAt = Date.now();
@@ -162,20 +202,25 @@ export class Auth {
     return value;
   }
 
-  async close(): Promise<void> {
+  close(): void {
     clearInterval(this.sweeper);
-    const all = [...this.sessions.values()];
-    this.sessions.clear();
-    await Promise.all(all.map((s) => s.pool.end().catch(() => {})));
+    for (const session of [...this.sessions.values()]) this.end(session);
   }
 
-  private async sweep(): Promise<void> {
+  /** Ends a session and lets go of what it held: its share of the role's pool, its event streams. */
+  private end(session: Session): void {
+    if (!this.sessions.delete(session.id)) return;
+    const own = this.byUser.get(session.user);
+    own?.delete(session);
+    if (own?.size === 0) this.byUser.delete(session.user);
+    this.options.backends.forget(session.user);
+    this.options.onSessionEnd?.(session.id);
+  }
+
+  private sweep(): void {
     const now = Date.now();
-    for (const session of this.sessions.values()) {
-      if (now - session.lastSeenAt > this.idleMs) {
-        this.sessions.delete(session.id);
-        await session.pool.end().catch(() => {});
-      }
+    for (const session of [...this.sessions.values()]) {
+      if (now - session.lastSeenAt > this.idleMs) this.end(session);
     }
   }
 
@@ -184,7 +229,8 @@ export class Auth {
       user: session.user,
       via: 'session',
       csrfToken: session.csrfToken,
-      run: (work, options) => runOnPool(session.pool, work, options?.rollback),
+      key: session.id,
+      run: (work, options) => runOnBackend(this.options.backends, session.user, work, options?.rollback),
     };
   }
 
@@ -194,7 +240,8 @@ export class Auth {
       via: 'header',
       // Stateless: the same role always gets the same token while this gateway process lives.
       csrfToken: createHmac('sha256', this.secret).update(`header\0${role}`).digest('base64url'),
-      run: (work, options) => runAsRole(this.options.ownPool, role, work, options?.rollback),
+      key: `header:${role}`,
+      run: (work, options) => runAsRole(this.options.backends, role, work, options?.rollback, this.options.allowSuperuserLogin),
     };
   }
 }

@@ -22,6 +22,20 @@ Options:
   --tls-cert FILE        serve HTTPS with this certificate (with --tls-key)
   --tls-key FILE         private key of --tls-cert
   --session-idle S       end sessions idle for S seconds (default 28800)
+  --max-connections N    database connections of the gateway in total, all logged-in roles
+                         together (default 20; plus one for LISTEN): a login or call that finds
+                         them all busy waits up to 5 s, then gets 503 gateway_busy
+  --connections-per-role N
+                         connections one role's sessions share (default 4); unused ones close
+                         after 30 s
+  --max-sessions-per-role N
+                         sessions one role may hold (default 1000); a login beyond ends the
+                         role's least recently used session
+  --allow-superuser-login
+                         let superuser roles log in (refused by default: 403)
+  --max-streams-per-session N
+                         event streams (GET /events) one session may hold (default 8)
+  --max-streams N        event streams of the gateway in total (default 1000)
   --build-ui MODE        auto (build the bundle when missing, default), always, never
   -h, --help             this help
 `;
@@ -39,6 +53,12 @@ export async function runUiCli(argv: string[]): Promise<Gateway | undefined> {
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       'session-idle': { type: 'string', default: '28800' },
+      'max-connections': { type: 'string', default: '20' },
+      'connections-per-role': { type: 'string', default: '4' },
+      'max-sessions-per-role': { type: 'string', default: '1000' },
+      'allow-superuser-login': { type: 'boolean', default: false },
+      'max-streams-per-session': { type: 'string', default: '8' },
+      'max-streams': { type: 'string', default: '1000' },
       'build-ui': { type: 'string', default: 'auto' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -55,6 +75,14 @@ export async function runUiCli(argv: string[]): Promise<Gateway | undefined> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535 (got ${values.port})`);
   const idle = Number(values['session-idle']);
   if (!(idle > 0)) throw new Error(`--session-idle must be a positive number of seconds`);
+  const positive = (flag: 'max-connections' | 'connections-per-role' | 'max-sessions-per-role' | 'max-streams-per-session' | 'max-streams') => {
+    const n = Number(values[flag]);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag} must be a whole number of at least 1 (got ${values[flag]})`);
+    return n;
+  };
+  const maxConnections = positive('max-connections');
+  const connectionsPerRole = positive('connections-per-role');
+  if (connectionsPerRole > maxConnections) throw new Error(`--connections-per-role (${connectionsPerRole}) must not exceed --max-connections (${maxConnections})`);
   if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) throw new Error('--tls-cert and --tls-key go together');
   const buildUi = values['build-ui'];
   if (buildUi !== 'auto' && buildUi !== 'always' && buildUi !== 'never') throw new Error('--build-ui must be auto, always or never');
@@ -68,6 +96,12 @@ export async function runUiCli(argv: string[]): Promise<Gateway | undefined> {
     tlsCert: values['tls-cert'],
     tlsKey: values['tls-key'],
     sessionIdleSeconds: idle,
+    maxConnections,
+    connectionsPerRole,
+    maxSessionsPerRole: positive('max-sessions-per-role'),
+    allowSuperuserLogin: values['allow-superuser-login'],
+    maxStreamsPerSession: positive('max-streams-per-session'),
+    maxStreams: positive('max-streams'),
     buildUi,
   });
   console.log(`pgAutomator gateway listening on ${gateway.url}`);

@@ -8,13 +8,14 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import pg from 'pg';
-import { multiHostPoolConfig } from '../client/multi-host-connection.ts';
 import { Auth, gatewayConnection, SESSION_COOKIE } from './auth.ts';
+import { BackendPool, OWN_KEY } from './backend-pool.ts';
 import { EventHub } from './events.ts';
 import { HttpError, readJsonObject, sendError, sendJson, serializeCookie } from './http.ts';
+import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.ts';
 import { errorBody, handleRpc } from './rpc.ts';
 import { DEFAULT_DIST_DIR, ensureBundle, serveStatic } from './static.ts';
+import { StreamLimits } from './stream-limits.ts';
 
 export interface GatewayOptions {
   databaseUrl: string;
@@ -31,6 +32,23 @@ export interface GatewayOptions {
   tlsCert?: string;
   tlsKey?: string;
   sessionIdleSeconds?: number;
+  /** Database backends of the gateway in total: every role's pool, login checks, trusted-header calls (default 20; LISTEN's one is extra). */
+  maxConnections?: number;
+  /** Backends one role may hold, shared by its sessions (default 4). */
+  connectionsPerRole?: number;
+  /** An unused backend is closed after this (default 30 s). */
+  connectionIdleMs?: number;
+  /** How long a call or a login waits for a backend under the cap before 503 gateway_busy (default 5 s). */
+  connectionWaitMs?: number;
+  /** Sessions one role may hold; a login beyond ends the role's least recently used one (default 1000). */
+  maxSessionsPerRole?: number;
+  /** Let superuser roles log in (default false: 403 superuser_login_refused). */
+  allowSuperuserLogin?: boolean;
+  /** Delays after failed logins per user and per address (login-throttle.ts for the defaults). */
+  loginThrottle?: LoginThrottleOptions;
+  /** Event streams one session may hold (default 8) and the gateway in total (default 1000). */
+  maxStreamsPerSession?: number;
+  maxStreams?: number;
   keepAliveMs?: number;
   distDir?: string;
   /** Build the component bundle when missing (auto, default), always, or never. */
@@ -43,6 +61,8 @@ export interface Gateway {
   readonly port: number;
   readonly server: Server;
   readonly events: EventHub;
+  /** The gateway's database backends (its /healthz shows their use). */
+  readonly backends: BackendPool;
   close(): Promise<void>;
 }
 
@@ -56,9 +76,26 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   if (!hasBundle) log('component bundle missing: the console page will not load until `npm run build:ui`');
 
   // Several hosts in the URL: each connection goes to the first writable primary (auth.ts).
-  const ownPool = new pg.Pool(multiHostPoolConfig(gatewayConnection(options.databaseUrl), { max: 4, application_name: 'pgautomator-gateway' }));
-  ownPool.on('error', (error) => log(`own pool: ${error.message}`));
-  const auth = new Auth({ databaseUrl: options.databaseUrl, ownPool, trustHeader: options.trustHeader, sessionIdleMs: (options.sessionIdleSeconds ?? 8 * 3600) * 1000 });
+  const connection = gatewayConnection(options.databaseUrl);
+  const backends = new BackendPool({
+    connection,
+    max: options.maxConnections ?? 20,
+    perRole: options.connectionsPerRole ?? 4,
+    idleMs: options.connectionIdleMs ?? 30_000,
+    waitMs: options.connectionWaitMs ?? 5_000,
+  });
+  // The gateway's own role, for the trusted-header mode: its credentials are the URL's, kept for good.
+  backends.retain(OWN_KEY, connection.password, connection.user);
+  const streams = new StreamLimits({ perSession: options.maxStreamsPerSession, total: options.maxStreams });
+  const auth = new Auth({
+    backends,
+    trustHeader: options.trustHeader,
+    sessionIdleMs: (options.sessionIdleSeconds ?? 8 * 3600) * 1000,
+    allowSuperuserLogin: options.allowSuperuserLogin,
+    maxSessionsPerRole: options.maxSessionsPerRole,
+    throttle: new LoginThrottle(options.loginThrottle),
+    onSessionEnd: (key) => streams.endSession(key),
+  });
   const events = new EventHub({ databaseUrl: options.databaseUrl, keepAliveMs: options.keepAliveMs, log });
   events.start();
   const tls = Boolean(options.tlsCert && options.tlsKey);
@@ -89,7 +126,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       if (path === '/auth/login') {
         if (req.method !== 'POST') throw new HttpError(405, 'method_not_allowed', 'use POST');
         const body = await readJsonObject(req);
-        const { sessionId, caller } = await auth.login(body.user as string, body.password as string);
+        const { sessionId, caller } = await auth.login(body.user as string, body.password as string, req.socket.remoteAddress ?? 'unknown');
         const groups = await auth.groups(caller).catch(() => []);
         sendJson(res, 200, { user: caller.user, groups, csrfToken: caller.csrfToken }, {
           'Set-Cookie': serializeCookie(SESSION_COOKIE, sessionId, { secure, maxAgeSeconds: options.sessionIdleSeconds }),
@@ -100,7 +137,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         if (req.method !== 'POST') throw new HttpError(405, 'method_not_allowed', 'use POST');
         const caller = auth.identify(req);
         if (caller) auth.checkCsrf(req, caller);
-        await auth.logout(req);
+        auth.logout(req);
         sendJson(res, 200, { loggedOut: true }, { 'Set-Cookie': serializeCookie(SESSION_COOKIE, '', { secure, maxAgeSeconds: 0 }) });
         return;
       }
@@ -125,12 +162,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       }
       if (path === '/events') {
         if (req.method !== 'GET') throw new HttpError(405, 'method_not_allowed', 'use GET');
-        if (!auth.identify(req)) throw new HttpError(401, 'login_required', 'log in first: POST /auth/login');
+        const caller = auth.identify(req);
+        if (!caller) throw new HttpError(401, 'login_required', 'log in first: POST /auth/login');
+        streams.admit(caller.key, res);
         await events.attach(res);
         return;
       }
       if (path === '/healthz') {
-        sendJson(res, 200, { ok: true, listening: events.listening });
+        sendJson(res, 200, { ok: true, listening: events.listening, sessions: auth.sessionCount, connections: backends.stats(), streams: streams.stats() });
         return;
       }
       if (await serveStatic(req, res, path, distDir)) return;
@@ -139,7 +178,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const { status, body } = errorBody(error);
       if (status >= 500) log(`${req.method} ${path}: ${(error as Error)?.stack ?? String(error)}`);
       if (res.headersSent) res.end();
-      else sendJson(res, status, body);
+      else sendJson(res, status, body, error instanceof HttpError ? error.headers : {});
     }
   };
 
@@ -160,13 +199,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     port: address.port,
     server,
     events,
+    backends,
     close() {
       closing ??= (async () => {
         await events.close();
         server.closeAllConnections?.();
         await new Promise<void>((resolve) => server.close(() => resolve()));
-        await auth.close();
-        await ownPool.end().catch(() => {});
+        auth.close();
+        await backends.close();
       })();
       return closing;
     },

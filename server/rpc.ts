@@ -101,6 +101,6 @@ export async function handleRpc(req: IncomingMessage, res: ServerResponse, name:
   } catch (error) {
     const { status, body } = errorBody(error);
     if (status >= 500) log(`rpc ${name} as ${caller.user}: ${(error as Error)?.stack ?? String(error)}`);
-    sendJson(res, status, body);
+    sendJson(res, status, body, error instanceof HttpError ? error.headers : {}); // Retry-After of 503 gateway_busy
   }
 }

@@ -138,6 +138,12 @@ test('trusted header mode: SET ROLE to the named role on the gateway connection;
     assert.is(ghostMe.status, 403);
     assert.is(ghostMe.body.code, 'role_not_allowed');
     assert.is((await ghost.read('list_jobs')).status, 403);
+    // Nor a superuser role (here the gateway's own), unless the gateway allows superuser logins.
+    const root = new Browser(gateway.url, { 'X-Remote-User': 'postgres' });
+    const rootMe = await root.request('GET', '/auth/me');
+    assert.is(rootMe.status, 403);
+    assert.is(rootMe.body.code, 'superuser_login_refused');
+    assert.is((await root.read('list_jobs')).status, 403);
   } finally {
     await gateway.close();
   }

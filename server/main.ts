@@ -18,6 +18,8 @@ import { DEFAULT_DIST_DIR, ensureBundle, serveStatic } from './static.ts';
 
 export interface GatewayOptions {
   databaseUrl: string;
+  /** Where to LISTEN for live events instead of databaseUrl (behind transaction pooling: a direct URL). */
+  listenUrl?: string;
   /** 0 picks a free port. */
   port?: number;
   /** Interface to listen on (default 127.0.0.1; 0.0.0.0 for every interface). */
@@ -59,7 +61,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const ownPool = new pg.Pool(multiHostPoolConfig(gatewayConnection(options.databaseUrl), { max: 4, application_name: 'pgautomator-gateway' }));
   ownPool.on('error', (error) => log(`own pool: ${error.message}`));
   const auth = new Auth({ databaseUrl: options.databaseUrl, ownPool, trustHeader: options.trustHeader, sessionIdleMs: (options.sessionIdleSeconds ?? 8 * 3600) * 1000 });
-  const events = new EventHub({ databaseUrl: options.databaseUrl, keepAliveMs: options.keepAliveMs, log });
+  const events = new EventHub({ databaseUrl: options.databaseUrl, listenUrl: options.listenUrl, keepAliveMs: options.keepAliveMs, log });
   events.start();
   const tls = Boolean(options.tlsCert && options.tlsKey);
   const secure = tls || Boolean(options.secureCookies);
@@ -130,7 +132,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         return;
       }
       if (path === '/healthz') {
-        sendJson(res, 200, { ok: true, listening: events.listening });
+        // listenProblem: LISTEN is in place but receives nothing (a pooler in transaction pooling).
+        sendJson(res, 200, { ok: true, listening: events.listening, listenProblem: events.listenProblem });
         return;
       }
       if (await serveStatic(req, res, path, distDir)) return;

@@ -16,6 +16,7 @@ import { Backoff } from './backoff.ts';
 import type { AgentConfig } from './config.ts';
 import type { Connectivity } from './connectivity.ts';
 import { isUnreachable, type AgentApi } from './db/api.ts';
+import { poolerHint } from './db/pooler-hint.ts';
 import { HeartbeatPlan } from './heartbeat.ts';
 import { Lease } from './lease.ts';
 import type { Logger } from './logger.ts';
@@ -159,7 +160,7 @@ export class ClaimLoop {
         this.backoff.reset();
       } catch (error) {
         if (isUnreachable(error)) {
-          logger.warn('database unreachable: reconnecting', { error });
+          logger.warn('database unreachable: reconnecting', { error, hint: poolerHint(error) });
           connectivity.markDown();
           continue;
         }
@@ -216,8 +217,8 @@ export class ClaimLoop {
       this.claimReason = 'registered';
       return true;
     } catch (error) {
-      if (isUnreachable(error)) logger.warn('cannot register with the database', { error });
-      else logger.error('registration refused: retrying', { error, hint: (error as { hint?: string }).hint });
+      if (isUnreachable(error)) logger.warn('cannot register with the database', { error, hint: poolerHint(error) });
+      else logger.error('registration refused: retrying', { error, hint: (error as { hint?: string }).hint ?? poolerHint(error) });
       return false;
     }
   }

@@ -21,6 +21,7 @@ import { Backoff } from '../backoff.ts';
 import { sleep } from '../executors/executor.ts';
 import type { Logger } from '../logger.ts';
 import { destroyConnection, within } from './call-deadline.ts';
+import { poolerHint } from './pooler-hint.ts';
 
 export interface ListenerTiming {
   pingMs: number;
@@ -101,7 +102,7 @@ export class Listener {
         await within(1_000, client.end().catch(() => {}));
         if (signal.aborted) return;
         const delay = this.backoff.next();
-        this.logger.warn('LISTEN connection failed: retrying', { error, retry_in_ms: delay });
+        this.logger.warn('LISTEN connection failed: retrying', { error, hint: poolerHint(error), retry_in_ms: delay });
         await sleep(delay, signal);
         continue;
       }

@@ -7,6 +7,8 @@
  *   says so in its log with a hint and goes on by its heartbeat, the gateway's /healthz says so.
  * - With --listen-url naming the server directly, the agent's LISTEN works again: a manual start
  *   is claimed because of its NOTIFY (the claim's log line says why it was made).
+ * - A connection the pooler still refuses (a startup parameter given in the URL) is logged with a
+ *   hint naming the cause.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -86,6 +88,16 @@ test('transaction pooling with --listen-url direct: a manual start is claimed on
   assert.ok(agent.logs.some((l) => l.msg === 'claimed' && l.reason === 'notify' && Number(l.got) > 0), 'a manual start claimed because of its NOTIFY');
   assert.ok(agent.logs.some((l) => l.msg === 'stopping run' && l.reason === 'kill requested' && l.via === 'notify'), 'the kill came by NOTIFY');
   assert.not.ok(agent.logs.some(listenProblem), 'no LISTEN problem reported with a direct --listen-url');
+});
+
+test('a connection the pooler refuses is logged with a hint naming the cause', async () => {
+  // A startup parameter from the URL (the agent sends none of its own): PgBouncer refuses it.
+  const url = new URL(session.via(db.url));
+  url.searchParams.set('options', '-c work_mem=8MB');
+  const agent = startAgent(db, { name: 'refused', databaseUrl: url.toString() });
+  const refused = await agent.waitForLog((l) => l.msg === 'cannot register with the database', 'the refusal logged', 20_000);
+  assert.match(String(refused.error), 'unsupported startup parameter');
+  assert.match(String(refused.hint), 'ignore_startup_parameters');
 });
 
 interface Health {

@@ -143,6 +143,14 @@ export class Listener {
       this.logger.debug('listening for pgautomator events');
       return;
     }
+    // Nothing came: a pooler's doing, or the listening connection itself went silent meanwhile
+    // (a network fault, not a configuration to fix): the pings find the latter and reconnect.
+    const answers = await this.answerWithin(client, 'SELECT 1').then(() => true, () => false);
+    if (!answers) {
+      this.problem = checked.problem;
+      this.logger.debug('LISTEN could not be checked: its connection does not answer', { problem: checked.problem });
+      return;
+    }
     this.problem = checked.problem;
     if (this.reported) {
       this.logger.debug('LISTEN still receives no notifications', { problem: checked.problem });

@@ -10,8 +10,10 @@
  * - A connection the pooler still refuses (a startup parameter given in the URL) is logged with a
  *   hint naming the cause.
  */
+import pg from 'pg';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { withDeadline } from '../agent/src/db/call-deadline.ts';
 import { startGateway, type Gateway } from '../server/main.ts';
 import { adminApi, cleanup, createJob, startAgent, startJob, stopAgents, waitForRun, type AgentProcess, type LogLine } from './agent/support.ts';
 import { createTestDatabase, waitFor, type TestDatabase } from './support/database.ts';
@@ -88,6 +90,29 @@ test('transaction pooling with --listen-url direct: a manual start is claimed on
   assert.ok(agent.logs.some((l) => l.msg === 'claimed' && l.reason === 'notify' && Number(l.got) > 0), 'a manual start claimed because of its NOTIFY');
   assert.ok(agent.logs.some((l) => l.msg === 'stopping run' && l.reason === 'kill requested' && l.via === 'notify'), 'the kill came by NOTIFY');
   assert.not.ok(agent.logs.some(listenProblem), 'no LISTEN problem reported with a direct --listen-url');
+});
+
+test('the agent\'s server-side deadline is set per call (SET LOCAL), leaks into no session, and a failed call leaves the connection clean', async () => {
+  for (const url of [db.url, transaction.via(db.url)]) {
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    try {
+      const calls = withDeadline(pool, 3_000);
+      const { rows } = await calls.query({ text: "SELECT current_setting('statement_timeout') AS st, current_setting('idle_in_transaction_session_timeout') AS idle" });
+      assert.equal(rows[0], { st: '5s', idle: '5s' }, url); // 3 s + the 2 s margin
+      // A server error inside the call's transaction: rolled back, the connection goes on.
+      await calls.query({ text: 'SELECT 1 / 0' }).then(
+        () => assert.unreachable('division by zero'),
+        (error: { code?: string }) => assert.is(error.code, '22012'),
+      );
+      const after = await calls.query({ text: 'SELECT 1 AS one' });
+      assert.equal(after.rows[0], { one: 1 });
+      // The same connection outside a call: the session's own settings, untouched.
+      const plain = await pool.query("SELECT current_setting('statement_timeout') AS st");
+      assert.is(plain.rows[0].st, '0', url);
+    } finally {
+      await pool.end();
+    }
+  }
 });
 
 test('a connection the pooler refuses is logged with a hint naming the cause', async () => {

@@ -59,6 +59,8 @@ export class EventHub {
   private readonly channel = checkChannel();
   /** Why the listener receives nothing (undefined: it does, or it is not connected). */
   private problem: string | undefined;
+  /** The listener connection that notifications were seen to reach. */
+  private verified: pg.Client | undefined;
   private recheckTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: EventHubOptions) {
@@ -78,7 +80,7 @@ export class EventHub {
 
   /** LISTEN is in place and notifications were seen to arrive. */
   get listening(): boolean {
-    return this.client !== undefined && this.problem === undefined;
+    return this.client !== undefined && this.verified === this.client;
   }
 
   /** Why LISTEN receives nothing, with what to do; undefined when it works (or is reconnecting). */
@@ -145,6 +147,7 @@ export class EventHub {
     if (checked.result === 'arrived') {
       if (this.problem) this.options.log?.('events: LISTEN receives notifications again');
       this.problem = undefined;
+      this.verified = client;
       return true;
     }
     if (checked.problem !== this.problem) this.options.log?.(`events: ${checked.problem}; live events will not reach browsers. ${listenUnavailableHint}`);

@@ -129,7 +129,12 @@ export class Listener {
 
   /** Whether notifications reach `client`; a change is logged (a problem once, with its hint). */
   private async check(client: pg.Client): Promise<void> {
-    const checked = await notificationsArrive(client, this.channel, new MultiHostClient(this.config), this.timing.deadlineMs);
+    const signal = this.stopped.signal;
+    let onStop = () => {};
+    const stopping = new Promise<null>((resolve) => signal.addEventListener('abort', (onStop = () => resolve(null)), { once: true }));
+    const checked = await Promise.race([notificationsArrive(client, this.channel, new MultiHostClient(this.config), this.timing.deadlineMs), stopping]);
+    signal.removeEventListener('abort', onStop);
+    if (checked === null || signal.aborted) return; // stopping: the check's sender closes on its own
     if (checked.result === 'unchecked') {
       // Not LISTEN's fault (the database went away, say): checked again at the next recheck.
       this.problem = checked.problem;

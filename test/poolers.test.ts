@@ -75,7 +75,9 @@ test('transaction pooling: the agent works by its heartbeat and reports that LIS
   await exercise(agent, 'transaction', transaction);
   const problem = await agent.waitForLog(listenProblem, 'the LISTEN problem reported', 20_000);
   assert.match(String(problem.hint), '--listen-url');
-  assert.not.ok(agent.logs.some((l) => l.msg === 'claimed' && l.reason === 'notify'), 'no claim can be woken by NOTIFY here');
+  // (Not asserted: that no NOTIFY ever got through. One can, by chance: when PgBouncer lends the
+  // server connection that ran LISTEN to the agent's listener for a ping just as a notification
+  // comes. The check above is what tells the operator; the agent is correct either way.)
 });
 
 test('transaction pooling with --listen-url direct: a manual start is claimed on its NOTIFY', async () => {

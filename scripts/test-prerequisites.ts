@@ -9,6 +9,8 @@
  *   server that is tested, found by its own pg_config (version and share directory), and checked
  *   by reading them back through the server. Where that cannot be done the reason goes to the
  *   test files (PGAUTOMATOR_TEST_EXTENSION_FILES), whose extension-route tests then skip.
+ * - PgBouncer (Debian's `pgbouncer`) for the pooler tests (test/support/pgbouncer.ts): installed
+ *   with apt where we may; a file that needs it and cannot have it fails with the reason.
  * - Chromium (/usr/bin/chromium, Debian's) for the UI tests and MariaDB (PGAUTOMATOR_TEST_MYSQL_URL,
  *   default root@127.0.0.1:3306) for the mariadb executor tests: checked up front; a file that
  *   needs a missing one fails with the reason.
@@ -19,6 +21,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { serverUrl } from '../test/support/database.ts';
 import { serverHasOurExtensionFiles } from '../test/support/extension-files.ts';
+import { pgbouncerBinary } from '../test/support/pgbouncer.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -158,6 +161,24 @@ function ensureChromium(notes: string[]): string | undefined {
   return `${CHROMIUM} is missing: apt-get install chromium (Debian's Chromium; no browser is downloaded)`;
 }
 
+/** PgBouncer runs as the tests' user (or as postgres when that is root): only the binary is needed. */
+function ensurePgbouncer(notes: string[]): string | undefined {
+  if (pgbouncerBinary()) return undefined;
+  if (isRoot && hasApt) {
+    try {
+      aptInstall(['pgbouncer']);
+    } catch (error) {
+      return `pgbouncer is missing and apt-get install pgbouncer failed: ${(error as Error).message.split('\n')[0]}`;
+    }
+    const installed = pgbouncerBinary();
+    if (installed) {
+      notes.push(`installed Debian's pgbouncer (${installed})`);
+      return undefined;
+    }
+  }
+  return 'pgbouncer is missing: apt-get install pgbouncer';
+}
+
 async function checkMariadb(): Promise<string | undefined> {
   const mysql = await import('mysql2/promise');
   try {
@@ -207,6 +228,8 @@ export async function ensureTestPrerequisites(): Promise<Prerequisites> {
   if (chromium) notes.push(`UI tests will fail: ${chromium}`);
   const mariadb = await checkMariadb();
   if (mariadb) notes.push(`mariadb executor tests will fail: ${mariadb}`);
+  const pgbouncer = ensurePgbouncer(notes);
+  if (pgbouncer) notes.push(`pooler tests will fail: ${pgbouncer}`);
   return {
     notes,
     env: { PGAUTOMATOR_TEST_EXTENSION_FILES: extensionFiles ? `unavailable: ${extensionFiles}` : 'installed' },
@@ -214,6 +237,7 @@ export async function ensureTestPrerequisites(): Promise<Prerequisites> {
       const reasons: string[] = [];
       if (chromium && /ui-harness|support\/browser/.test(source)) reasons.push(`needs Chromium: ${chromium}`);
       if (mariadb && /mysql-database/.test(source)) reasons.push(`needs MariaDB: ${mariadb}`);
+      if (pgbouncer && /support\/pgbouncer/.test(source)) reasons.push(`needs PgBouncer: ${pgbouncer}`);
       return reasons;
     },
   };

@@ -13,6 +13,9 @@ pgautomator API functions, as the logged-in database role.
 Options:
   --database-url URL     the central database (also env PGAUTOMATOR_DATABASE_URL); its role
                          LISTENs for live events (and SET ROLEs with --trust-header)
+  --listen-url URL       the central database for LISTEN only (also env PGAUTOMATOR_LISTEN_URL),
+                         when --database-url goes through a pooler in transaction pooling:
+                         a direct URL, or one through session pooling (docs/poolers.md)
   --port N               port to listen on (default 8080; 0 picks a free one)
   --host ADDR            interface to listen on (default 127.0.0.1)
   --trust-header NAME    take the database role from this request header set by an
@@ -45,6 +48,7 @@ export async function runUiCli(argv: string[]): Promise<Gateway | undefined> {
     args: argv,
     options: {
       'database-url': { type: 'string' },
+      'listen-url': { type: 'string' },
       port: { type: 'string', default: '8080' },
       host: { type: 'string', default: '127.0.0.1' },
       'trust-header': { type: 'string' },
@@ -71,6 +75,7 @@ export async function runUiCli(argv: string[]): Promise<Gateway | undefined> {
   }
   const databaseUrl = values['database-url'] ?? process.env.PGAUTOMATOR_DATABASE_URL;
   if (!databaseUrl) throw new Error('--database-url is required (or set PGAUTOMATOR_DATABASE_URL); see --help');
+  const listenUrl = values['listen-url'] ?? (process.env.PGAUTOMATOR_LISTEN_URL || undefined);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535 (got ${values.port})`);
   const idle = Number(values['session-idle']);
@@ -88,6 +93,7 @@ export async function runUiCli(argv: string[]): Promise<Gateway | undefined> {
   if (buildUi !== 'auto' && buildUi !== 'always' && buildUi !== 'never') throw new Error('--build-ui must be auto, always or never');
   const gateway = await startGateway({
     databaseUrl,
+    listenUrl,
     port,
     host: values.host,
     trustHeader: values['trust-header'],

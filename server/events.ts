@@ -7,10 +7,16 @@
  * watches: while at least one browser holds a stream, the hub calls `watch_events` for a window of
  * 90 s, renewed every 30 s once less than 45 s are left. A browser's stream starts once that window
  * is open, so it misses none of them.
+ *
+ * LISTEN needs a session of its own: through a pooler in transaction pooling it silently receives
+ * nothing. After LISTEN the hub checks that a NOTIFY from another session arrives
+ * (client/listen-check.ts); if not, /healthz says `listening: false` with the problem and what to
+ * do (`--listen-url`, a URL used only for LISTEN), and the check is repeated every minute.
  */
 import type { ServerResponse } from 'node:http';
 import pg from 'pg';
 import { createApi } from '../client/index.ts';
+import { checkChannel, listenStatement, listenUnavailableHint, notificationsArrive } from '../client/listen-check.ts';
 import { multiHostClient } from '../client/multi-host-connection.ts';
 import { gatewayConnection } from './auth.ts';
 
@@ -20,6 +26,10 @@ const RENEW_MS = 30_000;
 
 export interface EventHubOptions {
   databaseUrl: string;
+  /** Where to LISTEN instead of databaseUrl (a direct URL when databaseUrl goes through transaction pooling). */
+  listenUrl?: string;
+  /** How often a LISTEN that receives nothing is checked again (default 60 s). */
+  recheckMs?: number;
   /** Interval of the `: keep-alive` comment that keeps proxies from closing idle streams. */
   keepAliveMs?: number;
   /** The window asked of watch_events (default 90 s) and how often it is renewed (default 30 s). */
@@ -46,6 +56,12 @@ export class EventHub {
   private readonly renew: NodeJS.Timeout;
   private readonly watchSeconds: number;
   private readonly renewMs: number;
+  private readonly channel = checkChannel();
+  /** Why the listener receives nothing (undefined: it does, or it is not connected). */
+  private problem: string | undefined;
+  /** The listener connection that notifications were seen to reach. */
+  private verified: pg.Client | undefined;
+  private recheckTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: EventHubOptions) {
     this.keepAlive = setInterval(() => this.write(': keep-alive\n\n'), options.keepAliveMs ?? 15_000).unref();
@@ -62,8 +78,14 @@ export class EventHub {
     return this.readyPromise;
   }
 
+  /** LISTEN is in place and notifications were seen to arrive. */
   get listening(): boolean {
-    return this.client !== undefined;
+    return this.client !== undefined && this.verified === this.client;
+  }
+
+  /** Why LISTEN receives nothing, with what to do; undefined when it works (or is reconnecting). */
+  get listenProblem(): string | undefined {
+    return this.client && this.problem ? `${this.problem}. ${listenUnavailableHint}` : undefined;
   }
 
   get clientCount(): number {
@@ -76,10 +98,13 @@ export class EventHub {
 
   private async connect(): Promise<void> {
     if (this.closed) return;
-    const client: pg.Client = multiHostClient(gatewayConnection(this.options.databaseUrl), { application_name: 'pgautomator-gateway-events' });
+    const url = this.options.listenUrl ?? this.options.databaseUrl;
+    const client: pg.Client = multiHostClient(gatewayConnection(url), { application_name: 'pgautomator-gateway-events' });
     const lost = (why: string) => {
       if (this.client !== client) return;
       this.client = undefined;
+      this.problem = undefined;
+      clearTimeout(this.recheckTimer);
       this.options.log?.(`events: listener lost (${why}); reconnecting`);
       void client.end().catch(() => {});
       this.scheduleReconnect();
@@ -91,7 +116,7 @@ export class EventHub {
     });
     try {
       await client.connect();
-      await client.query(`LISTEN ${CHANNEL}`);
+      await client.query(listenStatement([CHANNEL, this.channel]));
     } catch (error) {
       void client.end().catch(() => {});
       this.options.log?.(`events: cannot listen (${(error as Error).message}); retrying in ${this.backoffMs} ms`);
@@ -104,10 +129,42 @@ export class EventHub {
     }
     this.client = client;
     this.backoffMs = 500;
+    if (!(await this.check(client))) return; // checked again later; ready() waits for a working LISTEN
     if (this.clients.size > 0) {
       this.watchedUntil = 0; // the window may have ended while the listener was away
       await this.watch();
     }
+    if (this.everConnected) this.publish(JSON.stringify({ event: 'resync' }));
+    this.everConnected = true;
+    this.markReady();
+  }
+
+  /** True when notifications reach `client`; else the problem is kept for /healthz and a recheck is planned. */
+  private async check(client: pg.Client): Promise<boolean> {
+    const url = this.options.listenUrl ?? this.options.databaseUrl;
+    const checked = await notificationsArrive(client, this.channel, multiHostClient(gatewayConnection(url), { application_name: 'pgautomator-gateway-listen-check' }), 5_000);
+    if (this.client !== client) return false; // lost meanwhile: the reconnect takes over
+    if (checked.result === 'arrived') {
+      if (this.problem) this.options.log?.('events: LISTEN receives notifications again');
+      this.problem = undefined;
+      this.verified = client;
+      return true;
+    }
+    if (checked.problem !== this.problem) this.options.log?.(`events: ${checked.problem}; live events will not reach browsers. ${listenUnavailableHint}`);
+    this.problem = checked.problem;
+    this.recheckTimer = setTimeout(() => void this.recheck(client), this.options.recheckMs ?? 60_000);
+    this.recheckTimer.unref();
+    return false;
+  }
+
+  /** A LISTEN found not to work, checked again: once it works, the hub carries on as after a connect. */
+  private async recheck(client: pg.Client): Promise<void> {
+    if (this.closed || this.client !== client || !(await this.check(client))) return;
+    if (this.clients.size > 0) {
+      this.watchedUntil = 0;
+      await this.watch();
+    }
+    // Browsers attached meanwhile missed every event: they refetch.
     if (this.everConnected) this.publish(JSON.stringify({ event: 'resync' }));
     this.everConnected = true;
     this.markReady();
@@ -197,6 +254,7 @@ export class EventHub {
     clearInterval(this.keepAlive);
     clearInterval(this.renew);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    clearTimeout(this.recheckTimer);
     for (const res of this.clients) res.end();
     this.clients.clear();
     const client = this.client;

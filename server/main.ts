@@ -19,6 +19,8 @@ import { StreamLimits } from './stream-limits.ts';
 
 export interface GatewayOptions {
   databaseUrl: string;
+  /** Where to LISTEN for live events instead of databaseUrl (behind transaction pooling: a direct URL). */
+  listenUrl?: string;
   /** 0 picks a free port. */
   port?: number;
   /** Interface to listen on (default 127.0.0.1; 0.0.0.0 for every interface). */
@@ -96,7 +98,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     throttle: new LoginThrottle(options.loginThrottle),
     onSessionEnd: (key) => streams.endSession(key),
   });
-  const events = new EventHub({ databaseUrl: options.databaseUrl, keepAliveMs: options.keepAliveMs, log });
+  const events = new EventHub({ databaseUrl: options.databaseUrl, listenUrl: options.listenUrl, keepAliveMs: options.keepAliveMs, log });
   events.start();
   const tls = Boolean(options.tlsCert && options.tlsKey);
   const secure = tls || Boolean(options.secureCookies);
@@ -169,7 +171,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         return;
       }
       if (path === '/healthz') {
-        sendJson(res, 200, { ok: true, listening: events.listening, sessions: auth.sessionCount, connections: backends.stats(), streams: streams.stats() });
+        // listenProblem: LISTEN is in place but receives nothing (a pooler in transaction pooling).
+        sendJson(res, 200, { ok: true, listening: events.listening, listenProblem: events.listenProblem, sessions: auth.sessionCount, connections: backends.stats(), streams: streams.stats() });
         return;
       }
       if (await serveStatic(req, res, path, distDir)) return;

@@ -16,6 +16,7 @@ import { Backoff } from './backoff.ts';
 import type { AgentConfig } from './config.ts';
 import type { Connectivity } from './connectivity.ts';
 import { isUnreachable, type AgentApi } from './db/api.ts';
+import { poolerHint } from './db/pooler-hint.ts';
 import { HeartbeatPlan } from './heartbeat.ts';
 import { Lease } from './lease.ts';
 import type { Logger } from './logger.ts';
@@ -23,6 +24,12 @@ import type { ClaimedRun, Heartbeat, Registration } from './protocol.ts';
 import type { DurableReporter } from './reporter.ts';
 import type { ResumePoint } from './run-flow.ts';
 import type { Spool } from './spool.ts';
+
+/**
+ * What made a claim go out: a NOTIFY (run queued), freed capacity with a backlog, a (re)registration,
+ * a fire due by the plan, or queued runs the last heartbeat reported.
+ */
+export type ClaimReason = 'notify' | 'capacity' | 'registered' | 'due' | 'queued';
 
 /** With a backlog, how long freed capacity waits for more runs to end before it is claimed. */
 const claimBatchMs = 5;
@@ -67,6 +74,8 @@ export class ClaimLoop {
   private claiming = true;
   /** When to claim next without waiting for the plan (a NOTIFY, freed capacity); null: no such wish. */
   private claimAt: number | null = null;
+  /** Why claimAt was set (logged with the claim: tests and operators see what woke it). */
+  private claimReason: ClaimReason = 'registered';
   /** The last claim filled the capacity: more may wait, claim again when runs end. */
   private moreMayWait = false;
   private wake: (() => void) | undefined;
@@ -103,7 +112,7 @@ export class ClaimLoop {
 
   /** A NOTIFY says runs were queued. */
   runQueued(): void {
-    this.claimSoon(0);
+    this.claimSoon(0, 'notify');
   }
 
   /** Something changed that the next heartbeat would tell (schedule changed, LISTEN reconnected). */
@@ -120,11 +129,12 @@ export class ClaimLoop {
     if (!this.moreMayWait && this.claimAt === null) return;
     const { maxConcurrent } = this.deps.config;
     const free = maxConcurrent - this.deps.runs.count();
-    this.claimSoon(free >= Math.max(1, Math.floor(maxConcurrent / 4)) ? 0 : claimBatchMs);
+    this.claimSoon(free >= Math.max(1, Math.floor(maxConcurrent / 4)) ? 0 : claimBatchMs, 'capacity');
   }
 
-  private claimSoon(delayMs: number): void {
+  private claimSoon(delayMs: number, reason: ClaimReason): void {
     const at = Math.min(this.claimAt ?? Infinity, Date.now() + delayMs);
+    if (at !== this.claimAt) this.claimReason = reason;
     this.claimAt = at;
     if (at <= Date.now()) this.poke();
     else this.wakeAt(at);
@@ -150,7 +160,7 @@ export class ClaimLoop {
         this.backoff.reset();
       } catch (error) {
         if (isUnreachable(error)) {
-          logger.warn('database unreachable: reconnecting', { error });
+          logger.warn('database unreachable: reconnecting', { error, hint: poolerHint(error) });
           connectivity.markDown();
           continue;
         }
@@ -204,10 +214,11 @@ export class ClaimLoop {
       this.backoff.reset();
       this.plan.nextHeartbeatAt = 0; // learn next_due_in and kill requests now
       this.claimAt = Date.now(); // queued work may wait
+      this.claimReason = 'registered';
       return true;
     } catch (error) {
-      if (isUnreachable(error)) logger.warn('cannot register with the database', { error });
-      else logger.error('registration refused: retrying', { error, hint: (error as { hint?: string }).hint });
+      if (isUnreachable(error)) logger.warn('cannot register with the database', { error, hint: poolerHint(error) });
+      else logger.error('registration refused: retrying', { error, hint: (error as { hint?: string }).hint ?? poolerHint(error) });
       return false;
     }
   }
@@ -257,10 +268,11 @@ export class ClaimLoop {
     }
     const wanted = this.claimAt !== null && this.claimAt <= now;
     if (!this.canClaim() || !(wanted || dueNow || this.plan.queued > 0)) return;
+    const reason: ClaimReason = wanted ? this.claimReason : dueNow ? 'due' : 'queued';
     this.claimAt = null;
     const claimed = await api.claim(Math.min(free, 1000));
     this.plan.recordClaim(Date.now());
-    this.deps.logger.debug('claimed', { asked: Math.min(free, 1000), got: claimed.length, ms: Date.now() - now });
+    this.deps.logger.debug('claimed', { asked: Math.min(free, 1000), got: claimed.length, ms: Date.now() - now, reason });
     this.moreMayWait = claimed.length >= free;
     if (this.deps.lease && !this.deps.lease.valid()) {
       // The answer came after the lease ran out (the path went silent while the claim was on its

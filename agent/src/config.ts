@@ -12,6 +12,8 @@ import { logFormats, logLevels, type LogFormat, type LogLevel } from './logger.t
 
 export interface AgentConfig {
   databaseUrl: string;
+  /** Where the agent LISTENs (null: databaseUrl); a session of its own, so not through transaction pooling. */
+  listenUrl: string | null;
   name: string;
   tags: string[];
   maxConcurrent: number;
@@ -57,6 +59,7 @@ export interface OptionSpec {
 
 export const optionSpecs: readonly OptionSpec[] = [
   { key: 'databaseUrl', flag: 'database-url', env: 'PGAUTOMATOR_DATABASE_URL', kind: 'string', help: 'the central database, postgres://user@host:5432/db (password: PGPASSWORD, ~/.pgpass); several hosts (h1:5432,h2:5432) are tried in order for a writable primary (target_session_attrs, default read-write)' },
+  { key: 'listenUrl', flag: 'listen-url', env: 'PGAUTOMATOR_LISTEN_URL', kind: 'string', default: null, defaultText: 'the database URL', help: 'the central database for LISTEN only, when --database-url goes through a pooler in transaction pooling (LISTEN needs a session of its own): a direct URL, or one through session pooling (docs/poolers.md)' },
   { key: 'name', flag: 'name', env: 'PGAUTOMATOR_AGENT_NAME', kind: 'string', default: () => os.hostname().split('.')[0] || 'agent', defaultText: 'the host name', help: 'the name the agent registers under (letters, digits, _ . @ : -)' },
   { key: 'tags', flag: 'tags', env: 'PGAUTOMATOR_AGENT_TAGS', kind: 'list', default: [], defaultText: 'none', help: 'comma-separated tags; the agent runs jobs whose agent_tags it all carries' },
   { key: 'maxConcurrent', flag: 'max-concurrent', env: 'PGAUTOMATOR_MAX_CONCURRENT', kind: 'int', default: 4, min: 1, max: 1000, help: 'runs executed at once' },
@@ -182,11 +185,14 @@ export function loadConfig(sources: ConfigSources = {}): AgentConfig {
   if (!/^[A-Za-z0-9][A-Za-z0-9_.@:-]{0,62}$/.test(done.name)) {
     throw new ConfigError('name', `--name ${JSON.stringify(done.name)} is not a valid agent name: 1 to 63 letters, digits and _ . @ : -, starting with a letter or digit`);
   }
-  try {
-    parseConnectionString(done.databaseUrl);
-  } catch (error) {
-    if (!(error instanceof ConnectionStringError)) throw error;
-    throw new ConfigError('database-url', `--database-url${error.parameter === 'url' ? ' ' : ': '}${error.message} (write postgres://user@host:5432/db, several hosts as host1:5432,host2:5432)`);
+  for (const [flag, url] of [['database-url', done.databaseUrl], ['listen-url', done.listenUrl]] as const) {
+    if (url === null) continue;
+    try {
+      parseConnectionString(url);
+    } catch (error) {
+      if (!(error instanceof ConnectionStringError)) throw error;
+      throw new ConfigError(flag, `--${flag}${error.parameter === 'url' ? ' ' : ': '}${error.message} (write postgres://user@host:5432/db, several hosts as host1:5432,host2:5432)`);
+    }
   }
   if (done.reconnectMax < done.reconnectMin) throw new ConfigError('reconnect-max', `--reconnect-max (${done.reconnectMax}) must not be below --reconnect-min (${done.reconnectMin})`);
   return done;

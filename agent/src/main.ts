@@ -84,7 +84,7 @@ export class Agent {
 
   constructor(readonly config: AgentConfig, logger?: Logger) {
     this.logger = (logger ?? createLogger({ format: config.logFormat, level: config.logLevel })).child({ agent: config.name });
-    const database = { url: config.databaseUrl, applicationName: `pgautomator agent ${config.name}` };
+    const database = { url: config.databaseUrl, listenUrl: config.listenUrl, applicationName: `pgautomator agent ${config.name}` };
     this.deadlines = callDeadlines(config.heartbeatInterval);
     this.controlPool = createPool(database, 'control', 1, this.logger, this.deadlines.controlMs);
     this.reportPool = createPool(database, 'reports', config.poolSize, this.logger, this.deadlines.reportMs);
@@ -144,7 +144,7 @@ export class Agent {
       new Backoff(config.reconnectMin, config.reconnectMax),
       {
         event: (event) => {
-          if (event.event === 'kill' && typeof event.run_id === 'number') this.killRun(event.run_id, 'kill requested');
+          if (event.event === 'kill' && typeof event.run_id === 'number') this.killRun(event.run_id, 'kill requested', undefined, 'notify');
           else if (event.event === 'run_queued') this.loop.runQueued();
           else if (event.event === 'schedule_changed') this.loop.refresh();
         },
@@ -163,6 +163,7 @@ export class Agent {
     this.logger.info('agent starting', {
       version: agentVersion,
       database: redactUrl(this.config.databaseUrl),
+      listen: this.config.listenUrl ? redactUrl(this.config.listenUrl) : undefined,
       tags: this.config.tags.join(',') || undefined,
       max_concurrent: this.config.maxConcurrent,
       heartbeat_s: this.config.heartbeatInterval,
@@ -353,10 +354,11 @@ export class Agent {
     this.active.set(run.runId, { controller, done });
   }
 
-  private killRun(runId: number, reason: string, graceMs?: number): void {
+  /** `via`: how the kill request reached the agent, when not by the claim loop (logged). */
+  private killRun(runId: number, reason: string, graceMs?: number, via?: 'notify'): void {
     const run = this.active.get(runId);
     if (!run || run.controller.signal.aborted) return;
-    this.logger.info('stopping run', { run: runId, reason });
+    this.logger.info('stopping run', { run: runId, reason, via });
     run.controller.abort(new StepAbort('killed', reason, graceMs));
   }
 }

@@ -6,17 +6,28 @@
  * A LISTEN connection only receives, so a silent path (black-holed TCP) would look like a quiet
  * database for ever: every `pingMs` it sends a trivial query that must come back within
  * `deadlineMs`, else the connection is destroyed and opened again.
+ *
+ * LISTEN can also fail without any error: behind a pooler in transaction pooling it lands on a
+ * server connection that serves other clients (client/listen-check.ts). So once LISTEN is in
+ * place another session NOTIFYs a channel private to this listener, and the notification must
+ * arrive within `deadlineMs`. If it does not, the agent says so once (a warning with what to do:
+ * --listen-url) and goes on without NOTIFY, correct but slower (manual starts and kills wait for
+ * the next heartbeat); the check is repeated every `recheckMs` and a recovery is logged too.
  */
 import pg from 'pg';
+import { checkChannel, listenStatement, listenUnavailableHint, notificationsArrive } from '../../../client/listen-check.ts';
 import { MultiHostClient } from '../../../client/multi-host-connection.ts';
 import { Backoff } from '../backoff.ts';
 import { sleep } from '../executors/executor.ts';
 import type { Logger } from '../logger.ts';
 import { destroyConnection, within } from './call-deadline.ts';
+import { poolerHint } from './pooler-hint.ts';
 
 export interface ListenerTiming {
   pingMs: number;
   deadlineMs: number;
+  /** How often a LISTEN found not to work is checked again (default 60 s). */
+  recheckMs?: number;
 }
 
 export interface AgentEvent {
@@ -36,6 +47,12 @@ export class Listener {
   private client: pg.Client | undefined;
   private stopped = new AbortController();
   private running: Promise<void> | undefined;
+  /** The check's channel, private to this listener. */
+  private readonly channel = checkChannel();
+  /** Why notifications did not arrive at the last check (null: they did). */
+  private problem: string | null = null;
+  /** The problem was logged as a warning (and not since resolved). */
+  private reported = false;
 
   constructor(
     private readonly config: pg.ClientConfig,
@@ -79,19 +96,20 @@ export class Listener {
       });
       try {
         await client.connect();
-        await this.answerWithin(client, 'LISTEN pgautomator');
+        await this.answerWithin(client, listenStatement(['pgautomator', this.channel]));
       } catch (error) {
         destroyConnection(client);
         await within(1_000, client.end().catch(() => {}));
         if (signal.aborted) return;
         const delay = this.backoff.next();
-        this.logger.warn('LISTEN connection failed: retrying', { error, retry_in_ms: delay });
+        this.logger.warn('LISTEN connection failed: retrying', { error, hint: poolerHint(error), retry_in_ms: delay });
         await sleep(delay, signal);
         continue;
       }
       this.client = client;
       this.backoff.reset();
-      this.logger.debug('listening for pgautomator events');
+      await this.check(client);
+      // Told either way: events may have been missed while no LISTEN was in place.
       this.handlers.connected();
       let onStop = () => {};
       const stopped = new Promise<null>((resolve) => signal.addEventListener('abort', (onStop = () => resolve(null)), { once: true }));
@@ -109,10 +127,57 @@ export class Listener {
     }
   }
 
-  /** Resolves with an error once a ping goes unanswered (never while `until` is not aborted and all is well). */
+  /** Whether notifications reach `client`; a change is logged (a problem once, with its hint). */
+  private async check(client: pg.Client): Promise<void> {
+    const signal = this.stopped.signal;
+    let onStop = () => {};
+    const stopping = new Promise<null>((resolve) => signal.addEventListener('abort', (onStop = () => resolve(null)), { once: true }));
+    const checked = await Promise.race([notificationsArrive(client, this.channel, new MultiHostClient(this.config), this.timing.deadlineMs), stopping]);
+    signal.removeEventListener('abort', onStop);
+    if (checked === null || signal.aborted) return; // stopping: the check's sender closes on its own
+    if (checked.result === 'unchecked') {
+      // Not LISTEN's fault (the database went away, say): checked again at the next recheck.
+      this.problem = checked.problem;
+      this.logger.debug('LISTEN could not be checked', { problem: checked.problem });
+      return;
+    }
+    if (checked.result === 'arrived') {
+      this.problem = null;
+      if (this.reported) this.logger.info('LISTEN receives notifications again');
+      this.reported = false;
+      this.logger.debug('listening for pgautomator events');
+      return;
+    }
+    // Nothing came: a pooler's doing, or the listening connection itself went silent meanwhile
+    // (a network fault, not a configuration to fix): the pings find the latter and reconnect.
+    const answers = await this.answerWithin(client, 'SELECT 1').then(() => true, () => false);
+    if (!answers) {
+      this.problem = checked.problem;
+      this.logger.debug('LISTEN could not be checked: its connection does not answer', { problem: checked.problem });
+      return;
+    }
+    this.problem = checked.problem;
+    if (this.reported) {
+      this.logger.debug('LISTEN still receives no notifications', { problem: checked.problem });
+      return;
+    }
+    this.reported = true;
+    this.logger.warn('LISTEN receives no notifications', { problem: checked.problem, hint: listenUnavailableHint, fallback: 'runs started by hand and kills are seen at the next heartbeat' });
+  }
+
+  /**
+   * Resolves with an error once a ping goes unanswered (never while `until` is not aborted and all
+   * is well). While notifications do not arrive, a ping is a new check every recheckMs.
+   */
   private async silence(client: pg.Client, until: AbortSignal): Promise<Error> {
+    let checkedAt = Date.now();
     while (await sleep(this.timing.pingMs, until)) {
       try {
+        if (this.problem && Date.now() - checkedAt >= (this.timing.recheckMs ?? 60_000)) {
+          checkedAt = Date.now();
+          await this.check(client);
+          continue;
+        }
         await this.answerWithin(client, 'SELECT 1');
       } catch (error) {
         return error as Error;

@@ -9,9 +9,14 @@
  *
  * A silent path must not hang the agent (call-deadline.ts): every connection carries TCP keepalives
  * with short timing (an idle one on a dead path breaks within about keepAliveDelayMs + 10 probes),
- * connecting has a deadline, and each statement a server-side statement_timeout a little longer
- * than the client's own deadline, so the client always gives up first (its error reads as
- * unreachable and the result is spooled) while the server still ends what a vanished client left.
+ * connecting has a deadline, and each call a server-side statement_timeout a little longer than
+ * the client's own deadline (set per call with SET LOCAL, see call-deadline.ts).
+ *
+ * Nothing is sent at startup that a pooler refuses (PgBouncer closes a connection that sends
+ * `options`): only user, database and application_name. The planner settings the agent's calls
+ * need (jit = off where a function pins enable_* settings whose penalty pushes cheap plans past
+ * jit_above_cost: ~100-300 ms of compiling per agent_heartbeat on PG 15) are SET clauses of those
+ * functions in the extension (agent_heartbeat, claim_runs), which hold in any pooling mode.
  *
  * The URL may name several hosts (libpq's `h1:5432,h2:5432`): each new connection tries them in
  * order and keeps the first writable primary (target_session_attrs, default read-write here, since
@@ -24,13 +29,10 @@ import type { Logger } from '../logger.ts';
 
 export interface ControlDatabase {
   url: string;
+  /** Where to LISTEN instead of `url` (behind transaction pooling LISTEN needs its own session). */
+  listenUrl?: string | null;
   applicationName: string;
 }
-
-// The protocol calls are small OLTP statements that JIT compilation never speeds up, but some
-// functions pin planner settings (enable_sort = off) whose disable penalty pushes cheap plans past
-// jit_above_cost: each agent_heartbeat then spent ~100-300 ms compiling (measured on PG 15).
-const sessionOptions = (statementTimeoutMs: number) => `-c jit=off -c statement_timeout=${Math.ceil(statementTimeoutMs)}`;
 
 /** First keepalive probe after this much idleness (the kernel then probes every second or so). */
 export const keepAliveDelayMs = 5_000;
@@ -62,7 +64,6 @@ export function agentConnection(url: string): MultiHostConnection {
 export function createPool(database: ControlDatabase, purpose: 'control' | 'reports', size: number, logger: Logger, deadlineMs: number): pg.Pool {
   const pool = new pg.Pool(multiHostPoolConfig(agentConnection(database.url), {
     application_name: `${database.applicationName} ${purpose}`.slice(0, 63),
-    options: sessionOptions(deadlineMs + 2_000),
     max: size,
     idleTimeoutMillis: 0,
     connectionTimeoutMillis: Math.min(deadlineMs, connectTimeoutMs),
@@ -75,10 +76,10 @@ export function createPool(database: ControlDatabase, purpose: 'control' | 'repo
   return pool;
 }
 
-/** Settings of the LISTEN connection: the same server and role as the pool. */
+/** Settings of the LISTEN connection: the listen URL if given, else the same server and role as the pool. */
 export function listenClientConfig(database: ControlDatabase): pg.ClientConfig & { multiHost: MultiHostConnection } {
   return {
-    multiHost: agentConnection(database.url),
+    multiHost: agentConnection(database.listenUrl ?? database.url),
     application_name: `${database.applicationName} listen`.slice(0, 63),
     connectionTimeoutMillis: connectTimeoutMs,
     keepAlive: true,

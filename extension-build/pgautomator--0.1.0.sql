@@ -5671,6 +5671,7 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+  jid      bigint;
   j        pgautomator.job;
   start_at int := 1;
   active   record;
@@ -5678,7 +5679,10 @@ DECLARE
 BEGIN
   -- The job row locked (NO KEY UPDATE, as claimers lock it): the overlap decision below cannot
   -- race with a claimer firing or starting a run of this job.
-  SELECT x.* INTO j FROM pgautomator.job x WHERE x.id = pgautomator._job_id(_start_job.job) FOR NO KEY UPDATE;
+  -- The lookup is a statement of its own: in the WHERE clause it is never called on an empty table
+  -- (PA010 lost to a not-null violation), and called once per row on a full one.
+  jid := pgautomator._job_id(_start_job.job);
+  SELECT x.* INTO j FROM pgautomator.job x WHERE x.id = jid FOR NO KEY UPDATE;
 
   IF _start_job.at_step IS NOT NULL THEN
     SELECT s.position INTO start_at FROM pgautomator.step s WHERE s.job_id = j.id AND s.name = _start_job.at_step;
@@ -6472,11 +6476,13 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+  aid   bigint;
   a     pgautomator.agent;
   jobs  text[];
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_admin');
-  SELECT x.* INTO a FROM pgautomator.agent x WHERE x.id = pgautomator._agent_id(delete_agent.name, true);
+  aid := pgautomator._agent_id(delete_agent.name, true);  -- a statement of its own: it must raise (README.md)
+  SELECT x.* INTO a FROM pgautomator.agent x WHERE x.id = aid;
   IF a.state <> 'offline' THEN
     PERFORM pgautomator._raise('PA030', format('agent %L is %s', a.name, a.state), 'field: name',
       'Stop the agent first (it goes offline when it stops, or when it is declared dead after dead_after of silence, see docs/agent-protocol.md).');
@@ -7856,12 +7862,14 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   clearable CONSTANT text[] := ARRAY['secret_ref', 'description'];
+  cid       bigint;
   cur_row   pgautomator.connection;
   c         pgautomator.connection;
   bad       text;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_admin');
-  SELECT x.* INTO cur_row FROM pgautomator.connection x WHERE x.id = pgautomator._connection_id(update_connection.name, true);
+  cid := pgautomator._connection_id(update_connection.name, true);  -- a statement of its own: it must raise (README.md)
+  SELECT x.* INTO cur_row FROM pgautomator.connection x WHERE x.id = cid;
   SELECT f INTO bad FROM unnest(coalesce(update_connection.clear, '{}')) f WHERE f IS NULL OR NOT f = ANY (clearable) LIMIT 1;
   IF FOUND THEN
     PERFORM pgautomator._raise('PA002',
@@ -7930,12 +7938,14 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   clearable CONSTANT text[] := ARRAY['description', 'category', 'agent', 'agent_tags', 'timeout', 'keep_runs', 'keep_age'];
+  jid       bigint;
   cur_row   pgautomator.job;
   j         pgautomator.job;
   bad       text;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_admin');
-  SELECT x.* INTO cur_row FROM pgautomator.job x WHERE x.id = pgautomator._job_id(update_job.name, true);
+  jid := pgautomator._job_id(update_job.name, true);  -- a statement of its own: it must raise (README.md)
+  SELECT x.* INTO cur_row FROM pgautomator.job x WHERE x.id = jid;
   SELECT c INTO bad FROM unnest(coalesce(update_job.clear, '{}')) c WHERE c IS NULL OR NOT c = ANY (clearable) LIMIT 1;
   IF FOUND THEN
     PERFORM pgautomator._raise('PA002',
@@ -8016,11 +8026,13 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+  oid_    bigint;
   cur_row pgautomator.operator;
   o       pgautomator.operator;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_admin');
-  SELECT x.* INTO cur_row FROM pgautomator.operator x WHERE x.id = pgautomator._operator_id(update_operator.name, true);
+  oid_ := pgautomator._operator_id(update_operator.name, true);  -- a statement of its own: it must raise (README.md)
+  SELECT x.* INTO cur_row FROM pgautomator.operator x WHERE x.id = oid_;
   o := cur_row;
   IF update_operator.new_name IS NOT NULL THEN
     PERFORM pgautomator._check_name(update_operator.new_name, 'operator new_name', 100, 'new_name');
@@ -8066,12 +8078,14 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+  sid         bigint;
   cur_row     pgautomator.schedule;
   new_row     pgautomator.schedule;
   bad     text;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_admin');
-  SELECT s.* INTO cur_row FROM pgautomator.schedule s WHERE s.id = pgautomator._schedule_id(update_schedule.name, true);
+  sid := pgautomator._schedule_id(update_schedule.name, true);  -- a statement of its own: it must raise (README.md)
+  SELECT s.* INTO cur_row FROM pgautomator.schedule s WHERE s.id = sid;
   SELECT c INTO bad FROM unnest(coalesce(update_schedule.clear, '{}')) c WHERE c IS NULL OR c <> 'description' LIMIT 1;
   IF FOUND THEN
     PERFORM pgautomator._raise('PA002', format('update_schedule clear must name fields among description (got %s)', coalesce('"' || bad || '"', 'NULL')),
@@ -8157,13 +8171,15 @@ AS $$
 DECLARE
   clearable CONSTANT text[] := ARRAY['shell', 'connection', 'working_dir', 'env', 'timeout', 'on_success_goto', 'on_failure_goto'];
   jid       bigint;
+  sid       bigint;
   cur_row   pgautomator.step;
   s         pgautomator.step;
   bad       text;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_admin');
   jid := pgautomator._job_id(update_step.job, true);
-  SELECT x.* INTO cur_row FROM pgautomator.step x WHERE x.id = pgautomator._step_id(jid, update_step.step, true);
+  sid := pgautomator._step_id(jid, update_step.step, true);  -- a statement of its own: it must raise (README.md)
+  SELECT x.* INTO cur_row FROM pgautomator.step x WHERE x.id = sid;
   SELECT c INTO bad FROM unnest(coalesce(update_step.clear, '{}')) c WHERE c IS NULL OR NOT c = ANY (clearable) LIMIT 1;
   IF FOUND THEN
     PERFORM pgautomator._raise('PA002',

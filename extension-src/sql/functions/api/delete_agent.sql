@@ -5,11 +5,13 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+  aid   bigint;
   a     pgautomator.agent;
   jobs  text[];
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_admin');
-  SELECT x.* INTO a FROM pgautomator.agent x WHERE x.id = pgautomator._agent_id(delete_agent.name, true);
+  aid := pgautomator._agent_id(delete_agent.name, true);  -- a statement of its own: it must raise (README.md)
+  SELECT x.* INTO a FROM pgautomator.agent x WHERE x.id = aid;
   IF a.state <> 'offline' THEN
     PERFORM pgautomator._raise('PA030', format('agent %L is %s', a.name, a.state), 'field: name',
       'Stop the agent first (it goes offline when it stops, or when it is declared dead after dead_after of silence, see docs/agent-protocol.md).');

@@ -14,12 +14,14 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   clearable CONSTANT text[] := ARRAY['secret_ref', 'description'];
+  cid       bigint;
   cur_row   pgautomator.connection;
   c         pgautomator.connection;
   bad       text;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_admin');
-  SELECT x.* INTO cur_row FROM pgautomator.connection x WHERE x.id = pgautomator._connection_id(update_connection.name, true);
+  cid := pgautomator._connection_id(update_connection.name, true);  -- a statement of its own: it must raise (README.md)
+  SELECT x.* INTO cur_row FROM pgautomator.connection x WHERE x.id = cid;
   SELECT f INTO bad FROM unnest(coalesce(update_connection.clear, '{}')) f WHERE f IS NULL OR NOT f = ANY (clearable) LIMIT 1;
   IF FOUND THEN
     PERFORM pgautomator._raise('PA002',

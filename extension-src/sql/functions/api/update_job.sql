@@ -23,12 +23,14 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   clearable CONSTANT text[] := ARRAY['description', 'category', 'agent', 'agent_tags', 'timeout', 'keep_runs', 'keep_age'];
+  jid       bigint;
   cur_row   pgautomator.job;
   j         pgautomator.job;
   bad       text;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_admin');
-  SELECT x.* INTO cur_row FROM pgautomator.job x WHERE x.id = pgautomator._job_id(update_job.name, true);
+  jid := pgautomator._job_id(update_job.name, true);  -- a statement of its own: it must raise (README.md)
+  SELECT x.* INTO cur_row FROM pgautomator.job x WHERE x.id = jid;
   SELECT c INTO bad FROM unnest(coalesce(update_job.clear, '{}')) c WHERE c IS NULL OR NOT c = ANY (clearable) LIMIT 1;
   IF FOUND THEN
     PERFORM pgautomator._raise('PA002',

@@ -5,11 +5,13 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+  oid_    bigint;
   cur_row pgautomator.operator;
   o       pgautomator.operator;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_admin');
-  SELECT x.* INTO cur_row FROM pgautomator.operator x WHERE x.id = pgautomator._operator_id(update_operator.name, true);
+  oid_ := pgautomator._operator_id(update_operator.name, true);  -- a statement of its own: it must raise (README.md)
+  SELECT x.* INTO cur_row FROM pgautomator.operator x WHERE x.id = oid_;
   o := cur_row;
   IF update_operator.new_name IS NOT NULL THEN
     PERFORM pgautomator._check_name(update_operator.new_name, 'operator new_name', 100, 'new_name');

@@ -12,12 +12,14 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+  sid         bigint;
   cur_row     pgautomator.schedule;
   new_row     pgautomator.schedule;
   bad     text;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_admin');
-  SELECT s.* INTO cur_row FROM pgautomator.schedule s WHERE s.id = pgautomator._schedule_id(update_schedule.name, true);
+  sid := pgautomator._schedule_id(update_schedule.name, true);  -- a statement of its own: it must raise (README.md)
+  SELECT s.* INTO cur_row FROM pgautomator.schedule s WHERE s.id = sid;
   SELECT c INTO bad FROM unnest(coalesce(update_schedule.clear, '{}')) c WHERE c IS NULL OR c <> 'description' LIMIT 1;
   IF FOUND THEN
     PERFORM pgautomator._raise('PA002', format('update_schedule clear must name fields among description (got %s)', coalesce('"' || bad || '"', 'NULL')),

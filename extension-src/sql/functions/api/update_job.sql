@@ -92,6 +92,13 @@ BEGIN
   IF j.enabled <> cur_row.enabled THEN
     PERFORM pgautomator._refresh_next_fires(job_id => cur_row.id);
   END IF;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.update_job(text, text, text, text, text[], text, text, interval, interval, text, int, int, interval, boolean, text, text[]) IS

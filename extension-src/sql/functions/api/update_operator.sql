@@ -33,6 +33,13 @@ BEGIN
     UPDATE pgautomator.job x SET email_to = array_replace(x.email_to, cur_row.name, o.name) WHERE cur_row.name = ANY (x.email_to);
     UPDATE pgautomator.step x SET email_to = array_replace(x.email_to, cur_row.name, o.name) WHERE cur_row.name = ANY (x.email_to);
   END IF;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.update_operator(text, text, boolean, text) IS

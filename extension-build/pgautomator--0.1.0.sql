@@ -5726,6 +5726,66 @@ COMMENT ON FUNCTION pgautomator._start_job(text, text, timestamptz) IS
   'queued for a later time would block the job''s fires under overlap skip); tests call it as a superuser.';
 REVOKE ALL ON FUNCTION pgautomator._start_job(text, text, timestamptz) FROM PUBLIC;
 
+-- source: extension-src/sql/functions/internal/_status.sql
+-- The numbers of pgautomator.status() at instant `at` (tests pin it; status() passes now()).
+-- Each count reads one partial index or a short range: status() is cheap enough to poll.
+CREATE OR REPLACE FUNCTION pgautomator._status(at timestamptz DEFAULT now())
+RETURNS TABLE (
+  agents_online    int,
+  agents_draining  int,
+  agents_silent    int,
+  runs_running     int,
+  runs_queued      int,
+  runs_late        int,
+  failed_last_hour int,
+  failed_last_day  int,
+  jobs_failing     int,
+  failing_jobs     text[],
+  mail_waiting     int
+)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  WITH failing AS (
+    -- A job fails while the last of its runs that ran to an outcome did not succeed (killed,
+    -- cancelled and skipped runs are someone's decision, not an outcome: they are passed over).
+    SELECT j.name FROM pgautomator.job j
+     CROSS JOIN LATERAL (SELECT r.state FROM pgautomator.job_run r
+                          WHERE r.job_id = j.id AND r.state IN ('succeeded', 'failed', 'timed_out', 'abandoned')
+                            AND r.finished_at <= _status.at
+                          ORDER BY r.id DESC LIMIT 1) last
+     WHERE last.state <> 'succeeded'
+  )
+  SELECT
+    -- Alive: heartbeated within its lease (3 heartbeat intervals), as the agents view says "online".
+    (SELECT count(*) FROM pgautomator.agent a
+      WHERE a.state = 'online' AND a.last_heartbeat_at > _status.at - pgautomator._lease(a.heartbeat_interval))::int,
+    (SELECT count(*) FROM pgautomator.agent a
+      WHERE a.state = 'draining' AND a.last_heartbeat_at > _status.at - pgautomator._lease(a.heartbeat_interval))::int,
+    -- Silent: says online or draining but its lease ran out (dead, cut off, or stopped without agent_stop).
+    (SELECT count(*) FROM pgautomator.agent a
+      WHERE a.state IN ('online', 'draining')
+        AND (a.last_heartbeat_at IS NULL OR a.last_heartbeat_at <= _status.at - pgautomator._lease(a.heartbeat_interval)))::int,
+    (SELECT count(*) FROM pgautomator.job_run r WHERE r.state = 'running')::int,
+    (SELECT count(*) FROM pgautomator.job_run r WHERE r.state = 'queued')::int,
+    -- Late: due more than a minute ago and not started: queued runs, plus fires that no agent has
+    -- claimed yet (claim_runs writes a fire's run, so with no agent claiming there is no row to count).
+    ((SELECT count(*) FROM pgautomator.job_run r WHERE r.state = 'queued' AND r.scheduled_for < _status.at - interval '1 minute')
+     + (SELECT count(*) FROM pgautomator.job_schedule js WHERE js.next_fire_at < _status.at - interval '1 minute'))::int,
+    (SELECT count(*) FROM pgautomator.job_run r
+      WHERE r.finished_at > _status.at - interval '1 hour' AND r.finished_at <= _status.at
+        AND r.state IN ('failed', 'timed_out', 'abandoned'))::int,
+    (SELECT count(*) FROM pgautomator.job_run r
+      WHERE r.finished_at > _status.at - interval '1 day' AND r.finished_at <= _status.at
+        AND r.state IN ('failed', 'timed_out', 'abandoned'))::int,
+    (SELECT count(*) FROM failing)::int,
+    (SELECT coalesce(array_agg(f.name ORDER BY f.name), '{}') FROM failing f),
+    (SELECT count(*) FROM pgautomator.notification n WHERE n.state IN ('pending', 'sending'))::int
+$$;
+COMMENT ON FUNCTION pgautomator._status(timestamptz) IS
+  'The body of status() at instant at (agents, runs, failures, mail): status() passes now() and adds the engine and version.';
+REVOKE ALL ON FUNCTION pgautomator._status(timestamptz) FROM PUBLIC;
+
 -- source: extension-src/sql/functions/internal/_step_id.sql
 CREATE OR REPLACE FUNCTION pgautomator._step_id(job_id bigint, step text, for_update boolean DEFAULT false, field text DEFAULT 'step')
 RETURNS bigint
@@ -6114,6 +6174,13 @@ BEGIN
   PERFORM pgautomator.validate_schedule(new_spec);
   UPDATE pgautomator.schedule s SET spec = new_spec, updated_at = now() WHERE s.id = sid;
   PERFORM pgautomator._refresh_next_fires(schedule_id => sid);
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.add_schedule_exception(text, date, date) IS
@@ -6206,6 +6273,13 @@ BEGIN
   END;
   UPDATE pgautomator.job x SET updated_at = now() WHERE x.id = s.job_id;
   RETURN s.id;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.add_step(text, text, text, text, text, text, int, text, jsonb, int[], interval, int, interval, float8, text, text, text, text, boolean) IS
@@ -6243,6 +6317,13 @@ BEGIN
       'Another session attached it a moment ago.');
   END;
   PERFORM pgautomator._refresh_next_fires(job_id => jid, schedule_id => sid);
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.attach_schedule(text, text) IS
@@ -6278,6 +6359,13 @@ BEGIN
       'Another session created it a moment ago; choose another name.');
   END;
   RETURN new_id;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.create_category(text, text) IS
@@ -6317,6 +6405,13 @@ BEGIN
       'Another session created it a moment ago; choose another name.');
   END;
   RETURN c.id;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.create_connection(text, text, text, text, text) IS
@@ -6383,6 +6478,13 @@ BEGIN
       'Another session created it a moment ago; choose another name.');
   END;
   RETURN j.id;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.create_job(text, text, text, text, text[], text, text, interval, interval, text, int, int, interval, boolean) IS
@@ -6419,6 +6521,13 @@ BEGIN
       'Another session created it a moment ago; choose another name.');
   END;
   RETURN o.id;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.create_operator(text, text, boolean) IS
@@ -6458,6 +6567,13 @@ BEGIN
       'Another session created it a moment ago; choose another name.');
   END;
   RETURN new_id;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.create_schedule(text, jsonb, boolean, text) IS
@@ -6500,6 +6616,13 @@ BEGIN
     ARRAY(SELECT r.id FROM pgautomator.job_run r WHERE r.agent_id = a.id AND r.state = 'running'),
     format('agent %s was deleted while the run waited for it (on_abandon wait)', a.name));
   DELETE FROM pgautomator.agent x WHERE x.id = a.id;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.delete_agent(text) IS
@@ -6530,6 +6653,13 @@ BEGIN
       format('Move or clear them first, e.g. SELECT pgautomator.update_job(%L, clear => ''{category}'');', jobs[1]));
   END IF;
   DELETE FROM pgautomator.category c WHERE c.id = cid;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.delete_category(text) IS
@@ -6562,6 +6692,13 @@ BEGIN
       'Point those steps at another connection (pgautomator.update_step(job, step, connection => ...)) or remove them, then delete the connection.');
   END IF;
   DELETE FROM pgautomator.connection x WHERE x.id = cid;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.delete_connection(text) IS
@@ -6594,6 +6731,13 @@ BEGIN
   -- Steps, schedule links, queued runs and the job's history go with it (ON DELETE CASCADE).
   DELETE FROM pgautomator.job x WHERE x.id = jid;
   PERFORM pgautomator._notify('schedule_changed');
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.delete_job(text) IS
@@ -6629,6 +6773,13 @@ BEGIN
       'Take it out of those mail settings (pgautomator.set_job_email / set_step_email), or disable it instead: pgautomator.update_operator(name, enabled => false).');
   END IF;
   DELETE FROM pgautomator.operator x WHERE x.id = oid_;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.delete_operator(text) IS
@@ -6664,6 +6815,13 @@ BEGIN
   IF cardinality(jobs) > 0 THEN
     PERFORM pgautomator._notify('schedule_changed');
   END IF;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.delete_schedule(text, boolean) IS
@@ -6694,6 +6852,13 @@ BEGIN
       'SELECT pgautomator.get_job(' || quote_literal(detach_schedule.job) || ') -> ''schedules''; lists what is attached.');
   END IF;
   PERFORM pgautomator._notify('schedule_changed');
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.detach_schedule(text, text) IS
@@ -6723,6 +6888,13 @@ BEGIN
   IF was THEN
     PERFORM pgautomator._refresh_next_fires(job_id => jid);
   END IF;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.disable_job(text, text) IS
@@ -6752,6 +6924,13 @@ BEGIN
   IF was THEN
     PERFORM pgautomator._refresh_next_fires(schedule_id => sid);
   END IF;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.disable_schedule(text, text) IS
@@ -6780,6 +6959,13 @@ BEGIN
   IF FOUND THEN
     PERFORM pgautomator._refresh_next_fires(job_id => jid);
   END IF;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.enable_job(text) IS
@@ -6808,6 +6994,13 @@ BEGIN
   IF FOUND THEN
     PERFORM pgautomator._refresh_next_fires(schedule_id => sid);
   END IF;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.enable_schedule(text) IS
@@ -6829,6 +7022,13 @@ AS $$
 BEGIN
     PERFORM pgautomator._require_role('pgautomator_viewer');
     RETURN coalesce((SELECT s.value #>> '{}' FROM pgautomator.setting AS s WHERE s.name = 'engine'), 'plpgsql');
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.engine() IS
@@ -6882,6 +7082,13 @@ BEGIN
     'email', (SELECT jsonb_build_object('on', to_jsonb(j.email_on), 'to', to_jsonb(j.email_to), 'from', j.email_from,
                                         'subject', j.email_subject, 'body', j.email_body)
                 FROM pgautomator.job j WHERE j.id = jid));
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.get_job(text) IS
@@ -6913,6 +7120,13 @@ BEGIN
     'run', run,
     'steps', coalesce((SELECT jsonb_agg(to_jsonb(sr) - 'run_id' - 'job' ORDER BY sr.id)
                          FROM pgautomator.step_runs sr WHERE sr.run_id = get_run.run_id), '[]'));
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.get_run(bigint) IS
@@ -6944,6 +7158,13 @@ BEGIN
         FROM pgautomator.job_schedule js
         JOIN pgautomator.job j ON j.id = js.job_id
        WHERE js.schedule_id = sid), '[]'));
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.get_schedule(text) IS
@@ -6978,6 +7199,13 @@ BEGIN
   END IF;
   -- The owner (the installing superuser) grants; names are quoted by format('%I').
   EXECUTE format('GRANT %I TO %I', group_role, grant_role.role_name);
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.grant_role(name, text) IS
@@ -7035,6 +7263,13 @@ BEGIN
   END IF;
   PERFORM pgautomator._raise('PA030', format('run %s already ended (%s)', r.id, r.state), 'field: run_id',
     'Only queued and running runs can be killed.');
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.kill_run(bigint) IS
@@ -7055,6 +7290,13 @@ AS $$
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_viewer');
   RETURN QUERY SELECT v.* FROM pgautomator.agents v ORDER BY v.name;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.list_agents() IS
@@ -7074,6 +7316,13 @@ AS $$
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_viewer');
   RETURN QUERY SELECT v.* FROM pgautomator.categories v ORDER BY v.name;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.list_categories() IS
@@ -7093,6 +7342,13 @@ AS $$
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_viewer');
   RETURN QUERY SELECT v.* FROM pgautomator.connections v ORDER BY v.name;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.list_connections() IS
@@ -7118,6 +7374,13 @@ BEGIN
     SELECT v.* FROM pgautomator.jobs v
      WHERE list_jobs.category IS NULL OR v.category = list_jobs.category
      ORDER BY v.name;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.list_jobs(text) IS
@@ -7139,6 +7402,13 @@ AS $$
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_viewer');
   RETURN QUERY SELECT v.* FROM pgautomator.operators v ORDER BY v.name;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.list_operators() IS
@@ -7165,6 +7435,13 @@ BEGIN
      WHERE g.rolname IN ('pgautomator_admin', 'pgautomator_operator', 'pgautomator_viewer', 'pgautomator_agent')
        AND r.rolname NOT LIKE 'pgautomator\_%'
      ORDER BY r.rolname, 2;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.list_role_grants() IS
@@ -7184,6 +7461,13 @@ AS $$
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_viewer');
   RETURN QUERY SELECT v.* FROM pgautomator.running v ORDER BY v.state DESC, v.started_at, v.scheduled_for, v.id;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.list_running() IS
@@ -7238,6 +7522,13 @@ BEGIN
        AND (list_runs.before_id IS NULL OR v.id < list_runs.before_id)
      ORDER BY v.id DESC
      LIMIT list_runs."limit";
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.list_runs(text, text, text, timestamptz, timestamptz, int, bigint) IS
@@ -7259,6 +7550,13 @@ AS $$
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_viewer');
   RETURN QUERY SELECT v.* FROM pgautomator.schedules v ORDER BY v.name;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.list_schedules() IS
@@ -7303,6 +7601,13 @@ BEGIN
          updated_at = now()
    WHERE x.job_id = jid AND x.position BETWEEN least(src, dst) AND greatest(src, dst);
   UPDATE pgautomator.job x SET updated_at = now() WHERE x.id = jid;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.move_step(text, text, int) IS
@@ -7341,6 +7646,13 @@ BEGIN
   -- Ages are measured by the database clock, never the caller's.
   RETURN pgautomator._apply_retention(now(), job_ids, purge_history.keep_runs, purge_history.older_than,
                                       purge_history.older_than IS NULL AND purge_history.keep_runs IS NULL, NULL);
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.purge_history(interval, int, text) IS
@@ -7380,6 +7692,13 @@ BEGIN
          updated_at = now()
    WHERE s.id = sid;
   PERFORM pgautomator._refresh_next_fires(schedule_id => sid);
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.remove_schedule_exception(text, date) IS
@@ -7419,6 +7738,13 @@ BEGIN
   DELETE FROM pgautomator.step x WHERE x.id = sid RETURNING x.position INTO pos;
   UPDATE pgautomator.step x SET position = x.position - 1, updated_at = now() WHERE x.job_id = jid AND x.position > pos;
   UPDATE pgautomator.job x SET updated_at = now() WHERE x.id = jid;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.remove_step(text, text) IS
@@ -7450,6 +7776,13 @@ BEGIN
   EXCEPTION WHEN unique_violation THEN
     PERFORM pgautomator._raise('PA020', format('category %L already exists', rename_category.new_name), 'field: new_name',
       'Another session took that name a moment ago; choose another new_name.');
+  END;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
   END;
 END
 $$;
@@ -7488,6 +7821,13 @@ BEGIN
     RETURN;  -- nothing to revoke (access inherited through another group stays; see list_role_grants)
   END IF;
   EXECUTE format('REVOKE %I FROM %I', group_role, revoke_role.role_name);
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.revoke_role(name, text) IS
@@ -7535,6 +7875,13 @@ BEGIN
           FROM unnest(pgautomator._next_fires(schedule_preview.spec, schedule_preview.after, schedule_preview.count))
                WITH ORDINALITY AS f(at, n)
          ORDER BY f.n;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.schedule_preview(jsonb, timestamptz, int) IS
@@ -7591,6 +7938,13 @@ BEGIN
      SET smtp_host = set_agent_smtp.host, smtp_port = set_agent_smtp.port, smtp_security = set_agent_smtp.security,
          smtp_user = set_agent_smtp."user", smtp_password_ref = set_agent_smtp.password_ref, smtp_from = set_agent_smtp."from"
    WHERE a.id = aid;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.set_agent_smtp(text, text, int, text, text, text, text) IS
@@ -7642,6 +7996,13 @@ BEGIN
     VALUES ('engine', to_jsonb(set_engine.engine))
     ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = now();
     RETURN set_engine.engine;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.set_engine(text) IS
@@ -7673,6 +8034,13 @@ BEGIN
          email_body = set_job_email.body,
          updated_at = now()
    WHERE x.id = jid;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.set_job_email(text, text[], text[], text, text, text) IS
@@ -7706,6 +8074,13 @@ BEGIN
   INSERT INTO pgautomator.setting (name, value) VALUES ('retention', v)
   ON CONFLICT ON CONSTRAINT setting_pkey DO UPDATE SET value = excluded.value, updated_at = now();
   RETURN v;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.set_retention(int, interval) IS
@@ -7738,6 +8113,13 @@ BEGIN
          email_body = set_step_email.body,
          updated_at = now()
    WHERE x.id = sid;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.set_step_email(text, text, text[], text[], text, text, text) IS
@@ -7758,6 +8140,13 @@ BEGIN
   PERFORM pgautomator._require_role('pgautomator_operator');
   -- Now, by the database clock: a run is never queued for later (the body is _start_job).
   RETURN pgautomator._start_job(start_job.job, start_job.at_step, now());
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.start_job(text, text) IS
@@ -7766,6 +8155,50 @@ COMMENT ON FUNCTION pgautomator.start_job(text, text) IS
   '(or queue_one and one is waiting). Disabled jobs can be started by hand. Returns the run id.';
 REVOKE ALL ON FUNCTION pgautomator.start_job(text, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.start_job(text, text) TO pgautomator_operator;
+
+-- source: extension-src/sql/functions/api/status.sql
+-- Health in one call, for psql (SELECT * FROM pgautomator.status();), the CLI and the gateway.
+CREATE OR REPLACE FUNCTION pgautomator.status()
+RETURNS TABLE (
+  agents_online    int,
+  agents_draining  int,
+  agents_silent    int,
+  runs_running     int,
+  runs_queued      int,
+  runs_late        int,
+  failed_last_hour int,
+  failed_last_day  int,
+  jobs_failing     int,
+  failing_jobs     text[],
+  mail_waiting     int,
+  engine           text,
+  version          text
+)
+LANGUAGE plpgsql
+STABLE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  PERFORM pgautomator._require_role('pgautomator_viewer');
+  -- Now, by the database clock (the body is _status).
+  RETURN QUERY SELECT s.*, pgautomator.engine(), pgautomator.version() FROM pgautomator._status(now()) s;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
+END
+$$;
+COMMENT ON FUNCTION pgautomator.status() IS
+$c$Health in one row: agents_online (online and heartbeating within their lease of 3 heartbeat intervals), agents_draining (finishing their runs, claiming nothing), agents_silent (say online or draining but their lease ran out: dead or cut off); runs_running, runs_queued, runs_late (due more than a minute ago and not started: queued runs plus fires no agent has claimed); failed_last_hour and failed_last_day (runs that ended failed, timed_out or abandoned); jobs_failing and failing_jobs (jobs whose last run with an outcome did not succeed; killed, cancelled and skipped runs are passed over); mail_waiting (notifications not sent yet); engine (plv8 or plpgsql) and version.
+Errors: PA040 caller is not pgautomator_viewer (or above).
+Example: \x auto
+SELECT * FROM pgautomator.status();$c$;
+REVOKE ALL ON FUNCTION pgautomator.status() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.status() TO pgautomator_viewer;
 
 -- source: extension-src/sql/functions/api/step_output.sql
 CREATE OR REPLACE FUNCTION pgautomator.step_output(step_run_id bigint, after_id bigint DEFAULT 0, "limit" int DEFAULT 1000)
@@ -7791,6 +8224,13 @@ BEGIN
      WHERE l.step_run_id = step_output.step_run_id AND l.id > coalesce(step_output.after_id, 0)
      ORDER BY l.id
      LIMIT step_output."limit";
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.step_output(bigint, bigint, int) IS
@@ -7836,6 +8276,13 @@ BEGIN
        AND (r.finished_at IS NULL OR r.finished_at >= timeline.since)
      ORDER BY r.started_at, r.id
      LIMIT timeline."limit";
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.timeline(timestamptz, timestamptz, int) IS
@@ -7902,6 +8349,13 @@ BEGIN
      WHERE x.id = cur_row.id;
   EXCEPTION WHEN unique_violation THEN
     PERFORM pgautomator._raise('PA020', format('connection %L already exists', c.name), 'field: new_name', 'Choose another new_name.');
+  END;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
   END;
 END
 $$;
@@ -8007,6 +8461,13 @@ BEGIN
   IF j.enabled <> cur_row.enabled THEN
     PERFORM pgautomator._refresh_next_fires(job_id => cur_row.id);
   END IF;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.update_job(text, text, text, text, text[], text, text, interval, interval, text, int, int, interval, boolean, text, text[]) IS
@@ -8054,6 +8515,13 @@ BEGIN
     UPDATE pgautomator.job x SET email_to = array_replace(x.email_to, cur_row.name, o.name) WHERE cur_row.name = ANY (x.email_to);
     UPDATE pgautomator.step x SET email_to = array_replace(x.email_to, cur_row.name, o.name) WHERE cur_row.name = ANY (x.email_to);
   END IF;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.update_operator(text, text, boolean, text) IS
@@ -8130,6 +8598,13 @@ BEGIN
   IF new_row.spec IS DISTINCT FROM cur_row.spec OR new_row.enabled IS DISTINCT FROM cur_row.enabled THEN
     PERFORM pgautomator._refresh_next_fires(schedule_id => cur_row.id);
   END IF;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.update_schedule(text, jsonb, text, boolean, text, text[]) IS
@@ -8260,6 +8735,13 @@ BEGIN
       'Choose another new_name.');
   END;
   UPDATE pgautomator.job x SET updated_at = now() WHERE x.id = jid;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.update_step(text, text, text, text, text, text, text, jsonb, int[], interval, int, interval, float8, text, text, text, text, boolean, text, text[]) IS
@@ -8304,6 +8786,13 @@ BEGIN
             DETAIL  = 'field: time_zone',
             HINT    = 'Use an IANA time zone name listed in pg_timezone_names, for example Europe/Berlin or America/New_York (docs/schedule-spec.md).';
     END IF;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.validate_schedule(jsonb) IS
@@ -8341,6 +8830,13 @@ BEGIN
          updated_at = now()
   RETURNING (s.value #>> '{}')::timestamptz INTO until;
   RETURN until;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.watch_events(int) IS

@@ -5,17 +5,20 @@
  * A function missing from the database (an install older than this CLI) becomes a CliError
  * saying what to do.
  */
-import { createApi, type AgentsRow, type PgAutomatorApi, type Queryable, type RunningRow } from '../client/index.ts';
+import { createApi, type AgentsRow, type PgAutomatorApi, type Queryable, type RunningRow, type StatusRow } from '../client/index.ts';
 import { CliError } from './cli-error.ts';
 
 /** The columns of pgautomator.agents the CLI shows. */
 export type AgentSummary = Pick<AgentsRow, 'name' | 'host' | 'state' | 'online' | 'running' | 'last_heartbeat_at'>;
 /** The columns of pgautomator.running the CLI shows. */
 export type RunningSummary = Pick<RunningRow, 'id' | 'job' | 'state' | 'agent' | 'trigger' | 'step' | 'step_position' | 'queued_at' | 'started_at'>;
+/** The row of pgautomator.status(): health in one row. */
+export type Health = StatusRow;
 
 const sqlNames = {
   version: 'version',
   engine: 'engine',
+  status: 'status',
   grantRole: 'grant_role',
   listAgents: 'list_agents',
   listRunning: 'list_running',

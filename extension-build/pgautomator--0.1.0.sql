@@ -5595,6 +5595,7 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+  jid      bigint;
   j        pgautomator.job;
   start_at int := 1;
   active   record;
@@ -5602,7 +5603,10 @@ DECLARE
 BEGIN
   -- The job row locked (NO KEY UPDATE, as claimers lock it): the overlap decision below cannot
   -- race with a claimer firing or starting a run of this job.
-  SELECT x.* INTO j FROM pgautomator.job x WHERE x.id = pgautomator._job_id(_start_job.job) FOR NO KEY UPDATE;
+  -- The lookup is a statement of its own: in the WHERE clause it is never called on an empty table
+  -- (PA010 lost to a not-null violation), and called once per row on a full one.
+  jid := pgautomator._job_id(_start_job.job);
+  SELECT x.* INTO j FROM pgautomator.job x WHERE x.id = jid FOR NO KEY UPDATE;
 
   IF _start_job.at_step IS NOT NULL THEN
     SELECT s.position INTO start_at FROM pgautomator.step s WHERE s.job_id = j.id AND s.name = _start_job.at_step;
@@ -5645,6 +5649,66 @@ COMMENT ON FUNCTION pgautomator._start_job(text, text, timestamptz) IS
   'The body of start_job with the clock as an argument (at: the run''s scheduled_for). Granted to nobody: start_job passes now() (a run '
   'queued for a later time would block the job''s fires under overlap skip); tests call it as a superuser.';
 REVOKE ALL ON FUNCTION pgautomator._start_job(text, text, timestamptz) FROM PUBLIC;
+
+-- source: extension-src/sql/functions/internal/_status.sql
+-- The numbers of pgautomator.status() at instant `at` (tests pin it; status() passes now()).
+-- Each count reads one partial index or a short range: status() is cheap enough to poll.
+CREATE OR REPLACE FUNCTION pgautomator._status(at timestamptz DEFAULT now())
+RETURNS TABLE (
+  agents_online    int,
+  agents_draining  int,
+  agents_silent    int,
+  runs_running     int,
+  runs_queued      int,
+  runs_late        int,
+  failed_last_hour int,
+  failed_last_day  int,
+  jobs_failing     int,
+  failing_jobs     text[],
+  mail_waiting     int
+)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  WITH failing AS (
+    -- A job fails while the last of its runs that ran to an outcome did not succeed (killed,
+    -- cancelled and skipped runs are someone's decision, not an outcome: they are passed over).
+    SELECT j.name FROM pgautomator.job j
+     CROSS JOIN LATERAL (SELECT r.state FROM pgautomator.job_run r
+                          WHERE r.job_id = j.id AND r.state IN ('succeeded', 'failed', 'timed_out', 'abandoned')
+                            AND r.finished_at <= _status.at
+                          ORDER BY r.id DESC LIMIT 1) last
+     WHERE last.state <> 'succeeded'
+  )
+  SELECT
+    -- Alive: heartbeated within its lease (3 heartbeat intervals), as the agents view says "online".
+    (SELECT count(*) FROM pgautomator.agent a
+      WHERE a.state = 'online' AND a.last_heartbeat_at > _status.at - pgautomator._lease(a.heartbeat_interval))::int,
+    (SELECT count(*) FROM pgautomator.agent a
+      WHERE a.state = 'draining' AND a.last_heartbeat_at > _status.at - pgautomator._lease(a.heartbeat_interval))::int,
+    -- Silent: says online or draining but its lease ran out (dead, cut off, or stopped without agent_stop).
+    (SELECT count(*) FROM pgautomator.agent a
+      WHERE a.state IN ('online', 'draining')
+        AND (a.last_heartbeat_at IS NULL OR a.last_heartbeat_at <= _status.at - pgautomator._lease(a.heartbeat_interval)))::int,
+    (SELECT count(*) FROM pgautomator.job_run r WHERE r.state = 'running')::int,
+    (SELECT count(*) FROM pgautomator.job_run r WHERE r.state = 'queued')::int,
+    -- Late: due more than a minute ago and not started: queued runs, plus fires that no agent has
+    -- claimed yet (claim_runs writes a fire's run, so with no agent claiming there is no row to count).
+    ((SELECT count(*) FROM pgautomator.job_run r WHERE r.state = 'queued' AND r.scheduled_for < _status.at - interval '1 minute')
+     + (SELECT count(*) FROM pgautomator.job_schedule js WHERE js.next_fire_at < _status.at - interval '1 minute'))::int,
+    (SELECT count(*) FROM pgautomator.job_run r
+      WHERE r.finished_at > _status.at - interval '1 hour' AND r.finished_at <= _status.at
+        AND r.state IN ('failed', 'timed_out', 'abandoned'))::int,
+    (SELECT count(*) FROM pgautomator.job_run r
+      WHERE r.finished_at > _status.at - interval '1 day' AND r.finished_at <= _status.at
+        AND r.state IN ('failed', 'timed_out', 'abandoned'))::int,
+    (SELECT count(*) FROM failing)::int,
+    (SELECT coalesce(array_agg(f.name ORDER BY f.name), '{}') FROM failing f),
+    (SELECT count(*) FROM pgautomator.notification n WHERE n.state IN ('pending', 'sending'))::int
+$$;
+COMMENT ON FUNCTION pgautomator._status(timestamptz) IS
+  'The body of status() at instant at (agents, runs, failures, mail): status() passes now() and adds the engine and version.';
+REVOKE ALL ON FUNCTION pgautomator._status(timestamptz) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_step_id.sql
 CREATE OR REPLACE FUNCTION pgautomator._step_id(job_id bigint, step text, for_update boolean DEFAULT false, field text DEFAULT 'step')
@@ -6034,6 +6098,13 @@ BEGIN
   PERFORM pgautomator.validate_schedule(new_spec);
   UPDATE pgautomator.schedule s SET spec = new_spec, updated_at = now() WHERE s.id = sid;
   PERFORM pgautomator._refresh_next_fires(schedule_id => sid);
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.add_schedule_exception(text, date, date) IS
@@ -6126,6 +6197,13 @@ BEGIN
   END;
   UPDATE pgautomator.job x SET updated_at = now() WHERE x.id = s.job_id;
   RETURN s.id;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.add_step(text, text, text, text, text, text, int, text, jsonb, int[], interval, int, interval, float8, text, text, text, text, boolean) IS
@@ -6163,6 +6241,13 @@ BEGIN
       'Another session attached it a moment ago.');
   END;
   PERFORM pgautomator._refresh_next_fires(job_id => jid, schedule_id => sid);
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.attach_schedule(text, text) IS
@@ -6198,6 +6283,13 @@ BEGIN
       'Another session created it a moment ago; choose another name.');
   END;
   RETURN new_id;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.create_category(text, text) IS
@@ -6237,6 +6329,13 @@ BEGIN
       'Another session created it a moment ago; choose another name.');
   END;
   RETURN c.id;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.create_connection(text, text, text, text, text) IS
@@ -6303,6 +6402,13 @@ BEGIN
       'Another session created it a moment ago; choose another name.');
   END;
   RETURN j.id;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.create_job(text, text, text, text, text[], text, text, interval, interval, text, int, int, interval, boolean) IS
@@ -6339,6 +6445,13 @@ BEGIN
       'Another session created it a moment ago; choose another name.');
   END;
   RETURN o.id;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.create_operator(text, text, boolean) IS
@@ -6378,6 +6491,13 @@ BEGIN
       'Another session created it a moment ago; choose another name.');
   END;
   RETURN new_id;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.create_schedule(text, jsonb, boolean, text) IS
@@ -6396,11 +6516,13 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+  aid   bigint;
   a     pgautomator.agent;
   jobs  text[];
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_admin');
-  SELECT x.* INTO a FROM pgautomator.agent x WHERE x.id = pgautomator._agent_id(delete_agent.name, true);
+  aid := pgautomator._agent_id(delete_agent.name, true);  -- a statement of its own: it must raise (README.md)
+  SELECT x.* INTO a FROM pgautomator.agent x WHERE x.id = aid;
   IF a.state <> 'offline' THEN
     PERFORM pgautomator._raise('PA030', format('agent %L is %s', a.name, a.state), 'field: name',
       'Stop the agent first (it goes offline when it stops, or when it is declared dead after dead_after of silence, see docs/agent-protocol.md).');
@@ -6418,6 +6540,13 @@ BEGIN
     ARRAY(SELECT r.id FROM pgautomator.job_run r WHERE r.agent_id = a.id AND r.state = 'running'),
     format('agent %s was deleted while the run waited for it (on_abandon wait)', a.name));
   DELETE FROM pgautomator.agent x WHERE x.id = a.id;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.delete_agent(text) IS
@@ -6448,6 +6577,13 @@ BEGIN
       format('Move or clear them first, e.g. SELECT pgautomator.update_job(%L, clear => ''{category}'');', jobs[1]));
   END IF;
   DELETE FROM pgautomator.category c WHERE c.id = cid;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.delete_category(text) IS
@@ -6480,6 +6616,13 @@ BEGIN
       'Point those steps at another connection (pgautomator.update_step(job, step, connection => ...)) or remove them, then delete the connection.');
   END IF;
   DELETE FROM pgautomator.connection x WHERE x.id = cid;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.delete_connection(text) IS
@@ -6512,6 +6655,13 @@ BEGIN
   -- Steps, schedule links, queued runs and the job's history go with it (ON DELETE CASCADE).
   DELETE FROM pgautomator.job x WHERE x.id = jid;
   PERFORM pgautomator._notify('schedule_changed');
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.delete_job(text) IS
@@ -6547,6 +6697,13 @@ BEGIN
       'Take it out of those mail settings (pgautomator.set_job_email / set_step_email), or disable it instead: pgautomator.update_operator(name, enabled => false).');
   END IF;
   DELETE FROM pgautomator.operator x WHERE x.id = oid_;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.delete_operator(text) IS
@@ -6582,6 +6739,13 @@ BEGIN
   IF cardinality(jobs) > 0 THEN
     PERFORM pgautomator._notify('schedule_changed');
   END IF;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.delete_schedule(text, boolean) IS
@@ -6612,6 +6776,13 @@ BEGIN
       'SELECT pgautomator.get_job(' || quote_literal(detach_schedule.job) || ') -> ''schedules''; lists what is attached.');
   END IF;
   PERFORM pgautomator._notify('schedule_changed');
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.detach_schedule(text, text) IS
@@ -6641,6 +6812,13 @@ BEGIN
   IF was THEN
     PERFORM pgautomator._refresh_next_fires(job_id => jid);
   END IF;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.disable_job(text, text) IS
@@ -6670,6 +6848,13 @@ BEGIN
   IF was THEN
     PERFORM pgautomator._refresh_next_fires(schedule_id => sid);
   END IF;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.disable_schedule(text, text) IS
@@ -6698,6 +6883,13 @@ BEGIN
   IF FOUND THEN
     PERFORM pgautomator._refresh_next_fires(job_id => jid);
   END IF;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.enable_job(text) IS
@@ -6726,6 +6918,13 @@ BEGIN
   IF FOUND THEN
     PERFORM pgautomator._refresh_next_fires(schedule_id => sid);
   END IF;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.enable_schedule(text) IS
@@ -6747,6 +6946,13 @@ AS $$
 BEGIN
     PERFORM pgautomator._require_role('pgautomator_viewer');
     RETURN coalesce((SELECT s.value #>> '{}' FROM pgautomator.setting AS s WHERE s.name = 'engine'), 'plpgsql');
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.engine() IS
@@ -6800,6 +7006,13 @@ BEGIN
     'email', (SELECT jsonb_build_object('on', to_jsonb(j.email_on), 'to', to_jsonb(j.email_to), 'from', j.email_from,
                                         'subject', j.email_subject, 'body', j.email_body)
                 FROM pgautomator.job j WHERE j.id = jid));
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.get_job(text) IS
@@ -6831,6 +7044,13 @@ BEGIN
     'run', run,
     'steps', coalesce((SELECT jsonb_agg(to_jsonb(sr) - 'run_id' - 'job' ORDER BY sr.id)
                          FROM pgautomator.step_runs sr WHERE sr.run_id = get_run.run_id), '[]'));
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.get_run(bigint) IS
@@ -6862,6 +7082,13 @@ BEGIN
         FROM pgautomator.job_schedule js
         JOIN pgautomator.job j ON j.id = js.job_id
        WHERE js.schedule_id = sid), '[]'));
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.get_schedule(text) IS
@@ -6896,6 +7123,13 @@ BEGIN
   END IF;
   -- The owner (the installing superuser) grants; names are quoted by format('%I').
   EXECUTE format('GRANT %I TO %I', group_role, grant_role.role_name);
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.grant_role(name, text) IS
@@ -6953,6 +7187,13 @@ BEGIN
   END IF;
   PERFORM pgautomator._raise('PA030', format('run %s already ended (%s)', r.id, r.state), 'field: run_id',
     'Only queued and running runs can be killed.');
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.kill_run(bigint) IS
@@ -6973,6 +7214,13 @@ AS $$
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_viewer');
   RETURN QUERY SELECT v.* FROM pgautomator.agents v ORDER BY v.name;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.list_agents() IS
@@ -6992,6 +7240,13 @@ AS $$
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_viewer');
   RETURN QUERY SELECT v.* FROM pgautomator.categories v ORDER BY v.name;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.list_categories() IS
@@ -7011,6 +7266,13 @@ AS $$
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_viewer');
   RETURN QUERY SELECT v.* FROM pgautomator.connections v ORDER BY v.name;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.list_connections() IS
@@ -7036,6 +7298,13 @@ BEGIN
     SELECT v.* FROM pgautomator.jobs v
      WHERE list_jobs.category IS NULL OR v.category = list_jobs.category
      ORDER BY v.name;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.list_jobs(text) IS
@@ -7057,6 +7326,13 @@ AS $$
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_viewer');
   RETURN QUERY SELECT v.* FROM pgautomator.operators v ORDER BY v.name;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.list_operators() IS
@@ -7083,6 +7359,13 @@ BEGIN
      WHERE g.rolname IN ('pgautomator_admin', 'pgautomator_operator', 'pgautomator_viewer', 'pgautomator_agent')
        AND r.rolname NOT LIKE 'pgautomator\_%'
      ORDER BY r.rolname, 2;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.list_role_grants() IS
@@ -7102,6 +7385,13 @@ AS $$
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_viewer');
   RETURN QUERY SELECT v.* FROM pgautomator.running v ORDER BY v.state DESC, v.started_at, v.scheduled_for, v.id;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.list_running() IS
@@ -7156,6 +7446,13 @@ BEGIN
        AND (list_runs.before_id IS NULL OR v.id < list_runs.before_id)
      ORDER BY v.id DESC
      LIMIT list_runs."limit";
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.list_runs(text, text, text, timestamptz, timestamptz, int, bigint) IS
@@ -7177,6 +7474,13 @@ AS $$
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_viewer');
   RETURN QUERY SELECT v.* FROM pgautomator.schedules v ORDER BY v.name;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.list_schedules() IS
@@ -7221,6 +7525,13 @@ BEGIN
          updated_at = now()
    WHERE x.job_id = jid AND x.position BETWEEN least(src, dst) AND greatest(src, dst);
   UPDATE pgautomator.job x SET updated_at = now() WHERE x.id = jid;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.move_step(text, text, int) IS
@@ -7259,6 +7570,13 @@ BEGIN
   -- Ages are measured by the database clock, never the caller's.
   RETURN pgautomator._apply_retention(now(), job_ids, purge_history.keep_runs, purge_history.older_than,
                                       purge_history.older_than IS NULL AND purge_history.keep_runs IS NULL, NULL);
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.purge_history(interval, int, text) IS
@@ -7298,6 +7616,13 @@ BEGIN
          updated_at = now()
    WHERE s.id = sid;
   PERFORM pgautomator._refresh_next_fires(schedule_id => sid);
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.remove_schedule_exception(text, date) IS
@@ -7337,6 +7662,13 @@ BEGIN
   DELETE FROM pgautomator.step x WHERE x.id = sid RETURNING x.position INTO pos;
   UPDATE pgautomator.step x SET position = x.position - 1, updated_at = now() WHERE x.job_id = jid AND x.position > pos;
   UPDATE pgautomator.job x SET updated_at = now() WHERE x.id = jid;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.remove_step(text, text) IS
@@ -7368,6 +7700,13 @@ BEGIN
   EXCEPTION WHEN unique_violation THEN
     PERFORM pgautomator._raise('PA020', format('category %L already exists', rename_category.new_name), 'field: new_name',
       'Another session took that name a moment ago; choose another new_name.');
+  END;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
   END;
 END
 $$;
@@ -7406,6 +7745,13 @@ BEGIN
     RETURN;  -- nothing to revoke (access inherited through another group stays; see list_role_grants)
   END IF;
   EXECUTE format('REVOKE %I FROM %I', group_role, revoke_role.role_name);
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.revoke_role(name, text) IS
@@ -7453,6 +7799,13 @@ BEGIN
           FROM unnest(pgautomator._next_fires(schedule_preview.spec, schedule_preview.after, schedule_preview.count))
                WITH ORDINALITY AS f(at, n)
          ORDER BY f.n;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.schedule_preview(jsonb, timestamptz, int) IS
@@ -7509,6 +7862,13 @@ BEGIN
      SET smtp_host = set_agent_smtp.host, smtp_port = set_agent_smtp.port, smtp_security = set_agent_smtp.security,
          smtp_user = set_agent_smtp."user", smtp_password_ref = set_agent_smtp.password_ref, smtp_from = set_agent_smtp."from"
    WHERE a.id = aid;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.set_agent_smtp(text, text, int, text, text, text, text) IS
@@ -7560,6 +7920,13 @@ BEGIN
     VALUES ('engine', to_jsonb(set_engine.engine))
     ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = now();
     RETURN set_engine.engine;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.set_engine(text) IS
@@ -7591,6 +7958,13 @@ BEGIN
          email_body = set_job_email.body,
          updated_at = now()
    WHERE x.id = jid;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.set_job_email(text, text[], text[], text, text, text) IS
@@ -7624,6 +7998,13 @@ BEGIN
   INSERT INTO pgautomator.setting (name, value) VALUES ('retention', v)
   ON CONFLICT ON CONSTRAINT setting_pkey DO UPDATE SET value = excluded.value, updated_at = now();
   RETURN v;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.set_retention(int, interval) IS
@@ -7656,6 +8037,13 @@ BEGIN
          email_body = set_step_email.body,
          updated_at = now()
    WHERE x.id = sid;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.set_step_email(text, text, text[], text[], text, text, text) IS
@@ -7676,6 +8064,13 @@ BEGIN
   PERFORM pgautomator._require_role('pgautomator_operator');
   -- Now, by the database clock: a run is never queued for later (the body is _start_job).
   RETURN pgautomator._start_job(start_job.job, start_job.at_step, now());
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.start_job(text, text) IS
@@ -7684,6 +8079,50 @@ COMMENT ON FUNCTION pgautomator.start_job(text, text) IS
   '(or queue_one and one is waiting). Disabled jobs can be started by hand. Returns the run id.';
 REVOKE ALL ON FUNCTION pgautomator.start_job(text, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.start_job(text, text) TO pgautomator_operator;
+
+-- source: extension-src/sql/functions/api/status.sql
+-- Health in one call, for psql (SELECT * FROM pgautomator.status();), the CLI and the gateway.
+CREATE OR REPLACE FUNCTION pgautomator.status()
+RETURNS TABLE (
+  agents_online    int,
+  agents_draining  int,
+  agents_silent    int,
+  runs_running     int,
+  runs_queued      int,
+  runs_late        int,
+  failed_last_hour int,
+  failed_last_day  int,
+  jobs_failing     int,
+  failing_jobs     text[],
+  mail_waiting     int,
+  engine           text,
+  version          text
+)
+LANGUAGE plpgsql
+STABLE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  PERFORM pgautomator._require_role('pgautomator_viewer');
+  -- Now, by the database clock (the body is _status).
+  RETURN QUERY SELECT s.*, pgautomator.engine(), pgautomator.version() FROM pgautomator._status(now()) s;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
+END
+$$;
+COMMENT ON FUNCTION pgautomator.status() IS
+$c$Health in one row: agents_online (online and heartbeating within their lease of 3 heartbeat intervals), agents_draining (finishing their runs, claiming nothing), agents_silent (say online or draining but their lease ran out: dead or cut off); runs_running, runs_queued, runs_late (due more than a minute ago and not started: queued runs plus fires no agent has claimed); failed_last_hour and failed_last_day (runs that ended failed, timed_out or abandoned); jobs_failing and failing_jobs (jobs whose last run with an outcome did not succeed; killed, cancelled and skipped runs are passed over); mail_waiting (notifications not sent yet); engine (plv8 or plpgsql) and version.
+Errors: PA040 caller is not pgautomator_viewer (or above).
+Example: \x auto
+SELECT * FROM pgautomator.status();$c$;
+REVOKE ALL ON FUNCTION pgautomator.status() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.status() TO pgautomator_viewer;
 
 -- source: extension-src/sql/functions/api/step_output.sql
 CREATE OR REPLACE FUNCTION pgautomator.step_output(step_run_id bigint, after_id bigint DEFAULT 0, "limit" int DEFAULT 1000)
@@ -7709,6 +8148,13 @@ BEGIN
      WHERE l.step_run_id = step_output.step_run_id AND l.id > coalesce(step_output.after_id, 0)
      ORDER BY l.id
      LIMIT step_output."limit";
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.step_output(bigint, bigint, int) IS
@@ -7754,6 +8200,13 @@ BEGIN
        AND (r.finished_at IS NULL OR r.finished_at >= timeline.since)
      ORDER BY r.started_at, r.id
      LIMIT timeline."limit";
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.timeline(timestamptz, timestamptz, int) IS
@@ -7780,12 +8233,14 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   clearable CONSTANT text[] := ARRAY['secret_ref', 'description'];
+  cid       bigint;
   cur_row   pgautomator.connection;
   c         pgautomator.connection;
   bad       text;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_admin');
-  SELECT x.* INTO cur_row FROM pgautomator.connection x WHERE x.id = pgautomator._connection_id(update_connection.name, true);
+  cid := pgautomator._connection_id(update_connection.name, true);  -- a statement of its own: it must raise (README.md)
+  SELECT x.* INTO cur_row FROM pgautomator.connection x WHERE x.id = cid;
   SELECT f INTO bad FROM unnest(coalesce(update_connection.clear, '{}')) f WHERE f IS NULL OR NOT f = ANY (clearable) LIMIT 1;
   IF FOUND THEN
     PERFORM pgautomator._raise('PA002',
@@ -7818,6 +8273,13 @@ BEGIN
      WHERE x.id = cur_row.id;
   EXCEPTION WHEN unique_violation THEN
     PERFORM pgautomator._raise('PA020', format('connection %L already exists', c.name), 'field: new_name', 'Choose another new_name.');
+  END;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
   END;
 END
 $$;
@@ -7854,12 +8316,14 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   clearable CONSTANT text[] := ARRAY['description', 'category', 'agent', 'agent_tags', 'timeout', 'keep_runs', 'keep_age'];
+  jid       bigint;
   cur_row   pgautomator.job;
   j         pgautomator.job;
   bad       text;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_admin');
-  SELECT x.* INTO cur_row FROM pgautomator.job x WHERE x.id = pgautomator._job_id(update_job.name, true);
+  jid := pgautomator._job_id(update_job.name, true);  -- a statement of its own: it must raise (README.md)
+  SELECT x.* INTO cur_row FROM pgautomator.job x WHERE x.id = jid;
   SELECT c INTO bad FROM unnest(coalesce(update_job.clear, '{}')) c WHERE c IS NULL OR NOT c = ANY (clearable) LIMIT 1;
   IF FOUND THEN
     PERFORM pgautomator._raise('PA002',
@@ -7921,6 +8385,13 @@ BEGIN
   IF j.enabled <> cur_row.enabled THEN
     PERFORM pgautomator._refresh_next_fires(job_id => cur_row.id);
   END IF;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.update_job(text, text, text, text, text[], text, text, interval, interval, text, int, int, interval, boolean, text, text[]) IS
@@ -7940,11 +8411,13 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+  oid_    bigint;
   cur_row pgautomator.operator;
   o       pgautomator.operator;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_admin');
-  SELECT x.* INTO cur_row FROM pgautomator.operator x WHERE x.id = pgautomator._operator_id(update_operator.name, true);
+  oid_ := pgautomator._operator_id(update_operator.name, true);  -- a statement of its own: it must raise (README.md)
+  SELECT x.* INTO cur_row FROM pgautomator.operator x WHERE x.id = oid_;
   o := cur_row;
   IF update_operator.new_name IS NOT NULL THEN
     PERFORM pgautomator._check_name(update_operator.new_name, 'operator new_name', 100, 'new_name');
@@ -7966,6 +8439,13 @@ BEGIN
     UPDATE pgautomator.job x SET email_to = array_replace(x.email_to, cur_row.name, o.name) WHERE cur_row.name = ANY (x.email_to);
     UPDATE pgautomator.step x SET email_to = array_replace(x.email_to, cur_row.name, o.name) WHERE cur_row.name = ANY (x.email_to);
   END IF;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.update_operator(text, text, boolean, text) IS
@@ -7990,12 +8470,14 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+  sid         bigint;
   cur_row     pgautomator.schedule;
   new_row     pgautomator.schedule;
   bad     text;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_admin');
-  SELECT s.* INTO cur_row FROM pgautomator.schedule s WHERE s.id = pgautomator._schedule_id(update_schedule.name, true);
+  sid := pgautomator._schedule_id(update_schedule.name, true);  -- a statement of its own: it must raise (README.md)
+  SELECT s.* INTO cur_row FROM pgautomator.schedule s WHERE s.id = sid;
   SELECT c INTO bad FROM unnest(coalesce(update_schedule.clear, '{}')) c WHERE c IS NULL OR c <> 'description' LIMIT 1;
   IF FOUND THEN
     PERFORM pgautomator._raise('PA002', format('update_schedule clear must name fields among description (got %s)', coalesce('"' || bad || '"', 'NULL')),
@@ -8040,6 +8522,13 @@ BEGIN
   IF new_row.spec IS DISTINCT FROM cur_row.spec OR new_row.enabled IS DISTINCT FROM cur_row.enabled THEN
     PERFORM pgautomator._refresh_next_fires(schedule_id => cur_row.id);
   END IF;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.update_schedule(text, jsonb, text, boolean, text, text[]) IS
@@ -8081,13 +8570,15 @@ AS $$
 DECLARE
   clearable CONSTANT text[] := ARRAY['shell', 'connection', 'working_dir', 'env', 'timeout', 'on_success_goto', 'on_failure_goto'];
   jid       bigint;
+  sid       bigint;
   cur_row   pgautomator.step;
   s         pgautomator.step;
   bad       text;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_admin');
   jid := pgautomator._job_id(update_step.job, true);
-  SELECT x.* INTO cur_row FROM pgautomator.step x WHERE x.id = pgautomator._step_id(jid, update_step.step, true);
+  sid := pgautomator._step_id(jid, update_step.step, true);  -- a statement of its own: it must raise (README.md)
+  SELECT x.* INTO cur_row FROM pgautomator.step x WHERE x.id = sid;
   SELECT c INTO bad FROM unnest(coalesce(update_step.clear, '{}')) c WHERE c IS NULL OR NOT c = ANY (clearable) LIMIT 1;
   IF FOUND THEN
     PERFORM pgautomator._raise('PA002',
@@ -8168,6 +8659,13 @@ BEGIN
       'Choose another new_name.');
   END;
   UPDATE pgautomator.job x SET updated_at = now() WHERE x.id = jid;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.update_step(text, text, text, text, text, text, text, jsonb, int[], interval, int, interval, float8, text, text, text, text, boolean, text, text[]) IS
@@ -8212,6 +8710,13 @@ BEGIN
             DETAIL  = 'field: time_zone',
             HINT    = 'Use an IANA time zone name listed in pg_timezone_names, for example Europe/Berlin or America/New_York (docs/schedule-spec.md).';
     END IF;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.validate_schedule(jsonb) IS
@@ -8249,6 +8754,13 @@ BEGIN
          updated_at = now()
   RETURNING (s.value #>> '{}')::timestamptz INTO until;
   RETURN until;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.watch_events(int) IS

@@ -2,7 +2,7 @@
 -- search_path and closed to PUBLIC; each API function is granted to the right group role; login
 -- roles given access with grant_role can do exactly what their role allows.
 BEGIN;
-SELECT plan(63);
+SELECT plan(65);
 
 -- Table privileges: none, for anyone ------------------------------------------------------------
 CREATE FUNCTION pg_temp.tables_with_privileges(who text) RETURNS text[] LANGUAGE sql AS $$
@@ -81,7 +81,7 @@ UNION ALL
 SELECT unnest(ARRAY['enable_job', 'disable_job', 'enable_schedule', 'disable_schedule']), 'operator'
 UNION ALL
 SELECT unnest(ARRAY['list_jobs', 'get_job', 'list_schedules', 'get_schedule', 'list_runs', 'get_run', 'step_output', 'list_running',
-                    'list_agents', 'list_categories', 'list_connections', 'list_operators', 'timeline', 'watch_events']), 'viewer';
+                    'list_agents', 'list_categories', 'list_connections', 'list_operators', 'timeline', 'watch_events', 'status']), 'viewer';
 CREATE FUNCTION pg_temp.api_privilege_errors(role text, level text, expected boolean) RETURNS text[] LANGUAGE sql AS $$
   SELECT coalesce(array_agg(a.fn::text ORDER BY a.fn), '{}')
     FROM api a LEFT JOIN pg_proc p ON p.proname = a.fn AND p.pronamespace = 'pgautomator'::regnamespace
@@ -130,6 +130,7 @@ GRANT EXECUTE ON FUNCTION pgautomator.list_jobs(text) TO pga_tap_nobody;
 SET ROLE pga_tap_viewer;
 SELECT lives_ok($$SELECT * FROM pgautomator.list_jobs()$$, 'viewer: list_jobs');
 SELECT lives_ok($$SELECT pgautomator.get_job('nightly')$$, 'viewer: get_job');
+SELECT is((SELECT runs_running FROM pgautomator.status()), 1, 'viewer: status() (health in one row)');
 SELECT lives_ok($$SELECT * FROM pgautomator.agents$$, 'viewer: SELECT from the agents view');
 SELECT lives_ok($$SELECT * FROM pgautomator.categories$$, 'viewer: SELECT from the categories view');
 SELECT lives_ok($$SELECT * FROM pgautomator.connections$$, 'viewer: SELECT from the connections view');
@@ -163,6 +164,7 @@ SET ROLE pga_tap_agent;
 SELECT throws_ok($$SELECT * FROM pgautomator.list_jobs()$$, '42501', NULL, 'agent: list_jobs is denied');
 SELECT throws_ok($$SELECT pgautomator.enable_job('nightly')$$, '42501', NULL, 'agent: enable_job is denied');
 SELECT throws_ok($$SELECT pgautomator.create_job('x')$$, '42501', NULL, 'agent: create_job is denied');
+SELECT throws_ok($$SELECT * FROM pgautomator.status()$$, '42501', NULL, 'agent: status() is denied');
 SELECT throws_ok($$SELECT * FROM pgautomator.jobs$$, '42501', NULL, 'agent: the views are denied');
 RESET ROLE;
 

@@ -493,6 +493,25 @@ export interface StartJobArgs {
   at_step?: string | null;
 }
 
+export interface StatusArgs {
+}
+
+export interface StatusRow {
+  agents_online: number | null;
+  agents_draining: number | null;
+  agents_silent: number | null;
+  runs_running: number | null;
+  runs_queued: number | null;
+  runs_late: number | null;
+  failed_last_hour: number | null;
+  failed_last_day: number | null;
+  jobs_failing: number | null;
+  failing_jobs: string[] | null;
+  mail_waiting: number | null;
+  engine: string | null;
+  version: string | null;
+}
+
 export interface StepOutputArgs {
   step_run_id: number;
   after_id?: number | null;
@@ -645,6 +664,7 @@ export const apiFunctions = {
   set_retention: {"args":[{"name":"keep_runs","type":"integer","hasDefault":true},{"name":"keep_age","type":"interval","hasDefault":true}],"returns":"jsonb","returnsSet":false,"columns":null,"volatility":"volatile","roles":["pgautomator_admin"],"comment":"Sets the global history retention, used by jobs whose own keep_runs or keep_age is NULL: keep at most keep_runs finished runs per job, and none older than keep_age (NULL: no limit). The database applies it by itself, a little at a time; purge_history() applies it at once. Returns the setting stored."},
   set_step_email: {"args":[{"name":"job","type":"text","hasDefault":false},{"name":"step","type":"text","hasDefault":false},{"name":"on","type":"text[]","hasDefault":false},{"name":"to","type":"text[]","hasDefault":false},{"name":"from","type":"text","hasDefault":true},{"name":"subject","type":"text","hasDefault":true},{"name":"body","type":"text","hasDefault":true}],"returns":"void","returnsSet":false,"columns":null,"volatility":"volatile","roles":["pgautomator_admin"],"comment":"Sets (replaces) the mail one step sends about its attempts, like set_job_email does for the whole run.\nArguments: job and step, the job's and the step's names; \"on\", step events among start, success, failure, completion ('{}' or NULL: no mail); \"to\", operator names or mail addresses; \"from\", the sender (NULL: the agent's); subject and body, templates (placeholders as in set_job_email; NULL: the default text).\nErrors: PA002 an unknown event, no recipient while events are listed, or a malformed address; PA010 no such job or step, or a recipient that is neither an operator nor an address; PA040 caller is not pgautomator_admin."},
   start_job: {"args":[{"name":"job","type":"text","hasDefault":false},{"name":"at_step","type":"text","hasDefault":true}],"returns":"bigint","returnsSet":false,"columns":null,"volatility":"volatile","roles":["pgautomator_operator"],"comment":"Starts job now (queues a run with trigger manual, requested_by the caller) at its first step, or at the step named or numbered at_step. The overlap policy applies, except that a manual start is never skipped silently: PA030 when the policy is skip and a run is active (or queue_one and one is waiting). Disabled jobs can be started by hand. Returns the run id."},
+  status: {"args":[],"returns":"record","returnsSet":true,"columns":[{"name":"agents_online","type":"integer"},{"name":"agents_draining","type":"integer"},{"name":"agents_silent","type":"integer"},{"name":"runs_running","type":"integer"},{"name":"runs_queued","type":"integer"},{"name":"runs_late","type":"integer"},{"name":"failed_last_hour","type":"integer"},{"name":"failed_last_day","type":"integer"},{"name":"jobs_failing","type":"integer"},{"name":"failing_jobs","type":"text[]"},{"name":"mail_waiting","type":"integer"},{"name":"engine","type":"text"},{"name":"version","type":"text"}],"volatility":"stable","roles":["pgautomator_viewer"],"comment":"Health in one row: agents_online (online and heartbeating within their lease of 3 heartbeat intervals), agents_draining (finishing their runs, claiming nothing), agents_silent (say online or draining but their lease ran out: dead or cut off); runs_running, runs_queued, runs_late (due more than a minute ago and not started: queued runs plus fires no agent has claimed); failed_last_hour and failed_last_day (runs that ended failed, timed_out or abandoned); jobs_failing and failing_jobs (jobs whose last run with an outcome did not succeed; killed, cancelled and skipped runs are passed over); mail_waiting (notifications not sent yet); engine (plv8 or plpgsql) and version.\nErrors: PA040 caller is not pgautomator_viewer (or above).\nExample: \\x auto\nSELECT * FROM pgautomator.status();"},
   step_output: {"args":[{"name":"step_run_id","type":"bigint","hasDefault":false},{"name":"after_id","type":"bigint","hasDefault":true},{"name":"limit","type":"integer","hasDefault":true}],"returns":"jsonb","returnsSet":true,"columns":null,"volatility":"stable","roles":["pgautomator_viewer"],"comment":"The output a step attempt has streamed so far, as chunks {\"id\", \"logged_at\", \"stream\" (stdout, stderr, notice, info), \"chunk\"}, oldest first. To follow a running step, call again with after_id set to the last id received (the step_output NOTIFY event says when there is more). The whole bounded output of a finished attempt is also in get_run.\nArguments: step_run_id (from get_run or the running view); after_id, only chunks after this id (default 0: from the start); \"limit\", at most this many chunks (1..10000, default 1000).\nErrors: PA002 bad limit; PA010 no such step run; PA040 caller is not pgautomator_viewer (or above)."},
   timeline: {"args":[{"name":"since","type":"timestamp with time zone","hasDefault":true},{"name":"until","type":"timestamp with time zone","hasDefault":true},{"name":"limit","type":"integer","hasDefault":true}],"returns":"jsonb","returnsSet":true,"columns":null,"volatility":"stable","roles":["pgautomator_viewer"],"comment":"The runs to draw as bars on a timeline: every run that started and whose span (started_at to finished_at, or to now while running) overlaps [since, until], as {\"job\", \"run_id\", \"state\", \"trigger\", \"agent\", \"scheduled_for\", \"started_at\", \"finished_at\" (null while running)}, in order of start.\nArguments: since (default 6 hours ago), until (default now); \"limit\", at most this many runs (default 10000).\nErrors: PA002 since after until, or a bad limit; PA040 caller is not pgautomator_viewer (or above)."},
   update_connection: {"args":[{"name":"name","type":"text","hasDefault":false},{"name":"driver","type":"text","hasDefault":true},{"name":"dsn","type":"text","hasDefault":true},{"name":"secret_ref","type":"text","hasDefault":true},{"name":"description","type":"text","hasDefault":true},{"name":"new_name","type":"text","hasDefault":true},{"name":"clear","type":"text[]","hasDefault":true}],"returns":"void","returnsSet":false,"columns":null,"volatility":"volatile","roles":["pgautomator_admin"],"comment":"Changes a connection; arguments left NULL stay as they are (they mean what they mean in create_connection). Steps using it pick up the change at their next run.\nArguments: name, the connection to change; driver, dsn (never with a password), secret_ref, description: new values; new_name, to rename it; clear, fields to set NULL: secret_ref, description.\nErrors: PA002 a bad value (a dsn with a password among them), an unknown field in clear, or a field both set and cleared; PA010 no such connection; PA020 new_name taken; PA040 caller is not pgautomator_admin."},
@@ -990,6 +1010,13 @@ export interface PgAutomatorApi {
    * Starts job now (queues a run with trigger manual, requested_by the caller) at its first step, or at the step named or numbered at_step. The overlap policy applies, except that a manual start is never skipped silently: PA030 when the policy is skip and a run is active (or queue_one and one is waiting). Disabled jobs can be started by hand. Returns the run id.
    */
   startJob(args: StartJobArgs): Promise<number | null>;
+  /**
+   * Health in one row: agents_online (online and heartbeating within their lease of 3 heartbeat intervals), agents_draining (finishing their runs, claiming nothing), agents_silent (say online or draining but their lease ran out: dead or cut off); runs_running, runs_queued, runs_late (due more than a minute ago and not started: queued runs plus fires no agent has claimed); failed_last_hour and failed_last_day (runs that ended failed, timed_out or abandoned); jobs_failing and failing_jobs (jobs whose last run with an outcome did not succeed; killed, cancelled and skipped runs are passed over); mail_waiting (notifications not sent yet); engine (plv8 or plpgsql) and version.
+   * Errors: PA040 caller is not pgautomator_viewer (or above).
+   * Example: \x auto
+   * SELECT * FROM pgautomator.status();
+   */
+  status(args?: StatusArgs): Promise<StatusRow[]>;
   /**
    * The output a step attempt has streamed so far, as chunks {"id", "logged_at", "stream" (stdout, stderr, notice, info), "chunk"}, oldest first. To follow a running step, call again with after_id set to the last id received (the step_output NOTIFY event says when there is more). The whole bounded output of a finished attempt is also in get_run.
    * Arguments: step_run_id (from get_run or the running view); after_id, only chunks after this id (default 0: from the start); "limit", at most this many chunks (1..10000, default 1000).

@@ -50,6 +50,8 @@ test('install --method plain into an empty database, with grants; then status', 
   console.log(status.stdout.trimEnd());
   assert.is(status.code, 0, status.stderr);
   assert.match(status.stdout, /pgautomator \d+\.\d+\.\d+ \(engine \w+\)/);
+  assert.match(status.stdout, /Health:\n  agents +0 online, 0 draining, 0 silent\n  runs +0 running, 0 queued, 0 late\n/);
+  assert.match(status.stdout, /  failing jobs +none\n  mail +0 waiting\n/);
   assert.match(status.stdout, /Agents: none has registered yet/);
   assert.match(status.stdout, /Running jobs: none/);
 });
@@ -77,6 +79,7 @@ test('status shows an agent and a running job, as a viewer-only login; --json to
   const status = await runCli(['status', '--database-url', viewerUrl]);
   console.log(status.stdout.trimEnd());
   assert.is(status.code, 0, status.stderr);
+  assert.match(status.stdout, /  agents +1 online, 0 draining, 0 silent\n  runs +1 running, 0 queued, 0 late\n/);
   assert.match(status.stdout, /Agents \(1\):/);
   assert.match(status.stdout, /cli-test-agent +online +yes +test-host +1 /);
   assert.match(status.stdout, /Running jobs \(1\):/);
@@ -84,8 +87,13 @@ test('status shows an agent and a running job, as a viewer-only login; --json to
 
   const json = await runCli(['status', '--database-url', viewerUrl, '--json']);
   assert.is(json.code, 0, json.stderr);
-  const parsed = JSON.parse(json.stdout) as { version: string; route: string; agents: { name: string; running: number }[]; running: { job: string; state: string }[] };
+  const parsed = JSON.parse(json.stdout) as {
+    version: string; route: string; health: Record<string, unknown>; agents: { name: string; running: number }[]; running: { job: string; state: string }[];
+  };
   assert.is(parsed.route, 'plain');
+  assert.equal([parsed.health.agents_online, parsed.health.runs_running, parsed.health.runs_queued, parsed.health.jobs_failing, parsed.health.failing_jobs],
+    [1, 1, 0, 0, []]);
+  assert.is(parsed.health.version, parsed.version);
   assert.equal(parsed.agents.map((a) => [a.name, a.running]), [['cli-test-agent', 1]]);
   assert.equal(parsed.running.map((r) => [r.job, r.state]), [['cli-test-job', 'running']]);
 });

@@ -39,6 +39,13 @@ BEGIN
   PERFORM pgautomator.validate_schedule(new_spec);
   UPDATE pgautomator.schedule s SET spec = new_spec, updated_at = now() WHERE s.id = sid;
   PERFORM pgautomator._refresh_next_fires(schedule_id => sid);
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.add_schedule_exception(text, date, date) IS

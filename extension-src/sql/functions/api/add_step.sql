@@ -79,6 +79,13 @@ BEGIN
   END;
   UPDATE pgautomator.job x SET updated_at = now() WHERE x.id = s.job_id;
   RETURN s.id;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.add_step(text, text, text, text, text, text, int, text, jsonb, int[], interval, int, interval, float8, text, text, text, text, boolean) IS

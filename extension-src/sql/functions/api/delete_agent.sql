@@ -5,11 +5,13 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+  aid   bigint;
   a     pgautomator.agent;
   jobs  text[];
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_admin');
-  SELECT x.* INTO a FROM pgautomator.agent x WHERE x.id = pgautomator._agent_id(delete_agent.name, true);
+  aid := pgautomator._agent_id(delete_agent.name, true);  -- a statement of its own: it must raise (README.md)
+  SELECT x.* INTO a FROM pgautomator.agent x WHERE x.id = aid;
   IF a.state <> 'offline' THEN
     PERFORM pgautomator._raise('PA030', format('agent %L is %s', a.name, a.state), 'field: name',
       'Stop the agent first (it goes offline when it stops, or when it is declared dead after dead_after of silence, see docs/agent-protocol.md).');
@@ -27,6 +29,13 @@ BEGIN
     ARRAY(SELECT r.id FROM pgautomator.job_run r WHERE r.agent_id = a.id AND r.state = 'running'),
     format('agent %s was deleted while the run waited for it (on_abandon wait)', a.name));
   DELETE FROM pgautomator.agent x WHERE x.id = a.id;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.delete_agent(text) IS

@@ -18,6 +18,13 @@ BEGIN
       format('Move or clear them first, e.g. SELECT pgautomator.update_job(%L, clear => ''{category}'');', jobs[1]));
   END IF;
   DELETE FROM pgautomator.category c WHERE c.id = cid;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.delete_category(text) IS

@@ -20,6 +20,13 @@ BEGIN
       'Point those steps at another connection (pgautomator.update_step(job, step, connection => ...)) or remove them, then delete the connection.');
   END IF;
   DELETE FROM pgautomator.connection x WHERE x.id = cid;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.delete_connection(text) IS

@@ -20,6 +20,13 @@ BEGIN
   -- Steps, schedule links, queued runs and the job's history go with it (ON DELETE CASCADE).
   DELETE FROM pgautomator.job x WHERE x.id = jid;
   PERFORM pgautomator._notify('schedule_changed');
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.delete_job(text) IS

@@ -22,6 +22,13 @@ BEGIN
       'Take it out of those mail settings (pgautomator.set_job_email / set_step_email), or disable it instead: pgautomator.update_operator(name, enabled => false).');
   END IF;
   DELETE FROM pgautomator.operator x WHERE x.id = oid_;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.delete_operator(text) IS

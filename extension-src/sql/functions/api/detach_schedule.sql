@@ -18,6 +18,13 @@ BEGIN
       'SELECT pgautomator.get_job(' || quote_literal(detach_schedule.job) || ') -> ''schedules''; lists what is attached.');
   END IF;
   PERFORM pgautomator._notify('schedule_changed');
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.detach_schedule(text, text) IS

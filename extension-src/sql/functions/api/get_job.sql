@@ -41,6 +41,13 @@ BEGIN
     'email', (SELECT jsonb_build_object('on', to_jsonb(j.email_on), 'to', to_jsonb(j.email_to), 'from', j.email_from,
                                         'subject', j.email_subject, 'body', j.email_body)
                 FROM pgautomator.job j WHERE j.id = jid));
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.get_job(text) IS

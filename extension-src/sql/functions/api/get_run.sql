@@ -18,6 +18,13 @@ BEGIN
     'run', run,
     'steps', coalesce((SELECT jsonb_agg(to_jsonb(sr) - 'run_id' - 'job' ORDER BY sr.id)
                          FROM pgautomator.step_runs sr WHERE sr.run_id = get_run.run_id), '[]'));
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.get_run(bigint) IS

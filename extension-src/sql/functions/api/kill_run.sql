@@ -44,6 +44,13 @@ BEGIN
   END IF;
   PERFORM pgautomator._raise('PA030', format('run %s already ended (%s)', r.id, r.state), 'field: run_id',
     'Only queued and running runs can be killed.');
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.kill_run(bigint) IS

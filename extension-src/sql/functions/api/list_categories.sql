@@ -8,6 +8,13 @@ AS $$
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_viewer');
   RETURN QUERY SELECT v.* FROM pgautomator.categories v ORDER BY v.name;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.list_categories() IS

@@ -15,6 +15,13 @@ BEGIN
      WHERE g.rolname IN ('pgautomator_admin', 'pgautomator_operator', 'pgautomator_viewer', 'pgautomator_agent')
        AND r.rolname NOT LIKE 'pgautomator\_%'
      ORDER BY r.rolname, 2;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.list_role_grants() IS

@@ -43,6 +43,13 @@ BEGIN
        AND (list_runs.before_id IS NULL OR v.id < list_runs.before_id)
      ORDER BY v.id DESC
      LIMIT list_runs."limit";
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.list_runs(text, text, text, timestamptz, timestamptz, int, bigint) IS

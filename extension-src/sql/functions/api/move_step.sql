@@ -33,6 +33,13 @@ BEGIN
          updated_at = now()
    WHERE x.job_id = jid AND x.position BETWEEN least(src, dst) AND greatest(src, dst);
   UPDATE pgautomator.job x SET updated_at = now() WHERE x.id = jid;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.move_step(text, text, int) IS

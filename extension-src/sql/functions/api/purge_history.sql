@@ -25,6 +25,13 @@ BEGIN
   -- Ages are measured by the database clock, never the caller's.
   RETURN pgautomator._apply_retention(now(), job_ids, purge_history.keep_runs, purge_history.older_than,
                                       purge_history.older_than IS NULL AND purge_history.keep_runs IS NULL, NULL);
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.purge_history(interval, int, text) IS

@@ -27,6 +27,13 @@ BEGIN
   DELETE FROM pgautomator.step x WHERE x.id = sid RETURNING x.position INTO pos;
   UPDATE pgautomator.step x SET position = x.position - 1, updated_at = now() WHERE x.job_id = jid AND x.position > pos;
   UPDATE pgautomator.job x SET updated_at = now() WHERE x.id = jid;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.remove_step(text, text) IS

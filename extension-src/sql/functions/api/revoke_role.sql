@@ -25,6 +25,13 @@ BEGIN
     RETURN;  -- nothing to revoke (access inherited through another group stays; see list_role_grants)
   END IF;
   EXECUTE format('REVOKE %I FROM %I', group_role, revoke_role.role_name);
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.revoke_role(name, text) IS

@@ -35,6 +35,13 @@ BEGIN
           FROM unnest(pgautomator._next_fires(schedule_preview.spec, schedule_preview.after, schedule_preview.count))
                WITH ORDINALITY AS f(at, n)
          ORDER BY f.n;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.schedule_preview(jsonb, timestamptz, int) IS

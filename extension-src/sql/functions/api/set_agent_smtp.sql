@@ -43,6 +43,13 @@ BEGIN
      SET smtp_host = set_agent_smtp.host, smtp_port = set_agent_smtp.port, smtp_security = set_agent_smtp.security,
          smtp_user = set_agent_smtp."user", smtp_password_ref = set_agent_smtp.password_ref, smtp_from = set_agent_smtp."from"
    WHERE a.id = aid;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.set_agent_smtp(text, text, int, text, text, text, text) IS

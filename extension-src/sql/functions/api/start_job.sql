@@ -8,6 +8,13 @@ BEGIN
   PERFORM pgautomator._require_role('pgautomator_operator');
   -- Now, by the database clock: a run is never queued for later (the body is _start_job).
   RETURN pgautomator._start_job(start_job.job, start_job.at_step, now());
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.start_job(text, text) IS

@@ -14,12 +14,14 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   clearable CONSTANT text[] := ARRAY['secret_ref', 'description'];
+  cid       bigint;
   cur_row   pgautomator.connection;
   c         pgautomator.connection;
   bad       text;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_admin');
-  SELECT x.* INTO cur_row FROM pgautomator.connection x WHERE x.id = pgautomator._connection_id(update_connection.name, true);
+  cid := pgautomator._connection_id(update_connection.name, true);  -- a statement of its own: it must raise (README.md)
+  SELECT x.* INTO cur_row FROM pgautomator.connection x WHERE x.id = cid;
   SELECT f INTO bad FROM unnest(coalesce(update_connection.clear, '{}')) f WHERE f IS NULL OR NOT f = ANY (clearable) LIMIT 1;
   IF FOUND THEN
     PERFORM pgautomator._raise('PA002',
@@ -52,6 +54,13 @@ BEGIN
      WHERE x.id = cur_row.id;
   EXCEPTION WHEN unique_violation THEN
     PERFORM pgautomator._raise('PA020', format('connection %L already exists', c.name), 'field: new_name', 'Choose another new_name.');
+  END;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
   END;
 END
 $$;

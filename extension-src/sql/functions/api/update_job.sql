@@ -23,12 +23,14 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   clearable CONSTANT text[] := ARRAY['description', 'category', 'agent', 'agent_tags', 'timeout', 'keep_runs', 'keep_age'];
+  jid       bigint;
   cur_row   pgautomator.job;
   j         pgautomator.job;
   bad       text;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_admin');
-  SELECT x.* INTO cur_row FROM pgautomator.job x WHERE x.id = pgautomator._job_id(update_job.name, true);
+  jid := pgautomator._job_id(update_job.name, true);  -- a statement of its own: it must raise (README.md)
+  SELECT x.* INTO cur_row FROM pgautomator.job x WHERE x.id = jid;
   SELECT c INTO bad FROM unnest(coalesce(update_job.clear, '{}')) c WHERE c IS NULL OR NOT c = ANY (clearable) LIMIT 1;
   IF FOUND THEN
     PERFORM pgautomator._raise('PA002',
@@ -90,6 +92,13 @@ BEGIN
   IF j.enabled <> cur_row.enabled THEN
     PERFORM pgautomator._refresh_next_fires(job_id => cur_row.id);
   END IF;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.update_job(text, text, text, text, text[], text, text, interval, interval, text, int, int, interval, boolean, text, text[]) IS

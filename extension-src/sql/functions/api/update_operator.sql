@@ -5,11 +5,13 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+  oid_    bigint;
   cur_row pgautomator.operator;
   o       pgautomator.operator;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_admin');
-  SELECT x.* INTO cur_row FROM pgautomator.operator x WHERE x.id = pgautomator._operator_id(update_operator.name, true);
+  oid_ := pgautomator._operator_id(update_operator.name, true);  -- a statement of its own: it must raise (README.md)
+  SELECT x.* INTO cur_row FROM pgautomator.operator x WHERE x.id = oid_;
   o := cur_row;
   IF update_operator.new_name IS NOT NULL THEN
     PERFORM pgautomator._check_name(update_operator.new_name, 'operator new_name', 100, 'new_name');
@@ -31,6 +33,13 @@ BEGIN
     UPDATE pgautomator.job x SET email_to = array_replace(x.email_to, cur_row.name, o.name) WHERE cur_row.name = ANY (x.email_to);
     UPDATE pgautomator.step x SET email_to = array_replace(x.email_to, cur_row.name, o.name) WHERE cur_row.name = ANY (x.email_to);
   END IF;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.update_operator(text, text, boolean, text) IS

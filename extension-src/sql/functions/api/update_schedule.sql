@@ -12,12 +12,14 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+  sid         bigint;
   cur_row     pgautomator.schedule;
   new_row     pgautomator.schedule;
   bad     text;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_admin');
-  SELECT s.* INTO cur_row FROM pgautomator.schedule s WHERE s.id = pgautomator._schedule_id(update_schedule.name, true);
+  sid := pgautomator._schedule_id(update_schedule.name, true);  -- a statement of its own: it must raise (README.md)
+  SELECT s.* INTO cur_row FROM pgautomator.schedule s WHERE s.id = sid;
   SELECT c INTO bad FROM unnest(coalesce(update_schedule.clear, '{}')) c WHERE c IS NULL OR c <> 'description' LIMIT 1;
   IF FOUND THEN
     PERFORM pgautomator._raise('PA002', format('update_schedule clear must name fields among description (got %s)', coalesce('"' || bad || '"', 'NULL')),
@@ -62,6 +64,13 @@ BEGIN
   IF new_row.spec IS DISTINCT FROM cur_row.spec OR new_row.enabled IS DISTINCT FROM cur_row.enabled THEN
     PERFORM pgautomator._refresh_next_fires(schedule_id => cur_row.id);
   END IF;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.update_schedule(text, jsonb, text, boolean, text, text[]) IS

@@ -28,13 +28,15 @@ AS $$
 DECLARE
   clearable CONSTANT text[] := ARRAY['shell', 'connection', 'working_dir', 'env', 'timeout', 'on_success_goto', 'on_failure_goto'];
   jid       bigint;
+  sid       bigint;
   cur_row   pgautomator.step;
   s         pgautomator.step;
   bad       text;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_admin');
   jid := pgautomator._job_id(update_step.job, true);
-  SELECT x.* INTO cur_row FROM pgautomator.step x WHERE x.id = pgautomator._step_id(jid, update_step.step, true);
+  sid := pgautomator._step_id(jid, update_step.step, true);  -- a statement of its own: it must raise (README.md)
+  SELECT x.* INTO cur_row FROM pgautomator.step x WHERE x.id = sid;
   SELECT c INTO bad FROM unnest(coalesce(update_step.clear, '{}')) c WHERE c IS NULL OR NOT c = ANY (clearable) LIMIT 1;
   IF FOUND THEN
     PERFORM pgautomator._raise('PA002',
@@ -115,6 +117,13 @@ BEGIN
       'Choose another new_name.');
   END;
   UPDATE pgautomator.job x SET updated_at = now() WHERE x.id = jid;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.update_step(text, text, text, text, text, text, text, jsonb, int[], interval, int, interval, float8, text, text, text, text, boolean, text, text[]) IS

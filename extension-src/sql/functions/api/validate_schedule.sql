@@ -30,6 +30,13 @@ BEGIN
             DETAIL  = 'field: time_zone',
             HINT    = 'Use an IANA time zone name listed in pg_timezone_names, for example Europe/Berlin or America/New_York (docs/schedule-spec.md).';
     END IF;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
 END
 $$;
 COMMENT ON FUNCTION pgautomator.validate_schedule(jsonb) IS

@@ -5,6 +5,7 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+  jid      bigint;
   j        pgautomator.job;
   start_at int := 1;
   active   record;
@@ -12,7 +13,10 @@ DECLARE
 BEGIN
   -- The job row locked (NO KEY UPDATE, as claimers lock it): the overlap decision below cannot
   -- race with a claimer firing or starting a run of this job.
-  SELECT x.* INTO j FROM pgautomator.job x WHERE x.id = pgautomator._job_id(_start_job.job) FOR NO KEY UPDATE;
+  -- The lookup is a statement of its own: in the WHERE clause it is never called on an empty table
+  -- (PA010 lost to a not-null violation), and called once per row on a full one.
+  jid := pgautomator._job_id(_start_job.job);
+  SELECT x.* INTO j FROM pgautomator.job x WHERE x.id = jid FOR NO KEY UPDATE;
 
   IF _start_job.at_step IS NOT NULL THEN
     SELECT s.position INTO start_at FROM pgautomator.step s WHERE s.job_id = j.id AND s.name = _start_job.at_step;

@@ -4,6 +4,17 @@ import type { ApiFunction } from '../call.ts';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
+export interface AcknowledgeAlertArgs {
+  alert_id: number;
+}
+
+export interface AddJobTriggerArgs {
+  job: string;
+  after: string;
+  outcome?: string | null;
+  delay?: string | null;
+}
+
 export interface AddScheduleExceptionArgs {
   schedule: string;
   from: string;
@@ -226,6 +237,25 @@ export interface AgentsRow {
   created_at: Date | null;
 }
 
+export interface ListAlertsArgs {
+  open_only?: boolean | null;
+  limit?: number | null;
+}
+
+export interface AlertsRow {
+  id: number | null;
+  job: string | null;
+  kind: string | null;
+  run_id: number | null;
+  message: string | null;
+  raised_at: Date | null;
+  cleared_at: Date | null;
+  cleared_by_run_id: number | null;
+  acknowledged_at: Date | null;
+  acknowledged_by: string | null;
+  open: boolean | null;
+}
+
 export interface ListCategoriesArgs {
 }
 
@@ -250,6 +280,20 @@ export interface ConnectionsRow {
   steps: number | null;
   created_at: Date | null;
   updated_at: Date | null;
+}
+
+export interface ListJobTriggersArgs {
+  job?: string | null;
+}
+
+export interface JobTriggersRow {
+  id: number | null;
+  job: string | null;
+  after: string | null;
+  outcome: string | null;
+  delay: string | null;
+  created_by: string | null;
+  created_at: Date | null;
 }
 
 export interface ListJobsArgs {
@@ -365,6 +409,8 @@ export interface RunsRow {
   kill_requested_by: string | null;
   deadline_at: Date | null;
   lateness: string | null;
+  upstream_run_id: number | null;
+  cause: string | null;
 }
 
 export interface ListSchedulesArgs {
@@ -390,6 +436,9 @@ export interface LogStepArgs {
   step_run_id: number;
   chunk: string;
   stream?: string | null;
+}
+
+export interface MetricsArgs {
 }
 
 export interface MoveStepArgs {
@@ -422,6 +471,11 @@ export interface RegisterAgentArgs {
   max_concurrent?: number | null;
   heartbeat_interval?: string | null;
   resume_runs?: number[] | null;
+}
+
+export interface RemoveJobTriggerArgs {
+  job: string;
+  after: string;
 }
 
 export interface RemoveScheduleExceptionArgs {
@@ -462,6 +516,12 @@ export interface SetAgentSmtpArgs {
 
 export interface SetEngineArgs {
   engine: string;
+}
+
+export interface SetJobAlertArgs {
+  job: string;
+  kind: string;
+  threshold: string;
 }
 
 export interface SetJobEmailArgs {
@@ -586,6 +646,8 @@ export interface WatchEventsArgs {
 
 /** Every API function of the extension: arguments, result, volatility, the roles granted EXECUTE, and its COMMENT. */
 export const apiFunctions = {
+  acknowledge_alert: {"args":[{"name":"alert_id","type":"bigint","hasDefault":false}],"returns":"void","returnsSet":false,"columns":null,"volatility":"volatile","roles":["pgautomator_operator"],"comment":"Acknowledges an alert (someone is on it): records who and when. The alert stays open until its cause clears it (the job's next success, or the run's end).\nArguments: alert_id, from the alerts view.\nErrors: PA010 no such alert; PA030 already acknowledged; PA040 caller is not pgautomator_operator (or admin)."},
+  add_job_trigger: {"args":[{"name":"job","type":"text","hasDefault":false},{"name":"after","type":"text","hasDefault":false},{"name":"outcome","type":"text","hasDefault":true},{"name":"delay","type":"interval","hasDefault":true}],"returns":"bigint","returnsSet":false,"columns":null,"volatility":"volatile","roles":["pgautomator_admin"],"comment":"Makes the end of every run of job `after` start job `job` (a dependency): the started run has trigger = 'job' and upstream_run_id, and follows job's overlap policy. Many to many; cycles are refused. Written with the upstream run's outcome, so no start is lost when an agent dies.\nArguments: job, the downstream job; after, the upstream job; outcome: succeeded (default), failed (failed, killed, timed_out, or abandoned without retry) or finished (either); delay: how long after the upstream end (default 0).\nErrors: PA002 bad outcome or delay; PA010 no such job; PA020 that trigger exists; PA050 the trigger would make a cycle; PA040 caller is not pgautomator_admin.\nExample: SELECT pgautomator.add_job_trigger(job => 'load', after => 'extract', outcome => 'succeeded', delay => '5 minutes');"},
   add_schedule_exception: {"args":[{"name":"schedule","type":"text","hasDefault":false},{"name":"from","type":"date","hasDefault":false},{"name":"to","type":"date","hasDefault":true}],"returns":"void","returnsSet":false,"columns":null,"volatility":"volatile","roles":["pgautomator_admin"],"comment":"Adds a day or a period on which the schedule does not fire (stored in its spec.exceptions, kept sorted), and recomputes the next fire of the attached jobs.\nArguments: schedule, its name; \"from\", the first day; \"to\", the last day, inclusive (default: the single day \"from\").\nErrors: PA001 the resulting spec is invalid; PA002 \"from\" is NULL or \"to\" is before \"from\"; PA010 no such schedule; PA020 an exception starting on \"from\" exists already; PA040 caller is not pgautomator_admin.\nExample: SELECT pgautomator.add_schedule_exception('nightly', '2026-12-24', '2026-12-26');"},
   add_step: {"args":[{"name":"job","type":"text","hasDefault":false},{"name":"name","type":"text","hasDefault":false},{"name":"kind","type":"text","hasDefault":false},{"name":"command","type":"text","hasDefault":false},{"name":"shell","type":"text","hasDefault":true},{"name":"connection","type":"text","hasDefault":true},{"name":"position","type":"integer","hasDefault":true},{"name":"working_dir","type":"text","hasDefault":true},{"name":"env","type":"jsonb","hasDefault":true},{"name":"success_codes","type":"integer[]","hasDefault":true},{"name":"timeout","type":"interval","hasDefault":true},{"name":"retries","type":"integer","hasDefault":true},{"name":"retry_delay","type":"interval","hasDefault":true},{"name":"retry_backoff","type":"double precision","hasDefault":true},{"name":"on_success","type":"text","hasDefault":true},{"name":"on_success_goto","type":"text","hasDefault":true},{"name":"on_failure","type":"text","hasDefault":true},{"name":"on_failure_goto","type":"text","hasDefault":true},{"name":"enabled","type":"boolean","hasDefault":true}],"returns":"bigint","returnsSet":false,"columns":null,"volatility":"volatile","roles":["pgautomator_admin"],"comment":"Adds a step to a job and returns its id.\nArguments: job, the job's name; name, unique within the job; kind, shell (a command run on the agent's host) or sql (a script run against connection); command, the command line or SQL script; shell, for shell steps: sh, bash, cmd, powershell or pwsh (NULL: the host's default); connection, for sql steps: a connection name (required); \"position\", where to insert it (1..n+1; the steps from there on move down), NULL to append; working_dir and env (a JSON object of strings), for shell steps; success_codes, exit codes that count as success (default '{0}'); timeout, longest one attempt may take (NULL: none); retries (0..100, default 0), retry_delay (default 0) and retry_backoff (1..10, the factor by which each further delay grows, default 1); on_success (default next) and on_failure (default quit_failure): next, goto, quit_success or quit_failure, with on_success_goto / on_failure_goto naming an existing step of the same job for goto; enabled (default true; a disabled step is passed over as if it succeeded).\nErrors: PA002 a bad value (the message names the field); PA010 no such job, connection or goto step; PA020 the job already has a step of that name; PA040 caller is not pgautomator_admin.\nExample: SELECT pgautomator.add_step('backup', 'dump', 'shell', 'pg_dump mydb > /tmp/x');"},
   agent_heartbeat: {"args":[{"name":"name","type":"text","hasDefault":false},{"name":"running","type":"bigint[]","hasDefault":true}],"returns":"jsonb","returnsSet":false,"columns":null,"volatility":"volatile","roles":["pgautomator_agent"],"comment":"Agent protocol: the agent is alive. Records the heartbeat, rescues dead agents' runs, times out overdue runs and applies history retention now and then. Returns {\"state\", \"kill\": run ids to kill (kill requested, or listed in running but no longer running on this agent), \"next_due_in\": seconds to the next fire this agent could run (null: none), \"queued\": runs it could claim now (at most 10000), \"mail_due\": mails it could deliver now (at most 100; 0 without SMTP settings), \"smtp\": its SMTP settings as register_agent gives them, \"lease\", \"dead_after\": seconds, as register_agent gives them}. running must list every run the agent holds (executing, or its end not yet acknowledged): a run running on it that is not listed and started before its previous heartbeat is recorded abandoned. PA030 when the agent is offline: register again."},
@@ -620,20 +682,24 @@ export const apiFunctions = {
   grant_role: {"args":[{"name":"role_name","type":"name","hasDefault":false},{"name":"access","type":"text","hasDefault":false}],"returns":"void","returnsSet":false,"columns":null,"volatility":"volatile","roles":["pgautomator_admin"],"comment":"Gives a database role access to pgAutomator by making it a member of pgautomator_<access>. Granting again changes nothing.\nArguments: role_name, an existing (login) role; access: viewer (read everything through the API), operator (viewer, plus start, kill, enable and disable jobs and schedules), admin (operator, plus create, change and delete every object, and grant access), or agent (the agent protocol only).\nErrors: PA002 unknown access, or role_name is a pgautomator_* group or a predefined pg_* role; PA010 no such role; PA040 caller is not pgautomator_admin.\nExample: SELECT pgautomator.grant_role('alice', 'operator');"},
   kill_run: {"args":[{"name":"run_id","type":"bigint","hasDefault":false}],"returns":"text","returnsSet":false,"columns":null,"volatility":"volatile","roles":["pgautomator_operator"],"comment":"Kills a run: a queued run is cancelled at once (returns cancelled); a running one gets a kill request that its agent carries out and reports as killed (returns kill_requested; NOTIFY kill), or, when its agent is offline (a run of an on_abandon = wait job waiting for its agent), is recorded killed at once (returns killed). PA030 when the run already ended, PA010 when it does not exist."},
   list_agents: {"args":[],"returns":"pgautomator.agents","returnsSet":true,"columns":[{"name":"id","type":"bigint"},{"name":"name","type":"text"},{"name":"host","type":"text"},{"name":"os","type":"text"},{"name":"version","type":"text"},{"name":"tags","type":"text[]"},{"name":"state","type":"text"},{"name":"online","type":"boolean"},{"name":"max_concurrent","type":"integer"},{"name":"heartbeat_interval","type":"interval"},{"name":"started_at","type":"timestamp with time zone"},{"name":"last_heartbeat_at","type":"timestamp with time zone"},{"name":"stopped_at","type":"timestamp with time zone"},{"name":"running","type":"integer"},{"name":"running_runs","type":"jsonb"},{"name":"db_role","type":"name"},{"name":"smtp_host","type":"text"},{"name":"smtp_port","type":"integer"},{"name":"smtp_security","type":"text"},{"name":"smtp_user","type":"text"},{"name":"smtp_password_ref","type":"text"},{"name":"smtp_from","type":"text"},{"name":"created_at","type":"timestamp with time zone"}],"volatility":"stable","roles":["pgautomator_viewer"],"comment":"Lists the agents (rows of the agents view): host, version, tags, state, online (heartbeat within three intervals), what each runs now, and its SMTP settings.\nErrors: PA040 caller is not pgautomator_viewer (or above)."},
+  list_alerts: {"args":[{"name":"open_only","type":"boolean","hasDefault":true},{"name":"limit","type":"integer","hasDefault":true}],"returns":"pgautomator.alerts","returnsSet":true,"columns":[{"name":"id","type":"bigint"},{"name":"job","type":"text"},{"name":"kind","type":"text"},{"name":"run_id","type":"bigint"},{"name":"message","type":"text"},{"name":"raised_at","type":"timestamp with time zone"},{"name":"cleared_at","type":"timestamp with time zone"},{"name":"cleared_by_run_id","type":"bigint"},{"name":"acknowledged_at","type":"timestamp with time zone"},{"name":"acknowledged_by","type":"name"},{"name":"open","type":"boolean"}],"volatility":"stable","roles":["pgautomator_viewer"],"comment":"Lists alerts (rows of the alerts view), newest first; the computed no_agent row (no agent online: nothing runs, no rule is evaluated) comes first when present.\nArguments: open_only: only alerts not cleared yet (default true); \"limit\": 1..1000 (default 100).\nErrors: PA002 bad limit; PA040 caller is not pgautomator_viewer (or above)."},
   list_categories: {"args":[],"returns":"pgautomator.categories","returnsSet":true,"columns":[{"name":"id","type":"bigint"},{"name":"name","type":"text"},{"name":"description","type":"text"},{"name":"jobs","type":"integer"},{"name":"created_at","type":"timestamp with time zone"}],"volatility":"stable","roles":["pgautomator_viewer"],"comment":"Lists the job categories with the number of jobs in each.\nErrors: PA040 caller is not pgautomator_viewer (or above)."},
   list_connections: {"args":[],"returns":"pgautomator.connections","returnsSet":true,"columns":[{"name":"id","type":"bigint"},{"name":"name","type":"text"},{"name":"driver","type":"text"},{"name":"dsn","type":"text"},{"name":"secret_ref","type":"text"},{"name":"description","type":"text"},{"name":"steps","type":"integer"},{"name":"created_at","type":"timestamp with time zone"},{"name":"updated_at","type":"timestamp with time zone"}],"volatility":"stable","roles":["pgautomator_viewer"],"comment":"Lists the connections of SQL steps: driver, dsn (never with a password), secret_ref, and how many steps use each.\nErrors: PA040 caller is not pgautomator_viewer (or above)."},
+  list_job_triggers: {"args":[{"name":"job","type":"text","hasDefault":true}],"returns":"pgautomator.job_triggers","returnsSet":true,"columns":[{"name":"id","type":"bigint"},{"name":"job","type":"text"},{"name":"after","type":"text"},{"name":"outcome","type":"text"},{"name":"delay","type":"interval"},{"name":"created_by","type":"name"},{"name":"created_at","type":"timestamp with time zone"}],"volatility":"stable","roles":["pgautomator_viewer"],"comment":"Lists the dependencies between jobs (rows of the job_triggers view), by upstream then downstream job.\nArguments: job: only the triggers that start this job or are started by its end (default: all).\nErrors: PA010 no such job; PA040 caller is not pgautomator_viewer (or above)."},
   list_jobs: {"args":[{"name":"category","type":"text","hasDefault":true}],"returns":"pgautomator.jobs","returnsSet":true,"columns":[{"name":"id","type":"bigint"},{"name":"name","type":"text"},{"name":"description","type":"text"},{"name":"category","type":"text"},{"name":"enabled","type":"boolean"},{"name":"paused_reason","type":"text"},{"name":"owner","type":"name"},{"name":"agent","type":"text"},{"name":"agent_tags","type":"text[]"},{"name":"overlap","type":"text"},{"name":"misfire","type":"text"},{"name":"misfire_grace","type":"interval"},{"name":"timeout","type":"interval"},{"name":"on_abandon","type":"text"},{"name":"abandon_retries","type":"integer"},{"name":"keep_runs","type":"integer"},{"name":"keep_age","type":"interval"},{"name":"steps","type":"integer"},{"name":"schedules","type":"text[]"},{"name":"next_run_at","type":"timestamp with time zone"},{"name":"last_run_id","type":"bigint"},{"name":"last_run_state","type":"text"},{"name":"last_run_finished_at","type":"timestamp with time zone"},{"name":"created_at","type":"timestamp with time zone"},{"name":"updated_at","type":"timestamp with time zone"}],"volatility":"stable","roles":["pgautomator_viewer"],"comment":"Lists the jobs (rows of the jobs view: category, enabled, owner, agent, policies, step count, schedules, next run, last run), by name.\nArguments: category, only the jobs of this category (default: all).\nErrors: PA010 no such category; PA040 caller is not pgautomator_viewer (or above).\nExample: SELECT name, enabled, next_run_at, last_run_state FROM pgautomator.list_jobs();"},
   list_operators: {"args":[],"returns":"pgautomator.operators","returnsSet":true,"columns":[{"name":"id","type":"bigint"},{"name":"name","type":"text"},{"name":"email","type":"text"},{"name":"enabled","type":"boolean"},{"name":"created_at","type":"timestamp with time zone"}],"volatility":"stable","roles":["pgautomator_viewer"],"comment":"Lists the operators (named mail recipients) with their addresses.\nErrors: PA040 caller is not pgautomator_viewer (or above)."},
   list_role_grants: {"args":[],"returns":"record","returnsSet":true,"columns":[{"name":"role_name","type":"name"},{"name":"access","type":"text"},{"name":"can_login","type":"boolean"}],"volatility":"stable","roles":["pgautomator_admin"],"comment":"Lists who has access to pgAutomator: one row per role and access granted to it directly (grant_role), with whether the role can log in. admin includes operator includes viewer.\nErrors: PA040 caller is not pgautomator_admin."},
   list_running: {"args":[],"returns":"pgautomator.running","returnsSet":true,"columns":[{"name":"id","type":"bigint"},{"name":"job_id","type":"bigint"},{"name":"job","type":"text"},{"name":"state","type":"text"},{"name":"agent","type":"text"},{"name":"agent_state","type":"text"},{"name":"trigger","type":"text"},{"name":"schedule","type":"text"},{"name":"scheduled_for","type":"timestamp with time zone"},{"name":"queued_at","type":"timestamp with time zone"},{"name":"started_at","type":"timestamp with time zone"},{"name":"elapsed","type":"interval"},{"name":"deadline_at","type":"timestamp with time zone"},{"name":"attempt","type":"integer"},{"name":"requested_by","type":"name"},{"name":"kill_requested_at","type":"timestamp with time zone"},{"name":"kill_requested_by","type":"name"},{"name":"message","type":"text"},{"name":"step_run_id","type":"bigint"},{"name":"step_position","type":"integer"},{"name":"step","type":"text"},{"name":"step_attempt","type":"integer"},{"name":"step_started_at","type":"timestamp with time zone"}],"volatility":"stable","roles":["pgautomator_viewer"],"comment":"Runs not finished yet (rows of the running view): running ones first, oldest first, with the step each is on, then queued ones. Kill one with kill_run(id); follow a step's output with step_output(step_run_id).\nErrors: PA040 caller is not pgautomator_viewer (or above)."},
-  list_runs: {"args":[{"name":"job","type":"text","hasDefault":true},{"name":"state","type":"text","hasDefault":true},{"name":"agent","type":"text","hasDefault":true},{"name":"since","type":"timestamp with time zone","hasDefault":true},{"name":"until","type":"timestamp with time zone","hasDefault":true},{"name":"limit","type":"integer","hasDefault":true},{"name":"before_id","type":"bigint","hasDefault":true}],"returns":"pgautomator.runs","returnsSet":true,"columns":[{"name":"id","type":"bigint"},{"name":"job_id","type":"bigint"},{"name":"job","type":"text"},{"name":"agent","type":"text"},{"name":"trigger","type":"text"},{"name":"schedule","type":"text"},{"name":"scheduled_for","type":"timestamp with time zone"},{"name":"queued_at","type":"timestamp with time zone"},{"name":"started_at","type":"timestamp with time zone"},{"name":"finished_at","type":"timestamp with time zone"},{"name":"duration","type":"interval"},{"name":"state","type":"text"},{"name":"message","type":"text"},{"name":"attempt","type":"integer"},{"name":"retry_of","type":"bigint"},{"name":"start_position","type":"integer"},{"name":"requested_by","type":"name"},{"name":"kill_requested_at","type":"timestamp with time zone"},{"name":"kill_requested_by","type":"name"},{"name":"deadline_at","type":"timestamp with time zone"},{"name":"lateness","type":"interval"}],"volatility":"stable","roles":["pgautomator_viewer"],"comment":"Run history, newest first (rows of the runs view), filtered and paged.\nArguments: job, agent: only that job's or agent's runs; state: only runs in that state (queued, running, succeeded, failed, killed, timed_out, abandoned, cancelled, skipped); since / until: runs due (scheduled_for) at or after since and before until; \"limit\": page size 1..1000 (default 100); before_id: the next page, i.e. runs with a smaller id than the last one seen.\nErrors: PA002 bad state or limit; PA010 no such job or agent; PA040 caller is not pgautomator_viewer (or above).\nExample: SELECT id, job, state, started_at, duration FROM pgautomator.list_runs(job => 'backup', \"limit\" => 20);"},
+  list_runs: {"args":[{"name":"job","type":"text","hasDefault":true},{"name":"state","type":"text","hasDefault":true},{"name":"agent","type":"text","hasDefault":true},{"name":"since","type":"timestamp with time zone","hasDefault":true},{"name":"until","type":"timestamp with time zone","hasDefault":true},{"name":"limit","type":"integer","hasDefault":true},{"name":"before_id","type":"bigint","hasDefault":true}],"returns":"pgautomator.runs","returnsSet":true,"columns":[{"name":"id","type":"bigint"},{"name":"job_id","type":"bigint"},{"name":"job","type":"text"},{"name":"agent","type":"text"},{"name":"trigger","type":"text"},{"name":"schedule","type":"text"},{"name":"scheduled_for","type":"timestamp with time zone"},{"name":"queued_at","type":"timestamp with time zone"},{"name":"started_at","type":"timestamp with time zone"},{"name":"finished_at","type":"timestamp with time zone"},{"name":"duration","type":"interval"},{"name":"state","type":"text"},{"name":"message","type":"text"},{"name":"attempt","type":"integer"},{"name":"retry_of","type":"bigint"},{"name":"start_position","type":"integer"},{"name":"requested_by","type":"name"},{"name":"kill_requested_at","type":"timestamp with time zone"},{"name":"kill_requested_by","type":"name"},{"name":"deadline_at","type":"timestamp with time zone"},{"name":"lateness","type":"interval"},{"name":"upstream_run_id","type":"bigint"},{"name":"cause","type":"text"}],"volatility":"stable","roles":["pgautomator_viewer"],"comment":"Run history, newest first (rows of the runs view), filtered and paged.\nArguments: job, agent: only that job's or agent's runs; state: only runs in that state (queued, running, succeeded, failed, killed, timed_out, abandoned, cancelled, skipped); since / until: runs due (scheduled_for) at or after since and before until; \"limit\": page size 1..1000 (default 100); before_id: the next page, i.e. runs with a smaller id than the last one seen.\nErrors: PA002 bad state or limit; PA010 no such job or agent; PA040 caller is not pgautomator_viewer (or above).\nExample: SELECT id, job, state, started_at, duration FROM pgautomator.list_runs(job => 'backup', \"limit\" => 20);"},
   list_schedules: {"args":[],"returns":"pgautomator.schedules","returnsSet":true,"columns":[{"name":"id","type":"bigint"},{"name":"name","type":"text"},{"name":"type","type":"text"},{"name":"spec","type":"jsonb"},{"name":"enabled","type":"boolean"},{"name":"paused_reason","type":"text"},{"name":"time_zone","type":"text"},{"name":"description","type":"text"},{"name":"owner","type":"name"},{"name":"jobs","type":"text[]"},{"name":"next_fire_at","type":"timestamp with time zone"},{"name":"created_at","type":"timestamp with time zone"},{"name":"updated_at","type":"timestamp with time zone"}],"volatility":"stable","roles":["pgautomator_viewer"],"comment":"Lists the schedules (rows of the schedules view: type, spec, enabled, time zone, attached jobs, next fire), by name.\nErrors: PA040 caller is not pgautomator_viewer (or above)."},
   log_step: {"args":[{"name":"step_run_id","type":"bigint","hasDefault":false},{"name":"chunk","type":"text","hasDefault":false},{"name":"stream","type":"text","hasDefault":true}],"returns":"void","returnsSet":false,"columns":null,"volatility":"volatile","roles":["pgautomator_agent"],"comment":"Agent protocol: appends a chunk of a running step's output (stream stdout, stderr, notice or info). At most 1 MB is stored per step run (the part of a chunk that fits, cut between characters, and a note); the rest is dropped but still counted in step_run.output_bytes. NOTIFYs step_output with the step_run id."},
+  metrics: {"args":[],"returns":"jsonb","returnsSet":false,"columns":null,"volatility":"stable","roles":["pgautomator_viewer"],"comment":"Everything GET /metrics exposes (Prometheus), in one call: runs: [{job, state, count}], finished runs per job and final state in the retained history; duration_seconds and lateness_seconds: histograms of the finished runs that started ({bounds, buckets: cumulative counts of runs below each bound, count, sum}); queued and running runs now; agents_online (heartbeat within dead_after); outbox_pending (mail not sent yet); alerts_open (the alerts view's open rows, no_agent included).\nErrors: PA040 caller is not pgautomator_viewer (or above)."},
   move_step: {"args":[{"name":"job","type":"text","hasDefault":false},{"name":"step","type":"text","hasDefault":false},{"name":"position","type":"integer","hasDefault":false}],"returns":"void","returnsSet":false,"columns":null,"volatility":"volatile","roles":["pgautomator_admin"],"comment":"Moves a step to another position of its job; the steps in between shift by one, so positions stay 1..n. Goto targets follow the steps (they name steps, not positions).\nArguments: job, the job's name; step, the step's name; \"position\", the new position, 1..n.\nErrors: PA002 position out of 1..n; PA010 no such job or step; PA040 caller is not pgautomator_admin.\nExample: SELECT pgautomator.move_step('backup', 'vacuum', 1);"},
   notification_failed: {"args":[{"name":"id","type":"bigint","hasDefault":false},{"name":"error","type":"text","hasDefault":false}],"returns":"void","returnsSet":false,"columns":null,"volatility":"volatile","roles":["pgautomator_agent"],"comment":"Agent protocol: delivering notification id failed with error. It is tried again after 1, 2, 4 and 8 minutes, and recorded failed after the 5th attempt."},
   notification_sent: {"args":[{"name":"id","type":"bigint","hasDefault":false}],"returns":"void","returnsSet":false,"columns":null,"volatility":"volatile","roles":["pgautomator_agent"],"comment":"Agent protocol: the SMTP server accepted notification id. PA030 when it is not being sent (already reported)."},
   purge_history: {"args":[{"name":"older_than","type":"interval","hasDefault":true},{"name":"keep_runs","type":"integer","hasDefault":true},{"name":"job","type":"text","hasDefault":true}],"returns":"bigint","returnsSet":false,"columns":null,"volatility":"volatile","roles":["pgautomator_admin"],"comment":"Deletes finished runs (with their step runs, output and mail) of one job or all: older than older_than and/or beyond the newest keep_runs of each job; with neither, each job's keep_runs and keep_age apply, else the global retention (set_retention). Queued and running runs are never deleted. Returns how many runs were deleted. The database also applies the retention policies by itself, a little at a time, from agent heartbeats."},
   register_agent: {"args":[{"name":"name","type":"text","hasDefault":false},{"name":"host","type":"text","hasDefault":true},{"name":"os","type":"text","hasDefault":true},{"name":"version","type":"text","hasDefault":true},{"name":"tags","type":"text[]","hasDefault":true},{"name":"max_concurrent","type":"integer","hasDefault":true},{"name":"heartbeat_interval","type":"interval","hasDefault":true},{"name":"resume_runs","type":"bigint[]","hasDefault":true}],"returns":"jsonb","returnsSet":false,"columns":null,"volatility":"volatile","roles":["pgautomator_agent"],"comment":"Agent protocol: an agent starts. Creates or updates the agent named name (state online, owned by the calling role; a name registered by another role is PA040). Runs still running on this agent and not listed in resume_runs are recorded abandoned. Returns {\"agent_id\", \"heartbeat_interval\" (s), \"lease\" (s: 3 intervals; the agent stops its steps when it has not renewed it), \"dead_after\" (s: lease + greatest(interval, 5 s); the database rescues its runs after that much silence), \"smtp\": {...} or null, \"abandoned\": how many runs, \"resume\": the run objects of claim_runs (with \"begun\": null) of resume_runs still running on this agent, \"kill\": ids of resume_runs no longer running on this agent, which it must stop}."},
+  remove_job_trigger: {"args":[{"name":"job","type":"text","hasDefault":false},{"name":"after","type":"text","hasDefault":false}],"returns":"void","returnsSet":false,"columns":null,"volatility":"volatile","roles":["pgautomator_admin"],"comment":"Removes the trigger that starts job `job` after job `after`. Starts already due (an upstream run that ended, with a delay not yet passed) still happen.\nArguments: job, the downstream job; after, the upstream job.\nErrors: PA010 no such job or trigger; PA040 caller is not pgautomator_admin."},
   remove_schedule_exception: {"args":[{"name":"schedule","type":"text","hasDefault":false},{"name":"from","type":"date","hasDefault":false}],"returns":"void","returnsSet":false,"columns":null,"volatility":"volatile","roles":["pgautomator_admin"],"comment":"Removes the exception (day or period) that starts on \"from\" from the schedule's spec.exceptions, and recomputes the next fire of the attached jobs.\nArguments: schedule, its name; \"from\", the first day of the exception.\nErrors: PA010 no such schedule, or it has no exception starting on \"from\"; PA040 caller is not pgautomator_admin."},
   remove_step: {"args":[{"name":"job","type":"text","hasDefault":false},{"name":"step","type":"text","hasDefault":false}],"returns":"void","returnsSet":false,"columns":null,"volatility":"volatile","roles":["pgautomator_admin"],"comment":"Removes a step from a job; the steps after it move up, so positions stay 1..n. Past runs keep the step's output in their history.\nArguments: job, the job's name; step, the step's name.\nErrors: PA010 no such job or step; PA021 another step goes to it (on_success_goto / on_failure_goto; the message lists them); PA040 caller is not pgautomator_admin."},
   rename_category: {"args":[{"name":"name","type":"text","hasDefault":false},{"name":"new_name","type":"text","hasDefault":false}],"returns":"void","returnsSet":false,"columns":null,"volatility":"volatile","roles":["pgautomator_admin"],"comment":"Renames a category; its jobs stay in it.\nArguments: name, the current name; new_name.\nErrors: PA002 bad new_name; PA010 no such category; PA020 new_name taken; PA040 caller is not pgautomator_admin."},
@@ -641,6 +707,7 @@ export const apiFunctions = {
   schedule_preview: {"args":[{"name":"spec","type":"jsonb","hasDefault":false},{"name":"after","type":"timestamp with time zone","hasDefault":true},{"name":"count","type":"integer","hasDefault":true}],"returns":"timestamp with time zone","returnsSet":true,"columns":null,"volatility":"stable","roles":["pgautomator_viewer"],"comment":"The first count instants strictly after after at which a schedule spec fires, ascending, computed exactly as the scheduler computes them: in the spec's time_zone (default UTC), where a time inside a spring-forward gap fires at the end of the gap and a time inside a fall-back overlap fires once, on the first pass. No rows when the schedule never fires again (up to 9999-12-31 23:59:59 local time).\nArguments: spec, the schedule as JSON (docs/schedule-spec.md); after, the instant to start from, exclusive (default now()); count, how many fires, 0..10000 (default 10).\nErrors: PA001 invalid spec (DETAIL names the field); PA002 count outside 0..10000 or after NULL (DETAIL names it); PA040 caller is not pgautomator_viewer (or above).\nExample: SELECT * FROM pgautomator.schedule_preview('{\"type\": \"daily\", \"start_date\": \"2026-03-01\", \"sub\": {\"type\": \"once\", \"time\": \"02:30\"}, \"time_zone\": \"America/New_York\"}', '2026-03-07 00:00Z', 3);"},
   set_agent_smtp: {"args":[{"name":"agent","type":"text","hasDefault":false},{"name":"host","type":"text","hasDefault":false},{"name":"port","type":"integer","hasDefault":true},{"name":"security","type":"text","hasDefault":true},{"name":"user","type":"text","hasDefault":true},{"name":"password_ref","type":"text","hasDefault":true},{"name":"from","type":"text","hasDefault":true}],"returns":"void","returnsSet":false,"columns":null,"volatility":"volatile","roles":["pgautomator_admin"],"comment":"Sets (replaces) the SMTP server an agent sends the outbox's mail through. The password itself is never stored: password_ref names where the agent finds it. The agent reads these settings when it registers (starts).\nArguments: agent, the agent's name; host, the SMTP server (NULL: this agent sends no mail, and the other settings are cleared); port (NULL: 25, 587 or 465 by security); security, none, starttls (default) or tls; \"user\", the SMTP login; password_ref, env:NAME or file:NAME on the agent host; \"from\", the default sender address.\nErrors: PA002 a bad host, port, security, password_ref (not env:NAME or file:NAME), password_ref without user, or from address; PA010 no such agent; PA040 caller is not pgautomator_admin.\nExample: SELECT pgautomator.set_agent_smtp('host1', 'smtp.example.com', \"user\" => 'jobs', password_ref => 'env:SMTP_PASSWORD', \"from\" => 'jobs@example.com');"},
   set_engine: {"args":[{"name":"engine","type":"text","hasDefault":false}],"returns":"text","returnsSet":false,"columns":null,"volatility":"volatile","roles":["pgautomator_admin"],"comment":"Chooses the schedule engine and returns it: plv8 (the TypeScript engine compiled into plv8 functions) or plpgsql (its PL/pgSQL mirror, needing nothing but PostgreSQL). Both give identical answers; next fires already stored are not recomputed.\nArguments: engine, 'plv8' or 'plpgsql'.\nErrors: PA002 another name, or plv8 when it is not installed in this database (CREATE EXTENSION plv8, then reinstall pgautomator); PA040 caller is not pgautomator_admin.\nExample: SELECT pgautomator.set_engine('plpgsql');"},
+  set_job_alert: {"args":[{"name":"job","type":"text","hasDefault":false},{"name":"kind","type":"text","hasDefault":false},{"name":"threshold","type":"interval","hasDefault":false}],"returns":"void","returnsSet":false,"columns":null,"volatility":"volatile","roles":["pgautomator_admin"],"comment":"Sets (or with threshold NULL removes) an alert rule of a job. freshness: the job must succeed at least every threshold (a dead man's switch), else one alert is raised, cleared by its next success. duration: a run still running after threshold raises an alert (the job timeout kills; this only warns), cleared when the run ends. The database evaluates rules in the sweeps of agents' claims and heartbeats; a raised alert mails the job's email_to recipients through the outbox, sends an alert_raised event and shows in the alerts view.\nArguments: job; kind: freshness or duration; threshold: a positive interval, or NULL to remove the rule (which clears its open alerts).\nErrors: PA002 bad kind or threshold; PA010 no such job; PA040 caller is not pgautomator_admin.\nExample: SELECT pgautomator.set_job_alert('backup', 'freshness', '1 day');"},
   set_job_email: {"args":[{"name":"job","type":"text","hasDefault":false},{"name":"on","type":"text[]","hasDefault":false},{"name":"to","type":"text[]","hasDefault":false},{"name":"from","type":"text","hasDefault":true},{"name":"subject","type":"text","hasDefault":true},{"name":"body","type":"text","hasDefault":true}],"returns":"void","returnsSet":false,"columns":null,"volatility":"volatile","roles":["pgautomator_admin"],"comment":"Sets (replaces) the mail a job sends about its runs. The mail is written to an outbox in the same transaction as the run's outcome and delivered by an agent with SMTP settings (set_agent_smtp).\nArguments: job, the job's name; \"on\", run events that send mail, among start, success, failure, completion ('{}' or NULL: no mail); \"to\", recipients, each an operator name (create_operator) or a mail address; \"from\", the sender (NULL: the agent's smtp from); subject and body, templates where {{job}}, {{run_id}}, {{state}}, {{agent}}, {{started_at}}, {{finished_at}}, {{duration}}, {{message}}, {{step}}, {{output}} are filled in (NULL: the default text).\nErrors: PA002 an unknown event, no recipient while events are listed, or a malformed address; PA010 no such job, or a recipient that is neither an operator nor an address; PA040 caller is not pgautomator_admin.\nExample: SELECT pgautomator.set_job_email('backup', '{failure}', '{dba-team}');"},
   set_retention: {"args":[{"name":"keep_runs","type":"integer","hasDefault":true},{"name":"keep_age","type":"interval","hasDefault":true}],"returns":"jsonb","returnsSet":false,"columns":null,"volatility":"volatile","roles":["pgautomator_admin"],"comment":"Sets the global history retention, used by jobs whose own keep_runs or keep_age is NULL: keep at most keep_runs finished runs per job, and none older than keep_age (NULL: no limit). The database applies it by itself, a little at a time; purge_history() applies it at once. Returns the setting stored."},
   set_step_email: {"args":[{"name":"job","type":"text","hasDefault":false},{"name":"step","type":"text","hasDefault":false},{"name":"on","type":"text[]","hasDefault":false},{"name":"to","type":"text[]","hasDefault":false},{"name":"from","type":"text","hasDefault":true},{"name":"subject","type":"text","hasDefault":true},{"name":"body","type":"text","hasDefault":true}],"returns":"void","returnsSet":false,"columns":null,"volatility":"volatile","roles":["pgautomator_admin"],"comment":"Sets (replaces) the mail one step sends about its attempts, like set_job_email does for the whole run.\nArguments: job and step, the job's and the step's names; \"on\", step events among start, success, failure, completion ('{}' or NULL: no mail); \"to\", operator names or mail addresses; \"from\", the sender (NULL: the agent's); subject and body, templates (placeholders as in set_job_email; NULL: the default text).\nErrors: PA002 an unknown event, no recipient while events are listed, or a malformed address; PA010 no such job or step, or a recipient that is neither an operator nor an address; PA040 caller is not pgautomator_admin."},
@@ -658,6 +725,19 @@ export const apiFunctions = {
 } as const satisfies Record<string, ApiFunction>;
 
 export interface PgAutomatorApi {
+  /**
+   * Acknowledges an alert (someone is on it): records who and when. The alert stays open until its cause clears it (the job's next success, or the run's end).
+   * Arguments: alert_id, from the alerts view.
+   * Errors: PA010 no such alert; PA030 already acknowledged; PA040 caller is not pgautomator_operator (or admin).
+   */
+  acknowledgeAlert(args: AcknowledgeAlertArgs): Promise<void>;
+  /**
+   * Makes the end of every run of job `after` start job `job` (a dependency): the started run has trigger = 'job' and upstream_run_id, and follows job's overlap policy. Many to many; cycles are refused. Written with the upstream run's outcome, so no start is lost when an agent dies.
+   * Arguments: job, the downstream job; after, the upstream job; outcome: succeeded (default), failed (failed, killed, timed_out, or abandoned without retry) or finished (either); delay: how long after the upstream end (default 0).
+   * Errors: PA002 bad outcome or delay; PA010 no such job; PA020 that trigger exists; PA050 the trigger would make a cycle; PA040 caller is not pgautomator_admin.
+   * Example: SELECT pgautomator.add_job_trigger(job => 'load', after => 'extract', outcome => 'succeeded', delay => '5 minutes');
+   */
+  addJobTrigger(args: AddJobTriggerArgs): Promise<number | null>;
   /**
    * Adds a day or a period on which the schedule does not fire (stored in its spec.exceptions, kept sorted), and recomputes the next fire of the attached jobs.
    * Arguments: schedule, its name; "from", the first day; "to", the last day, inclusive (default: the single day "from").
@@ -854,6 +934,12 @@ export interface PgAutomatorApi {
    */
   listAgents(args?: ListAgentsArgs): Promise<AgentsRow[]>;
   /**
+   * Lists alerts (rows of the alerts view), newest first; the computed no_agent row (no agent online: nothing runs, no rule is evaluated) comes first when present.
+   * Arguments: open_only: only alerts not cleared yet (default true); "limit": 1..1000 (default 100).
+   * Errors: PA002 bad limit; PA040 caller is not pgautomator_viewer (or above).
+   */
+  listAlerts(args?: ListAlertsArgs): Promise<AlertsRow[]>;
+  /**
    * Lists the job categories with the number of jobs in each.
    * Errors: PA040 caller is not pgautomator_viewer (or above).
    */
@@ -863,6 +949,12 @@ export interface PgAutomatorApi {
    * Errors: PA040 caller is not pgautomator_viewer (or above).
    */
   listConnections(args?: ListConnectionsArgs): Promise<ConnectionsRow[]>;
+  /**
+   * Lists the dependencies between jobs (rows of the job_triggers view), by upstream then downstream job.
+   * Arguments: job: only the triggers that start this job or are started by its end (default: all).
+   * Errors: PA010 no such job; PA040 caller is not pgautomator_viewer (or above).
+   */
+  listJobTriggers(args?: ListJobTriggersArgs): Promise<JobTriggersRow[]>;
   /**
    * Lists the jobs (rows of the jobs view: category, enabled, owner, agent, policies, step count, schedules, next run, last run), by name.
    * Arguments: category, only the jobs of this category (default: all).
@@ -902,6 +994,11 @@ export interface PgAutomatorApi {
    */
   logStep(args: LogStepArgs): Promise<void>;
   /**
+   * Everything GET /metrics exposes (Prometheus), in one call: runs: [{job, state, count}], finished runs per job and final state in the retained history; duration_seconds and lateness_seconds: histograms of the finished runs that started ({bounds, buckets: cumulative counts of runs below each bound, count, sum}); queued and running runs now; agents_online (heartbeat within dead_after); outbox_pending (mail not sent yet); alerts_open (the alerts view's open rows, no_agent included).
+   * Errors: PA040 caller is not pgautomator_viewer (or above).
+   */
+  metrics(args?: MetricsArgs): Promise<Json | null>;
+  /**
    * Moves a step to another position of its job; the steps in between shift by one, so positions stay 1..n. Goto targets follow the steps (they name steps, not positions).
    * Arguments: job, the job's name; step, the step's name; "position", the new position, 1..n.
    * Errors: PA002 position out of 1..n; PA010 no such job or step; PA040 caller is not pgautomator_admin.
@@ -924,6 +1021,12 @@ export interface PgAutomatorApi {
    * Agent protocol: an agent starts. Creates or updates the agent named name (state online, owned by the calling role; a name registered by another role is PA040). Runs still running on this agent and not listed in resume_runs are recorded abandoned. Returns {"agent_id", "heartbeat_interval" (s), "lease" (s: 3 intervals; the agent stops its steps when it has not renewed it), "dead_after" (s: lease + greatest(interval, 5 s); the database rescues its runs after that much silence), "smtp": {...} or null, "abandoned": how many runs, "resume": the run objects of claim_runs (with "begun": null) of resume_runs still running on this agent, "kill": ids of resume_runs no longer running on this agent, which it must stop}.
    */
   registerAgent(args: RegisterAgentArgs): Promise<Json | null>;
+  /**
+   * Removes the trigger that starts job `job` after job `after`. Starts already due (an upstream run that ended, with a delay not yet passed) still happen.
+   * Arguments: job, the downstream job; after, the upstream job.
+   * Errors: PA010 no such job or trigger; PA040 caller is not pgautomator_admin.
+   */
+  removeJobTrigger(args: RemoveJobTriggerArgs): Promise<void>;
   /**
    * Removes the exception (day or period) that starts on "from" from the schedule's spec.exceptions, and recomputes the next fire of the attached jobs.
    * Arguments: schedule, its name; "from", the first day of the exception.
@@ -969,6 +1072,13 @@ export interface PgAutomatorApi {
    * Example: SELECT pgautomator.set_engine('plpgsql');
    */
   setEngine(args: SetEngineArgs): Promise<string | null>;
+  /**
+   * Sets (or with threshold NULL removes) an alert rule of a job. freshness: the job must succeed at least every threshold (a dead man's switch), else one alert is raised, cleared by its next success. duration: a run still running after threshold raises an alert (the job timeout kills; this only warns), cleared when the run ends. The database evaluates rules in the sweeps of agents' claims and heartbeats; a raised alert mails the job's email_to recipients through the outbox, sends an alert_raised event and shows in the alerts view.
+   * Arguments: job; kind: freshness or duration; threshold: a positive interval, or NULL to remove the rule (which clears its open alerts).
+   * Errors: PA002 bad kind or threshold; PA010 no such job; PA040 caller is not pgautomator_admin.
+   * Example: SELECT pgautomator.set_job_alert('backup', 'freshness', '1 day');
+   */
+  setJobAlert(args: SetJobAlertArgs): Promise<void>;
   /**
    * Sets (replaces) the mail a job sends about its runs. The mail is written to an outbox in the same transaction as the run's outcome and delivered by an agent with SMTP settings (set_agent_smtp).
    * Arguments: job, the job's name; "on", run events that send mail, among start, success, failure, completion ('{}' or NULL: no mail); "to", recipients, each an operator name (create_operator) or a mail address; "from", the sender (NULL: the agent's smtp from); subject and body, templates where {{job}}, {{run_id}}, {{state}}, {{agent}}, {{started_at}}, {{finished_at}}, {{duration}}, {{message}}, {{step}}, {{output}} are filled in (NULL: the default text).

@@ -1,0 +1,77 @@
+CREATE OR REPLACE FUNCTION pgautomator.metrics()
+RETURNS jsonb
+LANGUAGE plpgsql
+STABLE
+SECURITY DEFINER
+-- Whole-table aggregates over run history: a hash aggregate is the right plan here, and JIT
+-- compilation costs more than it saves at these sizes (measured in bench/metrics.ts).
+SET jit = off
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  -- Histogram bounds (seconds), Prometheus "le" buckets; +Inf is the count.
+  c_duration CONSTANT float8[] := '{1,5,15,60,300,900,3600,14400,86400}';
+  c_lateness CONSTANT float8[] := '{0.1,0.5,1,5,15,60,300,3600}';
+  runs     jsonb;
+  duration jsonb;
+  lateness jsonb;
+  current  record;
+BEGIN
+  PERFORM pgautomator._require_role('pgautomator_viewer');
+  -- Finished runs per job and final state, in the retained history (retention lowers them: read
+  -- them as gauges of the history kept, not as counters since install).
+  SELECT coalesce(jsonb_agg(jsonb_build_object('job', j.name, 'state', x.state, 'count', x.n) ORDER BY j.name, x.state), '[]')
+    INTO runs
+    FROM (SELECT r.job_id, r.state, count(*) AS n
+            FROM pgautomator.job_run r
+           WHERE r.finished_at IS NOT NULL
+           GROUP BY r.job_id, r.state) x
+    JOIN pgautomator.job j ON j.id = x.job_id;
+  -- Histograms over the same runs that started: width_bucket gives the number of bounds <= the
+  -- value, so bucket b counts values below bound b+1; cumulated below.
+  WITH started AS (
+    SELECT extract(epoch FROM r.finished_at - r.started_at)::float8 AS d,
+           extract(epoch FROM r.started_at - r.scheduled_for)::float8 AS l
+      FROM pgautomator.job_run r
+     WHERE r.finished_at IS NOT NULL AND r.started_at IS NOT NULL
+  ), d AS (
+    SELECT width_bucket(s.d, c_duration) AS b, count(*) AS n, sum(s.d) AS total FROM started s GROUP BY 1
+  ), l AS (
+    SELECT width_bucket(greatest(s.l, 0), c_lateness) AS b, count(*) AS n, sum(greatest(s.l, 0)) AS total FROM started s GROUP BY 1
+  )
+  SELECT jsonb_build_object(
+           'bounds', to_jsonb(c_duration),
+           'buckets', (SELECT jsonb_agg((SELECT coalesce(sum(d.n), 0) FROM d WHERE d.b < i) ORDER BY i) FROM generate_series(1, cardinality(c_duration)) i),
+           'count', (SELECT coalesce(sum(d.n), 0) FROM d),
+           'sum', (SELECT coalesce(sum(d.total), 0) FROM d)),
+         jsonb_build_object(
+           'bounds', to_jsonb(c_lateness),
+           'buckets', (SELECT jsonb_agg((SELECT coalesce(sum(l.n), 0) FROM l WHERE l.b < i) ORDER BY i) FROM generate_series(1, cardinality(c_lateness)) i),
+           'count', (SELECT coalesce(sum(l.n), 0) FROM l),
+           'sum', (SELECT coalesce(sum(l.total), 0) FROM l))
+    INTO duration, lateness;
+
+  SELECT (SELECT count(*) FROM pgautomator.job_run r WHERE r.state = 'queued') AS queued,
+         (SELECT count(*) FROM pgautomator.job_run r WHERE r.state = 'running') AS running,
+         (SELECT count(*) FROM pgautomator.agent a
+           WHERE a.state <> 'offline' AND a.last_heartbeat_at >= now() - pgautomator._dead_after(a.heartbeat_interval)) AS agents_online,
+         (SELECT count(*) FROM pgautomator.notification n WHERE n.state IN ('pending', 'sending')) AS outbox,
+         (SELECT count(*) FROM pgautomator.alerts v WHERE v.open) AS alerts_open
+    INTO current;
+
+  RETURN jsonb_build_object(
+    'runs', runs,
+    'duration_seconds', duration,
+    'lateness_seconds', lateness,
+    'queued', current.queued,
+    'running', current.running,
+    'agents_online', current.agents_online,
+    'outbox_pending', current.outbox,
+    'alerts_open', current.alerts_open);
+END
+$$;
+COMMENT ON FUNCTION pgautomator.metrics()  IS
+$c$Everything GET /metrics exposes (Prometheus), in one call: runs: [{job, state, count}], finished runs per job and final state in the retained history; duration_seconds and lateness_seconds: histograms of the finished runs that started ({bounds, buckets: cumulative counts of runs below each bound, count, sum}); queued and running runs now; agents_online (heartbeat within dead_after); outbox_pending (mail not sent yet); alerts_open (the alerts view's open rows, no_agent included).
+Errors: PA040 caller is not pgautomator_viewer (or above).$c$;
+REVOKE ALL ON FUNCTION pgautomator.metrics() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.metrics() TO pgautomator_viewer;

@@ -28,7 +28,7 @@ BEGIN
                THEN coalesce((SELECT max(r.finished_at) FROM pgautomator.job_run r WHERE r.job_id = jid AND r.state = 'succeeded'), now())
                     + set_job_alert.threshold END,
           pgautomator._caller())
-  ON CONFLICT (job_id, kind) DO UPDATE
+  ON CONFLICT ON CONSTRAINT alert_rule_pkey DO UPDATE
     SET threshold = excluded.threshold,
         due_at = CASE WHEN EXISTS (SELECT 1 FROM pgautomator.alert x WHERE x.job_id = jid AND x.kind = 'freshness' AND x.cleared_at IS NULL)
                       THEN NULL ELSE excluded.due_at END;

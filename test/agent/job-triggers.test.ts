@@ -56,8 +56,8 @@ test('a chain of three jobs runs in order, each started by the end of the previo
   assert.is(t.cause, `end of run ${e.id} of job extract`);
   assert.is(Number(l.upstream_run_id), Number(t.id));
   // Each run began after its upstream had ended (the database's clock on both sides).
-  assert.ok(new Date(t.started_at as string) >= new Date(e.finished_at as string), 'transform started after extract ended');
-  assert.ok(new Date(l.started_at as string) >= new Date(t.finished_at as string), 'load started after transform ended');
+  assert.ok(new Date(t.started_at!) >= new Date(e.finished_at!), 'transform started after extract ended');
+  assert.ok(new Date(l.started_at!) >= new Date(t.finished_at!), 'load started after transform ended');
 });
 
 test('a failed upstream run does not start a job that waits for its success, and does start one on failure', async () => {

@@ -12,7 +12,8 @@ interface Histogram {
   sum: number;
 }
 export interface MetricsPayload {
-  runs: Array<{ job: string; state: string; count: number }>;
+  /** [job, state, count] per job and final state. */
+  runs: Array<[string, string, number]>;
   duration_seconds: Histogram;
   lateness_seconds: Histogram;
   queued: number;
@@ -33,7 +34,7 @@ export function schedulerMetrics(m: MetricsPayload): MetricFamily[] {
       name: 'pgautomator_runs_finished',
       help: 'Finished runs in the retained history, by job and final state (retention lowers it: a gauge, not a counter).',
       type: 'gauge',
-      samples: m.runs.map((r) => ({ labels: { job: r.job, state: r.state }, value: Number(r.count) })),
+      samples: m.runs.map(([job, state, count]) => ({ labels: { job, state }, value: Number(count) })),
     },
     histogram('pgautomator_run_duration_seconds', 'Duration of the finished runs in the retained history (started to finished).', m.duration_seconds),
     histogram('pgautomator_run_lateness_seconds', 'How late the finished runs in the retained history started (started_at - scheduled_for).', m.lateness_seconds),

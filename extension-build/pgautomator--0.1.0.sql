@@ -7867,28 +7867,30 @@ DECLARE
   current  record;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_viewer');
-  -- Finished runs per job and final state, in the retained history (retention lowers them: read
-  -- them as gauges of the history kept, not as counters since install).
-  SELECT coalesce(jsonb_agg(jsonb_build_object('job', j.name, 'state', x.state, 'count', x.n) ORDER BY j.name, x.state), '[]')
-    INTO runs
-    FROM (SELECT r.job_id, r.state, count(*) AS n
-            FROM pgautomator.job_run r
-           WHERE r.finished_at IS NOT NULL
-           GROUP BY r.job_id, r.state) x
-    JOIN pgautomator.job j ON j.id = x.job_id;
-  -- Histograms over the same runs that started: width_bucket gives the number of bounds <= the
-  -- value, so bucket b counts values below bound b+1; cumulated below.
-  WITH started AS (
-    SELECT extract(epoch FROM r.finished_at - r.started_at)::float8 AS d,
-           extract(epoch FROM r.started_at - r.scheduled_for)::float8 AS l
-      FROM pgautomator.job_run r
-     WHERE r.finished_at IS NOT NULL AND r.started_at IS NOT NULL
+  -- One scan of the finished runs for all three: counts per job and final state, and the two
+  -- histograms (grouping sets; measured 2-3x cheaper than a scan each, bench/metrics.ts). These are
+  -- over the retained history: retention lowers them, so read them as gauges of the history kept.
+  -- width_bucket gives the number of bounds <= the value: bucket b holds values below bound b+1,
+  -- cumulated below. date_part, not extract: extract's numeric result cost a third of the time.
+  WITH g AS (
+    SELECT GROUPING(x.job_id, x.state, x.db, x.lb) AS set, x.job_id, x.state, x.db, x.lb,
+           count(*) AS n, sum(x.dur) AS dsum, sum(x.late) AS lsum
+      FROM (SELECT r.job_id, r.state,
+                   date_part('epoch', r.finished_at - r.started_at) AS dur,
+                   greatest(date_part('epoch', r.started_at - r.scheduled_for), 0) AS late,
+                   width_bucket(date_part('epoch', r.finished_at - r.started_at), c_duration) AS db,
+                   width_bucket(greatest(date_part('epoch', r.started_at - r.scheduled_for), 0), c_lateness) AS lb
+              FROM pgautomator.job_run r
+             WHERE r.finished_at IS NOT NULL) x
+     GROUP BY GROUPING SETS ((x.job_id, x.state), (x.db), (x.lb))
   ), d AS (
-    SELECT width_bucket(s.d, c_duration) AS b, count(*) AS n, sum(s.d) AS total FROM started s GROUP BY 1
+    SELECT g.db AS b, g.n, g.dsum AS total FROM g WHERE g.set = 13 AND g.db IS NOT NULL  -- runs that never started have no duration
   ), l AS (
-    SELECT width_bucket(greatest(s.l, 0), c_lateness) AS b, count(*) AS n, sum(greatest(s.l, 0)) AS total FROM started s GROUP BY 1
+    SELECT g.lb AS b, g.n, g.lsum AS total FROM g WHERE g.set = 14 AND g.lb IS NOT NULL
   )
-  SELECT jsonb_build_object(
+  SELECT (SELECT coalesce(jsonb_agg(jsonb_build_array(j.name, g.state, g.n)), '[]')
+            FROM g JOIN pgautomator.job j ON j.id = g.job_id WHERE g.set = 3),
+         jsonb_build_object(
            'bounds', to_jsonb(c_duration),
            'buckets', (SELECT jsonb_agg((SELECT coalesce(sum(d.n), 0) FROM d WHERE d.b < i) ORDER BY i) FROM generate_series(1, cardinality(c_duration)) i),
            'count', (SELECT coalesce(sum(d.n), 0) FROM d),
@@ -7898,7 +7900,7 @@ BEGIN
            'buckets', (SELECT jsonb_agg((SELECT coalesce(sum(l.n), 0) FROM l WHERE l.b < i) ORDER BY i) FROM generate_series(1, cardinality(c_lateness)) i),
            'count', (SELECT coalesce(sum(l.n), 0) FROM l),
            'sum', (SELECT coalesce(sum(l.total), 0) FROM l))
-    INTO duration, lateness;
+    INTO runs, duration, lateness;
 
   SELECT (SELECT count(*) FROM pgautomator.job_run r WHERE r.state = 'queued') AS queued,
          (SELECT count(*) FROM pgautomator.job_run r WHERE r.state = 'running') AS running,
@@ -7920,7 +7922,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pgautomator.metrics()  IS
-$c$Everything GET /metrics exposes (Prometheus), in one call: runs: [{job, state, count}], finished runs per job and final state in the retained history; duration_seconds and lateness_seconds: histograms of the finished runs that started ({bounds, buckets: cumulative counts of runs below each bound, count, sum}); queued and running runs now; agents_online (heartbeat within dead_after); outbox_pending (mail not sent yet); alerts_open (the alerts view's open rows, no_agent included).
+$c$Everything GET /metrics exposes (Prometheus), in one call: runs: [[job, state, count], ...], finished runs per job and final state in the retained history (arrays, not objects: a third of the cost with 10,000 jobs); duration_seconds and lateness_seconds: histograms of the finished runs that started ({bounds, buckets: cumulative counts of runs below each bound, count, sum}); queued and running runs now; agents_online (heartbeat within dead_after); outbox_pending (mail not sent yet); alerts_open (the alerts view's open rows, no_agent included).
 Errors: PA040 caller is not pgautomator_viewer (or above).$c$;
 REVOKE ALL ON FUNCTION pgautomator.metrics() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.metrics() TO pgautomator_viewer;

@@ -156,7 +156,7 @@ COMMENT ON COLUMN pgautomator.operator.created_at IS 'When the operator was crea
 CREATE TABLE pgautomator.connection (
   id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   name         text NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 100),
-  driver       text NOT NULL CHECK (driver IN ('postgres', 'mysql', 'mariadb', 'sqlite', 'mssql')),
+  driver       text NOT NULL CHECK (driver IN ('postgres', 'mysql', 'mariadb', 'sqlite', 'odbc')),
   dsn          text NOT NULL,
   secret_ref   text CHECK (secret_ref ~ '^(env|file):[A-Za-z0-9_.-]+$'),
   description  text,
@@ -165,7 +165,7 @@ CREATE TABLE pgautomator.connection (
 );
 COMMENT ON TABLE pgautomator.connection IS 'Named targets of SQL steps. The password is never stored: secret_ref names where the agent host keeps it.';
 COMMENT ON COLUMN pgautomator.connection.name IS 'Unique connection name that SQL steps refer to.';
-COMMENT ON COLUMN pgautomator.connection.driver IS 'postgres, mysql, mariadb, sqlite or mssql.';
+COMMENT ON COLUMN pgautomator.connection.driver IS 'postgres, mysql, mariadb, sqlite or odbc (any database with an ODBC driver on the agent host: SQL Server, Oracle, Db2...).';
 COMMENT ON COLUMN pgautomator.connection.dsn IS 'Connection string or path without the password (postgres://user@host/db, mysql://user@host/db, a SQLite file path).';
 COMMENT ON COLUMN pgautomator.connection.secret_ref IS 'Where the agent finds the password: env:NAME (an environment variable) or file:NAME (an entry of the agent''s secrets file).';
 COMMENT ON COLUMN pgautomator.connection.description IS 'Free text.';
@@ -3805,7 +3805,12 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   PERFORM pgautomator._check_name(c.name, 'connection name', 100);
-  PERFORM pgautomator._check_one_of(c.driver, ARRAY['postgres', 'mysql', 'mariadb', 'sqlite', 'mssql'], 'connection driver', 'driver');
+  -- mssql was accepted once though no agent could run it: SQL Server is reached through ODBC.
+  IF c.driver = 'mssql' THEN
+    PERFORM pgautomator._raise('PA002', 'connection driver mssql is not supported: SQL Server is reached with driver odbc', 'field: driver',
+      'Pass driver => ''odbc'' and an ODBC connection string without password, e.g. dsn => ''Driver={ODBC Driver 18 for SQL Server};Server=db;Database=sales;Uid=app'', with secret_ref for the password (docs/agent.md, SQL steps).');
+  END IF;
+  PERFORM pgautomator._check_one_of(c.driver, ARRAY['postgres', 'mysql', 'mariadb', 'sqlite', 'odbc'], 'connection driver', 'driver');
   IF c.dsn IS NULL OR btrim(c.dsn) = '' THEN
     PERFORM pgautomator._raise('PA002', 'connection dsn must not be empty', 'field: dsn',
       'For example: dsn => ''postgres://app@db.example.com:5432/sales'' (no password), or a file path for sqlite.');
@@ -6850,7 +6855,7 @@ END
 $$;
 COMMENT ON FUNCTION pgautomator.create_connection(text, text, text, text, text) IS
 $c$Creates a named target for SQL steps and returns its id. No secret is stored: the dsn carries no password, and secret_ref says where the agent finds it on its own host.
-Arguments: name, unique (1..100 characters); driver, postgres, mysql, mariadb, sqlite or mssql; dsn, the connection string without password (postgres://app@db:5432/sales, mysql://app@db/sales, a SQLite file path...); secret_ref, env:NAME (an environment variable of the agent) or file:NAME (an entry of the agent's secrets file), or NULL when no password is needed; description.
+Arguments: name, unique (1..100 characters); driver, postgres, mysql, mariadb, sqlite or odbc (any database with an ODBC driver on the agent host: SQL Server, Oracle, Db2...; mssql is refused: use odbc); dsn, the connection string without password (postgres://app@db:5432/sales, mysql://app@db/sales, a SQLite file path, an ODBC string such as Driver={ODBC Driver 18 for SQL Server};Server=db;Database=sales;Uid=app or DSN=name...); secret_ref, env:NAME (an environment variable of the agent) or file:NAME (an entry of the agent's secrets file), or NULL when no password is needed; description.
 Errors: PA002 a bad value, a dsn that contains a password (user:secret@host, password=..., pwd=...), or a malformed secret_ref; PA020 a connection of that name exists; PA040 caller is not pgautomator_admin.
 Example: SELECT pgautomator.create_connection('sales', 'postgres', 'postgres://report@db.example.com/sales', 'env:SALES_PASSWORD');$c$;
 REVOKE ALL ON FUNCTION pgautomator.create_connection(text, text, text, text, text) FROM PUBLIC;

@@ -2,7 +2,7 @@
 -- downstream job written with the upstream run's end, delays fired by the claim sweep, overlap,
 -- abandoned runs and their retries, the runs view's cause. Fixed instants from 2030-01-01 UTC.
 BEGIN;
-SELECT plan(36);
+SELECT plan(37);
 
 SET LOCAL TimeZone = 'UTC';
 SELECT pgautomator._register_agent('a1', max_concurrent => 50, heartbeat_interval => '1 hour', at => '2030-01-01 00:00:00+00');
@@ -40,6 +40,9 @@ SELECT throws_ok($$SELECT pgautomator.add_job_trigger('load', 'nope')$$, 'PA010'
 SELECT lives_ok($$SELECT pgautomator.add_job_trigger('report', 'load', outcome => 'finished')$$, 'report after load (finished)');
 SELECT lives_ok($$SELECT pgautomator.add_job_trigger('report', 'extract', outcome => 'failed', delay => '10 minutes')$$, 'report after extract fails, 10 minutes later');
 SELECT throws_ok($$SELECT pgautomator.add_job_trigger('extract', 'report')$$, 'PA050', NULL, 'a longer cycle through two paths is PA050');
+SELECT is(pgautomator.get_job('load') -> 'triggers',
+          '{"after": [{"job": "transform", "delay": "00:00:00", "outcome": "succeeded"}], "starts": [{"job": "report", "delay": "00:00:00", "outcome": "finished"}]}'::jsonb,
+          'get_job shows the triggers both ways');
 
 -- 2. The chain runs in order ------------------------------------------------------------------------
 SELECT pgautomator._start_job('extract', at => '2030-01-01 00:00:00+00') AS e1 \gset

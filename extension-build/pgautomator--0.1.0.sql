@@ -4605,6 +4605,12 @@ BEGIN
      LIMIT 1000
        FOR UPDATE OF ar SKIP LOCKED
   LOOP
+    -- A success since the deadline was set (successes do not move it while no alert is open,
+    -- _run_ended): the next deadline follows from it.
+    IF rule.last_success + rule.threshold > _evaluate_alerts.at THEN
+      UPDATE pgautomator.alert_rule ar SET due_at = rule.last_success + rule.threshold WHERE ar.job_id = rule.job_id AND ar.kind = 'freshness';
+      CONTINUE;
+    END IF;
     UPDATE pgautomator.alert_rule ar SET due_at = NULL WHERE ar.job_id = rule.job_id AND ar.kind = 'freshness';
     INSERT INTO pgautomator.alert (job_id, kind, message, raised_at)
     VALUES (rule.job_id, 'freshness',
@@ -5801,9 +5807,12 @@ BEGIN
   UPDATE pgautomator.alert x SET cleared_at = r.finished_at, cleared_by_run_id = r.id
     FROM pgautomator.job_run r
    WHERE r.id = ANY (_run_ended.run_ids) AND x.job_run_id = r.id AND x.kind = 'duration' AND x.cleared_at IS NULL;
-  IF EXISTS (SELECT 1 FROM pgautomator.alert_rule ar
-              WHERE ar.kind = 'freshness'
-                AND ar.job_id IN (SELECT r.job_id FROM pgautomator.job_run r WHERE r.id = ANY (_run_ended.run_ids) AND r.state = 'succeeded')) THEN
+  -- A success clears an open freshness alert and sets the rule's next deadline. Only then: a
+  -- success while no alert is open writes nothing here (the sweep finds the later success when the
+  -- old deadline comes, _evaluate_alerts), so reports of concurrent agents take no lock on rules.
+  IF EXISTS (SELECT 1 FROM pgautomator.alert x
+              WHERE x.kind = 'freshness' AND x.cleared_at IS NULL
+                AND x.job_id IN (SELECT r.job_id FROM pgautomator.job_run r WHERE r.id = ANY (_run_ended.run_ids) AND r.state = 'succeeded')) THEN
     FOR c IN
     WITH ok AS (
       SELECT DISTINCT ON (r.job_id) r.job_id, r.id, r.finished_at
@@ -5818,7 +5827,7 @@ BEGIN
     ), moved AS (
       UPDATE pgautomator.alert_rule ar SET due_at = greatest(ar.due_at, ok.finished_at + ar.threshold)
         FROM ok
-       WHERE ar.job_id = ok.job_id AND ar.kind = 'freshness'
+       WHERE ar.job_id = ok.job_id AND ar.kind = 'freshness' AND ar.job_id IN (SELECT cl.job_id FROM cleared cl)
       RETURNING ar.job_id
     )
     SELECT x.id, x.job_id FROM cleared x
@@ -5830,8 +5839,8 @@ END
 $$;
 COMMENT ON FUNCTION pgautomator._run_ended(bigint[], bigint[]) IS
   'Called where runs reach their final state, in the same transaction: writes the due starts of downstream jobs (job_trigger -> '
-  'trigger_fire; not for runs in retried, whose retry decides), clears the runs'' duration alerts, and on success clears the job''s '
-  'freshness alert and moves its deadline.';
+  'trigger_fire; not for runs in retried, whose retry decides), clears the runs'' duration alerts, and a success clears the job''s open '
+  'freshness alert and sets its next deadline.';
 REVOKE ALL ON FUNCTION pgautomator._run_ended(bigint[], bigint[]) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_run_payloads.sql

@@ -4,7 +4,7 @@
 -- metrics(). set_job_alert is granted and takes no clock: it counts from now(), so the instants
 -- here are now() plus offsets.
 BEGIN;
-SELECT plan(36);
+SELECT plan(39);
 
 CREATE FUNCTION pg_temp.t(offset_text text) RETURNS timestamptz LANGUAGE sql AS $$ SELECT now() + offset_text::interval $$;
 CREATE FUNCTION pg_temp.claim(at timestamptz) RETURNS SETOF bigint LANGUAGE sql AS $$
@@ -82,6 +82,18 @@ SELECT is((SELECT jsonb_agg(x ORDER BY x ->> 0, x ->> 1) FROM jsonb_array_elemen
           'metrics: finished runs by job and state');
 SELECT is(pgautomator.metrics() - 'runs' - 'duration_seconds' - 'lateness_seconds',
           '{"queued": 0, "running": 0, "agents_online": 1, "outbox_pending": 2, "alerts_open": 0}'::jsonb, 'metrics: current counts (the mail of both freshness alerts waits in the outbox)');
+
+-- 7. Successes before the deadline move it without any alert (and without touching the rule at each success)
+SELECT pgautomator.create_job('hourly');
+SELECT pgautomator.add_step('hourly', 'only', 'shell', 'true');
+SELECT pgautomator.set_job_alert('hourly', 'freshness', '1 hour');
+SELECT pgautomator._start_job('hourly', at => pg_temp.t('30 minutes')) AS h1 \gset
+SELECT pg_temp.claim(pg_temp.t('30 minutes'));
+SELECT pgautomator.end_run(:h1, 'succeeded');
+SELECT is(pgautomator._evaluate_alerts(pg_temp.t('61 minutes')), 0, 'freshness: a success within the threshold, nothing at the first deadline');
+SELECT is((SELECT due_at FROM pgautomator.alert_rule WHERE kind = 'freshness' AND job_id = (SELECT id FROM pgautomator.job WHERE name = 'hourly')),
+          pg_temp.t('90 minutes'), 'the deadline moved to that success plus the threshold');
+SELECT is(pgautomator._evaluate_alerts(pg_temp.t('91 minutes')), 1, 'and the alert comes when that deadline passes');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -22,6 +22,12 @@ BEGIN
      LIMIT 1000
        FOR UPDATE OF ar SKIP LOCKED
   LOOP
+    -- A success since the deadline was set (successes do not move it while no alert is open,
+    -- _run_ended): the next deadline follows from it.
+    IF rule.last_success + rule.threshold > _evaluate_alerts.at THEN
+      UPDATE pgautomator.alert_rule ar SET due_at = rule.last_success + rule.threshold WHERE ar.job_id = rule.job_id AND ar.kind = 'freshness';
+      CONTINUE;
+    END IF;
     UPDATE pgautomator.alert_rule ar SET due_at = NULL WHERE ar.job_id = rule.job_id AND ar.kind = 'freshness';
     INSERT INTO pgautomator.alert (job_id, kind, message, raised_at)
     VALUES (rule.job_id, 'freshness',

@@ -150,7 +150,7 @@ SELECT results_eq($$SELECT name, email FROM pgautomator.list_operators()$$, $$VA
 SELECT is(ARRAY(SELECT (x ->> 'run_id')::bigint FROM pgautomator.timeline() x), ARRAY[pg_temp.id('r1'), pg_temp.id('r2'), pg_temp.id('r3')],
   'timeline (last 6 hours): runs that started, in order of start');
 SELECT is((SELECT x - 'started_at' - 'scheduled_for' FROM pgautomator.timeline() x WHERE (x ->> 'run_id')::bigint = pg_temp.id('r3')),
-  jsonb_build_object('job', 'etl', 'run_id', pg_temp.id('r3'), 'state', 'running', 'trigger', 'schedule', 'agent', 'host1', 'finished_at', NULL),
+  jsonb_build_object('job', 'etl', 'run_id', pg_temp.id('r3'), 'state', 'running', 'trigger', 'schedule', 'agent', 'host1', 'finished_at', NULL, 'upstream_run_id', NULL),
   'a running run has no end yet');
 SELECT is(ARRAY(SELECT (x ->> 'run_id')::bigint FROM pgautomator.timeline(since => now() - interval '150 minutes') x),
   ARRAY[pg_temp.id('r2'), pg_temp.id('r3')], 'timeline keeps runs that overlap the window');

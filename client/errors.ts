@@ -10,6 +10,7 @@ export const errorCodes = {
   PA021: 'in_use',
   PA030: 'invalid_state',
   PA040: 'permission_denied',
+  PA050: 'trigger_cycle',
 } as const;
 export type ErrorCode = keyof typeof errorCodes;
 export type ErrorName = (typeof errorCodes)[ErrorCode];
@@ -35,6 +36,8 @@ export class AlreadyExistsError extends PgAutomatorError {}
 export class InUseError extends PgAutomatorError {}
 export class InvalidStateError extends PgAutomatorError {}
 export class PermissionDeniedError extends PgAutomatorError {}
+/** A job trigger that would close a cycle of dependencies (add_job_trigger); DETAIL names the chain. */
+export class TriggerCycleError extends PgAutomatorError {}
 
 const classes: Record<string, typeof PgAutomatorError> = {
   PA001: InvalidScheduleError,
@@ -44,6 +47,7 @@ const classes: Record<string, typeof PgAutomatorError> = {
   PA021: InUseError,
   PA030: InvalidStateError,
   PA040: PermissionDeniedError,
+  PA050: TriggerCycleError,
   '42501': PermissionDeniedError, // EXECUTE not granted: the database's own permission error
 };
 
@@ -62,7 +66,7 @@ export function httpStatusOf(error: unknown): number {
   if (error instanceof InvalidScheduleError || error instanceof InvalidArgumentError) return 400;
   if (error instanceof PermissionDeniedError) return 403;
   if (error instanceof NotFoundError) return 404;
-  if (error instanceof AlreadyExistsError || error instanceof InUseError || error instanceof InvalidStateError) return 409;
+  if (error instanceof AlreadyExistsError || error instanceof InUseError || error instanceof InvalidStateError || error instanceof TriggerCycleError) return 409;
   const code = (error as { code?: string })?.code ?? '';
   if (code.startsWith('22') || code.startsWith('23')) return 400; // data exceptions, constraint violations
   return 500;

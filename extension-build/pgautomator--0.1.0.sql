@@ -156,7 +156,7 @@ COMMENT ON COLUMN pgautomator.operator.created_at IS 'When the operator was crea
 CREATE TABLE pgautomator.connection (
   id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   name         text NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 100),
-  driver       text NOT NULL CHECK (driver IN ('postgres', 'mysql', 'mariadb', 'sqlite', 'mssql')),
+  driver       text NOT NULL CHECK (driver IN ('postgres', 'mysql', 'mariadb', 'sqlite', 'odbc')),
   dsn          text NOT NULL,
   secret_ref   text CHECK (secret_ref ~ '^(env|file):[A-Za-z0-9_.-]+$'),
   description  text,
@@ -165,7 +165,7 @@ CREATE TABLE pgautomator.connection (
 );
 COMMENT ON TABLE pgautomator.connection IS 'Named targets of SQL steps. The password is never stored: secret_ref names where the agent host keeps it.';
 COMMENT ON COLUMN pgautomator.connection.name IS 'Unique connection name that SQL steps refer to.';
-COMMENT ON COLUMN pgautomator.connection.driver IS 'postgres, mysql, mariadb, sqlite or mssql.';
+COMMENT ON COLUMN pgautomator.connection.driver IS 'postgres, mysql, mariadb, sqlite or odbc (any database with an ODBC driver on the agent host: SQL Server, Oracle, Db2...).';
 COMMENT ON COLUMN pgautomator.connection.dsn IS 'Connection string or path without the password (postgres://user@host/db, mysql://user@host/db, a SQLite file path).';
 COMMENT ON COLUMN pgautomator.connection.secret_ref IS 'Where the agent finds the password: env:NAME (an environment variable) or file:NAME (an entry of the agent''s secrets file).';
 COMMENT ON COLUMN pgautomator.connection.description IS 'Free text.';
@@ -317,7 +317,7 @@ CREATE TABLE pgautomator.job_run (
   -- its own, written by every fire and every claim. Schedule ids are never reused, so a deleted
   -- schedule's runs keep a dangling id; the views join schedule with LEFT JOIN and read NULL.
   schedule_id        bigint,
-  trigger            text NOT NULL CHECK (trigger IN ('schedule', 'manual', 'retry', 'api')),
+  trigger            text NOT NULL CHECK (trigger IN ('schedule', 'manual', 'retry', 'api', 'job')),
   scheduled_for      timestamptz NOT NULL,
   queued_at          timestamptz NOT NULL DEFAULT clock_timestamp(),
   started_at         timestamptz,
@@ -332,6 +332,7 @@ CREATE TABLE pgautomator.job_run (
   retry_of           bigint REFERENCES pgautomator.job_run (id) ON DELETE SET NULL,
   kill_requested_at  timestamptz,
   kill_requested_by  name,
+  upstream_run_id    bigint REFERENCES pgautomator.job_run (id) ON DELETE SET NULL,
   CONSTRAINT job_run_finished_states CHECK ((finished_at IS NULL) = (state IN ('queued', 'running')))
 );
 -- A fire can never run twice: one row per job, schedule and scheduled instant.
@@ -352,10 +353,13 @@ CREATE INDEX job_run_deadline_idx ON pgautomator.job_run (deadline_at) WHERE sta
 CREATE INDEX job_run_job_id_idx ON pgautomator.job_run (job_id, id DESC);
 CREATE INDEX job_run_finished_at_idx ON pgautomator.job_run (finished_at) WHERE finished_at IS NOT NULL;
 CREATE INDEX job_run_retry_of_idx ON pgautomator.job_run (retry_of) WHERE retry_of IS NOT NULL;
+-- A run ending starts each downstream job at most once (trigger = job); also the index that
+-- ON DELETE SET NULL of upstream_run_id probes when retention deletes the upstream run.
+CREATE UNIQUE INDEX job_run_upstream_unique ON pgautomator.job_run (upstream_run_id, job_id) WHERE trigger = 'job';
 COMMENT ON TABLE pgautomator.job_run IS 'One execution of a job: from its fire or manual start through its outcome.';
 COMMENT ON COLUMN pgautomator.job_run.job_id IS 'The job run.';
 COMMENT ON COLUMN pgautomator.job_run.schedule_id IS 'The schedule that fired it (trigger = schedule, or a retry of such a run). Not a foreign key: it stays when the schedule is deleted, which then no longer names it.';
-COMMENT ON COLUMN pgautomator.job_run.trigger IS 'schedule, manual (start_job by a person), retry (an abandoned run queued again), api.';
+COMMENT ON COLUMN pgautomator.job_run.trigger IS 'schedule, manual (start_job by a person), retry (an abandoned run queued again), api, job (the end of a run of another job, through job_trigger: upstream_run_id).';
 COMMENT ON COLUMN pgautomator.job_run.scheduled_for IS 'The instant the run was due (the fire, or the moment of a manual start).';
 COMMENT ON COLUMN pgautomator.job_run.queued_at IS 'When the row was written.';
 COMMENT ON COLUMN pgautomator.job_run.started_at IS 'When an agent claimed it (database clock).';
@@ -370,6 +374,7 @@ COMMENT ON COLUMN pgautomator.job_run.attempt IS '1, or more for a retry of an a
 COMMENT ON COLUMN pgautomator.job_run.retry_of IS 'The abandoned run this one retries.';
 COMMENT ON COLUMN pgautomator.job_run.kill_requested_at IS 'When kill_run was called for it.';
 COMMENT ON COLUMN pgautomator.job_run.kill_requested_by IS 'Who called kill_run.';
+COMMENT ON COLUMN pgautomator.job_run.upstream_run_id IS 'trigger = job: the run of the upstream job whose end started this one (NULL once retention deleted it).';
 
 -- source: extension-src/sql/tables/100-step_run.sql
 CREATE TABLE pgautomator.step_run (
@@ -426,7 +431,7 @@ CREATE TABLE pgautomator.notification (
   id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   job_run_id       bigint REFERENCES pgautomator.job_run (id) ON DELETE CASCADE,
   step_run_id      bigint REFERENCES pgautomator.step_run (id) ON DELETE CASCADE,
-  event            text NOT NULL CHECK (event IN ('start', 'success', 'failure', 'completion')),
+  event            text NOT NULL CHECK (event IN ('start', 'success', 'failure', 'completion', 'alert')),
   recipients       text[] NOT NULL,
   sender           text,
   subject          text NOT NULL,
@@ -446,7 +451,7 @@ CREATE INDEX notification_step_run_id_idx ON pgautomator.notification (step_run_
 COMMENT ON TABLE pgautomator.notification IS 'Outbox of mail, written in the same transaction as the outcome that caused it, delivered by an agent with SMTP settings.';
 COMMENT ON COLUMN pgautomator.notification.job_run_id IS 'The run the mail is about.';
 COMMENT ON COLUMN pgautomator.notification.step_run_id IS 'The step attempt the mail is about, for step mail.';
-COMMENT ON COLUMN pgautomator.notification.event IS 'start, success, failure or completion.';
+COMMENT ON COLUMN pgautomator.notification.event IS 'start, success, failure or completion (run mail), alert (an alert raised: job_run_id is NULL or the run concerned).';
 COMMENT ON COLUMN pgautomator.notification.recipients IS 'Mail addresses (operator names already resolved).';
 COMMENT ON COLUMN pgautomator.notification.sender IS 'From address; NULL: the sending agent''s smtp_from.';
 COMMENT ON COLUMN pgautomator.notification.subject IS 'Subject, templates filled in.';
@@ -459,6 +464,105 @@ COMMENT ON COLUMN pgautomator.notification.claimed_at IS 'When that agent claime
 COMMENT ON COLUMN pgautomator.notification.sent_at IS 'When the SMTP server accepted it.';
 COMMENT ON COLUMN pgautomator.notification.last_error IS 'The last delivery error.';
 COMMENT ON COLUMN pgautomator.notification.created_at IS 'When the outcome that caused it was recorded.';
+
+-- source: extension-src/sql/tables/130-job_trigger.sql
+-- Dependencies between jobs: a run of after_job_id that ends with a matching outcome starts job_id
+-- (after delay). Many to many; add_job_trigger refuses cycles (PA050).
+CREATE TABLE pgautomator.job_trigger (
+  id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  job_id        bigint NOT NULL REFERENCES pgautomator.job (id) ON DELETE CASCADE,
+  after_job_id  bigint NOT NULL REFERENCES pgautomator.job (id) ON DELETE CASCADE,
+  outcome       text NOT NULL DEFAULT 'succeeded' CHECK (outcome IN ('succeeded', 'failed', 'finished')),
+  delay         interval NOT NULL DEFAULT '0' CHECK (delay >= '0'),
+  created_by    name NOT NULL,
+  created_at    timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT job_trigger_not_self CHECK (job_id <> after_job_id),
+  -- The index every run end probes (_run_ended), by the upstream job.
+  CONSTRAINT job_trigger_unique UNIQUE (after_job_id, job_id)
+);
+CREATE INDEX job_trigger_job_id_idx ON pgautomator.job_trigger (job_id);
+COMMENT ON TABLE pgautomator.job_trigger IS 'Job dependencies: when a run of after_job_id ends with outcome, job_id is started (trigger = job) after delay.';
+COMMENT ON COLUMN pgautomator.job_trigger.job_id IS 'The downstream job, started by the trigger.';
+COMMENT ON COLUMN pgautomator.job_trigger.after_job_id IS 'The upstream job whose runs'' ends are watched.';
+COMMENT ON COLUMN pgautomator.job_trigger.outcome IS 'succeeded (the upstream run succeeded), failed (it ended failed, killed, timed_out or abandoned without retry) or finished (either).';
+COMMENT ON COLUMN pgautomator.job_trigger.delay IS 'How long after the upstream run''s end the downstream run is due.';
+COMMENT ON COLUMN pgautomator.job_trigger.created_by IS 'The role that added the trigger.';
+COMMENT ON COLUMN pgautomator.job_trigger.created_at IS 'When it was added.';
+
+-- source: extension-src/sql/tables/140-trigger_fire.sql
+-- Triggered starts not yet decided: written in the transaction that records the upstream run's end
+-- (so an agent dying after its report loses none), turned into runs by the claim sweep once due
+-- (_fire_triggers), under the downstream job's overlap policy as it stands then.
+CREATE TABLE pgautomator.trigger_fire (
+  id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  job_id           bigint NOT NULL REFERENCES pgautomator.job (id) ON DELETE CASCADE,
+  upstream_run_id  bigint NOT NULL REFERENCES pgautomator.job_run (id) ON DELETE CASCADE,
+  due_at           timestamptz NOT NULL,
+  CONSTRAINT trigger_fire_unique UNIQUE (upstream_run_id, job_id)
+);
+CREATE INDEX trigger_fire_due_idx ON pgautomator.trigger_fire (due_at);
+CREATE INDEX trigger_fire_job_id_idx ON pgautomator.trigger_fire (job_id);
+COMMENT ON TABLE pgautomator.trigger_fire IS 'Pending starts of downstream jobs (job_trigger), due at due_at; the claim sweep turns them into runs with trigger = job.';
+COMMENT ON COLUMN pgautomator.trigger_fire.job_id IS 'The downstream job to start.';
+COMMENT ON COLUMN pgautomator.trigger_fire.upstream_run_id IS 'The run whose end caused it.';
+COMMENT ON COLUMN pgautomator.trigger_fire.due_at IS 'The upstream run''s end plus the trigger''s delay: the run''s scheduled_for.';
+
+-- source: extension-src/sql/tables/150-alert_rule.sql
+-- What to watch per job: freshness (a dead man's switch: the job must succeed at least every
+-- threshold) and duration (a run still running after threshold). Evaluated by the database in the
+-- sweeps of claims and heartbeats (_evaluate_alerts), never by one agent alone.
+CREATE TABLE pgautomator.alert_rule (
+  job_id      bigint NOT NULL REFERENCES pgautomator.job (id) ON DELETE CASCADE,
+  kind        text NOT NULL CHECK (kind IN ('freshness', 'duration')),
+  threshold   interval NOT NULL CHECK (threshold > '0'),
+  -- freshness only: when the alert is due if no success comes first (the last success, or the
+  -- rule's creation, plus threshold); NULL while its alert is open. Indexed, so a sweep reads only
+  -- the rules that are due, whatever their number.
+  due_at      timestamptz,
+  created_by  name NOT NULL,
+  created_at  timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (job_id, kind)
+);
+CREATE INDEX alert_rule_due_idx ON pgautomator.alert_rule (due_at) WHERE due_at IS NOT NULL;
+CREATE INDEX alert_rule_duration_idx ON pgautomator.alert_rule (job_id) WHERE kind = 'duration';
+COMMENT ON TABLE pgautomator.alert_rule IS 'Alert rules per job: freshness (must succeed at least every threshold) and duration (warn when a run runs longer than threshold). Set with set_job_alert.';
+COMMENT ON COLUMN pgautomator.alert_rule.job_id IS 'The job watched.';
+COMMENT ON COLUMN pgautomator.alert_rule.kind IS 'freshness or duration.';
+COMMENT ON COLUMN pgautomator.alert_rule.threshold IS 'freshness: the longest time without a success; duration: the longest run.';
+COMMENT ON COLUMN pgautomator.alert_rule.due_at IS 'freshness: when the alert is raised unless the job succeeds first; NULL while it is raised (and for duration rules).';
+COMMENT ON COLUMN pgautomator.alert_rule.created_by IS 'The role that set the rule.';
+COMMENT ON COLUMN pgautomator.alert_rule.created_at IS 'When the rule was set.';
+
+-- source: extension-src/sql/tables/160-alert.sql
+CREATE TABLE pgautomator.alert (
+  id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  job_id           bigint NOT NULL REFERENCES pgautomator.job (id) ON DELETE CASCADE,
+  kind             text NOT NULL CHECK (kind IN ('freshness', 'duration')),
+  job_run_id       bigint REFERENCES pgautomator.job_run (id) ON DELETE SET NULL,
+  message          text NOT NULL,
+  raised_at        timestamptz NOT NULL,
+  cleared_at       timestamptz,
+  cleared_by_run_id bigint REFERENCES pgautomator.job_run (id) ON DELETE SET NULL,
+  acknowledged_at  timestamptz,
+  acknowledged_by  name,
+  CONSTRAINT alert_duration_has_run CHECK (kind <> 'duration' OR job_run_id IS NOT NULL OR cleared_at IS NOT NULL)
+);
+-- One open alert per job for freshness, one per run for duration: a sweep that runs twice raises nothing twice.
+CREATE UNIQUE INDEX alert_open_freshness_unique ON pgautomator.alert (job_id) WHERE kind = 'freshness' AND cleared_at IS NULL;
+CREATE UNIQUE INDEX alert_duration_unique ON pgautomator.alert (job_run_id) WHERE kind = 'duration';
+CREATE INDEX alert_open_idx ON pgautomator.alert (raised_at) WHERE cleared_at IS NULL;
+CREATE INDEX alert_job_id_idx ON pgautomator.alert (job_id, id DESC);
+CREATE INDEX alert_cleared_by_run_id_idx ON pgautomator.alert (cleared_by_run_id) WHERE cleared_by_run_id IS NOT NULL;
+COMMENT ON TABLE pgautomator.alert IS 'Alerts raised by alert rules: open until cleared (freshness: by the job''s next success; duration: by the run''s end); acknowledged with acknowledge_alert.';
+COMMENT ON COLUMN pgautomator.alert.job_id IS 'The job concerned.';
+COMMENT ON COLUMN pgautomator.alert.kind IS 'freshness or duration.';
+COMMENT ON COLUMN pgautomator.alert.job_run_id IS 'duration: the run that runs too long.';
+COMMENT ON COLUMN pgautomator.alert.message IS 'What is wrong, in words.';
+COMMENT ON COLUMN pgautomator.alert.raised_at IS 'When the database raised it (the sweep''s clock).';
+COMMENT ON COLUMN pgautomator.alert.cleared_at IS 'When it was cleared; NULL while open.';
+COMMENT ON COLUMN pgautomator.alert.cleared_by_run_id IS 'The run whose success (freshness) or end (duration) cleared it.';
+COMMENT ON COLUMN pgautomator.alert.acknowledged_at IS 'When someone acknowledged it.';
+COMMENT ON COLUMN pgautomator.alert.acknowledged_by IS 'Who acknowledged it.';
 
 -- source: extension-src/sql/tables/setting.sql
 -- pgautomator.setting: extension-wide settings, one row per name.
@@ -3083,6 +3187,8 @@ BEGIN
   )
   SELECT coalesce(array_agg(again.id), '{}') INTO retried FROM again;
 
+  -- Retried runs start their downstream jobs when their retry ends, not now.
+  PERFORM pgautomator._run_ended(abandoned, ARRAY(SELECT x.retry_of FROM pgautomator.job_run x WHERE x.id = ANY (retried)));
   FOREACH rid IN ARRAY abandoned LOOP
     PERFORM pgautomator._enqueue_mail(rid, 'failure');
     PERFORM pgautomator._notify('run_finished', jsonb_build_object('run_id', rid, 'state', 'abandoned'));
@@ -3172,6 +3278,7 @@ BEGIN
   PERFORM pgautomator._rescue_dead_agents(_agent_heartbeat.at);
   PERFORM pgautomator._reap_overdue_runs(_agent_heartbeat.at);
   PERFORM pgautomator._retention_pass(_agent_heartbeat.at);
+  PERFORM pgautomator._evaluate_alerts(_agent_heartbeat.at);
 
   -- Kill: runs with a kill request, and runs the agent still executes that the database no longer
   -- has running on it (timed out by the reaper, abandoned, ...).
@@ -3203,6 +3310,9 @@ BEGIN
       next_due := NULL;
     END IF;
   END LOOP;
+
+  -- A delayed start of a downstream job (job_trigger) due earlier: a safe early wake-up.
+  next_due := least(next_due, (SELECT min(tf.due_at) FROM pgautomator.trigger_fire tf));
 
   -- Queued runs it could claim now (counted up to 10,000), by the same test as claim_runs.
   SELECT count(*) INTO queued FROM (
@@ -3309,6 +3419,45 @@ $$;
 COMMENT ON FUNCTION pgautomator._agent_stop(text, boolean, timestamptz) IS
   'The body of agent_stop with the clock as an argument. Granted to nobody: agent_stop passes the database clock; tests call it as a superuser.';
 REVOKE ALL ON FUNCTION pgautomator._agent_stop(text, boolean, timestamptz) FROM PUBLIC;
+
+-- source: extension-src/sql/functions/internal/_alert_raised.sql
+-- What raising an alert sends, in the transaction that raises it: mail to the job's recipients
+-- (email_to: operators or addresses, whatever the job's email_on) through the outbox, and an event.
+CREATE OR REPLACE FUNCTION pgautomator._alert_raised(alert_id bigint)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  al         pgautomator.alert;
+  j          pgautomator.job;
+  recipients text[];
+BEGIN
+  SELECT x.* INTO al FROM pgautomator.alert x WHERE x.id = _alert_raised.alert_id;
+  SELECT x.* INTO j FROM pgautomator.job x WHERE x.id = al.job_id;
+  -- Operator names become their address (a disabled operator gets nothing), as in _enqueue_mail.
+  SELECT array_agg(y.addr ORDER BY y.ord) INTO recipients
+    FROM (SELECT DISTINCT ON (z.addr) z.addr, z.ord
+            FROM (SELECT CASE WHEN o.id IS NOT NULL THEN CASE WHEN o.enabled THEN o.email END
+                              WHEN t.x LIKE '%@%' THEN t.x END AS addr,
+                         t.ord
+                    FROM unnest(j.email_to) WITH ORDINALITY AS t(x, ord)
+                    LEFT JOIN pgautomator.operator o ON o.name = t.x) z
+           WHERE z.addr IS NOT NULL
+           ORDER BY z.addr, z.ord) y;
+  IF coalesce(cardinality(recipients), 0) > 0 THEN
+    INSERT INTO pgautomator.notification (job_run_id, event, recipients, sender, subject, body, next_attempt_at)
+    VALUES (al.job_run_id, 'alert', recipients, j.email_from,
+            left(regexp_replace(format('[pgAutomator] ALERT %s: %s', al.kind, j.name), '[\r\n]+', ' ', 'g'), 998),
+            format(E'Alert: %s\nJob: %s\nRaised: %s\n\n%s\n\nAcknowledge: SELECT pgautomator.acknowledge_alert(%s);\n',
+                   al.kind, j.name, to_char(al.raised_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"'), al.message, al.id),
+            least(now(), al.raised_at));
+  END IF;
+  PERFORM pgautomator._notify('alert_raised', jsonb_build_object('alert_id', al.id, 'job', j.name, 'kind', al.kind, 'run_id', al.job_run_id));
+END
+$$;
+COMMENT ON FUNCTION pgautomator._alert_raised(bigint) IS 'Writes the mail of a raised alert to the outbox (to the job''s email_to recipients) and NOTIFYs alert_raised.';
+REVOKE ALL ON FUNCTION pgautomator._alert_raised(bigint) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_apply_retention.sql
 CREATE OR REPLACE FUNCTION pgautomator._apply_retention(
@@ -3580,7 +3729,12 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   PERFORM pgautomator._check_name(c.name, 'connection name', 100);
-  PERFORM pgautomator._check_one_of(c.driver, ARRAY['postgres', 'mysql', 'mariadb', 'sqlite', 'mssql'], 'connection driver', 'driver');
+  -- mssql was accepted once though no agent could run it: SQL Server is reached through ODBC.
+  IF c.driver = 'mssql' THEN
+    PERFORM pgautomator._raise('PA002', 'connection driver mssql is not supported: SQL Server is reached with driver odbc', 'field: driver',
+      'Pass driver => ''odbc'' and an ODBC connection string without password, e.g. dsn => ''Driver={ODBC Driver 18 for SQL Server};Server=db;Database=sales;Uid=app'', with secret_ref for the password (docs/agent.md, SQL steps).');
+  END IF;
+  PERFORM pgautomator._check_one_of(c.driver, ARRAY['postgres', 'mysql', 'mariadb', 'sqlite', 'odbc'], 'connection driver', 'driver');
   IF c.dsn IS NULL OR btrim(c.dsn) = '' THEN
     PERFORM pgautomator._raise('PA002', 'connection dsn must not be empty', 'field: dsn',
       'For example: dsn => ''postgres://app@db.example.com:5432/sales'' (no password), or a file path for sqlite.');
@@ -3991,6 +4145,9 @@ BEGIN
   PERFORM pgautomator._reap_overdue_runs(_claim_runs.at);
   -- 1. Fire due schedules (every claimer helps, whatever jobs it may run itself).
   PERFORM pgautomator._fire_due(_claim_runs.at);
+  -- ... and due starts of downstream jobs (job_trigger), and due alerts.
+  PERFORM pgautomator._fire_triggers(_claim_runs.at);
+  PERFORM pgautomator._evaluate_alerts(_claim_runs.at);
 
   IF a.state <> 'online' THEN
     RETURN;  -- draining: finishes its runs, takes no new ones
@@ -4347,6 +4504,84 @@ COMMENT ON FUNCTION pgautomator._enqueue_mail(bigint, text, bigint) IS
   'that records the outcome, so mail is never lost. Returns the notification id, or NULL when no mail is due.';
 REVOKE ALL ON FUNCTION pgautomator._enqueue_mail(bigint, text, bigint) FROM PUBLIC;
 
+-- source: extension-src/sql/functions/internal/_evaluate_alerts.sql
+-- Raises the alerts that are due at `at`: called by the sweeps of every claim and heartbeat (as the
+-- rescue of dead agents is), so alerts do not depend on any one agent being alive. With no agent
+-- at all nothing runs and nothing is evaluated: the alerts view says so itself (kind no_agent).
+CREATE OR REPLACE FUNCTION pgautomator._evaluate_alerts(at timestamptz DEFAULT now())
+RETURNS int
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  rule   record;
+  raised int := 0;
+  new_id bigint;
+BEGIN
+  -- Freshness: rules whose deadline passed (alert_rule_due_idx; nothing due: one probe).
+  FOR rule IN
+    SELECT ar.job_id, ar.threshold, ar.due_at, j.name AS job,
+           (SELECT max(r.finished_at) FROM pgautomator.job_run r WHERE r.job_id = ar.job_id AND r.state = 'succeeded') AS last_success
+      FROM pgautomator.alert_rule ar
+      JOIN pgautomator.job j ON j.id = ar.job_id
+     WHERE ar.due_at <= _evaluate_alerts.at
+     ORDER BY ar.due_at
+     LIMIT 1000
+       FOR UPDATE OF ar SKIP LOCKED
+  LOOP
+    -- A success since the deadline was set (successes do not move it while no alert is open,
+    -- _run_ended): the next deadline follows from it.
+    IF rule.last_success + rule.threshold > _evaluate_alerts.at THEN
+      UPDATE pgautomator.alert_rule ar SET due_at = rule.last_success + rule.threshold WHERE ar.job_id = rule.job_id AND ar.kind = 'freshness';
+      CONTINUE;
+    END IF;
+    UPDATE pgautomator.alert_rule ar SET due_at = NULL WHERE ar.job_id = rule.job_id AND ar.kind = 'freshness';
+    INSERT INTO pgautomator.alert (job_id, kind, message, raised_at)
+    VALUES (rule.job_id, 'freshness',
+            CASE WHEN rule.last_success IS NULL
+                 THEN format('job %s has not succeeded since the rule was set, and must succeed at least every %s', rule.job, rule.threshold)
+                 ELSE format('job %s last succeeded at %s and must succeed at least every %s', rule.job, rule.last_success, rule.threshold) END,
+            _evaluate_alerts.at)
+    ON CONFLICT DO NOTHING
+    RETURNING id INTO new_id;
+    IF new_id IS NOT NULL THEN
+      PERFORM pgautomator._alert_raised(new_id);
+      raised := raised + 1;
+    END IF;
+  END LOOP;
+
+  -- Duration: running runs of jobs with a duration rule that passed it and have no alert yet.
+  -- Driven by the (few) duration rules, each probing its job's running runs through job_run_active_idx.
+  FOR rule IN
+    SELECT r.id AS run_id, r.job_id, r.started_at, ar.threshold, j.name AS job
+      FROM pgautomator.alert_rule ar
+      JOIN pgautomator.job j ON j.id = ar.job_id
+      JOIN pgautomator.job_run r ON r.job_id = ar.job_id AND r.state = 'running'
+     WHERE ar.kind = 'duration'
+       AND r.started_at <= _evaluate_alerts.at - ar.threshold
+       AND NOT EXISTS (SELECT 1 FROM pgautomator.alert x WHERE x.job_run_id = r.id AND x.kind = 'duration')
+     LIMIT 1000
+  LOOP
+    INSERT INTO pgautomator.alert (job_id, kind, job_run_id, message, raised_at)
+    VALUES (rule.job_id, 'duration', rule.run_id,
+            format('run %s of job %s has been running since %s, longer than %s', rule.run_id, rule.job, rule.started_at, rule.threshold),
+            _evaluate_alerts.at)
+    ON CONFLICT DO NOTHING
+    RETURNING id INTO new_id;
+    IF new_id IS NOT NULL THEN
+      PERFORM pgautomator._alert_raised(new_id);
+      raised := raised + 1;
+    END IF;
+  END LOOP;
+  RETURN raised;
+END
+$$;
+COMMENT ON FUNCTION pgautomator._evaluate_alerts(timestamptz) IS
+  'Raises due alerts at `at`: freshness rules whose deadline passed without a success, and running runs longer than their job''s '
+  'duration rule (one alert each; mail and an alert_raised event through _alert_raised). Called by claim and heartbeat sweeps. '
+  'Returns how many were raised.';
+REVOKE ALL ON FUNCTION pgautomator._evaluate_alerts(timestamptz) FROM PUBLIC;
+
 -- source: extension-src/sql/functions/internal/_events_watched.sql
 -- Whether someone watches the live progress events (watch_events called within its window).
 CREATE OR REPLACE FUNCTION pgautomator._events_watched() RETURNS boolean
@@ -4415,6 +4650,7 @@ BEGIN
   IF cardinality(email_on) > 0 THEN
     PERFORM pgautomator._enqueue_mail(r.id, CASE WHEN final = 'succeeded' THEN 'success' ELSE 'failure' END);
   END IF;
+  PERFORM pgautomator._run_ended(ARRAY[r.id]);
   PERFORM pgautomator._notify('run_finished', jsonb_build_object('run_id', r.id, 'state', final));
 END
 $$;
@@ -4776,6 +5012,76 @@ COMMENT ON FUNCTION pgautomator._fire_pair(bigint, bigint, jsonb, timestamptz, t
   'The caller holds the locks of the pair and of the job. Returns the number of runs queued and of fires processed.';
 REVOKE ALL ON FUNCTION pgautomator._fire_pair(bigint, bigint, jsonb, timestamptz, text, text, interval, timestamptz, int) FROM PUBLIC;
 
+-- source: extension-src/sql/functions/internal/_fire_triggers.sql
+-- Turns due trigger_fire rows into runs (trigger = job), called by every claim after _fire_due: a
+-- delayed start fires whether or not another run ends meanwhile, on the database's clock.
+CREATE OR REPLACE FUNCTION pgautomator._fire_triggers(at timestamptz DEFAULT now(), max_fires int DEFAULT 1000)
+RETURNS int
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  f       record;
+  j       pgautomator.job;
+  act     record;
+  state   text;
+  why     text;
+  queued  int := 0;
+BEGIN
+  -- The usual case: nothing due, one probe of trigger_fire_due_idx.
+  IF NOT EXISTS (SELECT 1 FROM pgautomator.trigger_fire tf WHERE tf.due_at <= _fire_triggers.at) THEN
+    RETURN 0;
+  END IF;
+  -- SKIP LOCKED: concurrent claimers share the due rows and never wait for each other.
+  FOR f IN
+    SELECT tf.id, tf.job_id, tf.upstream_run_id, tf.due_at
+      FROM pgautomator.trigger_fire tf
+     WHERE tf.due_at <= _fire_triggers.at
+     ORDER BY tf.due_at, tf.id
+     LIMIT _fire_triggers.max_fires
+       FOR UPDATE SKIP LOCKED
+  LOOP
+    -- The job locked as claimers and _fire_due lock it, so the overlap decision cannot race; held
+    -- by another claimer: left for the next call.
+    SELECT x.* INTO j FROM pgautomator.job x WHERE x.id = f.job_id FOR NO KEY UPDATE SKIP LOCKED;
+    CONTINUE WHEN j.id IS NULL;
+    DELETE FROM pgautomator.trigger_fire tf WHERE tf.id = f.id;
+
+    SELECT count(*) FILTER (WHERE r.state = 'queued') AS q, count(*) FILTER (WHERE r.state = 'running') AS rn
+      INTO act
+      FROM pgautomator.job_run r
+     WHERE r.job_id = j.id AND r.state IN ('queued', 'running');
+    -- The overlap policy as for a scheduled fire (_fire_due); a disabled job starts on nothing.
+    state := 'queued';
+    why := format('started by the end of run %s', f.upstream_run_id);
+    IF NOT j.enabled THEN
+      state := 'skipped'; why := format('the job is disabled (trigger: the end of run %s)', f.upstream_run_id);
+    ELSIF j.overlap = 'skip' AND act.q + act.rn > 0 THEN
+      state := 'skipped'; why := format('a run of the job was still queued or running (overlap = skip; trigger: the end of run %s)', f.upstream_run_id);
+    ELSIF j.overlap = 'queue_one' AND act.q > 0 THEN
+      state := 'skipped'; why := format('a run of the job was already waiting (overlap = queue_one; trigger: the end of run %s)', f.upstream_run_id);
+    ELSIF j.overlap = 'cancel_previous' AND act.q + act.rn > 0 THEN
+      PERFORM pgautomator._cancel_previous_runs(j.id, format('superseded by the end of run %s (overlap = cancel_previous)', f.upstream_run_id), 'pgautomator');
+    END IF;
+
+    INSERT INTO pgautomator.job_run (job_id, trigger, scheduled_for, upstream_run_id, state, message, finished_at)
+    VALUES (j.id, 'job', f.due_at, f.upstream_run_id, state, why, CASE WHEN state = 'skipped' THEN clock_timestamp() END)
+    ON CONFLICT DO NOTHING;  -- job_run_upstream_unique: an end starts a job once
+    IF FOUND AND state = 'queued' THEN
+      queued := queued + 1;
+    END IF;
+  END LOOP;
+  IF queued > 0 THEN
+    PERFORM pgautomator._notify('run_queued', jsonb_build_object('trigger', 'job', 'count', queued));
+  END IF;
+  RETURN queued;
+END
+$$;
+COMMENT ON FUNCTION pgautomator._fire_triggers(timestamptz, int) IS
+  'Turns trigger_fire rows due by at (at most max_fires, SKIP LOCKED) into runs with trigger = job and upstream_run_id, under the '
+  'downstream job''s overlap policy (skipped rows record why; a disabled job''s are skipped). Returns the number of runs queued.';
+REVOKE ALL ON FUNCTION pgautomator._fire_triggers(timestamptz, int) FROM PUBLIC;
+
 -- source: extension-src/sql/functions/internal/_install_plv8_engine.sql
 CREATE OR REPLACE FUNCTION pgautomator._install_plv8_engine()
 RETURNS boolean
@@ -5115,6 +5421,7 @@ BEGIN
        SET state = 'timed_out', finished_at = clock_timestamp(), message = 'the run passed its deadline'
      WHERE s.job_run_id = reaped.id AND s.state = 'running';
     PERFORM pgautomator._enqueue_mail(reaped.id, 'failure');
+    PERFORM pgautomator._run_ended(ARRAY[reaped.id]);
     PERFORM pgautomator._notify('run_finished', jsonb_build_object('run_id', reaped.id, 'state', 'timed_out'));
     -- The agent may still be executing it: ask it to stop.
     PERFORM pgautomator._notify('kill', jsonb_build_object('run_id', reaped.id,
@@ -5384,6 +5691,81 @@ COMMENT ON FUNCTION pgautomator._retention_pass(timestamptz) IS
   'History retention run by the database itself: called by agent heartbeats, it applies the retention policies (_apply_retention) '
   'at most once a minute, to at most 200 jobs and 1,000 runs per pass, remembering where it stopped in setting retention_pass. Returns runs deleted.';
 REVOKE ALL ON FUNCTION pgautomator._retention_pass(timestamptz) FROM PUBLIC;
+
+-- source: extension-src/sql/functions/internal/_run_ended.sql
+-- What follows the end of runs, called in the transaction that records it (_finish_run,
+-- _abandon_runs, _reap_overdue_runs), so nothing is lost when an agent dies right after reporting:
+--  - the downstream jobs of job_trigger are due (trigger_fire, turned into runs by the claim sweep);
+--  - a success clears the job's freshness alert and moves its deadline; any end clears the run's
+--    duration alert.
+-- run_ids: runs already in their final state. retried: those among them queued again (an
+-- abandoned run with on_abandon = retry): its retry's end is the one that counts for triggers.
+CREATE OR REPLACE FUNCTION pgautomator._run_ended(run_ids bigint[], retried bigint[] DEFAULT '{}')
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  fired int;
+  c     record;
+BEGIN
+  -- Downstream starts. An empty job_trigger (most installs) costs one index probe per run.
+  INSERT INTO pgautomator.trigger_fire (job_id, upstream_run_id, due_at)
+  SELECT t.job_id, r.id, r.finished_at + t.delay
+    FROM pgautomator.job_run r
+    JOIN pgautomator.job_trigger t ON t.after_job_id = r.job_id
+   WHERE r.id = ANY (_run_ended.run_ids)
+     AND r.id <> ALL (coalesce(_run_ended.retried, '{}'))
+     AND r.state IN ('succeeded', 'failed', 'killed', 'timed_out', 'abandoned')
+     AND (t.outcome = 'finished' OR (t.outcome = 'succeeded') = (r.state = 'succeeded'))
+   ORDER BY r.id, t.job_id
+  ON CONFLICT DO NOTHING;
+  GET DIAGNOSTICS fired = ROW_COUNT;
+  IF fired > 0 THEN
+    -- Wakes the agents: their next claim fires what is due (_fire_triggers); a delayed start is
+    -- in their heartbeat's next_due_in.
+    PERFORM pgautomator._notify('run_queued', jsonb_build_object('trigger', 'job', 'count', fired));
+  END IF;
+
+  -- Alerts. Both probes are by index and find nothing unless rules exist.
+  UPDATE pgautomator.alert x SET cleared_at = r.finished_at, cleared_by_run_id = r.id
+    FROM pgautomator.job_run r
+   WHERE r.id = ANY (_run_ended.run_ids) AND x.job_run_id = r.id AND x.kind = 'duration' AND x.cleared_at IS NULL;
+  -- A success clears an open freshness alert and sets the rule's next deadline. Only then: a
+  -- success while no alert is open writes nothing here (the sweep finds the later success when the
+  -- old deadline comes, _evaluate_alerts), so reports of concurrent agents take no lock on rules.
+  IF EXISTS (SELECT 1 FROM pgautomator.alert x
+              WHERE x.kind = 'freshness' AND x.cleared_at IS NULL
+                AND x.job_id IN (SELECT r.job_id FROM pgautomator.job_run r WHERE r.id = ANY (_run_ended.run_ids) AND r.state = 'succeeded')) THEN
+    FOR c IN
+    WITH ok AS (
+      SELECT DISTINCT ON (r.job_id) r.job_id, r.id, r.finished_at
+        FROM pgautomator.job_run r
+       WHERE r.id = ANY (_run_ended.run_ids) AND r.state = 'succeeded'
+       ORDER BY r.job_id, r.finished_at DESC
+    ), cleared AS (
+      UPDATE pgautomator.alert x SET cleared_at = ok.finished_at, cleared_by_run_id = ok.id
+        FROM ok
+       WHERE x.job_id = ok.job_id AND x.kind = 'freshness' AND x.cleared_at IS NULL
+      RETURNING x.id, x.job_id
+    ), moved AS (
+      UPDATE pgautomator.alert_rule ar SET due_at = greatest(ar.due_at, ok.finished_at + ar.threshold)
+        FROM ok
+       WHERE ar.job_id = ok.job_id AND ar.kind = 'freshness' AND ar.job_id IN (SELECT cl.job_id FROM cleared cl)
+      RETURNING ar.job_id
+    )
+    SELECT x.id, x.job_id FROM cleared x
+    LOOP
+      PERFORM pgautomator._notify('alert_cleared', jsonb_build_object('alert_id', c.id, 'job_id', c.job_id));
+    END LOOP;
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION pgautomator._run_ended(bigint[], bigint[]) IS
+  'Called where runs reach their final state, in the same transaction: writes the due starts of downstream jobs (job_trigger -> '
+  'trigger_fire; not for runs in retried, whose retry decides), clears the runs'' duration alerts, and a success clears the job''s open '
+  'freshness alert and sets its next deadline.';
+REVOKE ALL ON FUNCTION pgautomator._run_ended(bigint[], bigint[]) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_run_payloads.sql
 -- PL/pgSQL, not SQL: a SQL function with SET options is never inlined, and its statement is planned
@@ -5825,6 +6207,45 @@ COMMENT ON COLUMN pgautomator.agents.db_role IS 'The database role the agent reg
 COMMENT ON COLUMN pgautomator.agents.smtp_host IS 'SMTP server the agent sends mail through (NULL: it sends none); set with pgautomator.set_agent_smtp().';
 COMMENT ON COLUMN pgautomator.agents.smtp_password_ref IS 'Where the agent finds the SMTP password (env:NAME or file:NAME); never the password itself.';
 
+-- source: extension-src/sql/views/alerts.sql
+-- Raised alerts, and one computed row when no agent is online: then nothing runs and no sweep
+-- evaluates the rules, which must be visible without any agent's help.
+CREATE OR REPLACE VIEW pgautomator.alerts AS
+SELECT x.id,
+       j.name AS job,
+       x.kind,
+       x.job_run_id AS run_id,
+       x.message,
+       x.raised_at,
+       x.cleared_at,
+       x.cleared_by_run_id,
+       x.acknowledged_at,
+       x.acknowledged_by,
+       x.cleared_at IS NULL AS open
+  FROM pgautomator.alert x
+  JOIN pgautomator.job j ON j.id = x.job_id
+UNION ALL
+SELECT NULL::bigint, NULL::text, 'no_agent', NULL::bigint,
+       coalesce('no agent is online: no job runs and no alert is evaluated (last heartbeat: '
+                || (SELECT max(a.last_heartbeat_at)::text FROM pgautomator.agent a) || ')',
+                'no agent has ever registered: no job runs and no alert is evaluated'),
+       (SELECT max(a.last_heartbeat_at) FROM pgautomator.agent a), NULL::timestamptz, NULL::bigint, NULL::timestamptz, NULL::name, true
+ WHERE EXISTS (SELECT 1 FROM pgautomator.job j WHERE j.enabled)
+   AND NOT EXISTS (SELECT 1 FROM pgautomator.agent a
+                    WHERE a.state <> 'offline' AND a.last_heartbeat_at >= now() - pgautomator._dead_after(a.heartbeat_interval));
+COMMENT ON VIEW pgautomator.alerts IS 'Alerts (freshness, duration) raised by the database, open and past; plus a computed no_agent row while enabled jobs exist and no agent is online (then nothing runs and rules are not evaluated). Read with pgautomator.list_alerts() or SELECT (role pgautomator_viewer).';
+COMMENT ON COLUMN pgautomator.alerts.id IS 'Alert id, for acknowledge_alert (NULL for the computed no_agent row).';
+COMMENT ON COLUMN pgautomator.alerts.job IS 'The job concerned.';
+COMMENT ON COLUMN pgautomator.alerts.kind IS 'freshness (no success within the rule''s threshold), duration (a run longer than the threshold), no_agent (computed: no agent online).';
+COMMENT ON COLUMN pgautomator.alerts.run_id IS 'duration: the run that runs too long.';
+COMMENT ON COLUMN pgautomator.alerts.message IS 'What is wrong.';
+COMMENT ON COLUMN pgautomator.alerts.raised_at IS 'When it was raised (no_agent: the last heartbeat of any agent).';
+COMMENT ON COLUMN pgautomator.alerts.cleared_at IS 'When the next success (freshness) or the run''s end (duration) cleared it.';
+COMMENT ON COLUMN pgautomator.alerts.cleared_by_run_id IS 'The run that cleared it.';
+COMMENT ON COLUMN pgautomator.alerts.acknowledged_at IS 'When someone acknowledged it (acknowledge_alert).';
+COMMENT ON COLUMN pgautomator.alerts.acknowledged_by IS 'Who acknowledged it.';
+COMMENT ON COLUMN pgautomator.alerts.open IS 'Not cleared yet.';
+
 -- source: extension-src/sql/views/categories.sql
 CREATE OR REPLACE VIEW pgautomator.categories AS
 SELECT c.id,
@@ -5851,6 +6272,26 @@ SELECT c.id,
 COMMENT ON VIEW pgautomator.connections IS 'Named targets of SQL steps (no secrets are stored: secret_ref says where the agent finds the password). Read with pgautomator.list_connections().';
 COMMENT ON COLUMN pgautomator.connections.secret_ref IS 'env:NAME or file:NAME, resolved on the agent host.';
 COMMENT ON COLUMN pgautomator.connections.steps IS 'Number of steps that use the connection.';
+
+-- source: extension-src/sql/views/job_triggers.sql
+CREATE OR REPLACE VIEW pgautomator.job_triggers AS
+SELECT t.id,
+       j.name AS job,
+       u.name AS after,
+       t.outcome,
+       t.delay,
+       t.created_by,
+       t.created_at
+  FROM pgautomator.job_trigger t
+  JOIN pgautomator.job j ON j.id = t.job_id
+  JOIN pgautomator.job u ON u.id = t.after_job_id;
+COMMENT ON VIEW pgautomator.job_triggers IS 'Dependencies between jobs: job starts when a run of after ends with outcome, after delay. Read with pgautomator.list_job_triggers() or SELECT (role pgautomator_viewer).';
+COMMENT ON COLUMN pgautomator.job_triggers.job IS 'The downstream job, started by the trigger.';
+COMMENT ON COLUMN pgautomator.job_triggers.after IS 'The upstream job whose runs'' ends start it.';
+COMMENT ON COLUMN pgautomator.job_triggers.outcome IS 'succeeded, failed (failed, killed, timed_out, abandoned) or finished (either).';
+COMMENT ON COLUMN pgautomator.job_triggers.delay IS 'How long after the upstream run''s end the downstream run is due.';
+COMMENT ON COLUMN pgautomator.job_triggers.created_by IS 'Who added it.';
+COMMENT ON COLUMN pgautomator.job_triggers.created_at IS 'When it was added.';
 
 -- source: extension-src/sql/views/jobs.sql
 CREATE OR REPLACE VIEW pgautomator.jobs AS
@@ -5981,7 +6422,16 @@ SELECT r.id,
        r.kill_requested_at,
        r.kill_requested_by,
        r.deadline_at,
-       r.started_at - r.scheduled_for AS lateness
+       r.started_at - r.scheduled_for AS lateness,
+       r.upstream_run_id,
+       CASE r.trigger
+         WHEN 'schedule' THEN format('schedule %s', coalesce(s.name, '(deleted)'))
+         WHEN 'manual' THEN format('started by %s', r.requested_by)
+         WHEN 'retry' THEN format('retry of run %s', r.retry_of)
+         WHEN 'job' THEN format('end of run %s of job %s', r.upstream_run_id,
+                                coalesce((SELECT uj.name FROM pgautomator.job_run ur JOIN pgautomator.job uj ON uj.id = ur.job_id
+                                           WHERE ur.id = r.upstream_run_id), '(purged)'))
+         ELSE r.trigger END AS cause
   FROM pgautomator.job_run r
   JOIN pgautomator.job j ON j.id = r.job_id
   LEFT JOIN pgautomator.agent a ON a.id = r.agent_id
@@ -5989,12 +6439,14 @@ SELECT r.id,
 COMMENT ON VIEW pgautomator.runs IS 'Every run of every job (history and current). Read with pgautomator.list_runs() (newest first, paged) or SELECT (role pgautomator_viewer).';
 COMMENT ON COLUMN pgautomator.runs.job IS 'Job name.';
 COMMENT ON COLUMN pgautomator.runs.agent IS 'The agent that ran it (NULL while queued).';
-COMMENT ON COLUMN pgautomator.runs.trigger IS 'schedule, manual, retry or api.';
+COMMENT ON COLUMN pgautomator.runs.trigger IS 'schedule, manual, retry, api or job (the end of an upstream run, see job_triggers).';
 COMMENT ON COLUMN pgautomator.runs.schedule IS 'The schedule that fired it, for scheduled runs.';
 COMMENT ON COLUMN pgautomator.runs.duration IS 'finished_at - started_at; for a running run, the time so far.';
 COMMENT ON COLUMN pgautomator.runs.attempt IS '1, or more for a retry of an abandoned run.';
 COMMENT ON COLUMN pgautomator.runs.requested_by IS 'The role that started it by hand.';
 COMMENT ON COLUMN pgautomator.runs.lateness IS 'started_at - scheduled_for: how late the run began.';
+COMMENT ON COLUMN pgautomator.runs.upstream_run_id IS 'trigger = job: the upstream run whose end started this one.';
+COMMENT ON COLUMN pgautomator.runs.cause IS 'Why the run exists, in words: the schedule, who started it, the run it retries, or the upstream run (and job) whose end started it.';
 
 -- source: extension-src/sql/views/schedules.sql
 -- next_fire_at comes from job_schedule, which the database maintains, not from an engine call:
@@ -6055,6 +6507,115 @@ COMMENT ON COLUMN pgautomator.step_runs.attempt IS '1 for the first try, 2.. for
 COMMENT ON COLUMN pgautomator.step_runs.retries IS 'Retries before this attempt (attempt - 1).';
 COMMENT ON COLUMN pgautomator.step_runs.duration IS 'finished_at - started_at; for a running attempt, the time so far.';
 COMMENT ON COLUMN pgautomator.step_runs.output IS 'Captured output (bounded: head and tail); output_bytes says how much there was. Live chunks: pgautomator.step_output().';
+
+-- source: extension-src/sql/functions/api/acknowledge_alert.sql
+CREATE OR REPLACE FUNCTION pgautomator.acknowledge_alert(alert_id bigint)
+RETURNS void
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  al pgautomator.alert;
+BEGIN
+  PERFORM pgautomator._require_role('pgautomator_operator');
+  SELECT x.* INTO al FROM pgautomator.alert x WHERE x.id = acknowledge_alert.alert_id FOR UPDATE;
+  IF al.id IS NULL THEN
+    PERFORM pgautomator._raise('PA010', format('alert %s does not exist', coalesce(acknowledge_alert.alert_id::text, 'NULL')), 'field: alert_id',
+      'SELECT id, job, kind, message FROM pgautomator.list_alerts(); lists the open alerts.');
+  END IF;
+  IF al.acknowledged_at IS NOT NULL THEN
+    PERFORM pgautomator._raise('PA030', format('alert %s was already acknowledged by %s at %s', al.id, al.acknowledged_by, al.acknowledged_at),
+      'field: alert_id', 'Nothing to do; an alert is acknowledged once.');
+  END IF;
+  UPDATE pgautomator.alert x SET acknowledged_at = now(), acknowledged_by = pgautomator._caller() WHERE x.id = al.id;
+  PERFORM pgautomator._notify('alert_acknowledged', jsonb_build_object('alert_id', al.id));
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
+END
+$$;
+COMMENT ON FUNCTION pgautomator.acknowledge_alert(bigint) IS
+$c$Acknowledges an alert (someone is on it): records who and when. The alert stays open until its cause clears it (the job's next success, or the run's end).
+Arguments: alert_id, from the alerts view.
+Errors: PA010 no such alert; PA030 already acknowledged; PA040 caller is not pgautomator_operator (or admin).$c$;
+REVOKE ALL ON FUNCTION pgautomator.acknowledge_alert(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.acknowledge_alert(bigint) TO pgautomator_operator;
+
+-- source: extension-src/sql/functions/api/add_job_trigger.sql
+CREATE OR REPLACE FUNCTION pgautomator.add_job_trigger(job text, after text, outcome text DEFAULT 'succeeded', delay interval DEFAULT '0')
+RETURNS bigint
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  jid    bigint;
+  uid    bigint;
+  path   text;
+  new_id bigint;
+BEGIN
+  PERFORM pgautomator._require_role('pgautomator_admin');
+  PERFORM pgautomator._check_one_of(add_job_trigger.outcome, ARRAY['succeeded', 'failed', 'finished'], 'trigger outcome', 'outcome');
+  IF add_job_trigger.delay IS NULL OR add_job_trigger.delay < interval '0' THEN
+    PERFORM pgautomator._raise('PA002', format('trigger delay must be an interval of 0 or more (got %s)', coalesce(add_job_trigger.delay::text, 'NULL')),
+      'field: delay', 'For example: delay => ''5 minutes''; 0 starts the job as soon as the upstream run ends.');
+  END IF;
+  jid := pgautomator._job_id(add_job_trigger.job);
+  uid := pgautomator._job_id(add_job_trigger.after);
+  -- One writer of the graph at a time: two additions that each close half of a cycle cannot both
+  -- pass the test below.
+  PERFORM pg_advisory_xact_lock(hashtext('pgautomator.job_trigger'));
+  IF jid = uid THEN
+    PERFORM pgautomator._raise('PA050', format('job %L cannot be started by its own end', add_job_trigger.job), 'field: after',
+      'A job that repeats belongs on a schedule (create_schedule, attach_schedule).');
+  END IF;
+  -- A cycle: `job` already starts (directly or down a chain) `after`. The path is named in DETAIL.
+  WITH RECURSIVE down(id, path) AS (
+    SELECT jid, ARRAY[jid]
+    UNION ALL
+    SELECT t.job_id, d.path || t.job_id
+      FROM down d JOIN pgautomator.job_trigger t ON t.after_job_id = d.id
+     WHERE t.job_id <> ALL (d.path)
+  )
+  SELECT string_agg(j.name, ' -> ' ORDER BY p.ord) INTO path
+    FROM (SELECT d.path FROM down d WHERE d.id = uid LIMIT 1) x
+    CROSS JOIN LATERAL unnest(x.path) WITH ORDINALITY AS p(id, ord)
+    JOIN pgautomator.job j ON j.id = p.id;
+  IF path IS NOT NULL THEN
+    PERFORM pgautomator._raise('PA050',
+      format('a trigger starting job %L after job %L would make a cycle', add_job_trigger.job, add_job_trigger.after),
+      format(E'field: after\nchain: %s', path),
+      format('Remove one link of the chain first (pgautomator.remove_job_trigger), or let %L run on a schedule.', add_job_trigger.job));
+  END IF;
+  IF EXISTS (SELECT 1 FROM pgautomator.job_trigger t WHERE t.job_id = jid AND t.after_job_id = uid) THEN
+    PERFORM pgautomator._raise('PA020', format('job %L already has a trigger after job %L', add_job_trigger.job, add_job_trigger.after),
+      'field: after', format('SELECT pgautomator.remove_job_trigger(%L, %L); first to change its outcome or delay.', add_job_trigger.job, add_job_trigger.after));
+  END IF;
+  INSERT INTO pgautomator.job_trigger (job_id, after_job_id, outcome, delay, created_by)
+  VALUES (jid, uid, add_job_trigger.outcome, add_job_trigger.delay, pgautomator._caller())
+  RETURNING id INTO new_id;
+  RETURN new_id;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
+END
+$$;
+COMMENT ON FUNCTION pgautomator.add_job_trigger(text, text, text, interval) IS
+$c$Makes the end of every run of job `after` start job `job` (a dependency): the started run has trigger = 'job' and upstream_run_id, and follows job's overlap policy. Many to many; cycles are refused. Written with the upstream run's outcome, so no start is lost when an agent dies.
+Arguments: job, the downstream job; after, the upstream job; outcome: succeeded (default), failed (failed, killed, timed_out, or abandoned without retry) or finished (either); delay: how long after the upstream end (default 0).
+Errors: PA002 bad outcome or delay; PA010 no such job; PA020 that trigger exists; PA050 the trigger would make a cycle; PA040 caller is not pgautomator_admin.
+Example: SELECT pgautomator.add_job_trigger(job => 'load', after => 'extract', outcome => 'succeeded', delay => '5 minutes');$c$;
+REVOKE ALL ON FUNCTION pgautomator.add_job_trigger(text, text, text, interval) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.add_job_trigger(text, text, text, interval) TO pgautomator_admin;
 
 -- source: extension-src/sql/functions/api/add_schedule_exception.sql
 CREATE OR REPLACE FUNCTION pgautomator.add_schedule_exception(schedule text, "from" date, "to" date DEFAULT NULL)
@@ -6340,7 +6901,7 @@ END
 $$;
 COMMENT ON FUNCTION pgautomator.create_connection(text, text, text, text, text) IS
 $c$Creates a named target for SQL steps and returns its id. No secret is stored: the dsn carries no password, and secret_ref says where the agent finds it on its own host.
-Arguments: name, unique (1..100 characters); driver, postgres, mysql, mariadb, sqlite or mssql; dsn, the connection string without password (postgres://app@db:5432/sales, mysql://app@db/sales, a SQLite file path...); secret_ref, env:NAME (an environment variable of the agent) or file:NAME (an entry of the agent's secrets file), or NULL when no password is needed; description.
+Arguments: name, unique (1..100 characters); driver, postgres, mysql, mariadb, sqlite or odbc (any database with an ODBC driver on the agent host: SQL Server, Oracle, Db2...; mssql is refused: use odbc); dsn, the connection string without password (postgres://app@db:5432/sales, mysql://app@db/sales, a SQLite file path, an ODBC string such as Driver={ODBC Driver 18 for SQL Server};Server=db;Database=sales;Uid=app or DSN=name...); secret_ref, env:NAME (an environment variable of the agent) or file:NAME (an entry of the agent's secrets file), or NULL when no password is needed; description.
 Errors: PA002 a bad value, a dsn that contains a password (user:secret@host, password=..., pwd=...), or a malformed secret_ref; PA020 a connection of that name exists; PA040 caller is not pgautomator_admin.
 Example: SELECT pgautomator.create_connection('sales', 'postgres', 'postgres://report@db.example.com/sales', 'env:SALES_PASSWORD');$c$;
 REVOKE ALL ON FUNCTION pgautomator.create_connection(text, text, text, text, text) FROM PUBLIC;
@@ -7005,7 +7566,15 @@ BEGIN
        WHERE js.job_id = jid), '[]'),
     'email', (SELECT jsonb_build_object('on', to_jsonb(j.email_on), 'to', to_jsonb(j.email_to), 'from', j.email_from,
                                         'subject', j.email_subject, 'body', j.email_body)
-                FROM pgautomator.job j WHERE j.id = jid));
+                FROM pgautomator.job j WHERE j.id = jid),
+    -- Dependencies both ways, and alert rules (docs/dependencies-and-alerts.md): what a job editor shows.
+    'triggers', jsonb_build_object(
+      'after', coalesce((SELECT jsonb_agg(jsonb_build_object('job', u.name, 'outcome', t.outcome, 'delay', t.delay) ORDER BY u.name)
+                           FROM pgautomator.job_trigger t JOIN pgautomator.job u ON u.id = t.after_job_id WHERE t.job_id = jid), '[]'),
+      'starts', coalesce((SELECT jsonb_agg(jsonb_build_object('job', d.name, 'outcome', t.outcome, 'delay', t.delay) ORDER BY d.name)
+                            FROM pgautomator.job_trigger t JOIN pgautomator.job d ON d.id = t.job_id WHERE t.after_job_id = jid), '[]')),
+    'alert_rules', coalesce((SELECT jsonb_agg(jsonb_build_object('kind', ar.kind, 'threshold', ar.threshold, 'due_at', ar.due_at) ORDER BY ar.kind)
+                               FROM pgautomator.alert_rule ar WHERE ar.job_id = jid), '[]'));
 EXCEPTION WHEN SQLSTATE 'PA000' THEN
   -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
   DECLARE pa_detail text; pa_hint text;
@@ -7016,7 +7585,7 @@ EXCEPTION WHEN SQLSTATE 'PA000' THEN
 END
 $$;
 COMMENT ON FUNCTION pgautomator.get_job(text) IS
-$c$Everything about one job as one JSON document: {"job": the jobs view row, "steps": [in order, with connection and goto step names and their mail settings], "schedules": [{name, type, enabled, time_zone, next_fire_at, last_fire_at, attached_at}], "email": {on, to, from, subject, body}}. Intervals are in PostgreSQL's text form.
+$c$Everything about one job as one JSON document: {"job": the jobs view row, "steps": [in order, with connection and goto step names and their mail settings], "schedules": [{name, type, enabled, time_zone, next_fire_at, last_fire_at, attached_at}], "email": {on, to, from, subject, body}, "triggers": {"after": [{job, outcome, delay}: the upstream jobs whose ends start this one], "starts": [{job, outcome, delay}: the jobs its ends start]}, "alert_rules": [{kind, threshold, due_at}]}. Intervals are in PostgreSQL's text form.
 Arguments: name, the job's name.
 Errors: PA010 no such job; PA040 caller is not pgautomator_viewer (or above).
 Example: SELECT jsonb_pretty(pgautomator.get_job('backup'));$c$;
@@ -7229,6 +7798,40 @@ Errors: PA040 caller is not pgautomator_viewer (or above).$c$;
 REVOKE ALL ON FUNCTION pgautomator.list_agents() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.list_agents() TO pgautomator_viewer;
 
+-- source: extension-src/sql/functions/api/list_alerts.sql
+CREATE OR REPLACE FUNCTION pgautomator.list_alerts(open_only boolean DEFAULT true, "limit" int DEFAULT 100)
+RETURNS SETOF pgautomator.alerts
+LANGUAGE plpgsql
+STABLE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  PERFORM pgautomator._require_role('pgautomator_viewer');
+  IF list_alerts."limit" IS NULL OR list_alerts."limit" NOT BETWEEN 1 AND 1000 THEN
+    PERFORM pgautomator._raise('PA002', format('list_alerts limit must be from 1 to 1000 (got %s)', coalesce(list_alerts."limit"::text, 'NULL')),
+      'field: limit', 'For example: "limit" => 100.');
+  END IF;
+  RETURN QUERY SELECT v.* FROM pgautomator.alerts v
+                WHERE NOT coalesce(list_alerts.open_only, true) OR v.open
+                ORDER BY v.id DESC NULLS FIRST
+                LIMIT list_alerts."limit";
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
+END
+$$;
+COMMENT ON FUNCTION pgautomator.list_alerts(boolean, int) IS
+$c$Lists alerts (rows of the alerts view), newest first; the computed no_agent row (no agent online: nothing runs, no rule is evaluated) comes first when present.
+Arguments: open_only: only alerts not cleared yet (default true); "limit": 1..1000 (default 100).
+Errors: PA002 bad limit; PA040 caller is not pgautomator_viewer (or above).$c$;
+REVOKE ALL ON FUNCTION pgautomator.list_alerts(boolean, int) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.list_alerts(boolean, int) TO pgautomator_viewer;
+
 -- source: extension-src/sql/functions/api/list_categories.sql
 CREATE OR REPLACE FUNCTION pgautomator.list_categories()
 RETURNS SETOF pgautomator.categories
@@ -7280,6 +7883,38 @@ $c$Lists the connections of SQL steps: driver, dsn (never with a password), secr
 Errors: PA040 caller is not pgautomator_viewer (or above).$c$;
 REVOKE ALL ON FUNCTION pgautomator.list_connections() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.list_connections() TO pgautomator_viewer;
+
+-- source: extension-src/sql/functions/api/list_job_triggers.sql
+CREATE OR REPLACE FUNCTION pgautomator.list_job_triggers(job text DEFAULT NULL)
+RETURNS SETOF pgautomator.job_triggers
+LANGUAGE plpgsql
+STABLE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  PERFORM pgautomator._require_role('pgautomator_viewer');
+  IF list_job_triggers.job IS NOT NULL THEN
+    PERFORM pgautomator._job_id(list_job_triggers.job);
+  END IF;
+  RETURN QUERY SELECT v.* FROM pgautomator.job_triggers v
+                WHERE list_job_triggers.job IS NULL OR v.job = list_job_triggers.job OR v.after = list_job_triggers.job
+                ORDER BY v.after, v.job;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
+END
+$$;
+COMMENT ON FUNCTION pgautomator.list_job_triggers(text) IS
+$c$Lists the dependencies between jobs (rows of the job_triggers view), by upstream then downstream job.
+Arguments: job: only the triggers that start this job or are started by its end (default: all).
+Errors: PA010 no such job; PA040 caller is not pgautomator_viewer (or above).$c$;
+REVOKE ALL ON FUNCTION pgautomator.list_job_triggers(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.list_job_triggers(text) TO pgautomator_viewer;
 
 -- source: extension-src/sql/functions/api/list_jobs.sql
 CREATE OR REPLACE FUNCTION pgautomator.list_jobs(category text DEFAULT NULL)
@@ -7489,6 +8124,94 @@ Errors: PA040 caller is not pgautomator_viewer (or above).$c$;
 REVOKE ALL ON FUNCTION pgautomator.list_schedules() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.list_schedules() TO pgautomator_viewer;
 
+-- source: extension-src/sql/functions/api/metrics.sql
+CREATE OR REPLACE FUNCTION pgautomator.metrics()
+RETURNS jsonb
+LANGUAGE plpgsql
+STABLE
+SECURITY DEFINER
+-- Whole-table aggregates over run history: a hash aggregate is the right plan here, and JIT
+-- compilation costs more than it saves at these sizes (measured in bench/metrics.ts).
+SET jit = off
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  -- Histogram bounds (seconds), Prometheus "le" buckets; +Inf is the count.
+  c_duration CONSTANT float8[] := '{1,5,15,60,300,900,3600,14400,86400}';
+  c_lateness CONSTANT float8[] := '{0.1,0.5,1,5,15,60,300,3600}';
+  runs     jsonb;
+  duration jsonb;
+  lateness jsonb;
+  current  record;
+BEGIN
+  PERFORM pgautomator._require_role('pgautomator_viewer');
+  -- One scan of the finished runs for all three: counts per job and final state, and the two
+  -- histograms (grouping sets; measured 2-3x cheaper than a scan each, bench/metrics.ts). These are
+  -- over the retained history: retention lowers them, so read them as gauges of the history kept.
+  -- width_bucket gives the number of bounds <= the value: bucket b holds values below bound b+1,
+  -- cumulated below. date_part, not extract: extract's numeric result cost a third of the time.
+  WITH g AS (
+    SELECT GROUPING(x.job_id, x.state, x.db, x.lb) AS set, x.job_id, x.state, x.db, x.lb,
+           count(*) AS n, sum(x.dur) AS dsum, sum(x.late) AS lsum
+      FROM (SELECT r.job_id, r.state,
+                   date_part('epoch', r.finished_at - r.started_at) AS dur,
+                   greatest(date_part('epoch', r.started_at - r.scheduled_for), 0) AS late,
+                   width_bucket(date_part('epoch', r.finished_at - r.started_at), c_duration) AS db,
+                   width_bucket(greatest(date_part('epoch', r.started_at - r.scheduled_for), 0), c_lateness) AS lb
+              FROM pgautomator.job_run r
+             WHERE r.finished_at IS NOT NULL) x
+     GROUP BY GROUPING SETS ((x.job_id, x.state), (x.db), (x.lb))
+  ), d AS (
+    SELECT g.db AS b, g.n, g.dsum AS total FROM g WHERE g.set = 13 AND g.db IS NOT NULL  -- runs that never started have no duration
+  ), l AS (
+    SELECT g.lb AS b, g.n, g.lsum AS total FROM g WHERE g.set = 14 AND g.lb IS NOT NULL
+  )
+  SELECT (SELECT coalesce(jsonb_agg(jsonb_build_array(j.name, g.state, g.n)), '[]')
+            FROM g JOIN pgautomator.job j ON j.id = g.job_id WHERE g.set = 3),
+         jsonb_build_object(
+           'bounds', to_jsonb(c_duration),
+           'buckets', (SELECT jsonb_agg((SELECT coalesce(sum(d.n), 0) FROM d WHERE d.b < i) ORDER BY i) FROM generate_series(1, cardinality(c_duration)) i),
+           'count', (SELECT coalesce(sum(d.n), 0) FROM d),
+           'sum', (SELECT coalesce(sum(d.total), 0) FROM d)),
+         jsonb_build_object(
+           'bounds', to_jsonb(c_lateness),
+           'buckets', (SELECT jsonb_agg((SELECT coalesce(sum(l.n), 0) FROM l WHERE l.b < i) ORDER BY i) FROM generate_series(1, cardinality(c_lateness)) i),
+           'count', (SELECT coalesce(sum(l.n), 0) FROM l),
+           'sum', (SELECT coalesce(sum(l.total), 0) FROM l))
+    INTO runs, duration, lateness;
+
+  SELECT (SELECT count(*) FROM pgautomator.job_run r WHERE r.state = 'queued') AS queued,
+         (SELECT count(*) FROM pgautomator.job_run r WHERE r.state = 'running') AS running,
+         (SELECT count(*) FROM pgautomator.agent a
+           WHERE a.state <> 'offline' AND a.last_heartbeat_at >= now() - pgautomator._dead_after(a.heartbeat_interval)) AS agents_online,
+         (SELECT count(*) FROM pgautomator.notification n WHERE n.state IN ('pending', 'sending')) AS outbox,
+         (SELECT count(*) FROM pgautomator.alerts v WHERE v.open) AS alerts_open
+    INTO current;
+
+  RETURN jsonb_build_object(
+    'runs', runs,
+    'duration_seconds', duration,
+    'lateness_seconds', lateness,
+    'queued', current.queued,
+    'running', current.running,
+    'agents_online', current.agents_online,
+    'outbox_pending', current.outbox,
+    'alerts_open', current.alerts_open);
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
+END
+$$;
+COMMENT ON FUNCTION pgautomator.metrics()  IS
+$c$Everything GET /metrics exposes (Prometheus), in one call: runs: [[job, state, count], ...], finished runs per job and final state in the retained history (arrays, not objects: a third of the cost with 10,000 jobs); duration_seconds and lateness_seconds: histograms of the finished runs that started ({bounds, buckets: cumulative counts of runs below each bound, count, sum}); queued and running runs now; agents_online (heartbeat within dead_after); outbox_pending (mail not sent yet); alerts_open (the alerts view's open rows, no_agent included).
+Errors: PA040 caller is not pgautomator_viewer (or above).$c$;
+REVOKE ALL ON FUNCTION pgautomator.metrics() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.metrics() TO pgautomator_viewer;
+
 -- source: extension-src/sql/functions/api/move_step.sql
 CREATE OR REPLACE FUNCTION pgautomator.move_step(job text, step text, "position" int)
 RETURNS void
@@ -7586,6 +8309,41 @@ COMMENT ON FUNCTION pgautomator.purge_history(interval, int, text) IS
   'a little at a time, from agent heartbeats.';
 REVOKE ALL ON FUNCTION pgautomator.purge_history(interval, int, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.purge_history(interval, int, text) TO pgautomator_admin;
+
+-- source: extension-src/sql/functions/api/remove_job_trigger.sql
+CREATE OR REPLACE FUNCTION pgautomator.remove_job_trigger(job text, after text)
+RETURNS void
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  jid bigint;
+  uid bigint;
+BEGIN
+  PERFORM pgautomator._require_role('pgautomator_admin');
+  jid := pgautomator._job_id(remove_job_trigger.job);
+  uid := pgautomator._job_id(remove_job_trigger.after);
+  DELETE FROM pgautomator.job_trigger t WHERE t.job_id = jid AND t.after_job_id = uid;
+  IF NOT FOUND THEN
+    PERFORM pgautomator._raise('PA010', format('job %L has no trigger after job %L', remove_job_trigger.job, remove_job_trigger.after),
+      'field: after', 'SELECT * FROM pgautomator.list_job_triggers(); lists the triggers.');
+  END IF;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
+END
+$$;
+COMMENT ON FUNCTION pgautomator.remove_job_trigger(text, text) IS
+$c$Removes the trigger that starts job `job` after job `after`. Starts already due (an upstream run that ended, with a delay not yet passed) still happen.
+Arguments: job, the downstream job; after, the upstream job.
+Errors: PA010 no such job or trigger; PA040 caller is not pgautomator_admin.$c$;
+REVOKE ALL ON FUNCTION pgautomator.remove_job_trigger(text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.remove_job_trigger(text, text) TO pgautomator_admin;
 
 -- source: extension-src/sql/functions/api/remove_schedule_exception.sql
 CREATE OR REPLACE FUNCTION pgautomator.remove_schedule_exception(schedule text, "from" date)
@@ -7937,6 +8695,58 @@ Example: SELECT pgautomator.set_engine('plpgsql');$c$;
 REVOKE ALL ON FUNCTION pgautomator.set_engine(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.set_engine(text) TO pgautomator_admin;
 
+-- source: extension-src/sql/functions/api/set_job_alert.sql
+CREATE OR REPLACE FUNCTION pgautomator.set_job_alert(job text, kind text, threshold interval)
+RETURNS void
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  jid bigint;
+BEGIN
+  PERFORM pgautomator._require_role('pgautomator_admin');
+  PERFORM pgautomator._check_one_of(set_job_alert.kind, ARRAY['freshness', 'duration'], 'alert kind', 'kind');
+  IF set_job_alert.threshold IS NOT NULL AND set_job_alert.threshold <= interval '0' THEN
+    PERFORM pgautomator._raise('PA002', format('alert threshold must be a positive interval, or NULL to remove the rule (got %s)', set_job_alert.threshold),
+      'field: threshold', 'For example: threshold => ''1 day'' (freshness: must succeed at least daily; duration: warn after a day).');
+  END IF;
+  jid := pgautomator._job_id(set_job_alert.job);
+  IF set_job_alert.threshold IS NULL THEN
+    -- Removing a rule clears what it raised: nobody would clear it otherwise.
+    DELETE FROM pgautomator.alert_rule ar WHERE ar.job_id = jid AND ar.kind = set_job_alert.kind;
+    UPDATE pgautomator.alert x SET cleared_at = now() WHERE x.job_id = jid AND x.kind = set_job_alert.kind AND x.cleared_at IS NULL;
+    RETURN;
+  END IF;
+  -- Freshness counts from the last success, or from now when there was none: a new rule gives the
+  -- job one full threshold. An open freshness alert stays open (due_at NULL) until a success.
+  INSERT INTO pgautomator.alert_rule AS ar (job_id, kind, threshold, due_at, created_by)
+  VALUES (jid, set_job_alert.kind, set_job_alert.threshold,
+          CASE WHEN set_job_alert.kind = 'freshness'
+               THEN coalesce((SELECT max(r.finished_at) FROM pgautomator.job_run r WHERE r.job_id = jid AND r.state = 'succeeded'), now())
+                    + set_job_alert.threshold END,
+          pgautomator._caller())
+  ON CONFLICT ON CONSTRAINT alert_rule_pkey DO UPDATE
+    SET threshold = excluded.threshold,
+        due_at = CASE WHEN EXISTS (SELECT 1 FROM pgautomator.alert x WHERE x.job_id = jid AND x.kind = 'freshness' AND x.cleared_at IS NULL)
+                      THEN NULL ELSE excluded.due_at END;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
+END
+$$;
+COMMENT ON FUNCTION pgautomator.set_job_alert(text, text, interval) IS
+$c$Sets (or with threshold NULL removes) an alert rule of a job. freshness: the job must succeed at least every threshold (a dead man's switch), else one alert is raised, cleared by its next success. duration: a run still running after threshold raises an alert (the job timeout kills; this only warns), cleared when the run ends. The database evaluates rules in the sweeps of agents' claims and heartbeats; a raised alert mails the job's email_to recipients through the outbox, sends an alert_raised event and shows in the alerts view.
+Arguments: job; kind: freshness or duration; threshold: a positive interval, or NULL to remove the rule (which clears its open alerts).
+Errors: PA002 bad kind or threshold; PA010 no such job; PA040 caller is not pgautomator_admin.
+Example: SELECT pgautomator.set_job_alert('backup', 'freshness', '1 day');$c$;
+REVOKE ALL ON FUNCTION pgautomator.set_job_alert(text, text, interval) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.set_job_alert(text, text, interval) TO pgautomator_admin;
+
 -- source: extension-src/sql/functions/api/set_job_email.sql
 CREATE OR REPLACE FUNCTION pgautomator.set_job_email(job text, "on" text[], "to" text[], "from" text DEFAULT NULL, subject text DEFAULT NULL, body text DEFAULT NULL)
 RETURNS void
@@ -8191,7 +9001,9 @@ BEGIN
   RETURN QUERY
     SELECT jsonb_build_object('job', j.name, 'run_id', r.id, 'state', r.state, 'trigger', r.trigger,
                               'agent', a.name, 'scheduled_for', r.scheduled_for,
-                              'started_at', r.started_at, 'finished_at', r.finished_at)
+                              'started_at', r.started_at, 'finished_at', r.finished_at,
+                              -- trigger = job: the run whose end started this one, to draw the link.
+                              'upstream_run_id', r.upstream_run_id)
       FROM pgautomator.job_run r
       JOIN pgautomator.job j ON j.id = r.job_id
       LEFT JOIN pgautomator.agent a ON a.id = r.agent_id
@@ -8210,7 +9022,7 @@ EXCEPTION WHEN SQLSTATE 'PA000' THEN
 END
 $$;
 COMMENT ON FUNCTION pgautomator.timeline(timestamptz, timestamptz, int) IS
-$c$The runs to draw as bars on a timeline: every run that started and whose span (started_at to finished_at, or to now while running) overlaps [since, until], as {"job", "run_id", "state", "trigger", "agent", "scheduled_for", "started_at", "finished_at" (null while running)}, in order of start.
+$c$The runs to draw as bars on a timeline: every run that started and whose span (started_at to finished_at, or to now while running) overlaps [since, until], as {"job", "run_id", "state", "trigger", "agent", "scheduled_for", "started_at", "finished_at" (null while running), "upstream_run_id" (trigger = job: the run whose end started it, to draw the link; else null)}, in order of start.
 Arguments: since (default 6 hours ago), until (default now); "limit", at most this many runs (default 10000).
 Errors: PA002 since after until, or a bad limit; PA040 caller is not pgautomator_viewer (or above).$c$;
 REVOKE ALL ON FUNCTION pgautomator.timeline(timestamptz, timestamptz, int) FROM PUBLIC;
@@ -9223,8 +10035,10 @@ REVOKE ALL ON ALL SEQUENCES IN SCHEMA pgautomator FROM PUBLIC, pgautomator_viewe
 -- owner's rights, so SELECT on a view never opens the table beneath it.
 GRANT SELECT ON
   pgautomator.agents,
+  pgautomator.alerts,
   pgautomator.categories,
   pgautomator.connections,
+  pgautomator.job_triggers,
   pgautomator.jobs,
   pgautomator.operators,
   pgautomator.running,

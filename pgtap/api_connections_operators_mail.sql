@@ -1,6 +1,6 @@
 -- Connections (secrets never in clear), operators, and mail settings of jobs, steps and agents.
 BEGIN;
-SELECT plan(59);
+SELECT plan(61);
 
 CREATE FUNCTION pg_temp.error_of(sql text) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE c text; m text; d text; h text;
@@ -31,16 +31,20 @@ SELECT throws_ok($$SELECT pgautomator.create_connection('x', 'mysql', 'mysql://a
   'connection dsn must not contain a password', 'a password with @ in a URL is refused');
 SELECT throws_ok($$SELECT pgautomator.create_connection('x', 'postgres', 'host=db user=u password=secret')$$, 'PA002',
   'connection dsn must not contain a password', 'password= in a key/value dsn is refused');
-SELECT throws_ok($$SELECT pgautomator.create_connection('x', 'mssql', 'Server=db;User Id=u;Password=secret;')$$, 'PA002',
+SELECT throws_ok($$SELECT pgautomator.create_connection('x', 'odbc', 'Server=db;User Id=u;Password=secret;')$$, 'PA002',
   'connection dsn must not contain a password', 'Password= in an ADO dsn is refused');
-SELECT throws_ok($$SELECT pgautomator.create_connection('x', 'mssql', 'Driver={ODBC};Server=db;UID=u;PWD=secret')$$, 'PA002',
+SELECT throws_ok($$SELECT pgautomator.create_connection('x', 'odbc', 'Driver={ODBC};Server=db;UID=u;PWD=secret')$$, 'PA002',
   'connection dsn must not contain a password', 'PWD= in an ODBC dsn is refused');
 SELECT throws_ok($$SELECT pgautomator.create_connection('x', 'postgres', 'postgres://u@h/db?sslmode=require&password=secret')$$, 'PA002',
   'connection dsn must not contain a password', 'password= in a URL query is refused');
 SELECT throws_ok($$SELECT pgautomator.create_connection('x', 'postgres', 'postgres://u@h/db', 'hunter2')$$, 'PA002',
   'secret_ref must look like env:NAME or file:NAME (got a value of 7 characters that does not)', 'a secret_ref that is not a reference is PA002');
 SELECT throws_ok($$SELECT pgautomator.create_connection('x', 'oracle', 'oracle://u@h/db')$$, 'PA002',
-  'connection driver must be one of postgres, mysql, mariadb, sqlite, mssql (got "oracle")', 'unknown driver is PA002');
+  'connection driver must be one of postgres, mysql, mariadb, sqlite, odbc (got "oracle")', 'unknown driver is PA002');
+SELECT throws_ok($$SELECT pgautomator.create_connection('x', 'mssql', 'Server=db;User Id=u')$$, 'PA002',
+  'connection driver mssql is not supported: SQL Server is reached with driver odbc', 'mssql, which no agent can run, is refused with a pointer to odbc');
+SELECT lives_ok($$SELECT pgautomator.create_connection('warehouse', 'odbc', 'Driver={ODBC Driver 18 for SQL Server};Server=db;Database=dw;Uid=app', 'env:DW_PASSWORD')$$,
+  'an odbc connection with a DSN string and a secret_ref');
 SELECT throws_ok($$SELECT pgautomator.create_connection('x', 'postgres', '')$$, 'PA002', 'connection dsn must not be empty', 'empty dsn is PA002');
 SELECT throws_ok($$SELECT pgautomator.create_connection('sales', 'postgres', 'postgres://u@h/db')$$, 'PA020', 'connection ''sales'' already exists',
   'duplicate connection is PA020');

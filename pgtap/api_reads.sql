@@ -63,8 +63,8 @@ SELECT results_eq($$SELECT name, category, steps, schedules, last_run_id, last_r
   'list_jobs: by name, with steps, schedules and the last run that left the queue');
 SELECT is((SELECT next_run_at FROM pgautomator.list_jobs() WHERE name = 'etl'), '2099-01-01 00:00:00+00'::timestamptz,
   'list_jobs shows the next run');
-SELECT is((SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(pgautomator.get_job('etl')) k), '{email,job,schedules,steps}',
-  'get_job returns job, steps, schedules and email');
+SELECT is((SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(pgautomator.get_job('etl')) k), '{alert_rules,email,job,schedules,steps,triggers}',
+  'get_job returns job, steps, schedules, email, triggers and alert rules');
 SELECT is(pgautomator.get_job('etl') #>> '{schedules,0,next_fire_at}', '2099-01-01T00:00:00+00:00', 'get_job gives each schedule''s next fire');
 SELECT throws_ok($$SELECT pgautomator.get_job('nope')$$, 'PA010', 'job ''nope'' does not exist', 'get_job: unknown job is PA010');
 
@@ -150,7 +150,7 @@ SELECT results_eq($$SELECT name, email FROM pgautomator.list_operators()$$, $$VA
 SELECT is(ARRAY(SELECT (x ->> 'run_id')::bigint FROM pgautomator.timeline() x), ARRAY[pg_temp.id('r1'), pg_temp.id('r2'), pg_temp.id('r3')],
   'timeline (last 6 hours): runs that started, in order of start');
 SELECT is((SELECT x - 'started_at' - 'scheduled_for' FROM pgautomator.timeline() x WHERE (x ->> 'run_id')::bigint = pg_temp.id('r3')),
-  jsonb_build_object('job', 'etl', 'run_id', pg_temp.id('r3'), 'state', 'running', 'trigger', 'schedule', 'agent', 'host1', 'finished_at', NULL),
+  jsonb_build_object('job', 'etl', 'run_id', pg_temp.id('r3'), 'state', 'running', 'trigger', 'schedule', 'agent', 'host1', 'finished_at', NULL, 'upstream_run_id', NULL),
   'a running run has no end yet');
 SELECT is(ARRAY(SELECT (x ->> 'run_id')::bigint FROM pgautomator.timeline(since => now() - interval '150 minutes') x),
   ARRAY[pg_temp.id('r2'), pg_temp.id('r3')], 'timeline keeps runs that overlap the window');

@@ -22,7 +22,7 @@ SELECT is((SELECT coalesce(array_agg(c.relname::text), '{}') FROM pg_class c, un
   '{}', 'no role has any privilege on a sequence');
 
 -- Views: the read models, for viewers only -------------------------------------------------------
-SELECT views_are('pgautomator', ARRAY['agents', 'categories', 'connections', 'jobs', 'operators', 'running', 'runs', 'schedules', 'step_runs'],
+SELECT views_are('pgautomator', ARRAY['agents', 'alerts', 'job_triggers', 'categories', 'connections', 'jobs', 'operators', 'running', 'runs', 'schedules', 'step_runs'],
   'the read-model views');
 SELECT is((SELECT coalesce(array_agg(c.relname::text), '{}') FROM pg_class c
             WHERE c.relnamespace = 'pgautomator'::regnamespace AND c.relkind = 'v' AND NOT has_table_privilege('pgautomator_viewer', c.oid, 'SELECT')),
@@ -76,12 +76,14 @@ SELECT unnest(ARRAY['create_schedule', 'update_schedule', 'delete_schedule', 'ad
                     'create_category', 'rename_category', 'delete_category', 'create_job', 'update_job', 'delete_job',
                     'add_step', 'update_step', 'remove_step', 'move_step', 'attach_schedule', 'detach_schedule',
                     'create_connection', 'update_connection', 'delete_connection', 'create_operator', 'update_operator', 'delete_operator',
-                    'set_job_email', 'set_step_email', 'set_agent_smtp', 'grant_role', 'revoke_role', 'list_role_grants', 'delete_agent']), 'admin'
+                    'set_job_email', 'set_step_email', 'set_agent_smtp', 'grant_role', 'revoke_role', 'list_role_grants', 'delete_agent',
+                    'add_job_trigger', 'remove_job_trigger', 'set_job_alert']), 'admin'
 UNION ALL
-SELECT unnest(ARRAY['enable_job', 'disable_job', 'enable_schedule', 'disable_schedule']), 'operator'
+SELECT unnest(ARRAY['enable_job', 'disable_job', 'enable_schedule', 'disable_schedule', 'acknowledge_alert']), 'operator'
 UNION ALL
 SELECT unnest(ARRAY['list_jobs', 'get_job', 'list_schedules', 'get_schedule', 'list_runs', 'get_run', 'step_output', 'list_running',
-                    'list_agents', 'list_categories', 'list_connections', 'list_operators', 'timeline', 'watch_events', 'status']), 'viewer';
+                    'list_agents', 'list_categories', 'list_connections', 'list_operators', 'timeline', 'watch_events', 'status',
+                    'list_job_triggers', 'list_alerts', 'metrics']), 'viewer';
 CREATE FUNCTION pg_temp.api_privilege_errors(role text, level text, expected boolean) RETURNS text[] LANGUAGE sql AS $$
   SELECT coalesce(array_agg(a.fn::text ORDER BY a.fn), '{}')
     FROM api a LEFT JOIN pg_proc p ON p.proname = a.fn AND p.pronamespace = 'pgautomator'::regnamespace

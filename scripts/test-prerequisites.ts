@@ -14,6 +14,10 @@
  * - Chromium (/usr/bin/chromium, Debian's) for the UI tests and MariaDB (PGAUTOMATOR_TEST_MYSQL_URL,
  *   default root@127.0.0.1:3306) for the mariadb executor tests: checked up front; a file that
  *   needs a missing one fails with the reason.
+ * - ODBC (test/agent/odbc-executor.test.ts): unixODBC with Debian's PostgreSQL and MariaDB ODBC
+ *   drivers (apt: unixodbc unixodbc-dev odbc-postgresql odbc-mariadb), and the optional npm
+ *   package `odbc` built against them: `npm ci` runs before this script, so on a fresh machine the
+ *   package's native build found no unixodbc-dev; it is rebuilt here once the headers are in.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -179,6 +183,37 @@ function ensurePgbouncer(notes: string[]): string | undefined {
   return 'pgbouncer is missing: apt-get install pgbouncer';
 }
 
+const odbcDrivers = ['PostgreSQL Unicode', 'MariaDB Unicode'];
+
+function odbcLoads(): string | undefined {
+  const probe = spawnSync(process.execPath, ['-e', "require('odbc')"], { cwd: root, encoding: 'utf8' });
+  return probe.status === 0 ? undefined : (probe.stderr.split('\n').find((line) => /Error|Cannot/.test(line)) ?? 'cannot be loaded').trim();
+}
+
+/** unixODBC, the two drivers and a loadable `odbc` package; undefined when ready, else why not. */
+function ensureOdbc(notes: string[]): string | undefined {
+  const installed = () => {
+    const query = spawnSync('odbcinst', ['-q', '-d'], { encoding: 'utf8' });
+    return query.status === 0 && odbcDrivers.every((d) => query.stdout.includes(`[${d}]`)) && existsSync('/usr/include/sql.h');
+  };
+  if (!installed()) {
+    if (isRoot && hasApt) aptInstall(['unixodbc', 'unixodbc-dev', 'odbc-postgresql', 'odbc-mariadb']);
+    if (!installed()) return `unixODBC with the drivers ${odbcDrivers.join(' and ')} is missing (Debian: apt-get install unixodbc unixodbc-dev odbc-postgresql odbc-mariadb)`;
+  }
+  if (!odbcLoads()) return undefined;
+  if (!existsSync(path.join(root, 'node_modules', 'odbc', 'package.json'))) {
+    return 'the optional npm package odbc is not installed (npm install, with unixodbc-dev present)';
+  }
+  // Node's own headers when the system has them: node-gyp would otherwise download them.
+  const nodedir = existsSync('/usr/include/node/node.h') ? { npm_config_nodedir: '/usr' } : {};
+  console.log('prerequisites: npm rebuild odbc (against unixODBC)');
+  spawnSync('npm', ['rebuild', 'odbc'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...nodedir } });
+  const why = odbcLoads();
+  if (why) return `the npm package odbc does not load after a rebuild: ${why}`;
+  notes.push('odbc rebuilt against unixODBC');
+  return undefined;
+}
+
 async function checkMariadb(): Promise<string | undefined> {
   const mysql = await import('mysql2/promise');
   try {
@@ -230,6 +265,8 @@ export async function ensureTestPrerequisites(): Promise<Prerequisites> {
   if (mariadb) notes.push(`mariadb executor tests will fail: ${mariadb}`);
   const pgbouncer = ensurePgbouncer(notes);
   if (pgbouncer) notes.push(`pooler tests will fail: ${pgbouncer}`);
+  const odbc = ensureOdbc(notes);
+  if (odbc) notes.push(`ODBC executor tests will fail: ${odbc}`);
   return {
     notes,
     env: { PGAUTOMATOR_TEST_EXTENSION_FILES: extensionFiles ? `unavailable: ${extensionFiles}` : 'installed' },
@@ -238,6 +275,7 @@ export async function ensureTestPrerequisites(): Promise<Prerequisites> {
       if (chromium && /ui-harness|support\/browser/.test(source)) reasons.push(`needs Chromium: ${chromium}`);
       if (mariadb && /mysql-database/.test(source)) reasons.push(`needs MariaDB: ${mariadb}`);
       if (pgbouncer && /support\/pgbouncer/.test(source)) reasons.push(`needs PgBouncer: ${pgbouncer}`);
+      if (odbc && /executors\/sql\/odbc/.test(source)) reasons.push(`needs ODBC: ${odbc}`);
       return reasons;
     },
   };

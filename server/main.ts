@@ -3,6 +3,7 @@
  *
  *   POST /auth/login {user, password}   POST /auth/logout   GET /auth/me
  *   GET|POST /rpc/<api function>         GET /events          GET /  (console page and bundle)
+ *   GET /metrics (Prometheus text format, server/metrics.ts)
  */
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -13,6 +14,7 @@ import { BackendPool, OWN_KEY } from './backend-pool.ts';
 import { EventHub } from './events.ts';
 import { HttpError, readJsonObject, sendError, sendJson, serializeCookie } from './http.ts';
 import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.ts';
+import { handleMetrics } from './metrics.ts';
 import { errorBody, handleRpc } from './rpc.ts';
 import { DEFAULT_DIST_DIR, ensureBundle, serveStatic } from './static.ts';
 import { StreamLimits } from './stream-limits.ts';
@@ -168,6 +170,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         if (!caller) throw new HttpError(401, 'login_required', 'log in first: POST /auth/login');
         streams.admit(caller.key, res);
         await events.attach(res);
+        return;
+      }
+      if (path === '/metrics') {
+        await handleMetrics(req.method, res, auth.identify(req));
         return;
       }
       if (path === '/healthz') {

@@ -39,6 +39,9 @@ export interface AgentConfig {
   outputFlushBytes: number;
   /** Accept self-signed certificates of the SMTP server (tests, internal relays). */
   smtpTlsInsecure: boolean;
+  /** Port of the agent's own GET /metrics (Prometheus text); null: not served. */
+  metricsPort: number | null;
+  metricsHost: string;
 }
 
 type Kind = 'string' | 'int' | 'number' | 'list' | 'boolean' | 'enum';
@@ -82,6 +85,8 @@ export const optionSpecs: readonly OptionSpec[] = [
   { key: 'outputFlushMs', flag: 'output-flush-ms', env: 'PGAUTOMATOR_OUTPUT_FLUSH_MS', kind: 'int', default: 250, min: 10, max: 60000, help: 'longest wait before streamed output is sent to the database' },
   { key: 'outputFlushBytes', flag: 'output-flush-bytes', env: 'PGAUTOMATOR_OUTPUT_FLUSH_BYTES', kind: 'int', default: 65536, min: 1024, max: 16 * 1024 * 1024, help: 'pending output that is sent at once' },
   { key: 'smtpTlsInsecure', flag: 'smtp-tls-insecure', env: 'PGAUTOMATOR_SMTP_TLS_INSECURE', kind: 'boolean', default: false, help: 'accept an SMTP server certificate that does not verify' },
+  { key: 'metricsPort', flag: 'metrics-port', env: 'PGAUTOMATOR_METRICS_PORT', kind: 'int', default: null, defaultText: 'off', min: 0, max: 65535, help: 'serve the agent\'s own metrics (runs executing, capacity, database reachable, spooled results) in the Prometheus text format at GET /metrics on this port (0: any free port, logged)' },
+  { key: 'metricsHost', flag: 'metrics-host', env: 'PGAUTOMATOR_METRICS_HOST', kind: 'string', default: '127.0.0.1', help: 'interface the metrics port listens on (0.0.0.0 for every interface; the page carries no secrets)' },
 ];
 
 export class ConfigError extends Error {

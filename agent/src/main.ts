@@ -32,6 +32,7 @@ import { closePostgresSessions } from './executors/sql/postgres.ts';
 import { closeSqliteWorkers } from './executors/sql/sqlite.ts';
 import { createLogger, redactUrl, type Logger } from './logger.ts';
 import { MailOutbox } from './mail-outbox.ts';
+import { startMetricsServer } from './metrics-server.ts';
 import { leaseSeconds, type ClaimedRun } from './protocol.ts';
 import { DurableReporter } from './reporter.ts';
 import { executeRun, type ResumePoint, type RunFlowOptions } from './run-flow.ts';
@@ -77,6 +78,9 @@ export class Agent {
   /** Process group -> run, for groups the guardian may report fenced. */
   private readonly groupRuns = new Map<number, number>();
   private shutdown: Promise<void> | undefined;
+  /** --metrics-port: the agent's own GET /metrics (metrics-server.ts). */
+  private metrics: { close(): Promise<void> } | undefined;
+  private runsStarted = 0;
   private hurry = new AbortController();
   private markStopped!: () => void;
   /** Resolves when the agent has stopped. */
@@ -171,6 +175,19 @@ export class Agent {
     });
     this.listener.start();
     void this.loop.start();
+    if (this.config.metricsPort !== null) {
+      const metrics = await startMetricsServer(this.config.metricsPort, this.config.metricsHost, {
+        name: this.config.name,
+        version: agentVersion,
+        maxConcurrent: this.config.maxConcurrent,
+        runsExecuting: () => this.active.size,
+        databaseReachable: () => this.connectivity.online,
+        spooledResults: () => this.spool.size,
+        runsStarted: () => this.runsStarted,
+      });
+      this.metrics = metrics;
+      this.logger.info('metrics served', { url: `http://${this.config.metricsHost}:${metrics.port}/metrics` });
+    }
   }
 
   /**
@@ -225,6 +242,7 @@ export class Agent {
     // A pool ending waits for goodbyes that a dead path never carries.
     await within(2_000, Promise.all([this.controlPool.end().catch(() => {}), this.reportPool.end().catch(() => {})]));
     await this.guardian.close();
+    await this.metrics?.close();
     logger.info('agent stopped');
   }
 
@@ -352,6 +370,7 @@ export class Agent {
         this.loop.runEnded();
       });
     this.active.set(run.runId, { controller, done });
+    this.runsStarted += 1;
   }
 
   /** `via`: how the kill request reached the agent, when not by the claim loop (logged). */

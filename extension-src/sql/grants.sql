@@ -10,8 +10,10 @@ REVOKE ALL ON ALL SEQUENCES IN SCHEMA pgautomator FROM PUBLIC, pgautomator_viewe
 -- owner's rights, so SELECT on a view never opens the table beneath it.
 GRANT SELECT ON
   pgautomator.agents,
+  pgautomator.alerts,
   pgautomator.categories,
   pgautomator.connections,
+  pgautomator.job_triggers,
   pgautomator.jobs,
   pgautomator.operators,
   pgautomator.running,

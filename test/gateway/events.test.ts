@@ -188,4 +188,28 @@ test('progress events are asked for while a browser listens, renewed, and left t
   }
 });
 
+test('alerts reach the stream: alert_raised, alert_acknowledged, alert_cleared', async () => {
+  const operator = new Browser(h.gateway.url);
+  await operator.login(h.roles.operator, h.password);
+  const s = await subscribe(h.gateway.url, operator.cookie);
+  try {
+    const api = createApi(h.db.pool);
+    await api.createJob({ name: 'watched' });
+    await api.addStep({ job: 'watched', name: 'one', kind: 'shell', command: 'true' });
+    await api.setJobAlert({ job: 'watched', kind: 'freshness', threshold: '1 hour' });
+    // The sweep as the database runs it at a claim or heartbeat, with its clock two hours on.
+    await h.db.pool.query("SELECT pgautomator._evaluate_alerts(now() + interval '2 hours')");
+    const raised = await waitFor(() => s.events.find((e) => e.event === 'alert_raised' && e.job === 'watched' && e.kind === 'freshness'), { what: 'alert_raised' });
+    assert.is((await operator.call('acknowledge_alert', { alert_id: raised.alert_id })).status, 200);
+    await waitFor(() => s.events.find((e) => e.event === 'alert_acknowledged' && e.alert_id === raised.alert_id), { what: 'alert_acknowledged' });
+    const runId = (await operator.call('start_job', { job: 'watched' })).body as number;
+    await api.registerAgent({ name: 'alerts-agent', host: 'test' });
+    await api.claimRuns({ name: 'alerts-agent', max: 5 });
+    await api.endRun({ run_id: runId, state: 'succeeded' });
+    await waitFor(() => s.events.find((e) => e.event === 'alert_cleared' && e.alert_id === raised.alert_id), { what: 'alert_cleared by the success' });
+  } finally {
+    s.close();
+  }
+});
+
 test.run();

@@ -7,7 +7,7 @@ CREATE TABLE pgautomator.job_run (
   -- its own, written by every fire and every claim. Schedule ids are never reused, so a deleted
   -- schedule's runs keep a dangling id; the views join schedule with LEFT JOIN and read NULL.
   schedule_id        bigint,
-  trigger            text NOT NULL CHECK (trigger IN ('schedule', 'manual', 'retry', 'api')),
+  trigger            text NOT NULL CHECK (trigger IN ('schedule', 'manual', 'retry', 'api', 'job')),
   scheduled_for      timestamptz NOT NULL,
   queued_at          timestamptz NOT NULL DEFAULT clock_timestamp(),
   started_at         timestamptz,
@@ -22,6 +22,7 @@ CREATE TABLE pgautomator.job_run (
   retry_of           bigint REFERENCES pgautomator.job_run (id) ON DELETE SET NULL,
   kill_requested_at  timestamptz,
   kill_requested_by  name,
+  upstream_run_id    bigint REFERENCES pgautomator.job_run (id) ON DELETE SET NULL,
   CONSTRAINT job_run_finished_states CHECK ((finished_at IS NULL) = (state IN ('queued', 'running')))
 );
 -- A fire can never run twice: one row per job, schedule and scheduled instant.
@@ -42,10 +43,13 @@ CREATE INDEX job_run_deadline_idx ON pgautomator.job_run (deadline_at) WHERE sta
 CREATE INDEX job_run_job_id_idx ON pgautomator.job_run (job_id, id DESC);
 CREATE INDEX job_run_finished_at_idx ON pgautomator.job_run (finished_at) WHERE finished_at IS NOT NULL;
 CREATE INDEX job_run_retry_of_idx ON pgautomator.job_run (retry_of) WHERE retry_of IS NOT NULL;
+-- A run ending starts each downstream job at most once (trigger = job); also the index that
+-- ON DELETE SET NULL of upstream_run_id probes when retention deletes the upstream run.
+CREATE UNIQUE INDEX job_run_upstream_unique ON pgautomator.job_run (upstream_run_id, job_id) WHERE trigger = 'job';
 COMMENT ON TABLE pgautomator.job_run IS 'One execution of a job: from its fire or manual start through its outcome.';
 COMMENT ON COLUMN pgautomator.job_run.job_id IS 'The job run.';
 COMMENT ON COLUMN pgautomator.job_run.schedule_id IS 'The schedule that fired it (trigger = schedule, or a retry of such a run). Not a foreign key: it stays when the schedule is deleted, which then no longer names it.';
-COMMENT ON COLUMN pgautomator.job_run.trigger IS 'schedule, manual (start_job by a person), retry (an abandoned run queued again), api.';
+COMMENT ON COLUMN pgautomator.job_run.trigger IS 'schedule, manual (start_job by a person), retry (an abandoned run queued again), api, job (the end of a run of another job, through job_trigger: upstream_run_id).';
 COMMENT ON COLUMN pgautomator.job_run.scheduled_for IS 'The instant the run was due (the fire, or the moment of a manual start).';
 COMMENT ON COLUMN pgautomator.job_run.queued_at IS 'When the row was written.';
 COMMENT ON COLUMN pgautomator.job_run.started_at IS 'When an agent claimed it (database clock).';
@@ -60,3 +64,4 @@ COMMENT ON COLUMN pgautomator.job_run.attempt IS '1, or more for a retry of an a
 COMMENT ON COLUMN pgautomator.job_run.retry_of IS 'The abandoned run this one retries.';
 COMMENT ON COLUMN pgautomator.job_run.kill_requested_at IS 'When kill_run was called for it.';
 COMMENT ON COLUMN pgautomator.job_run.kill_requested_by IS 'Who called kill_run.';
+COMMENT ON COLUMN pgautomator.job_run.upstream_run_id IS 'trigger = job: the run of the upstream job whose end started this one (NULL once retention deleted it).';

@@ -2,7 +2,7 @@ CREATE TABLE pgautomator.notification (
   id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   job_run_id       bigint REFERENCES pgautomator.job_run (id) ON DELETE CASCADE,
   step_run_id      bigint REFERENCES pgautomator.step_run (id) ON DELETE CASCADE,
-  event            text NOT NULL CHECK (event IN ('start', 'success', 'failure', 'completion')),
+  event            text NOT NULL CHECK (event IN ('start', 'success', 'failure', 'completion', 'alert')),
   recipients       text[] NOT NULL,
   sender           text,
   subject          text NOT NULL,
@@ -22,7 +22,7 @@ CREATE INDEX notification_step_run_id_idx ON pgautomator.notification (step_run_
 COMMENT ON TABLE pgautomator.notification IS 'Outbox of mail, written in the same transaction as the outcome that caused it, delivered by an agent with SMTP settings.';
 COMMENT ON COLUMN pgautomator.notification.job_run_id IS 'The run the mail is about.';
 COMMENT ON COLUMN pgautomator.notification.step_run_id IS 'The step attempt the mail is about, for step mail.';
-COMMENT ON COLUMN pgautomator.notification.event IS 'start, success, failure or completion.';
+COMMENT ON COLUMN pgautomator.notification.event IS 'start, success, failure or completion (run mail), alert (an alert raised: job_run_id is NULL or the run concerned).';
 COMMENT ON COLUMN pgautomator.notification.recipients IS 'Mail addresses (operator names already resolved).';
 COMMENT ON COLUMN pgautomator.notification.sender IS 'From address; NULL: the sending agent''s smtp_from.';
 COMMENT ON COLUMN pgautomator.notification.subject IS 'Subject, templates filled in.';

@@ -12,6 +12,9 @@ const drivers: Record<string, () => Promise<SqlDriver>> = {
   mysql: async () => (await import('./mysql.ts')).runMysql,
   mariadb: async () => (await import('./mysql.ts')).runMysql,
   sqlite: async () => (await import('./sqlite.ts')).runSqlite,
+  // Any database with an ODBC driver on this host; needs the optional `odbc` package (odbc.ts
+  // refuses the step with what to install when it is missing).
+  odbc: async () => (await import('./odbc.ts')).runOdbc,
 };
 
 export const supportedDrivers = Object.keys(drivers);

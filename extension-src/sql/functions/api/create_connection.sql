@@ -38,7 +38,7 @@ END
 $$;
 COMMENT ON FUNCTION pgautomator.create_connection(text, text, text, text, text) IS
 $c$Creates a named target for SQL steps and returns its id. No secret is stored: the dsn carries no password, and secret_ref says where the agent finds it on its own host.
-Arguments: name, unique (1..100 characters); driver, postgres, mysql, mariadb, sqlite or mssql; dsn, the connection string without password (postgres://app@db:5432/sales, mysql://app@db/sales, a SQLite file path...); secret_ref, env:NAME (an environment variable of the agent) or file:NAME (an entry of the agent's secrets file), or NULL when no password is needed; description.
+Arguments: name, unique (1..100 characters); driver, postgres, mysql, mariadb, sqlite or odbc (any database with an ODBC driver on the agent host: SQL Server, Oracle, Db2...; mssql is refused: use odbc); dsn, the connection string without password (postgres://app@db:5432/sales, mysql://app@db/sales, a SQLite file path, an ODBC string such as Driver={ODBC Driver 18 for SQL Server};Server=db;Database=sales;Uid=app or DSN=name...); secret_ref, env:NAME (an environment variable of the agent) or file:NAME (an entry of the agent's secrets file), or NULL when no password is needed; description.
 Errors: PA002 a bad value, a dsn that contains a password (user:secret@host, password=..., pwd=...), or a malformed secret_ref; PA020 a connection of that name exists; PA040 caller is not pgautomator_admin.
 Example: SELECT pgautomator.create_connection('sales', 'postgres', 'postgres://report@db.example.com/sales', 'env:SALES_PASSWORD');$c$;
 REVOKE ALL ON FUNCTION pgautomator.create_connection(text, text, text, text, text) FROM PUBLIC;

@@ -40,7 +40,15 @@ BEGIN
        WHERE js.job_id = jid), '[]'),
     'email', (SELECT jsonb_build_object('on', to_jsonb(j.email_on), 'to', to_jsonb(j.email_to), 'from', j.email_from,
                                         'subject', j.email_subject, 'body', j.email_body)
-                FROM pgautomator.job j WHERE j.id = jid));
+                FROM pgautomator.job j WHERE j.id = jid),
+    -- Dependencies both ways, and alert rules (docs/dependencies-and-alerts.md): what a job editor shows.
+    'triggers', jsonb_build_object(
+      'after', coalesce((SELECT jsonb_agg(jsonb_build_object('job', u.name, 'outcome', t.outcome, 'delay', t.delay) ORDER BY u.name)
+                           FROM pgautomator.job_trigger t JOIN pgautomator.job u ON u.id = t.after_job_id WHERE t.job_id = jid), '[]'),
+      'starts', coalesce((SELECT jsonb_agg(jsonb_build_object('job', d.name, 'outcome', t.outcome, 'delay', t.delay) ORDER BY d.name)
+                            FROM pgautomator.job_trigger t JOIN pgautomator.job d ON d.id = t.job_id WHERE t.after_job_id = jid), '[]')),
+    'alert_rules', coalesce((SELECT jsonb_agg(jsonb_build_object('kind', ar.kind, 'threshold', ar.threshold, 'due_at', ar.due_at) ORDER BY ar.kind)
+                               FROM pgautomator.alert_rule ar WHERE ar.job_id = jid), '[]'));
 EXCEPTION WHEN SQLSTATE 'PA000' THEN
   -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
   DECLARE pa_detail text; pa_hint text;
@@ -51,7 +59,7 @@ EXCEPTION WHEN SQLSTATE 'PA000' THEN
 END
 $$;
 COMMENT ON FUNCTION pgautomator.get_job(text) IS
-$c$Everything about one job as one JSON document: {"job": the jobs view row, "steps": [in order, with connection and goto step names and their mail settings], "schedules": [{name, type, enabled, time_zone, next_fire_at, last_fire_at, attached_at}], "email": {on, to, from, subject, body}}. Intervals are in PostgreSQL's text form.
+$c$Everything about one job as one JSON document: {"job": the jobs view row, "steps": [in order, with connection and goto step names and their mail settings], "schedules": [{name, type, enabled, time_zone, next_fire_at, last_fire_at, attached_at}], "email": {on, to, from, subject, body}, "triggers": {"after": [{job, outcome, delay}: the upstream jobs whose ends start this one], "starts": [{job, outcome, delay}: the jobs its ends start]}, "alert_rules": [{kind, threshold, due_at}]}. Intervals are in PostgreSQL's text form.
 Arguments: name, the job's name.
 Errors: PA010 no such job; PA040 caller is not pgautomator_viewer (or above).
 Example: SELECT jsonb_pretty(pgautomator.get_job('backup'));$c$;

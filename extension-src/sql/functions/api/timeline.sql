@@ -24,7 +24,9 @@ BEGIN
   RETURN QUERY
     SELECT jsonb_build_object('job', j.name, 'run_id', r.id, 'state', r.state, 'trigger', r.trigger,
                               'agent', a.name, 'scheduled_for', r.scheduled_for,
-                              'started_at', r.started_at, 'finished_at', r.finished_at)
+                              'started_at', r.started_at, 'finished_at', r.finished_at,
+                              -- trigger = job: the run whose end started this one, to draw the link.
+                              'upstream_run_id', r.upstream_run_id)
       FROM pgautomator.job_run r
       JOIN pgautomator.job j ON j.id = r.job_id
       LEFT JOIN pgautomator.agent a ON a.id = r.agent_id
@@ -43,7 +45,7 @@ EXCEPTION WHEN SQLSTATE 'PA000' THEN
 END
 $$;
 COMMENT ON FUNCTION pgautomator.timeline(timestamptz, timestamptz, int) IS
-$c$The runs to draw as bars on a timeline: every run that started and whose span (started_at to finished_at, or to now while running) overlaps [since, until], as {"job", "run_id", "state", "trigger", "agent", "scheduled_for", "started_at", "finished_at" (null while running)}, in order of start.
+$c$The runs to draw as bars on a timeline: every run that started and whose span (started_at to finished_at, or to now while running) overlaps [since, until], as {"job", "run_id", "state", "trigger", "agent", "scheduled_for", "started_at", "finished_at" (null while running), "upstream_run_id" (trigger = job: the run whose end started it, to draw the link; else null)}, in order of start.
 Arguments: since (default 6 hours ago), until (default now); "limit", at most this many runs (default 10000).
 Errors: PA002 since after until, or a bad limit; PA040 caller is not pgautomator_viewer (or above).$c$;
 REVOKE ALL ON FUNCTION pgautomator.timeline(timestamptz, timestamptz, int) FROM PUBLIC;

@@ -36,6 +36,8 @@ BEGIN
   )
   SELECT coalesce(array_agg(again.id), '{}') INTO retried FROM again;
 
+  -- Retried runs start their downstream jobs when their retry ends, not now.
+  PERFORM pgautomator._run_ended(abandoned, ARRAY(SELECT x.retry_of FROM pgautomator.job_run x WHERE x.id = ANY (retried)));
   FOREACH rid IN ARRAY abandoned LOOP
     PERFORM pgautomator._enqueue_mail(rid, 'failure');
     PERFORM pgautomator._notify('run_finished', jsonb_build_object('run_id', rid, 'state', 'abandoned'));

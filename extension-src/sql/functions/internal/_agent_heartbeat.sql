@@ -45,6 +45,7 @@ BEGIN
   PERFORM pgautomator._rescue_dead_agents(_agent_heartbeat.at);
   PERFORM pgautomator._reap_overdue_runs(_agent_heartbeat.at);
   PERFORM pgautomator._retention_pass(_agent_heartbeat.at);
+  PERFORM pgautomator._evaluate_alerts(_agent_heartbeat.at);
 
   -- Kill: runs with a kill request, and runs the agent still executes that the database no longer
   -- has running on it (timed out by the reaper, abandoned, ...).
@@ -76,6 +77,9 @@ BEGIN
       next_due := NULL;
     END IF;
   END LOOP;
+
+  -- A delayed start of a downstream job (job_trigger) due earlier: a safe early wake-up.
+  next_due := least(next_due, (SELECT min(tf.due_at) FROM pgautomator.trigger_fire tf));
 
   -- Queued runs it could claim now (counted up to 10,000), by the same test as claim_runs.
   SELECT count(*) INTO queued FROM (

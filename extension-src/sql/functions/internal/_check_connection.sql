@@ -5,7 +5,12 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   PERFORM pgautomator._check_name(c.name, 'connection name', 100);
-  PERFORM pgautomator._check_one_of(c.driver, ARRAY['postgres', 'mysql', 'mariadb', 'sqlite', 'mssql'], 'connection driver', 'driver');
+  -- mssql was accepted once though no agent could run it: SQL Server is reached through ODBC.
+  IF c.driver = 'mssql' THEN
+    PERFORM pgautomator._raise('PA002', 'connection driver mssql is not supported: SQL Server is reached with driver odbc', 'field: driver',
+      'Pass driver => ''odbc'' and an ODBC connection string without password, e.g. dsn => ''Driver={ODBC Driver 18 for SQL Server};Server=db;Database=sales;Uid=app'', with secret_ref for the password (docs/agent.md, SQL steps).');
+  END IF;
+  PERFORM pgautomator._check_one_of(c.driver, ARRAY['postgres', 'mysql', 'mariadb', 'sqlite', 'odbc'], 'connection driver', 'driver');
   IF c.dsn IS NULL OR btrim(c.dsn) = '' THEN
     PERFORM pgautomator._raise('PA002', 'connection dsn must not be empty', 'field: dsn',
       'For example: dsn => ''postgres://app@db.example.com:5432/sales'' (no password), or a file path for sqlite.');

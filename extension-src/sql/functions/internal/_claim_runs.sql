@@ -40,6 +40,9 @@ BEGIN
   PERFORM pgautomator._reap_overdue_runs(_claim_runs.at);
   -- 1. Fire due schedules (every claimer helps, whatever jobs it may run itself).
   PERFORM pgautomator._fire_due(_claim_runs.at);
+  -- ... and due starts of downstream jobs (job_trigger), and due alerts.
+  PERFORM pgautomator._fire_triggers(_claim_runs.at);
+  PERFORM pgautomator._evaluate_alerts(_claim_runs.at);
 
   IF a.state <> 'online' THEN
     RETURN;  -- draining: finishes its runs, takes no new ones

@@ -34,6 +34,7 @@ BEGIN
   IF cardinality(email_on) > 0 THEN
     PERFORM pgautomator._enqueue_mail(r.id, CASE WHEN final = 'succeeded' THEN 'success' ELSE 'failure' END);
   END IF;
+  PERFORM pgautomator._run_ended(ARRAY[r.id]);
   PERFORM pgautomator._notify('run_finished', jsonb_build_object('run_id', r.id, 'state', final));
 END
 $$;

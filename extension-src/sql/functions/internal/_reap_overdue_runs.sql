@@ -31,6 +31,7 @@ BEGIN
        SET state = 'timed_out', finished_at = clock_timestamp(), message = 'the run passed its deadline'
      WHERE s.job_run_id = reaped.id AND s.state = 'running';
     PERFORM pgautomator._enqueue_mail(reaped.id, 'failure');
+    PERFORM pgautomator._run_ended(ARRAY[reaped.id]);
     PERFORM pgautomator._notify('run_finished', jsonb_build_object('run_id', reaped.id, 'state', 'timed_out'));
     -- The agent may still be executing it: ask it to stop.
     PERFORM pgautomator._notify('kill', jsonb_build_object('run_id', reaped.id,

@@ -1,0 +1,93 @@
+/**
+ * Metrics benchmark (`npx tsx bench/metrics.ts`): what one scrape costs, i.e. one call of
+ * pgautomator.metrics() plus writing the Prometheus text, on 10,000 jobs with a run history of
+ * 10 and then 50 finished runs per job (100,000 and 500,000 rows of job_run), 100 runs queued,
+ * 50 running, alert rules on 1,000 jobs. Target: well under a second, for a scrape every 15 s.
+ *
+ * The fixture rows are inserted directly as superuser (the bench measures the read, not the CRUD
+ * API), then analyzed. Prints a Markdown table; `--record` appends it under "Metrics" in
+ * bench/README.md. PGAUTOMATOR_BENCH_QUICK=1: 5 calls per size instead of 20.
+ */
+import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { prometheusText } from '../client/prometheus-text.ts';
+import { schedulerMetrics, type MetricsPayload } from '../client/scheduler-metrics.ts';
+import { createTestDatabase } from '../test/support/database.ts';
+
+const JOBS = 10_000;
+const HISTORIES = [10, 50];
+const CALLS = process.env.PGAUTOMATOR_BENCH_QUICK ? 5 : 20;
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const p95 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * 0.95))];
+
+async function main(): Promise<void> {
+  const db = await createTestDatabase('bench_metrics');
+  const q = (sql: string, params: unknown[] = []) => db.pool.query(sql, params);
+  const rows: string[] = [];
+  try {
+    await q("SELECT pgautomator._register_agent('bench', max_concurrent => 100, heartbeat_interval => '1 hour')");
+    await q(`INSERT INTO pgautomator.job (name, owner) SELECT 'bench-' || i, current_user FROM generate_series(1, $1::int) i`, [JOBS]);
+    await q(`INSERT INTO pgautomator.alert_rule (job_id, kind, threshold, due_at, created_by)
+             SELECT id, 'freshness', '1 day', now() + interval '1 day', current_user FROM pgautomator.job WHERE id % 10 = 0`);
+    let loaded = 0;
+    for (const perJob of HISTORIES) {
+      // Finished runs: mostly succeeded, some failed, durations up to ~2 h, lateness up to ~10 s.
+      await q(
+        `INSERT INTO pgautomator.job_run (job_id, trigger, scheduled_for, started_at, finished_at, state)
+         SELECT j.id, 'schedule', t, t + (k % 10) * interval '1 second', t + (k % 10) * interval '1 second' + ((k * 7919) % 7200) * interval '1 second',
+                CASE WHEN k % 13 = 0 THEN 'failed' ELSE 'succeeded' END
+           FROM pgautomator.job j, generate_series($1::int + 1, $2::int) k, LATERAL (SELECT now() - k * interval '1 hour' AS t) x`,
+        [loaded, perJob],
+      );
+      loaded = perJob;
+      if (perJob === HISTORIES[0]) {
+        await q(`INSERT INTO pgautomator.job_run (job_id, trigger, scheduled_for) SELECT id, 'manual', now() FROM pgautomator.job WHERE id <= 100`);
+        await q(`INSERT INTO pgautomator.job_run (job_id, trigger, scheduled_for, started_at, state, agent_id)
+                 SELECT id, 'manual', now(), now(), 'running', (SELECT id FROM pgautomator.agent) FROM pgautomator.job WHERE id BETWEEN 101 AND 150`);
+      }
+      await q('VACUUM ANALYZE pgautomator.job_run');
+      const sqlMs: number[] = [];
+      const totalMs: number[] = [];
+      let bytes = 0;
+      for (let i = 0; i < CALLS + 1; i++) {
+        const t0 = performance.now();
+        const { rows: [row] } = await q('SELECT pgautomator.metrics() AS m');
+        const t1 = performance.now();
+        const text = prometheusText(schedulerMetrics(row.m as MetricsPayload));
+        const t2 = performance.now();
+        if (i === 0) continue; // warm-up
+        sqlMs.push(t1 - t0);
+        totalMs.push(t2 - t0);
+        bytes = text.length;
+      }
+      const { rows: [count] } = await q('SELECT count(*)::int AS n FROM pgautomator.job_run');
+      rows.push(`| ${JOBS.toLocaleString('en')} | ${count.n.toLocaleString('en')} | ${median(sqlMs).toFixed(0)} | ${p95(sqlMs).toFixed(0)} | ${median(totalMs).toFixed(0)} | ${(bytes / 1024).toFixed(0)} |`);
+      console.error(rows.at(-1));
+    }
+  } finally {
+    await db.drop();
+  }
+  const { rows: [v] } = await (async () => {
+    const d = await createTestDatabase('bench_metrics_v');
+    try { return await d.pool.query('SELECT version() AS version'); } finally { await d.drop(); }
+  })();
+  const table = [
+    `### ${new Date().toISOString().slice(0, 16).replace('T', ' ')} (\`npx tsx bench/metrics.ts\`, as printed)`,
+    '',
+    `Machine: nproc ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB memory, ${os.cpus()[0]?.model ?? ''}; Node ${process.version}; ${String(v.version).split(',')[0]}; load average at start ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`,
+    '',
+    `| jobs | job_run rows | metrics() ms (median of ${CALLS}) | p95 ms | with the text, ms | text KiB |`,
+    '|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+    '',
+  ].join('\n');
+  console.log(table);
+  if (process.argv.includes('--record')) {
+    const readme = path.join(import.meta.dirname, 'README.md');
+    writeFileSync(readme, `${readFileSync(readme, 'utf8').trimEnd()}\n\n## Metrics (GET /metrics)\n\n${table}`);
+  }
+}
+
+await main();

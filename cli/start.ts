@@ -1,13 +1,15 @@
 /**
  * `pgautomator start` (`npm start`): the one-command quick start. Parts and order live in
  * quick-start.ts; this module parses the options, prints the summary a newcomer needs (URL,
- * login), and turns Ctrl-C / SIGTERM / SIGHUP into an ordered stop (a second Ctrl-C kills).
+ * login), and turns Ctrl-C / SIGTERM / SIGHUP, or the end of the `npm start` that ran it, into an
+ * ordered stop (a second Ctrl-C kills).
  */
 import path from 'node:path';
 import { CliError, exitCodes } from './cli-error.ts';
 import type { Command } from './command.ts';
 import { maskPassword } from './connection.ts';
 import { helpOption, databaseUrlOption, parseCommand, parsePort } from './options.ts';
+import { whenNpmGoes } from './npm-launcher.ts';
 import { Progress } from './progress.ts';
 import { DEFAULT_DB_PORT, DEFAULT_UI_PORT, QuickStart, type RunningQuickStart } from './quick-start.ts';
 import { demo } from './demo-jobs.ts';
@@ -125,6 +127,11 @@ export async function runStart(argv: string[]): Promise<number> {
   };
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const signal of signals) process.on(signal, onSignal);
+  // Under `npm start`, a signal to npm alone kills npm's shell, not us: stop when npm goes.
+  const unwatchNpm = whenNpmGoes((what) => {
+    progress.log(`${what} is gone`);
+    onSignal('SIGTERM');
+  });
   quickStart.onPartFailed = (failure) => {
     if (now.phase === 'running') {
       now.phase = 'stopping';
@@ -149,6 +156,7 @@ export async function runStart(argv: string[]): Promise<number> {
   else progress.log(`${reason.signal}: stopping`);
   await quickStart.down();
   for (const signal of signals) process.off(signal, onSignal);
+  unwatchNpm();
   process.stdout.write(`Stopped. Data kept in ${path.dirname(result.credentialsFile)}.\n`);
   return reason.failure ? exitCodes.failure : exitCodes.ok;
 }

@@ -10,7 +10,7 @@
  *                                 from `../package.json` relative to themselves)
  *     extension-build/            the extension's SQL, control file and Makefile (`pgautomator install`)
  *     web-components/dist/        the component bundle (Lit bundled in) that `pgautomator ui` serves
- *   dist/agent-package/          the minimal agent (`pgautomator-agent`), its own npm package: one
+ *   dist/agent-package/          the minimal agent (`pgautomator-agent`), its own npm package: an
  *                                 esbuild bundle with pg, nodemailer and execa inlined, no
  *                                 dependencies; mysql2 / better-sqlite3 optional peers
  *
@@ -81,7 +81,7 @@ function buildMainPackage(): void {
 }
 
 /**
- * The minimal agent: one ES module bundle. It sits two folders deep (lib/agent/) because
+ * The minimal agent: one ES module bundle (and chunks for what loads on first use). It sits two folders deep (lib/agent/) because
  * agent/src/main.ts reads its version from `../../package.json`; the guardian and the SQLite
  * worker are separate scripts found beside it (`new URL('./x.mjs', import.meta.url)`).
  */
@@ -92,8 +92,12 @@ async function buildAgentPackage(): Promise<void> {
   mkdirSync(lib, { recursive: true });
   const optionalDrivers = ['mysql2', 'better-sqlite3'];
   await build({
-    entryPoints: [path.join(root, 'agent/src/cli.ts')],
-    outfile: path.join(lib, 'agent.js'),
+    entryPoints: { agent: path.join(root, 'agent/src/cli.ts') },
+    outdir: lib,
+    // Split at dynamic imports: a module loaded on first use (the MySQL driver's, which imports
+    // mysql2) stays a chunk of its own, so its import of an absent package fails only when used.
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
     bundle: true,
     platform: 'node',
     format: 'esm',

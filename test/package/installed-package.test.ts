@@ -39,7 +39,7 @@ interface Running {
 
 /** An installed command as a long-running child (agent, ui), in a clean environment. */
 function launch(command: string, args: string[]): Running {
-  const env = { ...process.env, NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   for (const key of ['DATABASE_URL', 'PGAUTOMATOR_DATABASE_URL', 'NODE_OPTIONS']) delete env[key];
   const child = spawn(command, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);

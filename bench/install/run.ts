@@ -188,6 +188,6 @@ Targets (issue 14): install under 15 s and under 20 MB without optional drivers;
 console.log(`\n${report}`);
 const resultsDir = path.join(root, 'bench', 'results');
 if (!existsSync(resultsDir)) mkdirSync(resultsDir);
-const file = path.join(resultsDir, `install-${new Date().toISOString().slice(0, 10)}${quick ? "-quick" : ""}.md`);
+const file = path.join(resultsDir, `install-${new Date().toISOString().slice(0, 10)}${quick ? '-quick' : ''}.md`);
 writeFileSync(file, report);
 console.log(`written to ${path.relative(root, file)}`);

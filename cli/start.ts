@@ -1,13 +1,15 @@
 /**
  * `pgautomator start` (`npm start`): the one-command quick start. Parts and order live in
  * quick-start.ts; this module parses the options, prints the summary a newcomer needs (URL,
- * login), and turns Ctrl-C / SIGTERM / SIGHUP into an ordered stop (a second Ctrl-C kills).
+ * login), and turns Ctrl-C / SIGTERM / SIGHUP, or the end of the `npm start` that ran it, into an
+ * ordered stop (a second Ctrl-C kills).
  */
 import path from 'node:path';
 import { CliError, exitCodes } from './cli-error.ts';
 import type { Command } from './command.ts';
 import { maskPassword } from './connection.ts';
 import { helpOption, databaseUrlOption, parseCommand, parsePort } from './options.ts';
+import { whenNpmGoes } from './npm-launcher.ts';
 import { Progress } from './progress.ts';
 import { DEFAULT_DB_PORT, DEFAULT_UI_PORT, QuickStart, type RunningQuickStart } from './quick-start.ts';
 import { demo } from './demo-jobs.ts';
@@ -19,7 +21,9 @@ export const startHelp = `Usage: pgautomator start [options]        (or: npm sta
 Runs all of pgAutomator on this machine: a PostgreSQL database (an embedded one, kept in the data
 directory between runs, unless DATABASE_URL names one), the pgautomator extension in it, one agent,
 and the web UI; on the first run also a few demo jobs. Prints the UI's URL and its login. Ctrl-C
-stops everything; running it again resumes with the same data.
+stops everything; running it again resumes with the same data. Stopped through npm (npm start) or
+killed outright, it takes what it started down with it (PostgreSQL through setpriv on Linux;
+elsewhere the next start stops a PostgreSQL left running).
 
 Options:
   --database-url URL  use this database instead of an embedded one (or env DATABASE_URL); its user
@@ -125,6 +129,11 @@ export async function runStart(argv: string[]): Promise<number> {
   };
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const signal of signals) process.on(signal, onSignal);
+  // Under `npm start`, a signal to npm alone kills npm's shell, not us: stop when npm goes.
+  const unwatchNpm = whenNpmGoes((what) => {
+    progress.log(`${what} is gone`);
+    onSignal('SIGTERM');
+  });
   quickStart.onPartFailed = (failure) => {
     if (now.phase === 'running') {
       now.phase = 'stopping';
@@ -149,6 +158,7 @@ export async function runStart(argv: string[]): Promise<number> {
   else progress.log(`${reason.signal}: stopping`);
   await quickStart.down();
   for (const signal of signals) process.off(signal, onSignal);
+  unwatchNpm();
   process.stdout.write(`Stopped. Data kept in ${path.dirname(result.credentialsFile)}.\n`);
   return reason.failure ? exitCodes.failure : exitCodes.ok;
 }

@@ -3,6 +3,7 @@
  * runs MySQL never loads mysql2), resolves the connection's secret on this host, and runs the
  * script on a connection of its own (never the agent's control connection).
  */
+import { createRequire } from 'node:module';
 import type { ClaimedStep } from '../../protocol.ts';
 import type { StepContext, StepResult } from '../executor.ts';
 import type { SqlDriver } from './sql-driver.ts';
@@ -18,6 +19,27 @@ const drivers: Record<string, () => Promise<SqlDriver>> = {
 };
 
 export const supportedDrivers = Object.keys(drivers);
+
+/**
+ * The npm packages of the drivers that are optional (optionalDependencies of `pgautomator`, optional
+ * peers of the minimal `pgautomator-agent`): a host may not have them, and then a step on such a
+ * connection fails saying which package to install, instead of a module-resolution stack.
+ */
+const optionalPackages: Record<string, string> = { mysql: 'mysql2', mariadb: 'mysql2', sqlite: 'better-sqlite3' };
+
+const resolveFromHere = createRequire(import.meta.url);
+
+/** Why `driver` cannot load here (its package is not installed), or undefined when it can. */
+export function missingDriverPackage(driver: string): string | undefined {
+  const name = optionalPackages[driver];
+  if (!name) return undefined;
+  try {
+    resolveFromHere.resolve(name);
+    return undefined;
+  } catch {
+    return name;
+  }
+}
 
 // Each loaded once: a dynamic import() goes through the module loader (and the TypeScript loader's
 // hook thread) on every call, cached module or not; per step that was ~0.1 ms of CPU.
@@ -37,6 +59,14 @@ export async function runSqlStep(step: ClaimedStep, context: StepContext): Promi
   if (!connection) return { state: 'failed', exitCode: null, message: 'a sql step needs a connection' };
   if (!drivers[connection.driver]) {
     return { state: 'failed', exitCode: null, message: `driver ${connection.driver} (connection ${connection.name}) is not supported by this agent (supported: ${supportedDrivers.join(', ')})` };
+  }
+  const missing = missingDriverPackage(connection.driver);
+  if (missing) {
+    return {
+      state: 'failed',
+      exitCode: null,
+      message: `driver ${connection.driver} (connection ${connection.name}) needs the npm package ${missing}, which is not installed beside this agent: install it where the agent is installed (npm install -g ${missing} for a global install)`,
+    };
   }
   let password: string | null = null;
   if (connection.secretRef) {

@@ -90,7 +90,7 @@ async function buildAgentPackage(): Promise<void> {
   rmSync(out, { recursive: true, force: true });
   const lib = path.join(out, 'lib', 'agent');
   mkdirSync(lib, { recursive: true });
-  const optionalDrivers = ['mysql2', 'better-sqlite3'];
+  const optionalDrivers = ['mysql2', 'better-sqlite3', 'odbc'];
   await build({
     entryPoints: { agent: path.join(root, 'agent/src/cli.ts') },
     outdir: lib,
@@ -153,7 +153,8 @@ same program as \`pgautomator agent\` of the full package.
     pgautomator-agent --database-url postgres://agent_role@central/ops --name "$(hostname)"
 
 SQL steps on PostgreSQL work as installed. For MySQL/MariaDB or SQLite connections install the
-driver beside it: \`npm install -g mysql2\` or \`npm install -g better-sqlite3\`.
+driver beside it: \`npm install -g mysql2\` or \`npm install -g better-sqlite3\`; for ODBC
+connections unixODBC with the database's driver, then \`npm install -g odbc\`.
 `,
   );
 }

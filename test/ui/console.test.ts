@@ -155,6 +155,7 @@ test('kill a long-running job (sleep 60) from the jobs list', async () => {
   const runId = Number(/run (\d+)/.exec(notice ?? '')![1]);
   // Wait until the agent runs it (the Now column shows running), then kill.
   await jobs.locator('tr[data-job="long-sleep"] pga-state-badge[state="running"]').first().waitFor({ timeout: 30_000 });
+  page().once('dialog', (dialog) => void dialog.accept()); // Kill asks first
   await jobs.getByRole('button', { name: `Kill run ${runId} of long-sleep` }).click();
   await jobs.getByText(`Kill requested for run ${runId} of “long-sleep”.`).waitFor();
   await page().getByRole('link', { name: 'History' }).click();

@@ -50,6 +50,7 @@ export const sharedStyles = css`
   .muted { color: var(--_muted); }
   .error { color: var(--_danger); }
   .field-error { color: var(--_danger); font-size: 12px; }
+  [aria-invalid='true'] { border-color: var(--_danger); background: #fff6f6; }
   .banner { border: 1px solid var(--_danger); background: #fdecea; color: var(--_danger); border-radius: 6px; padding: 6px 10px; margin: 6px 0; }
   .banner.info { border-color: var(--_line); background: #f6f8fa; color: var(--_muted); }
   .card { background: var(--_bg); border: 1px solid var(--_line); border-radius: 8px; padding: 12px; }

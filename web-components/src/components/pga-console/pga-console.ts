@@ -9,6 +9,7 @@ import '../pga-jobs/pga-jobs.ts';
 import '../pga-runs/pga-runs.ts';
 import '../pga-schedule-editor/pga-schedule-editor.ts';
 import '../pga-timeline/pga-timeline.ts';
+import { browserZone, displayZoneChoice, setDisplayZoneChoice } from '../../time-format.ts';
 import { consoleStyles } from './pga-console.styles.ts';
 
 const VIEWS = ['jobs', 'schedules', 'runs', 'timeline', 'agents'] as const;
@@ -161,6 +162,12 @@ export class PgaConsole extends LitElement {
             this.go(v);
           }}>${TITLES[v]}</a>`,
         )}</nav>
+        <label class="zone">Times in<select aria-label="Show times in" @change=${(e: Event) => {
+          setDisplayZoneChoice((e.target as HTMLSelectElement).value as 'browser' | 'UTC');
+          this.requestUpdate();
+        }}>
+          <option value="browser" ?selected=${displayZoneChoice() === 'browser'}>${browserZone()} (this browser)</option>
+          <option value="UTC" ?selected=${displayZoneChoice() === 'UTC'}>UTC</option></select></label>
         <span class="who">${session
           ? html`<span title=${session.groups.join(', ')}>${session.user} · ${session.groups.map((g) => g.replace('pgautomator_', '')).join(', ') || 'no access'}</span>
               <button @click=${() => void this.gateway.logout()}>Log out</button>`

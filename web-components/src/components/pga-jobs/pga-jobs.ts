@@ -74,8 +74,20 @@ export class PgaJobs extends LitElement {
     css`
       tr.group td { background: #f6f8fa; font-weight: 600; color: var(--_muted); }
       td.actions { white-space: nowrap; display: flex; gap: 6px; }
-      .name { font-weight: 600; background: none; border: none; padding: 0; color: var(--_accent); cursor: pointer; text-align: left; }
-      .desc { display: block; font-size: 12px; color: var(--_muted); }
+      /* A long job name wraps inside its cell instead of widening the page past its buttons. */
+      .name { font-weight: 600; background: none; border: none; padding: 0; color: var(--_accent); cursor: pointer; text-align: left; overflow-wrap: anywhere; }
+      td:first-child { max-width: 40vw; overflow-wrap: anywhere; }
+      .desc { display: block; font-size: 12px; color: var(--_muted); overflow-wrap: anywhere; }
+      /* Phone width: each job is a card of labelled lines, its actions always on screen. */
+      @media (max-width: 700px) {
+        thead { display: none; }
+        table, tbody, tr, td { display: block; width: 100%; }
+        tr[data-job] { border-bottom: 2px solid var(--_line); padding: 6px 0; }
+        tr[data-job] td { border: none; padding: 2px 4px; max-width: none; }
+        tr[data-job] td:not(:first-child):not(.actions)::before { content: attr(data-label) ': '; color: var(--_muted); font-size: 12px; }
+        td.actions { flex-wrap: wrap; }
+        .toolbar label.inline { flex-wrap: wrap; }
+      }
       .link { background: none; border: none; padding: 0; cursor: pointer; }
     `,
   ];
@@ -115,6 +127,8 @@ export class PgaJobs extends LitElement {
 
   private async start(job: JobRow): Promise<void> {
     this.busy = job.name;
+    // A notice of an earlier action must not stand next to this action's error.
+    this.notice = '';
     this.gateway.clearError();
     const runId = await this.gateway.run((c) => c.call<number>('start_job', { job: job.name }));
     this.busy = '';
@@ -126,7 +140,10 @@ export class PgaJobs extends LitElement {
   }
 
   private async kill(run: RunningRow): Promise<void> {
+    // A kill cannot be undone: ask first (the SSMS "Stop job" and pgAdmin both do).
+    if (!confirm(`Kill run ${run.id} of “${run.job}”? Its running step is stopped and the run ends as killed.`)) return;
     this.busy = run.job;
+    this.notice = '';
     this.gateway.clearError();
     const outcome = await this.gateway.run((c) => c.call<string>('kill_run', { run_id: run.id }));
     this.busy = '';
@@ -139,6 +156,7 @@ export class PgaJobs extends LitElement {
 
   private async toggle(job: JobRow): Promise<void> {
     this.busy = job.name;
+    this.notice = '';
     this.gateway.clearError();
     const done = await this.gateway.run((c) => c.call(job.enabled ? 'disable_job' : 'enable_job', { name: job.name }).then(() => true));
     this.busy = '';
@@ -171,18 +189,18 @@ export class PgaJobs extends LitElement {
     const operator = this.gateway.can('pgautomator_operator');
     const busy = this.busy === job.name;
     return html`<tr data-job=${job.name}>
-      <td><button class="name" @click=${() => emit(this, 'pga-job-open', { name: job.name })} aria-label="Edit job ${job.name}">${job.name}</button>
+      <td data-label="Job"><button class="name" @click=${() => emit(this, 'pga-job-open', { name: job.name })} aria-label="Edit job ${job.name}">${job.name}</button>
         ${job.description ? html`<span class="desc">${job.description}</span>` : nothing}</td>
-      <td>${job.enabled ? html`<span>enabled</span>` : html`<span class="muted" title=${job.paused_reason ?? ''}>disabled</span>`}</td>
-      <td>${run
+      <td data-label="Enabled">${job.enabled ? html`<span>enabled</span>` : html`<span class="muted" title=${job.paused_reason ?? ''}>disabled</span>`}</td>
+      <td data-label="Now">${run
         ? html`<pga-state-badge state=${run.kill_requested_at ? 'killed' : run.state}></pga-state-badge>
             <span class="muted">${run.state === 'running' ? `${formatDuration(durationBetween(run.started_at, null, this.clock.now))}${run.step ? ` · ${run.step}` : ''}${run.kill_requested_at ? ' · kill requested' : ''}` : 'waiting for an agent'}</span>`
         : html`<span class="muted">idle</span>`}</td>
-      <td>${job.last_run_state
+      <td data-label="Last run">${job.last_run_state
         ? html`<button class="link" @click=${() => emit(this, 'pga-run-open', { runId: job.last_run_id! })} aria-label="Open last run of ${job.name}"><pga-state-badge state=${job.last_run_state}></pga-state-badge></button>
             <span class="muted" title=${formatInstant(job.last_run_finished_at)}>${formatRelative(job.last_run_finished_at, this.clock.now)}</span>`
         : html`<span class="muted">never</span>`}</td>
-      <td title=${formatInstant(job.next_run_at)}>${job.next_run_at ? formatRelative(job.next_run_at, this.clock.now) : html`<span class="muted">—</span>`}</td>
+      <td data-col="next" data-label="Next run" title=${formatInstant(job.next_run_at)}>${job.next_run_at ? formatRelative(job.next_run_at, this.clock.now) : html`<span class="muted">—</span>`}</td>
       <td class="actions">
         <button class="primary" ?disabled=${!operator || busy} @click=${() => this.start(job)} aria-label="Start ${job.name} now">Start now</button>
         ${run ? html`<button class="danger" ?disabled=${!operator || busy || Boolean(run.kill_requested_at)} @click=${() => this.kill(run)} aria-label="Kill run ${run.id} of ${job.name}">Kill</button>` : nothing}

@@ -198,9 +198,15 @@ export class PgaRuns extends LitElement {
   private select(run: RunRow): void {
     this.run = run.id;
     emit(this, 'pga-run-open', { runId: run.id });
+    // One column (narrow windows, phones): the detail is below the table, bring it into view.
+    if (matchMedia('(max-width: 1000px)').matches) {
+      void this.updateComplete.then(() => this.renderRoot.querySelector('[part~="detail"]')?.scrollIntoView({ block: 'start' }));
+    }
   }
 
   private async kill(runId: number): Promise<void> {
+    const job = this.detail?.id === runId ? this.detail.job : '';
+    if (!confirm(`Kill run ${runId}${job ? ` of “${job}”` : ''}? Its running step is stopped and the run ends as killed.`)) return;
     this.gateway.clearError();
     const outcome = await this.gateway.run((c) => c.call<string>('kill_run', { run_id: runId }));
     if (outcome !== undefined) {
@@ -234,7 +240,7 @@ export class PgaRuns extends LitElement {
                 (r) => html`<tr class=${r.id === this.detail?.id ? 'selected' : ''} data-run=${r.id} tabindex="0" aria-label="Run ${r.id} of ${r.job}, ${r.state}"
                   @click=${() => this.select(r)} @keydown=${(e: KeyboardEvent) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), this.select(r))}>
                   <td>${r.id}</td><td>${r.job}</td><td><pga-state-badge state=${r.state}></pga-state-badge></td>
-                  <td>${triggerText(r)}</td><td>${r.agent ?? '—'}</td><td>${formatInstant(r.scheduled_for)}</td><td>${formatInstant(r.started_at)}</td><td>${formatInstant(r.finished_at)}</td>
+                  <td>${triggerText(r)}</td><td>${r.agent ?? '—'}</td><td class="when">${formatInstant(r.scheduled_for)}</td><td class="when">${formatInstant(r.started_at)}</td><td class="when">${formatInstant(r.finished_at)}</td>
                   <td>${formatDuration(durationBetween(r.started_at, r.finished_at, this.clock.now))}</td><td>${r.attempt}</td>
                   <td class="msg" title=${r.message ?? ''}>${r.message ?? ''}</td>
                 </tr>`,

@@ -113,6 +113,10 @@ export class PgaScheduleEditor extends LitElement {
 
   /** The engine's verdict on the current draft. */
   private check(): { valid: true } | { valid: false; field: string; message: string } {
+    // The engine checks the spec's shape; the zone is checked here (the engine has no zone data):
+    // a zone the browser does not know would make the preview a guess, so it is an error at once.
+    const zone = this.draft.time_zone.trim();
+    if (zone && !isValidTimeZone(zone)) return { valid: false, field: 'time_zone', message: `Time zone: “${zone}” is not a time zone (write an IANA name such as Europe/Berlin or UTC; the list suggests them as you type).` };
     try {
       validateSchedule(this.spec);
       return { valid: true };
@@ -260,8 +264,7 @@ export class PgaScheduleEditor extends LitElement {
     const verdict = this.check();
     if (!verdict.valid) return html`<div class="status bad" role="status">Invalid: ${verdict.message}</div>`;
     const zone = this.draft.time_zone || 'UTC';
-    const zoneOk = isValidTimeZone(zone);
-    const now = wallClockIn(zoneOk ? zone : 'UTC');
+    const now = wallClockIn(zone);
     let fires: string[] = [];
     let calendarFires: string[] = [];
     let truncated = false;
@@ -279,7 +282,6 @@ export class PgaScheduleEditor extends LitElement {
       return html`<div class="status bad" role="status">${(error as Error).message}</div>`;
     }
     return html`<div class="status ok" role="status">Valid schedule.</div>
-      ${zoneOk ? nothing : html`<div class="banner" role="alert">time_zone: “${zone}” is not a time zone this browser knows; the database checks it against pg_timezone_names.</div>`}
       <h3>Next ${PREVIEW_COUNT} fires</h3>
       ${fires.length === 0 ? html`<p class="muted">No fire after now (${now}).</p>` : html`<ol class="fires" aria-label="Next fires">${fires.map((f) => html`<li>${f}</li>`)}</ol>`}
       <p class="note">Wall-clock times in <strong>${zone}</strong>, computed in this browser by the same schedule engine the database runs. The database turns them into instants by the zone's rule: a time inside a daylight-saving gap fires at the end of the gap, a repeated time fires once.</p>

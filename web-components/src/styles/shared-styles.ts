@@ -22,6 +22,7 @@ export const sharedStyles = css`
   }
   *, *::before, *::after { box-sizing: inherit; }
   [hidden] { display: none !important; }
+  .visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
   h2 { font-size: 1.15rem; margin: 0 0 0.75rem; }
   h3 { font-size: 1rem; margin: 1rem 0 0.5rem; }
   table { border-collapse: collapse; width: 100%; background: var(--_bg); }

@@ -152,7 +152,9 @@ export class PgaConsole extends LitElement {
 
   override render() {
     const session = this.gateway.session;
-    if (this.gateway.anonymous) return this.gateway.renderLogin();
+    // The console is the page: it owns the page's one h1 and its main landmark (an element
+    // embedded alone in a portal leaves both to the portal).
+    if (this.gateway.anonymous) return html`<main part="main"><h1 class="visually-hidden">pgAutomator: log in</h1>${this.gateway.renderLogin()}</main>`;
     const current = this.view === 'job' ? 'jobs' : this.view;
     return html`<header part="header">
         <span class="brand"><slot name="brand">pgAutomator</slot></span>
@@ -173,7 +175,8 @@ export class PgaConsole extends LitElement {
               <button @click=${() => void this.gateway.logout()}>Log out</button>`
           : nothing}</span>
       </header>
-      <main part="main" @pga-run-open=${(e: CustomEvent<{ runId: number }>) => this.view !== 'runs' && this.go('runs', String(e.detail.runId))}>${this.renderView()}</main>`;
+      <main part="main" @pga-run-open=${(e: CustomEvent<{ runId: number }>) => this.view !== 'runs' && this.go('runs', String(e.detail.runId))}>
+        <h1 class="visually-hidden">pgAutomator: ${this.view === 'job' ? (this.arg ? `job ${this.arg}` : 'new job') : TITLES[this.view]}</h1>${this.renderView()}</main>`;
   }
 }
 define('pga-console', PgaConsole);

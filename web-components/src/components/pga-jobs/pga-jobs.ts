@@ -197,12 +197,12 @@ export class PgaJobs extends LitElement {
             <span class="muted">${run.state === 'running' ? `${formatDuration(durationBetween(run.started_at, null, this.clock.now))}${run.step ? ` · ${run.step}` : ''}${run.kill_requested_at ? ' · kill requested' : ''}` : 'waiting for an agent'}</span>`
         : html`<span class="muted">idle</span>`}</td>
       <td data-label="Last run">${job.last_run_state
-        ? html`<button class="link" @click=${() => emit(this, 'pga-run-open', { runId: job.last_run_id! })} aria-label="Open last run of ${job.name}"><pga-state-badge state=${job.last_run_state}></pga-state-badge></button>
+        ? html`<button class="link" @click=${() => emit(this, 'pga-run-open', { runId: job.last_run_id! })} aria-label="Last run of ${job.name}: ${(job.last_run_state ?? '').replace(/_/g, ' ')}"><pga-state-badge state=${job.last_run_state}></pga-state-badge></button>
             <span class="muted" title=${formatInstant(job.last_run_finished_at)}>${formatRelative(job.last_run_finished_at, this.clock.now)}</span>`
         : html`<span class="muted">never</span>`}</td>
       <td data-col="next" data-label="Next run" title=${formatInstant(job.next_run_at)}>${job.next_run_at ? formatRelative(job.next_run_at, this.clock.now) : html`<span class="muted">—</span>`}</td>
       <td class="actions">
-        <button class="primary" ?disabled=${!operator || busy} @click=${() => this.start(job)} aria-label="Start ${job.name} now">Start now</button>
+        <button class="primary" ?disabled=${!operator || busy} @click=${() => this.start(job)} aria-label="Start ${job.name} now">Start</button>
         ${run ? html`<button class="danger" ?disabled=${!operator || busy || Boolean(run.kill_requested_at)} @click=${() => this.kill(run)} aria-label="Kill run ${run.id} of ${job.name}">Kill</button>` : nothing}
         <button ?disabled=${!operator || busy} @click=${() => this.toggle(job)} aria-label="${job.enabled ? 'Disable' : 'Enable'} ${job.name}">${job.enabled ? 'Disable' : 'Enable'}</button>
       </td>

@@ -206,4 +206,44 @@ test('defect 6: at 390x844 the navigation fits, the jobs show their actions, a r
   });
 });
 
+test('defect 8: history uses the width, keeps times on one line and the message in view; filters live in the URL; until before since is an error; dates are ISO', async () => {
+  await h.api.createJob({ name: 'flaky' });
+  await h.api.addStep({ job: 'flaky', name: 'one', kind: 'shell', command: 'false' });
+  const failed = await startAndClaim(h.api, 'flaky', 'defects-agent');
+  await h.api.endStep({ step_run_id: failed.stepRunId, state: 'failed', exit_code: 3, output: 'boom\n' });
+  await h.api.endRun({ run_id: failed.runId, state: 'failed', message: 'step one failed: exit code 3 (disk full on /var/lib/postgresql)' });
+  await open('runs', { width: 1920, height: 1080 });
+  const runs = page().locator('pga-runs');
+  await runs.locator(`tr[data-run="${failed.runId}"]`).waitFor();
+  const [tableWidth, mainWidth] = await runs.evaluate((el) => [el.shadowRoot!.querySelector('table')!.getBoundingClientRect().width, el.getBoundingClientRect().width]);
+  assert.ok(tableWidth >= 0.9 * mainWidth, `table ${tableWidth} of ${mainWidth} px with no run open`);
+  const [when, id] = await runs.locator(`tr[data-run="${failed.runId}"]`).evaluate((tr) => [(tr.querySelector('td.when') as HTMLElement).offsetHeight, (tr.querySelector('td') as HTMLElement).offsetHeight]);
+  assert.ok(when <= id, 'a timestamp stays on one line');
+  await open(`runs/${failed.runId}`, { width: 1400, height: 900 });
+  await page().locator('pga-run-detail').getByText('disk full', { exact: false }).first().waitFor();
+  const overflow = await runs.evaluate((el) => {
+    const scroll = el.shadowRoot!.querySelector('.scroll') as HTMLElement;
+    return scroll.scrollWidth - scroll.clientWidth;
+  });
+  assert.ok(overflow <= 1, `the history table scrolls sideways by ${overflow} px at 1400`);
+  // Filters in the URL, restored on reload.
+  await open('runs');
+  await runs.getByLabel('State').selectOption('failed');
+  await page().waitForFunction(() => location.hash.includes('state=failed'));
+  await page().reload();
+  await runs.locator(`tr[data-run="${failed.runId}"]`).waitFor();
+  assert.is(await runs.getByLabel('State').inputValue(), 'failed');
+  assert.is(await runs.locator('tr[data-run] pga-state-badge:not([state="failed"])').count(), 0);
+  // ISO dates, and until before since refused at the field.
+  const since = runs.getByLabel('Due since');
+  assert.is(await since.getAttribute('type'), 'text');
+  assert.match((await since.getAttribute('placeholder')) ?? '', /YYYY-MM-DD/);
+  await since.fill('2026-12-05 10:00');
+  await since.press('Enter');
+  await runs.getByLabel('Due until').fill('2026-12-04 10:00');
+  await runs.getByLabel('Due until').press('Enter');
+  await runs.locator('input[name="until"][aria-invalid="true"]').waitFor();
+  assert.match((await errorNextTo(runs.getByLabel('Due until'))) ?? '', /after/);
+});
+
 test.run();

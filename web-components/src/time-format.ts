@@ -44,11 +44,12 @@ export function displayZone(): string {
  * `2026-11-28 21:05:03 Europe/Berlin`: an instant as wall-clock time in `zone` (default: the
  * chosen display zone), always followed by the zone, so no time on screen is ambiguous.
  */
-export function formatInstant(value: unknown, zone = displayZone()): string {
+export function formatInstant(value: unknown, zone = displayZone(), options: { zoneInHeader?: boolean } = {}): string {
   const d = toDate(value);
   if (!d) return '—';
   const safeZone = isValidTimeZone(zone) ? zone : 'UTC';
-  return `${wallClockIn(safeZone, d)} ${safeZone}`;
+  // A table whose column header names the zone (`Started (UTC)`) leaves it out of each cell.
+  return options.zoneInHeader ? wallClockIn(safeZone, d) : `${wallClockIn(safeZone, d)} ${safeZone}`;
 }
 
 const INTERVAL_UNITS: Array<[RegExp, string]> = [

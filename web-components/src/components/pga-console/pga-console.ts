@@ -20,14 +20,18 @@ interface Route {
   view: View;
   /** job name (view job), schedule name (view schedules) or run id (view runs). */
   arg: string;
+  /** The view's filters (`#runs?state=failed&job=backup`), so a filtered page can be shared and reloaded. */
+  query: URLSearchParams;
 }
 
 function parseHash(hash: string): Route {
-  const [view, ...rest] = hash.replace(/^#\/?/, '').split('/');
+  const [path, search = ''] = hash.replace(/^#\/?/, '').split('?');
+  const [view, ...rest] = path.split('/');
   const arg = decodeURIComponent(rest.join('/'));
-  if (view === 'job') return { view: 'job', arg };
-  if ((VIEWS as readonly string[]).includes(view)) return { view: view as View, arg };
-  return { view: 'jobs', arg: '' };
+  const query = new URLSearchParams(search);
+  if (view === 'job') return { view: 'job', arg, query };
+  if ((VIEWS as readonly string[]).includes(view)) return { view: view as View, arg, query };
+  return { view: 'jobs', arg: '', query: new URLSearchParams() };
 }
 
 /**
@@ -51,12 +55,14 @@ export class PgaConsole extends LitElement {
     arg: { type: String },
     noHash: { type: Boolean, attribute: 'no-hash' },
     schedules: { state: true },
+    query: { state: true },
   };
   declare gatewayUrl: string;
   declare view: View;
   declare arg: string;
   declare noHash: boolean;
   declare schedules: Array<{ name: string; type: string; enabled: boolean }>;
+  declare query: URLSearchParams;
 
   static override styles = [sharedStyles, consoleStyles];
 
@@ -75,6 +81,7 @@ export class PgaConsole extends LitElement {
     this.arg = '';
     this.noHash = false;
     this.schedules = [];
+    this.query = new URLSearchParams();
   }
 
   override connectedCallback(): void {
@@ -94,16 +101,29 @@ export class PgaConsole extends LitElement {
     if (route.view !== this.view) emit(this, 'pga-view-change', { view: route.view });
     this.view = route.view;
     this.arg = route.arg;
+    this.query = route.query;
+  }
+
+  private hashOf(view: View, arg: string, query: URLSearchParams): string {
+    const search = query.toString();
+    return `#${view}${arg ? `/${encodeURIComponent(arg)}` : ''}${search ? `?${search}` : ''}`;
   }
 
   /** Shows a view (and writes it to the hash). */
-  go(view: View, arg = ''): void {
-    const route = { view, arg };
+  go(view: View, arg = '', query = view === this.view ? this.query : new URLSearchParams()): void {
+    const route = { view, arg, query };
     if (!this.noHash) {
-      const hash = `#${view}${arg ? `/${encodeURIComponent(arg)}` : ''}`;
+      const hash = this.hashOf(view, arg, query);
       if (location.hash !== hash) history.pushState(null, '', hash);
     }
     this.applyRoute(route);
+  }
+
+  /** History's filters changed: into the URL (replacing, so Back leaves the view, not each filter). */
+  private onRunsFilter(filters: Record<string, string>): void {
+    const query = new URLSearchParams(Object.entries(filters).filter(([, v]) => v));
+    this.query = query;
+    if (!this.noHash) history.replaceState(null, '', this.hashOf(this.view, this.arg, query));
   }
 
   private async loadSchedules(): Promise<void> {
@@ -140,6 +160,9 @@ export class PgaConsole extends LitElement {
         return this.renderSchedules();
       case 'runs':
         return html`<pga-runs gateway-url=${this.gatewayUrl} .run=${this.arg ? Number(this.arg) : null}
+          .job=${this.query.get('job') ?? ''} .state=${this.query.get('state') ?? ''} .agent=${this.query.get('agent') ?? ''}
+          .since=${this.query.get('since') ?? ''} .until=${this.query.get('until') ?? ''}
+          @pga-runs-filter=${(e: CustomEvent<Record<string, string>>) => this.onRunsFilter(e.detail)}
           @pga-run-open=${(e: CustomEvent<{ runId: number }>) => this.go('runs', String(e.detail.runId))}></pga-runs>`;
       case 'timeline':
         return html`<pga-timeline gateway-url=${this.gatewayUrl}></pga-timeline>`;

@@ -39,6 +39,7 @@ const SCREENS: Array<{ name: string; hash: () => string; ready: string }> = [
   { name: 'history with a run open', hash: () => `runs/${failedRun}`, ready: 'pga-run-detail pga-state-badge' },
   { name: 'timeline', hash: () => 'timeline', ready: 'pga-timeline rect.bar' },
   { name: 'agents', hash: () => 'agents', ready: 'pga-agents tr[data-agent="axe-agent"]' },
+  { name: 'settings', hash: () => 'settings', ready: 'pga-settings tr[data-category="ops"]' },
 ];
 
 test('the login screen: no critical or serious violation, a main landmark and an h1', async () => {

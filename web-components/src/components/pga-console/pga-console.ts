@@ -8,13 +8,14 @@ import '../pga-job-editor/pga-job-editor.ts';
 import '../pga-jobs/pga-jobs.ts';
 import '../pga-runs/pga-runs.ts';
 import '../pga-schedule-editor/pga-schedule-editor.ts';
+import '../pga-settings/pga-settings.ts';
 import '../pga-timeline/pga-timeline.ts';
 import { browserZone, displayZoneChoice, setDisplayZoneChoice } from '../../time-format.ts';
 import { consoleStyles } from './pga-console.styles.ts';
 
-const VIEWS = ['jobs', 'schedules', 'runs', 'timeline', 'agents'] as const;
+const VIEWS = ['jobs', 'schedules', 'runs', 'timeline', 'agents', 'settings'] as const;
 type View = (typeof VIEWS)[number] | 'job';
-const TITLES: Record<(typeof VIEWS)[number], string> = { jobs: 'Jobs', schedules: 'Schedules', runs: 'History', timeline: 'Timeline', agents: 'Agents' };
+const TITLES: Record<(typeof VIEWS)[number], string> = { jobs: 'Jobs', schedules: 'Schedules', runs: 'History', timeline: 'Timeline', agents: 'Agents', settings: 'Settings' };
 
 interface Route {
   view: View;
@@ -144,7 +145,12 @@ export class PgaConsole extends LitElement {
         @pga-schedule-save=${(e: CustomEvent<{ name: string }>) => {
           void this.loadSchedules();
           this.go('schedules', e.detail.name);
-        }}></pga-schedule-editor>
+        }}
+        @pga-schedule-delete=${() => {
+          void this.loadSchedules();
+          this.go('schedules', '');
+        }}
+        @pga-job-open=${(e: CustomEvent<{ name: string | null }>) => this.go('job', e.detail.name ?? '')}></pga-schedule-editor>
     </div>`;
   }
 
@@ -168,6 +174,8 @@ export class PgaConsole extends LitElement {
         return html`<pga-timeline gateway-url=${this.gatewayUrl}></pga-timeline>`;
       case 'agents':
         return html`<pga-agents gateway-url=${this.gatewayUrl}></pga-agents>`;
+      case 'settings':
+        return html`<pga-settings gateway-url=${this.gatewayUrl}></pga-settings>`;
       default:
         return html`<pga-jobs gateway-url=${this.gatewayUrl} @pga-job-open=${(e: CustomEvent<{ name: string | null }>) => this.go('job', e.detail.name ?? '')}></pga-jobs>`;
     }

@@ -176,6 +176,20 @@ export class PgaJobEditor extends LitElement {
     if (ok) emit(this, 'pga-job-save', { name });
   }
 
+  /** Starts the job now at the chosen step (start_job's at_step), as SQL Server Agent's "Start job at step". */
+  private async startAtStep(event: Event): Promise<void> {
+    event.preventDefault();
+    const step = String(new FormData(event.target as HTMLFormElement).get('at_step') ?? '');
+    let runId: unknown;
+    const ok = await this.act(`Started “${this.job}”${step ? ` at step “${step}”` : ''}.`, async () => {
+      runId = await this.gateway.client.call('start_job', { job: this.job, at_step: step || undefined });
+    });
+    if (ok) {
+      this.notice = `Started “${this.job}”${step ? ` at step “${step}”` : ''}: run ${String(runId)}.`;
+      emit(this, 'pga-job-start', { name: this.job, runId: Number(runId) });
+    }
+  }
+
   private async deleteJob(): Promise<void> {
     if (!confirm(`Delete job “${this.job}” and its history?`)) return;
     const name = this.job;
@@ -321,6 +335,11 @@ export class PgaJobEditor extends LitElement {
         ? html`<section class="card" part="steps"><h3>Steps</h3>
               <pga-step-list .steps=${this.steps} ?readonly=${!admin} @pga-step-action=${this.onStepAction}></pga-step-list>
               ${admin ? this.renderStepForm() : nothing}
+              ${this.gateway.can('pgautomator_operator') && this.steps.length > 0
+                ? html`<form class="row" style="margin-top:10px" aria-label="Start at a step" @submit=${this.startAtStep}>
+                    <label>Start at step<select name="at_step" aria-label="Start at step">${this.steps.map((s) => html`<option value=${s.name}>${s.position}. ${s.name}</option>`)}</select></label>
+                    <button type="submit">Start now at this step</button></form>`
+                : nothing}
             </section>
             <section class="card" part="schedules"><h3>Schedules</h3>
               <ul class="attached">

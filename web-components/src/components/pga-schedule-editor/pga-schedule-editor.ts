@@ -5,7 +5,7 @@ import { GatewayController } from '../../controllers/gateway-controller.ts';
 import { define } from '../../define.ts';
 import { emit } from '../../events.ts';
 import { sharedStyles } from '../../styles/shared-styles.ts';
-import { isValidTimeZone, wallClockIn } from '../../time-format.ts';
+import { formatInstant, isValidTimeZone, wallClockIn } from '../../time-format.ts';
 import '../pga-schedule-calendar/pga-schedule-calendar.ts';
 import { scheduleEditorStyles } from './pga-schedule-editor.styles.ts';
 import { controlOfField, draftToSpec, emptyDraft, specToDraft, type ScheduleDraft } from './schedule-draft.ts';
@@ -31,6 +31,8 @@ const ZONES: string[] = (() => {
  * @prop spec - the spec being edited (read: what the form says now)
  * @fires pga-schedule-change - {spec, valid, field, message} on every edit
  * @fires pga-schedule-save - {name} after the database accepted the schedule
+ * @fires pga-schedule-delete - {name} after the schedule was deleted
+ * @fires pga-job-open - {name} to open a job that uses the schedule
  * @csspart form - the form
  * @csspart preview - the preview column (list and calendar)
  */
@@ -46,6 +48,7 @@ export class PgaScheduleEditor extends LitElement {
     saving: { state: true },
     saved: { state: true },
     serverError: { state: true },
+    usedBy: { state: true },
   };
   declare gatewayUrl: string;
   declare schedule: string;
@@ -57,6 +60,8 @@ export class PgaScheduleEditor extends LitElement {
   declare saving: boolean;
   declare saved: string;
   declare serverError: GatewayError | null;
+  /** The jobs this schedule fires (get_schedule's jobs). */
+  declare usedBy: Array<{ job: string; enabled: boolean; next_fire_at: string | null }>;
 
   static override styles = [sharedStyles, scheduleEditorStyles];
 
@@ -75,6 +80,7 @@ export class PgaScheduleEditor extends LitElement {
     this.saving = false;
     this.saved = '';
     this.serverError = null;
+    this.usedBy = [];
   }
 
   get spec(): Record<string, unknown> {
@@ -96,15 +102,17 @@ export class PgaScheduleEditor extends LitElement {
     this.serverError = null;
     this.saved = '';
     if (!this.schedule) {
+      this.usedBy = [];
       this.name = '';
       this.description = '';
       this.enabled = true;
       this.draft = emptyDraft(wallClockIn('UTC').slice(0, 10));
       return;
     }
-    const doc = await this.gateway.run((c) => c.read<{ schedule: Record<string, unknown>; jobs: unknown[] } | null>('get_schedule', { name: this.schedule }));
+    const doc = await this.gateway.run((c) => c.read<{ schedule: Record<string, unknown>; jobs: PgaScheduleEditor['usedBy'] } | null>('get_schedule', { name: this.schedule }));
     const row = doc?.schedule;
     if (!row) return;
+    this.usedBy = doc.jobs ?? [];
     this.name = String(row.name ?? this.schedule);
     this.description = String(row.description ?? '');
     this.enabled = row.enabled !== false;
@@ -167,6 +175,28 @@ export class PgaScheduleEditor extends LitElement {
     } finally {
       this.saving = false;
     }
+  }
+
+  /** Deletes the schedule; when jobs use it, the question names them and the detach is forced. */
+  private async deleteSchedule(): Promise<void> {
+    const name = this.schedule;
+    const users = this.usedBy.map((j) => j.job);
+    const question = users.length ? `Delete schedule “${name}”? It is detached from ${users.length} job(s): ${users.join(', ')}. They then run only when started by hand or by another schedule.` : `Delete schedule “${name}”?`;
+    if (!confirm(question)) return;
+    const done = await this.gateway.run((c) => c.call('delete_schedule', { name, force: users.length > 0 }).then(() => true));
+    if (done) emit(this, 'pga-schedule-delete', { name });
+  }
+
+  private renderUsedBy() {
+    if (!this.schedule) return nothing;
+    const zone = this.draft.time_zone || 'UTC';
+    return html`<section aria-label="Jobs using this schedule"><h3>Used by</h3>
+      ${this.usedBy.length === 0
+        ? html`<p class="muted">No job uses this schedule yet: attach it in a job's editor.</p>`
+        : html`<ul class="used-by">${this.usedBy.map(
+            (j) => html`<li data-job=${j.job}><button type="button" class="link" @click=${() => emit(this, 'pga-job-open', { name: j.job })}>${j.job}</button>
+              <span class="muted">${j.enabled ? '' : 'disabled · '}next ${formatInstant(j.next_fire_at, zone)}</span></li>`,
+          )}</ul>`}</section>`;
   }
 
   private fieldError(control: string): string | null {
@@ -315,7 +345,9 @@ export class PgaScheduleEditor extends LitElement {
         <div class="toolbar">
           <button class="primary" type="submit" ?disabled=${!verdict.valid || this.saving || !this.name.trim() || !canEdit}>${this.schedule ? 'Save schedule' : 'Create schedule'}</button>
           ${canEdit ? nothing : html`<span class="muted">Only pgautomator_admin may change schedules.</span>`}
+          ${this.schedule && canEdit ? html`<button type="button" class="danger" @click=${this.deleteSchedule}>Delete schedule</button>` : nothing}
         </div>
+        ${this.renderUsedBy()}
       </form>
       <section part="preview" aria-label="Preview">${this.renderPreview()}</section>
     </div>`;

@@ -111,4 +111,39 @@ test('an offline agent can be deleted from the agents screen', async () => {
   await page().locator('pga-agents tr[data-agent="old-agent"]').waitFor({ state: 'detached' });
 });
 
+test('jobs list: search by name, description or category', async () => {
+  await h.api.createJob({ name: 'vacuum-sales', description: 'weekly maintenance of the sales db' });
+  await open('jobs');
+  const jobs = page().locator('pga-jobs');
+  await jobs.locator('tr[data-job="vacuum-sales"]').waitFor();
+  await jobs.getByLabel('Search jobs').fill('maintenance');
+  await jobs.locator('tr[data-job="etl"]').waitFor({ state: 'detached' });
+  assert.is(await jobs.locator('tr[data-job]').count(), 1);
+  await jobs.getByLabel('Search jobs').fill('');
+  await jobs.locator('tr[data-job="etl"]').waitFor();
+});
+
+test('history exports the listed runs as CSV (quoted, no spreadsheet formulas)', async () => {
+  await h.api.createJob({ name: '=cmd|calc' });
+  await h.api.addStep({ job: '=cmd|calc', name: 'one', kind: 'shell', command: 'true' });
+  await h.api.startJob({ job: '=cmd|calc' });
+  await open('runs');
+  const runs = page().locator('pga-runs');
+  await runs.locator('tr[data-run]').first().waitFor();
+  const [download] = await Promise.all([page().waitForEvent('download'), runs.getByRole('button', { name: 'Export CSV' }).click()]);
+  assert.match(download.suggestedFilename(), /^pgautomator-runs-.*\.csv$/);
+  const text = await new Promise<string>((resolve, reject) => {
+    void download.createReadStream().then((stream) => {
+      let data = '';
+      stream.on('data', (c) => (data += c));
+      stream.on('end', () => resolve(data));
+      stream.on('error', reject);
+    });
+  });
+  const lines = text.trim().split(/\r?\n/);
+  assert.match(lines[0], /^run,job,state,trigger,agent,scheduled_for,started_at,finished_at,duration_s,attempt,message$/);
+  assert.ok(lines.some((l) => l.includes(`"'=cmd|calc"`)), text);
+  assert.is(lines.length - 1, await runs.locator('tr[data-run]').count());
+});
+
 test.run();

@@ -43,6 +43,7 @@ const RUN_EVENTS = new Set(['run_queued', 'run_started', 'run_finished', 'kill',
  * @attr gateway-url - the gateway ('' = this page's origin)
  * @attr category - show only this category (empty: all)
  * @attr state - filter: all, enabled, disabled, running, failed (last run failed)
+ * @attr search - filter: words each shown job has in its name, description or category
  * @fires pga-job-open - {name} to edit a job ({name: null} for "New job")
  * @fires pga-job-start - {name, runId} after a start was accepted
  * @fires pga-run-kill - {runId} after a kill was requested
@@ -60,6 +61,7 @@ export class PgaJobs extends LitElement {
     running: { state: true },
     busy: { state: true },
     notice: { state: true },
+    search: { type: String },
   };
   declare gatewayUrl: string;
   declare category: string;
@@ -68,6 +70,8 @@ export class PgaJobs extends LitElement {
   declare running: RunningRow[];
   declare busy: string;
   declare notice: string;
+  /** Words every shown job contains in its name, description or category. */
+  declare search: string;
 
   static override styles = [
     sharedStyles,
@@ -109,6 +113,7 @@ export class PgaJobs extends LitElement {
     this.running = [];
     this.busy = '';
     this.notice = '';
+    this.search = '';
   }
 
   /** Reloads the jobs and the running runs. */
@@ -167,8 +172,11 @@ export class PgaJobs extends LitElement {
   }
 
   private visible(): JobRow[] {
+    const words = this.search.toLowerCase().split(/\s+/).filter(Boolean);
     return this.jobs.filter((j) => {
       if (this.category && (j.category ?? '') !== this.category) return false;
+      const haystack = `${j.name} ${j.description ?? ''} ${j.category ?? ''}`.toLowerCase();
+      if (!words.every((w) => haystack.includes(w))) return false;
       switch (this.state) {
         case 'enabled':
           return j.enabled;
@@ -217,6 +225,7 @@ export class PgaJobs extends LitElement {
     for (const job of rows) groups.set(job.category ?? '', [...(groups.get(job.category ?? '') ?? []), job]);
     return html`<div class="toolbar">
         <h2 style="margin:0">Jobs</h2>
+        <label class="inline">Search<input type="search" aria-label="Search jobs" placeholder="name, description, category" .value=${this.search} @input=${(e: Event) => (this.search = (e.target as HTMLInputElement).value)} /></label>
         <label class="inline">Category<select aria-label="Category" .value=${this.category} @change=${(e: Event) => (this.category = (e.target as HTMLSelectElement).value)}>
           <option value="">all</option>${categories.filter((c) => c).map((c) => html`<option value=${c} ?selected=${c === this.category}>${c}</option>`)}</select></label>
         <label class="inline">State<select aria-label="State" .value=${this.state} @change=${(e: Event) => (this.state = (e.target as HTMLSelectElement).value as StateFilter)}>

@@ -9,6 +9,7 @@ import { displayZone, durationBetween, formatDuration, formatInstant, wallClockI
 import '../pga-run-detail/pga-run-detail.ts';
 import { triggerText, type RunRow, type StepRunRow } from '../pga-run-detail/pga-run-detail.ts';
 import '../pga-state-badge/pga-state-badge.ts';
+import { runsToCsv } from './runs-csv.ts';
 
 const STATES = ['', 'queued', 'running', 'succeeded', 'failed', 'killed', 'timed_out', 'abandoned', 'cancelled', 'skipped'];
 const PAGE = 50;
@@ -246,6 +247,18 @@ export class PgaRuns extends LitElement {
     }
   }
 
+  /** Downloads the runs listed now (the filters applied, the pages loaded) as CSV. */
+  private exportCsv(): void {
+    const url = URL.createObjectURL(new Blob([runsToCsv(this.runs)], { type: 'text/csv;charset=utf-8' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `pgautomator-runs-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.csv`;
+    this.renderRoot.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
+
   /** Sets one filter and announces all of them (for the URL). */
   private setFilter(key: (typeof RUN_FILTERS)[number], value: string): void {
     this[key] = value;
@@ -292,6 +305,7 @@ export class PgaRuns extends LitElement {
         ${this.filterSelect('Job', 'job', this.choices.jobs)} ${this.filterSelect('State', 'state', STATES)} ${this.filterSelect('Agent', 'agent', this.choices.agents)}
         ${this.rangeInput('since', 'Due since')} ${this.rangeInput('until', 'Due until')}
         <button type="button" @click=${() => void this.loadRuns()}>Refresh</button>
+        <button type="button" ?disabled=${this.runs.length === 0} @click=${this.exportCsv}>Export CSV</button>
       </form>
       ${this.gateway.error ? html`<div class="banner" role="alert">${this.gateway.error.message}</div>` : nothing}
       <div class="layout ${this.detail ? 'open' : ''}">

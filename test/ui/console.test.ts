@@ -32,7 +32,7 @@ test.after(async () => {
   // PGAUTOMATOR_UPDATE_SCREENSHOTS=1 refreshes the README's screenshots from this run.
   if (process.env.PGAUTOMATOR_UPDATE_SCREENSHOTS === '1') {
     mkdirSync(new URL('../../docs/screenshots/', import.meta.url), { recursive: true });
-    for (const [key, file] of Object.entries({ schedule: 'schedule-editor', job: 'job-editor', run: 'run-output', timeline: 'timeline', jobs: 'jobs', agents: 'agents' })) {
+    for (const [key, file] of Object.entries({ schedule: 'schedule-editor', job: 'job-editor', run: 'run-output', killed: 'history', timeline: 'timeline', jobs: 'jobs', agents: 'agents', settings: 'settings', phone: 'jobs-phone' })) {
       if (shots[key]) copyFileSync(shots[key], new URL(`../../docs/screenshots/${file}.png`, import.meta.url));
     }
   }
@@ -192,6 +192,14 @@ test('the agent at a glance', async () => {
   const row = page().locator(`pga-agents tr[data-agent="${AGENT}"]`);
   await row.locator('pga-state-badge[state="online"]').waitFor();
   shots.agents = await screenshot(page(), '08-agents');
+  await page().getByRole('link', { name: 'Settings' }).click();
+  await page().locator('pga-settings').getByRole('heading', { name: 'SQL connections' }).waitFor();
+  shots.settings = await screenshot(page(), '09-settings');
+  await page().setViewportSize({ width: 390, height: 844 });
+  await page().getByRole('link', { name: 'Jobs' }).click();
+  await page().locator('pga-jobs tr[data-job="hello-world"]').waitFor();
+  shots.phone = await screenshot(page(), '10-jobs-phone');
+  await page().setViewportSize({ width: 1360, height: 900 });
   assert.equal(h.browser.errors, []);
 });
 

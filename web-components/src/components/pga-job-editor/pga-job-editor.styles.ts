@@ -5,7 +5,7 @@ export const jobEditorStyles = css`
   h2 { overflow-wrap: anywhere; }
   .field { display: flex; flex-direction: column; gap: 2px; min-width: 0; }
   .grid label, .grid input, .grid select { min-width: 0; }
-  .grid input, .grid select { width: 100%; }
+  .grid input:not([type="checkbox"]), .grid select { width: 100%; }
   ul.attached li > button.link { overflow-wrap: anywhere; text-align: left; }
   @media (max-width: 600px) { .events { flex-direction: column; } ul.attached li { flex-wrap: wrap; } }
   .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 10px; margin-bottom: 10px; }

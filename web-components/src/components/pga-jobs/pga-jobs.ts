@@ -87,6 +87,7 @@ export class PgaJobs extends LitElement {
         thead { display: none; }
         table, tbody, tr, td { display: block; width: 100%; }
         tr[data-job] { border-bottom: 2px solid var(--_line); padding: 6px 0; }
+        tr.group td { width: 100%; }
         tr[data-job] td { border: none; padding: 2px 4px; max-width: none; }
         tr[data-job] td:not(:first-child):not(.actions)::before { content: attr(data-label) ': '; color: var(--_muted); font-size: 12px; }
         td.actions { flex-wrap: wrap; }

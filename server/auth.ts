@@ -230,7 +230,7 @@ export class Auth {
       via: 'session',
       csrfToken: session.csrfToken,
       key: session.id,
-      run: (work, options) => runOnBackend(this.options.backends, session.user, work, options?.rollback),
+      run: (work, options) => runOnBackend(this.options.backends, session.user, work, options),
     };
   }
 

@@ -17,8 +17,17 @@ export interface Caller {
   readonly csrfToken: string;
   /** What per-session limits (event streams) count by: the session id, or `header:<role>`. */
   readonly key: string;
-  /** Runs `work` on a connection acting as `user`; with `rollback`, inside a transaction that is rolled back. */
-  run<T>(work: (db: Queryable) => Promise<T>, options?: { rollback?: boolean }): Promise<T>;
+  /**
+   * Runs `work` on one connection acting as `user`: with `rollback`, inside a transaction that is
+   * rolled back; with `transaction`, inside one that is committed when `work` succeeds (all of its
+   * calls or none: the batch call, server/rpc-batch.ts).
+   */
+  run<T>(work: (db: Queryable) => Promise<T>, options?: RunOptions): Promise<T>;
+}
+
+export interface RunOptions {
+  rollback?: boolean;
+  transaction?: boolean;
 }
 
 /** A connection failure (not an SQL error): the backend is not given back to the pool. */
@@ -28,17 +37,21 @@ const isConnectionError = (error: unknown) => {
 };
 
 /** Calls on a backend of the role's own pool (logged in as the role). */
-export async function runOnBackend<T>(backends: BackendPool, role: string, work: (db: Queryable) => Promise<T>, rollback = false): Promise<T> {
+export async function runOnBackend<T>(backends: BackendPool, role: string, work: (db: Queryable) => Promise<T>, options: RunOptions = {}): Promise<T> {
   const lease = await backends.acquire(role);
   let broken = false;
   try {
-    if (!rollback) return await work(lease.client as unknown as Queryable);
+    if (!options.rollback && !options.transaction) return await work(lease.client as unknown as Queryable);
     await lease.client.query('BEGIN');
+    let result: T;
     try {
-      return await work(lease.client as unknown as Queryable);
-    } finally {
+      result = await work(lease.client as unknown as Queryable);
+    } catch (error) {
       await lease.client.query('ROLLBACK').catch(() => (broken = true));
+      throw error;
     }
+    await lease.client.query(options.rollback ? 'ROLLBACK' : 'COMMIT');
+    return result;
   } catch (error) {
     if (isConnectionError(error)) broken = true;
     throw error;

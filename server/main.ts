@@ -2,7 +2,7 @@
  * The gateway: routes of node:http onto auth, rpc, events and static.
  *
  *   POST /auth/login {user, password}   POST /auth/logout   GET /auth/me
- *   GET|POST /rpc/<api function>         GET /events          GET /  (console page and bundle)
+ *   GET|POST /rpc/<api function>   POST /rpc (a batch in one transaction)   GET /events          GET /  (console page and bundle)
  *   GET /metrics (Prometheus text format, server/metrics.ts)
  */
 import { readFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { HttpError, readJsonObject, sendError, sendJson, serializeCookie } from 
 import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.ts';
 import { handleMetrics } from './metrics.ts';
 import { errorBody, handleRpc } from './rpc.ts';
+import { handleBatch } from './rpc-batch.ts';
 import { DEFAULT_DIST_DIR, ensureBundle, serveStatic } from './static.ts';
 import { StreamLimits } from './stream-limits.ts';
 
@@ -151,6 +152,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         if (!caller) throw new HttpError(401, 'login_required', 'not logged in: POST /auth/login');
         const groups = await auth.groups(caller);
         sendJson(res, 200, { user: caller.user, via: caller.via, groups, csrfToken: caller.csrfToken });
+        return;
+      }
+      if (path === '/rpc') {
+        await handleBatch(req, res, auth.identify(req), (c) => auth.checkCsrf(req, c), log);
         return;
       }
       if (path.startsWith('/rpc/')) {

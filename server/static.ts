@@ -41,6 +41,7 @@ export function consolePage(title = 'pgAutomator'): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>
+<link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Crect width='16' height='16' rx='3' fill='%2314202e'/%3E%3Cpath d='M4 8.5l2.5 2.5L12 5' stroke='%231f6feb' stroke-width='2' fill='none'/%3E%3C/svg%3E">
 <style>
   html, body { margin: 0; height: 100%; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; background: #f4f6f8; color: #1d2733; }
 </style>

@@ -32,7 +32,7 @@ test.after(async () => {
   // PGAUTOMATOR_UPDATE_SCREENSHOTS=1 refreshes the README's screenshots from this run.
   if (process.env.PGAUTOMATOR_UPDATE_SCREENSHOTS === '1') {
     mkdirSync(new URL('../../docs/screenshots/', import.meta.url), { recursive: true });
-    for (const [key, file] of Object.entries({ schedule: 'schedule-editor', job: 'job-editor', run: 'run-output', timeline: 'timeline', jobs: 'jobs', agents: 'agents' })) {
+    for (const [key, file] of Object.entries({ schedule: 'schedule-editor', job: 'job-editor', run: 'run-output', killed: 'history', timeline: 'timeline', jobs: 'jobs', agents: 'agents', settings: 'settings', phone: 'jobs-phone' })) {
       if (shots[key]) copyFileSync(shots[key], new URL(`../../docs/screenshots/${file}.png`, import.meta.url));
     }
   }
@@ -155,6 +155,7 @@ test('kill a long-running job (sleep 60) from the jobs list', async () => {
   const runId = Number(/run (\d+)/.exec(notice ?? '')![1]);
   // Wait until the agent runs it (the Now column shows running), then kill.
   await jobs.locator('tr[data-job="long-sleep"] pga-state-badge[state="running"]').first().waitFor({ timeout: 30_000 });
+  page().once('dialog', (dialog) => void dialog.accept()); // Kill asks first
   await jobs.getByRole('button', { name: `Kill run ${runId} of long-sleep` }).click();
   await jobs.getByText(`Kill requested for run ${runId} of “long-sleep”.`).waitFor();
   await page().getByRole('link', { name: 'History' }).click();
@@ -191,6 +192,14 @@ test('the agent at a glance', async () => {
   const row = page().locator(`pga-agents tr[data-agent="${AGENT}"]`);
   await row.locator('pga-state-badge[state="online"]').waitFor();
   shots.agents = await screenshot(page(), '08-agents');
+  await page().getByRole('link', { name: 'Settings' }).click();
+  await page().locator('pga-settings').getByRole('heading', { name: 'SQL connections' }).waitFor();
+  shots.settings = await screenshot(page(), '09-settings');
+  await page().setViewportSize({ width: 390, height: 844 });
+  await page().getByRole('link', { name: 'Jobs' }).click();
+  await page().locator('pga-jobs tr[data-job="hello-world"]').waitFor();
+  shots.phone = await screenshot(page(), '10-jobs-phone');
+  await page().setViewportSize({ width: 1360, height: 900 });
   assert.equal(h.browser.errors, []);
 });
 

@@ -21,6 +21,8 @@ export interface PgaEventDetails {
   'pga-job-toggle': { name: string; enabled: boolean };
   /** Open a run (history with its steps and output). */
   'pga-run-open': { runId: number };
+  'pga-schedule-delete': { name: string };
+  'pga-runs-filter': { job: string; state: string; agent: string; since: string; until: string };
   /** A kill of a run was requested. */
   'pga-run-kill': { runId: number };
   /** A schedule was saved. */
@@ -59,6 +61,8 @@ declare global {
     'pga-job-delete': PgaEvent<'pga-job-delete'>;
     'pga-job-toggle': PgaEvent<'pga-job-toggle'>;
     'pga-run-open': PgaEvent<'pga-run-open'>;
+    'pga-schedule-delete': PgaEvent<'pga-schedule-delete'>;
+    'pga-runs-filter': PgaEvent<'pga-runs-filter'>;
     'pga-run-kill': PgaEvent<'pga-run-kill'>;
     'pga-schedule-save': PgaEvent<'pga-schedule-save'>;
     'pga-schedule-open': PgaEvent<'pga-schedule-open'>;

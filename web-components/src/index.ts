@@ -19,4 +19,5 @@ export { PgaJobs } from './components/pga-jobs/pga-jobs.ts';
 export { PgaRuns } from './components/pga-runs/pga-runs.ts';
 export { PgaTimeline } from './components/pga-timeline/pga-timeline.ts';
 export { PgaAgents } from './components/pga-agents/pga-agents.ts';
+export { PgaSettings } from './components/pga-settings/pga-settings.ts';
 export { PgaConsole } from './components/pga-console/pga-console.ts';

@@ -1,4 +1,4 @@
-/** Display of instants and durations in the elements (the browser's locale and zone). */
+/** Display of instants (always with their zone), durations and intervals in the elements. */
 
 export function toDate(value: unknown): Date | null {
   if (value === null || value === undefined || value === '') return null;
@@ -8,11 +8,80 @@ export function toDate(value: unknown): Date | null {
 
 const two = (n: number) => String(n).padStart(2, '0');
 
-/** `2026-11-28 21:05:03` in the browser's zone. */
-export function formatInstant(value: unknown): string {
+const DISPLAY_ZONE_KEY = 'pgautomator.display-zone';
+/** Event on window when the person picks another zone to show times in (elements re-render). */
+export const DISPLAY_ZONE_EVENT = 'pga-display-zone-change';
+
+/** The browser's own IANA zone. */
+export function browserZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+/** 'browser' (the default) or 'UTC': the zone instants are shown in, chosen in the console header. */
+export function displayZoneChoice(): 'browser' | 'UTC' {
+  try {
+    return globalThis.localStorage?.getItem(DISPLAY_ZONE_KEY) === 'UTC' ? 'UTC' : 'browser';
+  } catch {
+    return 'browser';
+  }
+}
+
+export function setDisplayZoneChoice(choice: 'browser' | 'UTC'): void {
+  try {
+    globalThis.localStorage?.setItem(DISPLAY_ZONE_KEY, choice);
+  } catch {
+    /* storage off: the choice lasts until the page reloads */
+  }
+  globalThis.dispatchEvent?.(new CustomEvent(DISPLAY_ZONE_EVENT, { detail: { choice } }));
+}
+
+/** The IANA zone instants are shown in now. */
+export function displayZone(): string {
+  return displayZoneChoice() === 'UTC' ? 'UTC' : browserZone();
+}
+
+/**
+ * `2026-11-28 21:05:03 Europe/Berlin`: an instant as wall-clock time in `zone` (default: the
+ * chosen display zone), always followed by the zone, so no time on screen is ambiguous.
+ */
+export function formatInstant(value: unknown, zone = displayZone(), options: { zoneInHeader?: boolean } = {}): string {
   const d = toDate(value);
   if (!d) return '—';
-  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+  const safeZone = isValidTimeZone(zone) ? zone : 'UTC';
+  // A table whose column header names the zone (`Started (UTC)`) leaves it out of each cell.
+  return options.zoneInHeader ? wallClockIn(safeZone, d) : `${wallClockIn(safeZone, d)} ${safeZone}`;
+}
+
+const INTERVAL_UNITS: Array<[RegExp, string]> = [
+  [/(-?\d+) years?/, 'year'],
+  [/(-?\d+) mons?/, 'month'],
+  [/(-?\d+) days?/, 'day'],
+];
+
+/**
+ * A PostgreSQL interval as the database prints it (`00:01:00`, `1 day 02:00:00`, `00:00:05`) in
+ * words (`1 minute`, `1 day 2 hours`, `5 seconds`) that the database also accepts back as input.
+ */
+export function intervalWords(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = String(value).trim();
+  if (text === '') return '';
+  const parts: string[] = [];
+  const plural = (n: number, unit: string) => `${n} ${unit}${Math.abs(n) === 1 ? '' : 's'}`;
+  for (const [re, unit] of INTERVAL_UNITS) {
+    const m = re.exec(text);
+    if (m) parts.push(plural(Number(m[1]), unit));
+  }
+  const clock = /(-)?(\d+):(\d\d):(\d\d(?:\.\d+)?)/.exec(text);
+  if (clock) {
+    const sign = clock[1] ? -1 : 1;
+    const [h, m, s] = [Number(clock[2]), Number(clock[3]), Number(clock[4])];
+    if (h) parts.push(plural(sign * h, 'hour'));
+    if (m) parts.push(plural(sign * m, 'minute'));
+    if (s) parts.push(plural(sign * s, 'second'));
+  }
+  if (parts.length === 0) return /^[-\d:. ]+$/.test(text) || /^0/.test(text) ? '0 seconds' : text;
+  return parts.join(' ');
 }
 
 /** `1 h 02 min`, `3.2 s`, `45 ms`. */

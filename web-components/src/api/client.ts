@@ -18,7 +18,9 @@ export class GatewayError extends Error {
   readonly field: string | null;
   readonly hint: string | null;
   readonly detail: string | null;
-  constructor(status: number, body: { code?: string; message?: string; field?: string | null; hint?: string | null; detail?: string | null }) {
+  /** In a batch (`POST /rpc`): the function of the call that failed (nothing of the batch was committed). */
+  readonly fn: string | null;
+  constructor(status: number, body: { code?: string; message?: string; field?: string | null; hint?: string | null; detail?: string | null; fn?: string | null }) {
     super(body.message ?? `HTTP ${status}`);
     this.name = 'GatewayError';
     this.status = status;
@@ -26,6 +28,7 @@ export class GatewayError extends Error {
     this.field = body.field ?? null;
     this.hint = body.hint ?? null;
     this.detail = body.detail ?? null;
+    this.fn = body.fn ?? null;
   }
 }
 
@@ -90,6 +93,16 @@ export class GatewayClient {
   call<T = unknown>(fn: string, args: Record<string, unknown> = {}): Promise<T> {
     const clean = Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined));
     return this.request<T>('POST', `/rpc/${encodeURIComponent(fn)}`, clean);
+  }
+
+  /**
+   * Calls several API functions in ONE transaction (`POST /rpc`): all are committed or none is,
+   * so a form that needs two calls (a new category and the job in it) never half-saves.
+   */
+  async batch(calls: Array<{ fn: string; args?: Record<string, unknown> }>): Promise<unknown[]> {
+    const clean = calls.map((c) => ({ fn: c.fn, args: Object.fromEntries(Object.entries(c.args ?? {}).filter(([, v]) => v !== undefined)) }));
+    const reply = await this.request<{ results: unknown[] }>('POST', '/rpc', { calls: clean });
+    return reply.results;
   }
 
   /** Calls a read (stable) API function with GET. */

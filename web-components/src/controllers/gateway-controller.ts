@@ -8,6 +8,7 @@ import { html, type ReactiveController, type ReactiveControllerHost, type Templa
 import '../components/pga-login-form/pga-login-form.ts';
 import { getGatewayClient, GatewayError, type GatewayClient, type GatewayEvent, type SessionInfo, type SessionState } from '../api/client.ts';
 import { emit } from '../events.ts';
+import { DISPLAY_ZONE_EVENT } from '../time-format.ts';
 
 export interface GatewayHost extends ReactiveControllerHost, HTMLElement {
   gatewayUrl: string;
@@ -45,14 +46,19 @@ export class GatewayController implements ReactiveController {
     return groups.some((g) => (RANK[g] ?? 0) >= RANK[group]);
   }
 
+  // Times are shown in the zone picked in the console header: re-render when it changes.
+  private readonly onZone = () => this.host.requestUpdate();
+
   hostConnected(): void {
     this.connected = true;
     this.bind();
+    window.addEventListener(DISPLAY_ZONE_EVENT, this.onZone);
   }
 
   hostDisconnected(): void {
     this.connected = false;
     this.unbind();
+    window.removeEventListener(DISPLAY_ZONE_EVENT, this.onZone);
   }
 
   hostUpdate(): void {

@@ -22,6 +22,7 @@ export const sharedStyles = css`
   }
   *, *::before, *::after { box-sizing: inherit; }
   [hidden] { display: none !important; }
+  .visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
   h2 { font-size: 1.15rem; margin: 0 0 0.75rem; }
   h3 { font-size: 1rem; margin: 1rem 0 0.5rem; }
   table { border-collapse: collapse; width: 100%; background: var(--_bg); }
@@ -50,6 +51,7 @@ export const sharedStyles = css`
   .muted { color: var(--_muted); }
   .error { color: var(--_danger); }
   .field-error { color: var(--_danger); font-size: 12px; }
+  [aria-invalid='true'] { border-color: var(--_danger); background: #fff6f6; }
   .banner { border: 1px solid var(--_danger); background: #fdecea; color: var(--_danger); border-radius: 6px; padding: 6px 10px; margin: 6px 0; }
   .banner.info { border-color: var(--_line); background: #f6f8fa; color: var(--_muted); }
   .card { background: var(--_bg); border: 1px solid var(--_line); border-radius: 8px; padding: 12px; }

@@ -107,6 +107,18 @@ export class PgaAgents extends LitElement {
     if (rows) this.agents = rows;
   }
 
+  /** Removes an agent that is gone for good (the database refuses one online, draining or pinned by jobs). */
+  private async deleteAgent(a: AgentRow): Promise<void> {
+    if (!confirm(`Delete agent “${a.name}”? Its run history stays; it may register again later.`)) return;
+    this.notice = '';
+    this.gateway.clearError();
+    const done = await this.gateway.run((c) => c.call('delete_agent', { name: a.name }).then(() => true));
+    if (done) {
+      this.notice = `Deleted agent “${a.name}”.`;
+      await this.load();
+    }
+  }
+
   private editSmtp(a: AgentRow): void {
     this.notice = '';
     this.smtp = {
@@ -176,7 +188,7 @@ export class PgaAgents extends LitElement {
       ${this.gateway.error ? html`<div class="banner" role="alert">${this.gateway.error.message}</div>` : nothing}
       ${this.notice ? html`<div class="banner info" role="status">${this.notice}</div>` : nothing}
       <table part="table" aria-label="Agents">
-        <thead><tr><th>State</th><th>Agent</th><th>Host</th><th>Version</th><th>Tags</th><th>Last heartbeat</th><th>Running now</th>${admin ? html`<th>Mail</th>` : nothing}</tr></thead>
+        <thead><tr><th>State</th><th>Agent</th><th>Host</th><th>Version</th><th>Tags</th><th>Last heartbeat</th><th>Running now</th>${admin ? html`<th>Mail</th><th>Actions</th>` : nothing}</tr></thead>
         <tbody>
           ${this.agents.length === 0 ? html`<tr><td colspan="8" class="muted">No agent has registered yet. Start one: <code>pgautomator agent --database-url … --name …</code></td></tr>` : nothing}
           ${this.agents.map(
@@ -190,7 +202,8 @@ export class PgaAgents extends LitElement {
               <td>${a.running_runs?.length
                 ? html`<ul class="now">${a.running_runs.map((r) => html`<li><button class="link" @click=${() => emit(this, 'pga-run-open', { runId: r.run_id })}>${r.job} (run ${r.run_id})</button> <span class="muted">${formatRelative(r.started_at, this.clock.now)}</span></li>`)}</ul>`
                 : html`<span class="muted">idle</span>`}</td>
-              ${admin ? html`<td><button @click=${() => this.editSmtp(a)} aria-label="SMTP settings of ${a.name}">${a.smtp_host ? `SMTP: ${a.smtp_host}` : 'Set up SMTP'}</button></td>` : nothing}
+              ${admin ? html`<td><button @click=${() => this.editSmtp(a)} aria-label="SMTP settings of ${a.name}: ${a.smtp_host ? `SMTP: ${a.smtp_host}` : 'Set up SMTP'}">${a.smtp_host ? `SMTP: ${a.smtp_host}` : 'Set up SMTP'}</button></td>
+                  <td>${a.state === 'offline' ? html`<button class="danger" @click=${() => this.deleteAgent(a)} aria-label="Delete agent ${a.name}">Delete</button>` : html`<span class="muted" title="An agent is deleted once it is offline">—</span>`}</td>` : nothing}
             </tr>`,
           )}
         </tbody>

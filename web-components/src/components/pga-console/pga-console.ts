@@ -8,25 +8,31 @@ import '../pga-job-editor/pga-job-editor.ts';
 import '../pga-jobs/pga-jobs.ts';
 import '../pga-runs/pga-runs.ts';
 import '../pga-schedule-editor/pga-schedule-editor.ts';
+import '../pga-settings/pga-settings.ts';
 import '../pga-timeline/pga-timeline.ts';
+import { browserZone, displayZoneChoice, setDisplayZoneChoice } from '../../time-format.ts';
 import { consoleStyles } from './pga-console.styles.ts';
 
-const VIEWS = ['jobs', 'schedules', 'runs', 'timeline', 'agents'] as const;
+const VIEWS = ['jobs', 'schedules', 'runs', 'timeline', 'agents', 'settings'] as const;
 type View = (typeof VIEWS)[number] | 'job';
-const TITLES: Record<(typeof VIEWS)[number], string> = { jobs: 'Jobs', schedules: 'Schedules', runs: 'History', timeline: 'Timeline', agents: 'Agents' };
+const TITLES: Record<(typeof VIEWS)[number], string> = { jobs: 'Jobs', schedules: 'Schedules', runs: 'History', timeline: 'Timeline', agents: 'Agents', settings: 'Settings' };
 
 interface Route {
   view: View;
   /** job name (view job), schedule name (view schedules) or run id (view runs). */
   arg: string;
+  /** The view's filters (`#runs?state=failed&job=backup`), so a filtered page can be shared and reloaded. */
+  query: URLSearchParams;
 }
 
 function parseHash(hash: string): Route {
-  const [view, ...rest] = hash.replace(/^#\/?/, '').split('/');
+  const [path, search = ''] = hash.replace(/^#\/?/, '').split('?');
+  const [view, ...rest] = path.split('/');
   const arg = decodeURIComponent(rest.join('/'));
-  if (view === 'job') return { view: 'job', arg };
-  if ((VIEWS as readonly string[]).includes(view)) return { view: view as View, arg };
-  return { view: 'jobs', arg: '' };
+  const query = new URLSearchParams(search);
+  if (view === 'job') return { view: 'job', arg, query };
+  if ((VIEWS as readonly string[]).includes(view)) return { view: view as View, arg, query };
+  return { view: 'jobs', arg: '', query: new URLSearchParams() };
 }
 
 /**
@@ -50,12 +56,14 @@ export class PgaConsole extends LitElement {
     arg: { type: String },
     noHash: { type: Boolean, attribute: 'no-hash' },
     schedules: { state: true },
+    query: { state: true },
   };
   declare gatewayUrl: string;
   declare view: View;
   declare arg: string;
   declare noHash: boolean;
   declare schedules: Array<{ name: string; type: string; enabled: boolean }>;
+  declare query: URLSearchParams;
 
   static override styles = [sharedStyles, consoleStyles];
 
@@ -74,6 +82,7 @@ export class PgaConsole extends LitElement {
     this.arg = '';
     this.noHash = false;
     this.schedules = [];
+    this.query = new URLSearchParams();
   }
 
   override connectedCallback(): void {
@@ -93,16 +102,29 @@ export class PgaConsole extends LitElement {
     if (route.view !== this.view) emit(this, 'pga-view-change', { view: route.view });
     this.view = route.view;
     this.arg = route.arg;
+    this.query = route.query;
+  }
+
+  private hashOf(view: View, arg: string, query: URLSearchParams): string {
+    const search = query.toString();
+    return `#${view}${arg ? `/${encodeURIComponent(arg)}` : ''}${search ? `?${search}` : ''}`;
   }
 
   /** Shows a view (and writes it to the hash). */
-  go(view: View, arg = ''): void {
-    const route = { view, arg };
+  go(view: View, arg = '', query = view === this.view ? this.query : new URLSearchParams()): void {
+    const route = { view, arg, query };
     if (!this.noHash) {
-      const hash = `#${view}${arg ? `/${encodeURIComponent(arg)}` : ''}`;
+      const hash = this.hashOf(view, arg, query);
       if (location.hash !== hash) history.pushState(null, '', hash);
     }
     this.applyRoute(route);
+  }
+
+  /** History's filters changed: into the URL (replacing, so Back leaves the view, not each filter). */
+  private onRunsFilter(filters: Record<string, string>): void {
+    const query = new URLSearchParams(Object.entries(filters).filter(([, v]) => v));
+    this.query = query;
+    if (!this.noHash) history.replaceState(null, '', this.hashOf(this.view, this.arg, query));
   }
 
   private async loadSchedules(): Promise<void> {
@@ -123,7 +145,12 @@ export class PgaConsole extends LitElement {
         @pga-schedule-save=${(e: CustomEvent<{ name: string }>) => {
           void this.loadSchedules();
           this.go('schedules', e.detail.name);
-        }}></pga-schedule-editor>
+        }}
+        @pga-schedule-delete=${() => {
+          void this.loadSchedules();
+          this.go('schedules', '');
+        }}
+        @pga-job-open=${(e: CustomEvent<{ name: string | null }>) => this.go('job', e.detail.name ?? '')}></pga-schedule-editor>
     </div>`;
   }
 
@@ -139,11 +166,16 @@ export class PgaConsole extends LitElement {
         return this.renderSchedules();
       case 'runs':
         return html`<pga-runs gateway-url=${this.gatewayUrl} .run=${this.arg ? Number(this.arg) : null}
+          .job=${this.query.get('job') ?? ''} .state=${this.query.get('state') ?? ''} .agent=${this.query.get('agent') ?? ''}
+          .since=${this.query.get('since') ?? ''} .until=${this.query.get('until') ?? ''}
+          @pga-runs-filter=${(e: CustomEvent<Record<string, string>>) => this.onRunsFilter(e.detail)}
           @pga-run-open=${(e: CustomEvent<{ runId: number }>) => this.go('runs', String(e.detail.runId))}></pga-runs>`;
       case 'timeline':
         return html`<pga-timeline gateway-url=${this.gatewayUrl}></pga-timeline>`;
       case 'agents':
         return html`<pga-agents gateway-url=${this.gatewayUrl}></pga-agents>`;
+      case 'settings':
+        return html`<pga-settings gateway-url=${this.gatewayUrl}></pga-settings>`;
       default:
         return html`<pga-jobs gateway-url=${this.gatewayUrl} @pga-job-open=${(e: CustomEvent<{ name: string | null }>) => this.go('job', e.detail.name ?? '')}></pga-jobs>`;
     }
@@ -151,7 +183,9 @@ export class PgaConsole extends LitElement {
 
   override render() {
     const session = this.gateway.session;
-    if (this.gateway.anonymous) return this.gateway.renderLogin();
+    // The console is the page: it owns the page's one h1 and its main landmark (an element
+    // embedded alone in a portal leaves both to the portal).
+    if (this.gateway.anonymous) return html`<main part="main"><h1 class="visually-hidden">pgAutomator: log in</h1>${this.gateway.renderLogin()}</main>`;
     const current = this.view === 'job' ? 'jobs' : this.view;
     return html`<header part="header">
         <span class="brand"><slot name="brand">pgAutomator</slot></span>
@@ -161,12 +195,19 @@ export class PgaConsole extends LitElement {
             this.go(v);
           }}>${TITLES[v]}</a>`,
         )}</nav>
+        <label class="zone">Times in<select aria-label="Show times in" @change=${(e: Event) => {
+          setDisplayZoneChoice((e.target as HTMLSelectElement).value as 'browser' | 'UTC');
+          this.requestUpdate();
+        }}>
+          <option value="browser" ?selected=${displayZoneChoice() === 'browser'}>${browserZone()} (this browser)</option>
+          <option value="UTC" ?selected=${displayZoneChoice() === 'UTC'}>UTC</option></select></label>
         <span class="who">${session
           ? html`<span title=${session.groups.join(', ')}>${session.user} · ${session.groups.map((g) => g.replace('pgautomator_', '')).join(', ') || 'no access'}</span>
               <button @click=${() => void this.gateway.logout()}>Log out</button>`
           : nothing}</span>
       </header>
-      <main part="main" @pga-run-open=${(e: CustomEvent<{ runId: number }>) => this.view !== 'runs' && this.go('runs', String(e.detail.runId))}>${this.renderView()}</main>`;
+      <main part="main" @pga-run-open=${(e: CustomEvent<{ runId: number }>) => this.view !== 'runs' && this.go('runs', String(e.detail.runId))}>
+        <h1 class="visually-hidden">pgAutomator: ${this.view === 'job' ? (this.arg ? `job ${this.arg}` : 'new job') : TITLES[this.view]}</h1>${this.renderView()}</main>`;
   }
 }
 define('pga-console', PgaConsole);

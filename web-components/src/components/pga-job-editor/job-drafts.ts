@@ -1,4 +1,6 @@
 /** Form state of the job editor (text as typed) and the API arguments it turns into. */
+import type { FormFields } from '../../form-errors.ts';
+import { intervalWords } from '../../time-format.ts';
 import type { StepItem } from '../pga-step-list/pga-step-list.ts';
 
 export interface JobDraft {
@@ -89,8 +91,8 @@ export function jobToDraft(job: Record<string, unknown>): JobDraft {
     agent_tags: Array.isArray(job.agent_tags) ? job.agent_tags.join(', ') : '',
     overlap: str(job.overlap) || 'skip',
     misfire: str(job.misfire) || 'run_once',
-    misfire_grace: str(job.misfire_grace) || '1 minute',
-    timeout: str(job.timeout),
+    misfire_grace: intervalWords(job.misfire_grace) || '1 minute',
+    timeout: intervalWords(job.timeout),
   };
 }
 
@@ -102,9 +104,9 @@ export function stepToDraft(step: StepItem): StepDraft {
     command: step.command,
     shell: str(step.shell),
     connection: str(step.connection),
-    timeout: str(step.timeout),
+    timeout: intervalWords(step.timeout),
     retries: str(step.retries),
-    retry_delay: str(step.retry_delay) || '0',
+    retry_delay: intervalWords(step.retry_delay) || '0 seconds',
     on_success: step.on_success,
     on_success_goto: str(step.on_success_goto),
     on_failure: step.on_failure,
@@ -154,3 +156,40 @@ export function stepArgs(job: string, d: StepDraft): Record<string, unknown> {
   ];
   return { job, step: d.original, ...args, new_name: d.name.trim() !== d.original ? d.name.trim() : undefined, clear };
 }
+
+/** The job form's controls and labels by the argument names of create_job/update_job. */
+export const JOB_FIELDS: FormFields = {
+  name: { control: 'name', label: 'Name' },
+  new_name: { control: 'name', label: 'Name' },
+  description: { control: 'description', label: 'Description' },
+  category: { control: 'category', label: 'Category' },
+  agent: { control: 'agent', label: 'Agent' },
+  agent_tags: { control: 'agent_tags', label: 'Agent tags' },
+  overlap: { control: 'overlap', label: 'When a run is still going' },
+  misfire: { control: 'misfire', label: 'Missed fires' },
+  misfire_grace: { control: 'misfire_grace', label: 'Misfire grace' },
+  timeout: { control: 'timeout', label: 'Job timeout' },
+};
+
+/** The step form's controls and labels by the argument names of add_step/update_step. */
+export const STEP_FIELDS: FormFields = {
+  name: { control: 'step_name', label: 'Step name' },
+  new_name: { control: 'step_name', label: 'Step name' },
+  command: { control: 'command', label: 'Command' },
+  connection: { control: 'connection', label: 'Connection' },
+  shell: { control: 'shell', label: 'Shell' },
+  timeout: { control: 'step_timeout', label: 'Timeout' },
+  retries: { control: 'retries', label: 'Retries' },
+  retry_delay: { control: 'retry_delay', label: 'Retry delay' },
+  on_success_goto: { control: 'on_success_goto', label: 'Go to step' },
+  on_failure_goto: { control: 'on_failure_goto', label: 'Go to step' },
+};
+
+/** The mail form's controls and labels by the argument names of set_job_email. */
+export const EMAIL_FIELDS: FormFields = {
+  to: { control: 'email_to', label: 'To' },
+  from: { control: 'email_from', label: 'From' },
+  on: { control: 'email_on', label: 'Mail on' },
+  subject: { control: 'email_subject', label: 'Subject' },
+  body: { control: 'email_body', label: 'Body' },
+};

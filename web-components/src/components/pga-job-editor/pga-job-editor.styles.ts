@@ -2,6 +2,12 @@ import { css } from 'lit';
 
 export const jobEditorStyles = css`
   section.card { margin-bottom: 14px; }
+  h2 { overflow-wrap: anywhere; }
+  .field { display: flex; flex-direction: column; gap: 2px; min-width: 0; }
+  .grid label, .grid input, .grid select { min-width: 0; }
+  .grid input:not([type="checkbox"]), .grid select { width: 100%; }
+  ul.attached li > button.link { overflow-wrap: anywhere; text-align: left; }
+  @media (max-width: 600px) { .events { flex-direction: column; } ul.attached li { flex-wrap: wrap; } }
   .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 10px; margin-bottom: 10px; }
   textarea { width: 100%; min-height: 70px; }
   .step-form { border-top: 1px dashed var(--_line); margin-top: 10px; padding-top: 10px; }

@@ -3,10 +3,12 @@ import { GatewayController } from '../../controllers/gateway-controller.ts';
 import { define } from '../../define.ts';
 import { emit } from '../../events.ts';
 import { sharedStyles } from '../../styles/shared-styles.ts';
+import { GatewayError } from '../../api/client.ts';
+import { fieldMessage, formHint, type FormFields } from '../../form-errors.ts';
 import { formatInstant } from '../../time-format.ts';
 import '../pga-step-list/pga-step-list.ts';
 import type { StepItem } from '../pga-step-list/pga-step-list.ts';
-import { EMAIL_EVENTS, emptyJob, emptyStep, FLOW, jobArgs, jobToDraft, MISFIRE, OVERLAP, SHELLS, splitList, stepArgs, stepToDraft, type EmailDraft, type JobDraft, type StepDraft } from './job-drafts.ts';
+import { EMAIL_EVENTS, EMAIL_FIELDS, JOB_FIELDS, STEP_FIELDS, emptyJob, emptyStep, FLOW, jobArgs, jobToDraft, MISFIRE, OVERLAP, SHELLS, splitList, stepArgs, stepToDraft, type EmailDraft, type JobDraft, type StepDraft } from './job-drafts.ts';
 import { jobEditorStyles } from './pga-job-editor.styles.ts';
 
 interface AttachedSchedule {
@@ -42,6 +44,8 @@ export class PgaJobEditor extends LitElement {
     email: { state: true },
     options: { state: true },
     notice: { state: true },
+    fieldErrors: { state: true },
+    attachChoice: { state: true },
   };
   declare gatewayUrl: string;
   declare job: string;
@@ -52,6 +56,9 @@ export class PgaJobEditor extends LitElement {
   declare email: EmailDraft;
   declare options: { categories: string[]; agents: string[]; connections: string[]; schedules: string[] };
   declare notice: string;
+  /** Messages shown under their control (by control name), from the database's `field`. */
+  declare fieldErrors: Record<string, string>;
+  declare attachChoice: string;
 
   static override styles = [sharedStyles, jobEditorStyles];
 
@@ -78,6 +85,8 @@ export class PgaJobEditor extends LitElement {
     this.email = { on: [], to: '', from: '', subject: '', body: '' };
     this.options = { categories: [], agents: [], connections: [], schedules: [] };
     this.notice = '';
+    this.fieldErrors = {};
+    this.attachChoice = '';
   }
 
   override willUpdate(changed: Map<string, unknown>): void {
@@ -119,14 +128,26 @@ export class PgaJobEditor extends LitElement {
   }
 
   /** Runs a change, reloads the job, then says what was done (so the notice never precedes the view). */
-  private async act(what: string, work: () => Promise<unknown>): Promise<boolean> {
+  private async act(what: string, work: () => Promise<unknown>, fields?: FormFields): Promise<boolean> {
     this.gateway.clearError();
     this.notice = '';
+    this.fieldErrors = {};
     const done = await this.gateway.run(async () => {
       await work();
       return true;
     });
-    if (!done) return false;
+    if (!done) {
+      // An error the database tied to one of this form's fields goes under that field (and the
+      // field gets focus, which scrolls it into view); others stay in the banner.
+      const at = fields ? fieldMessage(this.gateway.error, fields) : null;
+      if (at) {
+        this.gateway.clearError();
+        this.fieldErrors = { [at.control]: at.message };
+        await this.updateComplete;
+        this.renderRoot.querySelector<HTMLElement>(`[name="${at.control}"]`)?.focus();
+      }
+      return false;
+    }
     await this.load();
     this.notice = what;
     return true;
@@ -138,14 +159,35 @@ export class PgaJobEditor extends LitElement {
     const name = this.draft.name.trim();
     this.draftDirty = false;
     const category = this.draft.category.trim();
-    const ok = await this.act(`Saved job “${name}”.`, async () => {
-      // A category typed that does not exist yet is created first (categories are admin objects too).
-      if (category && !this.options.categories.includes(category)) await this.gateway.client.call('create_category', { name: category });
-      await this.gateway.client.call(existing ? 'update_job' : 'create_job', jobArgs({ ...this.draft, category }, existing));
-      this.job = name;
-      this.loadedFor = name;
-    });
+    const ok = await this.act(
+      `Saved job “${name}”.`,
+      async () => {
+        // A category typed that does not exist yet is created in the same transaction as the job
+        // (one batch): a job that fails to save leaves no category behind.
+        const calls = [];
+        if (category && !this.options.categories.includes(category)) calls.push({ fn: 'create_category', args: { name: category } });
+        calls.push({ fn: existing ? 'update_job' : 'create_job', args: jobArgs({ ...this.draft, category }, existing) });
+        await this.gateway.client.batch(calls);
+        this.job = name;
+        this.loadedFor = name;
+      },
+      JOB_FIELDS,
+    );
     if (ok) emit(this, 'pga-job-save', { name });
+  }
+
+  /** Starts the job now at the chosen step (start_job's at_step), as SQL Server Agent's "Start job at step". */
+  private async startAtStep(event: Event): Promise<void> {
+    event.preventDefault();
+    const step = String(new FormData(event.target as HTMLFormElement).get('at_step') ?? '');
+    let runId: unknown;
+    const ok = await this.act(`Started “${this.job}”${step ? ` at step “${step}”` : ''}.`, async () => {
+      runId = await this.gateway.client.call('start_job', { job: this.job, at_step: step || undefined });
+    });
+    if (ok) {
+      this.notice = `Started “${this.job}”${step ? ` at step “${step}”` : ''}: run ${String(runId)}.`;
+      emit(this, 'pga-job-start', { name: this.job, runId: Number(runId) });
+    }
   }
 
   private async deleteJob(): Promise<void> {
@@ -161,8 +203,13 @@ export class PgaJobEditor extends LitElement {
   private async saveStep(event: Event): Promise<void> {
     event.preventDefault();
     const d = this.stepDraft!;
-    const ok = await this.act(`Saved step “${d.name}”.`, () => this.gateway.client.call(d.original ? 'update_step' : 'add_step', stepArgs(this.job, d)));
-    if (ok) this.stepDraft = null;
+    const ok = await this.act(`Saved step “${d.name}”.`, () => this.gateway.client.call(d.original ? 'update_step' : 'add_step', stepArgs(this.job, d)), STEP_FIELDS);
+    if (ok) {
+      this.stepDraft = null;
+      // The form is gone: keep the keyboard where it was (on "Add step"), not on the page body.
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>('button[data-action="add-step"]')?.focus();
+    }
   }
 
   private async onStepAction(e: CustomEvent<{ action: 'edit' | 'delete' | 'up' | 'down'; index: number; name: string }>): Promise<void> {
@@ -180,8 +227,8 @@ export class PgaJobEditor extends LitElement {
 
   private async attach(event: Event): Promise<void> {
     event.preventDefault();
-    const schedule = new FormData(event.target as HTMLFormElement).get('schedule') as string;
-    if (schedule) await this.act(`Attached schedule “${schedule}”.`, () => this.gateway.client.call('attach_schedule', { job: this.job, schedule }));
+    const schedule = this.attachChoice;
+    if (schedule && (await this.act(`Attached schedule “${schedule}”.`, () => this.gateway.client.call('attach_schedule', { job: this.job, schedule })))) this.attachChoice = '';
   }
 
   private async detach(schedule: string): Promise<void> {
@@ -194,11 +241,28 @@ export class PgaJobEditor extends LitElement {
     this.emailDirty = false;
     await this.act('Saved mail settings.', () =>
       this.gateway.client.call('set_job_email', { job: this.job, on: e.on, to: splitList(e.to), from: e.from || null, subject: e.subject || null, body: e.body || null }),
+      EMAIL_FIELDS,
     );
   }
 
   private field<K extends keyof JobDraft>(key: K, label: string, placeholder = '') {
-    return html`<label>${label}<input name=${key} placeholder=${placeholder} .value=${String(this.draft[key])} @input=${(e: Event) => (this.draft = { ...this.draft, [key]: (e.target as HTMLInputElement).value })} /></label>`;
+    return html`<span class="field"><label>${label}<input name=${key} placeholder=${placeholder} .value=${String(this.draft[key])} aria-invalid=${this.invalid(key)} aria-describedby="err-${key}" @input=${(e: Event) => (this.draft = { ...this.draft, [key]: (e.target as HTMLInputElement).value })} /></label>${this.errorFor(key)}</span>`;
+  }
+
+  private invalid(control: string): 'true' | 'false' {
+    return this.fieldErrors[control] ? 'true' : 'false';
+  }
+
+  /** The message under a control (role=alert so a screen reader hears it at once). */
+  private errorFor(control: string) {
+    const message = this.fieldErrors[control];
+    return message ? html`<span class="field-error" id="err-${control}" role="alert">${message}</span>` : nothing;
+  }
+
+  /** A text input of a sub-form (step, mail) with its error under it. */
+  private input(name: string, label: string, value: string, onInput: (v: string) => void, extra: { placeholder?: string; type?: string; required?: boolean } = {}) {
+    return html`<span class="field"><label>${label}<input name=${name} type=${extra.type ?? 'text'} placeholder=${extra.placeholder ?? ''} ?required=${extra.required} .value=${value}
+      aria-invalid=${this.invalid(name)} aria-describedby="err-${name}" @input=${(e: Event) => onInput((e.target as HTMLInputElement).value)} /></label>${this.errorFor(name)}</span>`;
   }
 
   private select(value: string, choices: readonly string[], onChange: (v: string) => void, label: string, name: string, emptyLabel?: string) {
@@ -209,27 +273,27 @@ export class PgaJobEditor extends LitElement {
 
   private renderStepForm() {
     const d = this.stepDraft;
-    if (!d) return html`<button @click=${() => (this.stepDraft = emptyStep())} ?disabled=${!this.job}>Add step</button>`;
+    if (!d) return html`<button data-action="add-step" @click=${() => (this.stepDraft = emptyStep())} ?disabled=${!this.job}>Add step</button>`;
     const set = (patch: Partial<StepDraft>) => (this.stepDraft = { ...d, ...patch });
     const others = this.steps.map((s) => s.name).filter((n) => n !== d.original);
     return html`<form class="step-form" @submit=${this.saveStep} aria-label="Step">
       <h3>${d.original ? `Edit step “${d.original}”` : 'New step'}</h3>
       <div class="grid">
-        <label>Step name<input name="step_name" required .value=${d.name} @input=${(e: Event) => set({ name: (e.target as HTMLInputElement).value })} /></label>
+        ${this.input('step_name', 'Step name', d.name, (v) => set({ name: v }), { required: true })}
         ${this.select(d.kind, ['shell', 'sql'], (v) => set({ kind: v as 'shell' | 'sql' }), 'Kind', 'kind')}
         ${d.kind === 'shell'
           ? this.select(d.shell, SHELLS, (v) => set({ shell: v }), 'Shell', 'shell', "agent's default")
           : this.select(d.connection, this.options.connections, (v) => set({ connection: v }), 'Connection', 'connection', 'choose…')}
-        <label>Timeout<input name="step_timeout" placeholder="e.g. 10 minutes" .value=${d.timeout} @input=${(e: Event) => set({ timeout: (e.target as HTMLInputElement).value })} /></label>
-        <label>Retries<input name="retries" type="number" min="0" max="100" .value=${d.retries} @input=${(e: Event) => set({ retries: (e.target as HTMLInputElement).value })} /></label>
-        <label>Retry delay<input name="retry_delay" placeholder="e.g. 30 seconds" .value=${d.retry_delay} @input=${(e: Event) => set({ retry_delay: (e.target as HTMLInputElement).value })} /></label>
+        ${this.input('step_timeout', 'Timeout', d.timeout, (v) => set({ timeout: v }), { placeholder: 'e.g. 10 minutes' })}
+        ${this.input('retries', 'Retries', d.retries, (v) => set({ retries: v }), { type: 'number' })}
+        ${this.input('retry_delay', 'Retry delay', d.retry_delay, (v) => set({ retry_delay: v }), { placeholder: 'e.g. 30 seconds' })}
         ${this.select(d.on_success, FLOW, (v) => set({ on_success: v }), 'On success', 'on_success')}
         ${d.on_success === 'goto' ? this.select(d.on_success_goto, others, (v) => set({ on_success_goto: v }), 'Go to step', 'on_success_goto', 'choose…') : nothing}
         ${this.select(d.on_failure, FLOW, (v) => set({ on_failure: v }), 'On failure', 'on_failure')}
         ${d.on_failure === 'goto' ? this.select(d.on_failure_goto, others, (v) => set({ on_failure_goto: v }), 'Go to step', 'on_failure_goto', 'choose…') : nothing}
         <label class="inline"><input type="checkbox" name="step_enabled" .checked=${d.enabled} @change=${(e: Event) => set({ enabled: (e.target as HTMLInputElement).checked })} />Enabled</label>
       </div>
-      <label>${d.kind === 'sql' ? 'SQL' : 'Command'}<textarea name="command" required .value=${d.command} @input=${(e: Event) => set({ command: (e.target as HTMLTextAreaElement).value })}></textarea></label>
+      <label>${d.kind === 'sql' ? 'SQL' : 'Command'}<textarea name="command" required .value=${d.command} aria-invalid=${this.invalid('command')} aria-describedby="err-command" @input=${(e: Event) => set({ command: (e.target as HTMLTextAreaElement).value })}></textarea></label>${this.errorFor('command')}
       <div class="toolbar" style="margin-top:8px">
         <button class="primary" type="submit">${d.original ? 'Save step' : 'Add this step'}</button>
         <button type="button" @click=${() => (this.stepDraft = null)}>Cancel</button>
@@ -243,16 +307,16 @@ export class PgaJobEditor extends LitElement {
     const admin = this.gateway.can('pgautomator_admin');
     const unattached = this.options.schedules.filter((s) => !this.attached.some((a) => a.name === s));
     return html`
-      ${this.gateway.error ? html`<div class="banner" role="alert">${this.gateway.error.message}${(this.gateway.error as { hint?: string }).hint ? html`<br /><span class="muted">${(this.gateway.error as { hint?: string }).hint}</span>` : nothing}</div>` : nothing}
+      ${this.gateway.error ? html`<div class="banner" role="alert">${this.gateway.error.message}${this.gateway.error instanceof GatewayError && formHint(this.gateway.error, JOB_FIELDS) ? html`<br /><span class="muted">${formHint(this.gateway.error, JOB_FIELDS)}</span>` : nothing}</div>` : nothing}
       ${this.notice ? html`<div class="banner info" role="status">${this.notice}</div>` : nothing}
       ${admin ? nothing : html`<div class="banner info">Read only: changing jobs needs pgautomator_admin.</div>`}
       <section class="card" part="properties">
         <form @submit=${this.saveJob} @input=${() => (this.draftDirty = true)} @change=${() => (this.draftDirty = true)} aria-label="Job properties">
           <h2>${this.job ? `Job “${this.job}”` : 'New job'}</h2>
           <div class="grid">
-            <label>Name<input name="name" required .value=${d.name} @input=${(e: Event) => (this.draft = { ...d, name: (e.target as HTMLInputElement).value })} /></label>
+            ${this.field('name', 'Name')}
             ${this.field('description', 'Description')}
-            <label>Category<input name="category" list="pga-categories" .value=${d.category} @input=${(e: Event) => (this.draft = { ...d, category: (e.target as HTMLInputElement).value })} /></label>
+            <span class="field"><label>Category<input name="category" list="pga-categories" .value=${d.category} aria-invalid=${this.invalid('category')} aria-describedby="err-category" @input=${(e: Event) => (this.draft = { ...d, category: (e.target as HTMLInputElement).value })} /></label>${this.errorFor('category')}</span>
             <datalist id="pga-categories">${this.options.categories.map((c) => html`<option value=${c}></option>`)}</datalist>
             ${this.select(d.agent, this.options.agents, (v) => (this.draft = { ...d, agent: v }), 'Agent', 'agent', 'any agent')}
             ${this.field('agent_tags', 'Agent tags (comma separated)', 'linux, db')}
@@ -271,20 +335,27 @@ export class PgaJobEditor extends LitElement {
         ? html`<section class="card" part="steps"><h3>Steps</h3>
               <pga-step-list .steps=${this.steps} ?readonly=${!admin} @pga-step-action=${this.onStepAction}></pga-step-list>
               ${admin ? this.renderStepForm() : nothing}
+              ${this.gateway.can('pgautomator_operator') && this.steps.length > 0
+                ? html`<form class="row" style="margin-top:10px" aria-label="Start at a step" @submit=${this.startAtStep}>
+                    <label>Start at step<select name="at_step" aria-label="Start at step">${this.steps.map((s) => html`<option value=${s.name}>${s.position}. ${s.name}</option>`)}</select></label>
+                    <button type="submit">Start now at this step</button></form>`
+                : nothing}
             </section>
             <section class="card" part="schedules"><h3>Schedules</h3>
               <ul class="attached">
                 ${this.attached.length === 0 ? html`<li class="muted">No schedule: the job runs only when started by hand.</li>` : nothing}
                 ${this.attached.map(
                   (s) => html`<li><button class="link" style="background:none;border:none;color:var(--_accent);cursor:pointer" @click=${() => emit(this, 'pga-schedule-open', { name: s.name })}>${s.name}</button>
-                    <span class="muted">${s.type}, ${s.time_zone}${s.enabled ? '' : ', disabled'} · next ${formatInstant(s.next_fire_at)}</span><span class="spacer"></span>
+                    <span class="muted">${s.type}, ${s.time_zone}${s.enabled ? '' : ', disabled'} · next ${formatInstant(s.next_fire_at, s.time_zone)}</span><span class="spacer"></span>
                     ${admin ? html`<button class="danger" @click=${() => this.detach(s.name)} aria-label="Detach schedule ${s.name}">Detach</button>` : nothing}</li>`,
                 )}
               </ul>
               ${admin
                 ? html`<form class="row" @submit=${this.attach} aria-label="Attach a schedule">
-                    <label>Schedule<select name="schedule" aria-label="Schedule">${unattached.map((s) => html`<option value=${s}>${s}</option>`)}</select></label>
-                    <button type="submit" ?disabled=${unattached.length === 0}>Attach</button></form>`
+                    <label>Schedule<select name="schedule" aria-label="Schedule" .value=${this.attachChoice} @change=${(e: Event) => (this.attachChoice = (e.target as HTMLSelectElement).value)}>
+                      <option value="" ?selected=${this.attachChoice === ''}>${unattached.length ? 'choose a schedule…' : 'no other schedule'}</option>
+                      ${unattached.map((s) => html`<option value=${s} ?selected=${s === this.attachChoice}>${s}</option>`)}</select></label>
+                    <button type="submit" ?disabled=${!this.attachChoice}>Attach</button></form>`
                 : nothing}
             </section>
             <section class="card" part="email"><h3>Mail</h3>
@@ -294,9 +365,9 @@ export class PgaJobEditor extends LitElement {
                     @change=${(e: Event) => (this.email = { ...this.email, on: (e.target as HTMLInputElement).checked ? [...this.email.on, ev] : this.email.on.filter((x) => x !== ev) })} />mail on ${ev}</label>`,
                 )}</div>
                 <div class="grid">
-                  <label>To (operators or addresses, comma separated)<input name="email_to" .value=${this.email.to} @input=${(e: Event) => (this.email = { ...this.email, to: (e.target as HTMLInputElement).value })} /></label>
-                  <label>From<input name="email_from" .value=${this.email.from} @input=${(e: Event) => (this.email = { ...this.email, from: (e.target as HTMLInputElement).value })} /></label>
-                  <label>Subject<input name="email_subject" placeholder="{{job}} {{state}}" .value=${this.email.subject} @input=${(e: Event) => (this.email = { ...this.email, subject: (e.target as HTMLInputElement).value })} /></label>
+                  ${this.input('email_to', 'To (operators or addresses, comma separated)', this.email.to, (v) => (this.email = { ...this.email, to: v }))}
+                  ${this.input('email_from', 'From', this.email.from, (v) => (this.email = { ...this.email, from: v }))}
+                  ${this.input('email_subject', 'Subject', this.email.subject, (v) => (this.email = { ...this.email, subject: v }), { placeholder: '{{job}} {{state}}' })}
                 </div>
                 <label>Body<textarea name="email_body" .value=${this.email.body} @input=${(e: Event) => (this.email = { ...this.email, body: (e.target as HTMLTextAreaElement).value })}></textarea></label>
                 <div class="toolbar" style="margin-top:8px"><button type="submit" ?disabled=${!admin}>Save mail settings</button></div>

@@ -47,6 +47,7 @@ test('an operator starts a job now and kills the queued run; events go out', asy
   const runs = (await h.api.listRuns({ job: 'nightly-backup' })) as Array<{ id: number; state: string; requested_by: string }>;
   assert.is(runs.length, 1);
   assert.is(runs[0].requested_by, h.roles.operator);
+  h.page.once('dialog', (dialog) => void dialog.accept()); // Kill asks first
   await jobs.getByRole('button', { name: `Kill run ${runs[0].id} of nightly-backup` }).click();
   await jobs.getByText(`Run ${runs[0].id} of “nightly-backup” was cancelled before it started.`).waitFor();
   await jobs.locator('tr[data-job="nightly-backup"]').getByText('idle').waitFor();

@@ -43,6 +43,7 @@ const RUN_EVENTS = new Set(['run_queued', 'run_started', 'run_finished', 'kill',
  * @attr gateway-url - the gateway ('' = this page's origin)
  * @attr category - show only this category (empty: all)
  * @attr state - filter: all, enabled, disabled, running, failed (last run failed)
+ * @attr search - filter: words each shown job has in its name, description or category
  * @fires pga-job-open - {name} to edit a job ({name: null} for "New job")
  * @fires pga-job-start - {name, runId} after a start was accepted
  * @fires pga-run-kill - {runId} after a kill was requested
@@ -60,6 +61,7 @@ export class PgaJobs extends LitElement {
     running: { state: true },
     busy: { state: true },
     notice: { state: true },
+    search: { type: String },
   };
   declare gatewayUrl: string;
   declare category: string;
@@ -68,14 +70,29 @@ export class PgaJobs extends LitElement {
   declare running: RunningRow[];
   declare busy: string;
   declare notice: string;
+  /** Words every shown job contains in its name, description or category. */
+  declare search: string;
 
   static override styles = [
     sharedStyles,
     css`
       tr.group td { background: #f6f8fa; font-weight: 600; color: var(--_muted); }
       td.actions { white-space: nowrap; display: flex; gap: 6px; }
-      .name { font-weight: 600; background: none; border: none; padding: 0; color: var(--_accent); cursor: pointer; text-align: left; }
-      .desc { display: block; font-size: 12px; color: var(--_muted); }
+      /* A long job name wraps inside its cell instead of widening the page past its buttons. */
+      .name { font-weight: 600; background: none; border: none; padding: 0; color: var(--_accent); cursor: pointer; text-align: left; overflow-wrap: anywhere; }
+      td:first-child { max-width: 40vw; overflow-wrap: anywhere; }
+      .desc { display: block; font-size: 12px; color: var(--_muted); overflow-wrap: anywhere; }
+      /* Phone width: each job is a card of labelled lines, its actions always on screen. */
+      @media (max-width: 700px) {
+        thead { display: none; }
+        table, tbody, tr, td { display: block; width: 100%; }
+        tr[data-job] { border-bottom: 2px solid var(--_line); padding: 6px 0; }
+        tr.group td { width: 100%; }
+        tr[data-job] td { border: none; padding: 2px 4px; max-width: none; }
+        tr[data-job] td:not(:first-child):not(.actions)::before { content: attr(data-label) ': '; color: var(--_muted); font-size: 12px; }
+        td.actions { flex-wrap: wrap; }
+        .toolbar label.inline { flex-wrap: wrap; }
+      }
       .link { background: none; border: none; padding: 0; cursor: pointer; }
     `,
   ];
@@ -97,6 +114,7 @@ export class PgaJobs extends LitElement {
     this.running = [];
     this.busy = '';
     this.notice = '';
+    this.search = '';
   }
 
   /** Reloads the jobs and the running runs. */
@@ -115,6 +133,8 @@ export class PgaJobs extends LitElement {
 
   private async start(job: JobRow): Promise<void> {
     this.busy = job.name;
+    // A notice of an earlier action must not stand next to this action's error.
+    this.notice = '';
     this.gateway.clearError();
     const runId = await this.gateway.run((c) => c.call<number>('start_job', { job: job.name }));
     this.busy = '';
@@ -126,7 +146,10 @@ export class PgaJobs extends LitElement {
   }
 
   private async kill(run: RunningRow): Promise<void> {
+    // A kill cannot be undone: ask first (the SSMS "Stop job" and pgAdmin both do).
+    if (!confirm(`Kill run ${run.id} of “${run.job}”? Its running step is stopped and the run ends as killed.`)) return;
     this.busy = run.job;
+    this.notice = '';
     this.gateway.clearError();
     const outcome = await this.gateway.run((c) => c.call<string>('kill_run', { run_id: run.id }));
     this.busy = '';
@@ -139,6 +162,7 @@ export class PgaJobs extends LitElement {
 
   private async toggle(job: JobRow): Promise<void> {
     this.busy = job.name;
+    this.notice = '';
     this.gateway.clearError();
     const done = await this.gateway.run((c) => c.call(job.enabled ? 'disable_job' : 'enable_job', { name: job.name }).then(() => true));
     this.busy = '';
@@ -149,8 +173,11 @@ export class PgaJobs extends LitElement {
   }
 
   private visible(): JobRow[] {
+    const words = this.search.toLowerCase().split(/\s+/).filter(Boolean);
     return this.jobs.filter((j) => {
       if (this.category && (j.category ?? '') !== this.category) return false;
+      const haystack = `${j.name} ${j.description ?? ''} ${j.category ?? ''}`.toLowerCase();
+      if (!words.every((w) => haystack.includes(w))) return false;
       switch (this.state) {
         case 'enabled':
           return j.enabled;
@@ -171,20 +198,20 @@ export class PgaJobs extends LitElement {
     const operator = this.gateway.can('pgautomator_operator');
     const busy = this.busy === job.name;
     return html`<tr data-job=${job.name}>
-      <td><button class="name" @click=${() => emit(this, 'pga-job-open', { name: job.name })} aria-label="Edit job ${job.name}">${job.name}</button>
+      <td data-label="Job"><button class="name" @click=${() => emit(this, 'pga-job-open', { name: job.name })} aria-label="Edit job ${job.name}">${job.name}</button>
         ${job.description ? html`<span class="desc">${job.description}</span>` : nothing}</td>
-      <td>${job.enabled ? html`<span>enabled</span>` : html`<span class="muted" title=${job.paused_reason ?? ''}>disabled</span>`}</td>
-      <td>${run
+      <td data-label="Enabled">${job.enabled ? html`<span>enabled</span>` : html`<span class="muted" title=${job.paused_reason ?? ''}>disabled</span>`}</td>
+      <td data-label="Now">${run
         ? html`<pga-state-badge state=${run.kill_requested_at ? 'killed' : run.state}></pga-state-badge>
             <span class="muted">${run.state === 'running' ? `${formatDuration(durationBetween(run.started_at, null, this.clock.now))}${run.step ? ` · ${run.step}` : ''}${run.kill_requested_at ? ' · kill requested' : ''}` : 'waiting for an agent'}</span>`
         : html`<span class="muted">idle</span>`}</td>
-      <td>${job.last_run_state
-        ? html`<button class="link" @click=${() => emit(this, 'pga-run-open', { runId: job.last_run_id! })} aria-label="Open last run of ${job.name}"><pga-state-badge state=${job.last_run_state}></pga-state-badge></button>
+      <td data-label="Last run">${job.last_run_state
+        ? html`<button class="link" @click=${() => emit(this, 'pga-run-open', { runId: job.last_run_id! })} aria-label="Last run of ${job.name}: ${(job.last_run_state ?? '').replace(/_/g, ' ')}"><pga-state-badge state=${job.last_run_state}></pga-state-badge></button>
             <span class="muted" title=${formatInstant(job.last_run_finished_at)}>${formatRelative(job.last_run_finished_at, this.clock.now)}</span>`
         : html`<span class="muted">never</span>`}</td>
-      <td title=${formatInstant(job.next_run_at)}>${job.next_run_at ? formatRelative(job.next_run_at, this.clock.now) : html`<span class="muted">—</span>`}</td>
+      <td data-col="next" data-label="Next run" title=${formatInstant(job.next_run_at)}>${job.next_run_at ? formatRelative(job.next_run_at, this.clock.now) : html`<span class="muted">—</span>`}</td>
       <td class="actions">
-        <button class="primary" ?disabled=${!operator || busy} @click=${() => this.start(job)} aria-label="Start ${job.name} now">Start now</button>
+        <button class="primary" ?disabled=${!operator || busy} @click=${() => this.start(job)} aria-label="Start ${job.name} now">Start</button>
         ${run ? html`<button class="danger" ?disabled=${!operator || busy || Boolean(run.kill_requested_at)} @click=${() => this.kill(run)} aria-label="Kill run ${run.id} of ${job.name}">Kill</button>` : nothing}
         <button ?disabled=${!operator || busy} @click=${() => this.toggle(job)} aria-label="${job.enabled ? 'Disable' : 'Enable'} ${job.name}">${job.enabled ? 'Disable' : 'Enable'}</button>
       </td>
@@ -199,6 +226,7 @@ export class PgaJobs extends LitElement {
     for (const job of rows) groups.set(job.category ?? '', [...(groups.get(job.category ?? '') ?? []), job]);
     return html`<div class="toolbar">
         <h2 style="margin:0">Jobs</h2>
+        <label class="inline">Search<input type="search" aria-label="Search jobs" placeholder="name, description, category" .value=${this.search} @input=${(e: Event) => (this.search = (e.target as HTMLInputElement).value)} /></label>
         <label class="inline">Category<select aria-label="Category" .value=${this.category} @change=${(e: Event) => (this.category = (e.target as HTMLSelectElement).value)}>
           <option value="">all</option>${categories.filter((c) => c).map((c) => html`<option value=${c} ?selected=${c === this.category}>${c}</option>`)}</select></label>
         <label class="inline">State<select aria-label="State" .value=${this.state} @change=${(e: Event) => (this.state = (e.target as HTMLSelectElement).value as StateFilter)}>

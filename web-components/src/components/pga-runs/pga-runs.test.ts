@@ -60,6 +60,7 @@ test('an operator kills a running run from the detail; pga-run-kill is announced
     document.addEventListener('pga-run-kill', (e) => (window as any).kills.push((e as CustomEvent).detail.runId));
   });
   const detail = h.page.locator('pga-run-detail');
+  h.page.once('dialog', (dialog) => void dialog.accept()); // Kill asks first
   await detail.getByRole('button', { name: 'Kill' }).click();
   await detail.getByRole('button', { name: 'Kill requested…' }).waitFor();
   assert.equal(await h.page.evaluate(() => (window as any).kills), [live.runId]);

@@ -5,10 +5,11 @@ import { GatewayController } from '../../controllers/gateway-controller.ts';
 import { define } from '../../define.ts';
 import { emit } from '../../events.ts';
 import { sharedStyles } from '../../styles/shared-styles.ts';
-import { durationBetween, formatDuration, formatInstant } from '../../time-format.ts';
+import { displayZone, durationBetween, formatDuration, formatInstant, wallClockIn } from '../../time-format.ts';
 import '../pga-run-detail/pga-run-detail.ts';
 import { triggerText, type RunRow, type StepRunRow } from '../pga-run-detail/pga-run-detail.ts';
 import '../pga-state-badge/pga-state-badge.ts';
+import { runsToCsv } from './runs-csv.ts';
 
 const STATES = ['', 'queued', 'running', 'succeeded', 'failed', 'killed', 'timed_out', 'abandoned', 'cancelled', 'skipped'];
 const PAGE = 50;
@@ -18,8 +19,25 @@ interface Chunk {
   chunk: string;
 }
 
-/** `datetime-local` value to an ISO instant (the browser's zone), '' stays ''. */
-const localToIso = (value: string) => (value ? new Date(value).toISOString() : '');
+/**
+ * `YYYY-MM-DD[ HH:MM[:SS]]` typed in the zone times are shown in (browser or UTC, chosen in the
+ * console header) to an ISO instant; '' stays ''; null when it is not such a date.
+ */
+export function wallClockToIso(value: string, zone = displayZone()): string | null {
+  const text = value.trim();
+  if (text === '') return '';
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(text);
+  if (!m) return null;
+  const local = `${m[1]}T${m[2] ?? '00'}:${m[3] ?? '00'}:${m[4] ?? '00'}`;
+  const date = zone === 'UTC' ? new Date(`${local}Z`) : new Date(local);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+/** An ISO instant as `YYYY-MM-DD HH:MM` in the display zone (the filter fields' text). */
+const isoToWallClock = (iso: string) => (iso ? wallClockIn(displayZone(), new Date(iso)).slice(0, 16) : '');
+
+/** The history filters that live in the console's URL. */
+export const RUN_FILTERS = ['job', 'state', 'agent', 'since', 'until'] as const;
 
 /**
  * Run history with filters (job, state, agent, time window). Opening a run shows its steps and
@@ -34,6 +52,7 @@ const localToIso = (value: string) => (value ? new Date(value).toISOString() : '
  * @attr run - id of the run to show (set when the user opens one)
  * @fires pga-run-open - {runId} when the user opens a run
  * @fires pga-run-kill - {runId} after a kill was requested
+ * @fires pga-runs-filter - {job, state, agent, since, until} when the person changes a filter (the console puts them in the URL)
  * @csspart table - the history table
  * @csspart detail - the run detail pane
  */
@@ -52,6 +71,7 @@ export class PgaRuns extends LitElement {
     steps: { state: true },
     outputs: { state: true },
     choices: { state: true },
+    rangeError: { state: true },
   };
   declare gatewayUrl: string;
   declare job: string;
@@ -66,14 +86,25 @@ export class PgaRuns extends LitElement {
   declare steps: StepRunRow[];
   declare outputs: Record<number, string>;
   declare choices: { jobs: string[]; agents: string[] };
+  /** A since/until that cannot be used: {control, message}, shown under the field. */
+  declare rangeError: { control: 'since' | 'until'; message: string } | null;
 
   static override styles = [
     sharedStyles,
     css`
-      .layout { display: grid; grid-template-columns: minmax(0, 3fr) minmax(320px, 2fr); gap: 14px; align-items: start; }
+      /* No run open: the table takes the width. A run open: beside the table on wide screens,
+         above it otherwise (scrolled into view), so the table never shrinks into a side scroll. */
+      .layout { display: grid; grid-template-columns: minmax(0, 1fr); gap: 14px; align-items: start; }
+      .layout:not(.open) [part~='detail'] { display: none; }
+      .layout.open [part~='detail'] { order: -1; }
+      @media (min-width: 1800px) {
+        .layout.open { grid-template-columns: minmax(0, 3fr) minmax(380px, 2fr); }
+        .layout.open [part~='detail'] { order: 0; }
+      }
       td { font-size: 13px; }
       td.when { white-space: nowrap; }
-      @media (max-width: 1000px) { .layout { grid-template-columns: 1fr; } }
+      .field { display: flex; flex-direction: column; gap: 2px; }
+      .field-error { max-width: 260px; }
       .scroll { overflow-x: auto; min-width: 0; }
       tbody tr { cursor: pointer; }
       tbody tr:hover td { background: #f6f8fa; }
@@ -105,6 +136,7 @@ export class PgaRuns extends LitElement {
     this.steps = [];
     this.outputs = {};
     this.choices = { jobs: [], agents: [] };
+    this.rangeError = null;
   }
 
   override willUpdate(changed: Map<string, unknown>): void {
@@ -198,9 +230,15 @@ export class PgaRuns extends LitElement {
   private select(run: RunRow): void {
     this.run = run.id;
     emit(this, 'pga-run-open', { runId: run.id });
+    // One column (all but very wide windows): the detail sits above the table, bring it into view.
+    if (!matchMedia('(min-width: 1800px)').matches) {
+      void this.updateComplete.then(() => this.renderRoot.querySelector('[part~="detail"]')?.scrollIntoView({ block: 'start' }));
+    }
   }
 
   private async kill(runId: number): Promise<void> {
+    const job = this.detail?.id === runId ? this.detail.job : '';
+    if (!confirm(`Kill run ${runId}${job ? ` of “${job}”` : ''}? Its running step is stopped and the run ends as killed.`)) return;
     this.gateway.clearError();
     const outcome = await this.gateway.run((c) => c.call<string>('kill_run', { run_id: runId }));
     if (outcome !== undefined) {
@@ -209,32 +247,78 @@ export class PgaRuns extends LitElement {
     }
   }
 
+  /** Downloads the runs listed now (the filters applied, the pages loaded) as CSV. */
+  private exportCsv(): void {
+    const url = URL.createObjectURL(new Blob([runsToCsv(this.runs)], { type: 'text/csv;charset=utf-8' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `pgautomator-runs-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.csv`;
+    this.renderRoot.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
+
+  /** Sets one filter and announces all of them (for the URL). */
+  private setFilter(key: (typeof RUN_FILTERS)[number], value: string): void {
+    this[key] = value;
+    emit(this, 'pga-runs-filter', { job: this.job, state: this.state, agent: this.agent, since: this.since, until: this.until });
+  }
+
+  /** A typed since/until: checked (an ISO date, until after since) before it filters anything. */
+  private setRange(key: 'since' | 'until', text: string): void {
+    const iso = wallClockToIso(text);
+    if (iso === null) {
+      this.rangeError = { control: key, message: `Write the date as YYYY-MM-DD or YYYY-MM-DD HH:MM (${displayZone()}).` };
+      return;
+    }
+    const since = key === 'since' ? iso : this.since;
+    const until = key === 'until' ? iso : this.until;
+    if (since && until && until <= since) {
+      this.rangeError = { control: key, message: `“Due until” must be after “Due since” (${isoToWallClock(since)}); nothing would match.` };
+      return;
+    }
+    this.rangeError = null;
+    this.setFilter(key, iso);
+  }
+
+  private rangeInput(key: 'since' | 'until', label: string) {
+    const error = this.rangeError?.control === key ? this.rangeError.message : '';
+    return html`<span class="field"><label>${label}<input type="text" name=${key} placeholder="YYYY-MM-DD HH:MM" inputmode="numeric" .value=${isoToWallClock(this[key])}
+        aria-invalid=${error ? 'true' : 'false'} aria-describedby="err-${key}"
+        @change=${(e: Event) => this.setRange(key, (e.target as HTMLInputElement).value)}
+        @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && this.setRange(key, (e.target as HTMLInputElement).value)} /></label>
+      ${error ? html`<span class="field-error" id="err-${key}" role="alert">${error}</span>` : nothing}</span>`;
+  }
+
   private filterSelect(label: string, key: 'job' | 'state' | 'agent', values: string[]) {
-    return html`<label>${label}<select name=${key} aria-label=${label} .value=${this[key]} @change=${(e: Event) => (this[key] = (e.target as HTMLSelectElement).value)}>
+    return html`<label>${label}<select name=${key} aria-label=${label} .value=${this[key]} @change=${(e: Event) => this.setFilter(key, (e.target as HTMLSelectElement).value)}>
       <option value="">any</option>${values.filter(Boolean).map((v) => html`<option value=${v} ?selected=${v === this[key]}>${v.replace('_', ' ')}</option>`)}</select></label>`;
   }
 
   override render() {
     if (this.gateway.anonymous) return this.gateway.renderLogin();
+    const zone = displayZone();
+    const bare = { zoneInHeader: true };
     return html`<h2>Run history</h2>
       <form class="row" aria-label="Filters" @submit=${(e: Event) => e.preventDefault()}>
         ${this.filterSelect('Job', 'job', this.choices.jobs)} ${this.filterSelect('State', 'state', STATES)} ${this.filterSelect('Agent', 'agent', this.choices.agents)}
-        <label>Due since<input type="datetime-local" name="since" @change=${(e: Event) => (this.since = localToIso((e.target as HTMLInputElement).value))} /></label>
-        <label>Due until<input type="datetime-local" name="until" @change=${(e: Event) => (this.until = localToIso((e.target as HTMLInputElement).value))} /></label>
+        ${this.rangeInput('since', 'Due since')} ${this.rangeInput('until', 'Due until')}
         <button type="button" @click=${() => void this.loadRuns()}>Refresh</button>
+        <button type="button" ?disabled=${this.runs.length === 0} @click=${this.exportCsv}>Export CSV</button>
       </form>
       ${this.gateway.error ? html`<div class="banner" role="alert">${this.gateway.error.message}</div>` : nothing}
-      <div class="layout">
+      <div class="layout ${this.detail ? 'open' : ''}">
         <div class="scroll">
           <table part="table" aria-label="Runs">
-            <thead><tr><th>Run</th><th>Job</th><th>State</th><th>Trigger</th><th>Agent</th><th>Scheduled</th><th>Started</th><th>Finished</th><th>Duration</th><th title="Attempt of the run (retries + 1)">Attempt</th><th>Message</th></tr></thead>
+            <thead><tr><th>Run</th><th>Job</th><th>State</th><th>Trigger</th><th>Agent</th><th>Scheduled (${zone})</th><th>Started (${zone})</th><th>Finished (${zone})</th><th>Duration</th><th title="Attempt of the run (retries + 1)">Attempt</th><th>Message</th></tr></thead>
             <tbody>
               ${this.runs.length === 0 ? html`<tr><td colspan="11" class="muted">No runs.</td></tr>` : nothing}
               ${this.runs.map(
                 (r) => html`<tr class=${r.id === this.detail?.id ? 'selected' : ''} data-run=${r.id} tabindex="0" aria-label="Run ${r.id} of ${r.job}, ${r.state}"
                   @click=${() => this.select(r)} @keydown=${(e: KeyboardEvent) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), this.select(r))}>
                   <td>${r.id}</td><td>${r.job}</td><td><pga-state-badge state=${r.state}></pga-state-badge></td>
-                  <td>${triggerText(r)}</td><td>${r.agent ?? '—'}</td><td>${formatInstant(r.scheduled_for)}</td><td>${formatInstant(r.started_at)}</td><td>${formatInstant(r.finished_at)}</td>
+                  <td>${triggerText(r)}</td><td>${r.agent ?? '—'}</td><td class="when">${formatInstant(r.scheduled_for, zone, bare)}</td><td class="when">${formatInstant(r.started_at, zone, bare)}</td><td class="when">${formatInstant(r.finished_at, zone, bare)}</td>
                   <td>${formatDuration(durationBetween(r.started_at, r.finished_at, this.clock.now))}</td><td>${r.attempt}</td>
                   <td class="msg" title=${r.message ?? ''}>${r.message ?? ''}</td>
                 </tr>`,

@@ -34,11 +34,12 @@ export class PgaScheduleCalendar extends LitElement {
       .head { display: flex; align-items: center; gap: 8px; margin-bottom: 6px; }
       .title { flex: 1; text-align: center; font-weight: 600; }
       .grid { display: grid; grid-template-columns: repeat(7, 1fr); gap: 3px; }
+      .week { display: contents; }
       .wd { font-size: 11px; color: var(--_muted); text-align: center; padding: 2px 0; }
       .day { min-height: 40px; border: 1px solid var(--_line); border-radius: 5px; padding: 2px 4px; font-size: 12px; background: #fff; }
       .day.other { visibility: hidden; }
       .day.fire { background: color-mix(in srgb, var(--_accent) 14%, white); border-color: var(--_accent); }
-      .count { display: block; font-size: 11px; color: var(--_accent); font-weight: 600; }
+      .count { display: block; font-size: 11px; color: color-mix(in srgb, var(--_accent) 70%, black); font-weight: 600; }
       .times { display: block; font-size: 10px; color: var(--_muted); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
     `,
   ];
@@ -80,24 +81,28 @@ export class PgaScheduleCalendar extends LitElement {
     const first = new Date(Date.UTC(year, month - 1, 1));
     const offset = (first.getUTCDay() + 6) % 7; // Monday = 0
     const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    // A real ARIA grid: rows of cells (axe: aria-required-children/parent). Each cell is named by
+    // its text (a hidden full date and count, the visible day number hidden from readers), so the
+    // name and what is seen never disagree (label-content-name-mismatch).
     const cells = [];
-    for (let i = 0; i < offset; i++) cells.push(html`<div class="day other" aria-hidden="true"></div>`);
+    for (let i = 0; i < offset; i++) cells.push(html`<div class="day other" role="gridcell"></div>`);
     for (let d = 1; d <= days; d++) {
       const times = byDay.get(d);
       const plus = this.truncated && times ? '+' : '';
       const label = `${prefix}${two(d)}: ${times ? `${times.length}${plus} fire${times.length === 1 && !plus ? '' : 's'}` : 'no fire'}`;
-      cells.push(html`<div class="day ${times ? 'fire' : ''}" part="day ${times ? 'fire-day' : ''}" role="gridcell" aria-label=${label} title=${times ? times.slice(0, 12).join(', ') : ''} data-date="${prefix}${two(d)}">
-        ${d}
-        ${times ? html`<span class="count">${times.length}${plus}×</span><span class="times">${times.slice(0, 2).join(' ')}</span>` : nothing}
-      </div>`);
+      cells.push(html`<div class="day ${times ? 'fire' : ''}" part="day ${times ? 'fire-day' : ''}" role="gridcell" title=${times ? times.slice(0, 12).join(', ') : ''} data-date="${prefix}${two(d)}"><span class="visually-hidden">${label}</span><span aria-hidden="true">${d}
+        ${times ? html`<span class="count">${times.length}${plus}×</span><span class="times">${times.slice(0, 2).join(' ')}</span>` : nothing}</span></div>`);
     }
+    while (cells.length % 7 !== 0) cells.push(html`<div class="day other" role="gridcell"></div>`);
+    const weeks = [];
+    for (let i = 0; i < cells.length; i += 7) weeks.push(html`<div class="week" role="row">${cells.slice(i, i + 7)}</div>`);
     return html`<div class="head">
         <button type="button" @click=${() => this.go(-1)} aria-label="Previous month">‹</button>
         <span class="title" aria-live="polite">${MONTHS[month - 1]} ${year}</span>
         <button type="button" @click=${() => this.go(1)} aria-label="Next month">›</button>
       </div>
       <div class="grid" part="calendar" role="grid" aria-label="Fires in ${MONTHS[month - 1]} ${year}">
-        ${WEEKDAYS.map((w) => html`<div class="wd" role="columnheader">${w}</div>`)} ${cells}
+        <div class="week" role="row">${WEEKDAYS.map((w) => html`<div class="wd" role="columnheader">${w}</div>`)}</div>${weeks}
       </div>`;
   }
 }

@@ -84,12 +84,12 @@ test('the preview is the engine\'s nextFires, as a list and on the calendar', as
   assert.is(await editor().locator('pga-schedule-calendar [part~="fire-day"]').count(), 1);
 });
 
-test('save creates the schedule; the database refuses an unknown zone naming the field', async () => {
+test('save creates the schedule; an unknown zone is named at its field at once and cannot be saved', async () => {
   await h.page.evaluate(() => document.addEventListener('pga-schedule-save', (e) => ((window as any).saved = (e as CustomEvent).detail)));
   await editor().getByLabel('Name', { exact: true }).fill('month-end');
   await editor().getByLabel('Time zone').fill('Mars/Olympus_Mons');
-  await editor().getByRole('button', { name: 'Create schedule' }).click();
   await editor().getByRole('alert').filter({ hasText: 'Mars/Olympus_Mons' }).first().waitFor();
+  assert.ok(await editor().getByRole('button', { name: 'Create schedule' }).isDisabled());
   await editor().getByLabel('Time zone').fill('America/New_York');
   await editor().getByRole('button', { name: 'Create schedule' }).click();
   await editor().getByText('Saved schedule “month-end”.').waitFor();

@@ -17,14 +17,16 @@ export class PgaStateBadge extends LitElement {
     sharedStyles,
     css`
       :host { display: inline-block; }
-      span {
+      span[part='badge'] {
         display: inline-flex; align-items: center; gap: 5px; padding: 1px 8px; border-radius: 999px;
-        font-size: 12px; font-weight: 600; color: var(--_state, #6e7781);
+        font-size: 12px; font-weight: 600;
+        /* The state colour darkened for the text: at least 4.5:1 on the tinted background. */
+        color: color-mix(in srgb, var(--_state, #6e7781) 70%, black);
         background: color-mix(in srgb, var(--_state, #6e7781) 12%, white);
         border: 1px solid color-mix(in srgb, var(--_state, #6e7781) 40%, white); white-space: nowrap;
       }
-      span::before { content: ''; width: 7px; height: 7px; border-radius: 50%; background: var(--_state, #6e7781); }
-      :host([state='running']) span::before { animation: pulse 1.2s ease-in-out infinite; }
+      span[part='badge']::before { content: ''; width: 7px; height: 7px; border-radius: 50%; background: var(--_state, #6e7781); }
+      :host([state='running']) span[part='badge']::before { animation: pulse 1.2s ease-in-out infinite; }
       @keyframes pulse { 50% { opacity: 0.25; } }
     `,
   ];
@@ -36,7 +38,9 @@ export class PgaStateBadge extends LitElement {
 
   override render() {
     const label = (this.state || 'unknown').replace(/_/g, ' ');
-    return html`<span part="badge" class="state-${this.state}" role="status" aria-label="state: ${label}">${label}</span>`;
+    // Plain text, no live region: a page of badges must not chatter, and a name that differs from
+    // the visible word fails WCAG 2.5.3 (axe label-content-name-mismatch).
+    return html`<span part="badge" class="state-${this.state}"><span class="visually-hidden">state: </span>${label}</span>`;
   }
 }
 define('pga-state-badge', PgaStateBadge);

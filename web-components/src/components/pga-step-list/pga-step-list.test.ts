@@ -30,7 +30,7 @@ test('renders each step: position, kind, command, flow, retries', async () => {
   assert.match(load, 'SQL on');
   assert.match(load, 'warehouse');
   assert.match(load, 'go to “fetch”');
-  assert.match((await rows.nth(0).textContent()) ?? '', /retries: 3, every 00:00:30[\s\S]*shell \(bash\)/);
+  assert.match((await rows.nth(0).textContent()) ?? '', /retries: 3, every 30 seconds[\s\S]*shell \(bash\)/);
   assert.match((await rows.nth(2).textContent()) ?? '', '(disabled)');
 });
 

@@ -1,6 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { define } from '../../define.ts';
 import { emit } from '../../events.ts';
+import { intervalWords } from '../../time-format.ts';
 import { sharedStyles } from '../../styles/shared-styles.ts';
 
 export interface StepItem {
@@ -67,8 +68,8 @@ export class PgaStepList extends LitElement {
           (s, i) => html`<tr class=${s.enabled ? '' : 'disabled'} data-step=${s.name}>
             <td>${s.position}</td>
             <td><strong>${s.name}</strong>${s.enabled ? nothing : html` <span class="muted">(disabled)</span>`}
-              ${s.retries ? html`<div class="muted">retries: ${s.retries}${s.retry_delay && s.retry_delay !== '00:00:00' ? `, every ${s.retry_delay}` : ''}</div>` : nothing}
-              ${s.timeout ? html`<div class="muted">timeout: ${s.timeout}</div>` : nothing}</td>
+              ${s.retries ? html`<div class="muted">retries: ${s.retries}${s.retry_delay && s.retry_delay !== '00:00:00' ? `, every ${intervalWords(s.retry_delay)}` : ''}</div>` : nothing}
+              ${s.timeout ? html`<div class="muted">timeout: ${intervalWords(s.timeout)}</div>` : nothing}</td>
             <td>${s.kind === 'sql' ? html`SQL on <em>${s.connection}</em>` : html`shell${s.shell ? ` (${s.shell})` : ''}`}</td>
             <td><pre>${s.command}</pre></td>
             <td>${this.flow(s.on_success, s.on_success_goto)} / ${this.flow(s.on_failure, s.on_failure_goto)}</td>

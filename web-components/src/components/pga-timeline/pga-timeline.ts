@@ -136,7 +136,7 @@ export class PgaTimeline extends LitElement {
       </div>
       ${this.gateway.error ? html`<div class="banner" role="alert">${this.gateway.error.message}</div>` : nothing}
       <div class="chart">
-        <svg part="chart" width=${width} height=${height} role="img" aria-label="Runs of the last ${this.hours} hours by job">
+        <svg part="chart" width=${width} height=${height} role="group" aria-label="Runs of the last ${this.hours} hours by job">
           ${ticks.map((t) => {
             const d = new Date(t);
             const label = step >= 86400_000 ? d.toLocaleDateString() : `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;

@@ -1,0 +1,75 @@
+/**
+ * axe-core on every screen of the console, in Chromium, at 1400x900 and at phone width 390x844:
+ * no critical and no serious violation (issue 15, defect 11), and each screen has one h1 and a
+ * main landmark (the moderate findings of the issue).
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { axeViolations, describeViolations } from './support/axe.ts';
+import { finish, startAndClaim } from './support/protocol.ts';
+import { startUiHarness, type UiHarness } from './support/ui-harness.ts';
+
+let h: UiHarness;
+let failedRun = 0;
+
+test.before(async () => {
+  h = await startUiHarness('ui_axe');
+  await h.api.createCategory({ name: 'ops' });
+  await h.api.createJob({ name: 'dba-check', category: 'ops', description: 'checks the DBA things' });
+  await h.api.addStep({ job: 'dba-check', name: 'check', kind: 'shell', command: 'echo ok' });
+  await h.api.createSchedule({ name: 'weekday-mornings', spec: { type: 'weekly', weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'], time_zone: 'Europe/Berlin', start_date: '2026-01-01', sub: { type: 'every', every: 15, unit: 'minute', start_time: '08:00', end_time: '18:00' } } });
+  await h.api.attachSchedule({ job: 'dba-check', schedule: 'weekday-mornings' });
+  const ok = await startAndClaim(h.api, 'dba-check', 'axe-agent');
+  await finish(h.api, ok, 'succeeded', 'all good\n');
+  const bad = await startAndClaim(h.api, 'dba-check', 'axe-agent');
+  await finish(h.api, bad, 'failed', 'disk full\n');
+  failedRun = bad.runId;
+  await startAndClaim(h.api, 'dba-check', 'axe-agent'); // one running
+});
+
+test.after(async () => {
+  await h?.close();
+});
+
+const SCREENS: Array<{ name: string; hash: () => string; ready: string }> = [
+  { name: 'jobs', hash: () => 'jobs', ready: 'pga-jobs tr[data-job="dba-check"]' },
+  { name: 'job editor', hash: () => 'job/dba-check', ready: 'pga-job-editor pga-step-list tr[data-step="check"]' },
+  { name: 'new job', hash: () => 'job/', ready: 'pga-job-editor form' },
+  { name: 'schedule editor', hash: () => 'schedules/weekday-mornings', ready: 'pga-schedule-calendar [part~="fire-day"]' },
+  { name: 'history with a run open', hash: () => `runs/${failedRun}`, ready: 'pga-run-detail pga-state-badge' },
+  { name: 'timeline', hash: () => 'timeline', ready: 'pga-timeline rect.bar' },
+  { name: 'agents', hash: () => 'agents', ready: 'pga-agents tr[data-agent="axe-agent"]' },
+  { name: 'settings', hash: () => 'settings', ready: 'pga-settings tr[data-category="ops"]' },
+];
+
+test('the login screen: no critical or serious violation, a main landmark and an h1', async () => {
+  await h.browser.context.clearCookies();
+  await h.page.setViewportSize({ width: 1400, height: 900 });
+  await h.page.goto(`${h.gateway.url}/`);
+  await h.page.getByLabel('Database role').waitFor();
+  const found = await axeViolations(h.page);
+  assert.is(found.length, 0, describeViolations(found));
+  assert.is(await h.page.getByRole('main').count(), 1);
+  assert.is(await h.page.getByRole('heading', { level: 1 }).count(), 1);
+});
+
+for (const viewport of [{ width: 1400, height: 900 }, { width: 390, height: 844 }]) {
+  test(`every screen at ${viewport.width}x${viewport.height}: no critical or serious violation`, async () => {
+    const reply = await h.browser.context.request.post(`${h.gateway.url}/auth/login`, { data: { user: h.roles.admin, password: h.password } });
+    assert.ok(reply.ok());
+    await h.page.goto('about:blank'); // the next page load asks who we are again
+    await h.page.setViewportSize(viewport);
+    const report: string[] = [];
+    for (const screen of SCREENS) {
+      await h.page.goto(`${h.gateway.url}/#${screen.hash()}`);
+      await h.page.locator(screen.ready).first().waitFor();
+      const found = await axeViolations(h.page);
+      if (found.length) report.push(`${screen.name}:\n${describeViolations(found)}`);
+      if ((await h.page.getByRole('heading', { level: 1 }).count()) !== 1) report.push(`${screen.name}: not exactly one h1`);
+      if ((await h.page.getByRole('main').count()) !== 1) report.push(`${screen.name}: not exactly one main landmark`);
+    }
+    assert.is(report.length, 0, report.join('\n\n'));
+  });
+}
+
+test.run();

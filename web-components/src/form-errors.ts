@@ -1,0 +1,52 @@
+/**
+ * Database errors in the words of a form. The database names the argument at fault (DETAIL
+ * `field: <name>`, GatewayError.field); a form shows the message next to the control of that
+ * argument, with the argument names replaced by the form's labels, and without hints that send
+ * the user to psql (`... pgautomator.update_job(...)`), which a form cannot act on.
+ */
+import { GatewayError } from './api/client.ts';
+
+/** One form's vocabulary: database argument -> the control's name and its label. */
+export type FormFields = Record<string, { control: string; label: string }>;
+
+/** What a form shows under one control. */
+export interface FieldMessage {
+  control: string;
+  message: string;
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * `text` with the argument names of `fields` replaced by their labels: quoted ones (`"to"`) always,
+ * bare ones only when snake_case (`misfire_grace`), since a bare `to` or `name` is English too.
+ */
+export function inFormWords(text: string, fields: FormFields): string {
+  let out = text;
+  for (const [arg, { label }] of Object.entries(fields)) {
+    out = out.replace(new RegExp(`["“]${escape(arg)}["”]`, 'g'), `“${label}”`);
+    if (arg.includes('_')) out = out.replace(new RegExp(`\\b${escape(arg)}\\b`, 'g'), label);
+  }
+  return out;
+}
+
+/** A hint a person at a form can follow (not SQL), in the form's words, or ''. */
+export function formHint(error: GatewayError, fields: FormFields): string {
+  const hint = error.hint ?? '';
+  if (hint && !/pgautomator\.|=>|\bSELECT\b|psql/i.test(hint)) return inFormWords(hint, fields);
+  if (error.code === 'PA020') return 'Choose another name.';
+  return '';
+}
+
+/**
+ * The field message of `error` when it names an argument of this form; null otherwise (the
+ * caller shows it in its banner).
+ */
+export function fieldMessage(error: unknown, fields: FormFields): FieldMessage | null {
+  if (!(error instanceof GatewayError) || !error.field) return null;
+  const target = fields[error.field];
+  if (!target) return null;
+  const hint = formHint(error, fields);
+  const message = inFormWords(error.message, fields);
+  return { control: target.control, message: hint ? `${message}. ${hint}`.replace(/\.\. /, '. ') : message };
+}

@@ -765,6 +765,25 @@ COMMENT ON FUNCTION pgautomator._next_fires_local(jsonb, timestamp, int) IS
     'Internal: up to count local fire times strictly after the local time after (ascending), computed by the engine in use (pgautomator.engine()). The spec must be valid.';
 REVOKE ALL ON FUNCTION pgautomator._next_fires_local(jsonb, timestamp, int) FROM PUBLIC;
 
+-- source: extension-src/sql/engine/_plpgsql_cron_item_error.sql
+-- The error text of one bad cron item (see pgautomator._plpgsql_cron_parse), worded as the
+-- TypeScript twin words it: 'field <name> has item <item as JSON> <what is wrong>'. Built only
+-- when an item is bad, so that a good expression costs no describing.
+CREATE OR REPLACE FUNCTION pgautomator._plpgsql_cron_item_error(field_name text, item text, rest text)
+RETURNS text
+LANGUAGE plpgsql   -- not sql: resolved at call time, whatever order the build creates functions in
+IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN format('field %s has item %s %s', field_name, pgautomator._plpgsql_json_describe(to_jsonb(item)), rest);
+END
+$$;
+
+COMMENT ON FUNCTION pgautomator._plpgsql_cron_item_error(text, text, text) IS
+    'Internal (PL/pgSQL schedule engine): the message text of a bad cron item. See pgautomator._plpgsql_cron_parse.';
+REVOKE ALL ON FUNCTION pgautomator._plpgsql_cron_item_error(text, text, text) FROM PUBLIC;
+
 -- source: extension-src/sql/engine/_plpgsql_cron_next_fires.sql
 -- The cron half of pgautomator._plpgsql_next_fires (the TypeScript twin: nextCronDay in
 -- extension-src/engine/firing-days.ts and cronFiresAfter in next-fires.ts): up to `count` local
@@ -774,7 +793,8 @@ REVOKE ALL ON FUNCTION pgautomator._next_fires_local(jsonb, timestamp, int) FROM
 -- Days: month by month (a month the expression leaves out costs one step), and within an
 -- allowed month day by day (31 steps at most) under Vixie's rule; a valid expression fires
 -- within about a hundred months (29 February: 2096 -> 2104). An exception jumps past its whole
--- period. Slots: the day's minutes are hours x minutes, in order, computed once per call.
+-- period. Slots: the allowed hours x the allowed minutes, in order, from two small arrays made
+-- once per call from the parsed bit sets; the first day skips the slots up to `after`.
 CREATE OR REPLACE FUNCTION pgautomator._plpgsql_cron_next_fires(spec jsonb, after timestamp, count int)
 RETURNS timestamp[]
 LANGUAGE plpgsql
@@ -783,13 +803,17 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     c_monday  CONSTANT date := date '0001-01-01';   -- a Monday: (d - c_monday) % 7 = weekday, 0 = Monday
-    v_cron    jsonb := pgautomator._plpgsql_cron_parse(spec -> 'expression');
-    v_mdays   bigint := (v_cron ->> 'month_days')::bigint;
-    v_months  int := (v_cron ->> 'months')::int;
-    v_wdays   int := (v_cron ->> 'weekdays')::int;
-    v_both    boolean := (v_cron ->> 'both')::boolean;
-    v_slots   int[];          -- seconds since midnight of the day's fires, ascending
-    v_nslots  int;
+    v_cron    record;
+    v_mdays   bigint;
+    v_months  bigint;
+    v_wdays   bigint;
+    v_both    boolean;
+    v_hrs     int[] := '{}';  -- allowed hours, ascending
+    v_mins    int[] := '{}';  -- allowed minutes, ascending
+    v_nh      int;
+    v_nm      int;
+    h         int;
+    mi        int;
     v_start   date := coalesce((spec ->> 'start_date')::date, date '0001-01-01');
     v_end     date := coalesce((spec ->> 'end_date')::date, date '9999-12-31');
     v_x       jsonb := spec -> 'exceptions';
@@ -804,21 +828,30 @@ DECLARE
     dim       int;
     x         int;            -- day of month
     wd        int;            -- weekday, 0 = Monday
-    ok        boolean;
     k         int;
-    k0        int;
+    ok        boolean;
     res       timestamp[] := '{}';
     got       int := 0;
 BEGIN
     IF count <= 0 OR after = 'infinity' THEN
         RETURN res;
     END IF;
-    SELECT array_agg(h.h * 3600 + m.m * 60 ORDER BY h.h, m.m)
-      INTO v_slots
-      FROM jsonb_array_elements_text(v_cron -> 'hours') AS h0(t)
-     CROSS JOIN LATERAL (SELECT h0.t::int AS h) AS h
-     CROSS JOIN LATERAL (SELECT m0.t::int AS m FROM jsonb_array_elements_text(v_cron -> 'minutes') AS m0(t)) AS m;
-    v_nslots := cardinality(v_slots);
+    v_cron := pgautomator._plpgsql_cron_parse(spec -> 'expression');
+    v_mdays := v_cron.month_days;
+    v_months := v_cron.months;
+    v_wdays := v_cron.weekdays;
+    v_both := v_cron.both_days;
+    FOR k IN 0 .. 59 LOOP
+        EXIT WHEN v_cron.minutes >> k = 0 AND v_cron.hours >> k = 0;   -- no higher bit is set
+        IF v_cron.minutes & (1::bigint << k) <> 0 THEN
+            v_mins := v_mins || k;
+        END IF;
+        IF v_cron.hours & (1::bigint << k) <> 0 THEN
+            v_hrs := v_hrs || k;
+        END IF;
+    END LOOP;
+    v_nh := cardinality(v_hrs);
+    v_nm := cardinality(v_mins);
 
     IF after = '-infinity' THEN
         d := v_start;
@@ -847,12 +880,12 @@ BEGIN
         x := d - m1 + 1;
         <<months>>
         LOOP
-            IF v_months & (1 << (date_part('month', m1)::int - 1)) <> 0 THEN
+            IF v_months & (1::bigint << (date_part('month', m1)::int - 1)) <> 0 THEN
                 dim := ((m1 + interval '1 month')::date - m1);
                 wd := (m1 + (x - 1) - c_monday) % 7;
                 WHILE x <= dim LOOP
-                    ok := CASE WHEN v_both THEN v_mdays & (1::bigint << (x - 1)) <> 0 AND v_wdays & (1 << wd) <> 0
-                               ELSE v_mdays & (1::bigint << (x - 1)) <> 0 OR v_wdays & (1 << wd) <> 0 END;
+                    ok := CASE WHEN v_both THEN v_mdays & (1::bigint << (x - 1)) <> 0 AND v_wdays & (1::bigint << wd) <> 0
+                               ELSE v_mdays & (1::bigint << (x - 1)) <> 0 OR v_wdays & (1::bigint << wd) <> 0 END;
                     EXIT months WHEN ok;
                     x := x + 1;
                     wd := (wd + 1) % 7;
@@ -878,16 +911,32 @@ BEGIN
         END IF;
 
         -- 3) the day's slots, strictly after `after` on its own day
-        k0 := 1;
+        h := 1;
+        mi := 1;
         IF d = v_day0 THEN
-            WHILE k0 <= v_nslots AND v_slots[k0] <= v_sec0 LOOP
-                k0 := k0 + 1;
+            -- the first slot strictly after v_sec0: hour v_sec0 / 3600 at a minute past (v_sec0 % 3600) / 60, or a later hour
+            WHILE h <= v_nh AND v_hrs[h] < v_sec0 / 3600 LOOP
+                h := h + 1;
             END LOOP;
+            IF h <= v_nh AND v_hrs[h] = v_sec0 / 3600 THEN
+                WHILE mi <= v_nm AND v_mins[mi] <= (v_sec0 % 3600) / 60 LOOP
+                    mi := mi + 1;
+                END LOOP;
+                IF mi > v_nm THEN
+                    h := h + 1;
+                    mi := 1;
+                END IF;
+            END IF;
         END IF;
-        FOR k IN k0 .. v_nslots LOOP
-            got := got + 1;
-            res[got] := d::timestamp + make_interval(secs => v_slots[k]);
-            EXIT days WHEN got >= count;
+        WHILE h <= v_nh LOOP
+            WHILE mi <= v_nm LOOP
+                got := got + 1;
+                res[got] := d::timestamp + make_interval(secs => v_hrs[h] * 3600 + v_mins[mi] * 60);
+                EXIT days WHEN got >= count;
+                mi := mi + 1;
+            END LOOP;
+            h := h + 1;
+            mi := 1;
         END LOOP;
 
         EXIT days WHEN d >= v_end;
@@ -905,14 +954,16 @@ REVOKE ALL ON FUNCTION pgautomator._plpgsql_cron_next_fires(jsonb, timestamp, in
 -- source: extension-src/sql/engine/_plpgsql_cron_parse.sql
 -- The PL/pgSQL twin of the TypeScript engine's parseCronExpression
 -- (extension-src/engine/cron-expression.ts, docs/schedule-spec.md): a cron expression (a jsonb
--- value, as it sits in the spec) parsed into
---   {"minutes": [...], "hours": [...], "month_days": bits, "months": bits, "weekdays": bits, "both": bool}
--- (bit d-1 for day of month d, bit m-1 for month m, bit w for weekday w with 0 = Monday;
--- "both": a day must match both day fields, Vixie's rule when either begins with *),
--- or {"error": text} whose text follows 'schedule expression ' in the message, checked in the
--- TypeScript order and worded identically (the differential test compares them). Never raises.
-CREATE OR REPLACE FUNCTION pgautomator._plpgsql_cron_parse(expression jsonb)
-RETURNS jsonb
+-- value, as it sits in the spec) parsed into bit sets: bit m of `minutes` for minute m, bit h of
+-- `hours`, bit d-1 of `month_days` for day d, bit m-1 of `months` for month m, bit w of
+-- `weekdays` for weekday w with 0 = Monday; `both_days`: a day must match both day fields (Vixie's rule
+-- when either begins with *). Or `error`, the text that follows 'schedule expression ' in the
+-- message, checked in the TypeScript order and worded identically (the differential test
+-- compares them). Never raises. Bits, not arrays: it runs on every next-fire call, and bit
+-- arithmetic is what PL/pgSQL does fast (arrays grown element by element are not).
+CREATE OR REPLACE FUNCTION pgautomator._plpgsql_cron_parse(
+    expression jsonb,
+    OUT error text, OUT minutes bigint, OUT hours bigint, OUT month_days bigint, OUT months bigint, OUT weekdays bigint, OUT both_days boolean)
 LANGUAGE plpgsql
 IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
@@ -933,25 +984,18 @@ DECLARE
     v_item     text;
     v_m        text[];
     v_what     text;
-    v_syntax   text;
     v_a        numeric;
     v_b        numeric;
     v_step     numeric;
-    v_on       boolean[];
-    v_minutes  int[];
-    v_hours    int[];
-    v_mdays    bigint := 0;
-    v_months   int := 0;
-    v_wdays    int := 0;
-    v_both     boolean;
+    v_bits     bigint;
     v_fires    boolean := false;
     f          int;
     v          int;
 BEGIN
     IF expression IS NULL OR jsonb_typeof(expression) <> 'string' THEN
-        RETURN jsonb_build_object('error', format(
-            'must be a cron expression: five fields "minute hour day-of-month month day-of-week" or one of %s (got %s)',
-            c_macros, pgautomator._plpgsql_json_describe(expression)));
+        error := format('must be a cron expression: five fields "minute hour day-of-month month day-of-week" or one of %s (got %s)',
+                        c_macros, pgautomator._plpgsql_json_describe(expression));
+        RETURN;
     END IF;
     v_text := btrim(expression #>> '{}', E' \t');
     IF left(v_text, 1) = '@' THEN
@@ -965,113 +1009,101 @@ BEGIN
             WHEN '@hourly' THEN '0 * * * *'
         END;
         IF v_text IS NULL THEN
-            RETURN jsonb_build_object('error', format('must be one of %s when it begins with @ (got %s)',
-                c_macros, pgautomator._plpgsql_json_describe(expression)));
+            error := format('must be one of %s when it begins with @ (got %s)', c_macros, pgautomator._plpgsql_json_describe(expression));
+            RETURN;
         END IF;
     END IF;
     v_parts := CASE WHEN v_text = '' THEN '{}'::text[] ELSE regexp_split_to_array(v_text, E'[ \t]+') END;
     v_n := coalesce(array_length(v_parts, 1), 0);
     IF v_n <> 5 THEN
-        RETURN jsonb_build_object('error', format(
-            'must have five fields separated by blanks, "minute hour day-of-month month day-of-week" (got %s: %s)',
-            v_n, pgautomator._plpgsql_json_describe(expression)));
+        error := format('must have five fields separated by blanks, "minute hour day-of-month month day-of-week" (got %s: %s)',
+                        v_n, pgautomator._plpgsql_json_describe(expression));
+        RETURN;
     END IF;
 
     FOR f IN 1 .. 5 LOOP
-        v_on := '{}';
+        v_bits := 0;
         FOREACH v_item IN ARRAY string_to_array(v_parts[f], ',') LOOP
             v_m := regexp_match(v_item, c_item);
-            v_what := format('field %s has item %s', c_names[f], pgautomator._plpgsql_json_describe(to_jsonb(v_item)));
-            v_syntax := format('%s that is not *, N, A-B, */S or A-B/S with values %s', v_what, c_allowed[f]);
             IF v_m IS NULL OR (v_m[4] IS NOT NULL AND v_m[1] IS NULL AND v_m[3] IS NULL) THEN
-                RETURN jsonb_build_object('error', v_syntax);
+                error := pgautomator._plpgsql_cron_item_error(c_names[f], v_item, 'that is not *, N, A-B, */S or A-B/S with values ' || c_allowed[f]);
+                RETURN;
             END IF;
             v_a := c_low[f];
             v_b := c_high[f];
             IF v_m[1] IS NULL THEN
-                v_a := pgautomator._plpgsql_cron_value(v_m[2], f, c_months, c_days);
-                v_b := CASE WHEN v_m[3] IS NULL THEN v_a ELSE pgautomator._plpgsql_cron_value(v_m[3], f, c_months, c_days) END;
+                -- A value is digits (any count, hence numeric) or, in the month and day-of-week fields,
+                -- a three-letter name in any case (the pattern lets only ASCII letters through).
+                v_a := CASE WHEN left(v_m[2], 1) BETWEEN '0' AND '9' THEN v_m[2]::numeric
+                            WHEN f = 4 THEN array_position(c_months, lower(v_m[2]))
+                            WHEN f = 5 THEN array_position(c_days, lower(v_m[2])) - 1 END;
+                v_b := CASE WHEN v_m[3] IS NULL THEN v_a
+                            WHEN left(v_m[3], 1) BETWEEN '0' AND '9' THEN v_m[3]::numeric
+                            WHEN f = 4 THEN array_position(c_months, lower(v_m[3]))
+                            WHEN f = 5 THEN array_position(c_days, lower(v_m[3])) - 1 END;
                 IF v_a IS NULL OR v_b IS NULL THEN
-                    RETURN jsonb_build_object('error', v_syntax);
+                    error := pgautomator._plpgsql_cron_item_error(c_names[f], v_item, 'that is not *, N, A-B, */S or A-B/S with values ' || c_allowed[f]);
+                    RETURN;
                 END IF;
                 IF v_a < c_low[f] OR v_a > c_high[f] OR v_b < c_low[f] OR v_b > c_high[f] THEN
-                    RETURN jsonb_build_object('error', format('%s outside %s', v_what, c_allowed[f]));
+                    error := pgautomator._plpgsql_cron_item_error(c_names[f], v_item, 'outside ' || c_allowed[f]);
+                    RETURN;
                 END IF;
                 IF v_a > v_b THEN
-                    RETURN jsonb_build_object('error', format('%s whose range is reversed (write the smaller value first)', v_what));
+                    error := pgautomator._plpgsql_cron_item_error(c_names[f], v_item, 'whose range is reversed (write the smaller value first)');
+                    RETURN;
                 END IF;
             END IF;
             v_step := 1;
             IF v_m[4] IS NOT NULL THEN
                 v_step := v_m[4]::numeric;
                 IF v_step < 1 THEN
-                    RETURN jsonb_build_object('error', format('%s whose step is not at least 1', v_what));
+                    error := pgautomator._plpgsql_cron_item_error(c_names[f], v_item, 'whose step is not at least 1');
+                    RETURN;
                 END IF;
             END IF;
-            -- A step past the field's width gives the first value only; capped so that it fits an int.
-            FOR v IN v_a::int .. v_b::int BY least(v_step, 100)::int LOOP
-                v_on[v] := true;
-            END LOOP;
+            IF v_step = 1 THEN
+                -- bits a..b at once: a range costs one expression, not one per value
+                v_bits := v_bits | (((1::bigint << (v_b::int + 1)) - 1) # ((1::bigint << v_a::int) - 1));
+            ELSE
+                -- A step past the field's width gives the first value only; capped so that it fits an int.
+                FOR v IN v_a::int .. v_b::int BY least(v_step, 100)::int LOOP
+                    v_bits := v_bits | (1::bigint << v);
+                END LOOP;
+            END IF;
         END LOOP;
-
-        FOR v IN c_low[f] .. c_high[f] LOOP
-            CONTINUE WHEN v_on[v] IS NOT TRUE;
-            CASE f
-                WHEN 1 THEN v_minutes := v_minutes || v;
-                WHEN 2 THEN v_hours := v_hours || v;
-                WHEN 3 THEN v_mdays := v_mdays | (1::bigint << (v - 1));
-                WHEN 4 THEN v_months := v_months | (1 << (v - 1));
-                ELSE v_wdays := v_wdays | (1 << ((v + 6) % 7));   -- cron 0/7 = Sunday -> 6, 1 = Monday -> 0
-            END CASE;
-        END LOOP;
+        CASE f
+            WHEN 1 THEN minutes := v_bits;
+            WHEN 2 THEN hours := v_bits;
+            WHEN 3 THEN month_days := v_bits >> 1;                              -- day d -> bit d - 1
+            WHEN 4 THEN months := v_bits >> 1;                                  -- month m -> bit m - 1
+            ELSE weekdays := (v_bits >> 1) & 63 | (CASE WHEN v_bits & 129 <> 0 THEN 64 ELSE 0 END);
+                                                                                -- cron 1..6 -> 0..5, 0 and 7 (Sunday) -> 6
+        END CASE;
     END LOOP;
 
-    v_both := left(v_parts[3], 1) = '*' OR left(v_parts[5], 1) = '*';
-    IF v_both THEN
+    both_days := left(v_parts[3], 1) = '*' OR left(v_parts[5], 1) = '*';
+    IF both_days THEN
         -- Some allowed month must have an allowed day; every date then falls on every weekday
         -- within 400 years (see the TypeScript twin).
         FOR v IN 1 .. 12 LOOP
-            IF v_months & (1 << (v - 1)) <> 0 AND v_mdays & ((1::bigint << c_longest[v]) - 1) <> 0 THEN
+            IF months & (1::bigint << (v - 1)) <> 0 AND month_days & ((1::bigint << c_longest[v]) - 1) <> 0 THEN
                 v_fires := true;
                 EXIT;
             END IF;
         END LOOP;
         IF NOT v_fires THEN
-            RETURN jsonb_build_object('error', format('can never fire: no month it allows has a day of month it allows (got %s)',
-                pgautomator._plpgsql_json_describe(expression)));
+            error := format('can never fire: no month it allows has a day of month it allows (got %s)', pgautomator._plpgsql_json_describe(expression));
+            minutes := NULL; hours := NULL; month_days := NULL; months := NULL; weekdays := NULL; both_days := NULL;
+            RETURN;
         END IF;
     END IF;
-
-    RETURN jsonb_build_object('minutes', to_jsonb(v_minutes), 'hours', to_jsonb(v_hours), 'month_days', v_mdays,
-                              'months', v_months, 'weekdays', v_wdays, 'both', v_both);
 END
 $$;
 
 COMMENT ON FUNCTION pgautomator._plpgsql_cron_parse(jsonb) IS
-    'Internal (PL/pgSQL schedule engine): a cron expression parsed into minutes, hours and day/month/weekday bit sets, or {"error": ...} worded as the TypeScript engine words it. Never raises. See docs/schedule-spec.md.';
+    'Internal (PL/pgSQL schedule engine): a cron expression parsed into minute, hour, day, month and weekday bit sets, or error, worded as the TypeScript engine words it. Never raises. See docs/schedule-spec.md.';
 REVOKE ALL ON FUNCTION pgautomator._plpgsql_cron_parse(jsonb) FROM PUBLIC;
-
--- source: extension-src/sql/engine/_plpgsql_cron_value.sql
--- One value of a cron item (see pgautomator._plpgsql_cron_parse): digits (any count, hence
--- numeric) or, in the month (field 4) and day-of-week (field 5) fields, a three-letter name in any
--- case; NULL when it is neither. The caller's pattern lets only ASCII digits and letters through,
--- so lower() cannot meet a letter whose lower case is ASCII (the TypeScript twin relies on the same).
-CREATE OR REPLACE FUNCTION pgautomator._plpgsql_cron_value(token text, field int, month_names text[], day_names text[])
-RETURNS numeric
-LANGUAGE sql
-IMMUTABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT CASE
-        WHEN token ~ '^[0-9]+$' THEN token::numeric
-        WHEN field = 4 THEN array_position(month_names, lower(token))::numeric
-        WHEN field = 5 THEN (array_position(day_names, lower(token)) - 1)::numeric
-    END
-$$;
-
-COMMENT ON FUNCTION pgautomator._plpgsql_cron_value(text, int, text[], text[]) IS
-    'Internal (PL/pgSQL schedule engine): the value of one cron token, a number or a month/day name for fields 4 and 5, or NULL. See pgautomator._plpgsql_cron_parse.';
-REVOKE ALL ON FUNCTION pgautomator._plpgsql_cron_value(text, int, text[], text[]) FROM PUBLIC;
 
 -- source: extension-src/sql/engine/_plpgsql_days_in_month.sql
 -- Days in month m (1..12) of proleptic Gregorian year y. LANGUAGE sql so the planner inlines it
@@ -1785,7 +1817,7 @@ BEGIN
                 v_rest := 'is required for a cron schedule: a cron expression: five fields "minute hour day-of-month month day-of-week" or one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly';
                 EXIT checks;
             END IF;
-            v_rest := pgautomator._plpgsql_cron_parse(v) ->> 'error';
+            v_rest := (pgautomator._plpgsql_cron_parse(v)).error;
             IF v_rest IS NOT NULL THEN
                 EXIT checks;
             END IF;

@@ -6,7 +6,8 @@
 -- Days: month by month (a month the expression leaves out costs one step), and within an
 -- allowed month day by day (31 steps at most) under Vixie's rule; a valid expression fires
 -- within about a hundred months (29 February: 2096 -> 2104). An exception jumps past its whole
--- period. Slots: the day's minutes are hours x minutes, in order, computed once per call.
+-- period. Slots: the allowed hours x the allowed minutes, in order, from two small arrays made
+-- once per call from the parsed bit sets; the first day skips the slots up to `after`.
 CREATE OR REPLACE FUNCTION pgautomator._plpgsql_cron_next_fires(spec jsonb, after timestamp, count int)
 RETURNS timestamp[]
 LANGUAGE plpgsql
@@ -15,13 +16,17 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     c_monday  CONSTANT date := date '0001-01-01';   -- a Monday: (d - c_monday) % 7 = weekday, 0 = Monday
-    v_cron    jsonb := pgautomator._plpgsql_cron_parse(spec -> 'expression');
-    v_mdays   bigint := (v_cron ->> 'month_days')::bigint;
-    v_months  int := (v_cron ->> 'months')::int;
-    v_wdays   int := (v_cron ->> 'weekdays')::int;
-    v_both    boolean := (v_cron ->> 'both')::boolean;
-    v_slots   int[];          -- seconds since midnight of the day's fires, ascending
-    v_nslots  int;
+    v_cron    record;
+    v_mdays   bigint;
+    v_months  bigint;
+    v_wdays   bigint;
+    v_both    boolean;
+    v_hrs     int[] := '{}';  -- allowed hours, ascending
+    v_mins    int[] := '{}';  -- allowed minutes, ascending
+    v_nh      int;
+    v_nm      int;
+    h         int;
+    mi        int;
     v_start   date := coalesce((spec ->> 'start_date')::date, date '0001-01-01');
     v_end     date := coalesce((spec ->> 'end_date')::date, date '9999-12-31');
     v_x       jsonb := spec -> 'exceptions';
@@ -36,21 +41,30 @@ DECLARE
     dim       int;
     x         int;            -- day of month
     wd        int;            -- weekday, 0 = Monday
-    ok        boolean;
     k         int;
-    k0        int;
+    ok        boolean;
     res       timestamp[] := '{}';
     got       int := 0;
 BEGIN
     IF count <= 0 OR after = 'infinity' THEN
         RETURN res;
     END IF;
-    SELECT array_agg(h.h * 3600 + m.m * 60 ORDER BY h.h, m.m)
-      INTO v_slots
-      FROM jsonb_array_elements_text(v_cron -> 'hours') AS h0(t)
-     CROSS JOIN LATERAL (SELECT h0.t::int AS h) AS h
-     CROSS JOIN LATERAL (SELECT m0.t::int AS m FROM jsonb_array_elements_text(v_cron -> 'minutes') AS m0(t)) AS m;
-    v_nslots := cardinality(v_slots);
+    v_cron := pgautomator._plpgsql_cron_parse(spec -> 'expression');
+    v_mdays := v_cron.month_days;
+    v_months := v_cron.months;
+    v_wdays := v_cron.weekdays;
+    v_both := v_cron.both_days;
+    FOR k IN 0 .. 59 LOOP
+        EXIT WHEN v_cron.minutes >> k = 0 AND v_cron.hours >> k = 0;   -- no higher bit is set
+        IF v_cron.minutes & (1::bigint << k) <> 0 THEN
+            v_mins := v_mins || k;
+        END IF;
+        IF v_cron.hours & (1::bigint << k) <> 0 THEN
+            v_hrs := v_hrs || k;
+        END IF;
+    END LOOP;
+    v_nh := cardinality(v_hrs);
+    v_nm := cardinality(v_mins);
 
     IF after = '-infinity' THEN
         d := v_start;
@@ -79,12 +93,12 @@ BEGIN
         x := d - m1 + 1;
         <<months>>
         LOOP
-            IF v_months & (1 << (date_part('month', m1)::int - 1)) <> 0 THEN
+            IF v_months & (1::bigint << (date_part('month', m1)::int - 1)) <> 0 THEN
                 dim := ((m1 + interval '1 month')::date - m1);
                 wd := (m1 + (x - 1) - c_monday) % 7;
                 WHILE x <= dim LOOP
-                    ok := CASE WHEN v_both THEN v_mdays & (1::bigint << (x - 1)) <> 0 AND v_wdays & (1 << wd) <> 0
-                               ELSE v_mdays & (1::bigint << (x - 1)) <> 0 OR v_wdays & (1 << wd) <> 0 END;
+                    ok := CASE WHEN v_both THEN v_mdays & (1::bigint << (x - 1)) <> 0 AND v_wdays & (1::bigint << wd) <> 0
+                               ELSE v_mdays & (1::bigint << (x - 1)) <> 0 OR v_wdays & (1::bigint << wd) <> 0 END;
                     EXIT months WHEN ok;
                     x := x + 1;
                     wd := (wd + 1) % 7;
@@ -110,16 +124,32 @@ BEGIN
         END IF;
 
         -- 3) the day's slots, strictly after `after` on its own day
-        k0 := 1;
+        h := 1;
+        mi := 1;
         IF d = v_day0 THEN
-            WHILE k0 <= v_nslots AND v_slots[k0] <= v_sec0 LOOP
-                k0 := k0 + 1;
+            -- the first slot strictly after v_sec0: hour v_sec0 / 3600 at a minute past (v_sec0 % 3600) / 60, or a later hour
+            WHILE h <= v_nh AND v_hrs[h] < v_sec0 / 3600 LOOP
+                h := h + 1;
             END LOOP;
+            IF h <= v_nh AND v_hrs[h] = v_sec0 / 3600 THEN
+                WHILE mi <= v_nm AND v_mins[mi] <= (v_sec0 % 3600) / 60 LOOP
+                    mi := mi + 1;
+                END LOOP;
+                IF mi > v_nm THEN
+                    h := h + 1;
+                    mi := 1;
+                END IF;
+            END IF;
         END IF;
-        FOR k IN k0 .. v_nslots LOOP
-            got := got + 1;
-            res[got] := d::timestamp + make_interval(secs => v_slots[k]);
-            EXIT days WHEN got >= count;
+        WHILE h <= v_nh LOOP
+            WHILE mi <= v_nm LOOP
+                got := got + 1;
+                res[got] := d::timestamp + make_interval(secs => v_hrs[h] * 3600 + v_mins[mi] * 60);
+                EXIT days WHEN got >= count;
+                mi := mi + 1;
+            END LOOP;
+            h := h + 1;
+            mi := 1;
         END LOOP;
 
         EXIT days WHEN d >= v_end;

@@ -128,7 +128,7 @@ BEGIN
                 v_rest := 'is required for a cron schedule: a cron expression: five fields "minute hour day-of-month month day-of-week" or one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly';
                 EXIT checks;
             END IF;
-            v_rest := pgautomator._plpgsql_cron_parse(v) ->> 'error';
+            v_rest := (pgautomator._plpgsql_cron_parse(v)).error;
             IF v_rest IS NOT NULL THEN
                 EXIT checks;
             END IF;

@@ -53,7 +53,9 @@ export function planPgCron(jobs: CronJobRow[], timeZone: string, source: Databas
   for (const row of jobs) {
     const label = row.jobname ? row.jobname : `job-${row.jobid}`;
     const name = clip(`pg_cron.${label}`, 200);
-    const local = ['localhost', '127.0.0.1', '::1', ''].includes(row.nodename);
+    // A socket directory (cron.host = /var/run/postgresql) or a loopback name means "this server":
+    // the agents reach it where the import reached it.
+    const local = ['localhost', '127.0.0.1', '::1', ''].includes(row.nodename) || row.nodename.startsWith('/');
     const host = local ? source.host : row.nodename;
     const port = local ? source.port : row.nodeport;
     const connection = clip(`pg_cron.${row.username}@${row.database}`, 100);

@@ -62,6 +62,19 @@ const BLANKS = /[ \t]+/;
  */
 export function parseCronExpression(expression: unknown): CronFields | string {
   if (typeof expression !== 'string') return `must be ${CRON_RULE} (got ${describe(expression)})`;
+  // Validation and the fire search both parse the spec's expression on every call: remember the
+  // last answer (a pure function of the text, so this changes no result, only the cost).
+  if (expression === lastText && lastResult !== undefined) return lastResult;
+  const result = parse(expression);
+  lastText = expression;
+  lastResult = result;
+  return result;
+}
+
+let lastText: string | undefined;
+let lastResult: CronFields | string | undefined;
+
+function parse(expression: string): CronFields | string {
   let text = trimBlanks(expression);
   if (text.charCodeAt(0) === 64 /* @ */) {
     const fields = (CRON_MACROS as Record<string, string>)[text];
@@ -74,55 +87,60 @@ export function parseCronExpression(expression: unknown): CronFields | string {
   if (parts.length !== 5) {
     return `must have five fields separated by blanks, "minute hour day-of-month month day-of-week" (got ${parts.length}: ${describe(expression)})`;
   }
-  const sets: number[][] = [];
+  const sets: boolean[][] = [];
   for (let f = 0; f < 5; f++) {
-    const values = parseField(parts[f], f);
-    if (typeof values === 'string') return values;
-    sets.push(values);
+    const on = parseField(parts[f], f);
+    if (typeof on === 'string') return on;
+    sets.push(on);
   }
+  const minutes: number[] = [];
+  const hours: number[] = [];
   let monthDays = 0;
-  for (const d of sets[2]) monthDays |= 1 << (d - 1);
   let months = 0;
-  for (const m of sets[3]) months |= 1 << (m - 1);
   let weekdays = 0;
-  for (const w of sets[4]) weekdays |= 1 << ((w + 6) % 7); // cron 0/7 = Sunday -> engine 6, 1 = Monday -> 0
+  for (let v = 0; v < 60; v++) {
+    if (sets[0][v] === true) minutes.push(v);
+    if (sets[1][v] === true) hours.push(v);
+    if (sets[2][v] === true) monthDays |= 1 << (v - 1);
+    if (sets[3][v] === true) months |= 1 << (v - 1);
+    if (sets[4][v] === true) weekdays |= 1 << ((v + 6) % 7); // cron 0/7 = Sunday -> engine 6, 1 = Monday -> 0
+  }
   const bothDaysMustMatch = parts[2].charCodeAt(0) === 42 || parts[4].charCodeAt(0) === 42; // '*'
   if (bothDaysMustMatch && !someMonthHasADay(months, monthDays)) {
     return `can never fire: no month it allows has a day of month it allows (got ${describe(expression)})`;
   }
-  return { minutes: sets[0], hours: sets[1], monthDays, months, weekdays, bothDaysMustMatch };
+  return { minutes, hours, monthDays, months, weekdays, bothDaysMustMatch };
 }
 
-/** The field's values, sorted and distinct, or an error text. */
-function parseField(text: string, f: number): number[] | string {
+/** The field's values as flags (on[v] true when v is allowed), or an error text. */
+function parseField(text: string, f: number): boolean[] | string {
   const on: boolean[] = [];
   const items = text.split(',');
   for (const item of items) {
     const m = ITEM.exec(item);
-    const what = `field ${CRON_FIELD_NAMES[f]} has item ${describe(item)}`;
-    const syntax = `${what} that is not *, N, A-B, */S or A-B/S with values ${ALLOWED[f]}`;
-    if (m === null || (m[4] !== undefined && m[1] === undefined && m[3] === undefined)) return syntax;
+    // Messages are built only for a bad item: a good expression pays no describing.
+    const what = () => `field ${CRON_FIELD_NAMES[f]} has item ${describe(item)}`;
+    const syntax = () => `${what()} that is not *, N, A-B, */S or A-B/S with values ${ALLOWED[f]}`;
+    if (m === null || (m[4] !== undefined && m[1] === undefined && m[3] === undefined)) return syntax();
     let from = LOW[f];
     let to = HIGH[f];
     if (m[1] === undefined) {
       const a = valueOf(m[2], f);
       const b = m[3] === undefined ? a : valueOf(m[3], f);
-      if (a === undefined || b === undefined) return syntax;
-      if (a < LOW[f] || a > HIGH[f] || b < LOW[f] || b > HIGH[f]) return `${what} outside ${ALLOWED[f]}`;
-      if (a > b) return `${what} whose range is reversed (write the smaller value first)`;
+      if (a === undefined || b === undefined) return syntax();
+      if (a < LOW[f] || a > HIGH[f] || b < LOW[f] || b > HIGH[f]) return `${what()} outside ${ALLOWED[f]}`;
+      if (a > b) return `${what()} whose range is reversed (write the smaller value first)`;
       from = a;
       to = b;
     }
     let step = 1;
     if (m[4] !== undefined) {
       step = Number(m[4]);
-      if (step < 1) return `${what} whose step is not at least 1`;
+      if (step < 1) return `${what()} whose step is not at least 1`;
     }
     for (let v = from; v <= to; v += step) on[v] = true;
   }
-  const values: number[] = [];
-  for (let v = LOW[f]; v <= HIGH[f]; v++) if (on[v] === true) values.push(v);
-  return values;
+  return on;
 }
 
 /** A number (any count of digits) or, in the month and day-of-week fields, a name. */

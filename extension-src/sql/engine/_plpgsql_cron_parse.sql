@@ -70,6 +70,10 @@ BEGIN
     FOR f IN 1 .. 5 LOOP
         v_bits := 0;
         FOREACH v_item IN ARRAY string_to_array(v_parts[f], ',') LOOP
+            IF v_item = '*' THEN   -- the commonest item, without the pattern
+                v_bits := v_bits | (((1::bigint << (c_high[f] + 1)) - 1) # ((1::bigint << c_low[f]) - 1));
+                CONTINUE;
+            END IF;
             v_m := regexp_match(v_item, c_item);
             IF v_m IS NULL OR (v_m[4] IS NOT NULL AND v_m[1] IS NULL AND v_m[3] IS NULL) THEN
                 error := pgautomator._plpgsql_cron_item_error(c_names[f], v_item, 'that is not *, N, A-B, */S or A-B/S with values ' || c_allowed[f]);

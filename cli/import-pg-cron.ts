@@ -58,7 +58,7 @@ export function planPgCron(jobs: CronJobRow[], timeZone: string, source: Databas
     const local = ['localhost', '127.0.0.1', '::1', ''].includes(row.nodename) || row.nodename.startsWith('/');
     const host = local ? source.host : row.nodename;
     const port = local ? source.port : row.nodeport;
-    const connection = clip(`pg_cron.${row.username}@${row.database}`, 100);
+    const connection = clip(local ? `pg_cron.${row.username}@${row.database}` : `pg_cron.${row.username}@${host}:${port}/${row.database}`, 100);
     if (!plan.connections.some((c) => c.name === connection)) {
       plan.connections.push({
         name: connection,

@@ -60,6 +60,13 @@ const kinds: { name: string; spec: Record<string, unknown> }[] = [
     },
   },
   { name: 'once', spec: { type: 'once', date: '2027-03-15', sub: { type: 'once', time: '14:30' } } },
+  // cron (issue 16): against 'daily at 02:30' above.
+  { name: 'cron 30 2 * * *', spec: { type: 'cron', expression: '30 2 * * *' } },
+  { name: 'cron @daily', spec: { type: 'cron', expression: '@daily' } },
+  { name: 'cron */15 8-18 * * mon,wed,fri, Berlin', spec: { type: 'cron', expression: '*/15 8-18 * * mon,wed,fri', time_zone: 'Europe/Berlin' } },
+  { name: 'cron * * * * * (every minute)', spec: { type: 'cron', expression: '* * * * *' } },
+  { name: 'cron 0 0 29 2 * (leap days)', spec: { type: 'cron', expression: '0 0 29 2 *' } },
+  { name: 'cron 0 12 13 * fri (13th or Friday)', spec: { type: 'cron', expression: '0 12 13 * fri' } },
 ];
 
 /** `after` values spread over 2026 (7919 s apart, a prime, so they fall at every time of day). */

@@ -13,6 +13,7 @@ const commands: Record<string, () => Promise<Command>> = {
   start: async () => (await import('./start.ts')).startCommand,
   agent: async () => (await import('./agent.ts')).agentCommand,
   ui: async () => (await import('./ui.ts')).uiCommand,
+  import: async () => (await import('./import.ts')).importCommand,
 };
 
 const summaries: Record<keyof typeof commands, string> = {
@@ -22,6 +23,7 @@ const summaries: Record<keyof typeof commands, string> = {
   start: 'quick start: database (embedded unless DATABASE_URL), agent, UI and demo jobs',
   agent: 'run an agent on this host',
   ui: 'run the web UI gateway',
+  import: 'move jobs from pg_cron or pgAgent (dry run by default)',
 };
 
 export function mainHelp(version: string): string {

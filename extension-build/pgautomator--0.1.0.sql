@@ -865,6 +865,350 @@ COMMENT ON FUNCTION pgautomator._next_fires_local(jsonb, timestamp, int) IS
     'Internal: up to count local fire times strictly after the local time after (ascending), computed by the engine in use (pgautomator.engine()). The spec must be valid.';
 REVOKE ALL ON FUNCTION pgautomator._next_fires_local(jsonb, timestamp, int) FROM PUBLIC;
 
+-- source: extension-src/sql/engine/_plpgsql_cron_item_error.sql
+-- The error text of one bad cron item (see pgautomator._plpgsql_cron_parse), worded as the
+-- TypeScript twin words it: 'field <name> has item <item as JSON> <what is wrong>'. Built only
+-- when an item is bad, so that a good expression costs no describing.
+CREATE OR REPLACE FUNCTION pgautomator._plpgsql_cron_item_error(field_name text, item text, rest text)
+RETURNS text
+LANGUAGE plpgsql   -- not sql: resolved at call time, whatever order the build creates functions in
+IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN format('field %s has item %s %s', field_name, pgautomator._plpgsql_json_describe(to_jsonb(item)), rest);
+END
+$$;
+
+COMMENT ON FUNCTION pgautomator._plpgsql_cron_item_error(text, text, text) IS
+    'Internal (PL/pgSQL schedule engine): the message text of a bad cron item. See pgautomator._plpgsql_cron_parse.';
+REVOKE ALL ON FUNCTION pgautomator._plpgsql_cron_item_error(text, text, text) FROM PUBLIC;
+
+-- source: extension-src/sql/engine/_plpgsql_cron_next_fires.sql
+-- The cron half of pgautomator._plpgsql_next_fires (the TypeScript twin: nextCronDay in
+-- extension-src/engine/firing-days.ts and cronFiresAfter in next-fires.ts): up to `count` local
+-- fire times strictly after local `after`, ascending, up to 9999-12-31 23:59:59. The spec must be
+-- a valid cron spec; nothing is checked here.
+--
+-- Days: month by month (a month the expression leaves out costs one step), and within an
+-- allowed month day by day (31 steps at most) under Vixie's rule; a valid expression fires
+-- within about a hundred months (29 February: 2096 -> 2104). An exception jumps past its whole
+-- period. Slots: the allowed hours x the allowed minutes, in order, from two small arrays made
+-- once per call from the parsed bit sets; the first day skips the slots up to `after`.
+CREATE OR REPLACE FUNCTION pgautomator._plpgsql_cron_next_fires(spec jsonb, after timestamp, count int)
+RETURNS timestamp[]
+LANGUAGE plpgsql
+IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    c_monday  CONSTANT date := date '0001-01-01';   -- a Monday: (d - c_monday) % 7 = weekday, 0 = Monday
+    v_cron    record;
+    v_mdays   bigint;
+    v_months  bigint;
+    v_wdays   bigint;
+    v_both    boolean;
+    v_hrs     int[] := '{}';  -- allowed hours, ascending
+    v_mins    int[] := '{}';  -- allowed minutes, ascending
+    v_nh      int;
+    v_nm      int;
+    h         int;
+    mi        int;
+    v_start   date := coalesce((spec ->> 'start_date')::date, date '0001-01-01');
+    v_end     date := coalesce((spec ->> 'end_date')::date, date '9999-12-31');
+    v_x       jsonb := spec -> 'exceptions';
+    v_xf      date[];
+    v_xt      date[];
+    v_nx      int := 0;
+    v_xp      int := 1;
+    v_day0    date;
+    v_sec0    int;
+    d         date;
+    m1        date;           -- first day of d's month
+    dim       int;
+    x         int;            -- day of month
+    wd        int;            -- weekday, 0 = Monday
+    k         int;
+    ok        boolean;
+    res       timestamp[] := '{}';
+    got       int := 0;
+BEGIN
+    IF count <= 0 OR after = 'infinity' THEN
+        RETURN res;
+    END IF;
+    v_cron := pgautomator._plpgsql_cron_parse(spec -> 'expression');
+    v_mdays := v_cron.month_days;
+    v_months := v_cron.months;
+    v_wdays := v_cron.weekdays;
+    v_both := v_cron.both_days;
+    FOR k IN 0 .. 59 LOOP
+        EXIT WHEN v_cron.minutes >> k = 0 AND v_cron.hours >> k = 0;   -- no higher bit is set
+        IF v_cron.minutes & (1::bigint << k) <> 0 THEN
+            v_mins := v_mins || k;
+        END IF;
+        IF v_cron.hours & (1::bigint << k) <> 0 THEN
+            v_hrs := v_hrs || k;
+        END IF;
+    END LOOP;
+    v_nh := cardinality(v_hrs);
+    v_nm := cardinality(v_mins);
+
+    IF after = '-infinity' THEN
+        d := v_start;
+    ELSE
+        v_day0 := after::date;
+        v_sec0 := floor(date_part('epoch', after - v_day0::timestamp))::int;
+        d := greatest(v_day0, v_start);
+    END IF;
+    IF d > v_end THEN
+        RETURN res;
+    END IF;
+
+    IF v_x IS NOT NULL AND jsonb_array_length(v_x) > 0 THEN
+        SELECT array_agg(e.x_from ORDER BY e.x_from), array_agg(e.x_to ORDER BY e.x_from), count(*)
+          INTO v_xf, v_xt, v_nx
+          FROM (SELECT CASE WHEN jsonb_typeof(j.x) = 'string' THEN (j.x #>> '{}')::date ELSE (j.x ->> 'from')::date END AS x_from,
+                       CASE WHEN jsonb_typeof(j.x) = 'string' THEN (j.x #>> '{}')::date ELSE (j.x ->> 'to')::date END AS x_to
+                  FROM jsonb_array_elements(v_x) AS j(x)) AS e
+         WHERE e.x_to >= d;
+    END IF;
+
+    <<days>>
+    LOOP
+        -- 1) the first cron day on or after d
+        m1 := date_trunc('month', d)::date;
+        x := d - m1 + 1;
+        <<months>>
+        LOOP
+            IF v_months & (1::bigint << (date_part('month', m1)::int - 1)) <> 0 THEN
+                dim := ((m1 + interval '1 month')::date - m1);
+                wd := (m1 + (x - 1) - c_monday) % 7;
+                WHILE x <= dim LOOP
+                    ok := CASE WHEN v_both THEN v_mdays & (1::bigint << (x - 1)) <> 0 AND v_wdays & (1::bigint << wd) <> 0
+                               ELSE v_mdays & (1::bigint << (x - 1)) <> 0 OR v_wdays & (1::bigint << wd) <> 0 END;
+                    EXIT months WHEN ok;
+                    x := x + 1;
+                    wd := (wd + 1) % 7;
+                END LOOP;
+            END IF;
+            m1 := (m1 + interval '1 month')::date;
+            x := 1;
+            EXIT days WHEN m1 > v_end;
+        END LOOP;
+        d := m1 + (x - 1);
+        EXIT days WHEN d > v_end;
+
+        -- 2) inside an exception: jump past it and look again
+        IF v_nx > 0 THEN
+            WHILE v_xp <= v_nx AND v_xt[v_xp] < d LOOP
+                v_xp := v_xp + 1;
+            END LOOP;
+            IF v_xp <= v_nx AND v_xf[v_xp] <= d THEN
+                d := v_xt[v_xp] + 1;
+                EXIT days WHEN d > v_end;
+                CONTINUE days;
+            END IF;
+        END IF;
+
+        -- 3) the day's slots, strictly after `after` on its own day
+        h := 1;
+        mi := 1;
+        IF d = v_day0 THEN
+            -- the first slot strictly after v_sec0: hour v_sec0 / 3600 at a minute past (v_sec0 % 3600) / 60, or a later hour
+            WHILE h <= v_nh AND v_hrs[h] < v_sec0 / 3600 LOOP
+                h := h + 1;
+            END LOOP;
+            IF h <= v_nh AND v_hrs[h] = v_sec0 / 3600 THEN
+                WHILE mi <= v_nm AND v_mins[mi] <= (v_sec0 % 3600) / 60 LOOP
+                    mi := mi + 1;
+                END LOOP;
+                IF mi > v_nm THEN
+                    h := h + 1;
+                    mi := 1;
+                END IF;
+            END IF;
+        END IF;
+        WHILE h <= v_nh LOOP
+            WHILE mi <= v_nm LOOP
+                got := got + 1;
+                res[got] := d::timestamp + make_interval(secs => v_hrs[h] * 3600 + v_mins[mi] * 60);
+                EXIT days WHEN got >= count;
+                mi := mi + 1;
+            END LOOP;
+            h := h + 1;
+            mi := 1;
+        END LOOP;
+
+        EXIT days WHEN d >= v_end;
+        d := d + 1;
+    END LOOP;
+
+    RETURN res;
+END
+$$;
+
+COMMENT ON FUNCTION pgautomator._plpgsql_cron_next_fires(jsonb, timestamp, int) IS
+    'Internal (PL/pgSQL schedule engine): up to count local fire times of a valid cron spec strictly after the local time after, ascending, up to 9999-12-31 23:59:59. Called by _plpgsql_next_fires; twin of the TypeScript engine''s cron search. See docs/schedule-spec.md.';
+REVOKE ALL ON FUNCTION pgautomator._plpgsql_cron_next_fires(jsonb, timestamp, int) FROM PUBLIC;
+
+-- source: extension-src/sql/engine/_plpgsql_cron_parse.sql
+-- The PL/pgSQL twin of the TypeScript engine's parseCronExpression
+-- (extension-src/engine/cron-expression.ts, docs/schedule-spec.md): a cron expression (a jsonb
+-- value, as it sits in the spec) parsed into bit sets: bit m of `minutes` for minute m, bit h of
+-- `hours`, bit d-1 of `month_days` for day d, bit m-1 of `months` for month m, bit w of
+-- `weekdays` for weekday w with 0 = Monday; `both_days`: a day must match both day fields (Vixie's rule
+-- when either begins with *). Or `error`, the text that follows 'schedule expression ' in the
+-- message, checked in the TypeScript order and worded identically (the differential test
+-- compares them). Never raises. Bits, not arrays: it runs on every next-fire call, and bit
+-- arithmetic is what PL/pgSQL does fast (arrays grown element by element are not).
+CREATE OR REPLACE FUNCTION pgautomator._plpgsql_cron_parse(
+    expression jsonb,
+    OUT error text, OUT minutes bigint, OUT hours bigint, OUT month_days bigint, OUT months bigint, OUT weekdays bigint, OUT both_days boolean)
+LANGUAGE plpgsql
+IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    c_macros   CONSTANT text := '@yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly';
+    c_names    CONSTANT text[] := ARRAY['minute', 'hour', 'day-of-month', 'month', 'day-of-week'];
+    c_low      CONSTANT int[] := ARRAY[0, 0, 1, 1, 0];
+    c_high     CONSTANT int[] := ARRAY[59, 23, 31, 12, 7];
+    c_allowed  CONSTANT text[] := ARRAY['0-59', '0-23', '1-31', '1-12 or jan-dec', '0-7 or sun-sat (0 and 7 are Sunday)'];
+    c_months   CONSTANT text[] := ARRAY['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+    c_days     CONSTANT text[] := ARRAY['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+    c_longest  CONSTANT int[] := ARRAY[31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    c_item     CONSTANT text := '^(?:(\*)|([0-9]+|[A-Za-z]{3})(?:-([0-9]+|[A-Za-z]{3}))?)(?:/([0-9]+))?$';
+    v_text     text;
+    v_parts    text[];
+    v_n        int;
+    v_item     text;
+    v_m        text[];
+    v_what     text;
+    v_a        numeric;
+    v_b        numeric;
+    v_step     numeric;
+    v_bits     bigint;
+    v_fires    boolean := false;
+    f          int;
+    v          int;
+BEGIN
+    IF expression IS NULL OR jsonb_typeof(expression) <> 'string' THEN
+        error := format('must be a cron expression: five fields "minute hour day-of-month month day-of-week" or one of %s (got %s)',
+                        c_macros, pgautomator._plpgsql_json_describe(expression));
+        RETURN;
+    END IF;
+    v_text := btrim(expression #>> '{}', E' \t');
+    IF left(v_text, 1) = '@' THEN
+        v_text := CASE v_text
+            WHEN '@yearly' THEN '0 0 1 1 *'
+            WHEN '@annually' THEN '0 0 1 1 *'
+            WHEN '@monthly' THEN '0 0 1 * *'
+            WHEN '@weekly' THEN '0 0 * * 0'
+            WHEN '@daily' THEN '0 0 * * *'
+            WHEN '@midnight' THEN '0 0 * * *'
+            WHEN '@hourly' THEN '0 * * * *'
+        END;
+        IF v_text IS NULL THEN
+            error := format('must be one of %s when it begins with @ (got %s)', c_macros, pgautomator._plpgsql_json_describe(expression));
+            RETURN;
+        END IF;
+    END IF;
+    v_parts := CASE WHEN v_text = '' THEN '{}'::text[] ELSE regexp_split_to_array(v_text, E'[ \t]+') END;
+    v_n := coalesce(array_length(v_parts, 1), 0);
+    IF v_n <> 5 THEN
+        error := format('must have five fields separated by blanks, "minute hour day-of-month month day-of-week" (got %s: %s)',
+                        v_n, pgautomator._plpgsql_json_describe(expression));
+        RETURN;
+    END IF;
+
+    FOR f IN 1 .. 5 LOOP
+        v_bits := 0;
+        FOREACH v_item IN ARRAY string_to_array(v_parts[f], ',') LOOP
+            IF v_item = '*' THEN   -- the commonest item, without the pattern
+                v_bits := v_bits | (((1::bigint << (c_high[f] + 1)) - 1) # ((1::bigint << c_low[f]) - 1));
+                CONTINUE;
+            END IF;
+            v_m := regexp_match(v_item, c_item);
+            IF v_m IS NULL OR (v_m[4] IS NOT NULL AND v_m[1] IS NULL AND v_m[3] IS NULL) THEN
+                error := pgautomator._plpgsql_cron_item_error(c_names[f], v_item, 'that is not *, N, A-B, */S or A-B/S with values ' || c_allowed[f]);
+                RETURN;
+            END IF;
+            v_a := c_low[f];
+            v_b := c_high[f];
+            IF v_m[1] IS NULL THEN
+                -- A value is digits (any count, hence numeric) or, in the month and day-of-week fields,
+                -- a three-letter name in any case (the pattern lets only ASCII letters through).
+                v_a := CASE WHEN left(v_m[2], 1) BETWEEN '0' AND '9' THEN v_m[2]::numeric
+                            WHEN f = 4 THEN array_position(c_months, lower(v_m[2]))
+                            WHEN f = 5 THEN array_position(c_days, lower(v_m[2])) - 1 END;
+                v_b := CASE WHEN v_m[3] IS NULL THEN v_a
+                            WHEN left(v_m[3], 1) BETWEEN '0' AND '9' THEN v_m[3]::numeric
+                            WHEN f = 4 THEN array_position(c_months, lower(v_m[3]))
+                            WHEN f = 5 THEN array_position(c_days, lower(v_m[3])) - 1 END;
+                IF v_a IS NULL OR v_b IS NULL THEN
+                    error := pgautomator._plpgsql_cron_item_error(c_names[f], v_item, 'that is not *, N, A-B, */S or A-B/S with values ' || c_allowed[f]);
+                    RETURN;
+                END IF;
+                IF v_a < c_low[f] OR v_a > c_high[f] OR v_b < c_low[f] OR v_b > c_high[f] THEN
+                    error := pgautomator._plpgsql_cron_item_error(c_names[f], v_item, 'outside ' || c_allowed[f]);
+                    RETURN;
+                END IF;
+                IF v_a > v_b THEN
+                    error := pgautomator._plpgsql_cron_item_error(c_names[f], v_item, 'whose range is reversed (write the smaller value first)');
+                    RETURN;
+                END IF;
+            END IF;
+            v_step := 1;
+            IF v_m[4] IS NOT NULL THEN
+                v_step := v_m[4]::numeric;
+                IF v_step < 1 THEN
+                    error := pgautomator._plpgsql_cron_item_error(c_names[f], v_item, 'whose step is not at least 1');
+                    RETURN;
+                END IF;
+            END IF;
+            IF v_step = 1 THEN
+                -- bits a..b at once: a range costs one expression, not one per value
+                v_bits := v_bits | (((1::bigint << (v_b::int + 1)) - 1) # ((1::bigint << v_a::int) - 1));
+            ELSE
+                -- A step past the field's width gives the first value only; capped so that it fits an int.
+                FOR v IN v_a::int .. v_b::int BY least(v_step, 100)::int LOOP
+                    v_bits := v_bits | (1::bigint << v);
+                END LOOP;
+            END IF;
+        END LOOP;
+        CASE f
+            WHEN 1 THEN minutes := v_bits;
+            WHEN 2 THEN hours := v_bits;
+            WHEN 3 THEN month_days := v_bits >> 1;                              -- day d -> bit d - 1
+            WHEN 4 THEN months := v_bits >> 1;                                  -- month m -> bit m - 1
+            ELSE weekdays := (v_bits >> 1) & 63 | (CASE WHEN v_bits & 129 <> 0 THEN 64 ELSE 0 END);
+                                                                                -- cron 1..6 -> 0..5, 0 and 7 (Sunday) -> 6
+        END CASE;
+    END LOOP;
+
+    both_days := left(v_parts[3], 1) = '*' OR left(v_parts[5], 1) = '*';
+    IF both_days THEN
+        -- Some allowed month must have an allowed day; every date then falls on every weekday
+        -- within 400 years (see the TypeScript twin).
+        FOR v IN 1 .. 12 LOOP
+            IF months & (1::bigint << (v - 1)) <> 0 AND month_days & ((1::bigint << c_longest[v]) - 1) <> 0 THEN
+                v_fires := true;
+                EXIT;
+            END IF;
+        END LOOP;
+        IF NOT v_fires THEN
+            error := format('can never fire: no month it allows has a day of month it allows (got %s)', pgautomator._plpgsql_json_describe(expression));
+            minutes := NULL; hours := NULL; month_days := NULL; months := NULL; weekdays := NULL; both_days := NULL;
+            RETURN;
+        END IF;
+    END IF;
+END
+$$;
+
+COMMENT ON FUNCTION pgautomator._plpgsql_cron_parse(jsonb) IS
+    'Internal (PL/pgSQL schedule engine): a cron expression parsed into minute, hour, day, month and weekday bit sets, or error, worded as the TypeScript engine words it. Never raises. See docs/schedule-spec.md.';
+REVOKE ALL ON FUNCTION pgautomator._plpgsql_cron_parse(jsonb) FROM PUBLIC;
+
 -- source: extension-src/sql/engine/_plpgsql_days_in_month.sql
 -- Days in month m (1..12) of proleptic Gregorian year y. LANGUAGE sql so the planner inlines it
 -- into the PL/pgSQL engine's expressions.
@@ -1244,6 +1588,9 @@ BEGIN
     IF count <= 0 OR after = 'infinity' THEN
         RETURN res;
     END IF;
+    IF v_type = 'cron' THEN
+        RETURN pgautomator._plpgsql_cron_next_fires(spec, after, count);
+    END IF;
 
     -- The spec, read once.
     IF v_type = 'once' THEN
@@ -1449,7 +1796,8 @@ REVOKE ALL ON FUNCTION pgautomator._plpgsql_utf16_key(text) FROM PUBLIC;
 -- FIRST error, found in exactly the TypeScript engine's order (the differential test holds the
 -- two to the same field; messages are worded identically too):
 --   1) spec is an object; 2) type; 3) unknown top-level keys, the first in JavaScript's sort
---   order; 4) time_zone, date | start_date, end_date, every, weekdays, day, ordinal, weekday;
+--   order; 4) time_zone, date | start_date, end_date, every, weekdays, day, ordinal, weekday |
+--   (cron) start_date, end_date, expression;
 --   5) sub (type, unknown keys, then time | every, unit, start_time, end_time);
 --   6) exceptions, element by element.
 -- A key holding JSON null is present (an error where a value is expected), not absent.
@@ -1462,7 +1810,7 @@ IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    c_types     CONSTANT text[] := ARRAY['once', 'daily', 'weekly', 'monthly', 'monthly_relative'];
+    c_types     CONSTANT text[] := ARRAY['once', 'daily', 'weekly', 'monthly', 'monthly_relative', 'cron'];
     c_days      CONSTANT text[] := ARRAY['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
     c_ordinals  CONSTANT text[] := ARRAY['first', 'second', 'third', 'fourth', 'last'];
     c_relative  CONSTANT text[] := ARRAY['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun', 'day', 'weekday', 'weekend_day'];
@@ -1516,6 +1864,7 @@ BEGIN
             WHEN 'daily'   THEN ARRAY['type', 'time_zone', 'sub', 'exceptions', 'start_date', 'end_date', 'every']
             WHEN 'weekly'  THEN ARRAY['type', 'time_zone', 'sub', 'exceptions', 'start_date', 'end_date', 'every', 'weekdays']
             WHEN 'monthly' THEN ARRAY['type', 'time_zone', 'sub', 'exceptions', 'start_date', 'end_date', 'every', 'day']
+            WHEN 'cron'    THEN ARRAY['type', 'time_zone', 'exceptions', 'start_date', 'end_date', 'expression']
             ELSE                ARRAY['type', 'time_zone', 'sub', 'exceptions', 'start_date', 'end_date', 'every', 'ordinal', 'weekday']
         END;
         v_key := pgautomator._plpgsql_first_unknown_key(spec, v_allowed);
@@ -1541,6 +1890,39 @@ BEGIN
                 EXIT checks;
             ELSIF pgautomator._plpgsql_json_date(v) IS NULL THEN
                 v_rest := format('must be %s (got %s)', c_date_rule, pgautomator._plpgsql_json_describe(v));
+                EXIT checks;
+            END IF;
+        ELSIF v_type = 'cron' THEN
+            -- start_date is optional for cron: the expression alone may decide.
+            v := spec -> 'start_date';
+            IF v IS NOT NULL THEN
+                v_field := 'start_date';
+                v_start := pgautomator._plpgsql_json_date(v);
+                IF v_start IS NULL THEN
+                    v_rest := format('must be %s (got %s)', c_date_rule, pgautomator._plpgsql_json_describe(v));
+                    EXIT checks;
+                END IF;
+            END IF;
+            v := spec -> 'end_date';
+            IF v IS NOT NULL THEN
+                v_field := 'end_date';
+                v_end := pgautomator._plpgsql_json_date(v);
+                IF v_end IS NULL THEN
+                    v_rest := format('must be %s (got %s)', c_date_rule, pgautomator._plpgsql_json_describe(v));
+                    EXIT checks;
+                ELSIF v_end < v_start THEN
+                    v_rest := format('(%s) is before start_date (%s)', spec ->> 'end_date', spec ->> 'start_date');
+                    EXIT checks;
+                END IF;
+            END IF;
+            v := spec -> 'expression';
+            v_field := 'expression';
+            IF v IS NULL THEN
+                v_rest := 'is required for a cron schedule: a cron expression: five fields "minute hour day-of-month month day-of-week" or one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly';
+                EXIT checks;
+            END IF;
+            v_rest := (pgautomator._plpgsql_cron_parse(v)).error;
+            IF v_rest IS NOT NULL THEN
                 EXIT checks;
             END IF;
         ELSE
@@ -1866,7 +2248,7 @@ LANGUAGE plv8 IMMUTABLE PARALLEL SAFE
 AS $plv8$
 // GENERATED by scripts/build-extension.ts from extension-src/engine/sql-entry.ts (checkSchedule) — do not edit.
 // The engine bundle is evaluated once per plv8 context and cached on the global object.
-var engine = globalThis.__pgautomator_engine_0_1_0_d9d32b22;
+var engine = globalThis.__pgautomator_engine_0_1_0_d5ec6def;
 if (engine === undefined) {
   engine = (function () {
 "use strict";
@@ -2004,6 +2386,144 @@ var __pgautomatorEngineBundle = (() => {
     return TWO_DIGITS[h] + ":" + TWO_DIGITS[m] + ":" + TWO_DIGITS[rest - m * 60];
   }
 
+  // extension-src/engine/describe-value.ts
+  function describe(value) {
+    let text;
+    try {
+      text = JSON.stringify(value);
+    } catch {
+      text = void 0;
+    }
+    if (text === void 0) text = typeof value;
+    if (text.length <= 60) return text;
+    const code = text.charCodeAt(56);
+    return text.slice(0, code >= 55296 && code <= 56319 ? 56 : 57) + "...";
+  }
+
+  // extension-src/engine/cron-expression.ts
+  var CRON_MACROS = {
+    "@yearly": "0 0 1 1 *",
+    "@annually": "0 0 1 1 *",
+    "@monthly": "0 0 1 * *",
+    "@weekly": "0 0 * * 0",
+    "@daily": "0 0 * * *",
+    "@midnight": "0 0 * * *",
+    "@hourly": "0 * * * *"
+  };
+  var CRON_FIELD_NAMES = ["minute", "hour", "day-of-month", "month", "day-of-week"];
+  var MONTH_NAMES = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+  var CRON_DAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+  var LOW = [0, 0, 1, 1, 0];
+  var HIGH = [59, 23, 31, 12, 7];
+  var ALLOWED = ["0-59", "0-23", "1-31", "1-12 or jan-dec", "0-7 or sun-sat (0 and 7 are Sunday)"];
+  var MACRO_LIST = Object.keys(CRON_MACROS).join(", ");
+  var CRON_RULE = `a cron expression: five fields "minute hour day-of-month month day-of-week" or one of ${MACRO_LIST}`;
+  var ITEM = /^(?:(\*)|([0-9]+|[A-Za-z]{3})(?:-([0-9]+|[A-Za-z]{3}))?)(?:\/([0-9]+))?$/;
+  var BLANKS = /[ \t]+/;
+  function parseCronExpression(expression) {
+    if (typeof expression !== "string") return `must be ${CRON_RULE} (got ${describe(expression)})`;
+    if (expression === lastText && lastResult !== void 0) return lastResult;
+    const result = parse(expression);
+    lastText = expression;
+    lastResult = result;
+    return result;
+  }
+  var lastText;
+  var lastResult;
+  function parse(expression) {
+    let text = trimBlanks(expression);
+    if (text.charCodeAt(0) === 64) {
+      const fields = CRON_MACROS[text];
+      if (fields === void 0 || !Object.prototype.hasOwnProperty.call(CRON_MACROS, text)) {
+        return `must be one of ${MACRO_LIST} when it begins with @ (got ${describe(expression)})`;
+      }
+      text = fields;
+    }
+    const parts = text === "" ? [] : text.split(BLANKS);
+    if (parts.length !== 5) {
+      return `must have five fields separated by blanks, "minute hour day-of-month month day-of-week" (got ${parts.length}: ${describe(expression)})`;
+    }
+    const sets = [];
+    for (let f = 0; f < 5; f++) {
+      const on = parseField(parts[f], f);
+      if (typeof on === "string") return on;
+      sets.push(on);
+    }
+    const minutes = [];
+    const hours = [];
+    let monthDays = 0;
+    let months = 0;
+    let weekdays = 0;
+    for (let v = 0; v < 60; v++) {
+      if (sets[0][v] === true) minutes.push(v);
+      if (sets[1][v] === true) hours.push(v);
+      if (sets[2][v] === true) monthDays |= 1 << v - 1;
+      if (sets[3][v] === true) months |= 1 << v - 1;
+      if (sets[4][v] === true) weekdays |= 1 << (v + 6) % 7;
+    }
+    const bothDaysMustMatch = parts[2].charCodeAt(0) === 42 || parts[4].charCodeAt(0) === 42;
+    if (bothDaysMustMatch && !someMonthHasADay(months, monthDays)) {
+      return `can never fire: no month it allows has a day of month it allows (got ${describe(expression)})`;
+    }
+    return { minutes, hours, monthDays, months, weekdays, bothDaysMustMatch };
+  }
+  function parseField(text, f) {
+    const on = [];
+    const items = text.split(",");
+    for (const item of items) {
+      const m = ITEM.exec(item);
+      const what = () => `field ${CRON_FIELD_NAMES[f]} has item ${describe(item)}`;
+      const syntax = () => `${what()} that is not *, N, A-B, */S or A-B/S with values ${ALLOWED[f]}`;
+      if (m === null || m[4] !== void 0 && m[1] === void 0 && m[3] === void 0) return syntax();
+      let from = LOW[f];
+      let to = HIGH[f];
+      if (m[1] === void 0) {
+        const a = valueOf(m[2], f);
+        const b = m[3] === void 0 ? a : valueOf(m[3], f);
+        if (a === void 0 || b === void 0) return syntax();
+        if (a < LOW[f] || a > HIGH[f] || b < LOW[f] || b > HIGH[f]) return `${what()} outside ${ALLOWED[f]}`;
+        if (a > b) return `${what()} whose range is reversed (write the smaller value first)`;
+        from = a;
+        to = b;
+      }
+      let step = 1;
+      if (m[4] !== void 0) {
+        step = Number(m[4]);
+        if (step < 1) return `${what()} whose step is not at least 1`;
+      }
+      for (let v = from; v <= to; v += step) on[v] = true;
+    }
+    return on;
+  }
+  function valueOf(token, f) {
+    const c = token.charCodeAt(0);
+    if (c >= 48 && c <= 57) return Number(token);
+    const name = token.toLowerCase();
+    if (f === 3) {
+      const i = MONTH_NAMES.indexOf(name);
+      return i < 0 ? void 0 : i + 1;
+    }
+    if (f === 4) {
+      const i = CRON_DAY_NAMES.indexOf(name);
+      return i < 0 ? void 0 : i;
+    }
+    return void 0;
+  }
+  var LONGEST_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  function someMonthHasADay(months, monthDays) {
+    for (let m = 0; m < 12; m++) {
+      if ((months & 1 << m) !== 0 && (monthDays & (2 ** LONGEST_MONTH[m] - 1 | 0)) !== 0) return true;
+    }
+    return false;
+  }
+  function trimBlanks(text) {
+    let a = 0;
+    let b = text.length;
+    while (a < b && (text.charCodeAt(a) === 32 || text.charCodeAt(a) === 9)) a++;
+    while (b > a && (text.charCodeAt(b - 1) === 32 || text.charCodeAt(b - 1) === 9)) b--;
+    return text.slice(a, b);
+  }
+
   // extension-src/engine/exception-periods.ts
   var NO_PERIODS = { from: [], to: [] };
   function mergeExceptionPeriods(exceptions) {
@@ -2058,7 +2578,7 @@ var __pgautomatorEngineBundle = (() => {
   }
 
   // extension-src/engine/spec.ts
-  var SCHEDULE_TYPES = ["once", "daily", "weekly", "monthly", "monthly_relative"];
+  var SCHEDULE_TYPES = ["once", "daily", "weekly", "monthly", "monthly_relative", "cron"];
   var WEEKDAY_NAMES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
   var ORDINALS = ["first", "second", "third", "fourth", "last"];
   var RELATIVE_WEEKDAYS = [...WEEKDAY_NAMES, "day", "weekday", "weekend_day"];
@@ -2076,7 +2596,9 @@ var __pgautomatorEngineBundle = (() => {
     daily: [...COMMON_KEYS, ...RECURRING_KEYS],
     weekly: [...COMMON_KEYS, ...RECURRING_KEYS, "weekdays"],
     monthly: [...COMMON_KEYS, ...RECURRING_KEYS, "day"],
-    monthly_relative: [...COMMON_KEYS, ...RECURRING_KEYS, "ordinal", "weekday"]
+    monthly_relative: [...COMMON_KEYS, ...RECURRING_KEYS, "ordinal", "weekday"],
+    // No `sub` and no `every`: the expression says the times of day and which days.
+    cron: ["type", "time_zone", "exceptions", "start_date", "end_date", "expression"]
   };
   var SUB_DAY_KEYS = {
     once: ["type", "time"],
@@ -2090,6 +2612,25 @@ var __pgautomatorEngineBundle = (() => {
   var RELATIVE_WEEKEND_DAY = 9;
   var LAST_ORDINAL = 5;
   function compileSchedule(spec) {
+    if (spec.type === "cron") {
+      return {
+        type: "cron",
+        startDay: spec.start_date === void 0 ? MIN_DAY : parseIsoDate(spec.start_date),
+        endDay: spec.end_date === void 0 ? MAX_DAY : parseIsoDate(spec.end_date),
+        every: 1,
+        weekAnchor: 0,
+        weekdayBits: 0,
+        monthAnchor: 0,
+        monthDay: 0,
+        ordinal: 0,
+        relativeWeekday: 0,
+        firstSlot: 0,
+        slotStep: 1,
+        lastSlot: 0,
+        exceptions: mergeExceptionPeriods(spec.exceptions),
+        cron: parseCronExpression(spec.expression)
+      };
+    }
     const once = spec.type === "once";
     const startDay = parseIsoDate(once ? spec.date : spec.start_date);
     const endDay = once ? startDay : spec.end_date === void 0 ? MAX_DAY : parseIsoDate(spec.end_date);
@@ -2155,6 +2696,9 @@ var __pgautomatorEngineBundle = (() => {
       case "monthly_relative":
         found = nextMonthlyDay(c, d);
         break;
+      case "cron":
+        found = nextCronDay(c, d);
+        break;
     }
     return found > c.endDay ? NO_DAY : found;
   }
@@ -2186,6 +2730,29 @@ var __pgautomatorEngineBundle = (() => {
       month += c.every - behind;
     }
     return month > MAX_MONTH_INDEX ? NO_DAY : dayInMonth(c, month);
+  }
+  function nextCronDay(c, d) {
+    const f = c.cron;
+    let month = monthIndexOfDay(d);
+    let first = firstDayOfMonthIndex(month);
+    let x = d - first + 1;
+    for (; ; ) {
+      if ((f.months & 1 << month % 12) !== 0) {
+        const length = daysInMonthIndex(month);
+        let wd = weekdayOf(first + x - 1);
+        for (; x <= length; x++) {
+          const dayOk = (f.monthDays & 1 << x - 1) !== 0;
+          const weekdayOk = (f.weekdays & 1 << wd) !== 0;
+          if (f.bothDaysMustMatch ? dayOk && weekdayOk : dayOk || weekdayOk) return first + x - 1;
+          wd = wd === 6 ? 0 : wd + 1;
+        }
+      }
+      month++;
+      if (month > MAX_MONTH_INDEX) return NO_DAY;
+      first = firstDayOfMonthIndex(month);
+      if (first > c.endDay) return NO_DAY;
+      x = 1;
+    }
   }
   function dayInMonth(c, month) {
     const first = firstDayOfMonthIndex(month);
@@ -2233,7 +2800,7 @@ var __pgautomatorEngineBundle = (() => {
   var COLON2 = 58;
   var DOT = 46;
   function parseLocalTimestamp(text) {
-    const parsed = typeof text === "string" ? parse(text) : void 0;
+    const parsed = typeof text === "string" ? parse2(text) : void 0;
     if (parsed === void 0) {
       throw new RangeError(
         `after must be a local timestamp 'YYYY-MM-DD HH:MM:SS[.ffffff]' in years 0001..9999 (got ${JSON.stringify(String(text)).slice(0, 80)})`
@@ -2241,7 +2808,7 @@ var __pgautomatorEngineBundle = (() => {
     }
     return parsed;
   }
-  function parse(text) {
+  function parse2(text) {
     const n = text.length;
     const sep = text.charCodeAt(10);
     if (n < 19 || n === 20 || n > 26) return void 0;
@@ -2288,6 +2855,15 @@ var __pgautomatorEngineBundle = (() => {
     }
     if (type === "once") {
       requiredDate(s.date, "date", type);
+    } else if (type === "cron") {
+      const start = s.start_date === void 0 ? void 0 : dateValue(s.start_date, "start_date");
+      if (s.end_date !== void 0) {
+        const end = dateValue(s.end_date, "end_date");
+        if (start !== void 0 && end < start) fail("end_date", `(${s.end_date}) is before start_date (${s.start_date})`);
+      }
+      if (s.expression === void 0) fail("expression", `is required for a cron schedule: ${CRON_RULE}`);
+      const parsed = parseCronExpression(s.expression);
+      if (typeof parsed === "string") fail("expression", parsed);
     } else {
       const start = requiredDate(s.start_date, "start_date", type);
       if (s.end_date !== void 0) {
@@ -2420,18 +2996,6 @@ var __pgautomatorEngineBundle = (() => {
   function fail(path, rest) {
     throw new ScheduleSpecError(path, `schedule ${path} ${rest}`);
   }
-  function describe(value) {
-    let text;
-    try {
-      text = JSON.stringify(value);
-    } catch {
-      text = void 0;
-    }
-    if (text === void 0) text = typeof value;
-    if (text.length <= 60) return text;
-    const code = text.charCodeAt(56);
-    return text.slice(0, code >= 55296 && code <= 56319 ? 56 : 57) + "...";
-  }
 
   // extension-src/engine/next-fires.ts
   function compiledNextFires(c, after, count) {
@@ -2442,6 +3006,7 @@ var __pgautomatorEngineBundle = (() => {
     return firesAfter(c, at.day, at.second, n);
   }
   function firesAfter(c, afterDay, afterSecond, count) {
+    if (c.cron !== void 0) return cronFiresAfter(c, c.cron, afterDay, afterSecond, count);
     const fires = [];
     const exceptions = new ExceptionCursor(c.exceptions);
     let day = nextActiveDay(c, afterDay, exceptions);
@@ -2463,6 +3028,39 @@ var __pgautomatorEngineBundle = (() => {
     if (second < c.firstSlot) return c.firstSlot;
     const slot = c.firstSlot + (Math.floor((second - c.firstSlot) / c.slotStep) + 1) * c.slotStep;
     return slot <= c.lastSlot ? slot : -1;
+  }
+  function cronFiresAfter(c, f, afterDay, afterSecond, count) {
+    const fires = [];
+    const perHour = f.minutes.length;
+    const slots = f.hours.length * perHour;
+    const exceptions = new ExceptionCursor(c.exceptions);
+    let day = nextActiveDay(c, afterDay, exceptions);
+    let i = day === afterDay ? cronSlotAfter(f, afterSecond) : 0;
+    while (day !== NO_DAY) {
+      if (i < slots) {
+        const date = formatIsoDate(day) + " ";
+        for (; i < slots; i++) {
+          const h = Math.floor(i / perHour);
+          fires.push(date + formatClockTime(f.hours[h] * 3600 + f.minutes[i - h * perHour] * 60));
+          if (fires.length === count) return fires;
+        }
+      }
+      day = nextActiveDay(c, day + 1, exceptions);
+      i = 0;
+    }
+    return fires;
+  }
+  function cronSlotAfter(f, second) {
+    const perHour = f.minutes.length;
+    let lo = 0;
+    let hi = f.hours.length * perHour;
+    while (lo < hi) {
+      const mid = lo + hi >>> 1;
+      const h = Math.floor(mid / perHour);
+      if (f.hours[h] * 3600 + f.minutes[mid - h * perHour] * 60 <= second) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   // extension-src/engine/sql-entry.ts
@@ -2497,7 +3095,7 @@ var __pgautomatorEngineBundle = (() => {
 })();
     return __pgautomatorEngineBundle;
   })();
-  globalThis.__pgautomator_engine_0_1_0_d9d32b22 = engine;
+  globalThis.__pgautomator_engine_0_1_0_d5ec6def = engine;
 }
 return engine.checkSchedule(spec);
 $plv8$;
@@ -2509,7 +3107,7 @@ LANGUAGE plv8 IMMUTABLE PARALLEL SAFE
 AS $plv8$
 // GENERATED by scripts/build-extension.ts from extension-src/engine/sql-entry.ts (nextFiresLocal) — do not edit.
 // The engine bundle is evaluated once per plv8 context and cached on the global object.
-var engine = globalThis.__pgautomator_engine_0_1_0_d9d32b22;
+var engine = globalThis.__pgautomator_engine_0_1_0_d5ec6def;
 if (engine === undefined) {
   engine = (function () {
 "use strict";
@@ -2647,6 +3245,144 @@ var __pgautomatorEngineBundle = (() => {
     return TWO_DIGITS[h] + ":" + TWO_DIGITS[m] + ":" + TWO_DIGITS[rest - m * 60];
   }
 
+  // extension-src/engine/describe-value.ts
+  function describe(value) {
+    let text;
+    try {
+      text = JSON.stringify(value);
+    } catch {
+      text = void 0;
+    }
+    if (text === void 0) text = typeof value;
+    if (text.length <= 60) return text;
+    const code = text.charCodeAt(56);
+    return text.slice(0, code >= 55296 && code <= 56319 ? 56 : 57) + "...";
+  }
+
+  // extension-src/engine/cron-expression.ts
+  var CRON_MACROS = {
+    "@yearly": "0 0 1 1 *",
+    "@annually": "0 0 1 1 *",
+    "@monthly": "0 0 1 * *",
+    "@weekly": "0 0 * * 0",
+    "@daily": "0 0 * * *",
+    "@midnight": "0 0 * * *",
+    "@hourly": "0 * * * *"
+  };
+  var CRON_FIELD_NAMES = ["minute", "hour", "day-of-month", "month", "day-of-week"];
+  var MONTH_NAMES = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+  var CRON_DAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+  var LOW = [0, 0, 1, 1, 0];
+  var HIGH = [59, 23, 31, 12, 7];
+  var ALLOWED = ["0-59", "0-23", "1-31", "1-12 or jan-dec", "0-7 or sun-sat (0 and 7 are Sunday)"];
+  var MACRO_LIST = Object.keys(CRON_MACROS).join(", ");
+  var CRON_RULE = `a cron expression: five fields "minute hour day-of-month month day-of-week" or one of ${MACRO_LIST}`;
+  var ITEM = /^(?:(\*)|([0-9]+|[A-Za-z]{3})(?:-([0-9]+|[A-Za-z]{3}))?)(?:\/([0-9]+))?$/;
+  var BLANKS = /[ \t]+/;
+  function parseCronExpression(expression) {
+    if (typeof expression !== "string") return `must be ${CRON_RULE} (got ${describe(expression)})`;
+    if (expression === lastText && lastResult !== void 0) return lastResult;
+    const result = parse(expression);
+    lastText = expression;
+    lastResult = result;
+    return result;
+  }
+  var lastText;
+  var lastResult;
+  function parse(expression) {
+    let text = trimBlanks(expression);
+    if (text.charCodeAt(0) === 64) {
+      const fields = CRON_MACROS[text];
+      if (fields === void 0 || !Object.prototype.hasOwnProperty.call(CRON_MACROS, text)) {
+        return `must be one of ${MACRO_LIST} when it begins with @ (got ${describe(expression)})`;
+      }
+      text = fields;
+    }
+    const parts = text === "" ? [] : text.split(BLANKS);
+    if (parts.length !== 5) {
+      return `must have five fields separated by blanks, "minute hour day-of-month month day-of-week" (got ${parts.length}: ${describe(expression)})`;
+    }
+    const sets = [];
+    for (let f = 0; f < 5; f++) {
+      const on = parseField(parts[f], f);
+      if (typeof on === "string") return on;
+      sets.push(on);
+    }
+    const minutes = [];
+    const hours = [];
+    let monthDays = 0;
+    let months = 0;
+    let weekdays = 0;
+    for (let v = 0; v < 60; v++) {
+      if (sets[0][v] === true) minutes.push(v);
+      if (sets[1][v] === true) hours.push(v);
+      if (sets[2][v] === true) monthDays |= 1 << v - 1;
+      if (sets[3][v] === true) months |= 1 << v - 1;
+      if (sets[4][v] === true) weekdays |= 1 << (v + 6) % 7;
+    }
+    const bothDaysMustMatch = parts[2].charCodeAt(0) === 42 || parts[4].charCodeAt(0) === 42;
+    if (bothDaysMustMatch && !someMonthHasADay(months, monthDays)) {
+      return `can never fire: no month it allows has a day of month it allows (got ${describe(expression)})`;
+    }
+    return { minutes, hours, monthDays, months, weekdays, bothDaysMustMatch };
+  }
+  function parseField(text, f) {
+    const on = [];
+    const items = text.split(",");
+    for (const item of items) {
+      const m = ITEM.exec(item);
+      const what = () => `field ${CRON_FIELD_NAMES[f]} has item ${describe(item)}`;
+      const syntax = () => `${what()} that is not *, N, A-B, */S or A-B/S with values ${ALLOWED[f]}`;
+      if (m === null || m[4] !== void 0 && m[1] === void 0 && m[3] === void 0) return syntax();
+      let from = LOW[f];
+      let to = HIGH[f];
+      if (m[1] === void 0) {
+        const a = valueOf(m[2], f);
+        const b = m[3] === void 0 ? a : valueOf(m[3], f);
+        if (a === void 0 || b === void 0) return syntax();
+        if (a < LOW[f] || a > HIGH[f] || b < LOW[f] || b > HIGH[f]) return `${what()} outside ${ALLOWED[f]}`;
+        if (a > b) return `${what()} whose range is reversed (write the smaller value first)`;
+        from = a;
+        to = b;
+      }
+      let step = 1;
+      if (m[4] !== void 0) {
+        step = Number(m[4]);
+        if (step < 1) return `${what()} whose step is not at least 1`;
+      }
+      for (let v = from; v <= to; v += step) on[v] = true;
+    }
+    return on;
+  }
+  function valueOf(token, f) {
+    const c = token.charCodeAt(0);
+    if (c >= 48 && c <= 57) return Number(token);
+    const name = token.toLowerCase();
+    if (f === 3) {
+      const i = MONTH_NAMES.indexOf(name);
+      return i < 0 ? void 0 : i + 1;
+    }
+    if (f === 4) {
+      const i = CRON_DAY_NAMES.indexOf(name);
+      return i < 0 ? void 0 : i;
+    }
+    return void 0;
+  }
+  var LONGEST_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  function someMonthHasADay(months, monthDays) {
+    for (let m = 0; m < 12; m++) {
+      if ((months & 1 << m) !== 0 && (monthDays & (2 ** LONGEST_MONTH[m] - 1 | 0)) !== 0) return true;
+    }
+    return false;
+  }
+  function trimBlanks(text) {
+    let a = 0;
+    let b = text.length;
+    while (a < b && (text.charCodeAt(a) === 32 || text.charCodeAt(a) === 9)) a++;
+    while (b > a && (text.charCodeAt(b - 1) === 32 || text.charCodeAt(b - 1) === 9)) b--;
+    return text.slice(a, b);
+  }
+
   // extension-src/engine/exception-periods.ts
   var NO_PERIODS = { from: [], to: [] };
   function mergeExceptionPeriods(exceptions) {
@@ -2701,7 +3437,7 @@ var __pgautomatorEngineBundle = (() => {
   }
 
   // extension-src/engine/spec.ts
-  var SCHEDULE_TYPES = ["once", "daily", "weekly", "monthly", "monthly_relative"];
+  var SCHEDULE_TYPES = ["once", "daily", "weekly", "monthly", "monthly_relative", "cron"];
   var WEEKDAY_NAMES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
   var ORDINALS = ["first", "second", "third", "fourth", "last"];
   var RELATIVE_WEEKDAYS = [...WEEKDAY_NAMES, "day", "weekday", "weekend_day"];
@@ -2719,7 +3455,9 @@ var __pgautomatorEngineBundle = (() => {
     daily: [...COMMON_KEYS, ...RECURRING_KEYS],
     weekly: [...COMMON_KEYS, ...RECURRING_KEYS, "weekdays"],
     monthly: [...COMMON_KEYS, ...RECURRING_KEYS, "day"],
-    monthly_relative: [...COMMON_KEYS, ...RECURRING_KEYS, "ordinal", "weekday"]
+    monthly_relative: [...COMMON_KEYS, ...RECURRING_KEYS, "ordinal", "weekday"],
+    // No `sub` and no `every`: the expression says the times of day and which days.
+    cron: ["type", "time_zone", "exceptions", "start_date", "end_date", "expression"]
   };
   var SUB_DAY_KEYS = {
     once: ["type", "time"],
@@ -2733,6 +3471,25 @@ var __pgautomatorEngineBundle = (() => {
   var RELATIVE_WEEKEND_DAY = 9;
   var LAST_ORDINAL = 5;
   function compileSchedule(spec) {
+    if (spec.type === "cron") {
+      return {
+        type: "cron",
+        startDay: spec.start_date === void 0 ? MIN_DAY : parseIsoDate(spec.start_date),
+        endDay: spec.end_date === void 0 ? MAX_DAY : parseIsoDate(spec.end_date),
+        every: 1,
+        weekAnchor: 0,
+        weekdayBits: 0,
+        monthAnchor: 0,
+        monthDay: 0,
+        ordinal: 0,
+        relativeWeekday: 0,
+        firstSlot: 0,
+        slotStep: 1,
+        lastSlot: 0,
+        exceptions: mergeExceptionPeriods(spec.exceptions),
+        cron: parseCronExpression(spec.expression)
+      };
+    }
     const once = spec.type === "once";
     const startDay = parseIsoDate(once ? spec.date : spec.start_date);
     const endDay = once ? startDay : spec.end_date === void 0 ? MAX_DAY : parseIsoDate(spec.end_date);
@@ -2798,6 +3555,9 @@ var __pgautomatorEngineBundle = (() => {
       case "monthly_relative":
         found = nextMonthlyDay(c, d);
         break;
+      case "cron":
+        found = nextCronDay(c, d);
+        break;
     }
     return found > c.endDay ? NO_DAY : found;
   }
@@ -2829,6 +3589,29 @@ var __pgautomatorEngineBundle = (() => {
       month += c.every - behind;
     }
     return month > MAX_MONTH_INDEX ? NO_DAY : dayInMonth(c, month);
+  }
+  function nextCronDay(c, d) {
+    const f = c.cron;
+    let month = monthIndexOfDay(d);
+    let first = firstDayOfMonthIndex(month);
+    let x = d - first + 1;
+    for (; ; ) {
+      if ((f.months & 1 << month % 12) !== 0) {
+        const length = daysInMonthIndex(month);
+        let wd = weekdayOf(first + x - 1);
+        for (; x <= length; x++) {
+          const dayOk = (f.monthDays & 1 << x - 1) !== 0;
+          const weekdayOk = (f.weekdays & 1 << wd) !== 0;
+          if (f.bothDaysMustMatch ? dayOk && weekdayOk : dayOk || weekdayOk) return first + x - 1;
+          wd = wd === 6 ? 0 : wd + 1;
+        }
+      }
+      month++;
+      if (month > MAX_MONTH_INDEX) return NO_DAY;
+      first = firstDayOfMonthIndex(month);
+      if (first > c.endDay) return NO_DAY;
+      x = 1;
+    }
   }
   function dayInMonth(c, month) {
     const first = firstDayOfMonthIndex(month);
@@ -2876,7 +3659,7 @@ var __pgautomatorEngineBundle = (() => {
   var COLON2 = 58;
   var DOT = 46;
   function parseLocalTimestamp(text) {
-    const parsed = typeof text === "string" ? parse(text) : void 0;
+    const parsed = typeof text === "string" ? parse2(text) : void 0;
     if (parsed === void 0) {
       throw new RangeError(
         `after must be a local timestamp 'YYYY-MM-DD HH:MM:SS[.ffffff]' in years 0001..9999 (got ${JSON.stringify(String(text)).slice(0, 80)})`
@@ -2884,7 +3667,7 @@ var __pgautomatorEngineBundle = (() => {
     }
     return parsed;
   }
-  function parse(text) {
+  function parse2(text) {
     const n = text.length;
     const sep = text.charCodeAt(10);
     if (n < 19 || n === 20 || n > 26) return void 0;
@@ -2931,6 +3714,15 @@ var __pgautomatorEngineBundle = (() => {
     }
     if (type === "once") {
       requiredDate(s.date, "date", type);
+    } else if (type === "cron") {
+      const start = s.start_date === void 0 ? void 0 : dateValue(s.start_date, "start_date");
+      if (s.end_date !== void 0) {
+        const end = dateValue(s.end_date, "end_date");
+        if (start !== void 0 && end < start) fail("end_date", `(${s.end_date}) is before start_date (${s.start_date})`);
+      }
+      if (s.expression === void 0) fail("expression", `is required for a cron schedule: ${CRON_RULE}`);
+      const parsed = parseCronExpression(s.expression);
+      if (typeof parsed === "string") fail("expression", parsed);
     } else {
       const start = requiredDate(s.start_date, "start_date", type);
       if (s.end_date !== void 0) {
@@ -3063,18 +3855,6 @@ var __pgautomatorEngineBundle = (() => {
   function fail(path, rest) {
     throw new ScheduleSpecError(path, `schedule ${path} ${rest}`);
   }
-  function describe(value) {
-    let text;
-    try {
-      text = JSON.stringify(value);
-    } catch {
-      text = void 0;
-    }
-    if (text === void 0) text = typeof value;
-    if (text.length <= 60) return text;
-    const code = text.charCodeAt(56);
-    return text.slice(0, code >= 55296 && code <= 56319 ? 56 : 57) + "...";
-  }
 
   // extension-src/engine/next-fires.ts
   function compiledNextFires(c, after, count) {
@@ -3085,6 +3865,7 @@ var __pgautomatorEngineBundle = (() => {
     return firesAfter(c, at.day, at.second, n);
   }
   function firesAfter(c, afterDay, afterSecond, count) {
+    if (c.cron !== void 0) return cronFiresAfter(c, c.cron, afterDay, afterSecond, count);
     const fires = [];
     const exceptions = new ExceptionCursor(c.exceptions);
     let day = nextActiveDay(c, afterDay, exceptions);
@@ -3106,6 +3887,39 @@ var __pgautomatorEngineBundle = (() => {
     if (second < c.firstSlot) return c.firstSlot;
     const slot = c.firstSlot + (Math.floor((second - c.firstSlot) / c.slotStep) + 1) * c.slotStep;
     return slot <= c.lastSlot ? slot : -1;
+  }
+  function cronFiresAfter(c, f, afterDay, afterSecond, count) {
+    const fires = [];
+    const perHour = f.minutes.length;
+    const slots = f.hours.length * perHour;
+    const exceptions = new ExceptionCursor(c.exceptions);
+    let day = nextActiveDay(c, afterDay, exceptions);
+    let i = day === afterDay ? cronSlotAfter(f, afterSecond) : 0;
+    while (day !== NO_DAY) {
+      if (i < slots) {
+        const date = formatIsoDate(day) + " ";
+        for (; i < slots; i++) {
+          const h = Math.floor(i / perHour);
+          fires.push(date + formatClockTime(f.hours[h] * 3600 + f.minutes[i - h * perHour] * 60));
+          if (fires.length === count) return fires;
+        }
+      }
+      day = nextActiveDay(c, day + 1, exceptions);
+      i = 0;
+    }
+    return fires;
+  }
+  function cronSlotAfter(f, second) {
+    const perHour = f.minutes.length;
+    let lo = 0;
+    let hi = f.hours.length * perHour;
+    while (lo < hi) {
+      const mid = lo + hi >>> 1;
+      const h = Math.floor(mid / perHour);
+      if (f.hours[h] * 3600 + f.minutes[mid - h * perHour] * 60 <= second) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   // extension-src/engine/sql-entry.ts
@@ -3140,7 +3954,7 @@ var __pgautomatorEngineBundle = (() => {
 })();
     return __pgautomatorEngineBundle;
   })();
-  globalThis.__pgautomator_engine_0_1_0_d9d32b22 = engine;
+  globalThis.__pgautomator_engine_0_1_0_d5ec6def = engine;
 }
 return engine.nextFiresLocal(spec, after, count);
 $plv8$;
@@ -6471,7 +7285,7 @@ SELECT s.id,
        s.updated_at
   FROM pgautomator.schedule s;
 COMMENT ON VIEW pgautomator.schedules IS 'Schedules with their type, time zone, attached jobs and next fire. Read with pgautomator.list_schedules() or SELECT (role pgautomator_viewer).';
-COMMENT ON COLUMN pgautomator.schedules.type IS 'once, daily, weekly, monthly or monthly_relative (spec.type).';
+COMMENT ON COLUMN pgautomator.schedules.type IS 'once, daily, weekly, monthly, monthly_relative or cron (spec.type).';
 COMMENT ON COLUMN pgautomator.schedules.spec IS 'The full spec (docs/schedule-spec.md), exceptions included.';
 COMMENT ON COLUMN pgautomator.schedules.time_zone IS 'The IANA time zone the spec is read in (spec.time_zone, default UTC).';
 COMMENT ON COLUMN pgautomator.schedules.jobs IS 'Names of the jobs the schedule fires.';

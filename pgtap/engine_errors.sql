@@ -2,7 +2,7 @@
 -- docs/schedule-spec.md, with DETAIL "field: <field>" naming the first bad field in the engine's
 -- order; PA002 (invalid_argument) for schedule_preview's count and after and set_engine's engine.
 BEGIN;
-SELECT plan(101);
+SELECT plan(111);
 
 -- DETAIL and HINT of the error a statement raises (NULL when it raises none).
 CREATE FUNCTION pg_temp.error_of(sql text) RETURNS text[] LANGUAGE plpgsql AS $$
@@ -83,6 +83,15 @@ SELECT * FROM pg_temp.rule('{"type": "daily", "start_date": "2026-01-01", "excep
 SELECT * FROM pg_temp.rule('{"type": "daily", "start_date": "2026-01-01", "exceptions": [{"from": "2026-08-01"}]}', 'exceptions[0].to', 'exception period without to');
 SELECT * FROM pg_temp.rule('{"type": "daily", "start_date": "2026-01-01", "exceptions": [{"from": "2026-08-15", "to": "2026-08-01"}]}', 'exceptions[0].to', 'exception period to before from');
 SELECT * FROM pg_temp.rule('{"type": "daily", "start_date": "2026-01-01", "exceptions": [20261225]}', 'exceptions[0]', 'exception a number');
+-- cron (issue 16): the expression is one field; the message names the cron field and the item
+SELECT * FROM pg_temp.rule('{"type": "cron", "expression": "* * 32 * *"}', 'expression', 'cron day of month 32');
+SELECT throws_ok($$SELECT pgautomator.validate_schedule('{"type": "cron", "expression": "* * 32 * *"}')$$, 'PA001',
+                 'schedule expression field day-of-month has item "32" outside 1-31', 'PA001: cron message names the cron field and the item');
+SELECT throws_ok($$SELECT pgautomator.validate_schedule('{"type": "cron", "expression": "0 0 30 2 *"}')$$, 'PA001',
+                 'schedule expression can never fire: no month it allows has a day of month it allows (got "0 0 30 2 *")', 'PA001: a cron expression that can never fire');
+SELECT * FROM pg_temp.rule('{"type": "cron", "expression": "@reboot"}', 'expression', 'cron unknown macro');
+SELECT * FROM pg_temp.rule('{"type": "cron", "expression": "* * * * *", "sub": {"type": "once", "time": "10:00"}}', 'sub', 'cron with sub');
+SELECT * FROM pg_temp.rule('{"type": "cron", "expression": "* * * * *", "time_zone": "Not/A_Zone"}', 'time_zone', 'cron unknown time zone');
 
 -- HINT, and valid time zones ---------------------------------------------------------------------------
 SELECT is((pg_temp.error_of($$SELECT pgautomator.validate_schedule('{"type": "daily"}')$$))[3],

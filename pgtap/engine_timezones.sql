@@ -7,7 +7,7 @@
 -- _next_fire (what the scheduler stores) and _local_to_instant (the rule itself).
 -- Instants are written in UTC; the session time zone must not matter.
 BEGIN;
-SELECT plan(36);
+SELECT plan(38);
 
 SET LOCAL TimeZone = 'UTC';
 
@@ -136,6 +136,14 @@ SELECT is(pg_temp.preview('{"type":"monthly_relative","ordinal":"last","weekday"
                           '2026-10-01 00:00+00', 1),
           ARRAY['2026-10-25 00:30+00']::timestamptz[],
           'last Sunday of October 02:30, Berlin: fires once, on the first pass');
+
+-- cron follows the same wall-clock rule (issue 16) ------------------------------------------------------
+SELECT is(pg_temp.preview('{"type":"cron","expression":"*/30 2 * * *","time_zone":"America/New_York"}', '2026-03-08 00:00+00', 3),
+          ARRAY['2026-03-08 07:00+00', '2026-03-09 06:00+00', '2026-03-09 06:30+00']::timestamptz[],
+          'cron */30 2 * * *, New York: 02:00 and 02:30 in the gap both fire at 03:00 EDT, once');
+SELECT is(pg_temp.preview('{"type":"cron","expression":"*/30 1 * * *","time_zone":"America/New_York"}', '2026-11-01 00:00+00', 3),
+          ARRAY['2026-11-01 05:00+00', '2026-11-01 05:30+00', '2026-11-02 06:00+00']::timestamptz[],
+          'cron */30 1 * * *, New York fall back: 01:00 and 01:30 fire on the first pass only');
 
 -- UTC default, and the session time zone does not matter ---------------------------------------------
 SELECT is(pg_temp.preview('{"type":"daily","start_date":"2026-03-07","sub":{"type":"once","time":"02:30"}}', '2026-03-07 00:00+00', 3),

@@ -2,7 +2,7 @@
 -- policies, and hands them out by pinning, tags and capacity. Fixed instants from T0 =
 -- 2030-01-01 00:00:00 UTC; each scenario has its own job and first clears what else is due.
 BEGIN;
-SELECT plan(69);
+SELECT plan(71);
 
 SET LOCAL TimeZone = 'UTC';
 SELECT pgautomator.create_schedule('every10s', '{"type":"daily","start_date":"2030-01-01","sub":{"type":"every","every":10,"unit":"second"}}');
@@ -250,6 +250,16 @@ SELECT is((SELECT array_agg(j.name || '@' || to_char(r.scheduled_for, 'HH24:MI:S
 SELECT pgautomator.delete_schedule('other10s', force => true);
 SELECT is((SELECT count(*)::int FROM pgautomator.runs v WHERE v.job = 'sh_a'), 1, 'a deleted schedule''s runs stay in the history');
 SELECT is((SELECT v.schedule FROM pgautomator.runs v WHERE v.job = 'sh_a'), NULL, 'and no longer name it');
+
+-- cron schedules (issue 16) fire through the same path: 2030-01-01 is a Tuesday, so
+-- '0 9 * * mon-fri' fires at 09:00 on 1, 2, 3 January and next on Monday 7 January.
+SELECT pgautomator.create_schedule('cron_weekdays', '{"type":"cron","expression":"0 9 * * mon-fri"}');
+SELECT pg_temp.job('cron_job', misfire => 'run_all', grace => '7 days', sched => 'cron_weekdays', first => '2030-01-01 09:00:00+00');
+SELECT pg_temp.fire('2030-01-05 12:00:00+00');
+SELECT is((SELECT array_agg(r.scheduled_for ORDER BY r.id) FROM pgautomator.job_run r JOIN pgautomator.job j ON j.id = r.job_id WHERE j.name = 'cron_job'),
+          ARRAY['2030-01-01 09:00:00+00', '2030-01-02 09:00:00+00', '2030-01-03 09:00:00+00', '2030-01-04 09:00:00+00']::timestamptz[],
+          'cron: one run per weekday fire up to at');
+SELECT is(pg_temp.next_fire('cron_job'), '2030-01-07 09:00:00+00'::timestamptz, 'cron: next_fire_at skips the weekend');
 
 SELECT throws_ok($$SELECT * FROM pgautomator.claim_runs('pinned_to', -1)$$, 'PA002', NULL, 'claim_runs: max out of range is PA002');
 SELECT throws_ok($$SELECT * FROM pgautomator.claim_runs('nobody', 1)$$, 'PA010', NULL, 'claim_runs: an unknown agent is PA010');

@@ -246,6 +246,10 @@ export async function ensureTestPrerequisites(): Promise<Prerequisites> {
     const pgtap = await client.query("SELECT 1 FROM pg_available_extensions WHERE name = 'pgtap'");
     if (pgtap.rows.length === 0) needs.push(`postgresql-${major}-pgtap`);
     if (!onPath('pg_prove')) needs.push('libtap-parser-sourcehandler-pgtap-perl');
+    // test/cli/import.test.ts imports from the real pg_cron and pgAgent (issue 16), in a throwaway
+    // cluster made with this server's binaries (pg_cron must be preloaded).
+    if (local && !existsSync(`/usr/share/postgresql/${major}/extension/pg_cron.control`)) needs.push(`postgresql-${major}-cron`);
+    if (local && !existsSync(`/usr/share/postgresql/${major}/extension/pgagent.control`)) needs.push('pgagent');
     if (needs.length > 0) {
       if (isRoot && hasApt && local) aptInstall(needs);
       else

@@ -135,7 +135,7 @@ function toJsonText(value: unknown): string {
 }
 
 type Spec = Record<string, unknown>;
-const TYPES = ['once', 'daily', 'weekly', 'monthly', 'monthly_relative'] as const;
+const TYPES = ['once', 'daily', 'weekly', 'monthly', 'monthly_relative', 'cron'] as const;
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const ORDINALS = ['first', 'second', 'third', 'fourth', 'last'];
 const RELATIVE = [...WEEKDAYS, 'day', 'weekday', 'weekend_day'];
@@ -221,6 +221,67 @@ function randomExceptions(r: Random, around: number): unknown[] | undefined {
   return list;
 }
 
+// cron: expressions built from every kind of item, names in any case, odd blanks, the macros,
+// and (mostly) invalid ones aimed at each rule.
+const CRON_BOUNDS: [number, number][] = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 7]];
+const CRON_MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const CRON_DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+const CRON_MACROS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
+
+function cronValue(r: Random, f: number, v: number): string {
+  const name = f === 3 ? CRON_MONTHS[v - 1] : f === 4 && v < 7 ? CRON_DAYS[v] : undefined;
+  if (name === undefined || r.chance(0.6)) return r.chance(0.05) ? `0${v}` : String(v);
+  return r.pick([name, name.toUpperCase(), name[0].toUpperCase() + name.slice(1)]);
+}
+
+function cronField(r: Random, f: number): string {
+  const [lo, hi] = CRON_BOUNDS[f];
+  if (r.chance(f >= 2 ? 0.45 : 0.2)) return '*';
+  const items: string[] = [];
+  for (let n = r.chance(0.7) ? 1 : r.int(2, 4); n > 0; n--) {
+    const a = r.int(lo, hi);
+    const b = r.int(a, hi);
+    switch (r.int(0, 4)) {
+      case 0: items.push(`*/${r.int(1, hi + 3)}`); break;
+      case 1: items.push(`${cronValue(r, f, a)}-${cronValue(r, f, b)}`); break;
+      case 2: items.push(`${a}-${b}/${r.int(1, 30)}`); break;
+      default: items.push(cronValue(r, f, a));
+    }
+  }
+  return items.join(',');
+}
+
+function cronExpression(r: Random): string {
+  if (r.chance(0.08)) return r.pick(CRON_MACROS);
+  const fields = [0, 1, 2, 3, 4].map((f) => cronField(r, f));
+  // Day-heavy expressions now and then: the short months' missing days, where "never fires" lives.
+  if (r.chance(0.1)) {
+    fields[2] = r.pick(['29', '30', '31', '30-31', '29-31/2']);
+    fields[3] = r.pick(['2', 'feb', '4,6', '2,4', '*/2', '9-11/2']);
+  }
+  const sep = () => (r.chance(0.9) ? ' ' : r.pick(['  ', '\t', ' \t ']));
+  return (r.chance(0.05) ? ' ' : '') + fields.join(sep()) + (r.chance(0.05) ? '\t' : '');
+}
+
+const BAD_CRON: unknown[] = [
+  '', ' ', '* * * *', '* * * * * *', '60 * * * *', '* 24 * * *', '* * 0 * *', '* * 32 * *', '* * * 0 *', '* * * 13 *', '* * * * 8',
+  '5/10 * * * *', '* * L * *', '* * 15W * *', '* * * * 1#2', '0 0 ? * *', '1,,2 * * * *', '1, * * * *', ',1 * * * *', '10-5 * * * *',
+  '* * * * mon-sun', '* * * dec-jan *', '*/0 * * * *', '0-5/0 * * * *', '-1 * * * *', 'jan * * * *', '* * * foo *', '* * * * sunday',
+  '* * * * MONDAY', '99999999999999999999 * * * *', '1-99999999999999999999 * * * *', '*/99999999999999999999 * * * *', '@reboot',
+  '@DAILY', '@daily 5', '@', '@ daily', '0 0 30 2 *', '0 0 31 4,6,9,11 *', '0 0 30-31 feb */2', '0 0 31 2 */7', '0 0 * * *\n',
+  '0 0 * *\n*', '\u00a00 0 * * *', '0 0 * * 1-7/0', '* * * * */8', '*/1/2 * * * *', '1-2-3 * * * *', '* * * * \uff11', '** * * * *',
+  '0 0 1 jan-', 'a * * * *', 5, null, true, [], {}, ['* * * * *'], 1.5,
+];
+
+function cronSpec(r: Random, spec: Spec, start: number): Spec {
+  spec.expression = r.chance(0.9) ? cronExpression(r) : r.pick(BAD_CRON);
+  if (r.chance(0.4)) spec.start_date = isoDate(start);
+  if (r.chance(0.3)) spec.end_date = isoDate(start + (r.chance(0.2) ? r.int(0, 20) : r.int(100, 4000)));
+  const exceptions = randomExceptions(r, start);
+  if (exceptions) spec.exceptions = exceptions;
+  return Object.fromEntries(r.shuffle(Object.entries(spec)));
+}
+
 function validSpec(r: Random): Spec {
   const type = r.pick(TYPES);
   const start = anchorDay(r);
@@ -229,6 +290,7 @@ function validSpec(r: Random): Spec {
   if (zoneRoll < 0.6) spec.time_zone = r.pick(ZONES);
   else if (zoneRoll < 0.62) spec.time_zone = r.pick(UNKNOWN_ZONES);
   else if (zoneRoll < 0.621) spec.time_zone = r.pick(SLOW_ZONE_NAMES);
+  if (type === 'cron') return cronSpec(r, spec, start);
   if (type === 'once') {
     spec.date = isoDate(start);
   } else {
@@ -265,6 +327,12 @@ function nightSpec(r: Random): { spec: Spec; count: number; after: string } {
   // Mostly in the months most zones switch in (both hemispheres), from 1995 to 2030.
   const start = r.chance(0.85) ? daysFromCivil(r.int(1995, 2030), r.pick([3, 3, 4, 9, 10, 10, 11]), r.int(1, 28)) : anchorDay(r);
   const after = `${isoDate(start + r.int(-3, 30))} ${clock(r.int(0, 86399))}`;
+  if (r.chance(0.25)) {
+    // cron at night: every minute or quarter of the small hours, so fires meet gaps and overlaps.
+    const expression = r.pick(['* 0-4 * * *', '*/15 1-3 * * *', '30 2 * * *', '0,30 0-3 * * sun', '*/5 2 * 3,4,9,10,11 *', '59 1 * * *']);
+    const spec: Spec = { type: 'cron', expression, time_zone: r.pick(DST_ZONES), ...(r.chance(0.3) ? { start_date: isoDate(start) } : {}) };
+    return { spec: Object.fromEntries(r.shuffle(Object.entries(spec))), count: r.int(5, 60), after };
+  }
   const spec: Spec = { type: r.chance(0.7) ? 'daily' : 'weekly', start_date: isoDate(start), time_zone: r.pick(DST_ZONES) };
   if (spec.type === 'weekly') spec.weekdays = r.chance(0.6) ? ['sun'] : r.shuffle([...WEEKDAYS]).slice(0, r.int(1, 7));
   const from = r.int(0, 4 * 3600 - 1);
@@ -310,6 +378,14 @@ const KEYS = [
 
 function mutate(r: Random, spec: Spec): unknown {
   const copy = clone(spec) as Spec;
+  if (copy.type === 'cron' && r.chance(0.4)) {
+    const roll = r.float();
+    if (roll < 0.5) copy.expression = r.pick(BAD_CRON);
+    else if (roll < 0.7) copy[r.pick(['sub', 'every', 'date', 'weekdays', 'day'])] = r.pick(ODD_VALUES);
+    else if (roll < 0.8) delete copy.expression;
+    else copy.type = r.pick(['daily', 'weekly', 'once', 'Cron', 'CRON', 'crontab']);
+    return copy;
+  }
   const sub = (copy.sub !== null && typeof copy.sub === 'object' && !Array.isArray(copy.sub) ? copy.sub : undefined) as Spec | undefined;
   const exceptions = Array.isArray(copy.exceptions) ? (copy.exceptions as unknown[]) : undefined;
   const objects: Spec[] = [copy, ...(sub ? [sub] : []), ...((exceptions?.filter((e) => e !== null && typeof e === 'object') ?? []) as Spec[])];

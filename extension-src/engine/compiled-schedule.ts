@@ -4,8 +4,9 @@
  * checked input directly (defaults applied here), so nextFires never builds the normalised spec.
  */
 
-import { MAX_DAY, monthIndexOfDay, parseIsoDate, weekdayOf, type DayNumber, type MonthIndex } from './civil-date.ts';
+import { MAX_DAY, MIN_DAY, monthIndexOfDay, parseIsoDate, weekdayOf, type DayNumber, type MonthIndex } from './civil-date.ts';
 import { parseClockTime, type SecondOfDay } from './clock-time.ts';
+import { parseCronExpression, type CronFields } from './cron-expression.ts';
 import { mergeExceptionPeriods, type ExceptionPeriods } from './exception-periods.ts';
 import { ORDINALS, RELATIVE_WEEKDAYS, SUB_DAY_UNIT_SECONDS, WEEKDAY_NAMES, type ScheduleInput, type ScheduleType } from './spec.ts';
 
@@ -38,10 +39,32 @@ export interface CompiledSchedule {
   readonly slotStep: number;
   readonly lastSlot: SecondOfDay;
   readonly exceptions: ExceptionPeriods;
+  /** cron: the parsed expression (its slots are hours x minutes, its days per cron's rule). */
+  readonly cron?: CronFields;
 }
 
 /** `spec` must have passed `assertValidSchedule` (or come from `normalize`). */
 export function compileSchedule(spec: ScheduleInput): CompiledSchedule {
+  if (spec.type === 'cron') {
+    // Written out, not spread from a constant: a spread costs microseconds per call here.
+    return {
+      type: 'cron',
+      startDay: spec.start_date === undefined ? MIN_DAY : (parseIsoDate(spec.start_date) as DayNumber),
+      endDay: spec.end_date === undefined ? MAX_DAY : (parseIsoDate(spec.end_date) as DayNumber),
+      every: 1,
+      weekAnchor: 0,
+      weekdayBits: 0,
+      monthAnchor: 0,
+      monthDay: 0,
+      ordinal: 0,
+      relativeWeekday: 0,
+      firstSlot: 0,
+      slotStep: 1,
+      lastSlot: 0,
+      exceptions: mergeExceptionPeriods(spec.exceptions),
+      cron: parseCronExpression(spec.expression) as CronFields,
+    };
+  }
   const once = spec.type === 'once';
   const startDay = parseIsoDate(once ? spec.date : spec.start_date) as DayNumber;
   const endDay = once ? startDay : spec.end_date === undefined ? MAX_DAY : (parseIsoDate(spec.end_date) as DayNumber);
@@ -79,3 +102,4 @@ export function compileSchedule(spec: ScheduleInput): CompiledSchedule {
     exceptions: mergeExceptionPeriods(spec.exceptions),
   };
 }
+

@@ -6,7 +6,15 @@
  * never import it from engine code.
  */
 
-import type { ScheduleSpec } from './spec.ts';
+import type { CronSchedule, ScheduleSpec } from './spec.ts';
+
+/** cron has its own oracle, cron-minute-oracle.ts. */
+type DaySpec = Exclude<ScheduleSpec, CronSchedule>;
+
+function notCron(spec: ScheduleSpec): DaySpec {
+  if (spec.type === 'cron') throw new Error('day-by-day oracle: cron schedules go to cron-minute-oracle.ts');
+  return spec;
+}
 
 const NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const ORDINAL_NAMES = ['first', 'second', 'third', 'fourth'];
@@ -22,7 +30,8 @@ export interface OracleResult {
  * Fires of a normalised spec strictly after `after`, walking at most `maxDaysAfter` days past
  * the date of `after` (and never past 9999-12-31).
  */
-export function oracleFires(spec: ScheduleSpec, after: string, count: number, maxDaysAfter: number): OracleResult {
+export function oracleFires(anySpec: ScheduleSpec, after: string, count: number, maxDaysAfter: number): OracleResult {
+  const spec = notCron(anySpec);
   const afterText = after.replace('T', ' ');
   const afterDate = afterText.slice(0, 10);
   const slots = slotSeconds(spec);
@@ -41,7 +50,8 @@ export function oracleFires(spec: ScheduleSpec, after: string, count: number, ma
 }
 
 /** The firing dates (no times) from `fromDate` through `toDate`, walking from the schedule's first day. */
-export function oracleFiringDates(spec: ScheduleSpec, fromDate: string, toDate: string): Set<string> {
+export function oracleFiringDates(anySpec: ScheduleSpec, fromDate: string, toDate: string): Set<string> {
+  const spec = notCron(anySpec);
   const dates = new Set<string>();
   walkFiringDays(spec, fromDate, Number.MAX_SAFE_INTEGER, (date) => {
     if (date > toDate) return true;
@@ -53,7 +63,7 @@ export function oracleFiringDates(spec: ScheduleSpec, fromDate: string, toDate: 
 
 /** The time slots of a firing day, `HH:MM:SS`. */
 export function oracleSlots(spec: ScheduleSpec): string[] {
-  return slotSeconds(spec).map(clockText);
+  return slotSeconds(notCron(spec)).map(clockText);
 }
 
 /**
@@ -61,7 +71,7 @@ export function oracleSlots(spec: ScheduleSpec): string[] {
  * after `fromDate` until it returns true, the end_date / 9999-12-31 passes, or `maxDaysAfter`
  * days past fromDate have been looked at. Returns the last date fully looked at.
  */
-function walkFiringDays(spec: ScheduleSpec, fromDate: string, maxDaysAfter: number, visit: (date: string) => boolean): string {
+function walkFiringDays(spec: DaySpec, fromDate: string, maxDaysAfter: number, visit: (date: string) => boolean): string {
   const first = spec.type === 'once' ? spec.date : spec.start_date;
   const last = spec.type === 'once' ? spec.date : (spec.end_date ?? '9999-12-31');
   let [y, m, d] = first.split('-').map(Number);
@@ -101,7 +111,7 @@ function walkFiringDays(spec: ScheduleSpec, fromDate: string, maxDaysAfter: numb
 }
 
 function firesOn(
-  spec: ScheduleSpec,
+  spec: DaySpec,
   date: string,
   dayNo: number,
   weekNo: number,
@@ -127,7 +137,7 @@ function firesOn(
 }
 
 /** The day of month a monthly / monthly_relative spec picks in year y, month m (0 otherwise). */
-function pickedDayOfMonth(spec: ScheduleSpec, y: number, m: number): number {
+function pickedDayOfMonth(spec: DaySpec, y: number, m: number): number {
   const length = monthLength(y, m);
   if (spec.type === 'monthly') return Math.min(spec.day, length);
   if (spec.type !== 'monthly_relative') return 0;
@@ -141,7 +151,7 @@ function pickedDayOfMonth(spec: ScheduleSpec, y: number, m: number): number {
   return spec.ordinal === 'last' ? matches[matches.length - 1] : matches[ORDINAL_NAMES.indexOf(spec.ordinal)];
 }
 
-function slotSeconds(spec: ScheduleSpec): number[] {
+function slotSeconds(spec: DaySpec): number[] {
   const sub = spec.sub;
   if (sub.type === 'once') return [seconds(sub.time)];
   const step = sub.every * (sub.unit === 'second' ? 1 : sub.unit === 'minute' ? 60 : 3600);

@@ -14,6 +14,7 @@ import {
   type MonthIndex,
 } from './civil-date.ts';
 import { LAST_ORDINAL, RELATIVE_DAY, RELATIVE_WEEKDAY, RELATIVE_WEEKEND_DAY, type CompiledSchedule } from './compiled-schedule.ts';
+import type { CronFields } from './cron-expression.ts';
 import type { ExceptionCursor } from './exception-periods.ts';
 
 /** "No such day": greater than any day number the engine handles. */
@@ -49,6 +50,9 @@ export function nextFiringDay(c: CompiledSchedule, day: DayNumber): DayNumber {
     case 'monthly':
     case 'monthly_relative':
       found = nextMonthlyDay(c, d);
+      break;
+    case 'cron':
+      found = nextCronDay(c, d);
       break;
   }
   return found > c.endDay ? NO_DAY : found;
@@ -86,6 +90,36 @@ function nextMonthlyDay(c: CompiledSchedule, d: DayNumber): DayNumber {
   }
   // Any day of a later month is after d.
   return month > MAX_MONTH_INDEX ? NO_DAY : dayInMonth(c, month);
+}
+
+/**
+ * cron: month by month (months the expression leaves out are passed in one step each), and
+ * within an allowed month day by day (31 steps at most) under Vixie's rule. A valid expression
+ * fires at least once in any 28-year run of its months but 29 February, which needs at most 8
+ * years (2096 -> 2104), so the walk is bounded by about a hundred months.
+ */
+function nextCronDay(c: CompiledSchedule, d: DayNumber): DayNumber {
+  const f = c.cron as CronFields;
+  let month = monthIndexOfDay(d);
+  let first = firstDayOfMonthIndex(month);
+  let x = d - first + 1; // day of month
+  for (;;) {
+    if ((f.months & (1 << month % 12)) !== 0) {
+      const length = daysInMonthIndex(month);
+      let wd = weekdayOf(first + x - 1);
+      for (; x <= length; x++) {
+        const dayOk = (f.monthDays & (1 << (x - 1))) !== 0;
+        const weekdayOk = (f.weekdays & (1 << wd)) !== 0;
+        if (f.bothDaysMustMatch ? dayOk && weekdayOk : dayOk || weekdayOk) return first + x - 1;
+        wd = wd === 6 ? 0 : wd + 1;
+      }
+    }
+    month++;
+    if (month > MAX_MONTH_INDEX) return NO_DAY;
+    first = firstDayOfMonthIndex(month);
+    if (first > c.endDay) return NO_DAY;
+    x = 1;
+  }
 }
 
 /** The day a monthly or monthly_relative schedule picks in a month. */

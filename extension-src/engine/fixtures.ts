@@ -4,7 +4,9 @@
  * expectation was worked out by hand from a calendar, not produced by running the engine.
  */
 
+import { cronCases, cronInvalidCases } from './fixtures-cron-cases.ts';
 import { dayWeekCases } from './fixtures-day-week-cases.ts';
+import { invalidCases as typedInvalidCases } from './fixtures-invalid-cases.ts';
 import { monthCases } from './fixtures-month-cases.ts';
 import { windowCases } from './fixtures-window-cases.ts';
 
@@ -25,6 +27,6 @@ export interface InvalidCase {
   field: string;
 }
 
-export { invalidCases } from './fixtures-invalid-cases.ts';
+export const invalidCases: InvalidCase[] = [...typedInvalidCases, ...cronInvalidCases];
 
-export const scheduleCases: ScheduleCase[] = [...dayWeekCases, ...monthCases, ...windowCases];
+export const scheduleCases: ScheduleCase[] = [...dayWeekCases, ...monthCases, ...windowCases, ...cronCases];

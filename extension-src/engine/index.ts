@@ -8,6 +8,9 @@ export { validateSchedule } from './validate.ts';
 export { normalize } from './normalize.ts';
 export { nextFire, nextFires } from './next-fires.ts';
 export { checkSchedule, nextFiresLocal } from './sql-entry.ts';
+// For the schedule editor's cron mode: the parser (bit sets or the error text) and its vocabularies.
+export { CRON_DAY_NAMES, CRON_FIELD_NAMES, CRON_MACROS, MONTH_NAMES, parseCronExpression } from './cron-expression.ts';
+export type { CronFields } from './cron-expression.ts';
 export {
   DEFAULT_END_TIME,
   DEFAULT_START_TIME,
@@ -27,6 +30,7 @@ export {
 } from './spec.ts';
 export type {
   ClockTime,
+  CronSchedule,
   DailySchedule,
   ExceptionPeriod,
   IsoDate,

@@ -118,7 +118,8 @@ const ORACLE_WINDOW_DAYS = 5000;
 
 test('fixtures agree with the day-by-day oracle (checks the hand-computed expectations)', () => {
   for (const c of scheduleCases) {
-    if (c.count <= 0) continue;
+    // cron cases have their own oracle (cron.property.test.ts).
+    if (c.count <= 0 || (c.spec as { type?: string }).type === 'cron') continue;
     const result = oracleFires(validateSchedule(c.spec), c.after, c.count, 4_000_000);
     assert.equal(result.fires, c.expect, c.name);
   }

@@ -7,6 +7,7 @@
 import { formatIsoDate, type DayNumber } from './civil-date.ts';
 import { formatClockTime, type SecondOfDay } from './clock-time.ts';
 import { compileSchedule, type CompiledSchedule } from './compiled-schedule.ts';
+import type { CronFields } from './cron-expression.ts';
 import { ExceptionCursor } from './exception-periods.ts';
 import { NO_DAY, nextActiveDay } from './firing-days.ts';
 import { parseLocalTimestamp } from './local-timestamp.ts';
@@ -41,6 +42,7 @@ export function nextFire(spec: unknown, after: string): string | null {
 
 /** Fires of a compiled schedule strictly after (day, second), at most `count` of them. */
 export function firesAfter(c: CompiledSchedule, afterDay: DayNumber, afterSecond: SecondOfDay, count: number): string[] {
+  if (c.cron !== undefined) return cronFiresAfter(c, c.cron, afterDay, afterSecond, count);
   const fires: string[] = [];
   const exceptions = new ExceptionCursor(c.exceptions);
   let day = nextActiveDay(c, afterDay, exceptions);
@@ -64,4 +66,44 @@ function slotAfter(c: CompiledSchedule, second: SecondOfDay): SecondOfDay {
   if (second < c.firstSlot) return c.firstSlot;
   const slot = c.firstSlot + (Math.floor((second - c.firstSlot) / c.slotStep) + 1) * c.slotStep;
   return slot <= c.lastSlot ? slot : -1;
+}
+
+/**
+ * cron: a firing day's slots are hours x minutes in order, slot i being
+ * hours[i / minutes.length] : minutes[i % minutes.length], computed rather than listed.
+ */
+function cronFiresAfter(c: CompiledSchedule, f: CronFields, afterDay: DayNumber, afterSecond: SecondOfDay, count: number): string[] {
+  const fires: string[] = [];
+  const perHour = f.minutes.length;
+  const slots = f.hours.length * perHour;
+  const exceptions = new ExceptionCursor(c.exceptions);
+  let day = nextActiveDay(c, afterDay, exceptions);
+  let i = day === afterDay ? cronSlotAfter(f, afterSecond) : 0;
+  while (day !== NO_DAY) {
+    if (i < slots) {
+      const date = formatIsoDate(day) + ' ';
+      for (; i < slots; i++) {
+        const h = Math.floor(i / perHour);
+        fires.push(date + formatClockTime(f.hours[h] * 3600 + f.minutes[i - h * perHour] * 60));
+        if (fires.length === count) return fires;
+      }
+    }
+    day = nextActiveDay(c, day + 1, exceptions);
+    i = 0;
+  }
+  return fires;
+}
+
+/** The index of the first cron slot strictly after `second` (the slot count when none is). */
+function cronSlotAfter(f: CronFields, second: SecondOfDay): number {
+  const perHour = f.minutes.length;
+  let lo = 0;
+  let hi = f.hours.length * perHour;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const h = Math.floor(mid / perHour);
+    if (f.hours[h] * 3600 + f.minutes[mid - h * perHour] * 60 <= second) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

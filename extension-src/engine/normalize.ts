@@ -22,9 +22,19 @@ const DEFAULT_SUB: SubDay = { type: 'once', time: DEFAULT_START_TIME };
 export function normalize(input: ScheduleInput): ScheduleSpec {
   const common = {
     time_zone: input.time_zone ?? DEFAULT_TIME_ZONE,
-    sub: input.sub === undefined ? { ...DEFAULT_SUB } : normalizeSubDay(input.sub),
+    sub: input.type === 'cron' || input.sub === undefined ? { ...DEFAULT_SUB } : normalizeSubDay(input.sub),
     exceptions: (input.exceptions ?? []).map(copyException),
   };
+  if (input.type === 'cron') {
+    return {
+      type: 'cron',
+      expression: input.expression,
+      time_zone: common.time_zone,
+      ...(input.start_date === undefined ? {} : { start_date: input.start_date }),
+      ...(input.end_date === undefined ? {} : { end_date: input.end_date }),
+      exceptions: common.exceptions,
+    };
+  }
   if (input.type === 'once') return { type: 'once', date: input.date, ...common };
   const recurring = {
     start_date: input.start_date,

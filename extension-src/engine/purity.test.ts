@@ -14,7 +14,7 @@ import * as assert from 'uvu/assert';
 import { invalidCases, scheduleCases } from './fixtures.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const isTestSupport = (f: string) => f.endsWith('.test.ts') || f.startsWith('fixtures') || f === 'day-by-day-oracle.ts';
+const isTestSupport = (f: string) => f.endsWith('.test.ts') || f.startsWith('fixtures') || f === 'day-by-day-oracle.ts' || f === 'cron-minute-oracle.ts';
 const engineFiles = readdirSync(here).filter((f) => f.endsWith('.ts') && !isTestSupport(f));
 
 test('engine modules import only sibling modules', () => {

@@ -3,7 +3,7 @@
  * The contract is docs/schedule-spec.md; field names are the JSON keys.
  */
 
-export const SCHEDULE_TYPES = ['once', 'daily', 'weekly', 'monthly', 'monthly_relative'] as const;
+export const SCHEDULE_TYPES = ['once', 'daily', 'weekly', 'monthly', 'monthly_relative', 'cron'] as const;
 export type ScheduleType = (typeof SCHEDULE_TYPES)[number];
 
 /** Monday first: the index in this list is the engine's weekday number (0 = Monday). */
@@ -45,6 +45,8 @@ export const SPEC_KEYS = {
   weekly: [...COMMON_KEYS, ...RECURRING_KEYS, 'weekdays'],
   monthly: [...COMMON_KEYS, ...RECURRING_KEYS, 'day'],
   monthly_relative: [...COMMON_KEYS, ...RECURRING_KEYS, 'ordinal', 'weekday'],
+  // No `sub` and no `every`: the expression says the times of day and which days.
+  cron: ['type', 'time_zone', 'exceptions', 'start_date', 'end_date', 'expression'],
 } as const satisfies Record<ScheduleType, readonly string[]>;
 
 export const SUB_DAY_KEYS = {
@@ -120,13 +122,30 @@ export interface MonthlyRelativeSchedule extends RecurringFields {
   weekday: RelativeWeekday;
 }
 
+/**
+ * A five-field cron expression or a macro (see cron-expression.ts and docs/schedule-spec.md),
+ * read in `time_zone` like every other type. start_date is optional here: without it the
+ * expression alone decides.
+ */
+export interface CronSchedule {
+  type: 'cron';
+  expression: string;
+  time_zone: string;
+  start_date?: IsoDate;
+  /** Inclusive; absent means no end. */
+  end_date?: IsoDate;
+  exceptions: ScheduleException[];
+}
+
 /** A validated spec with every default filled in (what `validateSchedule` returns). */
-export type ScheduleSpec = OnceSchedule | DailySchedule | WeeklySchedule | MonthlySchedule | MonthlyRelativeSchedule;
+export type ScheduleSpec = OnceSchedule | DailySchedule | WeeklySchedule | MonthlySchedule | MonthlyRelativeSchedule | CronSchedule;
 
 /** What a user (or the UI form) may write: defaults may be left out. */
 export type SubDayInput = SubDayOnce | (Omit<SubDayEvery, 'start_time' | 'end_time'> & { start_time?: ClockTime; end_time?: ClockTime });
 
-type Input<S> = S extends RecurringFields
+type Input<S> = S extends CronSchedule
+  ? Omit<S, 'time_zone' | 'exceptions'> & Partial<Pick<S, 'time_zone' | 'exceptions'>>
+  : S extends RecurringFields
   ? Omit<S, keyof CommonFields | 'every'> & Partial<Pick<S, 'time_zone' | 'exceptions' | 'every'>> & { sub?: SubDayInput }
   : Omit<S, keyof CommonFields> & Partial<Pick<CommonFields, 'time_zone' | 'exceptions'>> & { sub?: SubDayInput };
 

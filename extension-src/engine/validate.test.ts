@@ -69,12 +69,33 @@ test('messages cut a long value to 60 UTF-16 units, never inside a character bey
 });
 
 test('messages say what is allowed', () => {
-  assert.match(errorOf({ type: 'hourly' }).message, /one of once, daily, weekly, monthly, monthly_relative \(got "hourly"\)/);
+  assert.match(errorOf({ type: 'hourly' }).message, /one of once, daily, weekly, monthly, monthly_relative, cron \(got "hourly"\)/);
   assert.match(errorOf({ type: 'daily', start_date: '2026-01-01', every: '2' }).message, /every must be an integer from 1 to 100000 \(got "2"\)/);
   assert.match(errorOf({ type: 'daily', start_date: '2026-01-01', day: 3 }).message, /^schedule day is not allowed in a daily schedule; allowed fields: /);
   assert.match(errorOf({ type: 'once', date: '2023-02-29' }).message, /YYYY-MM-DD in years 0001\.\.9999 \(got "2023-02-29"\)/);
   assert.match(errorOf({ type: 'daily' }).message, /^schedule start_date is required/);
   assert.match(errorOf(null).message, /^schedule spec must be a JSON object \(got null\)/);
+});
+
+test('cron messages name the cron field, the item and what is allowed', () => {
+  const cron = (expression: unknown) => errorOf({ type: 'cron', expression }).message;
+  assert.is(cron('* * 32 * *'), 'schedule expression field day-of-month has item "32" outside 1-31');
+  assert.is(cron('* * * foo *'), 'schedule expression field month has item "foo" that is not *, N, A-B, */S or A-B/S with values 1-12 or jan-dec');
+  assert.is(cron('5/10 * * * *'), 'schedule expression field minute has item "5/10" that is not *, N, A-B, */S or A-B/S with values 0-59');
+  assert.is(cron('* * * * mon-sun'), 'schedule expression field day-of-week has item "mon-sun" whose range is reversed (write the smaller value first)');
+  assert.is(cron('* */0 * * *'), 'schedule expression field hour has item "*/0" whose step is not at least 1');
+  assert.match(cron('* * * *'), /^schedule expression must have five fields separated by blanks, "minute hour day-of-month month day-of-week" \(got 4: "\* \* \* \*"\)$/);
+  assert.match(cron('@reboot'), /^schedule expression must be one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly when it begins with @ \(got "@reboot"\)$/);
+  assert.match(cron('0 0 30 2 *'), /^schedule expression can never fire: no month it allows has a day of month it allows/);
+  assert.match(errorOf({ type: 'cron' }).message, /^schedule expression is required for a cron schedule: a cron expression: five fields/);
+  assert.match(errorOf({ type: 'cron', expression: '* * * * *', every: 1 }).message, /^schedule every is not allowed in a cron schedule; allowed fields: type, time_zone, exceptions, start_date, end_date, expression$/);
+});
+
+test('cron: normalised with defaults, the expression kept as written', () => {
+  assert.equal(validateSchedule({ expression: ' @daily ', type: 'cron' }), { type: 'cron', expression: ' @daily ', time_zone: 'UTC', exceptions: [] });
+  assert.equal(validateSchedule({ type: 'cron', expression: '0 9 * * 1', end_date: '2026-12-31', start_date: '2026-01-01', time_zone: 'Europe/Berlin' }), {
+    type: 'cron', expression: '0 9 * * 1', time_zone: 'Europe/Berlin', start_date: '2026-01-01', end_date: '2026-12-31', exceptions: [],
+  });
 });
 
 /** validateSchedule's answer without throwing, for any JS value (checkSchedule takes JSON text). */
@@ -161,7 +182,7 @@ test('the returned spec shares nothing with the input', () => {
   const out = validateSchedule(input);
   assert.is.not(out.exceptions, input.exceptions);
   assert.is.not(out.exceptions[0], input.exceptions[0]);
-  assert.is.not(out.sub, input.sub);
+  assert.is.not((out as { sub: unknown }).sub, input.sub);
   assert.is.not((out as { weekdays: string[] }).weekdays, input.weekdays);
 });
 

@@ -3,7 +3,7 @@
  * mirror follow, so both report the same `field` for the same bad spec:
  *
  *  1. `spec` is a plain object; 2. `type`; 3. unknown top-level keys, first in code-unit order;
- *  4. time_zone, date, start_date, end_date, every, weekdays, day, ordinal, weekday;
+ *  4. time_zone, date, start_date, end_date, every, weekdays, day, ordinal, weekday, expression;
  *  5. sub (type, unknown keys, then its fields); 6. exceptions, element by element.
  *
  * A key whose value is `undefined` counts as absent (JSON has no undefined); `null` is a
@@ -15,6 +15,8 @@
 
 import { parseIsoDate, type DayNumber } from './civil-date.ts';
 import { parseClockTime, type SecondOfDay } from './clock-time.ts';
+import { CRON_RULE, parseCronExpression } from './cron-expression.ts';
+import { describe } from './describe-value.ts';
 import { normalize } from './normalize.ts';
 import { ScheduleSpecError } from './schedule-spec-error.ts';
 import {
@@ -57,6 +59,7 @@ interface RawFields {
   end_time?: unknown;
   from?: unknown;
   to?: unknown;
+  expression?: unknown;
 }
 
 const DATE_RULE = 'a date YYYY-MM-DD in years 0001..9999';
@@ -89,6 +92,16 @@ export function assertValidSchedule(spec: unknown): asserts spec is ScheduleInpu
 
   if (type === 'once') {
     requiredDate(s.date, 'date', type);
+  } else if (type === 'cron') {
+    // start_date is optional for cron: the expression alone may decide.
+    const start = s.start_date === undefined ? undefined : dateValue(s.start_date, 'start_date');
+    if (s.end_date !== undefined) {
+      const end = dateValue(s.end_date, 'end_date');
+      if (start !== undefined && end < start) fail('end_date', `(${s.end_date as string}) is before start_date (${s.start_date as string})`);
+    }
+    if (s.expression === undefined) fail('expression', `is required for a cron schedule: ${CRON_RULE}`);
+    const parsed = parseCronExpression(s.expression);
+    if (typeof parsed === 'string') fail('expression', parsed);
   } else {
     const start = requiredDate(s.start_date, 'start_date', type);
     if (s.end_date !== undefined) {
@@ -248,21 +261,4 @@ function isOneOf<T extends string>(allowed: readonly T[], value: unknown): value
 
 function fail(path: string, rest: string): never {
   throw new ScheduleSpecError(path, `schedule ${path} ${rest}`);
-}
-
-/** A short JSON rendering of a bad value for messages; never throws (BigInt, cycles...). */
-function describe(value: unknown): string {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(value);
-  } catch {
-    text = undefined;
-  }
-  if (text === undefined) text = typeof value;
-  if (text.length <= 60) return text;
-  // Never half a character: a cut between the two UTF-16 units of a character beyond U+FFFF
-  // would leave a lone surrogate, which PostgreSQL text and jsonb refuse (plv8 would fail to
-  // return the error at all); that character is left out whole, as the PL/pgSQL twin does.
-  const code = text.charCodeAt(56);
-  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? 56 : 57) + '...';
 }

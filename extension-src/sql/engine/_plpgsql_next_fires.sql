@@ -61,6 +61,9 @@ BEGIN
     IF count <= 0 OR after = 'infinity' THEN
         RETURN res;
     END IF;
+    IF v_type = 'cron' THEN
+        RETURN pgautomator._plpgsql_cron_next_fires(spec, after, count);
+    END IF;
 
     -- The spec, read once.
     IF v_type = 'once' THEN

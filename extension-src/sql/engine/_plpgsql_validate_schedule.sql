@@ -3,7 +3,8 @@
 -- FIRST error, found in exactly the TypeScript engine's order (the differential test holds the
 -- two to the same field; messages are worded identically too):
 --   1) spec is an object; 2) type; 3) unknown top-level keys, the first in JavaScript's sort
---   order; 4) time_zone, date | start_date, end_date, every, weekdays, day, ordinal, weekday;
+--   order; 4) time_zone, date | start_date, end_date, every, weekdays, day, ordinal, weekday |
+--   (cron) start_date, end_date, expression;
 --   5) sub (type, unknown keys, then time | every, unit, start_time, end_time);
 --   6) exceptions, element by element.
 -- A key holding JSON null is present (an error where a value is expected), not absent.
@@ -16,7 +17,7 @@ IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    c_types     CONSTANT text[] := ARRAY['once', 'daily', 'weekly', 'monthly', 'monthly_relative'];
+    c_types     CONSTANT text[] := ARRAY['once', 'daily', 'weekly', 'monthly', 'monthly_relative', 'cron'];
     c_days      CONSTANT text[] := ARRAY['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
     c_ordinals  CONSTANT text[] := ARRAY['first', 'second', 'third', 'fourth', 'last'];
     c_relative  CONSTANT text[] := ARRAY['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun', 'day', 'weekday', 'weekend_day'];
@@ -70,6 +71,7 @@ BEGIN
             WHEN 'daily'   THEN ARRAY['type', 'time_zone', 'sub', 'exceptions', 'start_date', 'end_date', 'every']
             WHEN 'weekly'  THEN ARRAY['type', 'time_zone', 'sub', 'exceptions', 'start_date', 'end_date', 'every', 'weekdays']
             WHEN 'monthly' THEN ARRAY['type', 'time_zone', 'sub', 'exceptions', 'start_date', 'end_date', 'every', 'day']
+            WHEN 'cron'    THEN ARRAY['type', 'time_zone', 'exceptions', 'start_date', 'end_date', 'expression']
             ELSE                ARRAY['type', 'time_zone', 'sub', 'exceptions', 'start_date', 'end_date', 'every', 'ordinal', 'weekday']
         END;
         v_key := pgautomator._plpgsql_first_unknown_key(spec, v_allowed);
@@ -95,6 +97,39 @@ BEGIN
                 EXIT checks;
             ELSIF pgautomator._plpgsql_json_date(v) IS NULL THEN
                 v_rest := format('must be %s (got %s)', c_date_rule, pgautomator._plpgsql_json_describe(v));
+                EXIT checks;
+            END IF;
+        ELSIF v_type = 'cron' THEN
+            -- start_date is optional for cron: the expression alone may decide.
+            v := spec -> 'start_date';
+            IF v IS NOT NULL THEN
+                v_field := 'start_date';
+                v_start := pgautomator._plpgsql_json_date(v);
+                IF v_start IS NULL THEN
+                    v_rest := format('must be %s (got %s)', c_date_rule, pgautomator._plpgsql_json_describe(v));
+                    EXIT checks;
+                END IF;
+            END IF;
+            v := spec -> 'end_date';
+            IF v IS NOT NULL THEN
+                v_field := 'end_date';
+                v_end := pgautomator._plpgsql_json_date(v);
+                IF v_end IS NULL THEN
+                    v_rest := format('must be %s (got %s)', c_date_rule, pgautomator._plpgsql_json_describe(v));
+                    EXIT checks;
+                ELSIF v_end < v_start THEN
+                    v_rest := format('(%s) is before start_date (%s)', spec ->> 'end_date', spec ->> 'start_date');
+                    EXIT checks;
+                END IF;
+            END IF;
+            v := spec -> 'expression';
+            v_field := 'expression';
+            IF v IS NULL THEN
+                v_rest := 'is required for a cron schedule: a cron expression: five fields "minute hour day-of-month month day-of-week" or one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly';
+                EXIT checks;
+            END IF;
+            v_rest := (pgautomator._plpgsql_cron_parse(v)).error;
+            IF v_rest IS NOT NULL THEN
                 EXIT checks;
             END IF;
         ELSE

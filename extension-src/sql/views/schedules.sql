@@ -20,7 +20,7 @@ SELECT s.id,
        s.updated_at
   FROM pgautomator.schedule s;
 COMMENT ON VIEW pgautomator.schedules IS 'Schedules with their type, time zone, attached jobs and next fire. Read with pgautomator.list_schedules() or SELECT (role pgautomator_viewer).';
-COMMENT ON COLUMN pgautomator.schedules.type IS 'once, daily, weekly, monthly or monthly_relative (spec.type).';
+COMMENT ON COLUMN pgautomator.schedules.type IS 'once, daily, weekly, monthly, monthly_relative or cron (spec.type).';
 COMMENT ON COLUMN pgautomator.schedules.spec IS 'The full spec (docs/schedule-spec.md), exceptions included.';
 COMMENT ON COLUMN pgautomator.schedules.time_zone IS 'The IANA time zone the spec is read in (spec.time_zone, default UTC).';
 COMMENT ON COLUMN pgautomator.schedules.jobs IS 'Names of the jobs the schedule fires.';

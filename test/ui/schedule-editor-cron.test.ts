@@ -128,6 +128,19 @@ test('an existing cron schedule saves back the same spec', async () => {
   const stored = (await h.api.getSchedule({ name: 'thirteenth-or-friday' })) as { schedule: { spec: Record<string, unknown>; description: string } };
   assert.equal(stored.schedule.spec, spec);
   assert.is(stored.schedule.description, 'noon on the 13th and on Fridays');
+});
+
+test('a cron spec without a time zone loads with the field empty (UTC by default) and saves back without one', async () => {
+  const spec = { type: 'cron', expression: '@weekly' };
+  await h.api.createSchedule({ name: 'sunday-midnight', spec });
+  await h.mount('<pga-schedule-editor gateway-url="" schedule="sunday-midnight"></pga-schedule-editor>');
+  await reading().filter({ hasText: 'Once a week, at midnight on Sunday' }).waitFor();
+  assert.is(await editor().getByLabel('Time zone').inputValue(), '');
+  await editor().getByText('Wall-clock times in UTC').waitFor();
+  await editor().getByRole('button', { name: 'Save schedule' }).click();
+  await editor().getByText('Saved schedule “sunday-midnight”.').waitFor();
+  const stored = (await h.api.getSchedule({ name: 'sunday-midnight' })) as { schedule: { spec: Record<string, unknown> } };
+  assert.equal(stored.schedule.spec, spec);
   assert.equal(h.browser.errors, []);
 });
 

@@ -369,7 +369,7 @@ export class PgaScheduleEditor extends LitElement {
         <div class="row">
           <label>Type<select name="type" aria-label="Type" .value=${d.type} aria-invalid=${this.invalid('type')} @change=${(e: Event) => this.set('type', (e.target as HTMLSelectElement).value as ScheduleDraft['type'])}>
             ${SCHEDULE_TYPES.map((t) => html`<option value=${t} ?selected=${t === d.type}>${t.replace('_', ' ')}</option>`)}</select></label>${this.errorFor('type')}
-          <span class="field"><label>Time zone<input name="time_zone" list="pga-zones" .value=${d.time_zone} aria-invalid=${this.invalid('time_zone')} aria-describedby="err-time_zone" @input=${(e: Event) => this.set('time_zone', (e.target as HTMLInputElement).value)} /></label>${this.errorFor('time_zone')}</span>
+          <span class="field"><label>Time zone<input name="time_zone" list="pga-zones" placeholder="UTC (default)" .value=${d.time_zone} aria-invalid=${this.invalid('time_zone')} aria-describedby="err-time_zone" @input=${(e: Event) => this.set('time_zone', (e.target as HTMLInputElement).value)} /></label>${this.errorFor('time_zone')}</span>
           <datalist id="pga-zones">${ZONES.map((z) => html`<option value=${z}></option>`)}</datalist>
         </div>
         ${this.renderDays()} ${d.type === 'cron' ? nothing : this.renderTimes()} ${this.renderExceptions()}

@@ -12,6 +12,8 @@ const TODAY = '2026-12-05';
 const CRON_SPECS: Array<Record<string, unknown>> = [
   { type: 'cron', time_zone: 'Europe/Berlin', expression: '*/15 8-18 * * mon-fri' },
   { type: 'cron', time_zone: 'UTC', expression: '@daily', start_date: '2027-01-01', end_date: '2027-12-31' },
+  // No zone (UTC by default) stays no zone.
+  { type: 'cron', expression: '@hourly' },
   { type: 'cron', time_zone: 'America/New_York', expression: '0 12 13 * fri', exceptions: ['2027-03-13', { from: '2027-12-20', to: '2027-12-31' }] },
 ];
 

@@ -99,7 +99,8 @@ const text = (value: unknown, fallback: string) => (value === undefined || value
 export function specToDraft(spec: Record<string, unknown>, today: string): ScheduleDraft {
   const d = emptyDraft(today);
   d.type = (spec.type as ScheduleDraft['type']) ?? 'daily';
-  d.time_zone = text(spec.time_zone, 'UTC');
+  // No zone stays no zone (the field shows UTC as its placeholder): save gives back the spec loaded.
+  d.time_zone = text(spec.time_zone, '');
   d.date = text(spec.date, today);
   // A cron spec without a start date has none (a default here would be saved back as one).
   d.start_date = text(spec.start_date, d.type === 'cron' ? '' : today);

@@ -19,6 +19,7 @@ test.before(async () => {
   await h.api.addStep({ job: 'dba-check', name: 'check', kind: 'shell', command: 'echo ok' });
   await h.api.createSchedule({ name: 'weekday-mornings', spec: { type: 'weekly', weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'], time_zone: 'Europe/Berlin', start_date: '2026-01-01', sub: { type: 'every', every: 15, unit: 'minute', start_time: '08:00', end_time: '18:00' } } });
   await h.api.attachSchedule({ job: 'dba-check', schedule: 'weekday-mornings' });
+  await h.api.createSchedule({ name: 'cron-quarter-hours', spec: { type: 'cron', expression: '*/15 8-18 * * mon-fri', time_zone: 'Europe/Berlin', exceptions: ['2027-12-24'] } });
   const ok = await startAndClaim(h.api, 'dba-check', 'axe-agent');
   await finish(h.api, ok, 'succeeded', 'all good\n');
   const bad = await startAndClaim(h.api, 'dba-check', 'axe-agent');
@@ -36,6 +37,7 @@ const SCREENS: Array<{ name: string; hash: () => string; ready: string }> = [
   { name: 'job editor', hash: () => 'job/dba-check', ready: 'pga-job-editor pga-step-list tr[data-step="check"]' },
   { name: 'new job', hash: () => 'job/', ready: 'pga-job-editor form' },
   { name: 'schedule editor', hash: () => 'schedules/weekday-mornings', ready: 'pga-schedule-calendar [part~="fire-day"]' },
+  { name: 'schedule editor, cron mode', hash: () => 'schedules/cron-quarter-hours', ready: 'pga-schedule-editor .cron-reading' },
   { name: 'history with a run open', hash: () => `runs/${failedRun}`, ready: 'pga-run-detail pga-state-badge' },
   { name: 'timeline', hash: () => 'timeline', ready: 'pga-timeline rect.bar' },
   { name: 'agents', hash: () => 'agents', ready: 'pga-agents tr[data-agent="axe-agent"]' },

@@ -17,6 +17,10 @@ export const scheduleEditorStyles = css`
   input.narrow { width: 6em; }
   .field { display: flex; flex-direction: column; gap: 2px; max-width: 360px; }
   ol.fires { padding-left: 2.6em; }
+  .field.cron { max-width: 520px; flex: 1; }
+  input.mono { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
+  .cron-reading { margin: 4px 0 0; font-size: 13px; }
+  .field.cron .note { margin: 2px 0 0; }
   ul.used-by { list-style: none; padding: 0; margin: 0; }
   ul.used-by li { display: flex; gap: 8px; align-items: baseline; padding: 3px 0; border-bottom: 1px solid var(--_line); flex-wrap: wrap; }
   button.link { background: none; border: none; padding: 0; color: color-mix(in srgb, var(--_accent) 80%, black); cursor: pointer; overflow-wrap: anywhere; text-align: left; }

@@ -7,6 +7,7 @@ import { emit } from '../../events.ts';
 import { sharedStyles } from '../../styles/shared-styles.ts';
 import { formatInstant, isValidTimeZone, wallClockIn } from '../../time-format.ts';
 import '../pga-schedule-calendar/pga-schedule-calendar.ts';
+import { readCronExpression } from './cron-reading.ts';
 import { scheduleEditorStyles } from './pga-schedule-editor.styles.ts';
 import { controlOfField, draftToSpec, emptyDraft, specToDraft, type ScheduleDraft } from './schedule-draft.ts';
 
@@ -233,6 +234,7 @@ export class PgaScheduleEditor extends LitElement {
   private renderDays() {
     const d = this.draft;
     if (d.type === 'once') return html`<div class="row">${this.input('date', 'Date', 'text', { placeholder: 'YYYY-MM-DD' })}</div>`;
+    if (d.type === 'cron') return this.renderCron();
     return html`<div class="row">
         ${this.input('start_date', 'Start date', 'text', { placeholder: 'YYYY-MM-DD' })}
         ${this.input('end_date', 'End date (optional)', 'text', { placeholder: 'YYYY-MM-DD' })}
@@ -254,6 +256,37 @@ export class PgaScheduleEditor extends LitElement {
               ${RELATIVE_WEEKDAYS.map((w) => html`<option value=${w} ?selected=${w === d.weekday}>${w.replace('_', ' ')}</option>`)}</select></label>${this.errorFor('weekday')}
           </div>`
         : nothing}`;
+  }
+
+  /**
+   * Cron mode: the expression (checked as you type by the engine, its error under the field), its
+   * reading in plain words from the engine's own parse, and the optional start and end dates. No
+   * "every" and no times within the day: the expression says the days and the times.
+   */
+  private renderCron() {
+    const d = this.draft;
+    const reading = this.fieldError('expression') ? null : readCronExpression(d.expression);
+    return html`<div class="row">
+        <span class="field cron"><label>Cron expression
+          <input
+            name="expression"
+            class="mono"
+            spellcheck="false"
+            autocomplete="off"
+            placeholder="minute hour day-of-month month day-of-week"
+            .value=${d.expression}
+            aria-invalid=${this.invalid('expression')}
+            aria-describedby="err-expression cron-reading cron-help"
+            @input=${(e: Event) => this.set('expression', (e.target as HTMLInputElement).value)}
+          /></label>${this.errorFor('expression')}
+          ${reading ? html`<p class="cron-reading" id="cron-reading" aria-live="polite"><span class="muted">Reads:</span> ${reading}</p>` : nothing}
+          <span class="note" id="cron-help">Five fields, minute hour day-of-month month day-of-week (<code>*</code>, <code>N</code>, <code>A-B</code>, <code>*/S</code>, <code>A-B/S</code>, lists with commas), or @hourly, @daily, @weekly, @monthly, @yearly. Fires at whole minutes of the time zone's wall clock.</span>
+        </span>
+      </div>
+      <div class="row">
+        ${this.input('start_date', 'Start date (optional)', 'text', { placeholder: 'YYYY-MM-DD' })}
+        ${this.input('end_date', 'End date (optional)', 'text', { placeholder: 'YYYY-MM-DD' })}
+      </div>`;
   }
 
   private renderTimes() {
@@ -336,10 +369,10 @@ export class PgaScheduleEditor extends LitElement {
         <div class="row">
           <label>Type<select name="type" aria-label="Type" .value=${d.type} aria-invalid=${this.invalid('type')} @change=${(e: Event) => this.set('type', (e.target as HTMLSelectElement).value as ScheduleDraft['type'])}>
             ${SCHEDULE_TYPES.map((t) => html`<option value=${t} ?selected=${t === d.type}>${t.replace('_', ' ')}</option>`)}</select></label>${this.errorFor('type')}
-          <span class="field"><label>Time zone<input name="time_zone" list="pga-zones" .value=${d.time_zone} aria-invalid=${this.invalid('time_zone')} aria-describedby="err-time_zone" @input=${(e: Event) => this.set('time_zone', (e.target as HTMLInputElement).value)} /></label>${this.errorFor('time_zone')}</span>
+          <span class="field"><label>Time zone<input name="time_zone" list="pga-zones" placeholder="UTC (default)" .value=${d.time_zone} aria-invalid=${this.invalid('time_zone')} aria-describedby="err-time_zone" @input=${(e: Event) => this.set('time_zone', (e.target as HTMLInputElement).value)} /></label>${this.errorFor('time_zone')}</span>
           <datalist id="pga-zones">${ZONES.map((z) => html`<option value=${z}></option>`)}</datalist>
         </div>
-        ${this.renderDays()} ${this.renderTimes()} ${this.renderExceptions()}
+        ${this.renderDays()} ${d.type === 'cron' ? nothing : this.renderTimes()} ${this.renderExceptions()}
         ${this.serverError ? html`<div class="banner" role="alert">${this.serverError.message}${this.serverError.hint ? html`<br /><span class="muted">${this.serverError.hint}</span>` : nothing}</div>` : nothing}
         ${this.saved ? html`<div class="banner info" role="status">${this.saved}</div>` : nothing}
         <div class="toolbar">

@@ -3,11 +3,15 @@
  * from a spec of docs/schedule-spec.md. Pure: the element and its test share it.
  */
 
+import type { ScheduleType } from '../../../../extension-src/engine/index.ts';
+
 export type ExceptionDraft = { from: string; to: string };
 
 export interface ScheduleDraft {
-  type: 'once' | 'daily' | 'weekly' | 'monthly' | 'monthly_relative';
+  type: ScheduleType;
   time_zone: string;
+  /** cron only: the expression as typed. */
+  expression: string;
   date: string;
   start_date: string;
   end_date: string;
@@ -29,6 +33,7 @@ export function emptyDraft(today: string): ScheduleDraft {
   return {
     type: 'daily',
     time_zone: 'UTC',
+    expression: '0 9 * * mon-fri',
     date: today,
     start_date: today,
     end_date: '',
@@ -56,6 +61,11 @@ export function draftToSpec(d: ScheduleDraft): Record<string, unknown> {
   if (d.time_zone !== '') spec.time_zone = d.time_zone;
   if (d.type === 'once') {
     spec.date = d.date;
+  } else if (d.type === 'cron') {
+    // The expression says the days and the times: no every, no sub; the start date is optional.
+    spec.expression = d.expression;
+    if (d.start_date !== '') spec.start_date = d.start_date;
+    if (d.end_date !== '') spec.end_date = d.end_date;
   } else {
     spec.start_date = d.start_date;
     if (d.end_date !== '') spec.end_date = d.end_date;
@@ -67,16 +77,18 @@ export function draftToSpec(d: ScheduleDraft): Record<string, unknown> {
       spec.weekday = d.weekday;
     }
   }
-  spec.sub =
-    d.sub_type === 'once'
-      ? { type: 'once', time: d.sub_time }
-      : {
-          type: 'every',
-          every: numberOrText(d.sub_every),
-          unit: d.sub_unit,
-          ...(d.sub_start_time !== '' ? { start_time: d.sub_start_time } : {}),
-          ...(d.sub_end_time !== '' ? { end_time: d.sub_end_time } : {}),
-        };
+  if (d.type !== 'cron') {
+    spec.sub =
+      d.sub_type === 'once'
+        ? { type: 'once', time: d.sub_time }
+        : {
+            type: 'every',
+            every: numberOrText(d.sub_every),
+            unit: d.sub_unit,
+            ...(d.sub_start_time !== '' ? { start_time: d.sub_start_time } : {}),
+            ...(d.sub_end_time !== '' ? { end_time: d.sub_end_time } : {}),
+          };
+  }
   if (d.exceptions.length > 0) spec.exceptions = d.exceptions.map((e) => (e.to === '' || e.to === e.from ? e.from : { from: e.from, to: e.to }));
   return spec;
 }
@@ -87,9 +99,12 @@ const text = (value: unknown, fallback: string) => (value === undefined || value
 export function specToDraft(spec: Record<string, unknown>, today: string): ScheduleDraft {
   const d = emptyDraft(today);
   d.type = (spec.type as ScheduleDraft['type']) ?? 'daily';
-  d.time_zone = text(spec.time_zone, 'UTC');
+  // No zone stays no zone (the field shows UTC as its placeholder): save gives back the spec loaded.
+  d.time_zone = text(spec.time_zone, '');
   d.date = text(spec.date, today);
-  d.start_date = text(spec.start_date, today);
+  // A cron spec without a start date has none (a default here would be saved back as one).
+  d.start_date = text(spec.start_date, d.type === 'cron' ? '' : today);
+  d.expression = text(spec.expression, d.expression);
   d.end_date = text(spec.end_date, '');
   d.every = text(spec.every, '1');
   if (Array.isArray(spec.weekdays)) d.weekdays = spec.weekdays.map(String);

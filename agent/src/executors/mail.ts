@@ -2,7 +2,6 @@
  * Mail from the outbox, sent through the agent's SMTP settings (register_agent's answer) with
  * nodemailer. The password comes from the settings' secret reference, resolved on this host.
  */
-import nodemailer from 'nodemailer';
 import type { MailMessage, SmtpSettings } from '../protocol.ts';
 import type { SecretResolver } from '../secrets.ts';
 
@@ -13,7 +12,11 @@ export interface Mailer {
 
 const defaultPorts = { none: 25, starttls: 587, tls: 465 } as const;
 
+/** nodemailer, loaded on first use: an agent that sends no mail does not hold it (memory, issue 14). */
+let nodemailerModule: Promise<typeof import('nodemailer')> | undefined;
+
 export async function createMailer(settings: SmtpSettings, secrets: SecretResolver, options: { tlsInsecure?: boolean } = {}): Promise<Mailer> {
+  const { default: nodemailer } = await (nodemailerModule ??= import('nodemailer'));
   const password = settings.passwordRef ? await secrets.resolve(settings.passwordRef) : undefined;
   const transport = nodemailer.createTransport({
     host: settings.host,

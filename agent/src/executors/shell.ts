@@ -10,7 +10,6 @@
  * `taskkill /T /F` ends the tree.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { execa } from 'execa';
 import type { ClaimedStep } from '../protocol.ts';
 import { abortedResult, graceFor, sleep, type StepContext, type StepResult } from './executor.ts';
 
@@ -104,8 +103,16 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
  * unless the group is gone by then; Windows, taskkill /T /F. Resolves once the tree was told to go
  * (on POSIX, once the group is gone).
  */
+/**
+ * execa, loaded by the first step (and kept): an idle agent does not hold it (memory, issue 14).
+ * Later steps await an already settled promise.
+ */
+let execaModule: Promise<typeof import('execa')> | undefined;
+const loadExeca = () => (execaModule ??= import('execa'));
+
 export async function killProcessTree(pid: number, graceMs: number, platform: NodeJS.Platform = process.platform): Promise<void> {
   if (platform === 'win32') {
+    const { execa } = await loadExeca();
     await execa('taskkill', ['/T', '/F', '/PID', String(pid)], { reject: false, windowsHide: true });
     return;
   }
@@ -127,6 +134,8 @@ export async function runShellStep(step: ClaimedStep, context: StepContext): Pro
     return { state: 'failed', exitCode: null, message: (error as Error).message };
   }
   command = withParentDeathSignal(command);
+  const { execa } = await loadExeca();
+  if (signal.aborted) return abortedResult(signal);
   const subprocess = execa(command.file, command.args, {
     cwd: step.workingDir ?? undefined,
     env: {

@@ -7,7 +7,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, chmodSync, rmSync, statSync } from 'node:fs';
 import { anyFreePort } from '../../cli/free-port.ts';
 import os from 'node:os';
@@ -16,7 +16,7 @@ import pg from 'pg';
 import { createApi } from '../../client/index.ts';
 import { settlesWithin } from '../../cli/settles-within.ts';
 import { waitFor } from '../support/database.ts';
-import { bin, root } from './support/cli.ts';
+import { alive, bin, membersOf, root } from './support/cli.ts';
 
 interface Started {
   child: ChildProcess;
@@ -77,22 +77,6 @@ interface CredentialsFile {
 }
 const readJson = <T>(file: string) => JSON.parse(readFileSync(file, 'utf8')) as T;
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-/** Processes whose process group is one of `groups`. */
-const membersOf = (groups: number[]) =>
-  spawnSync('ps', ['-eo', 'pid=,pgid='], { encoding: 'utf8' })
-    .stdout.trim()
-    .split('\n')
-    .map((line) => line.trim().split(/\s+/).map(Number))
-    .filter(([, pgid]) => groups.includes(pgid))
-    .map(([pid]) => pid);
 
 async function withAdminApi<T>(work: (api: ReturnType<typeof createApi>) => Promise<T>): Promise<T> {
   const { admin } = readJson<CredentialsFile>(path.join(dataDir, 'credentials.json'));

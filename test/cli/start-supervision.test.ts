@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { anyFreePort } from '../../cli/free-port.ts';
 import { waitFor } from '../support/database.ts';
-import { bin, root } from './support/cli.ts';
+import { alive, bin, membersOf, root } from './support/cli.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'pgat-start-supervision-'));
 chmodSync(dir, 0o755); // as root, postgres runs as another user, who must pass through
@@ -30,23 +30,7 @@ interface RunFile {
   uiPid: number;
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
-/** Processes whose process group is one of `groups` (the parts run each in its own group). */
-const membersOf = (groups: number[]) =>
-  spawnSync('ps', ['-eo', 'pid=,pgid='], { encoding: 'utf8' })
-    .stdout.trim()
-    .split('\n')
-    .map((line) => line.trim().split(/\s+/).map(Number))
-    .filter(([, pgid]) => groups.includes(pgid))
-    .map(([pid]) => pid);
 
 function launch(command: string, args: string[]): { child: ChildProcess; output: () => string } {
   const env = { ...process.env };

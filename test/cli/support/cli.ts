@@ -3,7 +3,7 @@
  * output and exit code. Also a scratch database on the test server that starts EMPTY (no
  * extension), for the install tests; createTestDatabase gives one that has it already.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
@@ -11,6 +11,25 @@ import { databaseUrl, serverUrl } from '../../support/database.ts';
 
 export const root = path.resolve(import.meta.dirname, '../../..');
 export const bin = path.join(root, 'cli/bin.js');
+
+/** Whether a process exists (signal 0; EPERM means it exists under another user). */
+export const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** Processes whose process group is one of `groups` (the quick start runs each part in its own group). */
+export const membersOf = (groups: number[]): number[] =>
+  spawnSync('ps', ['-eo', 'pid=,pgid='], { encoding: 'utf8' })
+    .stdout.trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number))
+    .filter(([, pgid]) => groups.includes(pgid))
+    .map(([pid]) => pid);
 
 export interface CliResult {
   code: number | null;

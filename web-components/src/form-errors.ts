@@ -50,3 +50,25 @@ export function fieldMessage(error: unknown, fields: FormFields): FieldMessage |
   const message = inFormWords(error.message, fields);
   return { control: target.control, message: hint ? `${message}. ${hint}`.replace(/\.\. /, '. ') : message };
 }
+
+/** What placeFieldError needs of a form's element (a LitElement with a `fieldErrors` state). */
+export interface FieldErrorHost {
+  fieldErrors: Record<string, string>;
+  readonly updateComplete: Promise<boolean>;
+  readonly renderRoot: HTMLElement | DocumentFragment;
+}
+
+/**
+ * Moves the gateway's last error under the field of `fields` it names, out of the banner, and
+ * focuses that field (which scrolls it into view). Returns false, leaving the error in the banner,
+ * when it names none of them.
+ */
+export async function placeFieldError(host: FieldErrorHost, gateway: { readonly error: unknown; clearError(): void }, fields: FormFields): Promise<boolean> {
+  const at = fieldMessage(gateway.error, fields);
+  if (!at) return false;
+  gateway.clearError();
+  host.fieldErrors = { [at.control]: at.message };
+  await host.updateComplete;
+  host.renderRoot.querySelector<HTMLElement>(`[name="${at.control}"]`)?.focus();
+  return true;
+}

@@ -4,7 +4,7 @@ import { define } from '../../define.ts';
 import { emit } from '../../events.ts';
 import { sharedStyles } from '../../styles/shared-styles.ts';
 import { GatewayError } from '../../api/client.ts';
-import { fieldMessage, formHint, type FormFields } from '../../form-errors.ts';
+import { formHint, placeFieldError, type FormFields } from '../../form-errors.ts';
 import { formatInstant } from '../../time-format.ts';
 import '../pga-step-list/pga-step-list.ts';
 import type { StepItem } from '../pga-step-list/pga-step-list.ts';
@@ -139,13 +139,7 @@ export class PgaJobEditor extends LitElement {
     if (!done) {
       // An error the database tied to one of this form's fields goes under that field (and the
       // field gets focus, which scrolls it into view); others stay in the banner.
-      const at = fields ? fieldMessage(this.gateway.error, fields) : null;
-      if (at) {
-        this.gateway.clearError();
-        this.fieldErrors = { [at.control]: at.message };
-        await this.updateComplete;
-        this.renderRoot.querySelector<HTMLElement>(`[name="${at.control}"]`)?.focus();
-      }
+      if (fields) await placeFieldError(this, this.gateway, fields);
       return false;
     }
     await this.load();

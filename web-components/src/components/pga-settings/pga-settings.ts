@@ -1,7 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { GatewayController } from '../../controllers/gateway-controller.ts';
 import { define } from '../../define.ts';
-import { fieldMessage, type FormFields } from '../../form-errors.ts';
+import { placeFieldError, type FormFields } from '../../form-errors.ts';
 import { sharedStyles } from '../../styles/shared-styles.ts';
 
 interface ConnectionRow {
@@ -121,13 +121,7 @@ export class PgaSettings extends LitElement {
       return true;
     });
     if (!done) {
-      const at = fieldMessage(this.gateway.error, fields);
-      if (at) {
-        this.gateway.clearError();
-        this.fieldErrors = { [at.control]: at.message };
-        await this.updateComplete;
-        this.renderRoot.querySelector<HTMLElement>(`[name="${at.control}"]`)?.focus();
-      }
+      await placeFieldError(this, this.gateway, fields);
       return false;
     }
     form?.reset();

@@ -83,8 +83,25 @@ test('defect 2: a new job with a taken name fails and leaves no new category; th
   assert.not.match(message, /pgautomator\.|update_job|new_name/);
   const categories = ((await h.api.listCategories()) as Array<{ name: string }>).map((c) => c.name);
   assert.not.ok(categories.includes('half-saved'), categories.join());
-  // Renaming a job onto a taken name: the same.
+  // Switching to a job: until its values arrive the form is disabled and empty (not the new-job
+  // form's 'taken'/'half-saved', which typing into would have saved onto this job).
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page().route('**/rpc/get_job?*', async (route) => (await held, route.continue()));
   await open(`job/${encodeURIComponent(LONG)}`);
+  const name = editor.getByLabel('Name', { exact: true });
+  await editor.locator('fieldset[aria-busy="true"]').waitFor();
+  assert.ok(await name.isDisabled(), 'the Name field waits for the job');
+  assert.is(await name.inputValue(), '');
+  assert.is(await editor.getByLabel('Category').inputValue(), '');
+  release();
+  await page().unroute('**/rpc/get_job?*');
+  await page().waitForFunction((long) => {
+    const editorEl = document.querySelector('pga-console')?.shadowRoot?.querySelector('pga-job-editor');
+    return (editorEl?.shadowRoot?.querySelector('input[name="name"]') as HTMLInputElement | null)?.value === long;
+  }, LONG);
+  assert.not.ok(await name.isDisabled());
+  // Renaming a job onto a taken name: the same.
   await editor.getByLabel('Name', { exact: true }).fill('taken');
   await editor.getByLabel('Category').fill('half-renamed');
   await editor.getByRole('button', { name: 'Save job' }).click();

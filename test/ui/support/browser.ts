@@ -95,6 +95,15 @@ export async function launchBrowser(): Promise<TestBrowser> {
   }));
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  // A gateway error the page met (5xx: busy, closing, crashed) is printed as it happens: a test
+  // that then times out waiting for a row or a field error shows why in its output.
+  page.on('response', (response) => {
+    if (response.status() < 500) return;
+    void response.text().then(
+      (body) => process.stderr.write(`[browser] ${response.status()} ${response.request().method()} ${new URL(response.url()).pathname}: ${body.slice(0, 300)}\n`),
+      () => {},
+    );
+  });
   page.on('console', (message) => {
     if (message.type() === 'error' && !/status of 4\d\d/.test(message.text())) errors.push(`console: ${message.text()}`);
   });

@@ -5,7 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 import { createApi } from '../../../client/index.ts';
-import { startGateway, type Gateway } from '../../../server/main.ts';
+import { startGateway, type Gateway, type GatewayOptions } from '../../../server/main.ts';
 import { serverUrl } from '../../support/database.ts';
 import { startHarness, type Harness } from '../../gateway/harness.ts';
 import { ensureFreshBundle, launchBrowser, mountAlone, type TestBrowser } from './browser.ts';
@@ -20,9 +20,9 @@ export interface UiHarness extends Harness {
   close(): Promise<void>;
 }
 
-export async function startUiHarness(label: string): Promise<UiHarness> {
+export async function startUiHarness(label: string, gatewayOptions: Partial<GatewayOptions> = {}): Promise<UiHarness> {
   await ensureFreshBundle();
-  const h = await startHarness(label);
+  const h = await startHarness(label, gatewayOptions);
   // If the browser cannot start, close what is already open: the caller never gets a harness to
   // close, and a gateway left listening keeps the test process alive for ever.
   const browser = await launchBrowser().catch(async (error: unknown) => {

@@ -42,6 +42,9 @@ export type SessionState = { status: 'unknown' } | { status: 'anonymous' } | { s
 
 type Listener<T> = (value: T) => void;
 
+/** A call refused with 503 gateway_busy is tried this many times in all before its error is shown. */
+const BUSY_ATTEMPTS = 3;
+
 export class GatewayClient {
   readonly baseUrl: string;
   private sessionState: SessionState = { status: 'unknown' };
@@ -62,7 +65,7 @@ export class GatewayClient {
     return `${this.baseUrl}${path}`;
   }
 
-  private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown, attempt = 1): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (method === 'POST') {
       headers['Content-Type'] = 'application/json';
@@ -80,6 +83,13 @@ export class GatewayClient {
       data = text ? JSON.parse(text) : null;
     } catch {
       data = { message: text };
+    }
+    if (response.status === 503 && (data as { code?: string } | null)?.code === 'gateway_busy' && attempt < BUSY_ATTEMPTS) {
+      // The gateway refuses before it touches the database when all its connections are in use,
+      // so trying the same call again (a write too) cannot do anything twice.
+      const seconds = Number(response.headers.get('Retry-After'));
+      await new Promise((resolve) => setTimeout(resolve, Math.min(Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000, 3000) * attempt));
+      return this.request<T>(method, path, body, attempt + 1);
     }
     if (!response.ok) {
       const error = new GatewayError(response.status, (data ?? {}) as Record<string, string>);

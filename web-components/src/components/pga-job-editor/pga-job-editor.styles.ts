@@ -2,6 +2,7 @@ import { css } from 'lit';
 
 export const jobEditorStyles = css`
   section.card { margin-bottom: 14px; }
+  fieldset.plain { border: none; margin: 0; padding: 0; min-width: 0; }
   h2 { overflow-wrap: anywhere; }
   .field { display: flex; flex-direction: column; gap: 2px; min-width: 0; }
   .grid label, .grid input, .grid select { min-width: 0; }

@@ -46,6 +46,7 @@ export class PgaJobEditor extends LitElement {
     notice: { state: true },
     fieldErrors: { state: true },
     attachChoice: { state: true },
+    loadingJob: { state: true },
   };
   declare gatewayUrl: string;
   declare job: string;
@@ -59,6 +60,9 @@ export class PgaJobEditor extends LitElement {
   /** Messages shown under their control (by control name), from the database's `field`. */
   declare fieldErrors: Record<string, string>;
   declare attachChoice: string;
+  /** The job being switched to has not arrived yet: its forms are disabled, so nothing typed into
+   * them can be saved onto it with another job's values (or lost when its values arrive). */
+  declare loadingJob: boolean;
 
   static override styles = [sharedStyles, jobEditorStyles];
 
@@ -87,6 +91,7 @@ export class PgaJobEditor extends LitElement {
     this.notice = '';
     this.fieldErrors = {};
     this.attachChoice = '';
+    this.loadingJob = false;
   }
 
   override willUpdate(changed: Map<string, unknown>): void {
@@ -98,15 +103,20 @@ export class PgaJobEditor extends LitElement {
     // A new job's form is reset only when switching to it (not when a resync reloads the choices).
     const switching = this.loadedFor !== this.job;
     this.loadedFor = this.job;
+    const job = this.job;
     if (switching) {
+      // Nothing of the previous job (or of the new-job form) may stay on screen under this one's title.
       this.draftDirty = false;
       this.emailDirty = false;
-    }
-    if (!this.job && switching) {
       this.draft = emptyJob();
+      this.email = { on: [], to: '', from: '', subject: '', body: '' };
       this.steps = [];
       this.attached = [];
       this.stepDraft = null;
+      this.fieldErrors = {};
+      this.notice = '';
+      this.attachChoice = '';
+      this.loadingJob = Boolean(job);
     }
     const names = (rows: Array<{ name: string }> | undefined) => (rows ?? []).map((r) => r.name);
     const [categories, agents, connections, schedules] = await Promise.all([
@@ -116,10 +126,13 @@ export class PgaJobEditor extends LitElement {
       this.gateway.run((c) => c.read<Array<{ name: string }>>('list_schedules')),
     ]);
     this.options = { categories: names(categories), agents: names(agents), connections: names(connections), schedules: names(schedules) };
-    if (!this.job) return;
+    if (!job) return;
     const doc = await this.gateway.run((c) =>
-      c.read<{ job: Record<string, unknown>; steps: StepItem[]; schedules: AttachedSchedule[]; email: { on: string[]; to: string[]; from: string | null; subject: string | null; body: string | null } }>('get_job', { name: this.job }),
+      c.read<{ job: Record<string, unknown>; steps: StepItem[]; schedules: AttachedSchedule[]; email: { on: string[]; to: string[]; from: string | null; subject: string | null; body: string | null } }>('get_job', { name: job }),
     );
+    // A reply for a job the editor has since left is dropped (the newer load fills the form).
+    if (this.loadedFor !== job) return;
+    this.loadingJob = false;
     if (!doc) return;
     if (!this.draftDirty) this.draft = jobToDraft(doc.job);
     this.steps = doc.steps;
@@ -307,6 +320,7 @@ export class PgaJobEditor extends LitElement {
       <section class="card" part="properties">
         <form @submit=${this.saveJob} @input=${() => (this.draftDirty = true)} @change=${() => (this.draftDirty = true)} aria-label="Job properties">
           <h2>${this.job ? `Job “${this.job}”` : 'New job'}</h2>
+          <fieldset class="plain" ?disabled=${this.loadingJob} aria-busy=${this.loadingJob ? 'true' : 'false'}>
           <div class="grid">
             ${this.field('name', 'Name')}
             ${this.field('description', 'Description')}
@@ -323,6 +337,7 @@ export class PgaJobEditor extends LitElement {
             <button class="primary" type="submit" ?disabled=${!admin || !d.name.trim()}>${this.job ? 'Save job' : 'Create job'}</button>
             ${this.job && admin ? html`<button type="button" class="danger" @click=${this.deleteJob}>Delete job</button>` : nothing}
           </div>
+          </fieldset>
         </form>
       </section>
       ${this.job
@@ -354,6 +369,7 @@ export class PgaJobEditor extends LitElement {
             </section>
             <section class="card" part="email"><h3>Mail</h3>
               <form @submit=${this.saveEmail} @input=${() => (this.emailDirty = true)} @change=${() => (this.emailDirty = true)} aria-label="Mail settings">
+                <fieldset class="plain" ?disabled=${this.loadingJob}>
                 <div class="events">${EMAIL_EVENTS.map(
                   (ev) => html`<label class="inline"><input type="checkbox" name="email-${ev}" .checked=${this.email.on.includes(ev)}
                     @change=${(e: Event) => (this.email = { ...this.email, on: (e.target as HTMLInputElement).checked ? [...this.email.on, ev] : this.email.on.filter((x) => x !== ev) })} />mail on ${ev}</label>`,
@@ -365,6 +381,7 @@ export class PgaJobEditor extends LitElement {
                 </div>
                 <label>Body<textarea name="email_body" .value=${this.email.body} @input=${(e: Event) => (this.email = { ...this.email, body: (e.target as HTMLTextAreaElement).value })}></textarea></label>
                 <div class="toolbar" style="margin-top:8px"><button type="submit" ?disabled=${!admin}>Save mail settings</button></div>
+                </fieldset>
               </form>
             </section>`
         : html`<p class="muted">Create the job first; then add its steps, schedules and mail settings.</p>`}

@@ -5442,7 +5442,14 @@ DECLARE
   ended timestamptz := greatest(r.started_at, least(coalesce(_finish_run.finished, clock_timestamp()), clock_timestamp()));
   email_on text[];
 BEGIN
-  PERFORM pgautomator._check_one_of(final, '{succeeded,failed,killed,timed_out}', 'state', 'state');
+  PERFORM pgautomator._check_one_of(final, '{succeeded,failed,killed,timed_out,abandoned}', 'state', 'state');
+  -- Given up by its agent (its lease ran out and it fenced the step, or it stopped before the run
+  -- could end): the run did not fail of its own, so the job's on_abandon decides (a retry of the
+  -- same fire), as when the database rescues a dead agent's runs. Unless someone asked to kill it.
+  IF final = 'abandoned' AND r.kill_requested_at IS NULL THEN
+    PERFORM pgautomator._abandon_runs(ARRAY[r.id], coalesce(why, 'given up by its agent'));
+    RETURN;
+  END IF;
   -- A run someone asked to kill ends killed, even when it finished on its own meanwhile.
   IF r.kill_requested_at IS NOT NULL AND final <> 'killed' THEN
     why := concat_ws('; ', format('kill requested by %s at %s (agent reported %s)', r.kill_requested_by, r.kill_requested_at, final), why);
@@ -5468,7 +5475,7 @@ BEGIN
   PERFORM pgautomator._notify('run_finished', jsonb_build_object('run_id', r.id, 'state', final));
 END
 $$;
-COMMENT ON FUNCTION pgautomator._finish_run(pgautomator.job_run, text, text, timestamptz) IS 'end_run after the checks of the caller and the run: records the outcome (killed when a kill was requested), ends open attempts, writes mail, NOTIFYs run_finished.';
+COMMENT ON FUNCTION pgautomator._finish_run(pgautomator.job_run, text, text, timestamptz) IS 'end_run after the checks of the caller and the run: records the outcome (killed when a kill was requested; abandoned through _abandon_runs, which applies on_abandon), ends open attempts, writes mail, NOTIFYs run_finished.';
 REVOKE ALL ON FUNCTION pgautomator._finish_run(pgautomator.job_run, text, text, timestamptz) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_fire_due.sql
@@ -6378,6 +6385,59 @@ $$;
 COMMENT ON FUNCTION pgautomator._register_agent(text, text, text, text, text[], int, interval, bigint[], timestamptz) IS
   'The body of register_agent with the clock as an argument. Granted to nobody: register_agent passes the database clock; tests call it as a superuser.';
 REVOKE ALL ON FUNCTION pgautomator._register_agent(text, text, text, text, text[], int, interval, bigint[], timestamptz) FROM PUBLIC;
+
+-- source: extension-src/sql/functions/internal/_repeats_recorded_end.sql
+-- An agent whose report was committed but whose answer never came (the connection broke, the
+-- server restarted right after the commit) keeps the report in its spool and sends it again. The
+-- database then finds the attempt or run ended already. When it ended exactly as this entry says,
+-- by this agent, the entry is a repeat of what is recorded: answered ok, so that the agent neither
+-- keeps it nor warns that a result was dropped. Anything else stays refused (PA030).
+CREATE OR REPLACE FUNCTION pgautomator._repeats_recorded_end(entry jsonb, acts_for bigint)
+RETURNS boolean
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  s_state text;
+  s_exit  int;
+  s_run   bigint;
+  s_agent bigint;
+  r_state text;
+  r_agent bigint;
+  l       jsonb := CASE WHEN entry ->> 'op' = 'end_step' THEN entry ELSE entry -> 'last_step' END;
+  a_name  text;
+  a_role  name;
+BEGIN
+  IF entry ->> 'op' = 'end_run' THEN
+    SELECT r.state, r.agent_id INTO r_state, r_agent FROM pgautomator.job_run r WHERE r.id = (entry ->> 'run_id')::bigint;
+    IF r_state IS DISTINCT FROM entry ->> 'state' THEN
+      RETURN false;
+    END IF;
+  END IF;
+  IF jsonb_typeof(l) = 'object' THEN
+    SELECT s.state, s.exit_code, s.job_run_id, s.agent_id INTO s_state, s_exit, s_run, s_agent
+      FROM pgautomator.step_run s WHERE s.id = (l ->> 'step_run_id')::bigint;
+    IF s_state IS DISTINCT FROM l ->> 'state' OR s_exit IS DISTINCT FROM (l ->> 'exit_code')::int
+       OR (entry ->> 'op' = 'end_run' AND s_run IS DISTINCT FROM (entry ->> 'run_id')::bigint) THEN
+      RETURN false;
+    END IF;
+    r_agent := coalesce(r_agent, s_agent);
+  END IF;
+  -- Only the agent that reported it may be told its report is recorded.
+  IF r_agent IS NULL THEN
+    RETURN false;
+  END IF;
+  IF r_agent IS DISTINCT FROM _repeats_recorded_end.acts_for THEN
+    SELECT a.name, a.db_role INTO a_name, a_role FROM pgautomator.agent a WHERE a.id = r_agent;
+    PERFORM pgautomator._check_agent_role(a_name, a_role);
+  END IF;
+  RETURN true;
+END
+$$;
+COMMENT ON FUNCTION pgautomator._repeats_recorded_end(jsonb, bigint) IS
+  'Whether an agent_report end_step or end_run entry refused as not running (PA030) repeats what is recorded: the attempt (and run) ended '
+  'in that state (and exit code), by the caller''s agent (PA040 otherwise). agent_report then answers it ok with "repeat": true.';
+REVOKE ALL ON FUNCTION pgautomator._repeats_recorded_end(jsonb, bigint) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_require_role.sql
 CREATE OR REPLACE FUNCTION pgautomator._require_role(role name) RETURNS void
@@ -10531,6 +10591,11 @@ BEGIN
       IF v_state IN ('PA040', '42501') THEN
         RAISE;
       END IF;
+      -- A repeat of an end already recorded (the agent's answer was lost after the commit): ok.
+      IF v_state = 'PA030' AND e ->> 'op' IN ('end_step', 'end_run') AND pgautomator._repeats_recorded_end(e, acts_for) THEN
+        results := results || jsonb_build_array(jsonb_build_object('ok', true, 'repeat', true));
+        CONTINUE;
+      END IF;
       -- An end_run refused because the run is no longer running (abandoned while the agent could not
       -- report) may carry its last attempt's result, really produced: that result alone is recorded
       -- when its attempt takes a late result (_end_attempt), and answered as "last_step".
@@ -10569,7 +10634,8 @@ COMMENT ON FUNCTION pgautomator.agent_report(jsonb) IS
   'as not running, the last attempt alone is still recorded if it takes a late result, answered in "last_step"}). '
   'end_step and end_run entries may carry "finished_at" (a result the agent kept through an outage: when it ended; '
   'recorded between the start and now). '
-  'Returns one result per entry: {"ok": true} (with "step_run_id" for begin_step) or {"ok": false, "code", "message", "detail", "hint"} '
+  'Returns one result per entry: {"ok": true} (with "step_run_id" for begin_step; with "repeat": true for an end_step or end_run '
+  'that repeats an end this agent already recorded, sent again after its answer was lost) or {"ok": false, "code", "message", "detail", "hint"} '
   'when the database refused that entry (the others are kept). PA002 for a malformed batch (nothing written); PA040 refuses the whole call.';
 REVOKE ALL ON FUNCTION pgautomator.agent_report(jsonb) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.agent_report(jsonb) TO pgautomator_agent;
@@ -10678,12 +10744,13 @@ AS $$
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_agent');
   -- The argument before the state of the run or attempt: bad input is named as such.
-  PERFORM pgautomator._check_one_of(end_run.state, '{succeeded,failed,killed,timed_out}', 'state', 'state');
+  PERFORM pgautomator._check_one_of(end_run.state, '{succeeded,failed,killed,timed_out,abandoned}', 'state', 'state');
   PERFORM pgautomator._finish_run(pgautomator._running_run(end_run.run_id), end_run.state, end_run.message);
 END
 $$;
 COMMENT ON FUNCTION pgautomator.end_run(bigint, text, text) IS
-  'Agent protocol: a run ended (succeeded, failed, killed, timed_out). A run whose kill was requested is recorded killed. Step attempts '
+  'Agent protocol: a run ended (succeeded, failed, killed, timed_out), or its agent gave it up (abandoned: its lease ran out, or it stopped '
+  'before the run could end; the job''s on_abandon then decides, a retry of the same fire or not). A run whose kill was requested is recorded killed. Step attempts '
   'still open end with it. The job''s mail is written to the outbox in the same transaction. PA030 when the run is not running.';
 REVOKE ALL ON FUNCTION pgautomator.end_run(bigint, text, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.end_run(bigint, text, text) TO pgautomator_agent;

@@ -80,7 +80,7 @@ SELECT throws_ok(format('SELECT pgautomator.log_step(%s, %L)', :sr, 'late'), 'PA
 SELECT throws_ok(format('SELECT pgautomator.end_step(%s, %L)', :sr, 'finished'), 'PA002', NULL, 'end_step: an unknown state is PA002');
 SELECT throws_ok(format('SELECT pgautomator.begin_step(%s, -1)', (SELECT id FROM ends WHERE n = 1)), 'PA010', NULL, 'begin_step: a step of another job is PA010');
 SELECT throws_ok($$SELECT pgautomator.log_step(-1, 'x')$$, 'PA010', NULL, 'log_step: an unknown step run is PA010');
-SELECT throws_ok(format('SELECT pgautomator.end_run(%s, %L)', (SELECT id FROM ends WHERE n = 1), 'abandoned'), 'PA002', NULL, 'end_run: a state the agent cannot report is PA002');
+SELECT throws_ok(format('SELECT pgautomator.end_run(%s, %L)', (SELECT id FROM ends WHERE n = 1), 'skipped'), 'PA002', NULL, 'end_run: a state the agent cannot report is PA002');
 SELECT pgautomator.end_run((SELECT id FROM ends WHERE n = 1), 'succeeded');
 SELECT pgautomator.end_run((SELECT id FROM ends WHERE n = 2), 'failed', 'exit 3');
 SELECT pgautomator.end_run((SELECT id FROM ends WHERE n = 3), 'killed');

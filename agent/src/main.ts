@@ -5,7 +5,8 @@
  * agent_stop.
  *
  * Fencing: the agent keeps a lease (lease.ts), renewed by each successful registration and
- * heartbeat. When it runs out, every running step is stopped and recorded killed (through the spool
+ * heartbeat. When it runs out, every running step is stopped and recorded killed, its run given up
+ * (recorded abandoned, so the job's on_abandon decides whether it is retried; through the spool
  * while the database is away), and the agent claims nothing until it has registered again. A step
  * guardian process (guardian/) kills the steps' process groups when the agent itself dies or is
  * paused past its lease. Runs of on_abandon = wait jobs are exempt from lease fencing (by the agent
@@ -199,7 +200,7 @@ export class Agent {
       this.logger.warn('stopping now: killing the running steps', { reason });
       this.hurry.abort();
       // At once, wherever the orderly stop is (it may be waiting for a call on a dead path).
-      for (const runId of this.active.keys()) this.killRun(runId, 'agent stopping at once (second signal)');
+      for (const runId of this.active.keys()) this.giveUpRun(runId, 'agent stopping at once (second signal)');
       return this.shutdown;
     }
     this.shutdown = this.stopInOrder(reason).finally(() => this.markStopped());
@@ -224,7 +225,7 @@ export class Agent {
       timeout.abort();
       if (!inTime) {
         const why = this.hurry.signal.aborted ? 'agent stopping at once (second signal)' : `agent stopping: drain timeout of ${config.drainTimeout} s exceeded`;
-        for (const runId of this.active.keys()) this.killRun(runId, why);
+        for (const runId of this.active.keys()) this.giveUpRun(runId, why);
         if ((await this.hurried(drained.then(() => true))) !== true) await this.spoolUnrecorded();
       }
     }
@@ -249,14 +250,14 @@ export class Agent {
   /**
    * Stopping now, and some killed runs' results are still on their way to a database that does not
    * answer: spool their ends (the spool is replayed when the agent next starts), so that they are
-   * recorded killed rather than abandoned.
+   * recorded with their reason now rather than found silent and rescued by the database later.
    */
   private async spoolUnrecorded(): Promise<void> {
     const runs = [...this.active.keys()];
     this.logger.warn('stopping now: results not written yet are spooled', { runs: runs.join(',') });
     this.connectivity.markDown(); // record() then goes straight to the spool
     for (const runId of runs) {
-      await this.reporter.endRun(runId, 'killed', 'the agent was stopped at once (second signal) and could not reach the database').catch((error) => this.logger.error('cannot spool the run\'s end', { run: runId, error }));
+      await this.reporter.endRun(runId, 'abandoned', 'the agent was stopped at once (second signal) and could not reach the database').catch((error) => this.logger.error('cannot spool the run\'s end', { run: runId, error }));
     }
   }
 
@@ -283,7 +284,7 @@ export class Agent {
   }
 
   /**
-   * The lease ran out: stop every running step (recorded killed), claim nothing until registered
+   * The lease ran out: stop every running step (recorded killed, the run abandoned), claim nothing until registered
    * again. Runs of on_abandon = wait jobs go on: the database keeps them running for this agent.
    */
   private fence(expiry: LeaseExpiry): void {
@@ -296,7 +297,7 @@ export class Agent {
       kept_on_abandon_wait: waiting.length ? waiting.join(',') : undefined,
     });
     this.connectivity.markDown();
-    for (const runId of this.active.keys()) if (!this.waitRuns.has(runId)) this.killRun(runId, message, fenceGraceMs);
+    for (const runId of this.active.keys()) if (!this.waitRuns.has(runId)) this.giveUpRun(runId, message, fenceGraceMs);
   }
 
   /** The guardian killed these groups (the lease ran out while the agent could not act, paused say). */
@@ -308,7 +309,7 @@ export class Agent {
     const message = leaseLostMessage(this.lease.describe());
     for (const pgid of pgids) {
       const runId = this.groupRuns.get(pgid);
-      if (runId !== undefined) this.killRun(runId, message, fenceGraceMs);
+      if (runId !== undefined) this.giveUpRun(runId, message, fenceGraceMs);
     }
   }
 
@@ -325,9 +326,10 @@ export class Agent {
           started: (pgid) => {
             this.groupRuns.set(pgid, runId);
             const keep = this.waitRuns.has(runId);
-            this.guardian.add(pgid, keep);
+            const told = this.guardian.add(pgid, keep);
             // A kept group (on_abandon = wait) outlives the lease: no bound on its end from it.
             guardedInTime = !keep && this.guardian.active && this.lease.expiredAt() === null;
+            return told; // the step's command begins once the guardian has the group
           },
           ended: (pgid) => {
             this.groupRuns.delete(pgid);
@@ -375,10 +377,23 @@ export class Agent {
 
   /** `via`: how the kill request reached the agent, when not by the claim loop (logged). */
   private killRun(runId: number, reason: string, graceMs?: number, via?: 'notify'): void {
+    this.stopRun(runId, new StepAbort('killed', reason, graceMs), via);
+  }
+
+  /**
+   * The agent gives the run up (its lease ran out, it is stopping): its step is killed and recorded
+   * so, the run recorded abandoned, and the job's on_abandon decides whether it is retried (the
+   * run did not fail of its own; a retry may run only once this stop is over, hence fenceGraceMs).
+   */
+  private giveUpRun(runId: number, reason: string, graceMs?: number): void {
+    this.stopRun(runId, new StepAbort('killed', reason, graceMs, true));
+  }
+
+  private stopRun(runId: number, why: StepAbort, via?: 'notify'): void {
     const run = this.active.get(runId);
     if (!run || run.controller.signal.aborted) return;
-    this.logger.info('stopping run', { run: runId, reason, via });
-    run.controller.abort(new StepAbort('killed', reason, graceMs));
+    this.logger.info('stopping run', { run: runId, reason: why.message, via, gives_up: why.givesUpRun || undefined });
+    run.controller.abort(why);
   }
 }
 

@@ -7,6 +7,12 @@
 export const stepStates = ['succeeded', 'failed', 'killed', 'timed_out'] as const;
 /** How a step attempt, or a run, ended as the agent reports it. */
 export type FinalState = (typeof stepStates)[number];
+/**
+ * How a run ended as the agent reports it: a step's final states, or abandoned: the agent gave the
+ * run up (its lease ran out, or it stopped before the run could end), and the job's on_abandon
+ * decides whether the database retries it.
+ */
+export type RunEndState = FinalState | 'abandoned';
 
 export const flowActions = ['next', 'goto', 'quit_success', 'quit_failure'] as const;
 export type FlowAction = (typeof flowActions)[number];

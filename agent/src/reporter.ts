@@ -14,7 +14,7 @@ import { isGone, isUnreachable } from './db/api.ts';
 import type { Connectivity } from './connectivity.ts';
 import type { Logger } from './logger.ts';
 import type { OutputStream } from './output-buffer.ts';
-import type { FinalState } from './protocol.ts';
+import type { RunEndState } from './protocol.ts';
 import { RunLostError, type RunReporter } from './run-flow.ts';
 import { ReportBatcher, type ReportEntry, type StepEndFields } from './report-batcher.ts';
 import type { ReplayVerdict, Spool, SpoolEntry, StepEnd } from './spool.ts';
@@ -77,7 +77,7 @@ export class DurableReporter implements RunReporter {
     await this.record({ op: 'end_step', runId, ...step, at: step.endedAt ?? new Date().toISOString() });
   }
 
-  async endRun(runId: number, state: FinalState, message: string | null, lastStep?: StepEnd): Promise<void> {
+  async endRun(runId: number, state: RunEndState, message: string | null, lastStep?: StepEnd): Promise<void> {
     await this.record({ op: 'end_run', runId, state, message, lastStep, at: lastStep?.endedAt ?? new Date().toISOString() });
     this.onRunEnded(runId);
   }

@@ -137,12 +137,12 @@ test('resumed at a step disabled meanwhile, or one the job no longer has', async
 });
 
 /** A run stopped (lost lease) while step `stopAt` was ending on its own: how it is recorded. */
-async function stoppedWhileEnding(steps: ClaimedStep[], stopAt: number) {
+async function stoppedWhileEnding(steps: ClaimedStep[], stopAt: number, why = new StepAbort('killed', 'kill requested')) {
   const controller = new AbortController();
   const endedRuns: Array<[string, string | null]> = [];
   let nextId = 100;
   const executor = async (s: ClaimedStep): Promise<StepResult> => {
-    if (s.stepId === stopAt) controller.abort(new StepAbort('killed', 'the agent lost its lease'));
+    if (s.stepId === stopAt) controller.abort(why);
     return { state: 'succeeded', exitCode: 0, message: null };
   };
   const outcome = await executeRun(
@@ -165,10 +165,37 @@ test('stopped while its last step ended on its own: the run is recorded as it en
   assert.is(outcome.state, 'succeeded');
 });
 
-test('stopped while a step with more to come ended on its own: the run is recorded killed, nothing more begins', async () => {
-  const { outcome } = await stoppedWhileEnding([step(11, 1), step(12, 2)], 11);
+test('stopped (a kill) while a step with more to come ended on its own: the run is recorded killed, nothing more begins', async () => {
+  const { outcome, endedRuns } = await stoppedWhileEnding([step(11, 1), step(12, 2)], 11);
   assert.is(outcome.state, 'killed');
+  assert.equal(endedRuns.map(([state]) => state), ['killed']);
+});
+
+test('given up by the agent (lost lease) with more to come: the run is recorded abandoned, so on_abandon decides', async () => {
+  const { outcome, endedRuns } = await stoppedWhileEnding([step(11, 1), step(12, 2)], 11, new StepAbort('killed', 'the agent lost its lease', 100, true));
+  assert.is(outcome.state, 'abandoned');
+  assert.equal(endedRuns.map(([state]) => state), ['abandoned']);
   assert.match(outcome.message!, /lost its lease/);
+});
+
+test('given up by the agent before a step could begin: abandoned too', async () => {
+  const controller = new AbortController();
+  controller.abort(new StepAbort('killed', 'agent stopping: drain timeout of 1 s exceeded', undefined, true));
+  const ended: string[] = [];
+  const outcome = await executeRun(
+    run([step(11, 1)], null),
+    {
+      reporter: { beginStep: async () => 100, logStep: async () => {}, endStep: async () => {}, endRun: async (_r, state) => void ended.push(state) },
+      executors: { shell: async () => ({ state: 'succeeded', exitCode: 0, message: null }), sql: async () => ({ state: 'succeeded', exitCode: 0, message: null }) },
+      secrets: { resolve: async () => '' },
+      logger: createLogger({ format: 'json', level: 'error', write: () => {} }),
+      killGraceMs: 100,
+      output: { keepBytes: 1024, flushMs: 50, flushBytes: 1024 },
+    },
+    controller.signal,
+  );
+  assert.is(outcome.state, 'abandoned');
+  assert.equal(ended, ['abandoned']);
 });
 
 test.run();

@@ -11,14 +11,15 @@
  *   on_failure is `next` and that is the last one fails the run).
  * - A step that timed out counts as failed for retries and on_failure; a run that fails because of
  *   it is recorded timed_out.
- * - Job timeout, kill request, shutdown: the current step is stopped and the run ends timed_out or
- *   killed without running further steps.
+ * - Job timeout, kill request: the current step is stopped and the run ends timed_out or killed
+ *   without running further steps. Lost lease, shutdown: the step is stopped (recorded killed) and
+ *   the run is given up, recorded abandoned: the job's on_abandon decides whether it is retried.
  * - More than maxStepExecutions step attempts (a goto loop) fail the run.
  */
 import { abortedResult, sleep, StepAbort, type StepContext, type StepExecutor, type StepResult } from './executors/executor.ts';
 import type { Logger } from './logger.ts';
 import { OutputBuffer, type OutputStream } from './output-buffer.ts';
-import type { ClaimedRun, ClaimedStep, FinalState } from './protocol.ts';
+import type { ClaimedRun, ClaimedStep, FinalState, RunEndState } from './protocol.ts';
 import type { SecretResolver } from './secrets.ts';
 import type { StepEnd } from './spool.ts';
 
@@ -33,7 +34,7 @@ export interface RunReporter {
   logStep(stepRunId: number, chunk: string, stream: OutputStream): Promise<void>;
   endStep(runId: number, step: StepEnd): Promise<void>;
   /** The run ended; lastStep: the end of its last attempt, not recorded yet (written together). */
-  endRun(runId: number, state: FinalState, message: string | null, lastStep?: StepEnd): Promise<void>;
+  endRun(runId: number, state: RunEndState, message: string | null, lastStep?: StepEnd): Promise<void>;
 }
 
 /** The database no longer has the run running on this agent (abandoned, timed out, finished). */
@@ -53,7 +54,7 @@ export interface RunFlowOptions {
 
 export interface RunOutcome {
   /** lost: the database took the run away; nothing more was recorded. */
-  state: FinalState | 'lost';
+  state: RunEndState | 'lost';
   message: string | null;
 }
 
@@ -84,6 +85,13 @@ const describeEnd = (step: ClaimedStep, result: StepResult) =>
 /** The state of a run that fails because of this attempt. */
 const failedAs = (result: StepResult): FinalState => (result.state === 'timed_out' ? 'timed_out' : 'failed');
 
+/** How a run stopped by its signal ends: as its step, or abandoned when the agent gave it up. */
+function stoppedRunEnd(signal: AbortSignal): { state: RunEndState; message: string } {
+  const reason = signal.reason;
+  const step = abortedResult(signal);
+  return { state: reason instanceof StepAbort && reason.givesUpRun ? 'abandoned' : step.state, message: step.message ?? 'stopped' };
+}
+
 /**
  * Where a run continues when an agent restarted with one of its step ends in the spool: after
  * that attempt, as if this process had run it (recorded already: the spool replayed it).
@@ -113,7 +121,7 @@ export async function executeRun(run: ClaimedRun, options: RunFlowOptions, signa
     unrecorded = undefined;
     await options.reporter.endStep(run.runId, step);
   };
-  const finish = async (state: FinalState, message: string | null): Promise<RunOutcome> => {
+  const finish = async (state: RunEndState, message: string | null): Promise<RunOutcome> => {
     log.info('run finished', { state, message: message ?? undefined });
     const lastStep = unrecorded;
     unrecorded = undefined;
@@ -136,8 +144,8 @@ export async function executeRun(run: ClaimedRun, options: RunFlowOptions, signa
 
     while (position !== null) {
       if (runAbort.signal.aborted) {
-        const aborted = abortedResult(runAbort.signal);
-        return await finish(aborted.state, aborted.message);
+        const stopped = stoppedRunEnd(runAbort.signal);
+        return await finish(stopped.state, stopped.message);
       }
       const step = byPosition.get(position);
       if (!step) return await finish('failed', `goto step ${position}: the job has no step at that position`);
@@ -191,8 +199,8 @@ export async function executeRun(run: ClaimedRun, options: RunFlowOptions, signa
         const ownEnd = result!.state === 'succeeded' || result!.state === 'failed';
         const endsHere = action === 'quit_success' || action === 'quit_failure' || (action === 'next' && after(position) === null);
         if (!ownEnd || !endsHere) {
-          const aborted = abortedResult(runAbort.signal);
-          return await finish(aborted.state, `${aborted.message} (during ${describeStep(step)})`);
+          const stopped = stoppedRunEnd(runAbort.signal);
+          return await finish(stopped.state, `${stopped.message} (during ${describeStep(step)})`);
         }
       }
       last = { step, result: result! };
@@ -218,7 +226,7 @@ export async function executeRun(run: ClaimedRun, options: RunFlowOptions, signa
   } catch (error) {
     if (error instanceof StepAbort) {
       // Stopped before a step could begin (the database was away): record why.
-      return await finish(error.state, `${error.message} (before the next step began)`);
+      return await finish(error.givesUpRun ? 'abandoned' : error.state, `${error.message} (before the next step began)`);
     }
     if (error instanceof RunLostError) {
       log.warn('the database no longer has this run running on this agent: stopping it', { reason: error.message });

@@ -7,7 +7,7 @@
  */
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
-import type { FinalState } from './protocol.ts';
+import type { FinalState, RunEndState } from './protocol.ts';
 
 /** How a step attempt ended, as end_step records it. */
 export interface StepEnd {
@@ -33,7 +33,7 @@ export interface StepEnd {
 /** `at`: when the agent recorded it (the database's clock may be later at replay). */
 export type SpoolEntry =
   | ({ op: 'end_step'; runId: number; at: string } & StepEnd)
-  | { op: 'end_run'; runId: number; state: FinalState; message: string | null; at: string; lastStep?: StepEnd };
+  | { op: 'end_run'; runId: number; state: RunEndState; message: string | null; at: string; lastStep?: StepEnd };
 
 /** What the replay callback says about one entry. */
 export type ReplayVerdict = 'written' | 'dropped' | 'unreachable';

@@ -108,11 +108,17 @@ function faultsDuring(e: Execution, agent: string | null, faults: FaultRecord[])
  */
 export const inFlightMs = 1000;
 
-/** The execution ended at most inFlightMs before its agent was SIGKILLed. */
+/**
+ * The execution ended at most inFlightMs before its agent was SIGKILLed, or while the killed agent
+ * was dying (between the signal and its exit, when nothing it ran could be recorded either).
+ */
 function endedAsAgentDied(e: Execution, agent: string | null | undefined, faults: FaultRecord[]): boolean {
   const end = e.endMs;
   if (end === undefined || !agent) return false;
-  return faults.some((f) => (f.kind === 'sigkill' || f.kind === 'outage-sigkill') && f.agent === agent && f.killedAt !== undefined && f.killedAt >= end && f.killedAt - end <= inFlightMs);
+  return faults.some((f) => {
+    if ((f.kind !== 'sigkill' && f.kind !== 'outage-sigkill') || f.agent !== agent || f.killedAt === undefined) return false;
+    return end >= f.killedAt - inFlightMs && end <= Math.max(f.killedAt, f.goneAt ?? f.killedAt);
+  });
 }
 
 const overlaps = (x: Execution, y: Execution) => x.startMs < executionEnd(y) && y.startMs < executionEnd(x);
@@ -199,7 +205,7 @@ export function count(executions: Execution[], snapshot: Snapshot, jobs: DrillJo
       if (state === expected) continue;
       if ((state === 'abandoned' || state === 'running' || !recorded) && endedAsAgentDied(e, recorded?.agent ?? runById.get(e.runId)?.agent, faults)) {
         inFlight++;
-        findings.push({ count: 'in flight', what: `${describe(e)} ended with exit ${e.exitCode} at most ${inFlightMs} ms before its agent was SIGKILLed, recorded ${state}` });
+        findings.push({ count: 'in flight', what: `${describe(e)} ended with exit ${e.exitCode} at most ${inFlightMs} ms before its agent was SIGKILLed (or while it was dying), recorded ${state}` });
         continue;
       }
       recordedOtherwise++;
@@ -254,7 +260,7 @@ export function count(executions: Execution[], snapshot: Snapshot, jobs: DrillJo
     'retry runs (on_abandon)': snapshot.runs.filter((r) => r.trigger === 'retry').length,
     'step retries (attempt > 1)': executions.filter((e) => e.attempt > 1).length,
     'steps run again by a retry of a run that died mid-way (at least once, by design)': stepsRedone,
-    [`work that ended at most ${inFlightMs} ms before its agent was SIGKILLed (unrecordable, retried by design)`]: inFlight,
+    [`work that ended at most ${inFlightMs} ms before its agent was SIGKILLed or while it died (unrecordable, retried by design)`]: inFlight,
   };
   for (const r of snapshot.runs) totals[`runs ${r.state}`] = (totals[`runs ${r.state}`] ?? 0) + 1;
 

@@ -32,6 +32,12 @@ export interface FaultRecord extends FaultPlan {
   victims?: number[];
   /** Wall-clock ms of the SIGKILL. */
   killedAt?: number;
+  /**
+   * Wall-clock ms when the drill saw the killed agent's exit: a SIGKILLed process still has to be
+   * scheduled to die (tens to hundreds of ms on a loaded host), and its steps' parent-death signal
+   * and guardian act only then. An upper bound (the drill's own loop notices late under load).
+   */
+  goneAt?: number;
   note?: string;
 }
 
@@ -80,6 +86,7 @@ async function sigkill(world: FaultWorld, agent: DrillAgent, restartMs: number, 
   record.killedAt = record.at;
   agent.signal('SIGKILL');
   await agent.exited();
+  record.goneAt = Date.now();
   await sleep(restartMs);
   agent.start();
 }
@@ -120,6 +127,7 @@ export async function runFault(world: FaultWorld, plan: FaultPlan, agent: DrillA
       record.killedAt = Date.now();
       agent.signal('SIGKILL');
       await agent.exited();
+      record.goneAt = Date.now();
       // Restarted at once, as systemd would: it registers with its spool's runs as soon as the
       // database is back (the first agent, which reconnects fastest, is the one chosen).
       await sleep(1000);

@@ -142,10 +142,12 @@ Which defect of issue 12 each count shows, as seen when the drill was first run 
   the database hands them on. An agent that stays away is rescued only after \`dead_after\` (lease of
   3 heartbeats + a margin), by design: the database cannot tell a dead agent from a partitioned one,
   and a partitioned agent's steps run until its lease ends (docs/agent-protocol.md, Liveness).
-- Work that ended at most 1 s before its agent was SIGKILLed is reported apart (\`in flight\` in the
-  details and the totals), not in a2, c or e2: the agent had not read the exit yet, or its report
-  was on its way, when it died, so nobody could record it; the run is abandoned and retried by its
-  job's rules. This is the at-least-once window of every scheduler, not a lost result.
+- Work that ended at most 1 s before its agent was SIGKILLed, or while the killed agent was dying
+  (between the signal and the exit the drill saw: a killed process must still be scheduled to die,
+  which takes a while on a loaded host, and its steps' parent-death signal and guardian act only
+  then), is reported apart (\`in flight\` in the details and the totals), not in a2, c or e2: the
+  agent had not read the exit yet, or its report was on its way, when it died, so nobody could
+  record it; the run is abandoned and retried by its job's rules. This is the at-least-once window of every scheduler, not a lost result.
 
 ## Rerun
 

@@ -169,7 +169,7 @@ test('database unreachable, step 1 spooled, the agent SIGKILLed: restarted, it r
   await second.stop();
 });
 
-test('SIGTERM drains: a step finishing within the drain timeout is recorded; past it, the step is killed', async () => {
+test('SIGTERM drains: a step finishing within the drain timeout is recorded; past it, the step is killed and the run given up (abandoned)', async () => {
   await createJob(db, 'short-drain', [{ command: 'sleep 1; echo finished' }]);
   await createJob(db, 'long-drain', [{ command: 'sleep 60' }]);
   const patient = startAgent(db, { name: 'patient', args: ['--drain-timeout', '20'] });
@@ -187,7 +187,9 @@ test('SIGTERM drains: a step finishing within the drain timeout is recorded; pas
   await waitFor(async () => (await getRun(db, longRun)).steps.length === 1, { what: 'the step started' });
   assert.is(await hasty.stop(), 0);
   const long = await getRun(db, longRun);
-  assert.is(long.run.state, 'killed');
+  // Given up by its stopping agent, not failed of its own: abandoned (on_abandon decides).
+  assert.is(long.run.state, 'abandoned');
+  assert.is(long.steps[0].state, 'killed');
   assert.match(long.run.message!, /drain timeout of 0.5 s exceeded/);
   const agents = (await adminApi(db).listAgents()) as Array<{ name: string; state: string }>;
   assert.equal(agents.filter((a) => ['patient', 'hasty'].includes(a.name)).map((a) => a.state), ['offline', 'offline']);

@@ -60,9 +60,8 @@ async function sleeper(job: string, tag: string): Promise<{ shellPid: string; ch
 }
 
 /**
- * The step's pids, once the agent has told its guardian about the group. (The shell may run before
- * the agent's next instruction after the fork: an agent killed in that window leaves the step
- * unguarded, a documented limit; these tests prove what happens to a group the guardian knows.)
+ * The step's pids, once the agent has told its guardian about the group (its command begins only
+ * then: the step gate, test/agent/step-gate.test.ts).
  */
 async function startedPids(files: { shellPid: string; childPid: string }, agent: AgentProcess): Promise<{ pgid: number; child: number }> {
   const read = (file: string) => (existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) || 0 : 0);
@@ -87,8 +86,12 @@ async function waitTreeGone(pids: { pgid: number; child: number }, agent: AgentP
   }
 }
 
-test('a black-holed path: the agent says so, fences its step within lease + 2 s, stays up, and works again when the path is back', async () => {
-  const files = await sleeper('partitioned', 'partition');
+test('a black-holed path: the agent says so, fences its step within lease + 2 s, stays up, and works again when the path is back; the fenced run is retried (on_abandon retry)', async () => {
+  // The first attempt sleeps (and is fenced); its retry finds the marker and ends at once.
+  const marker = path.join(tempDir(), 'partitioned.tried');
+  const files = { shellPid: path.join(tempDir(), 'partitioned.pid'), childPid: path.join(tempDir(), 'partitioned.child') };
+  await createJob(db, 'partitioned', [{ command: `if [ -e ${marker} ]; then echo retried; exit 0; fi; touch ${marker}; sleep 300 & echo $! > ${files.childPid}; echo $$ > ${files.shellPid}; wait` }],
+    { agent_tags: ['partition'], on_abandon: 'retry', abandon_retries: 1 });
   await createJob(db, 'after-partition', [{ command: 'echo back' }], { agent_tags: ['partition'] });
   // Heartbeat 1 s: a lease of 3 s (3 intervals, also when the database does not say).
   const agent = startAgent(db, { name: 'partitioned', databaseUrl: viaProxy(db.url, proxy), args: ['--tags', 'partition', '--heartbeat-interval', '1', '--log-level', 'debug'] });
@@ -109,8 +112,16 @@ test('a black-holed path: the agent says so, fences its step within lease + 2 s,
   await proxy.restore();
   await registered(agent, backAt - 1000);
   const fenced = await waitForRun(db, runId, undefined, 60_000);
-  assert.is(fenced.run.state, 'killed', fenced.run.message ?? '');
-  assert.match(fenced.steps[0].message ?? '', /lost its lease: no contact with the database for [\d.]+ s/);
+  // Given up, not failed of its own: abandoned (the database may also have found the agent silent
+  // first, which ends the same way), and retried as the job says.
+  assert.is(fenced.run.state, 'abandoned', fenced.run.message ?? '');
+  assert.ok(['killed', 'abandoned'].includes(fenced.steps[0].state), fenced.steps[0].state);
+  if (fenced.steps[0].state === 'killed') assert.match(fenced.steps[0].message ?? '', /lost its lease: no contact with the database for [\d.]+ s/);
+  const retryId = Number((await db.pool.query('SELECT id FROM pgautomator.job_run WHERE retry_of = $1', [runId])).rows[0]?.id);
+  assert.ok(retryId > 0, 'a retry of the fenced run was queued');
+  const retried = await waitForRun(db, retryId, undefined, 60_000);
+  assert.is(retried.run.state, 'succeeded', retried.run.message ?? '');
+  assert.is(retried.steps[0].output, 'retried\n');
   const next = await startJob(db, 'after-partition');
   const done = await waitForRun(db, next, undefined, 30_000);
   assert.is(done.run.state, 'succeeded', done.run.message ?? '');
@@ -187,8 +198,8 @@ test('SIGSTOP past the lease: the guardian kills the step\'s tree; after SIGCONT
     agent.child.kill('SIGCONT');
   }
   const fenced = await waitForRun(db, runId, undefined, 60_000);
-  assert.ok(['killed', 'abandoned'].includes(fenced.run.state), `run ${fenced.run.state}: ${fenced.run.message}`);
-  if (fenced.run.state === 'killed') assert.match(fenced.steps[0].message ?? '', /lost its lease/);
+  assert.is(fenced.run.state, 'abandoned', `run ${fenced.run.state}: ${fenced.run.message}`);
+  if (fenced.steps[0].state === 'killed') assert.match(fenced.steps[0].message ?? '', /lost its lease/);
   const next = await startJob(db, 'after-pause');
   const done = await waitForRun(db, next, undefined, 30_000);
   assert.is(done.run.state, 'succeeded', done.run.message ?? '');

@@ -126,4 +126,19 @@ test('work that ended just before its agent was SIGKILLed is reported in flight,
   assert.equal([counted2.redone, counted2.recordedOtherwise, counted2.endsUnrecorded], [1, 1, 1], JSON.stringify(counted2.findings));
 });
 
+test('work that ended while the killed agent was dying (after the signal, before its exit) is in flight; after the exit it is counted', () => {
+  const history = (endS: number) => ({
+    executions: [exec(4, 1, 1, 'drill-2', 8, endS), exec(5, 1, 1, 'drill-2', 20, 21)],
+    snapshot: { runs: [run(4, 'drill-2', 'abandoned'), run(5, 'drill-2', 'succeeded', 4)], stepRuns: [stepRun(4, 1, 1, 'abandoned'), stepRun(5, 1, 1, 'succeeded')] },
+  });
+  // Signalled at 11 s, seen gone at 11.3 s.
+  const kill = [{ kind: 'sigkill', agent: 'a1', at: t(11), until: t(12), killedAt: t(11), goneAt: t(11.3), ms: 1000 }] as unknown as Parameters<typeof count>[4];
+  const dying = history(11.2);
+  const inFlight = count(dying.executions, dying.snapshot, jobs, [], kill);
+  assert.equal([inFlight.redone, inFlight.recordedOtherwise, inFlight.endsUnrecorded], [0, 0, 0], JSON.stringify(inFlight.findings));
+  const afterDeath = history(11.5);
+  const counted2 = count(afterDeath.executions, afterDeath.snapshot, jobs, [], kill);
+  assert.equal([counted2.redone, counted2.recordedOtherwise, counted2.endsUnrecorded], [1, 1, 1], JSON.stringify(counted2.findings));
+});
+
 test.run();

@@ -17,6 +17,11 @@ export class StepAbort extends Error {
     message: string,
     /** A shorter grace than the usual one (the lease ran out: the stop must be over before anyone retries). */
     readonly graceMs?: number,
+    /**
+     * The agent gives the run up (its lease ran out, it is stopping): the step is recorded killed,
+     * the run abandoned, so that the job's on_abandon decides whether it is retried.
+     */
+    readonly givesUpRun = false,
   ) {
     super(message);
   }
@@ -24,7 +29,11 @@ export class StepAbort extends Error {
 
 /** Who watches the process groups of running steps (the agent's step guardian). */
 export interface ProcessGroupWatch {
-  started(pgid: number): void;
+  /**
+   * A step's group exists; its command waits behind a gate until this settles (the guardian has
+   * been told), so that no command runs unguarded.
+   */
+  started(pgid: number): Promise<void> | void;
   ended(pgid: number): void;
 }
 

@@ -8,6 +8,11 @@
  * process group, and the group gets SIGTERM, then SIGKILL after the grace period (also when the
  * shell itself left early, so children that ignore SIGTERM do not survive). On Windows
  * `taskkill /T /F` ends the tree.
+ *
+ * The gate: where the agent's step guardian watches the groups, the command starts behind a gate
+ * on its stdin (stepGate) and the agent opens it only once the guardian has been told the group.
+ * An agent that dies in between (SIGKILL, the OOM killer) closes the gate's pipe by dying, and the
+ * command never begins: no step runs unguarded beside its retry.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { ClaimedStep } from '../protocol.ts';
@@ -90,6 +95,20 @@ export function withParentDeathSignal(command: ShellCommand): ShellCommand {
   return { file: setpriv, args: ['--pdeathsig', 'KILL', '--', command.file, ...command.args] };
 }
 
+/**
+ * The command behind a gate (POSIX): /bin/sh waits for one line on stdin, then execs the command
+ * with stdin from /dev/null (as steps always had). End of file instead of the line (the agent died:
+ * the kernel closed its end of the pipe) ends it with 125 before the command began. Under setpriv
+ * the gate comes after the parent-death signal is set, which covers the agent's death from then on;
+ * the gate covers a death before (setpriv's prctl cannot see a parent already gone).
+ */
+export function behindGate(command: ShellCommand): ShellCommand {
+  return { file: '/bin/sh', args: ['-c', 'IFS= read -r _ || exit 125; exec "$@" </dev/null', 'pgautomator-step-gate', command.file, ...command.args] };
+}
+
+/** Exit code of a gate that was closed without being opened. */
+export const gateClosedExitCode = 125;
+
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);
@@ -133,6 +152,9 @@ export async function runShellStep(step: ClaimedStep, context: StepContext): Pro
   } catch (error) {
     return { state: 'failed', exitCode: null, message: (error as Error).message };
   }
+  // Gated where a guardian watches the groups: the command waits until its group is guarded.
+  const gated = !windows && context.processGroups !== undefined;
+  if (gated) command = behindGate(command);
   command = withParentDeathSignal(command);
   const { execa } = await loadExeca();
   if (signal.aborted) return abortedResult(signal);
@@ -148,7 +170,7 @@ export async function runShellStep(step: ClaimedStep, context: StepContext): Pro
       PGAUTOMATOR_ATTEMPT: String(context.attempt),
     },
     extendEnv: false,
-    stdin: 'ignore',
+    stdin: gated ? 'pipe' : 'ignore',
     stdout: 'pipe',
     stderr: 'pipe',
     buffer: false,
@@ -162,7 +184,8 @@ export async function runShellStep(step: ClaimedStep, context: StepContext): Pro
   });
   // The guardian kills this group if the agent dies or loses its lease (detached: pgid = pid).
   const pgid = !windows ? subprocess.pid : undefined;
-  if (pgid !== undefined) context.processGroups?.started(pgid);
+  const guarded = pgid !== undefined ? context.processGroups?.started(pgid) : undefined;
+  subprocess.stdin?.on('error', () => {}); // EPIPE: the gate's shell is gone (killed, or never started)
   context.logger.debug('step process started', { pid: subprocess.pid });
   subprocess.stdout?.on('data', (chunk: Buffer) => output.write('stdout', chunk));
   subprocess.stderr?.on('data', (chunk: Buffer) => output.write('stderr', chunk));
@@ -190,6 +213,12 @@ export async function runShellStep(step: ClaimedStep, context: StepContext): Pro
   };
   signal.addEventListener('abort', onAbort, { once: true });
   try {
+    if (gated) {
+      await Promise.race([guarded, new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })))]);
+      // Opened only if the step is still wanted; a stopped one sees the gate close (end of file).
+      if (signal.aborted) subprocess.stdin?.end();
+      else subprocess.stdin?.end('\n');
+    }
     const result = await subprocess;
     // Ended by a signal nobody here sent: the guardian may have fenced it while the agent was
     // paused past its lease. The lease check then aborts this step with that reason.

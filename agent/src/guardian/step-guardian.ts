@@ -19,6 +19,9 @@ const guardianScript = fileURLToPath(new URL('./guardian-process.mjs', import.me
 
 export const guardianSupported = process.platform !== 'win32';
 
+/** The longest a step's command waits for its group's line to reach the guardian. */
+const addWaitMs = 2_000;
+
 export interface StepGuardianOptions {
   /** Where the guardian writes its pid (beside the spool: one per agent state). */
   pidFile: string;
@@ -86,8 +89,8 @@ export class StepGuardian {
       this.options.logger.warn('the step guardian exited: starting it again', { code: code ?? undefined, signal: signal ?? undefined, restart_in_ms: delay, groups: this.groups.size });
       setTimeout(() => this.restart(), delay).unref();
     });
-    for (const [pgid, keep] of this.groups) this.send(keep ? `add ${pgid} keep` : `add ${pgid}`);
-    if (this.leaseDeadline !== null) this.send(`lease ${Math.floor(this.leaseDeadline - Lease.now())}`);
+    for (const [pgid, keep] of this.groups) void this.send(keep ? `add ${pgid} keep` : `add ${pgid}`);
+    if (this.leaseDeadline !== null) void this.send(`lease ${Math.floor(this.leaseDeadline - Lease.now())}`);
   }
 
   /** The guardian process runs now (it may be between a death and its restart). */
@@ -97,24 +100,27 @@ export class StepGuardian {
 
   /**
    * A step's process group started. `keep`: a step of an on_abandon = wait run, which the guardian
-   * kills when the agent dies but not when the lease runs out.
+   * kills when the agent dies but not when the lease runs out. Resolves once the line is in the
+   * guardian's pipe (it reads it even if the agent dies next), or at once when no guardian runs
+   * (one started again is told every live group); at the latest after addWaitMs (a guardian that
+   * stopped reading must not hold every step).
    */
-  add(pgid: number, keep = false): void {
-    if (!guardianSupported) return;
+  add(pgid: number, keep = false): Promise<void> {
+    if (!guardianSupported) return Promise.resolve();
     this.groups.set(pgid, keep);
-    this.send(keep ? `add ${pgid} keep` : `add ${pgid}`);
+    return this.send(keep ? `add ${pgid} keep` : `add ${pgid}`);
   }
 
   /** It ended (or was killed and is gone). */
   remove(pgid: number): void {
     if (!guardianSupported || !this.groups.delete(pgid)) return;
-    this.send(`del ${pgid}`);
+    void this.send(`del ${pgid}`);
   }
 
   /** The lease runs out `remainingMs` from now (null: no lease to keep). */
   lease(remainingMs: number | null): void {
     this.leaseDeadline = remainingMs === null ? null : Lease.now() + remainingMs;
-    this.send(remainingMs === null ? 'lease none' : `lease ${Math.floor(remainingMs)}`);
+    void this.send(remainingMs === null ? 'lease none' : `lease ${Math.floor(remainingMs)}`);
   }
 
   /** Ends the guardian: with no groups left it exits at once; with groups, it kills them first. */
@@ -137,10 +143,16 @@ export class StepGuardian {
     this.start();
   }
 
-  private send(line: string): void {
+  private send(line: string): Promise<void> {
     const stdin = this.child?.stdin;
-    if (!stdin || stdin.destroyed || !stdin.writable) return;
-    stdin.write(`${line}\n`);
+    if (!stdin || stdin.destroyed || !stdin.writable) return Promise.resolve();
+    return new Promise((resolve) => {
+      const bound = setTimeout(resolve, addWaitMs);
+      stdin.write(`${line}\n`, () => {
+        clearTimeout(bound);
+        resolve();
+      });
+    });
   }
 
   private heard(line: string): void {

@@ -103,6 +103,11 @@ BEGIN
       IF v_state IN ('PA040', '42501') THEN
         RAISE;
       END IF;
+      -- A repeat of an end already recorded (the agent's answer was lost after the commit): ok.
+      IF v_state = 'PA030' AND e ->> 'op' IN ('end_step', 'end_run') AND pgautomator._repeats_recorded_end(e, acts_for) THEN
+        results := results || jsonb_build_array(jsonb_build_object('ok', true, 'repeat', true));
+        CONTINUE;
+      END IF;
       -- An end_run refused because the run is no longer running (abandoned while the agent could not
       -- report) may carry its last attempt's result, really produced: that result alone is recorded
       -- when its attempt takes a late result (_end_attempt), and answered as "last_step".
@@ -141,7 +146,8 @@ COMMENT ON FUNCTION pgautomator.agent_report(jsonb) IS
   'as not running, the last attempt alone is still recorded if it takes a late result, answered in "last_step"}). '
   'end_step and end_run entries may carry "finished_at" (a result the agent kept through an outage: when it ended; '
   'recorded between the start and now). '
-  'Returns one result per entry: {"ok": true} (with "step_run_id" for begin_step) or {"ok": false, "code", "message", "detail", "hint"} '
+  'Returns one result per entry: {"ok": true} (with "step_run_id" for begin_step; with "repeat": true for an end_step or end_run '
+  'that repeats an end this agent already recorded, sent again after its answer was lost) or {"ok": false, "code", "message", "detail", "hint"} '
   'when the database refused that entry (the others are kept). PA002 for a malformed batch (nothing written); PA040 refuses the whole call.';
 REVOKE ALL ON FUNCTION pgautomator.agent_report(jsonb) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.agent_report(jsonb) TO pgautomator_agent;

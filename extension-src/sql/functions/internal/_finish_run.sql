@@ -12,7 +12,14 @@ DECLARE
   ended timestamptz := greatest(r.started_at, least(coalesce(_finish_run.finished, clock_timestamp()), clock_timestamp()));
   email_on text[];
 BEGIN
-  PERFORM pgautomator._check_one_of(final, '{succeeded,failed,killed,timed_out}', 'state', 'state');
+  PERFORM pgautomator._check_one_of(final, '{succeeded,failed,killed,timed_out,abandoned}', 'state', 'state');
+  -- Given up by its agent (its lease ran out and it fenced the step, or it stopped before the run
+  -- could end): the run did not fail of its own, so the job's on_abandon decides (a retry of the
+  -- same fire), as when the database rescues a dead agent's runs. Unless someone asked to kill it.
+  IF final = 'abandoned' AND r.kill_requested_at IS NULL THEN
+    PERFORM pgautomator._abandon_runs(ARRAY[r.id], coalesce(why, 'given up by its agent'));
+    RETURN;
+  END IF;
   -- A run someone asked to kill ends killed, even when it finished on its own meanwhile.
   IF r.kill_requested_at IS NOT NULL AND final <> 'killed' THEN
     why := concat_ws('; ', format('kill requested by %s at %s (agent reported %s)', r.kill_requested_by, r.kill_requested_at, final), why);
@@ -38,5 +45,5 @@ BEGIN
   PERFORM pgautomator._notify('run_finished', jsonb_build_object('run_id', r.id, 'state', final));
 END
 $$;
-COMMENT ON FUNCTION pgautomator._finish_run(pgautomator.job_run, text, text, timestamptz) IS 'end_run after the checks of the caller and the run: records the outcome (killed when a kill was requested), ends open attempts, writes mail, NOTIFYs run_finished.';
+COMMENT ON FUNCTION pgautomator._finish_run(pgautomator.job_run, text, text, timestamptz) IS 'end_run after the checks of the caller and the run: records the outcome (killed when a kill was requested; abandoned through _abandon_runs, which applies on_abandon), ends open attempts, writes mail, NOTIFYs run_finished.';
 REVOKE ALL ON FUNCTION pgautomator._finish_run(pgautomator.job_run, text, text, timestamptz) FROM PUBLIC;

@@ -38,7 +38,8 @@ test(`two agents, ${RUNS} runs: each executed exactly once`, async () => {
   );
   const seconds = (Date.now() - started) / 1000;
   const states = await db.pool.query('SELECT state, count(*)::int AS n FROM pgautomator.job_run GROUP BY state');
-  assert.equal(states.rows, [{ state: 'succeeded', n: RUNS }]);
+  const others = await db.pool.query("SELECT state, message, count(*)::int AS n FROM pgautomator.job_run WHERE state <> 'succeeded' GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 5");
+  assert.equal(states.rows, [{ state: 'succeeded', n: RUNS }], others.rows.map((r) => `${r.n} ${r.state}: ${r.message}`).join('; '));
   const attempts = await db.pool.query(`
     SELECT count(*)::int AS runs,
            count(*) FILTER (WHERE n = 1)::int AS once,

@@ -6203,8 +6203,9 @@ AS $$
     -- the current hour, partly gone, and the 23 before it.
     SELECT h FROM generate_series(date_bin('1 hour', _overview.at, timestamptz '2000-01-01 00:00:00+00') - interval '23 hours',
                                   date_bin('1 hour', _overview.at, timestamptz '2000-01-01 00:00:00+00'), interval '1 hour') h
-  ), ended AS (
+  ), ended AS MATERIALIZED (
     -- Runs by the hour they ended in (job_run_finished_at_idx); runs still going are in "now".
+    -- MATERIALIZED: inlined, it was scanned again for each of the 24 hours.
     SELECT date_bin('1 hour', r.finished_at, timestamptz '2000-01-01 00:00:00+00') AS h, r.state, count(*) AS n
       FROM pgautomator.job_run r
      WHERE r.finished_at >= (SELECT min(h) FROM hours) AND r.finished_at <= _overview.at

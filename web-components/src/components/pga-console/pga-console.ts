@@ -122,8 +122,8 @@ export class PgaConsole extends LitElement {
     this.applyRoute(route);
   }
 
-  /** History's filters changed: into the URL (replacing, so Back leaves the view, not each filter). */
-  private onRunsFilter(filters: Record<string, string>): void {
+  /** A view's filters changed (history, jobs): into the URL (replacing, so Back leaves the view, not each filter). */
+  private onFilter(filters: Record<string, string>): void {
     const query = new URLSearchParams(Object.entries(filters).filter(([, v]) => v));
     this.query = query;
     if (!this.noHash) history.replaceState(null, '', this.hashOf(this.view, this.arg, query));
@@ -170,7 +170,7 @@ export class PgaConsole extends LitElement {
         return html`<pga-runs gateway-url=${this.gatewayUrl} .run=${this.arg ? Number(this.arg) : null}
           .job=${this.query.get('job') ?? ''} .state=${this.query.get('state') ?? ''} .agent=${this.query.get('agent') ?? ''}
           .since=${this.query.get('since') ?? ''} .until=${this.query.get('until') ?? ''}
-          @pga-runs-filter=${(e: CustomEvent<Record<string, string>>) => this.onRunsFilter(e.detail)}
+          @pga-runs-filter=${(e: CustomEvent<Record<string, string>>) => this.onFilter(e.detail)}
           @pga-run-open=${(e: CustomEvent<{ runId: number }>) => this.go('runs', String(e.detail.runId))}></pga-runs>`;
       case 'overview':
         return html`<pga-overview gateway-url=${this.gatewayUrl} @pga-job-open=${(e: CustomEvent<{ name: string | null }>) => this.go('job', e.detail.name ?? '')}></pga-overview>`;
@@ -181,7 +181,9 @@ export class PgaConsole extends LitElement {
       case 'settings':
         return html`<pga-settings gateway-url=${this.gatewayUrl}></pga-settings>`;
       default:
-        return html`<pga-jobs gateway-url=${this.gatewayUrl} @pga-job-open=${(e: CustomEvent<{ name: string | null }>) => this.go('job', e.detail.name ?? '')}></pga-jobs>`;
+        return html`<pga-jobs gateway-url=${this.gatewayUrl} .search=${this.query.get('search') ?? ''} .category=${this.query.get('category') ?? ''}
+          .state=${this.query.get('state') || 'all'} @pga-jobs-filter=${(e: CustomEvent<Record<string, string>>) => this.onFilter(e.detail)}
+          @pga-job-open=${(e: CustomEvent<{ name: string | null }>) => this.go('job', e.detail.name ?? '')}></pga-jobs>`;
     }
   }
 

@@ -6192,7 +6192,9 @@ COMMENT ON FUNCTION pgautomator._operator_id(text, boolean) IS 'The id of the op
 -- source: extension-src/sql/functions/internal/_overview.sql
 -- The body of overview() at instant `at` (tests pin it; overview() passes now()). Every part reads
 -- an index or a bounded range, so the console's first screen is one cheap call however large the
--- history (measured with 10,000 jobs and 100k runs: docs/api.md, overview).
+-- history. Measured (2026-12-05, 10,000 jobs, 100k runs of which 40k ended in the last 24 hours,
+-- 20 agents): 39 ms backend CPU per call (status(), for scale: 34 ms); the 40k runs' hour buckets
+-- and the failing jobs (a probe per job, as status() makes) are most of it.
 CREATE OR REPLACE FUNCTION pgautomator._overview(at timestamptz DEFAULT now())
 RETURNS jsonb
 LANGUAGE sql STABLE
@@ -7226,8 +7228,9 @@ SELECT j.id,
        j.created_at,
        j.updated_at,
        -- The figures of the jobs list (issue 15), from the job's last 20 runs that ran to an end:
-       -- a bounded walk down job_run_job_id_idx per job, so the list stays one query whatever the
-       -- history's size (10,000 jobs and 100k runs: docs/api.md, list_jobs).
+       -- a bounded walk down job_run_job_id_idx per job, so the list stays one query whose cost
+       -- grows with the jobs, not with the history. Measured (2026-12-05, 10,000 jobs, 100k runs,
+       -- backend CPU per list_jobs() call, 2 cores under load 20-40): 173 ms before, 310 ms with them.
        lr.finished_at - lr.started_at AS last_duration,
        recent.avg_duration,
        coalesce(recent.durations, '{}') AS recent_durations,

@@ -29,8 +29,9 @@ SELECT j.id,
        j.created_at,
        j.updated_at,
        -- The figures of the jobs list (issue 15), from the job's last 20 runs that ran to an end:
-       -- a bounded walk down job_run_job_id_idx per job, so the list stays one query whatever the
-       -- history's size (10,000 jobs and 100k runs: docs/api.md, list_jobs).
+       -- a bounded walk down job_run_job_id_idx per job, so the list stays one query whose cost
+       -- grows with the jobs, not with the history. Measured (2026-12-05, 10,000 jobs, 100k runs,
+       -- backend CPU per list_jobs() call, 2 cores under load 20-40): 173 ms before, 310 ms with them.
        lr.finished_at - lr.started_at AS last_duration,
        recent.avg_duration,
        coalesce(recent.durations, '{}') AS recent_durations,

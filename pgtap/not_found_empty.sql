@@ -4,7 +4,7 @@
 -- function went on with NULLs (start_job in a fresh database failed with a not-null violation).
 -- The rule since (extension-src/sql/README.md): a lookup that must raise is a statement of its own.
 BEGIN;
-SELECT plan(56);
+SELECT plan(57);
 
 -- Everything empty: a fresh install, as the DBA finds it.
 SELECT is((SELECT count(*) FROM pgautomator.job) + (SELECT count(*) FROM pgautomator.schedule) + (SELECT count(*) FROM pgautomator.agent)
@@ -25,6 +25,7 @@ SELECT throws_ok($$SELECT * FROM pgautomator.list_runs(job => 'nope')$$, 'PA010'
 SELECT throws_ok($$SELECT pgautomator.purge_history(job => 'nope')$$, 'PA010', 'job ''nope'' does not exist', 'purge_history(job) on no jobs');
 SELECT throws_ok($$SELECT pgautomator.attach_schedule('nope', 'nope')$$, 'PA010', 'job ''nope'' does not exist', 'attach_schedule on no jobs');
 SELECT throws_ok($$SELECT pgautomator.detach_schedule('nope', 'nope')$$, 'PA010', 'job ''nope'' does not exist', 'detach_schedule on no jobs');
+SELECT throws_ok($$SELECT pgautomator.copy_job('nope', 'copy')$$, 'PA010', 'job ''nope'' does not exist', 'copy_job on no jobs');
 
 -- steps (no jobs, hence no steps) -----------------------------------------------------------------
 SELECT throws_ok($$SELECT pgautomator.add_step('nope', 's', 'shell', 'true')$$, 'PA010', 'job ''nope'' does not exist', 'add_step on no jobs');

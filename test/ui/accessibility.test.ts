@@ -33,6 +33,7 @@ test.after(async () => {
 });
 
 const SCREENS: Array<{ name: string; hash: () => string; ready: string }> = [
+  { name: 'overview', hash: () => 'overview', ready: 'pga-overview [data-part="agents"] li[data-agent="axe-agent"]' },
   { name: 'jobs', hash: () => 'jobs', ready: 'pga-jobs tr[data-job="dba-check"]' },
   { name: 'job editor', hash: () => 'job/dba-check', ready: 'pga-job-editor pga-step-list tr[data-step="check"]' },
   { name: 'new job', hash: () => 'job/', ready: 'pga-job-editor form' },

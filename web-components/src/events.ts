@@ -23,6 +23,10 @@ export interface PgaEventDetails {
   'pga-run-open': { runId: number };
   'pga-schedule-delete': { name: string };
   'pga-runs-filter': { job: string; state: string; agent: string; since: string; until: string };
+  /** The jobs list's filters changed (the console keeps them in the URL). */
+  'pga-jobs-filter': { search: string; category: string; state: string };
+  /** A job was copied (copy_job) to newName. */
+  'pga-job-copy': { name: string; newName: string };
   /** A kill of a run was requested. */
   'pga-run-kill': { runId: number };
   /** A schedule was saved. */
@@ -63,6 +67,8 @@ declare global {
     'pga-run-open': PgaEvent<'pga-run-open'>;
     'pga-schedule-delete': PgaEvent<'pga-schedule-delete'>;
     'pga-runs-filter': PgaEvent<'pga-runs-filter'>;
+    'pga-jobs-filter': PgaEvent<'pga-jobs-filter'>;
+    'pga-job-copy': PgaEvent<'pga-job-copy'>;
     'pga-run-kill': PgaEvent<'pga-run-kill'>;
     'pga-schedule-save': PgaEvent<'pga-schedule-save'>;
     'pga-schedule-open': PgaEvent<'pga-schedule-open'>;

@@ -16,6 +16,7 @@ export { PgaRunDetail } from './components/pga-run-detail/pga-run-detail.ts';
 export { PgaScheduleEditor } from './components/pga-schedule-editor/pga-schedule-editor.ts';
 export { PgaJobEditor } from './components/pga-job-editor/pga-job-editor.ts';
 export { PgaJobs } from './components/pga-jobs/pga-jobs.ts';
+export { PgaOverview } from './components/pga-overview/pga-overview.ts';
 export { PgaRuns } from './components/pga-runs/pga-runs.ts';
 export { PgaTimeline } from './components/pga-timeline/pga-timeline.ts';
 export { PgaAgents } from './components/pga-agents/pga-agents.ts';

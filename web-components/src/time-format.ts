@@ -84,6 +84,21 @@ export function intervalWords(value: unknown): string {
   return parts.join(' ');
 }
 
+/**
+ * A PostgreSQL interval as the database prints it (`00:00:12.5`, `1 day 02:00:00`) in milliseconds,
+ * or null; months and years (never a run's duration) are not counted.
+ */
+export function intervalMs(value: unknown): number | null {
+  if (value === null || value === undefined || value === '') return null;
+  const text = String(value);
+  const days = /(-?\d+) days?/.exec(text);
+  const clock = /(-)?(\d+):(\d\d):(\d\d(?:\.\d+)?)/.exec(text);
+  if (!days && !clock) return null;
+  let ms = days ? Number(days[1]) * 86_400_000 : 0;
+  if (clock) ms += (clock[1] ? -1 : 1) * ((Number(clock[2]) * 60 + Number(clock[3])) * 60 + Number(clock[4])) * 1000;
+  return ms;
+}
+
 /** `1 h 02 min`, `3.2 s`, `45 ms`. */
 export function formatDuration(ms: number | null): string {
   if (ms === null || !Number.isFinite(ms)) return '—';

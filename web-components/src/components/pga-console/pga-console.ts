@@ -6,6 +6,7 @@ import { sharedStyles } from '../../styles/shared-styles.ts';
 import '../pga-agents/pga-agents.ts';
 import '../pga-job-editor/pga-job-editor.ts';
 import '../pga-jobs/pga-jobs.ts';
+import '../pga-overview/pga-overview.ts';
 import '../pga-runs/pga-runs.ts';
 import '../pga-schedule-editor/pga-schedule-editor.ts';
 import '../pga-settings/pga-settings.ts';
@@ -13,9 +14,9 @@ import '../pga-timeline/pga-timeline.ts';
 import { browserZone, displayZoneChoice, setDisplayZoneChoice } from '../../time-format.ts';
 import { consoleStyles } from './pga-console.styles.ts';
 
-const VIEWS = ['jobs', 'schedules', 'runs', 'timeline', 'agents', 'settings'] as const;
+const VIEWS = ['overview', 'jobs', 'schedules', 'runs', 'timeline', 'agents', 'settings'] as const;
 type View = (typeof VIEWS)[number] | 'job';
-const TITLES: Record<(typeof VIEWS)[number], string> = { jobs: 'Jobs', schedules: 'Schedules', runs: 'History', timeline: 'Timeline', agents: 'Agents', settings: 'Settings' };
+const TITLES: Record<(typeof VIEWS)[number], string> = { overview: 'Overview', jobs: 'Jobs', schedules: 'Schedules', runs: 'History', timeline: 'Timeline', agents: 'Agents', settings: 'Settings' };
 
 interface Route {
   view: View;
@@ -32,17 +33,18 @@ function parseHash(hash: string): Route {
   const query = new URLSearchParams(search);
   if (view === 'job') return { view: 'job', arg, query };
   if ((VIEWS as readonly string[]).includes(view)) return { view: view as View, arg, query };
-  return { view: 'jobs', arg: '', query: new URLSearchParams() };
+  // The first screen (no hash, or an unknown one): the overview.
+  return { view: 'overview', arg: '', query: new URLSearchParams() };
 }
 
 /**
- * The management console: navigation between jobs, schedules, run history, the timeline and the
+ * The management console: navigation between the overview (the first screen), jobs, schedules, run history, the timeline and the
  * agents, composed of the other elements, with login and logout. Routes live in the URL hash
- * (`#jobs`, `#job/<name>`, `#schedules/<name>`, `#runs/<id>`, `#timeline`, `#agents`) unless
+ * (`#overview`, `#jobs`, `#job/<name>`, `#schedules/<name>`, `#runs/<id>`, `#timeline`, `#agents`) unless
  * `no-hash` is set.
  *
  * @attr gateway-url - the gateway ('' = this page's origin)
- * @attr view - the view shown: jobs, job, schedules, runs, timeline, agents
+ * @attr view - the view shown: overview, jobs, job, schedules, runs, timeline, agents
  * @attr no-hash - keep the route out of the URL (for portals that own the hash)
  * @fires pga-view-change - {view} when the view changes
  * @slot brand - the title at the left of the header (default "pgAutomator")
@@ -78,7 +80,7 @@ export class PgaConsole extends LitElement {
   constructor() {
     super();
     this.gatewayUrl = '';
-    this.view = 'jobs';
+    this.view = 'overview';
     this.arg = '';
     this.noHash = false;
     this.schedules = [];
@@ -120,8 +122,8 @@ export class PgaConsole extends LitElement {
     this.applyRoute(route);
   }
 
-  /** History's filters changed: into the URL (replacing, so Back leaves the view, not each filter). */
-  private onRunsFilter(filters: Record<string, string>): void {
+  /** A view's filters changed (history, jobs): into the URL (replacing, so Back leaves the view, not each filter). */
+  private onFilter(filters: Record<string, string>): void {
     const query = new URLSearchParams(Object.entries(filters).filter(([, v]) => v));
     this.query = query;
     if (!this.noHash) history.replaceState(null, '', this.hashOf(this.view, this.arg, query));
@@ -168,8 +170,10 @@ export class PgaConsole extends LitElement {
         return html`<pga-runs gateway-url=${this.gatewayUrl} .run=${this.arg ? Number(this.arg) : null}
           .job=${this.query.get('job') ?? ''} .state=${this.query.get('state') ?? ''} .agent=${this.query.get('agent') ?? ''}
           .since=${this.query.get('since') ?? ''} .until=${this.query.get('until') ?? ''}
-          @pga-runs-filter=${(e: CustomEvent<Record<string, string>>) => this.onRunsFilter(e.detail)}
+          @pga-runs-filter=${(e: CustomEvent<Record<string, string>>) => this.onFilter(e.detail)}
           @pga-run-open=${(e: CustomEvent<{ runId: number }>) => this.go('runs', String(e.detail.runId))}></pga-runs>`;
+      case 'overview':
+        return html`<pga-overview gateway-url=${this.gatewayUrl} @pga-job-open=${(e: CustomEvent<{ name: string | null }>) => this.go('job', e.detail.name ?? '')}></pga-overview>`;
       case 'timeline':
         return html`<pga-timeline gateway-url=${this.gatewayUrl}></pga-timeline>`;
       case 'agents':
@@ -177,7 +181,9 @@ export class PgaConsole extends LitElement {
       case 'settings':
         return html`<pga-settings gateway-url=${this.gatewayUrl}></pga-settings>`;
       default:
-        return html`<pga-jobs gateway-url=${this.gatewayUrl} @pga-job-open=${(e: CustomEvent<{ name: string | null }>) => this.go('job', e.detail.name ?? '')}></pga-jobs>`;
+        return html`<pga-jobs gateway-url=${this.gatewayUrl} .search=${this.query.get('search') ?? ''} .category=${this.query.get('category') ?? ''}
+          .state=${this.query.get('state') || 'all'} @pga-jobs-filter=${(e: CustomEvent<Record<string, string>>) => this.onFilter(e.detail)}
+          @pga-job-open=${(e: CustomEvent<{ name: string | null }>) => this.go('job', e.detail.name ?? '')}></pga-jobs>`;
     }
   }
 

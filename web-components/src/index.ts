@@ -19,5 +19,6 @@ export { PgaJobs } from './components/pga-jobs/pga-jobs.ts';
 export { PgaRuns } from './components/pga-runs/pga-runs.ts';
 export { PgaTimeline } from './components/pga-timeline/pga-timeline.ts';
 export { PgaAgents } from './components/pga-agents/pga-agents.ts';
+export { PgaAlerts } from './components/pga-alerts/pga-alerts.ts';
 export { PgaSettings } from './components/pga-settings/pga-settings.ts';
 export { PgaConsole } from './components/pga-console/pga-console.ts';

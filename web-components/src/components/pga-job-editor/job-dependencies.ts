@@ -41,8 +41,8 @@ export const TRIGGER_FIELDS: FormFields = {
 
 /** The alert rules the editor offers, in the words of the form. */
 export const ALERT_KINDS = {
-  freshness: { control: 'alert_freshness', label: 'Must succeed at least every', placeholder: 'e.g. 1 day' },
-  duration: { control: 'alert_duration', label: 'Warn when a run takes longer than', placeholder: 'e.g. 2 hours' },
+  freshness: { control: 'alert_freshness', label: 'Must succeed at least every', placeholder: 'e.g. 1 day', form: 'Freshness alert' },
+  duration: { control: 'alert_duration', label: 'Warn when a run takes longer than', placeholder: 'e.g. 2 hours', form: 'Duration alert' },
 } as const;
 export type AlertKind = keyof typeof ALERT_KINDS;
 
@@ -120,9 +120,9 @@ export function renderTriggers(v: DependencySections): TemplateResult {
 export function renderAlertRules(v: DependencySections): TemplateResult {
   return html`<section class="card" part="alerts" aria-labelledby="alert-rules-title"><h3 id="alert-rules-title">Alerts</h3>
     ${(Object.keys(ALERT_KINDS) as AlertKind[]).map((kind) => {
-      const { control, label, placeholder } = ALERT_KINDS[kind];
+      const { control, label, placeholder, form } = ALERT_KINDS[kind];
       const rule = v.rules.find((r) => r.kind === kind);
-      return html`<form class="row" data-alert=${kind} aria-label=${label} @submit=${(e: Event) => v.onSetAlert(e, kind)}>
+      return html`<form class="row" data-alert=${kind} aria-label=${form} @submit=${(e: Event) => v.onSetAlert(e, kind)}>
         <fieldset class="plain row" ?disabled=${v.disabled || !v.admin}>
         <span class="field"><label>${label}<input name=${control} placeholder=${placeholder} .value=${v.alertDrafts[kind]} aria-invalid=${v.invalid(control)} aria-describedby="err-${control}"
           @input=${(e: Event) => v.onAlertDraft(kind, (e.target as HTMLInputElement).value)} /></label>${v.errorFor(control)}</span>

@@ -116,7 +116,7 @@ test('a viewer sees triggers and alert rules in the editor but cannot change the
   assert.is(await editor.getByRole('form', { name: 'Add a trigger' }).count(), 0);
   assert.is(await editor.getByRole('button', { name: /Remove trigger/ }).count(), 0);
   assert.ok(await editor.getByLabel('Must succeed at least every').isDisabled());
-  assert.is(await editor.getByRole('button', { name: 'Set' }).count(), 0);
+  assert.is(await editor.getByRole('button', { name: 'Set', exact: true }).count(), 0);
 });
 
 test('alerts screen: an operator acknowledges an alert; a new one appears live', async () => {

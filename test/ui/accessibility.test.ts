@@ -2,6 +2,9 @@
  * axe-core on every screen of the console, in Chromium, at 1400x900 and at phone width 390x844:
  * no critical and no serious violation (issue 15, defect 11), and each screen has one h1 and a
  * main landmark (the moderate findings of the issue).
+ *
+ * pgautomator-test-timeout: 360 (13 screens at two sizes took 163 s on a shared 2-core machine; the
+ * default 240 s left too little room)
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

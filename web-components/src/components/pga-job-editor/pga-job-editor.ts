@@ -163,20 +163,23 @@ export class PgaJobEditor extends LitElement {
       this.loadingJob = Boolean(job);
     }
     const names = (rows: Array<{ name: string }> | undefined) => (rows ?? []).map((r) => r.name);
-    const [categories, agents, connections, schedules, jobs] = await Promise.all([
+    const [categories, agents, connections, schedules] = await Promise.all([
       this.gateway.run((c) => c.read<Array<{ name: string }>>('list_categories')),
       this.gateway.run((c) => c.read<Array<{ name: string }>>('list_agents')),
       this.gateway.run((c) => c.read<Array<{ name: string }>>('list_connections')),
       this.gateway.run((c) => c.read<Array<{ name: string }>>('list_schedules')),
-      this.gateway.run((c) => c.read<Array<{ name: string }>>('list_jobs')),
     ]);
-    this.jobNames = names(jobs);
     this.options = { categories: names(categories), agents: names(agents), connections: names(connections), schedules: names(schedules) };
     if (!job) return;
-    const doc = await this.gateway.run((c) => c.read<JobDoc>('get_job', { name: job }));
+    // The other jobs (choices of "Runs after job") only matter for an existing job: read beside it.
+    const [doc, jobs] = await Promise.all([
+      this.gateway.run((c) => c.read<JobDoc>('get_job', { name: job })),
+      this.gateway.run((c) => c.read<Array<{ name: string }>>('list_jobs')),
+    ]);
     // A reply for a job the editor has since left is dropped (the newer load fills the form).
     if (this.loadedFor !== job) return;
     this.loadingJob = false;
+    this.jobNames = names(jobs);
     if (!doc) return;
     if (!this.draftDirty) this.draft = jobToDraft(doc.job);
     this.steps = doc.steps;

@@ -1,11 +1,10 @@
 /**
  * The job editor's "Runs after" and "Alerts" sections (docs/dependencies-and-alerts.md): the
  * triggers that start this job when runs of other jobs end, the jobs its own ends start, and its
- * freshness and duration alert rules. Presentational templates: the editor owns the state and
- * makes the calls (add_job_trigger, remove_job_trigger, set_job_alert); kept apart so the editor
- * stays one concern per file.
+ * freshness and duration alert rules: templates, and the JobDependencies controller that holds
+ * their state and makes their calls through the editor (kept apart so the editor stays small).
  */
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { FormFields } from '../../form-errors.ts';
 import { formatInstant, intervalWords } from '../../time-format.ts';
 
@@ -137,4 +136,134 @@ export function renderAlertRules(v: DependencySections): TemplateResult {
       </form>`;
     })}
   </section>`;
+}
+
+/** What the controller needs of its editor. */
+export interface DependencyEditor {
+  /** The job edited ('' for a new one). */
+  job(): string;
+  /** Runs a change the editor's way (notice, field errors, reload); true when it was done. */
+  act(what: string, work: () => Promise<unknown>, fields?: FormFields): Promise<boolean>;
+  call(fn: string, args: Record<string, unknown>): Promise<unknown>;
+  admin(): boolean;
+  loading(): boolean;
+  invalid(control: string): 'true' | 'false';
+  errorFor(control: string): TemplateResult | typeof nothing;
+  openJob(name: string): void;
+}
+
+const noAlertDrafts = (): Record<AlertKind, string> => ({ freshness: '', duration: '' });
+
+/**
+ * The state and the calls of the two sections (add_job_trigger, remove_job_trigger,
+ * set_job_alert), as a reactive controller of the job editor: the editor keeps its own forms.
+ */
+export class JobDependencies implements ReactiveController {
+  private upstream: TriggerLink[] = [];
+  private downstream: TriggerLink[] = [];
+  private jobNames: string[] = [];
+  private draft = emptyTrigger();
+  private rules: AlertRule[] = [];
+  private alertDrafts = noAlertDrafts();
+  // A threshold being typed survives background reloads, as the editor's other forms do.
+  private alertDirty = new Set<AlertKind>();
+
+  constructor(private readonly host: ReactiveControllerHost, private readonly editor: DependencyEditor) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {}
+
+  /** Switching jobs: nothing of the previous job stays. */
+  reset(): void {
+    this.upstream = [];
+    this.downstream = [];
+    this.draft = emptyTrigger();
+    this.rules = [];
+    this.alertDrafts = noAlertDrafts();
+    this.alertDirty.clear();
+    this.host.requestUpdate();
+  }
+
+  /** get_job's `triggers` and `alert_rules`, and every job's name (the choices). */
+  loaded(doc: { triggers?: { after: TriggerLink[]; starts: TriggerLink[] }; alert_rules?: AlertRule[] }, jobs: string[]): void {
+    this.jobNames = jobs;
+    this.upstream = doc.triggers?.after ?? [];
+    this.downstream = doc.triggers?.starts ?? [];
+    this.rules = doc.alert_rules ?? [];
+    const drafts = { ...this.alertDrafts };
+    for (const kind of Object.keys(ALERT_KINDS) as AlertKind[]) {
+      if (!this.alertDirty.has(kind)) drafts[kind] = intervalWords(this.rules.find((r) => r.kind === kind)?.threshold);
+    }
+    this.alertDrafts = drafts;
+    this.host.requestUpdate();
+  }
+
+  private async addTrigger(event: Event): Promise<void> {
+    event.preventDefault();
+    const job = this.editor.job();
+    const d = this.draft;
+    const ok = await this.editor.act(`“${job}” now runs after “${d.after}”.`, () =>
+      this.editor.call('add_job_trigger', { job, after: d.after, outcome: d.outcome, delay: d.delay.trim() || undefined }),
+      TRIGGER_FIELDS,
+    );
+    if (ok) {
+      this.draft = emptyTrigger();
+      this.host.requestUpdate();
+    }
+  }
+
+  private async removeTrigger(after: string): Promise<void> {
+    const job = this.editor.job();
+    if (!confirm(`Stop running “${job}” after “${after}”?`)) return;
+    await this.editor.act(`“${job}” no longer runs after “${after}”.`, () => this.editor.call('remove_job_trigger', { job, after }));
+  }
+
+  /** Sets (threshold typed) or clears (null) one alert rule. */
+  private async setAlert(kind: AlertKind, threshold: string | null): Promise<void> {
+    const job = this.editor.job();
+    const done = threshold === null ? `Cleared the ${kind} alert.` : `Set the ${kind} alert: ${threshold}.`;
+    // The typed text is kept on failure (to correct it) and replaced by the saved value on success.
+    await this.editor.act(
+      done,
+      async () => {
+        await this.editor.call('set_job_alert', { job, kind, threshold });
+        this.alertDirty.delete(kind);
+      },
+      alertFields(kind),
+    );
+  }
+
+  render(): TemplateResult {
+    const view: DependencySections = {
+      admin: this.editor.admin(),
+      disabled: this.editor.loading(),
+      after: this.upstream,
+      starts: this.downstream,
+      jobs: this.jobNames.filter((j) => j !== this.editor.job()),
+      draft: this.draft,
+      rules: this.rules,
+      alertDrafts: this.alertDrafts,
+      invalid: (control) => this.editor.invalid(control),
+      errorFor: (control) => this.editor.errorFor(control),
+      onDraft: (draft) => {
+        this.draft = draft;
+        this.host.requestUpdate();
+      },
+      onAdd: (e) => void this.addTrigger(e),
+      onRemove: (after) => void this.removeTrigger(after),
+      onOpenJob: (name) => this.editor.openJob(name),
+      onAlertDraft: (kind, value) => {
+        this.alertDirty.add(kind);
+        this.alertDrafts = { ...this.alertDrafts, [kind]: value };
+        this.host.requestUpdate();
+      },
+      onSetAlert: (e, kind) => {
+        e.preventDefault();
+        void this.setAlert(kind, this.alertDrafts[kind].trim());
+      },
+      onClearAlert: (kind) => void this.setAlert(kind, null),
+    };
+    return html`${renderTriggers(view)}${renderAlertRules(view)}`;
+  }
 }

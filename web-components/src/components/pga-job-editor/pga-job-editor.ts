@@ -5,11 +5,11 @@ import { emit } from '../../events.ts';
 import { sharedStyles } from '../../styles/shared-styles.ts';
 import { GatewayError } from '../../api/client.ts';
 import { formHint, placeFieldError, type FormFields } from '../../form-errors.ts';
-import { formatInstant, intervalWords } from '../../time-format.ts';
+import { formatInstant } from '../../time-format.ts';
 import '../pga-step-list/pga-step-list.ts';
 import type { StepItem } from '../pga-step-list/pga-step-list.ts';
 import { EMAIL_EVENTS, EMAIL_FIELDS, JOB_FIELDS, STEP_FIELDS, emptyJob, emptyStep, FLOW, jobArgs, jobToDraft, MISFIRE, OVERLAP, SHELLS, splitList, stepArgs, stepToDraft, type EmailDraft, type JobDraft, type StepDraft } from './job-drafts.ts';
-import { ALERT_KINDS, alertFields, emptyTrigger, renderAlertRules, renderTriggers, TRIGGER_FIELDS, type AlertKind, type AlertRule, type TriggerDraft, type TriggerLink } from './job-dependencies.ts';
+import { JobDependencies, type AlertRule, type TriggerLink } from './job-dependencies.ts';
 import { jobEditorStyles } from './pga-job-editor.styles.ts';
 
 interface AttachedSchedule {
@@ -28,8 +28,6 @@ interface JobDoc {
   triggers: { after: TriggerLink[]; starts: TriggerLink[] };
   alert_rules: AlertRule[];
 }
-
-const noAlertDrafts = (): Record<AlertKind, string> => ({ freshness: '', duration: '' });
 
 /**
  * Creates or edits a job: its properties, its ordered steps (add, edit, reorder, delete; shell or
@@ -63,12 +61,6 @@ export class PgaJobEditor extends LitElement {
     fieldErrors: { state: true },
     attachChoice: { state: true },
     loadingJob: { state: true },
-    upstream: { state: true },
-    downstream: { state: true },
-    jobNames: { state: true },
-    triggerDraft: { state: true },
-    rules: { state: true },
-    alertDrafts: { state: true },
   };
   declare gatewayUrl: string;
   declare job: string;
@@ -85,15 +77,6 @@ export class PgaJobEditor extends LitElement {
   /** The job being switched to has not arrived yet: its forms are disabled, so nothing typed into
    * them can be saved onto it with another job's values (or lost when its values arrive). */
   declare loadingJob: boolean;
-  /** Triggers that start this job, and the jobs this job's ends start (get_job's `triggers`). */
-  declare upstream: TriggerLink[];
-  declare downstream: TriggerLink[];
-  /** Every job's name: the choices of "Runs after job". */
-  declare jobNames: string[];
-  declare triggerDraft: TriggerDraft;
-  declare rules: AlertRule[];
-  /** The threshold typed per alert rule. */
-  declare alertDrafts: Record<AlertKind, string>;
 
   static override styles = [sharedStyles, jobEditorStyles];
 
@@ -108,7 +91,17 @@ export class PgaJobEditor extends LitElement {
   // replaces a form only when the person has not typed into it since it was last saved or loaded.
   private draftDirty = false;
   private emailDirty = false;
-  private alertDirty = new Set<AlertKind>();
+  // "Runs after" and "Alerts": their state and calls, through this editor's act() and error places.
+  private readonly dependencies = new JobDependencies(this, {
+    job: () => this.job,
+    act: (what, work, fields) => this.act(what, work, fields),
+    call: (fn, args) => this.gateway.client.call(fn, args),
+    admin: () => this.gateway.can('pgautomator_admin'),
+    loading: () => this.loadingJob,
+    invalid: (control) => this.invalid(control),
+    errorFor: (control) => this.errorFor(control),
+    openJob: (name) => emit(this, 'pga-job-open', { name }),
+  });
 
   constructor() {
     super();
@@ -124,12 +117,6 @@ export class PgaJobEditor extends LitElement {
     this.fieldErrors = {};
     this.attachChoice = '';
     this.loadingJob = false;
-    this.upstream = [];
-    this.downstream = [];
-    this.jobNames = [];
-    this.triggerDraft = emptyTrigger();
-    this.rules = [];
-    this.alertDrafts = noAlertDrafts();
   }
 
   override willUpdate(changed: Map<string, unknown>): void {
@@ -154,12 +141,7 @@ export class PgaJobEditor extends LitElement {
       this.fieldErrors = {};
       this.notice = '';
       this.attachChoice = '';
-      this.upstream = [];
-      this.downstream = [];
-      this.triggerDraft = emptyTrigger();
-      this.rules = [];
-      this.alertDrafts = noAlertDrafts();
-      this.alertDirty.clear();
+      this.dependencies.reset();
       this.loadingJob = Boolean(job);
     }
     const names = (rows: Array<{ name: string }> | undefined) => (rows ?? []).map((r) => r.name);
@@ -179,20 +161,12 @@ export class PgaJobEditor extends LitElement {
     // A reply for a job the editor has since left is dropped (the newer load fills the form).
     if (this.loadedFor !== job) return;
     this.loadingJob = false;
-    this.jobNames = names(jobs);
     if (!doc) return;
     if (!this.draftDirty) this.draft = jobToDraft(doc.job);
     this.steps = doc.steps;
     this.attached = doc.schedules;
     if (!this.emailDirty) this.email = { on: doc.email.on ?? [], to: (doc.email.to ?? []).join(', '), from: doc.email.from ?? '', subject: doc.email.subject ?? '', body: doc.email.body ?? '' };
-    this.upstream = doc.triggers?.after ?? [];
-    this.downstream = doc.triggers?.starts ?? [];
-    this.rules = doc.alert_rules ?? [];
-    const drafts = { ...this.alertDrafts };
-    for (const kind of Object.keys(ALERT_KINDS) as AlertKind[]) {
-      if (!this.alertDirty.has(kind)) drafts[kind] = intervalWords(this.rules.find((r) => r.kind === kind)?.threshold);
-    }
-    this.alertDrafts = drafts;
+    this.dependencies.loaded(doc, names(jobs));
   }
 
   /** Runs a change, reloads the job, then says what was done (so the notice never precedes the view). */
@@ -305,64 +279,6 @@ export class PgaJobEditor extends LitElement {
       this.gateway.client.call('set_job_email', { job: this.job, on: e.on, to: splitList(e.to), from: e.from || null, subject: e.subject || null, body: e.body || null }),
       EMAIL_FIELDS,
     );
-  }
-
-  private async addTrigger(event: Event): Promise<void> {
-    event.preventDefault();
-    const d = this.triggerDraft;
-    const ok = await this.act(`“${this.job}” now runs after “${d.after}”.`, () =>
-      this.gateway.client.call('add_job_trigger', { job: this.job, after: d.after, outcome: d.outcome, delay: d.delay.trim() || undefined }),
-      TRIGGER_FIELDS,
-    );
-    if (ok) this.triggerDraft = emptyTrigger();
-  }
-
-  private async removeTrigger(after: string): Promise<void> {
-    if (!confirm(`Stop running “${this.job}” after “${after}”?`)) return;
-    await this.act(`“${this.job}” no longer runs after “${after}”.`, () => this.gateway.client.call('remove_job_trigger', { job: this.job, after }));
-  }
-
-  /** Sets (threshold typed) or clears (null) one alert rule. */
-  private async setAlert(kind: AlertKind, threshold: string | null): Promise<void> {
-    const done = threshold === null ? `Cleared the ${kind} alert.` : `Set the ${kind} alert: ${threshold}.`;
-    // The typed text is kept on failure (to correct it) and replaced by the saved value on success.
-    await this.act(
-      done,
-      async () => {
-        await this.gateway.client.call('set_job_alert', { job: this.job, kind, threshold });
-        this.alertDirty.delete(kind);
-      },
-      alertFields(kind),
-    );
-  }
-
-  private dependencySections() {
-    const view = {
-      admin: this.gateway.can('pgautomator_admin'),
-      disabled: this.loadingJob,
-      after: this.upstream,
-      starts: this.downstream,
-      jobs: this.jobNames.filter((j) => j !== this.job),
-      draft: this.triggerDraft,
-      rules: this.rules,
-      alertDrafts: this.alertDrafts,
-      invalid: (control: string) => this.invalid(control),
-      errorFor: (control: string) => this.errorFor(control),
-      onDraft: (draft: TriggerDraft) => (this.triggerDraft = draft),
-      onAdd: (e: Event) => void this.addTrigger(e),
-      onRemove: (after: string) => void this.removeTrigger(after),
-      onOpenJob: (name: string) => emit(this, 'pga-job-open', { name }),
-      onAlertDraft: (kind: AlertKind, value: string) => {
-        this.alertDirty.add(kind);
-        this.alertDrafts = { ...this.alertDrafts, [kind]: value };
-      },
-      onSetAlert: (e: Event, kind: AlertKind) => {
-        e.preventDefault();
-        void this.setAlert(kind, this.alertDrafts[kind].trim());
-      },
-      onClearAlert: (kind: AlertKind) => void this.setAlert(kind, null),
-    };
-    return html`${renderTriggers(view)}${renderAlertRules(view)}`;
   }
 
   private field<K extends keyof JobDraft>(key: K, label: string, placeholder = '') {
@@ -497,7 +413,7 @@ export class PgaJobEditor extends LitElement {
                 </fieldset>
               </form>
             </section>
-            ${this.dependencySections()}`
+            ${this.dependencies.render()}`
         : html`<p class="muted">Create the job first; then add its steps, schedules, mail settings, triggers and alerts.</p>`}
     `;
   }

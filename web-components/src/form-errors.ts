@@ -35,6 +35,10 @@ export function formHint(error: GatewayError, fields: FormFields): string {
   const hint = error.hint ?? '';
   if (hint && !/pgautomator\.|=>|\bSELECT\b|psql/i.test(hint)) return inFormWords(hint, fields);
   if (error.code === 'PA020') return 'Choose another name.';
+  // A trigger that would close a cycle (add_job_trigger): DETAIL names the chain that exists
+  // (`chain: a -> b -> c`); the psql hint (remove_job_trigger) becomes what to do in the form.
+  const chain = error.code === 'PA050' ? /^chain: (.+)$/m.exec(error.detail ?? '')?.[1] : undefined;
+  if (chain) return `The chain ${chain.replace(/ -> /g, ' → ')} already exists: remove one of its links first, or choose another job.`;
   return '';
 }
 

@@ -20,5 +20,6 @@ export { PgaOverview } from './components/pga-overview/pga-overview.ts';
 export { PgaRuns } from './components/pga-runs/pga-runs.ts';
 export { PgaTimeline } from './components/pga-timeline/pga-timeline.ts';
 export { PgaAgents } from './components/pga-agents/pga-agents.ts';
+export { PgaAlerts } from './components/pga-alerts/pga-alerts.ts';
 export { PgaSettings } from './components/pga-settings/pga-settings.ts';
 export { PgaConsole } from './components/pga-console/pga-console.ts';

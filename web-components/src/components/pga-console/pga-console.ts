@@ -4,6 +4,7 @@ import { define } from '../../define.ts';
 import { emit } from '../../events.ts';
 import { sharedStyles } from '../../styles/shared-styles.ts';
 import '../pga-agents/pga-agents.ts';
+import '../pga-alerts/pga-alerts.ts';
 import '../pga-job-editor/pga-job-editor.ts';
 import '../pga-jobs/pga-jobs.ts';
 import '../pga-overview/pga-overview.ts';
@@ -14,9 +15,9 @@ import '../pga-timeline/pga-timeline.ts';
 import { browserZone, displayZoneChoice, setDisplayZoneChoice } from '../../time-format.ts';
 import { consoleStyles } from './pga-console.styles.ts';
 
-const VIEWS = ['overview', 'jobs', 'schedules', 'runs', 'timeline', 'agents', 'settings'] as const;
+const VIEWS = ['overview', 'jobs', 'schedules', 'runs', 'timeline', 'alerts', 'agents', 'settings'] as const;
 type View = (typeof VIEWS)[number] | 'job';
-const TITLES: Record<(typeof VIEWS)[number], string> = { overview: 'Overview', jobs: 'Jobs', schedules: 'Schedules', runs: 'History', timeline: 'Timeline', agents: 'Agents', settings: 'Settings' };
+const TITLES: Record<(typeof VIEWS)[number], string> = { overview: 'Overview', jobs: 'Jobs', schedules: 'Schedules', runs: 'History', timeline: 'Timeline', alerts: 'Alerts', agents: 'Agents', settings: 'Settings' };
 
 interface Route {
   view: View;
@@ -40,11 +41,11 @@ function parseHash(hash: string): Route {
 /**
  * The management console: navigation between the overview (the first screen), jobs, schedules, run history, the timeline and the
  * agents, composed of the other elements, with login and logout. Routes live in the URL hash
- * (`#overview`, `#jobs`, `#job/<name>`, `#schedules/<name>`, `#runs/<id>`, `#timeline`, `#agents`) unless
+ * (`#overview`, `#jobs`, `#job/<name>`, `#schedules/<name>`, `#runs/<id>`, `#timeline`, `#alerts`, `#agents`) unless
  * `no-hash` is set.
  *
  * @attr gateway-url - the gateway ('' = this page's origin)
- * @attr view - the view shown: overview, jobs, job, schedules, runs, timeline, agents
+ * @attr view - the view shown: overview, jobs, job, schedules, runs, timeline, alerts, agents
  * @attr no-hash - keep the route out of the URL (for portals that own the hash)
  * @fires pga-view-change - {view} when the view changes
  * @slot brand - the title at the left of the header (default "pgAutomator")
@@ -163,6 +164,7 @@ export class PgaConsole extends LitElement {
           <pga-job-editor gateway-url=${this.gatewayUrl} job=${this.arg}
             @pga-job-save=${(e: CustomEvent<{ name: string }>) => this.arg !== e.detail.name && this.go('job', e.detail.name)}
             @pga-job-delete=${() => this.go('jobs')}
+            @pga-job-open=${(e: CustomEvent<{ name: string | null }>) => this.go('job', e.detail.name ?? '')}
             @pga-schedule-open=${(e: CustomEvent<{ name: string | null }>) => this.go('schedules', e.detail.name ?? '')}></pga-job-editor>`;
       case 'schedules':
         return this.renderSchedules();
@@ -176,6 +178,8 @@ export class PgaConsole extends LitElement {
         return html`<pga-overview gateway-url=${this.gatewayUrl} @pga-job-open=${(e: CustomEvent<{ name: string | null }>) => this.go('job', e.detail.name ?? '')}></pga-overview>`;
       case 'timeline':
         return html`<pga-timeline gateway-url=${this.gatewayUrl}></pga-timeline>`;
+      case 'alerts':
+        return html`<pga-alerts gateway-url=${this.gatewayUrl} @pga-job-open=${(e: CustomEvent<{ name: string | null }>) => this.go('job', e.detail.name ?? '')}></pga-alerts>`;
       case 'agents':
         return html`<pga-agents gateway-url=${this.gatewayUrl}></pga-agents>`;
       case 'settings':

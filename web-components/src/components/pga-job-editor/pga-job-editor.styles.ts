@@ -15,4 +15,7 @@ export const jobEditorStyles = css`
   ul.attached { list-style: none; padding: 0; margin: 0 0 8px; }
   ul.attached li { display: flex; gap: 8px; align-items: center; padding: 4px 0; border-bottom: 1px solid var(--_line); }
   .events { display: flex; gap: 10px; }
+  fieldset.plain.row { display: flex; }
+  h4 { font-size: 0.9rem; margin: 12px 0 4px; }
+  button.link { background: none; border: none; padding: 0; color: var(--_accent); cursor: pointer; text-decoration: underline; }
 `;

@@ -9,6 +9,7 @@ import { formatInstant } from '../../time-format.ts';
 import '../pga-step-list/pga-step-list.ts';
 import type { StepItem } from '../pga-step-list/pga-step-list.ts';
 import { EMAIL_EVENTS, EMAIL_FIELDS, JOB_FIELDS, STEP_FIELDS, emptyJob, emptyStep, FLOW, jobArgs, jobToDraft, MISFIRE, OVERLAP, SHELLS, splitList, stepArgs, stepToDraft, type EmailDraft, type JobDraft, type StepDraft } from './job-drafts.ts';
+import { JobDependencies, type AlertRule, type TriggerLink } from './job-dependencies.ts';
 import { jobEditorStyles } from './pga-job-editor.styles.ts';
 
 interface AttachedSchedule {
@@ -19,19 +20,32 @@ interface AttachedSchedule {
   next_fire_at: string | null;
 }
 
+interface JobDoc {
+  job: Record<string, unknown>;
+  steps: StepItem[];
+  schedules: AttachedSchedule[];
+  email: { on: string[]; to: string[]; from: string | null; subject: string | null; body: string | null };
+  triggers: { after: TriggerLink[]; starts: TriggerLink[] };
+  alert_rules: AlertRule[];
+}
+
 /**
  * Creates or edits a job: its properties, its ordered steps (add, edit, reorder, delete; shell or
- * SQL on a named connection), the schedules attached to it, and its mail settings.
+ * SQL on a named connection), the schedules attached to it, its mail settings, the jobs it runs
+ * after (and those that run after it), and its freshness and duration alert rules.
  *
  * @attr gateway-url - the gateway ('' = this page's origin)
  * @attr job - name of the job to edit; empty for a new job
  * @fires pga-job-save - {name} after the job's properties were saved
  * @fires pga-job-delete - {name} after the job was deleted
  * @fires pga-schedule-open - {name} to open an attached schedule
+ * @fires pga-job-open - {name} to open a job it runs after or that runs after it
  * @csspart properties - the properties section
  * @csspart steps - the steps section
  * @csspart schedules - the schedules section
  * @csspart email - the mail section
+ * @csspart triggers - the "Runs after" section
+ * @csspart alerts - the alert rules section
  */
 export class PgaJobEditor extends LitElement {
   static override properties = {
@@ -77,6 +91,17 @@ export class PgaJobEditor extends LitElement {
   // replaces a form only when the person has not typed into it since it was last saved or loaded.
   private draftDirty = false;
   private emailDirty = false;
+  // "Runs after" and "Alerts": their state and calls, through this editor's act() and error places.
+  private readonly dependencies = new JobDependencies(this, {
+    job: () => this.job,
+    act: (what, work, fields) => this.act(what, work, fields),
+    call: (fn, args) => this.gateway.client.call(fn, args),
+    admin: () => this.gateway.can('pgautomator_admin'),
+    loading: () => this.loadingJob,
+    invalid: (control) => this.invalid(control),
+    errorFor: (control) => this.errorFor(control),
+    openJob: (name) => emit(this, 'pga-job-open', { name }),
+  });
 
   constructor() {
     super();
@@ -116,6 +141,7 @@ export class PgaJobEditor extends LitElement {
       this.fieldErrors = {};
       this.notice = '';
       this.attachChoice = '';
+      this.dependencies.reset();
       this.loadingJob = Boolean(job);
     }
     const names = (rows: Array<{ name: string }> | undefined) => (rows ?? []).map((r) => r.name);
@@ -127,9 +153,11 @@ export class PgaJobEditor extends LitElement {
     ]);
     this.options = { categories: names(categories), agents: names(agents), connections: names(connections), schedules: names(schedules) };
     if (!job) return;
-    const doc = await this.gateway.run((c) =>
-      c.read<{ job: Record<string, unknown>; steps: StepItem[]; schedules: AttachedSchedule[]; email: { on: string[]; to: string[]; from: string | null; subject: string | null; body: string | null } }>('get_job', { name: job }),
-    );
+    // The other jobs (choices of "Runs after job") only matter for an existing job: read beside it.
+    const [doc, jobs] = await Promise.all([
+      this.gateway.run((c) => c.read<JobDoc>('get_job', { name: job })),
+      this.gateway.run((c) => c.read<Array<{ name: string }>>('list_jobs')),
+    ]);
     // A reply for a job the editor has since left is dropped (the newer load fills the form).
     if (this.loadedFor !== job) return;
     this.loadingJob = false;
@@ -138,6 +166,7 @@ export class PgaJobEditor extends LitElement {
     this.steps = doc.steps;
     this.attached = doc.schedules;
     if (!this.emailDirty) this.email = { on: doc.email.on ?? [], to: (doc.email.to ?? []).join(', '), from: doc.email.from ?? '', subject: doc.email.subject ?? '', body: doc.email.body ?? '' };
+    this.dependencies.loaded(doc, names(jobs));
   }
 
   /** Runs a change, reloads the job, then says what was done (so the notice never precedes the view). */
@@ -383,8 +412,9 @@ export class PgaJobEditor extends LitElement {
                 <div class="toolbar" style="margin-top:8px"><button type="submit" ?disabled=${!admin}>Save mail settings</button></div>
                 </fieldset>
               </form>
-            </section>`
-        : html`<p class="muted">Create the job first; then add its steps, schedules and mail settings.</p>`}
+            </section>
+            ${this.dependencies.render()}`
+        : html`<p class="muted">Create the job first; then add its steps, schedules, mail settings, triggers and alerts.</p>`}
     `;
   }
 }

@@ -22,6 +22,17 @@ export interface RunRow {
   requested_by: string | null;
   kill_requested_at: string | null;
   kill_requested_by: string | null;
+  /** trigger = job: the upstream run whose end started this one. */
+  upstream_run_id?: number | null;
+  /** Why the run exists, in the database's words (the runs view's `cause`). */
+  cause?: string | null;
+}
+
+/** The run whose end started a run (trigger = job), as far as the page could read it. */
+export interface UpstreamRun {
+  id: number;
+  job: string;
+  state: string;
 }
 
 export interface StepRunRow {
@@ -41,7 +52,8 @@ export interface StepRunRow {
 }
 
 /** How a run was triggered, in words. */
-export function triggerText(run: Pick<RunRow, 'trigger' | 'schedule' | 'requested_by' | 'retry_of'>): string {
+export function triggerText(run: Pick<RunRow, 'trigger' | 'schedule' | 'requested_by' | 'retry_of' | 'upstream_run_id'>): string {
+  if (run.trigger === 'job') return run.upstream_run_id ? `after run ${run.upstream_run_id}` : 'after a run (purged)';
   if (run.trigger === 'schedule') return `schedule ${run.schedule ?? '(deleted)'}`;
   if (run.trigger === 'manual') return `manual${run.requested_by ? ` (${run.requested_by})` : ''}`;
   if (run.trigger === 'retry') return `retry${run.retry_of ? ` of run ${run.retry_of}` : ''}`;
@@ -55,9 +67,12 @@ export function triggerText(run: Pick<RunRow, 'trigger' | 'schedule' | 'requeste
  * @prop run - the run (a row of list_runs / get_run's `run`)
  * @prop steps - its step attempts, in the order they ran
  * @prop outputs - output text per step run id (streamed chunks); falls back to each step's stored output
+ * @prop upstream - trigger = job: the run whose end started this one (its job and state); null
+ *   while unknown (then the run's `cause` is shown)
  * @attr can-kill - show the Kill button while the run is queued or running
  * @attr now - the clock (ms since epoch) for durations of running steps
  * @fires pga-run-kill - {runId} when Kill is pressed
+ * @fires pga-run-open - {runId} when the upstream run (the cause) is chosen
  * @csspart output - each step's output block
  */
 export class PgaRunDetail extends LitElement {
@@ -65,12 +80,14 @@ export class PgaRunDetail extends LitElement {
     run: { attribute: false },
     steps: { attribute: false },
     outputs: { attribute: false },
+    upstream: { attribute: false },
     canKill: { type: Boolean, attribute: 'can-kill' },
     now: { type: Number },
   };
   declare run: RunRow | null;
   declare steps: StepRunRow[];
   declare outputs: Record<number, string>;
+  declare upstream: UpstreamRun | null;
   declare canKill: boolean;
   declare now: number;
 
@@ -82,6 +99,7 @@ export class PgaRunDetail extends LitElement {
       dd { margin: 0; }
       .step { border: 1px solid var(--_line); border-radius: 8px; margin-bottom: 10px; }
       .step header { display: flex; gap: 10px; align-items: center; padding: 6px 10px; background: #f6f8fa; border-radius: 8px 8px 0 0; flex-wrap: wrap; }
+      .link { background: none; border: none; padding: 0; color: var(--_accent); cursor: pointer; text-decoration: underline; font: inherit; }
       pre { margin: 0; padding: 8px 10px; background: #0d1117; color: #e6edf3; max-height: 320px; overflow: auto; white-space: pre-wrap; word-break: break-all; border-radius: 0 0 8px 8px; }
     `,
   ];
@@ -91,8 +109,19 @@ export class PgaRunDetail extends LitElement {
     this.run = null;
     this.steps = [];
     this.outputs = {};
+    this.upstream = null;
     this.canKill = false;
     this.now = Date.now();
+  }
+
+  /** Why the run exists; a run started by another's end links to that run. */
+  private renderCause(run: RunRow) {
+    if (run.trigger !== 'job' || !run.upstream_run_id) return triggerText(run);
+    const id = run.upstream_run_id;
+    const up = this.upstream?.id === id ? this.upstream : null;
+    return html`after <button class="link" @click=${() => emit(this, 'pga-run-open', { runId: id })}>run ${id}</button>${up
+        ? html` of job “${up.job}” <pga-state-badge state=${up.state}></pga-state-badge>`
+        : html` <span class="muted">(${run.cause ?? 'of another job'})</span>`}`;
   }
 
   override render() {
@@ -108,7 +137,7 @@ export class PgaRunDetail extends LitElement {
           : nothing}
       </div>
       <dl>
-        <dt>Trigger</dt><dd>${triggerText(run)}</dd>
+        <dt>Cause</dt><dd class="cause">${this.renderCause(run)}</dd>
         <dt>Agent</dt><dd>${run.agent ?? '—'}</dd>
         <dt>Scheduled for</dt><dd>${formatInstant(run.scheduled_for)}</dd>
         <dt>Started</dt><dd>${formatInstant(run.started_at)}</dd>

@@ -7,7 +7,7 @@ import { emit } from '../../events.ts';
 import { sharedStyles } from '../../styles/shared-styles.ts';
 import { displayZone, durationBetween, formatDuration, formatInstant, wallClockIn } from '../../time-format.ts';
 import '../pga-run-detail/pga-run-detail.ts';
-import { triggerText, type RunRow, type StepRunRow } from '../pga-run-detail/pga-run-detail.ts';
+import { triggerText, type RunRow, type StepRunRow, type UpstreamRun } from '../pga-run-detail/pga-run-detail.ts';
 import '../pga-state-badge/pga-state-badge.ts';
 import { runsToCsv } from './runs-csv.ts';
 
@@ -72,6 +72,7 @@ export class PgaRuns extends LitElement {
     outputs: { state: true },
     choices: { state: true },
     rangeError: { state: true },
+    upstream: { state: true },
   };
   declare gatewayUrl: string;
   declare job: string;
@@ -88,6 +89,8 @@ export class PgaRuns extends LitElement {
   declare choices: { jobs: string[]; agents: string[] };
   /** A since/until that cannot be used: {control, message}, shown under the field. */
   declare rangeError: { control: 'since' | 'until'; message: string } | null;
+  /** The run whose end started the open one (trigger = job), for its cause. */
+  declare upstream: UpstreamRun | null;
 
   static override styles = [
     sharedStyles,
@@ -108,6 +111,7 @@ export class PgaRuns extends LitElement {
       .scroll { overflow-x: auto; min-width: 0; }
       tbody tr { cursor: pointer; }
       tbody tr:hover td { background: #f6f8fa; }
+      .cause-job { display: inline-block; background: #eef1f4; border-radius: 4px; padding: 0 6px; white-space: nowrap; }
       td.msg { max-width: 220px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
     `,
   ];
@@ -137,6 +141,7 @@ export class PgaRuns extends LitElement {
     this.outputs = {};
     this.choices = { jobs: [], agents: [] };
     this.rangeError = null;
+    this.upstream = null;
   }
 
   override willUpdate(changed: Map<string, unknown>): void {
@@ -202,8 +207,22 @@ export class PgaRuns extends LitElement {
     if (!doc || (this.run !== null && this.run !== runId)) return;
     this.detail = doc.run;
     this.steps = doc.steps;
+    await this.loadUpstream(doc.run);
     // Output: stored output of finished steps; the streamed chunks of running (or unstored) ones.
     await Promise.all(doc.steps.filter((s) => s.state === 'running' || s.output === null).map((s) => this.fetchOutput(s.id)));
+  }
+
+  /** The job and state of the run whose end started `run` (its cause), when it still exists. */
+  private async loadUpstream(run: RunRow): Promise<void> {
+    const id = run.upstream_run_id;
+    if (!id) {
+      this.upstream = null;
+      return;
+    }
+    if (this.upstream?.id === id) return;
+    // Not through gateway.run: a purged upstream run is no error of this page (the cause text says it).
+    const doc = await this.gateway.client.read<{ run: RunRow }>('get_run', { run_id: id }).catch(() => null);
+    this.upstream = doc ? { id, job: doc.run.job, state: doc.run.state } : null;
   }
 
   /** Appends the chunks of a step run after the last one seen (one fetch at a time per step run). */
@@ -311,14 +330,14 @@ export class PgaRuns extends LitElement {
       <div class="layout ${this.detail ? 'open' : ''}">
         <div class="scroll">
           <table part="table" aria-label="Runs">
-            <thead><tr><th>Run</th><th>Job</th><th>State</th><th>Trigger</th><th>Agent</th><th>Scheduled (${zone})</th><th>Started (${zone})</th><th>Finished (${zone})</th><th>Duration</th><th title="Attempt of the run (retries + 1)">Attempt</th><th>Message</th></tr></thead>
+            <thead><tr><th>Run</th><th>Job</th><th>State</th><th>Cause</th><th>Agent</th><th>Scheduled (${zone})</th><th>Started (${zone})</th><th>Finished (${zone})</th><th>Duration</th><th title="Attempt of the run (retries + 1)">Attempt</th><th>Message</th></tr></thead>
             <tbody>
               ${this.runs.length === 0 ? html`<tr><td colspan="11" class="muted">No runs.</td></tr>` : nothing}
               ${this.runs.map(
                 (r) => html`<tr class=${r.id === this.detail?.id ? 'selected' : ''} data-run=${r.id} tabindex="0" aria-label="Run ${r.id} of ${r.job}, ${r.state}"
                   @click=${() => this.select(r)} @keydown=${(e: KeyboardEvent) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), this.select(r))}>
                   <td>${r.id}</td><td>${r.job}</td><td><pga-state-badge state=${r.state}></pga-state-badge></td>
-                  <td>${triggerText(r)}</td><td>${r.agent ?? '—'}</td><td class="when">${formatInstant(r.scheduled_for, zone, bare)}</td><td class="when">${formatInstant(r.started_at, zone, bare)}</td><td class="when">${formatInstant(r.finished_at, zone, bare)}</td>
+                  <td title=${r.cause ?? ''}>${r.trigger === 'job' ? html`<span class="cause-job">${triggerText(r)}</span>` : triggerText(r)}</td><td>${r.agent ?? '—'}</td><td class="when">${formatInstant(r.scheduled_for, zone, bare)}</td><td class="when">${formatInstant(r.started_at, zone, bare)}</td><td class="when">${formatInstant(r.finished_at, zone, bare)}</td>
                   <td>${formatDuration(durationBetween(r.started_at, r.finished_at, this.clock.now))}</td><td>${r.attempt}</td>
                   <td class="msg" title=${r.message ?? ''}>${r.message ?? ''}</td>
                 </tr>`,
@@ -328,7 +347,8 @@ export class PgaRuns extends LitElement {
           ${this.more ? html`<div class="toolbar" style="margin-top:8px"><button @click=${() => void this.loadOlder()}>Older runs</button></div>` : nothing}
         </div>
         <section class="card" part="detail" aria-label="Run detail">
-          <pga-run-detail .run=${this.detail} .steps=${this.steps} .outputs=${this.outputs} .now=${this.clock.now} ?can-kill=${this.gateway.can('pgautomator_operator')}
+          <pga-run-detail .run=${this.detail} .steps=${this.steps} .outputs=${this.outputs} .upstream=${this.upstream}
+            @pga-run-open=${(e: CustomEvent<{ runId: number }>) => (this.run = e.detail.runId)} .now=${this.clock.now} ?can-kill=${this.gateway.can('pgautomator_operator')}
             @pga-run-kill=${(e: CustomEvent<{ runId: number }>) => {
               e.stopPropagation();
               void this.kill(e.detail.runId);

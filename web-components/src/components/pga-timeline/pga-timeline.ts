@@ -16,6 +16,8 @@ interface Bar {
   scheduled_for: string | null;
   started_at: string;
   finished_at: string | null;
+  /** trigger = job: the run whose end started this one (a link is drawn from it). */
+  upstream_run_id?: number | null;
 }
 
 const ROW = 26;
@@ -31,7 +33,8 @@ function tickStep(spanMs: number): number {
 
 /**
  * The runs of the last hours as bars on a time axis, one row per job, coloured by state; running
- * runs grow until now. Bars are focusable: Enter (or a click) opens the run.
+ * runs grow until now; an arrow joins a run to the run its end started (job triggers) when both
+ * are in the window. Bars are focusable: Enter (or a click) opens the run.
  *
  * @attr gateway-url - the gateway ('' = this page's origin)
  * @attr hours - the window in hours, ending now (default 6; fractions allowed)
@@ -63,6 +66,8 @@ export class PgaTimeline extends LitElement {
       rect.bar:focus { outline: none; stroke: #000; stroke-width: 2; }
       .legend { display: flex; gap: 12px; flex-wrap: wrap; margin-top: 8px; font-size: 12px; color: var(--_muted); }
       .legend span::before { content: ''; display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 4px; background: var(--c); vertical-align: -1px; }
+      path.link { fill: none; stroke: #57606a; stroke-width: 1.5; }
+      marker path { fill: #57606a; }
       .now line { stroke: var(--_danger); stroke-dasharray: 3 3; }
     `,
   ];
@@ -127,6 +132,18 @@ export class PgaTimeline extends LitElement {
     const ticks: number[] = [];
     for (let t = Math.ceil(start / step) * step; t <= now; t += step) ticks.push(t);
     const states = [...new Set(this.bars.map((b) => b.state))];
+    const y = (job: string) => AXIS + jobs.indexOf(job) * ROW + ROW / 2;
+    const byId = new Map(this.bars.map((b) => [b.run_id, b]));
+    // Upstream end -> downstream start. Decorative (aria-hidden): each bar's label names its cause.
+    const links = this.bars.flatMap((b) => {
+      const up = b.upstream_run_id ? byId.get(b.upstream_run_id) : undefined;
+      if (!up) return [];
+      const x1 = x(up.finished_at ? new Date(up.finished_at).getTime() : now);
+      const x2 = x(new Date(b.started_at).getTime());
+      const [y1, y2] = [y(up.job), y(b.job)];
+      const bend = Math.max(12, (x2 - x1) / 2);
+      return [svg`<path class="link" data-from=${up.run_id} data-to=${b.run_id} marker-end="url(#pga-arrow)" d="M ${x1} ${y1} C ${x1 + bend} ${y1}, ${x2 - bend} ${y2}, ${x2} ${y2}"></path>`];
+    });
     return html`<div class="toolbar">
         <h2 style="margin:0">Timeline</h2>
         <label class="inline">Last<select aria-label="Window (hours)" .value=${String(this.hours)} @change=${(e: Event) => (this.hours = Number((e.target as HTMLSelectElement).value))}>
@@ -151,11 +168,13 @@ export class PgaTimeline extends LitElement {
             const f = b.finished_at ? new Date(b.finished_at).getTime() : now;
             const x1 = x(s);
             const w = Math.max(MIN_BAR, x(f) - x1);
-            const label = `Run ${b.run_id} of ${b.job}: ${b.state}, started ${formatInstant(b.started_at)}, ${b.finished_at ? `took ${formatDuration(f - s)}` : `running for ${formatDuration(now - s)}`}${b.agent ? ` on ${b.agent}` : ''}`;
+            const label = `Run ${b.run_id} of ${b.job}${b.upstream_run_id ? ` (after run ${b.upstream_run_id})` : ''}: ${b.state}, started ${formatInstant(b.started_at)}, ${b.finished_at ? `took ${formatDuration(f - s)}` : `running for ${formatDuration(now - s)}`}${b.agent ? ` on ${b.agent}` : ''}`;
             return svg`<rect class="bar" data-run=${b.run_id} data-state=${b.state} x=${x1} y=${AXIS + row * ROW + 4} width=${w} height=${ROW - 8} rx="3"
               fill=${STATE_COLOURS[b.state] ?? '#6e7781'} tabindex="0" role="button" aria-label=${label}
               @click=${() => this.open(b)} @keydown=${(e: KeyboardEvent) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), this.open(b))}><title>${label}</title></rect>`;
           })}
+          <defs><marker id="pga-arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L8,4 L0,8 z"></path></marker></defs>
+          <g class="links" aria-hidden="true">${links}</g>
           <g class="now"><line x1=${LABEL + plot} x2=${LABEL + plot} y1=${AXIS - 6} y2=${height}></line></g>
         </svg>
       </div>

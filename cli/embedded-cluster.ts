@@ -10,15 +10,16 @@
  * - PostgreSQL refuses to run as root: as root, initdb and postgres run as a dedicated system
  *   user (`pgautomator`, created with useradd --system when missing) that owns the cluster.
  * - postgres runs in its own process group, so a Ctrl-C in the terminal reaches only us and we
- *   stop the parts in order; should we die without stopping it, the kernel stops it (Linux:
- *   cli/parent-death.ts); a postmaster left by a killed earlier run is stopped first.
+ *   stop the parts in order; should we die without stopping it, the kernel stops it (Linux) or
+ *   a watcher process does (elsewhere; both in cli/parent-death.ts); a postmaster left by a
+ *   killed earlier run is stopped first.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { CliError } from './cli-error.ts';
-import { tiedToThisProcess } from './parent-death.ts';
+import { stopWhenWeDie, tiedToThisProcess, type ParentDeathWatch } from './parent-death.ts';
 import { settlesWithin } from './settles-within.ts';
 
 export const RUN_AS_USER = 'pgautomator';
@@ -140,6 +141,8 @@ export class EmbeddedCluster {
   private child: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
   private stopping = false;
+  /** Where the kernel cannot tie postgres to us (not Linux): the watcher that stops it if we die. */
+  private watch: ParentDeathWatch | undefined;
   /** Called when postgres exits without being asked to. */
   onUnexpectedExit: ((code: number | null, signal: NodeJS.Signals | null) => void) | undefined;
 
@@ -257,6 +260,9 @@ export class EmbeddedCluster {
     );
     const child = spawn(postgres.command, postgres.args, { ...this.spawnOptions(), stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
     this.child = child;
+    if (!postgres.tied && child.pid) {
+      this.watch = stopWhenWeDie(child.pid, { signal: 'SIGINT', graceMs: 30_000, windowsStop: [this.pgCtl(), ['stop', '-D', pgdata, '-m', 'fast', '-w']] });
+    }
     child.stdout?.pipe(log, { end: false });
     child.stderr?.pipe(log, { end: false });
     let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
@@ -267,6 +273,7 @@ export class EmbeddedCluster {
         resolve();
       });
       child.on('exit', (code, signal) => {
+        this.watch?.release();
         exitInfo = { code, signal };
         if (!this.stopping) this.onUnexpectedExit?.(code, signal);
         log.end();
@@ -301,13 +308,18 @@ export class EmbeddedCluster {
     }
   }
 
+  private pgCtl(): string {
+    return path.join(path.dirname(this.options.bins.postgres), 'pg_ctl');
+  }
+
   /** Fast shutdown (SIGINT: disconnect clients, checkpoint), escalating if it hangs. */
   async stop(): Promise<void> {
     const child = this.child;
     if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return this.exited;
     this.stopping = true;
+    this.watch?.release(); // we stop it ourselves
     if (process.platform === 'win32') {
-      spawnSync(path.join(path.dirname(this.options.bins.postgres), 'pg_ctl'), ['stop', '-D', this.options.pgdata, '-m', 'fast', '-w']);
+      spawnSync(this.pgCtl(), ['stop', '-D', this.options.pgdata, '-m', 'fast', '-w']);
     } else {
       child.kill('SIGINT');
     }
@@ -328,6 +340,7 @@ export class EmbeddedCluster {
     const pid = this.child?.pid;
     if (!pid) return;
     this.stopping = true;
+    this.watch?.release();
     try {
       process.kill(process.platform === 'win32' ? pid : -pid, 'SIGQUIT');
     } catch {

@@ -30,10 +30,15 @@ interface RunFile {
   uiPid: number;
 }
 
+/** The parent-death watchers (cli/parent-death-watcher.mjs) that watch process `pid`. */
+const watchersOf = (pid: number): number[] =>
+  spawnSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter((line) => line.includes('parent-death-watcher.mjs') && line.includes(`"pid":${pid},`))
+    .map((line) => Number(line.trim().split(/\s+/)[0]));
 
-
-function launch(command: string, args: string[]): { child: ChildProcess; output: () => string } {
-  const env = { ...process.env };
+function launch(command: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): { child: ChildProcess; output: () => string } {
+  const env = { ...process.env, ...extraEnv };
   delete env.DATABASE_URL;
   delete env.PGAUTOMATOR_DATABASE_URL;
   const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -94,8 +99,22 @@ test.after(() => {
 test('SIGKILL of pgautomator start: PostgreSQL, the agent and the gateway end too', async () => {
   const started = launch(process.execPath, [bin, 'start', ...startArgs()]);
   const run = await untilRunning(started);
+  assert.equal(watchersOf(run.postgresPid), [], 'on Linux the kernel ties PostgreSQL to us (setpriv --pdeathsig): no watcher process');
   started.child.kill('SIGKILL');
   await assertAllEnd(run, started.output);
+});
+
+test('SIGKILL without the Linux parent-death signal (the way of macOS and Windows): everything ends', async () => {
+  // PostgreSQL is then stopped by a watcher whose stdin pipe closes with us; the agent and the
+  // gateway by their IPC channel closing (cli/main.ts). Both work on every OS.
+  const started = launch(process.execPath, [bin, 'start', ...startArgs()], { PGAUTOMATOR_PDEATHSIG: '0' });
+  const run = await untilRunning(started);
+  const watchers = watchersOf(run.postgresPid);
+  assert.is(watchers.length, 1, 'one watcher watches PostgreSQL');
+  for (const pid of watchers) leftovers.add(pid);
+  started.child.kill('SIGKILL');
+  await assertAllEnd(run, started.output);
+  await waitFor(() => !alive(watchers[0]), { timeoutMs: 10_000, intervalMs: 100, what: 'the watcher to end' });
 });
 
 test('a signal to npm itself (npm start stopped by a process manager): everything ends', async () => {

@@ -54,6 +54,15 @@ function driverFor(name: string): Promise<SqlDriver> {
   return driver;
 }
 
+/**
+ * Ends the SQLite driver's idle worker threads (agent shutdown). Only a driver some step loaded
+ * has any: importing sqlite.ts just to close nothing would load node:worker_threads.
+ */
+export async function closeSqliteWorkersIfLoaded(): Promise<void> {
+  if (!loaded.has('sqlite')) return;
+  await (await import('./sqlite.ts')).closeSqliteWorkers();
+}
+
 export async function runSqlStep(step: ClaimedStep, context: StepContext): Promise<StepResult> {
   const connection = step.connection;
   if (!connection) return { state: 'failed', exitCode: null, message: 'a sql step needs a connection' };

@@ -33,6 +33,7 @@ import { closeSqliteWorkers } from './executors/sql/sqlite.ts';
 import { createLogger, redactUrl, type Logger } from './logger.ts';
 import { MailOutbox } from './mail-outbox.ts';
 import { startMetricsServer } from './metrics-server.ts';
+import { readScrapeToken } from '../../client/scrape-token.ts';
 import { leaseSeconds, type ClaimedRun } from './protocol.ts';
 import { DurableReporter } from './reporter.ts';
 import { executeRun, type ResumePoint, type RunFlowOptions } from './run-flow.ts';
@@ -176,7 +177,8 @@ export class Agent {
     this.listener.start();
     void this.loop.start();
     if (this.config.metricsPort !== null) {
-      const metrics = await startMetricsServer(this.config.metricsPort, this.config.metricsHost, {
+      const token = this.config.metricsTokenFile ? readScrapeToken(this.config.metricsTokenFile) : undefined;
+      const metrics = await startMetricsServer(this.config.metricsPort, this.config.metricsHost, token, {
         name: this.config.name,
         version: agentVersion,
         maxConcurrent: this.config.maxConcurrent,

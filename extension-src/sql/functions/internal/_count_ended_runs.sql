@@ -12,10 +12,11 @@
 -- counts them in one call at its end, for the same reason.
 --
 -- Cost: this runs on every run's end. One UPDATE per (job, state, duration bucket, lateness
--- bucket) that touches the bucket counts by position; an INSERT only the first time a job reaches
--- a state. Measured (backend CPU, 2 cores under load 20): an earlier set-based upsert that built
--- the bucket arrays with sql helper functions doubled the cost of _finish_run (about 700 us more
--- per run); this form adds about a tenth (bench figures in docs/metrics.md).
+-- bucket) through _add_run_count, which adds to the buckets by array position; an INSERT only the
+-- first time a job reaches a state; one run (the usual call) skips the grouping. Measured (backend
+-- CPU, 2 cores under load 20; bench/README.md, Metrics): 65-105 us per run, against about 700 us
+-- for _finish_run itself; a first version whose sql helpers carried SET clauses, and so were
+-- planned again on every call, took about 260 us.
 CREATE OR REPLACE FUNCTION pgautomator._count_ended_runs(run_ids bigint[])
 RETURNS void
 LANGUAGE plpgsql

@@ -576,6 +576,12 @@ COMMENT ON COLUMN pgautomator.alert.acknowledged_by IS 'Who acknowledged it.';
 -- each other; runs of the same job and state that end at once take turns on its row for the rest
 -- of their transactions (_count_ended_runs says how deadlocks are avoided).
 --
+-- Installing or upgrading: there is no released version without this table (0.1.0 is the first,
+-- and not released yet), so no upgrade script initialises it. Were an install to gain it over
+-- existing history, the upgrade script would count that history once, in the same statement the
+-- benchmark uses: SELECT pgautomator._count_ended_runs(array_agg(id)) FROM pgautomator.job_run
+-- WHERE finished_at IS NOT NULL;
+--
 -- The histogram arrays hold one count per bucket, not cumulated: element i (1-based) counts the
 -- values v with bounds[i-1] <= v < bounds[i] (width_bucket), the last one those at or past the last
 -- bound (+Inf); bounds are _run_histogram_bounds'. Changing the bounds is a schema change: an

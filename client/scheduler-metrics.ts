@@ -12,7 +12,7 @@ interface Histogram {
   sum: number;
 }
 export interface MetricsPayload {
-  /** [job, state, count] per job and final state. */
+  /** [job, state, count] per job and final state: counters, never lowered by retention. */
   runs: Array<[string, string, number]>;
   duration_seconds: Histogram;
   lateness_seconds: Histogram;
@@ -32,12 +32,15 @@ export function schedulerMetrics(m: MetricsPayload): MetricFamily[] {
   return [
     {
       name: 'pgautomator_runs_finished',
-      help: 'Finished runs in the retained history, by job and final state (retention lowers it: a gauge, not a counter).',
-      type: 'gauge',
+      // A counter since issue 17 (run_count: counted as runs end, never lowered by retention), so
+      // rate() and increase() apply. The name stays as it was (no _total suffix) so that existing
+      // dashboards and alerts keep their series.
+      help: 'Runs that reached a final state, by job and state, since the job was created (retention does not lower it).',
+      type: 'counter',
       samples: m.runs.map(([job, state, count]) => ({ labels: { job, state }, value: Number(count) })),
     },
-    histogram('pgautomator_run_duration_seconds', 'Duration of the finished runs in the retained history (started to finished).', m.duration_seconds),
-    histogram('pgautomator_run_lateness_seconds', 'How late the finished runs in the retained history started (started_at - scheduled_for).', m.lateness_seconds),
+    histogram('pgautomator_run_duration_seconds', 'Duration of the runs that started and ended (started to finished), counted as they end.', m.duration_seconds),
+    histogram('pgautomator_run_lateness_seconds', 'How late those runs started (started_at - scheduled_for), counted as they end.', m.lateness_seconds),
     gauge('pgautomator_runs_queued', 'Runs queued now (waiting for an agent).', m.queued),
     gauge('pgautomator_runs_running', 'Runs running now.', m.running),
     gauge('pgautomator_agents_online', 'Agents heard from within their dead_after.', m.agents_online),

@@ -4,7 +4,7 @@
 -- the runs of a dead agent: retry queues the same fire again, fail does not. A run someone asked to
 -- kill stays killed. Through agent_report (the agent's batched path) the same holds.
 BEGIN;
-SELECT plan(14);
+SELECT plan(16);
 
 SET LOCAL TimeZone = 'UTC';
 SELECT pgautomator.create_job('give_retry', overlap => 'allow', on_abandon => 'retry', abandon_retries => 1);
@@ -60,6 +60,13 @@ SELECT is(pgautomator.agent_report(jsonb_build_array(jsonb_build_object('op', 'e
 SELECT is((SELECT r.state || '/' || s.state FROM pgautomator.job_run r JOIN pgautomator.step_run s ON s.job_run_id = r.id WHERE r.id = :b1), 'abandoned/killed',
   'the run abandoned, its attempt killed');
 SELECT is((SELECT count(*)::int FROM pgautomator.job_run WHERE retry_of = :b1), 1, 'and retried');
+
+-- 6. Counted once each in run_count (metrics), by the single call and by the batched path alike.
+SELECT is((SELECT c.runs::int FROM pgautomator.run_count c WHERE c.job_id = pgautomator._job_id('give_retry') AND c.state = 'abandoned'),
+  (SELECT count(*)::int FROM pgautomator.job_run r WHERE r.job_id = pgautomator._job_id('give_retry') AND r.state = 'abandoned'),
+  'each abandoned run of give_retry counted once');
+SELECT is((SELECT c.runs::int FROM pgautomator.run_count c WHERE c.job_id = pgautomator._job_id('give_retry') AND c.state = 'killed'), 1,
+  'the killed one counted as killed');
 
 SELECT * FROM finish();
 ROLLBACK;

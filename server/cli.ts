@@ -20,6 +20,10 @@ Options:
   --host ADDR            interface to listen on (default 127.0.0.1)
   --trust-header NAME    take the database role from this request header set by an
                          authenticating reverse proxy (off by default; only behind such a proxy)
+  --metrics-token-file FILE
+                         let Prometheus scrape GET /metrics with "Authorization: Bearer
+                         <the token in FILE>" (no login; as the --database-url role, which must
+                         be granted pgautomator_viewer); off by default
   --cors-origin ORIGIN   allow an embedding portal at ORIGIN to call with credentials (repeatable)
   --secure-cookies       mark the session cookie Secure (behind a TLS-terminating proxy)
   --tls-cert FILE        serve HTTPS with this certificate (with --tls-key)
@@ -52,6 +56,7 @@ export async function runUiCli(argv: string[]): Promise<Gateway | undefined> {
       port: { type: 'string', default: '8080' },
       host: { type: 'string', default: '127.0.0.1' },
       'trust-header': { type: 'string' },
+      'metrics-token-file': { type: 'string' },
       'cors-origin': { type: 'string', multiple: true },
       'secure-cookies': { type: 'boolean', default: false },
       'tls-cert': { type: 'string' },
@@ -97,6 +102,7 @@ export async function runUiCli(argv: string[]): Promise<Gateway | undefined> {
     port,
     host: values.host,
     trustHeader: values['trust-header'],
+    metricsTokenFile: values['metrics-token-file'],
     corsOrigins: values['cors-origin'],
     secureCookies: values['secure-cookies'],
     tlsCert: values['tls-cert'],

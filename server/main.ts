@@ -9,12 +9,14 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { readScrapeToken } from '../client/scrape-token.ts';
 import { Auth, gatewayConnection, SESSION_COOKIE } from './auth.ts';
 import { BackendPool, OWN_KEY } from './backend-pool.ts';
 import { EventHub } from './events.ts';
 import { HttpError, readJsonObject, sendError, sendJson, serializeCookie } from './http.ts';
 import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.ts';
-import { handleMetrics } from './metrics.ts';
+import { runOnBackend } from './identity.ts';
+import { handleMetrics, type ScrapeAccess } from './metrics.ts';
 import { errorBody, handleRpc } from './rpc.ts';
 import { handleBatch } from './rpc-batch.ts';
 import { DEFAULT_DIST_DIR, ensureBundle, serveStatic } from './static.ts';
@@ -30,6 +32,11 @@ export interface GatewayOptions {
   host?: string;
   /** Header an authenticating reverse proxy sets to the database role (off by default). */
   trustHeader?: string;
+  /**
+   * File holding the bearer token that lets Prometheus scrape GET /metrics without a session (as
+   * the gateway's own role, which must be a viewer). Off by default: scrapers log in like anyone.
+   */
+  metricsTokenFile?: string;
   /** Origins of embedding portals allowed to call with credentials (CORS off by default). */
   corsOrigins?: string[];
   /** Mark cookies Secure (on automatically with tlsCert/tlsKey). */
@@ -73,6 +80,8 @@ export interface Gateway {
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const log = options.log ?? ((line: string) => console.error(`[gateway] ${line}`));
+  // Read before anything starts: a missing or empty token file stops the gateway with its reason.
+  const metricsToken = options.metricsTokenFile === undefined ? undefined : readScrapeToken(options.metricsTokenFile);
   const distDir = options.distDir ?? DEFAULT_DIST_DIR;
   const hasBundle = await ensureBundle(distDir, options.buildUi ?? 'auto').catch((error: Error) => {
     log(`component bundle: ${error.message}`);
@@ -103,6 +112,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
   const events = new EventHub({ databaseUrl: options.databaseUrl, listenUrl: options.listenUrl, keepAliveMs: options.keepAliveMs, log });
   events.start();
+  const scrapeAccess: ScrapeAccess = { token: metricsToken, runAsGateway: (work) => runOnBackend(backends, OWN_KEY, work) };
   const tls = Boolean(options.tlsCert && options.tlsKey);
   const secure = tls || Boolean(options.secureCookies);
   const corsOrigins = new Set(options.corsOrigins ?? []);
@@ -178,7 +188,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         return;
       }
       if (path === '/metrics') {
-        await handleMetrics(req.method, res, auth.identify(req));
+        await handleMetrics(req, res, auth.identify(req), scrapeAccess);
         return;
       }
       if (path === '/healthz') {

@@ -172,7 +172,8 @@ for (const route of routes) {
     assert.is(warnings, '', 'pg_restore says nothing');
     await admin(async (client) => {
       assertSamePicture(await tablePicture(client), from.picture);
-      assert.ok(from.picture.rows['pgautomator.job_run'] >= 4 && from.picture.rows['pgautomator.step_log'] > 0 && from.picture.rows['pgautomator.notification'] > 0,
+      assert.ok(from.picture.rows['pgautomator.job_run'] >= 4 && from.picture.rows['pgautomator.step_log'] > 0 && from.picture.rows['pgautomator.notification'] > 0
+        && from.picture.rows['pgautomator.run_count'] > 0,
         `the source had history to lose: ${JSON.stringify(from.picture.rows)}`);
       await assertCarriesOn(client, roles, from.runningRunId);
     }, databaseUrl(target));

@@ -2,7 +2,8 @@
  * claim_runs under concurrency: 10,000 runs (8,000 schedule fires of 2,000 jobs plus 2,000 manual
  * starts made while the claimers run) taken by 6 sessions, each acting as its own agent, in loops
  * of claim -> end_run. Every run must be claimed exactly once, none lost, each fire a single row,
- * and jobs whose overlap policy is queue_all must never have two runs at once.
+ * and jobs whose overlap policy is queue_all must never have two runs at once; the metrics counters
+ * (run_count) end equal to the history.
  *
  * Fixed instants: the fires are due at T0 + 0/10/20/30 s and every call passes at = T0 + 35 s, so
  * the test does not depend on the wall clock. Setup uses the API as superuser, except that each
@@ -170,6 +171,15 @@ test('10,000 fires and manual starts claimed exactly once by 6 concurrent agents
   );
   assert.is(Number(overlaps[0].n), 0, 'queue_all jobs never ran two runs at once');
   assert.ok(claimers.filter((c) => c.claimed.length > 0).length >= 2, 'the work was shared between sessions');
+
+  // The metrics counters (run_count), written by every concurrent end_run: each end counted once.
+  const { rows: counted } = await db.pool.query<{ differing: string }>(
+    `SELECT count(*) AS differing
+       FROM (SELECT r.job_id, r.state, count(*) AS n FROM pgautomator.job_run r WHERE r.finished_at IS NOT NULL GROUP BY 1, 2) h
+       FULL JOIN pgautomator.run_count c ON c.job_id = h.job_id AND c.state = h.state
+      WHERE h.n IS DISTINCT FROM c.runs`,
+  );
+  assert.is(Number(counted[0].differing), 0, 'the run counters equal the history, job by job and state by state');
 });
 
 test.run();

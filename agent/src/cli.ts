@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, optionSpecs, optionsHelp } from './config.ts';
 import { SecretError, checkSecretsFilePermissions } from './secrets.ts';
+import { ScrapeTokenError, readScrapeToken } from '../../client/scrape-token.ts';
 
 export const agentHelp = `pgautomator agent: run an agent on this host
 
@@ -36,8 +37,10 @@ export async function runAgentCli(argv: string[]): Promise<number> {
   try {
     config = loadConfig({ flags: parsed.values as Record<string, string | boolean | undefined> });
     if (config.secretsFile) await checkSecretsFilePermissions(config.secretsFile);
+    // Read once here so that a missing or empty file stops the agent before it registers.
+    if (config.metricsTokenFile) readScrapeToken(config.metricsTokenFile);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof SecretError) {
+    if (error instanceof ConfigError || error instanceof SecretError || error instanceof ScrapeTokenError) {
       process.stderr.write(`pgautomator agent: ${error.message}\n`);
       return 2;
     }

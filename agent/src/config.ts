@@ -42,6 +42,8 @@ export interface AgentConfig {
   /** Port of the agent's own GET /metrics (Prometheus text); null: not served. */
   metricsPort: number | null;
   metricsHost: string;
+  /** File with the bearer token GET /metrics requires; null: the port answers anyone who reaches it. */
+  metricsTokenFile: string | null;
 }
 
 type Kind = 'string' | 'int' | 'number' | 'list' | 'boolean' | 'enum';
@@ -87,6 +89,7 @@ export const optionSpecs: readonly OptionSpec[] = [
   { key: 'smtpTlsInsecure', flag: 'smtp-tls-insecure', env: 'PGAUTOMATOR_SMTP_TLS_INSECURE', kind: 'boolean', default: false, help: 'accept an SMTP server certificate that does not verify' },
   { key: 'metricsPort', flag: 'metrics-port', env: 'PGAUTOMATOR_METRICS_PORT', kind: 'int', default: null, defaultText: 'off', min: 0, max: 65535, help: 'serve the agent\'s own metrics (runs executing, capacity, database reachable, spooled results) in the Prometheus text format at GET /metrics on this port (0: any free port, logged)' },
   { key: 'metricsHost', flag: 'metrics-host', env: 'PGAUTOMATOR_METRICS_HOST', kind: 'string', default: '127.0.0.1', help: 'interface the metrics port listens on (0.0.0.0 for every interface; the page carries no secrets)' },
+  { key: 'metricsTokenFile', flag: 'metrics-token-file', env: 'PGAUTOMATOR_METRICS_TOKEN_FILE', kind: 'string', default: null, defaultText: 'none: no token asked', help: 'file holding a bearer token that GET /metrics then requires (Authorization: Bearer <token>, as Prometheus sends with authorization.credentials_file); the token itself is never given on the command line' },
 ];
 
 export class ConfigError extends Error {

@@ -32,6 +32,7 @@ import { closeSqliteWorkersIfLoaded, runSqlStep } from './executors/sql/registry
 import { closePostgresSessions } from './executors/sql/postgres.ts';
 import { createLogger, redactUrl, type Logger } from './logger.ts';
 import { MailOutbox } from './mail-outbox.ts';
+import { readScrapeToken } from '../../client/scrape-token.ts';
 import { leaseSeconds, type ClaimedRun } from './protocol.ts';
 import { DurableReporter } from './reporter.ts';
 import { executeRun, type ResumePoint, type RunFlowOptions } from './run-flow.ts';
@@ -177,7 +178,8 @@ export class Agent {
     if (this.config.metricsPort !== null) {
       // Loaded only when asked: node:http costs an idle agent ~2.5 MiB resident (issue 14).
       const { startMetricsServer } = await import('./metrics-server.ts');
-      const metrics = await startMetricsServer(this.config.metricsPort, this.config.metricsHost, {
+      const token = this.config.metricsTokenFile ? readScrapeToken(this.config.metricsTokenFile) : undefined;
+      const metrics = await startMetricsServer(this.config.metricsPort, this.config.metricsHost, token, {
         name: this.config.name,
         version: agentVersion,
         maxConcurrent: this.config.maxConcurrent,

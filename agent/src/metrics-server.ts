@@ -7,6 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PROMETHEUS_CONTENT_TYPE, prometheusText, type MetricFamily } from '../../client/prometheus-text.ts';
+import { SCRAPE_CHALLENGE, bearerToken, sameScrapeToken } from '../../client/scrape-token.ts';
 
 export interface AgentMetricsSource {
   name: string;
@@ -30,7 +31,8 @@ export function agentMetrics(s: AgentMetricsSource): MetricFamily[] {
   ];
 }
 
-export async function startMetricsServer(port: number, host: string, source: AgentMetricsSource): Promise<{ server: Server; port: number; close(): Promise<void> }> {
+/** token: the bearer token every scrape must carry (--metrics-token-file); undefined: none asked. */
+export async function startMetricsServer(port: number, host: string, token: string | undefined, source: AgentMetricsSource): Promise<{ server: Server; port: number; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://agent.invalid').pathname;
     if (path !== '/metrics') {
@@ -40,6 +42,14 @@ export async function startMetricsServer(port: number, host: string, source: Age
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET', 'Content-Type': 'text/plain' }).end('use GET\n');
       return;
+    }
+    if (token !== undefined) {
+      const presented = bearerToken(req.headers.authorization);
+      if (presented === undefined || !sameScrapeToken(presented, token)) {
+        res.writeHead(401, { ...SCRAPE_CHALLENGE, 'Content-Type': 'text/plain' })
+          .end(`${presented === undefined ? 'send Authorization: Bearer <the token of --metrics-token-file>' : 'wrong bearer token (--metrics-token-file)'}\n`);
+        return;
+      }
     }
     res.writeHead(200, { 'Content-Type': PROMETHEUS_CONTENT_TYPE, 'Cache-Control': 'no-store' });
     res.end(req.method === 'HEAD' ? undefined : prometheusText(agentMetrics(source)));

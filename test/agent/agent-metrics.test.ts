@@ -1,7 +1,10 @@
 /**
  * The agent's own GET /metrics (--metrics-port): parsed with a Prometheus text-format parser from
- * npm; runs executing follows a real run.
+ * npm; runs executing follows a real run. With --metrics-token-file it asks for the bearer token.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -55,6 +58,34 @@ test('the agent serves its own state, and runs executing follows a run', async (
 
 test('other paths are 404', async () => {
   assert.is((await fetch(url.replace('/metrics', '/other'))).status, 404);
+});
+
+test('--metrics-token-file: 401 without the bearer token or with a wrong one, 200 with it', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pga-agent-token-'));
+  const tokenFile = path.join(dir, 'token');
+  writeFileSync(tokenFile, 'agent-scrape-token\n', { mode: 0o600 });
+  const guarded = startAgent(db, { name: 'guarded', args: ['--metrics-port', '0', '--metrics-token-file', tokenFile] });
+  try {
+    const guardedUrl = String((await guarded.waitForLog((l) => l.msg === 'metrics served', 'the metrics port')).url);
+    const none = await fetch(guardedUrl);
+    assert.is(none.status, 401);
+    assert.match(none.headers.get('www-authenticate') ?? '', /^Bearer /);
+    assert.is((await fetch(guardedUrl, { headers: { Authorization: 'Bearer agent-scrape-tokeN' } })).status, 401);
+    const ok = await fetch(guardedUrl, { headers: { Authorization: 'Bearer agent-scrape-token' } });
+    assert.is(ok.status, 200);
+    assert.ok(parsePrometheusTextFormat(await ok.text()).some((f) => f.name === 'pgautomator_agent_runs_executing'));
+  } finally {
+    await guarded.stop();
+  }
+  // The open port of the first agent is unchanged: no token configured, no token asked.
+  assert.is((await fetch(url)).status, 200);
+});
+
+test('--metrics-token-file: an empty file stops the agent before it registers (exit 2)', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pga-agent-token-'));
+  writeFileSync(path.join(dir, 'empty'), '\n');
+  const refused = startAgent(db, { name: 'refused', args: ['--metrics-port', '0', '--metrics-token-file', path.join(dir, 'empty')] });
+  assert.is(await refused.exited, 2);
 });
 
 test.run();

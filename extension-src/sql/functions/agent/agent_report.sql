@@ -40,6 +40,10 @@ DECLARE
   l_msg    text;
   l_detail text;
   l_hint   text;
+  -- Runs ended by this call, counted in run_count in one statement at the end rather than entry by
+  -- entry: two agents reporting ends of the same jobs in opposite orders would otherwise lock the
+  -- counter rows in opposite orders and deadlock (_count_ended_runs).
+  ended    bigint[] := '{}';
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_agent');
   IF agent_report.entries IS NULL OR jsonb_typeof(agent_report.entries) <> 'array' THEN
@@ -93,7 +97,11 @@ BEGIN
             PERFORM pgautomator._end_attempt(sr, l ->> 'state', (l ->> 'exit_code')::int, l ->> 'message', l ->> 'output', (l ->> 'output_bytes')::bigint,
               (e ->> 'finished_at')::timestamptz);
           END IF;
-          PERFORM pgautomator._finish_run(r, e ->> 'state', e ->> 'message', (e ->> 'finished_at')::timestamptz);
+          PERFORM pgautomator._finish_run(r, e ->> 'state', e ->> 'message', (e ->> 'finished_at')::timestamptz, counted_by_caller => true);
+          -- A run given up (abandoned) went through _abandon_runs, which counted it already.
+          IF e ->> 'state' IS DISTINCT FROM 'abandoned' OR r.kill_requested_at IS NOT NULL THEN
+            ended := ended || r.id;
+          END IF;
           results := results || jsonb_build_array(jsonb_build_object('ok', true));
       END CASE;
     EXCEPTION WHEN OTHERS THEN
@@ -135,6 +143,9 @@ BEGIN
         'detail', nullif(v_detail, ''), 'hint', nullif(v_hint, '')) || CASE WHEN late IS NULL THEN '{}' ELSE jsonb_build_object('last_step', late) END);
     END;
   END LOOP;
+  IF cardinality(ended) > 0 THEN
+    PERFORM pgautomator._count_ended_runs(ended);
+  END IF;
   RETURN results;
 END
 $$;

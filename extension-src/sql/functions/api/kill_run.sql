@@ -18,6 +18,7 @@ BEGIN
        SET state = 'cancelled', finished_at = clock_timestamp(), message = format('cancelled by %s before it started', pgautomator._caller()),
            kill_requested_at = clock_timestamp(), kill_requested_by = pgautomator._caller()
      WHERE x.id = r.id;
+    PERFORM pgautomator._count_ended_runs(ARRAY[r.id]);
     PERFORM pgautomator._notify('run_finished', jsonb_build_object('run_id', r.id, 'state', 'cancelled'));
     RETURN 'cancelled';
   END IF;

@@ -3,55 +3,44 @@ RETURNS jsonb
 LANGUAGE plpgsql
 STABLE
 SECURITY DEFINER
--- Whole-table aggregates over run history: a hash aggregate is the right plan here, and JIT
--- compilation costs more than it saves at these sizes (measured in bench/metrics.ts).
+-- Reads run_count (a row per job and final state) and the small live sets only; the run history
+-- is never scanned (bench/metrics.ts: 10,000 jobs, up to 1,000,000 runs). JIT compilation would
+-- cost more than the few tens of thousands of counter rows it could speed up.
 SET jit = off
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  -- Histogram bounds (seconds), Prometheus "le" buckets; +Inf is the count.
-  c_duration CONSTANT float8[] := '{1,5,15,60,300,900,3600,14400,86400}';
-  c_lateness CONSTANT float8[] := '{0.1,0.5,1,5,15,60,300,3600}';
+  c_duration CONSTANT float8[] := pgautomator._run_histogram_bounds('duration');
+  c_lateness CONSTANT float8[] := pgautomator._run_histogram_bounds('lateness');
+  d_counts numeric[];
+  l_counts numeric[];
+  d_sum    float8;
+  l_sum    float8;
   runs     jsonb;
   duration jsonb;
   lateness jsonb;
   current  record;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_viewer');
-  -- One scan of the finished runs for all three: counts per job and final state, and the two
-  -- histograms (grouping sets; measured 2-3x cheaper than a scan each, bench/metrics.ts). These are
-  -- over the retained history: retention lowers them, so read them as gauges of the history kept.
-  -- width_bucket gives the number of bounds <= the value: bucket b holds values below bound b+1,
-  -- cumulated below. date_part, not extract: extract's numeric result cost a third of the time.
-  WITH g AS (
-    SELECT GROUPING(x.job_id, x.state, x.db, x.lb) AS set, x.job_id, x.state, x.db, x.lb,
-           count(*) AS n, sum(x.dur) AS dsum, sum(x.late) AS lsum
-      FROM (SELECT r.job_id, r.state,
-                   date_part('epoch', r.finished_at - r.started_at) AS dur,
-                   greatest(date_part('epoch', r.started_at - r.scheduled_for), 0) AS late,
-                   width_bucket(date_part('epoch', r.finished_at - r.started_at), c_duration) AS db,
-                   width_bucket(greatest(date_part('epoch', r.started_at - r.scheduled_for), 0), c_lateness) AS lb
-              FROM pgautomator.job_run r
-             WHERE r.finished_at IS NOT NULL) x
-     GROUP BY GROUPING SETS ((x.job_id, x.state), (x.db), (x.lb))
-  ), d AS (
-    SELECT g.db AS b, g.n, g.dsum AS total FROM g WHERE g.set = 13 AND g.db IS NOT NULL  -- runs that never started have no duration
-  ), l AS (
-    SELECT g.lb AS b, g.n, g.lsum AS total FROM g WHERE g.set = 14 AND g.lb IS NOT NULL
-  )
-  SELECT (SELECT coalesce(jsonb_agg(jsonb_build_array(j.name, g.state, g.n)), '[]')
-            FROM g JOIN pgautomator.job j ON j.id = g.job_id WHERE g.set = 3),
-         jsonb_build_object(
-           'bounds', to_jsonb(c_duration),
-           'buckets', (SELECT jsonb_agg((SELECT coalesce(sum(d.n), 0) FROM d WHERE d.b < i) ORDER BY i) FROM generate_series(1, cardinality(c_duration)) i),
-           'count', (SELECT coalesce(sum(d.n), 0) FROM d),
-           'sum', (SELECT coalesce(sum(d.total), 0) FROM d)),
-         jsonb_build_object(
-           'bounds', to_jsonb(c_lateness),
-           'buckets', (SELECT jsonb_agg((SELECT coalesce(sum(l.n), 0) FROM l WHERE l.b < i) ORDER BY i) FROM generate_series(1, cardinality(c_lateness)) i),
-           'count', (SELECT coalesce(sum(l.n), 0) FROM l),
-           'sum', (SELECT coalesce(sum(l.total), 0) FROM l))
-    INTO runs, duration, lateness;
+  -- Counters since install (run_count, written as runs end): retention does not lower them.
+  SELECT coalesce(jsonb_agg(jsonb_build_array(j.name, c.state, c.runs)), '[]')
+    INTO runs
+    FROM pgautomator.run_count c JOIN pgautomator.job j ON j.id = c.job_id;
+  -- The histograms: per-bucket counts summed over jobs and states, by subscript (one pass over
+  -- run_count; unnesting the arrays and grouping by position cost six times as much with 20,000
+  -- rows). The subscripts follow _run_histogram_bounds: 9 duration bounds and 8 lateness bounds,
+  -- plus the +Inf bucket each (pgtap/metrics_counters.sql checks the counts against the history).
+  SELECT ARRAY[sum(c.duration_buckets[1]), sum(c.duration_buckets[2]), sum(c.duration_buckets[3]), sum(c.duration_buckets[4]),
+               sum(c.duration_buckets[5]), sum(c.duration_buckets[6]), sum(c.duration_buckets[7]), sum(c.duration_buckets[8]),
+               sum(c.duration_buckets[9]), sum(c.duration_buckets[10])],
+         ARRAY[sum(c.lateness_buckets[1]), sum(c.lateness_buckets[2]), sum(c.lateness_buckets[3]), sum(c.lateness_buckets[4]),
+               sum(c.lateness_buckets[5]), sum(c.lateness_buckets[6]), sum(c.lateness_buckets[7]), sum(c.lateness_buckets[8]),
+               sum(c.lateness_buckets[9])],
+         coalesce(sum(c.duration_sum), 0), coalesce(sum(c.lateness_sum), 0)
+    INTO d_counts, l_counts, d_sum, l_sum
+    FROM pgautomator.run_count c;
+  duration := pgautomator._histogram_json(c_duration, d_counts, d_sum);
+  lateness := pgautomator._histogram_json(c_lateness, l_counts, l_sum);
 
   SELECT (SELECT count(*) FROM pgautomator.job_run r WHERE r.state = 'queued') AS queued,
          (SELECT count(*) FROM pgautomator.job_run r WHERE r.state = 'running') AS running,
@@ -80,7 +69,7 @@ EXCEPTION WHEN SQLSTATE 'PA000' THEN
 END
 $$;
 COMMENT ON FUNCTION pgautomator.metrics()  IS
-$c$Everything GET /metrics exposes (Prometheus), in one call: runs: [[job, state, count], ...], finished runs per job and final state in the retained history (arrays, not objects: a third of the cost with 10,000 jobs); duration_seconds and lateness_seconds: histograms of the finished runs that started ({bounds, buckets: cumulative counts of runs below each bound, count, sum}); queued and running runs now; agents_online (heartbeat within dead_after); outbox_pending (mail not sent yet); alerts_open (the alerts view's open rows, no_agent included).
+$c$Everything GET /metrics exposes (Prometheus), in one call: runs: [[job, state, count], ...], runs that reached each final state per job since install (counters: retention does not lower them; arrays, not objects: a third of the cost with 10,000 jobs); duration_seconds and lateness_seconds: histograms of those runs that started ({bounds, buckets: cumulative counts of runs below each bound, count, sum}); queued and running runs now; agents_online (heartbeat within dead_after); outbox_pending (mail not sent yet); alerts_open (the alerts view's open rows, no_agent included).
 Errors: PA040 caller is not pgautomator_viewer (or above).$c$;
 REVOKE ALL ON FUNCTION pgautomator.metrics() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.metrics() TO pgautomator_viewer;

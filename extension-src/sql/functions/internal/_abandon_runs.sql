@@ -36,6 +36,8 @@ BEGIN
   )
   SELECT coalesce(array_agg(again.id), '{}') INTO retried FROM again;
 
+  -- Counted abandoned, retried or not: the retry is a run of its own.
+  PERFORM pgautomator._count_ended_runs(abandoned);
   -- Retried runs start their downstream jobs when their retry ends, not now.
   PERFORM pgautomator._run_ended(abandoned, ARRAY(SELECT x.retry_of FROM pgautomator.job_run x WHERE x.id = ANY (retried)));
   FOREACH rid IN ARRAY abandoned LOOP

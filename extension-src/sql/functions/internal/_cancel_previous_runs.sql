@@ -4,15 +4,23 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  killed record;
-  n      int;
+  killed    record;
+  n         int;
+  cancelled bigint[];
 BEGIN
   -- overlap = cancel_previous: queued runs of the job are cancelled at once, running ones get a
   -- kill request (their agent kills them and reports end_run(..., 'killed')).
-  UPDATE pgautomator.job_run r
-     SET state = 'cancelled', finished_at = clock_timestamp(), message = reason
-   WHERE r.job_id = _cancel_previous_runs.job_id AND r.state = 'queued';
-  GET DIAGNOSTICS n = ROW_COUNT;
+  WITH c AS (
+    UPDATE pgautomator.job_run r
+       SET state = 'cancelled', finished_at = clock_timestamp(), message = reason
+     WHERE r.job_id = _cancel_previous_runs.job_id AND r.state = 'queued'
+    RETURNING r.id
+  )
+  SELECT array_agg(c.id) INTO cancelled FROM c;
+  n := coalesce(cardinality(cancelled), 0);
+  IF n > 0 THEN
+    PERFORM pgautomator._count_ended_runs(cancelled);
+  END IF;
   FOR killed IN
     UPDATE pgautomator.job_run r
        SET kill_requested_at = clock_timestamp(), kill_requested_by = _cancel_previous_runs.requested_by

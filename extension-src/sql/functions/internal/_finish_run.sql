@@ -1,7 +1,10 @@
 -- The body of end_run for a run already checked and locked by _running_run: shared by end_run and
 -- agent_report.
 -- finished: as in _end_attempt (the agent's time of a spooled result, kept between start and now).
-CREATE OR REPLACE FUNCTION pgautomator._finish_run(r pgautomator.job_run, state text, message text, finished timestamptz DEFAULT NULL)
+-- counted_by_caller: the caller adds the run to run_count itself (agent_report, once for its whole
+-- batch: _count_ended_runs says why); otherwise it is counted here.
+CREATE OR REPLACE FUNCTION pgautomator._finish_run(r pgautomator.job_run, state text, message text, finished timestamptz DEFAULT NULL,
+                                                   counted_by_caller boolean DEFAULT false)
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -42,8 +45,11 @@ BEGIN
     PERFORM pgautomator._enqueue_mail(r.id, CASE WHEN final = 'succeeded' THEN 'success' ELSE 'failure' END);
   END IF;
   PERFORM pgautomator._run_ended(ARRAY[r.id]);
+  IF NOT counted_by_caller THEN
+    PERFORM pgautomator._count_ended_runs(ARRAY[r.id]);
+  END IF;
   PERFORM pgautomator._notify('run_finished', jsonb_build_object('run_id', r.id, 'state', final));
 END
 $$;
-COMMENT ON FUNCTION pgautomator._finish_run(pgautomator.job_run, text, text, timestamptz) IS 'end_run after the checks of the caller and the run: records the outcome (killed when a kill was requested; abandoned through _abandon_runs, which applies on_abandon), ends open attempts, writes mail, NOTIFYs run_finished.';
-REVOKE ALL ON FUNCTION pgautomator._finish_run(pgautomator.job_run, text, text, timestamptz) FROM PUBLIC;
+COMMENT ON FUNCTION pgautomator._finish_run(pgautomator.job_run, text, text, timestamptz, boolean) IS 'end_run after the checks of the caller and the run: records the outcome (killed when a kill was requested; abandoned through _abandon_runs, which applies on_abandon and counts the run itself), ends open attempts, writes mail, counts the run (run_count) unless counted_by_caller, NOTIFYs run_finished.';
+REVOKE ALL ON FUNCTION pgautomator._finish_run(pgautomator.job_run, text, text, timestamptz, boolean) FROM PUBLIC;

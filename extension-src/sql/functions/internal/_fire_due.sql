@@ -44,6 +44,7 @@ DECLARE
   done_q    int;
   done_f    int;
   inserted  int;
+  skipped   bigint[];  -- rows written skipped: counted (_count_ended_runs)
 BEGIN
   -- 1. Due pairs, each locked with its job. SKIP LOCKED: concurrent claimers split the due pairs
   --    and never wait for each other. First the pairs alone (_lock_due_pairs: in next_fire_at
@@ -174,10 +175,14 @@ BEGIN
        -- grouped the pairs by schedule.
        ORDER BY u.fire, u.job_id, u.schedule_id
       ON CONFLICT DO NOTHING  -- job_run_fire_unique: a fire already turned into a row stays as it is
-      RETURNING state
+      RETURNING id, state
     )
-    SELECT count(*) FILTER (WHERE ins.state = 'queued') INTO inserted FROM ins;
+    SELECT count(*) FILTER (WHERE ins.state = 'queued'), array_agg(ins.id) FILTER (WHERE ins.state = 'skipped')
+      INTO inserted, skipped FROM ins;
     queued := queued + inserted;
+    IF skipped IS NOT NULL THEN
+      PERFORM pgautomator._count_ended_runs(skipped);
+    END IF;
 
     UPDATE pgautomator.job_schedule js
        SET next_fire_at = u.follow, last_fire_at = u.fire

@@ -35,6 +35,7 @@ DECLARE
   skipped_idx int[];
   cancelled_prev boolean := false;
   n_queued   int;
+  skipped    bigint[];
   cap        int;
 BEGIN
   -- 1. The fires in [first_fire, at], in order. first_fire is the pair's next_fire_at; the engine
@@ -134,9 +135,14 @@ BEGIN
       FROM unnest(fires, states, messages) AS w(f, s, m)
      WHERE w.s <> 'unrecorded'
     ON CONFLICT DO NOTHING  -- job_run_fire_unique: a fire already turned into a row stays as it is
-    RETURNING state
+    RETURNING id, state
   )
-  SELECT count(*) FILTER (WHERE ins.state = 'queued') INTO n_queued FROM ins;
+  SELECT count(*) FILTER (WHERE ins.state = 'queued'), array_agg(ins.id) FILTER (WHERE ins.state = 'skipped')
+    INTO n_queued, skipped FROM ins;
+  -- The rows written skipped are counted; fires past c_max_skipped, left without a row, are not.
+  IF skipped IS NOT NULL THEN
+    PERFORM pgautomator._count_ended_runs(skipped);
+  END IF;
 
   UPDATE pgautomator.job_schedule js
      SET next_fire_at = next_fire, last_fire_at = fires[n]

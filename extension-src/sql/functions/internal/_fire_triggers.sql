@@ -12,6 +12,8 @@ DECLARE
   state   text;
   why     text;
   queued  int := 0;
+  rid     bigint;
+  skipped bigint[] := '{}';
 BEGIN
   -- The usual case: nothing due, one probe of trigger_fire_due_idx.
   IF NOT EXISTS (SELECT 1 FROM pgautomator.trigger_fire tf WHERE tf.due_at <= _fire_triggers.at) THEN
@@ -51,11 +53,18 @@ BEGIN
 
     INSERT INTO pgautomator.job_run (job_id, trigger, scheduled_for, upstream_run_id, state, message, finished_at)
     VALUES (j.id, 'job', f.due_at, f.upstream_run_id, state, why, CASE WHEN state = 'skipped' THEN clock_timestamp() END)
-    ON CONFLICT DO NOTHING;  -- job_run_upstream_unique: an end starts a job once
+    ON CONFLICT DO NOTHING  -- job_run_upstream_unique: an end starts a job once
+    RETURNING id INTO rid;
     IF FOUND AND state = 'queued' THEN
       queued := queued + 1;
+    ELSIF FOUND THEN
+      skipped := skipped || rid;
     END IF;
   END LOOP;
+  -- Counted in one statement after the loop (_count_ended_runs: lock order).
+  IF cardinality(skipped) > 0 THEN
+    PERFORM pgautomator._count_ended_runs(skipped);
+  END IF;
   IF queued > 0 THEN
     PERFORM pgautomator._notify('run_queued', jsonb_build_object('trigger', 'job', 'count', queued));
   END IF;

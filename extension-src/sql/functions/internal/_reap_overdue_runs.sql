@@ -7,6 +7,7 @@ DECLARE
   c_grace CONSTANT interval := '1 minute';  -- the agent enforces the timeout; this is the backstop
   reaped  record;
   n       int := 0;
+  ended   bigint[] := '{}';
 BEGIN
   -- job_run_deadline_idx makes this an index probe that finds nothing most of the time.
   FOR reaped IN
@@ -27,6 +28,7 @@ BEGIN
     RETURNING r.id, r.agent_id
   LOOP
     n := n + 1;
+    ended := ended || reaped.id;
     UPDATE pgautomator.step_run s
        SET state = 'timed_out', finished_at = clock_timestamp(), message = 'the run passed its deadline'
      WHERE s.job_run_id = reaped.id AND s.state = 'running';
@@ -37,6 +39,10 @@ BEGIN
     PERFORM pgautomator._notify('kill', jsonb_build_object('run_id', reaped.id,
       'agent', (SELECT a.name FROM pgautomator.agent a WHERE a.id = reaped.agent_id)));
   END LOOP;
+  -- Counted in one statement after the loop, not run by run (_count_ended_runs: lock order).
+  IF n > 0 THEN
+    PERFORM pgautomator._count_ended_runs(ended);
+  END IF;
   RETURN n;
 END
 $$;

@@ -120,7 +120,7 @@ BEGIN
       -- next call goes on with it. A job's pairs are taken in fire order, so none jumps ahead.
       CONTINUE WHEN budget <= 0;
       SELECT x.queued_runs, x.fires_done INTO done_q, done_f
-        FROM pgautomator._fire_pair(p_job[i], p_sched[i], p_spec[i], p_fire[i],
+        FROM pgautomator._fire_pair(p_job[i], p_sched[i], p_spec[i], p_fire[i], p_follow[i],
                                     p_overlap[i], p_misfire[i], p_grace[i], _fire_due.at, budget) x;
       queued := queued + done_q;
       budget := budget - done_f;

@@ -15,16 +15,17 @@ IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT ARRAY(
-        SELECT CASE WHEN o.before = o.after AND ((u.utc - o.before) AT TIME ZONE u.tz) = u.local
-                    THEN u.utc - o.before
-                    ELSE pgautomator._local_to_instant(u.local, u.tz) END
-          FROM (SELECT v.local, v.tz, v.n, v.local AT TIME ZONE 'UTC' AS utc
-                  FROM unnest(locals, tzs) WITH ORDINALITY AS v(local, tz, n)) AS u
-          LEFT JOIN LATERAL (
-                SELECT ((u.utc - interval '24 hours') AT TIME ZONE u.tz) - (u.local - interval '24 hours') AS before,
-                       ((u.utc + interval '24 hours') AT TIME ZONE u.tz) - (u.local + interval '24 hours') AS after
-                 WHERE isfinite(u.local)) AS o ON true  -- none for NULL or infinity: _local_to_instant answers
-         ORDER BY u.n)
+        SELECT CASE WHEN o.before = o.after AND ((o.utc - o.before) AT TIME ZONE o.tz) = o.local
+                    THEN o.utc - o.before
+                    ELSE pgautomator._local_to_instant(o.local, o.tz) END
+          FROM (SELECT u.n, u.local, u.tz, u.utc,
+                       ((u.utc - interval '24 hours') AT TIME ZONE u.tz) - (u.finite - interval '24 hours') AS before,
+                       ((u.utc + interval '24 hours') AT TIME ZONE u.tz) - (u.finite + interval '24 hours') AS after
+                  -- finite: NULL for NULL or an infinity (whose arithmetic raises): _local_to_instant answers.
+                  FROM (SELECT v.n, v.local, v.tz, v.local AT TIME ZONE 'UTC' AS utc,
+                               CASE WHEN isfinite(v.local) THEN v.local END AS finite
+                          FROM unnest(locals, tzs) WITH ORDINALITY AS v(local, tz, n)) AS u) AS o
+         ORDER BY o.n)
 $$;
 
 COMMENT ON FUNCTION pgautomator._local_to_instants(timestamp[], text[]) IS

@@ -815,7 +815,6 @@ STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    spec_texts   text[];
     tzs          text[];
     local_afters text[];
     fires        timestamp[];
@@ -827,17 +826,16 @@ BEGIN
     END IF;
     -- `after` in each spec's zone, as the engine reads it (independent of DateStyle); NULL (no
     -- engine call) outside 0001-01-01 .. 9999-12-31 23:59:59, as _next_fires_local bounds it.
-    SELECT array_agg(u.spec::text ORDER BY u.n), array_agg(z.tz ORDER BY u.n),
-           array_agg(CASE WHEN l.local >= timestamp '0001-01-01 00:00:00' AND l.local < timestamp '9999-12-31 23:59:59'
-                          THEN to_char(l.local, 'YYYY-MM-DD HH24:MI:SS.US') END ORDER BY u.n)
-      INTO spec_texts, tzs, local_afters
-      FROM unnest(specs, afters) WITH ORDINALITY AS u(spec, after, n)
-     CROSS JOIN LATERAL (SELECT coalesce(u.spec ->> 'time_zone', 'UTC') AS tz) AS z
-     CROSS JOIN LATERAL (SELECT u.after AT TIME ZONE z.tz AS local) AS l;
-    IF spec_texts IS NULL THEN
-        RETURN '{}';
-    END IF;
-    fires := pgautomator._plv8_next_fire_each(spec_texts, local_afters)::timestamp[];
+    -- ARRAY(subquery) each, not array_agg(... ORDER BY): one sort of the ordinals, not one per array.
+    tzs := ARRAY(SELECT coalesce(u.spec ->> 'time_zone', 'UTC')
+                   FROM unnest(specs) WITH ORDINALITY AS u(spec, n) ORDER BY u.n);
+    local_afters := ARRAY(SELECT CASE WHEN l.local >= timestamp '0001-01-01 00:00:00' AND l.local < timestamp '9999-12-31 23:59:59'
+                                      THEN to_char(l.local, 'YYYY-MM-DD HH24:MI:SS.US') END
+                            FROM unnest(afters, tzs) WITH ORDINALITY AS u(after, tz, n)
+                           CROSS JOIN LATERAL (SELECT u.after AT TIME ZONE u.tz AS local) AS l
+                           ORDER BY u.n);
+    fires := pgautomator._plv8_next_fire_each(ARRAY(SELECT u.spec::text FROM unnest(specs) WITH ORDINALITY AS u(spec, n) ORDER BY u.n),
+                                              local_afters)::timestamp[];
     instants := pgautomator._local_to_instants(fires, tzs);
     RETURN ARRAY(
         SELECT CASE WHEN u.spec IS NULL OR u.after IS NULL THEN NULL

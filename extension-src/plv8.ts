@@ -72,4 +72,20 @@ export const plv8Functions = [
       'plv8 engine: array of the first `count` local fire times (YYYY-MM-DD HH:MM:SS) strictly after local time `after`. ' +
       'Generated from extension-src/engine/sql-entry.ts nextFiresLocal.',
   },
+  {
+    sqlName: '_plv8_next_fire_each',
+    entry: 'nextFireLocalEach',
+    // Arrays in, an array out: one crossing for all the schedules a bulk path asks about.
+    args: [
+      { name: 'specs', sqlType: 'text[]' },
+      { name: 'afters', sqlType: 'text[]' },
+    ],
+    returns: 'text[]',
+    volatility: 'IMMUTABLE',
+    parallelSafe: true,
+    strict: true,
+    comment:
+      'plv8 engine: for each i, the first local fire time (YYYY-MM-DD HH:MM:SS) strictly after local time afters[i] of the spec specs[i] ' +
+      '(jsonb as text); NULL when there is none or either is NULL. Generated from extension-src/engine/sql-entry.ts nextFireLocalEach.',
+  },
 ] as const satisfies readonly Plv8Function[];

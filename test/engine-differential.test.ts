@@ -15,7 +15,9 @@
  *  - the fires as instants: pgautomator._next_fires(spec, after read in the zone, count), the SQL
  *    wrapper over the engine in use, against the TypeScript engine's local fires mapped by the
  *    wall-clock rule of docs/schedule-spec.md (pgautomator._local_to_instant, AT TIME ZONE),
- *    in a spread of IANA zones (ZONES) and night-time schedules that cross DST transitions.
+ *    in a spread of IANA zones (ZONES) and night-time schedules that cross DST transitions;
+ *  - the bulk path, pgautomator._next_fire_each (one engine call for a batch's specs, as the
+ *    scheduler fires and refreshes them), against the first of those instants.
  *
  *   npx tsx test/engine-differential.test.ts
  *   PGAUTOMATOR_DIFF_SEED=123 PGAUTOMATOR_DIFF_CASES=50000 npx tsx test/engine-differential.test.ts
@@ -635,6 +637,22 @@ SELECT x.i,
   FROM jsonb_to_recordset($1::jsonb) AS x(i int, tz text, at text, locals text[], count int)
  ORDER BY x.i`;
 
+/**
+ * The bulk path (_next_fire_each: one engine call for many schedules, as _fire_due and
+ * _refresh_next_fires use it) on every spec that went through the API with a zone, at the same
+ * instant: its answer must be the first instant of that spec's fire list (NULL when none).
+ */
+const bulkSql = `SELECT pgautomator._next_fire_each($1::jsonb[], $2::timestamptz[])::text[] AS follows`;
+
+async function bulkFollows(client: pg.PoolClient, rows: DbRow[], specTexts: string[]): Promise<Map<number, string | null>> {
+  const picked = rows.map((row, k) => ({ row, spec: specTexts[k] })).filter((p) => p.row.tz !== null && p.row.after_at !== null);
+  if (picked.length === 0) return new Map();
+  const { rows: out } = await client.query(bulkSql, [picked.map((p) => p.spec), picked.map((p) => p.row.after_at)]);
+  const follows = out[0].follows as (string | null)[];
+  assert.is(follows.length, picked.length, '_next_fire_each answers once per schedule');
+  return new Map(picked.map((p, k) => [p.row.i, follows[k]]));
+}
+
 /** Installed once in the test database: the error validate_schedule raises for a spec, as JSON. */
 const raisedFunctionSql = `
 CREATE FUNCTION public.diff_raised(spec jsonb) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
@@ -721,6 +739,7 @@ test(`TypeScript, PL/pgSQL, plv8 (in Node) and plv8 (in the database, if present
   let raisedCompared = 0;
   let zoned = 0;
   let instantsCompared = 0;
+  let bulkCompared = 0;
   let gapOrOverlap = 0;
   const fieldCounts = new Map<string, number>();
   const zoneCounts = new Map<string, number>();
@@ -752,7 +771,7 @@ test(`TypeScript, PL/pgSQL, plv8 (in Node) and plv8 (in the database, if present
   }
 
   /** Compares one in-database engine's rows with the TypeScript answers. */
-  async function compareApi(client: pg.PoolClient, engine: string, batch: Case[], rows: DbRow[], specs: unknown[]): Promise<void> {
+  async function compareApi(client: pg.PoolClient, engine: string, batch: Case[], rows: DbRow[], specs: unknown[], bulk: Map<number, string | null>): Promise<void> {
     const items: { c: Case; spec: unknown; tz: string; at: string; localAfter: string }[] = [];
     const actual = new Map<number, string[]>();
     rows.forEach((row, k) => {
@@ -777,6 +796,13 @@ test(`TypeScript, PL/pgSQL, plv8 (in Node) and plv8 (in the database, if present
       if (!same(got, want)) {
         mismatches.push({ engine: `${engine}-tz`, c: item.c, spec: JSON.stringify(item.spec), expected: { tz: item.tz, after: item.at, instants: want }, actual: got });
       }
+      if (item.c.count >= 1) {
+        bulkCompared++;
+        const follow = bulk.get(item.c.i);
+        if (follow !== (want?.[0] ?? null)) {
+          mismatches.push({ engine: `${engine}-bulk`, c: item.c, spec: JSON.stringify(item.spec), expected: { tz: item.tz, after: item.at, next: want?.[0] ?? null }, actual: follow });
+        }
+      }
     }
   }
 
@@ -786,12 +812,16 @@ test(`TypeScript, PL/pgSQL, plv8 (in Node) and plv8 (in the database, if present
       await client.query("SET datestyle TO 'ISO, YMD'; SET timezone TO 'UTC'");
       const json = batchJson(batch);
       const rows = (await client.query(plpgsqlBatchSql, [json])).rows as DbRow[];
+      const specTexts = rows.map((row) => row.spec ?? 'null');
+      const bulk = await bulkFollows(client, rows, specTexts);
       let plv8Rows: DbRow[] | undefined;
+      let plv8Bulk = new Map<number, string | null>();
       if (inDbPlv8) {
         await client.query('BEGIN');
         try {
           await client.query(`UPDATE pgautomator.setting SET value = '"plv8"' WHERE name = 'engine'`);
           plv8Rows = (await client.query(plv8BatchSql, [json])).rows as DbRow[];
+          plv8Bulk = await bulkFollows(client, plv8Rows, specTexts);
         } finally {
           await client.query('ROLLBACK');
         }
@@ -839,8 +869,8 @@ test(`TypeScript, PL/pgSQL, plv8 (in Node) and plv8 (in the database, if present
         }
       });
       // What a user sees through the SQL API: the error raised, and the fires as instants in the spec's zone.
-      await compareApi(client, 'plpgsql', batch, rows, specs);
-      if (plv8Rows) await compareApi(client, 'plv8-db', batch, plv8Rows, specs);
+      await compareApi(client, 'plpgsql', batch, rows, specs, bulk);
+      if (plv8Rows) await compareApi(client, 'plv8-db', batch, plv8Rows, specs, plv8Bulk);
     } finally {
       client.release();
     }
@@ -858,7 +888,7 @@ test(`TypeScript, PL/pgSQL, plv8 (in Node) and plv8 (in the database, if present
   console.log(
     `engine-differential: ${cases.length} specs (${valid} valid with ${fires} local fires, ${invalid} invalid) compared across ` +
       `TypeScript, PL/pgSQL, plv8-in-Node${inDbPlv8 ? ', plv8-in-database' : ''} in ${seconds} s; ${raisedCompared} API errors (SQLSTATE, message, DETAIL) ` +
-      `and ${instantsCompared} fire lists as instants (${zoned} valid specs with a time_zone; ${gapOrOverlap} local fires in a DST gap or already passed); ` +
+      `and ${instantsCompared} fire lists as instants (${bulkCompared} next fires from the bulk path, _next_fire_each) (${zoned} valid specs with a time_zone; ${gapOrOverlap} local fires in a DST gap or already passed); ` +
       `${mismatches.length} mismatches`,
   );
   console.log(`engine-differential: invalid fields hit: ${[...fieldCounts].sort((a, b) => b[1] - a[1]).map(([f, n]) => `${f}=${n}`).join(' ')}`);
@@ -868,6 +898,7 @@ test(`TypeScript, PL/pgSQL, plv8 (in Node) and plv8 (in the database, if present
   }
   assert.is(mismatches.length, 0, `${mismatches.length} answers differ between engines (seed ${seed}); see the printed cases`);
   assert.ok(valid > caseCount * 0.5 && invalid > caseCount * 0.1, `a useful mix of valid (${valid}) and invalid (${invalid}) specs`);
+  assert.ok(bulkCompared > caseCount * 0.1, `the bulk path answered for many specs (${bulkCompared})`);
   assert.ok(gapOrOverlap > 0, 'some local fires fell in a DST gap (the night-time specs are meant to cross transitions)');
 });
 

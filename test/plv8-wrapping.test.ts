@@ -8,7 +8,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkSchedule, nextFiresLocal } from '../extension-src/engine/sql-entry.ts';
+import { checkSchedule, nextFireLocalEach, nextFiresLocal } from '../extension-src/engine/sql-entry.ts';
 import { invalidCases, scheduleCases } from '../extension-src/engine/fixtures.ts';
 import { plv8Functions } from '../extension-src/plv8.ts';
 import { asJsonbText, JsonbText, loadGeneratedPlv8Functions, packageVersion, Plv8Session, readPlv8Source } from '../scripts/build/plv8-sandbox.ts';
@@ -67,6 +67,19 @@ test(`_plv8_next_fires answers as nextFiresLocal on the ${scheduleCases.length} 
     compared++;
   }
   assert.is(compared, scheduleCases.length);
+});
+
+test(`_plv8_next_fire_each answers as nextFireLocalEach on the ${scheduleCases.length} schedule fixtures in one call, NULLs kept in place`, () => {
+  const session = new Plv8Session(generated);
+  const specs = scheduleCases.flatMap((c) => [asPlv8(c.spec), null, asPlv8(c.spec)]);
+  const afters = scheduleCases.flatMap((c) => [c.after, c.after, null]);
+  const expected = tsAnswer(() => nextFireLocalEach(specs, afters));
+  const actual = plv8Answer(session, '_plv8_next_fire_each', specs, afters);
+  assert.equal(actual, expected);
+  const value = (actual as { value: (string | null)[] }).value;
+  assert.is(value.length, specs.length, 'one element per schedule (text[])');
+  assert.equal(value.filter((_, i) => i % 3 !== 0), new Array<null>(2 * scheduleCases.length).fill(null), 'NULL spec or after: NULL');
+  for (const [k, c] of scheduleCases.entries()) assert.is(value[3 * k], nextFiresLocal(asPlv8(c.spec)!, c.after, 1)[0] ?? null, c.name);
 });
 
 test(`_plv8_validate_schedule answers as checkSchedule on all ${scheduleCases.length + invalidCases.length} fixtures`, () => {

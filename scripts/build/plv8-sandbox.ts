@@ -122,6 +122,11 @@ export class Plv8Session {
           // A JSON value for a text argument is what `spec::text` hands over: jsonb's text.
           if (value instanceof JsonbText) return value.text;
           return typeof value === 'string' ? value : asJsonbText(value);
+        case 'text[]': {
+          // plv8 hands a SQL array over as an array of this context, NULL elements as null.
+          const elements = (value as unknown[]).map((e) => (e === null || e === undefined ? null : String(e)));
+          return (vm.runInContext('(items) => Array.from(items)', this.context) as (items: unknown[]) => unknown[])(elements);
+        }
         case 'int':
         case 'float8':
         case 'numeric':

@@ -35,7 +35,10 @@ function sqlTypesFor(type: ts.Type, checker: ts.TypeChecker): Set<Plv8SqlType> {
     // An array of strings may also be a SQL text[] (plv8 converts JS arrays to SQL arrays).
     if (checker.isArrayType(type)) {
       const [element] = checker.getTypeArguments(type as ts.TypeReference);
-      if (element && element.getFlags() & ts.TypeFlags.StringLike) return new Set<Plv8SqlType>(['jsonb', 'text[]']);
+      // Elements may be null too: plv8 converts SQL NULL elements to null and back.
+      const parts = element?.isUnion() ? element.types : element ? [element] : [];
+      const strings = parts.filter((t) => !(t.getFlags() & (ts.TypeFlags.Null | ts.TypeFlags.Undefined)));
+      if (strings.length > 0 && strings.every((t) => t.getFlags() & ts.TypeFlags.StringLike)) return new Set<Plv8SqlType>(['jsonb', 'text[]']);
     }
     return jsonb;
   }

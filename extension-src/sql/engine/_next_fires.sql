@@ -8,7 +8,8 @@
 --     map to first-pass instants before `after`: they already fired.
 -- On the first such slot the local cursor jumps to the highest reading the clock has shown by
 -- then (pgautomator._local_reached: the gap's end, or the end of the first pass), so an hour of
--- one-second slots is skipped in one step, not mapped one by one. More local fires are fetched
+-- one-second slots is skipped in one step, not mapped one by one. Each batch of local fires is
+-- mapped in one statement (pgautomator._local_to_instants). More local fires are fetched
 -- until `count` instants are found or the engine has no more. The spec must be valid.
 CREATE OR REPLACE FUNCTION pgautomator._next_fires(spec jsonb, after timestamptz, count int)
 RETURNS timestamptz[]
@@ -21,8 +22,10 @@ DECLARE
     cur      timestamp := after AT TIME ZONE tz;    -- local fires strictly after this are wanted
     reached  timestamp;
     loc      timestamp[];
+    insts    timestamptz[];
     l        timestamp;
     inst     timestamptz;
+    i        int;
     last     timestamptz := after;                  -- fires must come strictly after this
     res      timestamptz[] := '{}';
     got      int := 0;
@@ -31,8 +34,11 @@ BEGIN
     <<fetch>>
     WHILE got < count LOOP
         loc := pgautomator._next_fires_local(spec, cur, want);
-        FOREACH l IN ARRAY loc LOOP
-            inst := pgautomator._local_to_instant(l, tz);
+        -- All of them mapped in one statement, not one _local_to_instant call each.
+        insts := pgautomator._local_to_instants(loc, array_fill(tz, ARRAY[cardinality(loc)]));
+        FOR i IN 1 .. cardinality(loc) LOOP
+            l := loc[i];
+            inst := insts[i];
             IF inst > last THEN
                 got := got + 1;
                 res[got] := inst;

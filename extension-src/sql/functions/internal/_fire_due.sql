@@ -77,15 +77,17 @@ BEGIN
   --    (many jobs share a schedule: 1,000 due pairs of 100 schedules cost 100 engine calls, not
   --    1,000). In the same order as the pairs, so the loop below walks both lists together.
   --    (Schedules are not joined to the pairs: the planner, believing the pair list short, scans a
-  --    small schedule table once per pair.)
+  --    small schedule table once per pair.) All the follows in one engine call (_next_fire_each:
+  --    one plv8 call for all of them under the plv8 engine); a disabled schedule's is NULL.
   SELECT array_agg(k.schedule_id ORDER BY k.fire, k.schedule_id), array_agg(k.fire ORDER BY k.fire, k.schedule_id),
-         array_agg(k.spec ORDER BY k.fire, k.schedule_id), array_agg(k.enabled ORDER BY k.fire, k.schedule_id),
-         array_agg(k.follow ORDER BY k.fire, k.schedule_id)
-    INTO k_sched, k_fire, k_spec, k_enabled, k_follow
-    FROM (SELECT u.schedule_id, u.fire, s.spec, s.enabled,
-                 CASE WHEN s.enabled THEN pgautomator._next_fire(s.spec, u.fire) END AS follow
+         array_agg(k.spec ORDER BY k.fire, k.schedule_id), array_agg(k.enabled ORDER BY k.fire, k.schedule_id)
+    INTO k_sched, k_fire, k_spec, k_enabled
+    FROM (SELECT u.schedule_id, u.fire, s.spec, s.enabled
             FROM (SELECT DISTINCT x.schedule_id, x.fire FROM unnest(p_sched, p_fire) AS x(schedule_id, fire)) u
             JOIN pgautomator.schedule s ON s.id = u.schedule_id) k;
+  k_follow := pgautomator._next_fire_each(
+    ARRAY(SELECT CASE WHEN e.enabled THEN e.spec END FROM unnest(k_spec, k_enabled) WITH ORDINALITY AS e(spec, enabled, n) ORDER BY e.n),
+    k_fire);
 
   -- 3. Pairs with more than one fire due (a backlog), or whose job has another schedule due in this
   --    batch, are decided fire by fire by _fire_pair (misfire policy, overlap in order). The rest,
@@ -119,7 +121,7 @@ BEGIN
       -- next call goes on with it. A job's pairs are taken in fire order, so none jumps ahead.
       CONTINUE WHEN budget <= 0;
       SELECT x.queued_runs, x.fires_done INTO done_q, done_f
-        FROM pgautomator._fire_pair(p_job[i], p_sched[i], p_spec[i], p_fire[i],
+        FROM pgautomator._fire_pair(p_job[i], p_sched[i], p_spec[i], p_fire[i], p_follow[i],
                                     p_overlap[i], p_misfire[i], p_grace[i], _fire_due.at, budget) x;
       queued := queued + done_q;
       budget := budget - done_f;

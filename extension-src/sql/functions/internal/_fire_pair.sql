@@ -3,6 +3,7 @@ CREATE OR REPLACE FUNCTION pgautomator._fire_pair(
   schedule_id   bigint,
   spec          jsonb,
   first_fire    timestamptz,
+  first_follow  timestamptz,
   overlap       text,
   misfire       text,
   misfire_grace interval,
@@ -41,8 +42,10 @@ BEGIN
   -- 1. The fires in [first_fire, at], in order. first_fire is the pair's next_fire_at; the engine
   --    gives each following one. Bounded: a long backlog (an every-second schedule after a day
   --    without agents) is worked off over several calls, never in one long transaction.
-  --    The common case (one fire due) costs one _next_fire call; a backlog is read in batches.
-  f := pgautomator._next_fire(spec, first_fire);
+  --    The fire after first_fire (first_follow) comes from the caller, which computed it with
+  --    every other pair's in one engine call (_next_fire_each): one fire due costs no engine call
+  --    here; a backlog is read in batches.
+  f := first_follow;
   cap := greatest(1, least(c_max_fires, max_fires));
   WHILE f IS NOT NULL AND f <= _fire_pair.at AND cardinality(fires) < cap LOOP
     fires := fires || f;
@@ -151,9 +154,9 @@ BEGIN
   fires_done := n;
 END
 $$;
-COMMENT ON FUNCTION pgautomator._fire_pair(bigint, bigint, jsonb, timestamptz, text, text, interval, timestamptz, int) IS
-  'Turns the due fires of one job-schedule pair (from first_fire up to at, at most max_fires and 1,000 per call) into job_run rows: the misfire '
+COMMENT ON FUNCTION pgautomator._fire_pair(bigint, bigint, jsonb, timestamptz, timestamptz, text, text, interval, timestamptz, int) IS
+  'Turns the due fires of one job-schedule pair (from first_fire, whose next fire is first_follow, up to at, at most max_fires and 1,000 per call) into job_run rows: the misfire '
   'policy decides fires missed by more than misfire_grace, the overlap policy decides against the job''s active runs; fires not run '
   'are recorded skipped (at most 100 rows per call, the last one counting the rest). Advances next_fire_at and last_fire_at. '
   'The caller holds the locks of the pair and of the job. Returns the number of runs queued and of fires processed.';
-REVOKE ALL ON FUNCTION pgautomator._fire_pair(bigint, bigint, jsonb, timestamptz, text, text, interval, timestamptz, int) FROM PUBLIC;
+REVOKE ALL ON FUNCTION pgautomator._fire_pair(bigint, bigint, jsonb, timestamptz, timestamptz, text, text, interval, timestamptz, int) FROM PUBLIC;

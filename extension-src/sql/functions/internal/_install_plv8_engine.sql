@@ -51,9 +51,11 @@ BEGIN
        AND l.lanname = 'plv8'
   LOOP
     EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', fn);
+    -- Without a twin, no grants (aclexplode rejects an empty aclitem[]: "ACL arrays must be one-dimensional").
+    CONTINUE WHEN twin_acl IS NULL;
     FOR grantee IN
       SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END
-        FROM pg_catalog.aclexplode(coalesce(twin_acl, '{}')) AS a
+        FROM pg_catalog.aclexplode(twin_acl) AS a
         LEFT JOIN pg_catalog.pg_roles r ON r.oid = a.grantee
        WHERE a.privilege_type = 'EXECUTE' AND a.grantee <> a.grantor
     LOOP

@@ -32,7 +32,7 @@ test.after(async () => {
   // PGAUTOMATOR_UPDATE_SCREENSHOTS=1 refreshes the README's screenshots from this run.
   if (process.env.PGAUTOMATOR_UPDATE_SCREENSHOTS === '1') {
     mkdirSync(new URL('../../docs/screenshots/', import.meta.url), { recursive: true });
-    for (const [key, file] of Object.entries({ schedule: 'schedule-editor', job: 'job-editor', run: 'run-output', killed: 'history', timeline: 'timeline', jobs: 'jobs', agents: 'agents', settings: 'settings', phone: 'jobs-phone' })) {
+    for (const [key, file] of Object.entries({ schedule: 'schedule-editor', job: 'job-editor', run: 'run-output', killed: 'history', timeline: 'timeline', jobs: 'jobs', agents: 'agents', settings: 'settings', phone: 'jobs-phone', overview: 'overview', alerts: 'alerts' })) {
       if (shots[key]) copyFileSync(shots[key], new URL(`../../docs/screenshots/${file}.png`, import.meta.url));
     }
   }
@@ -195,6 +195,12 @@ test('the agent at a glance', async () => {
   await page().getByRole('link', { name: 'Settings' }).click();
   await page().locator('pga-settings').getByRole('heading', { name: 'SQL connections' }).waitFor();
   shots.settings = await screenshot(page(), '09-settings');
+  await page().getByRole('link', { name: 'Overview' }).click();
+  await page().locator('pga-overview').getByRole('heading', { name: /Agents/ }).first().waitFor();
+  shots.overview = await screenshot(page(), '11-overview');
+  await page().getByRole('link', { name: 'Alerts' }).click();
+  await page().locator('pga-alerts').waitFor();
+  shots.alerts = await screenshot(page(), '12-alerts');
   await page().setViewportSize({ width: 390, height: 844 });
   await page().getByRole('link', { name: 'Jobs' }).click();
   await page().locator('pga-jobs tr[data-job="hello-world"]').waitFor();

@@ -395,7 +395,8 @@ CREATE TABLE pgautomator.step_run (
   CONSTRAINT step_run_finished_states CHECK ((finished_at IS NULL) = (state = 'running'))
 );
 CREATE INDEX step_run_job_run_id_idx ON pgautomator.step_run (job_run_id, id);
-CREATE INDEX step_run_step_id_idx ON pgautomator.step_run (step_id);
+-- (step_id, id): a step's last attempts across runs (list_step_runs), newest first; also the probe of ON DELETE SET NULL.
+CREATE INDEX step_run_step_id_idx ON pgautomator.step_run (step_id, id);
 COMMENT ON TABLE pgautomator.step_run IS 'One attempt of one step within a run.';
 COMMENT ON COLUMN pgautomator.step_run.job_run_id IS 'The run this attempt belongs to.';
 COMMENT ON COLUMN pgautomator.step_run.step_id IS 'The step (NULL once the step is deleted; position and step_name keep the history readable).';
@@ -6783,6 +6784,46 @@ END
 $$;
 COMMENT ON FUNCTION pgautomator._schedule_id(text, boolean) IS 'The id of the schedule named schedule (optionally locked), or PA010.';
 
+-- source: extension-src/sql/functions/internal/_search_query.sql
+-- list_runs(search): each word of the search must begin a word of the text (so "connect refus"
+-- finds "connection refused"), found through the indexes on _search_vector; the caller then keeps
+-- the rows that contain the search text itself. Words are taken by the same parser as the indexed
+-- text, then quoted for tsquery's syntax (a quote doubled, a backslash escaped): the user's text is
+-- never read as tsquery operators. NULL when the search has no word (only punctuation).
+CREATE OR REPLACE FUNCTION pgautomator._search_query(search text)
+RETURNS tsquery
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT to_tsquery('simple'::regconfig,
+           string_agg('''' || replace(replace(w, '\', '\\'), '''', '''''') || ''':*', ' & ' ORDER BY w))
+    FROM unnest(tsvector_to_array(to_tsvector('simple'::regconfig, $1))) w
+$$;
+COMMENT ON FUNCTION pgautomator._search_query(text) IS 'The tsquery of list_runs(search): every word of the search as a prefix (AND), matched against _search_vector; NULL when the search has no word.';
+
+-- source: extension-src/sql/functions/internal/_search_vector.sql
+-- What list_runs(search => ...) finds, as words: a run's or a step attempt's message and the head
+-- and tail of its output. Bounded in characters so the vector stays far below tsvector's 1 MB limit
+-- (outputs are kept up to 1 MB; a vector of all of it could exceed the limit and fail end_step)
+-- and indexing costs little per attempt; words only in the middle of a very long output are not
+-- found. The 'simple' configuration: no stemming and no stop words, since outputs are logs, not
+-- prose. list_runs' predicates call it exactly as the index expressions do, so the indexes match.
+CREATE OR REPLACE FUNCTION pgautomator._search_vector(message text, output text)
+RETURNS tsvector
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT pg_catalog.to_tsvector('pg_catalog.simple'::pg_catalog.regconfig,
+    pg_catalog.concat_ws(' ', pg_catalog.left($1, 16384),
+      CASE WHEN pg_catalog.length($2) > 32768 THEN pg_catalog.left($2, 16384) || ' ' || pg_catalog.right($2, 16384) ELSE $2 END))
+$$;
+COMMENT ON FUNCTION pgautomator._search_vector(text, text) IS 'The words list_runs(search) looks for: message (its first 16k characters) and output (all of it up to 32k characters, else its first and last 16k), simple configuration; the expression of the search indexes on job_run and step_run.';
+-- The search indexes live here, not with their tables: an index expression needs its function,
+-- and the build creates tables before functions. GIN, with its pending list (fastupdate), so the
+-- agent's end_step and end_run pay a small append, not a tree insertion per word.
+CREATE INDEX IF NOT EXISTS job_run_search_idx ON pgautomator.job_run USING gin (pgautomator._search_vector(message, NULL)) WHERE message IS NOT NULL;
+CREATE INDEX IF NOT EXISTS step_run_search_idx ON pgautomator.step_run USING gin (pgautomator._search_vector(message, output));
+
 -- source: extension-src/sql/functions/internal/_start_job.sql
 CREATE OR REPLACE FUNCTION pgautomator._start_job(job text, at_step text DEFAULT NULL, at timestamptz DEFAULT now())
 RETURNS bigint
@@ -9090,7 +9131,9 @@ CREATE OR REPLACE FUNCTION pgautomator.list_runs(
   since timestamptz DEFAULT NULL,
   until timestamptz DEFAULT NULL,
   "limit" int DEFAULT 100,
-  before_id bigint DEFAULT NULL
+  before_id bigint DEFAULT NULL,
+  search text DEFAULT NULL,
+  range_on text DEFAULT 'scheduled'
 )
 RETURNS SETOF pgautomator.runs
 LANGUAGE plpgsql
@@ -9101,6 +9144,8 @@ AS $$
 DECLARE
   jid bigint;
   aid bigint;
+  q   tsquery;
+  needle text := lower(list_runs.search);
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_viewer');
   IF list_runs.job IS NOT NULL THEN
@@ -9117,15 +9162,41 @@ BEGIN
     PERFORM pgautomator._raise('PA002', format('list_runs limit must be from 1 to 1000 (got %s)', coalesce(list_runs."limit"::text, 'NULL')),
       'field: limit', 'Page with before_id => the smallest id of the previous page.');
   END IF;
+  PERFORM pgautomator._check_one_of(list_runs.range_on, ARRAY['scheduled', 'started', 'finished'], 'list_runs range_on', 'range_on');
+  IF list_runs.since IS NOT NULL AND list_runs.until IS NOT NULL AND list_runs.until < list_runs.since THEN
+    PERFORM pgautomator._raise('PA002', format('list_runs until (%s) is before since (%s)', list_runs.until, list_runs.since),
+      'field: until', 'Pass an until at or after since, or swap them.');
+  END IF;
+  IF list_runs.search IS NOT NULL THEN
+    q := pgautomator._search_query(list_runs.search);
+    IF q IS NULL THEN
+      PERFORM pgautomator._raise('PA002', format('list_runs search must contain a word of letters or digits (got %L)', list_runs.search),
+        'field: search', 'Search for a word of the message or output, e.g. search => ''timeout''.');
+    END IF;
+  END IF;
   -- Keyset paging on id (newest first): stable under concurrent inserts, index-backed.
   RETURN QUERY
     SELECT v.* FROM pgautomator.runs v
      WHERE (jid IS NULL OR v.job_id = jid)
        AND (list_runs.state IS NULL OR v.state = list_runs.state)
        AND (aid IS NULL OR v.agent = list_runs.agent)
-       AND (list_runs.since IS NULL OR v.scheduled_for >= list_runs.since)
-       AND (list_runs.until IS NULL OR v.scheduled_for < list_runs.until)
+       AND (list_runs.since IS NULL OR CASE list_runs.range_on WHEN 'started' THEN v.started_at WHEN 'finished' THEN v.finished_at
+                                                                ELSE v.scheduled_for END >= list_runs.since)
+       AND (list_runs.until IS NULL OR CASE list_runs.range_on WHEN 'started' THEN v.started_at WHEN 'finished' THEN v.finished_at
+                                                                ELSE v.scheduled_for END < list_runs.until)
        AND (list_runs.before_id IS NULL OR v.id < list_runs.before_id)
+       -- Search: the GIN indexes on _search_vector find the candidates (runs whose message, or an
+       -- attempt's message or output, has every word of the search as a word prefix); strpos then
+       -- keeps those that contain the search text itself, case-insensitively. The scan is bounded by
+       -- the index: the text of runs that cannot match is never read.
+       AND (q IS NULL OR v.id IN (
+             SELECT r.id FROM pgautomator.job_run r
+              WHERE r.message IS NOT NULL AND pgautomator._search_vector(r.message, NULL) @@ q
+                AND strpos(lower(r.message), needle) > 0
+             UNION
+             SELECT sr.job_run_id FROM pgautomator.step_run sr
+              WHERE pgautomator._search_vector(sr.message, sr.output) @@ q
+                AND (strpos(lower(sr.message), needle) > 0 OR strpos(lower(sr.output), needle) > 0)))
      ORDER BY v.id DESC
      LIMIT list_runs."limit";
 EXCEPTION WHEN SQLSTATE 'PA000' THEN
@@ -9137,13 +9208,14 @@ EXCEPTION WHEN SQLSTATE 'PA000' THEN
   END;
 END
 $$;
-COMMENT ON FUNCTION pgautomator.list_runs(text, text, text, timestamptz, timestamptz, int, bigint) IS
+COMMENT ON FUNCTION pgautomator.list_runs(text, text, text, timestamptz, timestamptz, int, bigint, text, text) IS
 $c$Run history, newest first (rows of the runs view), filtered and paged.
-Arguments: job, agent: only that job's or agent's runs; state: only runs in that state (queued, running, succeeded, failed, killed, timed_out, abandoned, cancelled, skipped); since / until: runs due (scheduled_for) at or after since and before until; "limit": page size 1..1000 (default 100); before_id: the next page, i.e. runs with a smaller id than the last one seen.
-Errors: PA002 bad state or limit; PA010 no such job or agent; PA040 caller is not pgautomator_viewer (or above).
-Example: SELECT id, job, state, started_at, duration FROM pgautomator.list_runs(job => 'backup', "limit" => 20);$c$;
-REVOKE ALL ON FUNCTION pgautomator.list_runs(text, text, text, timestamptz, timestamptz, int, bigint) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION pgautomator.list_runs(text, text, text, timestamptz, timestamptz, int, bigint) TO pgautomator_viewer;
+Arguments: job, agent: only that job's or agent's runs; state: only runs in that state (queued, running, succeeded, failed, killed, timed_out, abandoned, cancelled, skipped); since / until: runs at or after since and before until (until before since is an error), by range_on: scheduled (default: when the run was due, scheduled_for), started (started_at) or finished (finished_at; runs not started or not finished are then left out); "limit": page size 1..1000 (default 100); before_id: the next page, i.e. runs with a smaller id than the last one seen; search: only runs whose message, or a step attempt's message or captured output, contains this text (case-insensitive), where each word of the search begins a word of that text (a word only inside another, or only in the middle of an output longer than 32k characters, is not found); index-backed.
+Errors: PA002 bad state, limit or range_on, until before since, or a search without a word; PA010 no such job or agent; PA040 caller is not pgautomator_viewer (or above).
+Example: SELECT id, job, state, started_at, duration FROM pgautomator.list_runs(job => 'backup', "limit" => 20);
+Example: SELECT id, job, state, finished_at FROM pgautomator.list_runs(search => 'connection refused', range_on => 'finished', since => now() - interval '1 day');$c$;
+REVOKE ALL ON FUNCTION pgautomator.list_runs(text, text, text, timestamptz, timestamptz, int, bigint, text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.list_runs(text, text, text, timestamptz, timestamptz, int, bigint, text, text) TO pgautomator_viewer;
 
 -- source: extension-src/sql/functions/api/list_schedules.sql
 CREATE OR REPLACE FUNCTION pgautomator.list_schedules()
@@ -9170,6 +9242,55 @@ $c$Lists the schedules (rows of the schedules view: type, spec, enabled, time zo
 Errors: PA040 caller is not pgautomator_viewer (or above).$c$;
 REVOKE ALL ON FUNCTION pgautomator.list_schedules() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.list_schedules() TO pgautomator_viewer;
+
+-- source: extension-src/sql/functions/api/list_step_runs.sql
+CREATE OR REPLACE FUNCTION pgautomator.list_step_runs(job text, step text, "limit" int DEFAULT 20, before_id bigint DEFAULT NULL)
+RETURNS TABLE (id bigint, run_id bigint, attempt int, state text, agent text, started_at timestamptz, finished_at timestamptz,
+               duration interval, exit_code int, message text, output_bytes bigint)
+LANGUAGE plpgsql
+STABLE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  jid bigint;
+  sid bigint;
+BEGIN
+  PERFORM pgautomator._require_role('pgautomator_viewer');
+  jid := pgautomator._job_id(list_step_runs.job);
+  sid := pgautomator._step_id(jid, list_step_runs.step);
+  IF list_step_runs."limit" IS NULL OR list_step_runs."limit" NOT BETWEEN 1 AND 1000 THEN
+    PERFORM pgautomator._raise('PA002', format('list_step_runs limit must be from 1 to 1000 (got %s)', coalesce(list_step_runs."limit"::text, 'NULL')),
+      'field: limit', 'Page with before_id => the smallest id of the previous page.');
+  END IF;
+  -- A step's history across runs, by its id (a renamed step keeps its history): the (step_id, id)
+  -- index reads exactly the page. No output here (up to 1 MB per attempt): step_output or get_run
+  -- give it for one attempt.
+  RETURN QUERY
+    SELECT sr.id, sr.job_run_id, sr.attempt, sr.state, a.name::text, sr.started_at, sr.finished_at,
+           coalesce(sr.finished_at, now()) - sr.started_at, sr.exit_code, sr.message, sr.output_bytes
+      FROM pgautomator.step_run sr
+      LEFT JOIN pgautomator.agent a ON a.id = sr.agent_id
+     WHERE sr.step_id = sid
+       AND (list_step_runs.before_id IS NULL OR sr.id < list_step_runs.before_id)
+     ORDER BY sr.id DESC
+     LIMIT list_step_runs."limit";
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
+END
+$$;
+COMMENT ON FUNCTION pgautomator.list_step_runs(text, text, int, bigint) IS
+$c$A step's history across runs, newest first: one row per attempt (retries included) with its run, state, agent, times, duration (so far, while running), exit code, message and the size of its output (step_output gives the output).
+Arguments: job and step, the job's and the step's names (a renamed step keeps its history); "limit": page size 1..1000 (default 20); before_id: the next page, attempts with a smaller id than the last one seen.
+Errors: PA002 bad limit; PA010 no such job or step; PA040 caller is not pgautomator_viewer (or above).
+Example: SELECT run_id, state, duration, exit_code FROM pgautomator.list_step_runs('backup', 'dump', "limit" => 10);$c$;
+REVOKE ALL ON FUNCTION pgautomator.list_step_runs(text, text, int, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.list_step_runs(text, text, int, bigint) TO pgautomator_viewer;
 
 -- source: extension-src/sql/functions/api/metrics.sql
 CREATE OR REPLACE FUNCTION pgautomator.metrics()

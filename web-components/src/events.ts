@@ -22,7 +22,9 @@ export interface PgaEventDetails {
   /** Open a run (history with its steps and output). */
   'pga-run-open': { runId: number };
   'pga-schedule-delete': { name: string };
-  'pga-runs-filter': { job: string; state: string; agent: string; since: string; until: string };
+  'pga-runs-filter': { job: string; state: string; agent: string; since: string; until: string; search: string; range: string };
+  'pga-step-history': { job: string; step: string };
+  'pga-job-import': { name: string };
   /** A kill of a run was requested. */
   'pga-run-kill': { runId: number };
   /** A schedule was saved. */
@@ -63,6 +65,8 @@ declare global {
     'pga-run-open': PgaEvent<'pga-run-open'>;
     'pga-schedule-delete': PgaEvent<'pga-schedule-delete'>;
     'pga-runs-filter': PgaEvent<'pga-runs-filter'>;
+    'pga-step-history': PgaEvent<'pga-step-history'>;
+    'pga-job-import': PgaEvent<'pga-job-import'>;
     'pga-run-kill': PgaEvent<'pga-run-kill'>;
     'pga-schedule-save': PgaEvent<'pga-schedule-save'>;
     'pga-schedule-open': PgaEvent<'pga-schedule-open'>;

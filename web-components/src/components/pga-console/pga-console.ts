@@ -5,6 +5,7 @@ import { emit } from '../../events.ts';
 import { sharedStyles } from '../../styles/shared-styles.ts';
 import '../pga-agents/pga-agents.ts';
 import '../pga-job-editor/pga-job-editor.ts';
+import '../pga-job-import/pga-job-import.ts';
 import '../pga-jobs/pga-jobs.ts';
 import '../pga-runs/pga-runs.ts';
 import '../pga-schedule-editor/pga-schedule-editor.ts';
@@ -168,6 +169,7 @@ export class PgaConsole extends LitElement {
         return html`<pga-runs gateway-url=${this.gatewayUrl} .run=${this.arg ? Number(this.arg) : null}
           .job=${this.query.get('job') ?? ''} .state=${this.query.get('state') ?? ''} .agent=${this.query.get('agent') ?? ''}
           .since=${this.query.get('since') ?? ''} .until=${this.query.get('until') ?? ''}
+          .search=${this.query.get('search') ?? ''} .range=${this.query.get('range') ?? ''}
           @pga-runs-filter=${(e: CustomEvent<Record<string, string>>) => this.onRunsFilter(e.detail)}
           @pga-run-open=${(e: CustomEvent<{ runId: number }>) => this.go('runs', String(e.detail.runId))}></pga-runs>`;
       case 'timeline':
@@ -177,7 +179,8 @@ export class PgaConsole extends LitElement {
       case 'settings':
         return html`<pga-settings gateway-url=${this.gatewayUrl}></pga-settings>`;
       default:
-        return html`<pga-jobs gateway-url=${this.gatewayUrl} @pga-job-open=${(e: CustomEvent<{ name: string | null }>) => this.go('job', e.detail.name ?? '')}></pga-jobs>`;
+        return html`<pga-jobs gateway-url=${this.gatewayUrl} @pga-job-open=${(e: CustomEvent<{ name: string | null }>) => this.go('job', e.detail.name ?? '')}>
+          <pga-job-import slot="toolbar" gateway-url=${this.gatewayUrl} @pga-job-import=${(e: CustomEvent<{ name: string }>) => this.go('job', e.detail.name)}></pga-job-import></pga-jobs>`;
     }
   }
 

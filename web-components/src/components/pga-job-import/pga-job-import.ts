@@ -21,6 +21,7 @@ export class PgaJobImport extends LitElement {
     newName: { state: true },
     problem: { state: true },
     busy: { state: true },
+    open: { state: true },
   };
   declare gatewayUrl: string;
   declare text: string;
@@ -28,6 +29,8 @@ export class PgaJobImport extends LitElement {
   /** What is wrong, shown under the document (with the document's path the database named). */
   declare problem: string;
   declare busy: boolean;
+  /** The dialog is in the page only while open. */
+  declare open: boolean;
 
   static override styles = [
     sharedStyles,
@@ -50,10 +53,13 @@ export class PgaJobImport extends LitElement {
     this.newName = '';
     this.problem = '';
     this.busy = false;
+    this.open = false;
   }
 
-  private open(): void {
+  private async show(): Promise<void> {
     this.problem = '';
+    this.open = true;
+    await this.updateComplete;
     this.renderRoot.querySelector('dialog')?.showModal();
   }
 
@@ -91,8 +97,12 @@ export class PgaJobImport extends LitElement {
 
   override render() {
     if (!this.gateway.can('pgautomator_admin')) return nothing;
-    return html`<button type="button" data-action="import" @click=${this.open}>Import job</button>
-      <dialog part="dialog" aria-labelledby="import-title">
+    return html`<button type="button" data-action="import" @click=${() => void this.show()}>Import job</button>
+      ${this.open ? this.renderDialog() : nothing}`;
+  }
+
+  private renderDialog() {
+    return html`<dialog part="dialog" aria-labelledby="import-title" @close=${() => (this.open = false)}>
         <form @submit=${this.submit} aria-label="Import job">
           <h2 id="import-title">Import a job</h2>
           <p class="muted">A job document saved by Export JSON. Its category and schedules are created when missing; the agents, connections and jobs it names must exist here.</p>

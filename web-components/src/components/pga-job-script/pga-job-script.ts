@@ -18,11 +18,14 @@ export class PgaJobScript extends LitElement {
     job: { type: String },
     script: { state: true },
     copied: { state: true },
+    open: { state: true },
   };
   declare gatewayUrl: string;
   declare job: string;
   declare script: string;
   declare copied: string;
+  /** The dialog is in the page only while open: closed, nothing of it is there to be found. */
+  declare open: boolean;
 
   static override styles = [
     sharedStyles,
@@ -43,14 +46,16 @@ export class PgaJobScript extends LitElement {
     this.job = '';
     this.script = '';
     this.copied = '';
+    this.open = false;
   }
 
-  private async open(): Promise<void> {
+  private async show(): Promise<void> {
     this.gateway.clearError();
     this.copied = '';
     const script = await this.gateway.run((c) => c.read<string>('script_job', { name: this.job }));
     if (script == null) return;
     this.script = script;
+    this.open = true;
     await this.updateComplete;
     this.renderRoot.querySelector('dialog')?.showModal();
   }
@@ -90,10 +95,14 @@ export class PgaJobScript extends LitElement {
 
   override render() {
     if (!this.job) return nothing;
-    return html`<button type="button" data-action="script" @click=${() => void this.open()}>Script as SQL</button>
+    return html`<button type="button" data-action="script" @click=${() => void this.show()}>Script as SQL</button>
       <button type="button" data-action="export" @click=${() => void this.exportJson()}>Export JSON</button>
       ${this.gateway.error ? html`<span class="field-error" role="alert">${this.gateway.error.message}</span>` : nothing}
-      <dialog part="dialog" aria-labelledby="script-title" @close=${() => (this.copied = '')}>
+      ${this.open ? this.renderDialog() : nothing}`;
+  }
+
+  private renderDialog() {
+    return html`<dialog part="dialog" aria-labelledby="script-title" @close=${() => (this.open = false)}>
         <div class="toolbar"><h2 id="script-title">Job “${this.job}” as SQL</h2></div>
         <p class="muted">Run it with psql (one transaction: it fails and changes nothing where the job exists). Connections are named, never their password.</p>
         <pre aria-label="SQL script">${this.script}</pre>

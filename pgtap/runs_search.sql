@@ -1,7 +1,7 @@
 -- History reads of issue 15: list_runs(search) over run messages and step output and messages,
 -- list_runs ranges on started or finished time, list_step_runs (a step's last attempts).
 BEGIN;
-SELECT plan(22);
+SELECT plan(25);
 
 CREATE TEMP TABLE ids (k text PRIMARY KEY, id bigint NOT NULL);
 CREATE FUNCTION pg_temp.id(k text) RETURNS bigint LANGUAGE sql AS $$ SELECT id FROM ids WHERE ids.k = $1 $$;
@@ -84,6 +84,27 @@ SELECT is(ARRAY(SELECT id FROM pgautomator.list_step_runs('etl', 'extract', "lim
 SELECT throws_ok($$SELECT * FROM pgautomator.list_step_runs('etl', 'nope')$$, 'PA010', NULL, 'an unknown step is PA010');
 SELECT throws_ok($$SELECT * FROM pgautomator.list_step_runs('etl', 'extract', "limit" => 0)$$, 'PA002',
   'list_step_runs limit must be from 1 to 1000 (got 0)', 'limit 0 is PA002');
+
+-- Words in more than 10,000 attempts: each call reads at most the 10,000 newest runs (from
+-- before_id), so older matches are reached by paging on; a rarer word among them bounds the
+-- candidates again and the whole history is searched.
+INSERT INTO ids SELECT 'bulk', pgautomator.create_job('bulk');
+INSERT INTO ids SELECT 'work', pgautomator.add_step('bulk', 'work', 'shell', 'work.sh');
+WITH r AS (
+  INSERT INTO pgautomator.job_run (job_id, trigger, scheduled_for, started_at, finished_at, state)
+  SELECT pg_temp.id('bulk'), 'manual', now() - interval '1 day', now() - interval '1 day', now() - interval '1 day' + interval '1 second', 'succeeded'
+    FROM generate_series(1, 10001)
+  RETURNING id)
+INSERT INTO pgautomator.step_run (job_run_id, step_id, position, step_name, attempt, state, started_at, finished_at, exit_code, output)
+SELECT r.id, pg_temp.id('work'), 1, 'work', 1, 'succeeded', now() - interval '1 day', now() - interval '1 day', 0, 'common words ' || r.id FROM r;
+SELECT pg_temp.attempt('a6', 'r1', 'load', 1, 'succeeded', 0, NULL, 'Common Words, rare sentence');
+SELECT is((SELECT count(*) FROM pgautomator.list_runs(search => 'common words', "limit" => 1000)), 1000::bigint,
+  'words in over 10,000 attempts: a full page, newest first');
+SELECT is(ARRAY(SELECT id FROM pgautomator.list_runs(search => 'common words',
+                  before_id => (SELECT min(id) FROM pgautomator.job_run WHERE job_id = pg_temp.id('bulk')))),
+  pg_temp.ids('r1'), 'an older match is reached by paging on with before_id');
+SELECT is(ARRAY(SELECT id FROM pgautomator.list_runs(search => 'common words, rare sentence')), pg_temp.ids('r1'),
+  'a rare word among common ones: few candidates, the whole history is searched');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -6,6 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startUiHarness, type UiHarness } from '../../../../test/ui/support/ui-harness.ts';
+import { axeViolations, describeViolations } from '../../../../test/ui/support/axe.ts';
 
 let h: UiHarness;
 
@@ -33,6 +34,9 @@ test('a pasted document with a new name creates the job; a missing connection is
   await element.getByRole('button', { name: 'Import job' }).click();
   const dialog = element.getByRole('dialog', { name: 'Import a job' });
   await dialog.getByLabel('Document (JSON)').fill(JSON.stringify(doc));
+  // The bare page elements are mounted on has no <title> nor lang: those two rules are the harness's, not the element's.
+  const found = (await axeViolations(h.page)).filter((v) => !['document-title', 'html-has-lang'].includes(v.id));
+  assert.is(found.length, 0, `axe, import dialog open: ${describeViolations(found)}`);
   await dialog.getByLabel('New name (empty: the document\'s)').fill('load copy');
   await dialog.getByRole('button', { name: 'Import', exact: true }).click();
   await dialog.waitFor({ state: 'hidden' });

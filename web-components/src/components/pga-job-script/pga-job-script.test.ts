@@ -5,6 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startUiHarness, type UiHarness } from '../../../../test/ui/support/ui-harness.ts';
+import { axeViolations, describeViolations } from '../../../../test/ui/support/axe.ts';
 
 let h: UiHarness;
 const job = `it's "nightly" ✓`;
@@ -31,6 +32,9 @@ test('Script as SQL shows the script in a dialog; Copy copies it; the editor lin
   const expected = (await h.api.scriptJob({ name: job })) as string;
   assert.is(await dialog.getByLabel('SQL script').textContent(), expected);
   assert.match(expected, `name => 'it''s "nightly" ✓'`);
+  // The bare page elements are mounted on has no <title> nor lang: those two rules are the harness's, not the element's.
+  const found = (await axeViolations(h.page)).filter((v) => !['document-title', 'html-has-lang'].includes(v.id));
+  assert.is(found.length, 0, `axe, script dialog open: ${describeViolations(found)}`);
   await dialog.getByRole('button', { name: 'Copy' }).click();
   await dialog.getByRole('status').filter({ hasText: 'Copied to the clipboard.' }).waitFor();
   assert.is(await h.page.evaluate(() => navigator.clipboard.readText()), expected);

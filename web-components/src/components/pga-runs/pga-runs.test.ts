@@ -6,6 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { finish, startAndClaim } from '../../../../test/ui/support/protocol.ts';
 import { startUiHarness, type UiHarness } from '../../../../test/ui/support/ui-harness.ts';
+import { axeViolations, describeViolations } from '../../../../test/ui/support/axe.ts';
 
 let h: UiHarness;
 
@@ -105,6 +106,9 @@ test('search in output and messages, times by start, and a step history across r
   const states = await table.locator('tbody tr pga-state-badge').evaluateAll((badges) => badges.map((b) => b.getAttribute('state')));
   assert.equal(states, all.map((r) => r.state), 'one attempt per run of report, newest first, with its state');
   assert.match((await table.locator('tbody tr').first().textContent()) ?? '', /0/);
+  // The bare page elements are mounted on has no <title> nor lang: those two rules are the harness's, not the element's.
+  const found = (await axeViolations(h.page)).filter((v) => !['document-title', 'html-has-lang'].includes(v.id));
+  assert.is(found.length, 0, `axe, history with search and step history: ${describeViolations(found)}`);
   // A run of the step history opens it.
   await table.getByRole('button', { name: `Open run ${all[all.length - 1].id}` }).click();
   await runs.locator('pga-run-detail').getByText(`Run ${all[all.length - 1].id} of “report”`).waitFor();

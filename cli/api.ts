@@ -35,6 +35,7 @@ const sqlNames = {
   createConnection: 'create_connection',
   updateConnection: 'update_connection',
   startJob: 'start_job',
+  scriptJob: 'script_job',
 } as const satisfies Partial<Record<keyof PgAutomatorApi, string>>;
 
 /** The API functions the CLI calls (a subset of the generated client). */

@@ -14,6 +14,7 @@ const commands: Record<string, () => Promise<Command>> = {
   agent: async () => (await import('./agent.ts')).agentCommand,
   ui: async () => (await import('./ui.ts')).uiCommand,
   import: async () => (await import('./import.ts')).importCommand,
+  'script-job': async () => (await import('./script-job.ts')).scriptJobCommand,
 };
 
 const summaries: Record<keyof typeof commands, string> = {
@@ -24,6 +25,7 @@ const summaries: Record<keyof typeof commands, string> = {
   agent: 'run an agent on this host',
   ui: 'run the web UI gateway',
   import: 'move jobs from pg_cron or pgAgent (dry run by default)',
+  'script-job': 'print the SQL that recreates a job (for psql)',
 };
 
 export function mainHelp(version: string): string {

@@ -11,9 +11,10 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 export const databaseUrlOption = { 'database-url': { type: 'string' } } as const satisfies Options;
 export const helpOption = { help: { type: 'boolean', short: 'h', default: false } } as const satisfies Options;
 
-export function parseCommand<const O extends Options>(command: string, argv: string[], options: O) {
+/** Parses a command's options; `allowPositionals` for commands that take a name (script-job NAME). */
+export function parseCommand<const O extends Options>(command: string, argv: string[], options: O, allowPositionals = false) {
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false });
+    return parseArgs({ args: argv, options, strict: true, allowPositionals });
   } catch (error) {
     const e = error as { code?: string; message: string };
     if (e.code?.startsWith('ERR_PARSE_ARGS')) throw new UsageError(e.message.replace(/\. To specify a positional.*$/s, ''), command);

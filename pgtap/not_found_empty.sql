@@ -4,7 +4,7 @@
 -- function went on with NULLs (start_job in a fresh database failed with a not-null violation).
 -- The rule since (extension-src/sql/README.md): a lookup that must raise is a statement of its own.
 BEGIN;
-SELECT plan(57);
+SELECT plan(61);
 
 -- Everything empty: a fresh install, as the DBA finds it.
 SELECT is((SELECT count(*) FROM pgautomator.job) + (SELECT count(*) FROM pgautomator.schedule) + (SELECT count(*) FROM pgautomator.agent)
@@ -21,6 +21,11 @@ SELECT throws_ok($$SELECT pgautomator.enable_job('nope')$$, 'PA010', 'job ''nope
 SELECT throws_ok($$SELECT pgautomator.disable_job('nope', 'why')$$, 'PA010', 'job ''nope'' does not exist', 'disable_job on no jobs');
 SELECT throws_ok($$SELECT pgautomator.get_job('nope')$$, 'PA010', 'job ''nope'' does not exist', 'get_job on no jobs');
 SELECT throws_ok($$SELECT pgautomator.set_job_email('nope', '{failure}', '{dba@example.com}')$$, 'PA010', 'job ''nope'' does not exist', 'set_job_email on no jobs');
+SELECT throws_ok($$SELECT pgautomator.export_job('nope')$$, 'PA010', 'job ''nope'' does not exist', 'export_job on no jobs');
+SELECT throws_ok($$SELECT pgautomator.script_job('nope')$$, 'PA010', 'job ''nope'' does not exist', 'script_job on no jobs');
+SELECT throws_ok($$SELECT * FROM pgautomator.list_step_runs('nope', 'x')$$, 'PA010', 'job ''nope'' does not exist', 'list_step_runs on no jobs');
+SELECT throws_ok($$SELECT pgautomator.import_job('{"format": "pgautomator.job", "version": 1, "job": {"name": "j"}, "steps": [{"name": "s", "kind": "sql", "command": "x", "connection": "nope"}]}')$$,
+  'PA010', 'step 1 (s): connection ''nope'' does not exist', 'import_job naming a connection, on no connections');
 SELECT throws_ok($$SELECT * FROM pgautomator.list_runs(job => 'nope')$$, 'PA010', 'job ''nope'' does not exist', 'list_runs(job) on no jobs');
 SELECT throws_ok($$SELECT pgautomator.purge_history(job => 'nope')$$, 'PA010', 'job ''nope'' does not exist', 'purge_history(job) on no jobs');
 SELECT throws_ok($$SELECT pgautomator.attach_schedule('nope', 'nope')$$, 'PA010', 'job ''nope'' does not exist', 'attach_schedule on no jobs');

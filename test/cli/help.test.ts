@@ -9,7 +9,7 @@ import path from 'node:path';
 import { root, runCli } from './support/cli.ts';
 
 const version = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
-const commands = ['install', 'upgrade', 'status', 'start', 'agent', 'ui'];
+const commands = ['install', 'upgrade', 'status', 'start', 'agent', 'ui', 'script-job'];
 
 test('pgautomator --help lists every command and exits 0', async () => {
   const result = await runCli(['--help']);

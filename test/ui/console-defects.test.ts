@@ -253,6 +253,16 @@ test('defect 8: history uses the width, keeps times on one line and the message 
   await runs.locator(`tr[data-run="${failed.runId}"]`).waitFor();
   assert.is(await runs.getByLabel('State').inputValue(), 'failed');
   assert.is(await runs.locator('tr[data-run] pga-state-badge:not([state="failed"])').count(), 0);
+  // The search and the kind of time (issue 15) live in the URL too.
+  await runs.getByLabel('Search').fill('disk FULL');
+  await runs.getByLabel('Search').press('Enter');
+  await runs.getByLabel('Times').selectOption('finished');
+  await page().waitForFunction(() => location.hash.includes('search=disk+FULL') && location.hash.includes('range=finished'));
+  await page().reload();
+  await runs.locator(`tr[data-run="${failed.runId}"]`).waitFor();
+  assert.is(await runs.getByLabel('Search').inputValue(), 'disk FULL');
+  assert.is(await runs.getByLabel('Finished since').inputValue(), '');
+  await runs.getByLabel('Times').selectOption('scheduled');
   // ISO dates, and until before since refused at the field.
   const since = runs.getByLabel('Due since');
   assert.is(await since.getAttribute('type'), 'text');

@@ -22,11 +22,13 @@ export interface PgaEventDetails {
   /** Open a run (history with its steps and output). */
   'pga-run-open': { runId: number };
   'pga-schedule-delete': { name: string };
-  'pga-runs-filter': { job: string; state: string; agent: string; since: string; until: string };
+  'pga-runs-filter': { job: string; state: string; agent: string; since: string; until: string; search: string; range: string };
   /** The jobs list's filters changed (the console keeps them in the URL). */
   'pga-jobs-filter': { search: string; category: string; state: string };
   /** A job was copied (copy_job) to newName. */
   'pga-job-copy': { name: string; newName: string };
+  'pga-step-history': { job: string; step: string };
+  'pga-job-import': { name: string };
   /** A kill of a run was requested. */
   'pga-run-kill': { runId: number };
   /** A schedule was saved. */
@@ -69,6 +71,8 @@ declare global {
     'pga-runs-filter': PgaEvent<'pga-runs-filter'>;
     'pga-jobs-filter': PgaEvent<'pga-jobs-filter'>;
     'pga-job-copy': PgaEvent<'pga-job-copy'>;
+    'pga-step-history': PgaEvent<'pga-step-history'>;
+    'pga-job-import': PgaEvent<'pga-job-import'>;
     'pga-run-kill': PgaEvent<'pga-run-kill'>;
     'pga-schedule-save': PgaEvent<'pga-schedule-save'>;
     'pga-schedule-open': PgaEvent<'pga-schedule-open'>;

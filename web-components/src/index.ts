@@ -14,6 +14,8 @@ export { PgaScheduleCalendar } from './components/pga-schedule-calendar/pga-sche
 export { PgaStepList } from './components/pga-step-list/pga-step-list.ts';
 export { PgaRunDetail } from './components/pga-run-detail/pga-run-detail.ts';
 export { PgaScheduleEditor } from './components/pga-schedule-editor/pga-schedule-editor.ts';
+export { PgaJobScript } from './components/pga-job-script/pga-job-script.ts';
+export { PgaJobImport } from './components/pga-job-import/pga-job-import.ts';
 export { PgaJobEditor } from './components/pga-job-editor/pga-job-editor.ts';
 export { PgaJobs } from './components/pga-jobs/pga-jobs.ts';
 export { PgaOverview } from './components/pga-overview/pga-overview.ts';

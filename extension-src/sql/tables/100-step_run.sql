@@ -16,7 +16,8 @@ CREATE TABLE pgautomator.step_run (
   CONSTRAINT step_run_finished_states CHECK ((finished_at IS NULL) = (state = 'running'))
 );
 CREATE INDEX step_run_job_run_id_idx ON pgautomator.step_run (job_run_id, id);
-CREATE INDEX step_run_step_id_idx ON pgautomator.step_run (step_id);
+-- (step_id, id): a step's last attempts across runs (list_step_runs), newest first; also the probe of ON DELETE SET NULL.
+CREATE INDEX step_run_step_id_idx ON pgautomator.step_run (step_id, id);
 COMMENT ON TABLE pgautomator.step_run IS 'One attempt of one step within a run.';
 COMMENT ON COLUMN pgautomator.step_run.job_run_id IS 'The run this attempt belongs to.';
 COMMENT ON COLUMN pgautomator.step_run.step_id IS 'The step (NULL once the step is deleted; position and step_name keep the history readable).';

@@ -6,6 +6,7 @@ import { sharedStyles } from '../../styles/shared-styles.ts';
 import '../pga-agents/pga-agents.ts';
 import '../pga-alerts/pga-alerts.ts';
 import '../pga-job-editor/pga-job-editor.ts';
+import '../pga-job-import/pga-job-import.ts';
 import '../pga-jobs/pga-jobs.ts';
 import '../pga-overview/pga-overview.ts';
 import '../pga-runs/pga-runs.ts';
@@ -172,6 +173,7 @@ export class PgaConsole extends LitElement {
         return html`<pga-runs gateway-url=${this.gatewayUrl} .run=${this.arg ? Number(this.arg) : null}
           .job=${this.query.get('job') ?? ''} .state=${this.query.get('state') ?? ''} .agent=${this.query.get('agent') ?? ''}
           .since=${this.query.get('since') ?? ''} .until=${this.query.get('until') ?? ''}
+          .search=${this.query.get('search') ?? ''} .range=${this.query.get('range') ?? ''}
           @pga-runs-filter=${(e: CustomEvent<Record<string, string>>) => this.onFilter(e.detail)}
           @pga-run-open=${(e: CustomEvent<{ runId: number }>) => this.go('runs', String(e.detail.runId))}></pga-runs>`;
       case 'overview':
@@ -187,7 +189,8 @@ export class PgaConsole extends LitElement {
       default:
         return html`<pga-jobs gateway-url=${this.gatewayUrl} .search=${this.query.get('search') ?? ''} .category=${this.query.get('category') ?? ''}
           .state=${this.query.get('state') || 'all'} @pga-jobs-filter=${(e: CustomEvent<Record<string, string>>) => this.onFilter(e.detail)}
-          @pga-job-open=${(e: CustomEvent<{ name: string | null }>) => this.go('job', e.detail.name ?? '')}></pga-jobs>`;
+          @pga-job-open=${(e: CustomEvent<{ name: string | null }>) => this.go('job', e.detail.name ?? '')}>
+          <pga-job-import slot="toolbar" gateway-url=${this.gatewayUrl} @pga-job-import=${(e: CustomEvent<{ name: string }>) => this.go('job', e.detail.name)}></pga-job-import></pga-jobs>`;
     }
   }
 

@@ -6,6 +6,7 @@ import { sharedStyles } from '../../styles/shared-styles.ts';
 import { GatewayError } from '../../api/client.ts';
 import { formHint, placeFieldError, type FormFields } from '../../form-errors.ts';
 import { formatInstant } from '../../time-format.ts';
+import '../pga-job-script/pga-job-script.ts';
 import '../pga-step-list/pga-step-list.ts';
 import type { StepItem } from '../pga-step-list/pga-step-list.ts';
 import { EMAIL_EVENTS, EMAIL_FIELDS, JOB_FIELDS, STEP_FIELDS, emptyJob, emptyStep, FLOW, jobArgs, jobToDraft, MISFIRE, OVERLAP, SHELLS, splitList, stepArgs, stepToDraft, type EmailDraft, type JobDraft, type StepDraft } from './job-drafts.ts';
@@ -365,6 +366,11 @@ export class PgaJobEditor extends LitElement {
           <div class="toolbar">
             <button class="primary" type="submit" ?disabled=${!admin || !d.name.trim()}>${this.job ? 'Save job' : 'Create job'}</button>
             ${this.job && admin ? html`<button type="button" class="danger" @click=${this.deleteJob}>Delete job</button>` : nothing}
+            ${this.job
+              ? html`<span class="spacer"></span>
+                  <a href="#runs?job=${encodeURIComponent(this.job)}">History of this job</a>
+                  <pga-job-script gateway-url=${this.gatewayUrl} job=${this.job}></pga-job-script>`
+              : nothing}
           </div>
           </fieldset>
         </form>

@@ -73,6 +73,7 @@ export function triggerText(run: Pick<RunRow, 'trigger' | 'schedule' | 'requeste
  * @attr now - the clock (ms since epoch) for durations of running steps
  * @fires pga-run-kill - {runId} when Kill is pressed
  * @fires pga-run-open - {runId} when the upstream run (the cause) is chosen
+ * @fires pga-step-history - {job, step} when the person asks for a step's history across runs
  * @csspart output - each step's output block
  */
 export class PgaRunDetail extends LitElement {
@@ -158,6 +159,8 @@ export class PgaRunDetail extends LitElement {
             <span class="muted">${formatDuration(durationBetween(s.started_at, s.finished_at, this.now))}</span>
             ${s.exit_code !== null ? html`<span class="muted">exit ${s.exit_code}</span>` : nothing}
             ${s.message ? html`<span class="muted">${s.message}</span>` : nothing}
+            <span class="spacer"></span>
+            <button type="button" aria-label="Step history of ${s.step}" @click=${() => emit(this, 'pga-step-history', { job: run.job, step: s.step })}>Step history</button>
           </header>
           <pre part="output" aria-label="Output of ${s.step}" aria-live=${s.state === 'running' ? 'polite' : 'off'}>${output || (s.state === 'running' ? '…' : '(no output)')}</pre>
         </div>`;

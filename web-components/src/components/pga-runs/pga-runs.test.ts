@@ -6,6 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { finish, startAndClaim } from '../../../../test/ui/support/protocol.ts';
 import { startUiHarness, type UiHarness } from '../../../../test/ui/support/ui-harness.ts';
+import { axeViolations, describeViolations } from '../../../../test/ui/support/axe.ts';
 
 let h: UiHarness;
 
@@ -66,6 +67,52 @@ test('an operator kills a running run from the detail; pga-run-kill is announced
   assert.equal(await h.page.evaluate(() => (window as any).kills), [live.runId]);
   const run = (await h.api.getRun({ run_id: live.runId })) as { run: { kill_requested_by: string } };
   assert.is(run.run.kill_requested_by, h.roles.operator);
+});
+
+test('search in output and messages, times by start, and a step history across runs', async () => {
+  // Two more runs of report: one fails with a telling output, one succeeds.
+  await finish(h.api, await startAndClaim(h.api, 'report', 'runner-a'), 'failed', 'psql: error: Connection refused\n');
+  const ok = await startAndClaim(h.api, 'report', 'runner-a');
+  await finish(h.api, ok, 'succeeded', 'rendered 3 pages\n');
+  const all = (await h.api.listRuns({ job: 'report' })) as Array<{ id: number; state: string }>;
+  await h.mount('<pga-runs gateway-url=""></pga-runs>', 'viewer');
+  const runs = h.page.locator('pga-runs');
+  await runs.locator(`tr[data-run="${ok.runId}"]`).waitFor();
+  const search = runs.getByLabel('Search');
+  await search.fill('connection REFUSED');
+  await search.press('Enter');
+  await runs.locator(`tr[data-run="${ok.runId}"]`).waitFor({ state: 'detached' });
+  assert.is(await runs.locator('tr[data-run]').count(), 1, 'only the run whose output contains the text');
+  await search.fill('no such text anywhere');
+  await search.press('Enter');
+  await runs.getByText('No runs whose messages or output contain “no such text anywhere”.').waitFor();
+  await search.fill('');
+  await search.press('Enter');
+  await runs.locator(`tr[data-run="${ok.runId}"]`).waitFor();
+  // Times by start: since a minute from now, nothing started.
+  await runs.getByLabel('Times').selectOption('started');
+  const since = runs.getByLabel('Started since');
+  await since.fill('2999-01-01');
+  await since.press('Enter');
+  await runs.getByText('No runs.').waitFor();
+  await since.fill('');
+  await since.press('Enter');
+  await runs.locator(`tr[data-run="${ok.runId}"]`).waitFor();
+  // The step history of render, from the open run: every attempt across the runs, newest first.
+  await runs.locator(`tr[data-run="${ok.runId}"]`).click();
+  await runs.locator('pga-run-detail').getByRole('button', { name: 'Step history of render' }).click();
+  const table = runs.getByRole('table', { name: 'History of step render' });
+  await table.waitFor();
+  const states = await table.locator('tbody tr pga-state-badge').evaluateAll((badges) => badges.map((b) => b.getAttribute('state')));
+  assert.equal(states, all.map((r) => r.state), 'one attempt per run of report, newest first, with its state');
+  assert.match((await table.locator('tbody tr').first().textContent()) ?? '', /0/);
+  // The bare page elements are mounted on has no <title> nor lang: those two rules are the harness's, not the element's.
+  const found = (await axeViolations(h.page)).filter((v) => !['document-title', 'html-has-lang'].includes(v.id));
+  assert.is(found.length, 0, `axe, history with search and step history: ${describeViolations(found)}`);
+  // A run of the step history opens it.
+  await table.getByRole('button', { name: `Open run ${all[all.length - 1].id}` }).click();
+  await runs.locator('pga-run-detail').getByText(`Run ${all[all.length - 1].id} of “report”`).waitFor();
+  assert.equal(h.browser.errors, []);
 });
 
 test.run();

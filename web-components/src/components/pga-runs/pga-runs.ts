@@ -37,7 +37,29 @@ export function wallClockToIso(value: string, zone = displayZone()): string | nu
 const isoToWallClock = (iso: string) => (iso ? wallClockIn(displayZone(), new Date(iso)).slice(0, 16) : '');
 
 /** The history filters that live in the console's URL. */
-export const RUN_FILTERS = ['job', 'state', 'agent', 'since', 'until'] as const;
+export const RUN_FILTERS = ['job', 'state', 'agent', 'since', 'until', 'search', 'range'] as const;
+
+/** Which time since/until bound (list_runs' range_on), in the words of the form. */
+const RANGES = [
+  ['scheduled', 'Due'],
+  ['started', 'Started'],
+  ['finished', 'Finished'],
+] as const;
+const rangeLabel = (range: string) => RANGES.find(([v]) => v === range)?.[1] ?? 'Due';
+
+/** A row of list_step_runs: one attempt of one step, across runs. */
+export interface StepHistoryRow {
+  id: number;
+  run_id: number;
+  attempt: number;
+  state: string;
+  agent: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  exit_code: number | null;
+  message: string | null;
+}
+const STEP_HISTORY = 20;
 
 /**
  * Run history with filters (job, state, agent, time window). Opening a run shows its steps and
@@ -49,10 +71,12 @@ export const RUN_FILTERS = ['job', 'state', 'agent', 'since', 'until'] as const;
  * @attr agent - filter: only runs on this agent
  * @attr since - filter: runs due at or after this instant (ISO)
  * @attr until - filter: runs due before this instant (ISO)
+ * @attr search - filter: runs whose message or a step's output or message contains this text
+ * @attr range - which time since/until bound: scheduled (default), started or finished
  * @attr run - id of the run to show (set when the user opens one)
  * @fires pga-run-open - {runId} when the user opens a run
  * @fires pga-run-kill - {runId} after a kill was requested
- * @fires pga-runs-filter - {job, state, agent, since, until} when the person changes a filter (the console puts them in the URL)
+ * @fires pga-runs-filter - {job, state, agent, since, until, search, range} when the person changes a filter (the console puts them in the URL)
  * @csspart table - the history table
  * @csspart detail - the run detail pane
  */
@@ -64,6 +88,8 @@ export class PgaRuns extends LitElement {
     agent: { type: String },
     since: { type: String },
     until: { type: String },
+    search: { type: String },
+    range: { type: String },
     run: { type: Number, reflect: true },
     runs: { state: true },
     more: { state: true },
@@ -73,6 +99,7 @@ export class PgaRuns extends LitElement {
     choices: { state: true },
     rangeError: { state: true },
     upstream: { state: true },
+    stepHistory: { state: true },
   };
   declare gatewayUrl: string;
   declare job: string;
@@ -80,6 +107,10 @@ export class PgaRuns extends LitElement {
   declare agent: string;
   declare since: string;
   declare until: string;
+  declare search: string;
+  declare range: string;
+  /** The step whose last attempts across runs are shown under the run (list_step_runs). */
+  declare stepHistory: { job: string; step: string; rows: StepHistoryRow[] } | null;
   declare run: number | null;
   declare runs: RunRow[];
   declare more: boolean;
@@ -112,6 +143,8 @@ export class PgaRuns extends LitElement {
       tbody tr { cursor: pointer; }
       tbody tr:hover td { background: #f6f8fa; }
       .cause-job { display: inline-block; background: #eef1f4; border-radius: 4px; padding: 0 6px; white-space: nowrap; }
+      .step-history { margin-top: 14px; border-top: 1px solid var(--_line); padding-top: 10px; }
+      button.link { background: none; border: none; padding: 0; color: var(--_accent); cursor: pointer; text-decoration: underline; }
       td.msg { max-width: 220px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
     `,
   ];
@@ -133,6 +166,9 @@ export class PgaRuns extends LitElement {
     this.agent = '';
     this.since = '';
     this.until = '';
+    this.search = '';
+    this.range = '';
+    this.stepHistory = null;
     this.run = null;
     this.runs = [];
     this.more = false;
@@ -146,7 +182,7 @@ export class PgaRuns extends LitElement {
 
   override willUpdate(changed: Map<string, unknown>): void {
     if (!this.gateway.session) return;
-    if (this.hasUpdated && ['job', 'state', 'agent', 'since', 'until'].some((k) => changed.has(k))) void this.loadRuns();
+    if (this.hasUpdated && RUN_FILTERS.some((k) => changed.has(k))) void this.loadRuns();
     if (changed.has('run') && this.hasUpdated && this.run !== (this.detail?.id ?? null)) void this.openRun(this.run);
   }
 
@@ -170,7 +206,8 @@ export class PgaRuns extends LitElement {
   }
 
   private filters(beforeId?: number): Record<string, unknown> {
-    return { job: this.job, state: this.state, agent: this.agent, since: this.since, until: this.until, limit: PAGE, before_id: beforeId };
+    return { job: this.job, state: this.state, agent: this.agent, since: this.since, until: this.until, search: this.search,
+      range_on: this.range, limit: PAGE, before_id: beforeId };
   }
 
   private async loadOlder(): Promise<void> {
@@ -192,7 +229,18 @@ export class PgaRuns extends LitElement {
     } else if (['run_started', 'run_finished', 'kill'].includes(e.event)) void this.refreshRun();
   }
 
+  /** A step's last attempts across runs (state, duration, exit code), shown under the open run. */
+  private async showStepHistory(job: string, step: string): Promise<void> {
+    const rows = await this.gateway.run((c) => c.read<StepHistoryRow[]>('list_step_runs', { job, step, limit: STEP_HISTORY }));
+    if (rows) {
+      this.stepHistory = { job, step, rows };
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>('[part~="step-history"] h3')?.focus();
+    }
+  }
+
   private async openRun(runId: number | null): Promise<void> {
+    this.stepHistory = null;
     this.lastChunk = {};
     this.outputs = {};
     this.steps = [];
@@ -246,9 +294,9 @@ export class PgaRuns extends LitElement {
     return work;
   }
 
-  private select(run: RunRow): void {
-    this.run = run.id;
-    emit(this, 'pga-run-open', { runId: run.id });
+  private select(runId: number): void {
+    this.run = runId;
+    emit(this, 'pga-run-open', { runId });
     // One column (all but very wide windows): the detail sits above the table, bring it into view.
     if (!matchMedia('(min-width: 1800px)').matches) {
       void this.updateComplete.then(() => this.renderRoot.querySelector('[part~="detail"]')?.scrollIntoView({ block: 'start' }));
@@ -281,7 +329,7 @@ export class PgaRuns extends LitElement {
   /** Sets one filter and announces all of them (for the URL). */
   private setFilter(key: (typeof RUN_FILTERS)[number], value: string): void {
     this[key] = value;
-    emit(this, 'pga-runs-filter', { job: this.job, state: this.state, agent: this.agent, since: this.since, until: this.until });
+    emit(this, 'pga-runs-filter', { job: this.job, state: this.state, agent: this.agent, since: this.since, until: this.until, search: this.search, range: this.range });
   }
 
   /** A typed since/until: checked (an ISO date, until after since) before it filters anything. */
@@ -294,7 +342,8 @@ export class PgaRuns extends LitElement {
     const since = key === 'since' ? iso : this.since;
     const until = key === 'until' ? iso : this.until;
     if (since && until && until <= since) {
-      this.rangeError = { control: key, message: `“Due until” must be after “Due since” (${isoToWallClock(since)}); nothing would match.` };
+      const what = rangeLabel(this.range);
+      this.rangeError = { control: key, message: `“${what} until” must be after “${what} since” (${isoToWallClock(since)}); nothing would match.` };
       return;
     }
     this.rangeError = null;
@@ -315,6 +364,24 @@ export class PgaRuns extends LitElement {
       <option value="">any</option>${values.filter(Boolean).map((v) => html`<option value=${v} ?selected=${v === this[key]}>${v.replace('_', ' ')}</option>`)}</select></label>`;
   }
 
+  private renderStepHistory(zone: string) {
+    const h = this.stepHistory;
+    if (!h) return nothing;
+    return html`<div part="step-history" class="step-history">
+      <div class="toolbar"><h3 tabindex="-1" style="margin:0">Step “${h.step}”: last ${h.rows.length} attempts</h3><span class="spacer"></span>
+        <button type="button" @click=${() => (this.stepHistory = null)}>Close</button></div>
+      <div class="scroll"><table aria-label="History of step ${h.step}">
+        <thead><tr><th>Run</th><th>Attempt</th><th>State</th><th>Started (${zone})</th><th>Duration</th><th>Exit code</th><th>Message</th></tr></thead>
+        <tbody>${h.rows.map(
+          (r) => html`<tr data-step-run=${r.id}>
+            <td><button class="link" type="button" aria-label="Open run ${r.run_id}" @click=${() => this.select(r.run_id)}>${r.run_id}</button></td>
+            <td>${r.attempt}</td><td><pga-state-badge state=${r.state}></pga-state-badge></td>
+            <td class="when">${formatInstant(r.started_at, zone, { zoneInHeader: true })}</td>
+            <td>${formatDuration(durationBetween(r.started_at, r.finished_at, this.clock.now))}</td>
+            <td>${r.exit_code ?? '—'}</td><td class="msg" title=${r.message ?? ''}>${r.message ?? ''}</td></tr>`,
+        )}</tbody></table></div></div>`;
+  }
+
   override render() {
     if (this.gateway.anonymous) return this.gateway.renderLogin();
     const zone = displayZone();
@@ -322,7 +389,12 @@ export class PgaRuns extends LitElement {
     return html`<h2>Run history</h2>
       <form class="row" aria-label="Filters" @submit=${(e: Event) => e.preventDefault()}>
         ${this.filterSelect('Job', 'job', this.choices.jobs)} ${this.filterSelect('State', 'state', STATES)} ${this.filterSelect('Agent', 'agent', this.choices.agents)}
-        ${this.rangeInput('since', 'Due since')} ${this.rangeInput('until', 'Due until')}
+        <label>Times<select name="range" aria-label="Times" .value=${this.range || 'scheduled'} @change=${(e: Event) => this.setFilter('range', (e.target as HTMLSelectElement).value === 'scheduled' ? '' : (e.target as HTMLSelectElement).value)}>
+          ${RANGES.map(([v, label]) => html`<option value=${v} ?selected=${v === (this.range || 'scheduled')}>${label}</option>`)}</select></label>
+        ${this.rangeInput('since', `${rangeLabel(this.range)} since`)} ${this.rangeInput('until', `${rangeLabel(this.range)} until`)}
+        <label>Search<input type="search" name="search" placeholder="text in messages and output" .value=${this.search}
+          @change=${(e: Event) => this.setFilter('search', (e.target as HTMLInputElement).value.trim())}
+          @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && this.setFilter('search', (e.target as HTMLInputElement).value.trim())} /></label>
         <button type="button" @click=${() => void this.loadRuns()}>Refresh</button>
         <button type="button" ?disabled=${this.runs.length === 0} @click=${this.exportCsv}>Export CSV</button>
       </form>
@@ -332,10 +404,10 @@ export class PgaRuns extends LitElement {
           <table part="table" aria-label="Runs">
             <thead><tr><th>Run</th><th>Job</th><th>State</th><th>Cause</th><th>Agent</th><th>Scheduled (${zone})</th><th>Started (${zone})</th><th>Finished (${zone})</th><th>Duration</th><th title="Attempt of the run (retries + 1)">Attempt</th><th>Message</th></tr></thead>
             <tbody>
-              ${this.runs.length === 0 ? html`<tr><td colspan="11" class="muted">No runs.</td></tr>` : nothing}
+              ${this.runs.length === 0 ? html`<tr><td colspan="11" class="muted">${this.search ? `No runs whose messages or output contain “${this.search}”.` : 'No runs.'}</td></tr>` : nothing}
               ${this.runs.map(
                 (r) => html`<tr class=${r.id === this.detail?.id ? 'selected' : ''} data-run=${r.id} tabindex="0" aria-label="Run ${r.id} of ${r.job}, ${r.state}"
-                  @click=${() => this.select(r)} @keydown=${(e: KeyboardEvent) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), this.select(r))}>
+                  @click=${() => this.select(r.id)} @keydown=${(e: KeyboardEvent) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), this.select(r.id))}>
                   <td>${r.id}</td><td>${r.job}</td><td><pga-state-badge state=${r.state}></pga-state-badge></td>
                   <td title=${r.cause ?? ''}>${r.trigger === 'job' ? html`<span class="cause-job">${triggerText(r)}</span>` : triggerText(r)}</td><td>${r.agent ?? '—'}</td><td class="when">${formatInstant(r.scheduled_for, zone, bare)}</td><td class="when">${formatInstant(r.started_at, zone, bare)}</td><td class="when">${formatInstant(r.finished_at, zone, bare)}</td>
                   <td>${formatDuration(durationBetween(r.started_at, r.finished_at, this.clock.now))}</td><td>${r.attempt}</td>
@@ -352,7 +424,12 @@ export class PgaRuns extends LitElement {
             @pga-run-kill=${(e: CustomEvent<{ runId: number }>) => {
               e.stopPropagation();
               void this.kill(e.detail.runId);
+            }}
+            @pga-step-history=${(e: CustomEvent<{ job: string; step: string }>) => {
+              e.stopPropagation();
+              void this.showStepHistory(e.detail.job, e.detail.step);
             }}></pga-run-detail>
+          ${this.renderStepHistory(zone)}
         </section>
       </div>`;
   }

@@ -10,6 +10,7 @@ import * as assert from 'uvu/assert';
 import { urlWithCredentials } from '../../server/auth.ts';
 import { startMailServer, type MailServer } from '../agent/mail-server.ts';
 import { startAgent, type AgentProcess } from './support/agent-process.ts';
+import { axeViolations, describeViolations } from './support/axe.ts';
 import { startUiHarness, type UiHarness } from './support/ui-harness.ts';
 
 let h: UiHarness;
@@ -72,6 +73,8 @@ test('access: grant a role operator access, an unknown role is named at its fiel
   await form.getByRole('button', { name: 'Grant access' }).click();
   await form.locator('input[name="grant_role_name"][aria-invalid="true"]').waitFor();
   assert.match((await form.locator('#err-grant_role_name').textContent()) ?? '', /role nobody_here does not exist/);
+  const found = await axeViolations(page());
+  assert.is(found.length, 0, `settings with a field error: ${describeViolations(found)}`);
 
   const question = acceptNextDialog();
   await grants.getByRole('button', { name: `Revoke operator access from ${person}` }).click();
@@ -142,7 +145,7 @@ test('agents: a test mail goes through the agent\'s SMTP relay; the screen follo
   await until(async () => smtpChanges() >= 1, 'the agent reads its SMTP settings at a heartbeat');
   await open('agents');
   const agents = page().locator('pga-agents');
-  await agents.getByRole('button', { name: `Send a test mail through ${MAILER}` }).click();
+  await agents.getByRole('button', { name: `Send test mail through ${MAILER}` }).click();
   const form = agents.getByRole('form', { name: `Test mail through ${MAILER}` });
   await form.getByLabel('To').fill('dba@example.com');
   await form.getByRole('button', { name: 'Send test mail' }).click();
@@ -155,10 +158,13 @@ test('agents: a test mail goes through the agent\'s SMTP relay; the screen follo
   // A relay that refuses: the screen says the attempt failed and why.
   await h.api.setAgentSmtp({ agent: MAILER, host: '127.0.0.1', port: 1, security: 'none' });
   await until(async () => smtpChanges() >= 2, 'the agent reads its new SMTP settings');
-  await agents.getByRole('button', { name: `Send a test mail through ${MAILER}` }).click();
+  await agents.getByRole('button', { name: `Send test mail through ${MAILER}` }).click();
   await form.getByLabel('To').fill('ops@example.com');
   await form.getByRole('button', { name: 'Send test mail' }).click();
   await agents.getByText(/Test mail to ops@example\.com through mailer: attempt 1 failed/).waitFor({ timeout: 30_000 });
+  await agents.getByRole('button', { name: `Send test mail through ${MAILER}` }).click(); // the form open beside the outcome
+  const found = await axeViolations(page());
+  assert.is(found.length, 0, `agents with a test mail's outcome: ${describeViolations(found)}`);
 });
 
 test.run();

@@ -336,7 +336,7 @@ export class PgaAgents extends LitElement {
                 ? html`<ul class="now">${a.running_runs.map((r) => html`<li><button class="link" @click=${() => emit(this, 'pga-run-open', { runId: r.run_id })}>${r.job} (run ${r.run_id})</button> <span class="muted">${formatRelative(r.started_at, this.clock.now)}</span></li>`)}</ul>`
                 : html`<span class="muted">idle</span>`}</td>
               ${admin ? html`<td><button @click=${() => this.editSmtp(a)} aria-label="SMTP settings of ${a.name}: ${a.smtp_host ? `SMTP: ${a.smtp_host}` : 'Set up SMTP'}">${a.smtp_host ? `SMTP: ${a.smtp_host}` : 'Set up SMTP'}</button>
-                    ${a.smtp_host && a.state !== 'offline' ? html`<div><button class="link" @click=${() => this.openTestMail(a)} aria-label="Send a test mail through ${a.name}">Send test mail</button></div>` : nothing}</td>
+                    ${a.smtp_host && a.state !== 'offline' ? html`<div><button class="link" @click=${() => this.openTestMail(a)} aria-label="Send test mail through ${a.name}">Send test mail</button></div>` : nothing}</td>
                   <td class="actions">${this.renderActions(a)}</td>` : nothing}
             </tr>`,
           )}

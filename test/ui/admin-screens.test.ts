@@ -167,4 +167,23 @@ test('agents: a test mail goes through the agent\'s SMTP relay; the screen follo
   assert.is(found.length, 0, `agents with a test mail's outcome: ${describeViolations(found)}`);
 });
 
+test('a real agent, drained, finishes the run it runs and starts no new one until resumed', async () => {
+  // The mailer agent of the test above (a child process heartbeating every second).
+  await h.api.createJob({ name: 'pinned', agent: MAILER, overlap: 'allow' });
+  await h.api.addStep({ job: 'pinned', name: 'nap', kind: 'shell', command: 'sleep 1' });
+  const state = async (id: number) => ((await h.api.getRun({ run_id: id })) as { run: { state: string } }).run.state;
+  const first = Number(await h.api.startJob({ job: 'pinned' }));
+  await until(async () => (await state(first)) === 'running', 'the first run starts');
+  await h.api.drainAgent({ name: MAILER });
+  const second = Number(await h.api.startJob({ job: 'pinned' }));
+  await until(async () => (await state(first)) === 'succeeded', 'the running run ends normally');
+  // Two heartbeats later (each renews last_heartbeat_at), the new run is still queued.
+  const heartbeat = async () => new Date((await h.api.listAgents()).find((a) => a.name === MAILER)!.last_heartbeat_at!).getTime();
+  const since = await heartbeat();
+  await until(async () => (await heartbeat()) >= since + 2000, 'two more heartbeats');
+  assert.is(await state(second), 'queued', 'a drained agent starts nothing new');
+  await h.api.undrainAgent({ name: MAILER });
+  await until(async () => (await state(second)) === 'succeeded', 'resumed, the agent runs the queued run');
+});
+
 test.run();

@@ -167,6 +167,21 @@ test('agents: a test mail goes through the agent\'s SMTP relay; the screen follo
   assert.is(found.length, 0, `agents with a test mail's outcome: ${describeViolations(found)}`);
 });
 
+test("a schedule's delete refused by the database (a job attached meanwhile) shows why, and the job now using it", async () => {
+  await h.api.createSchedule({ name: 'hourly', spec: { type: 'daily', start_date: '2026-01-01', sub: { type: 'every', every: 1, unit: 'hour' } } });
+  await open('schedules/hourly');
+  const editor = page().locator('pga-schedule-editor');
+  const usedBy = editor.getByRole('region', { name: 'Jobs using this schedule' });
+  await usedBy.getByText(/No job uses this schedule yet/).waitFor();
+  await h.api.attachSchedule({ job: 'chatty', schedule: 'hourly' }); // behind the editor's back
+  const question = acceptNextDialog();
+  await editor.getByRole('button', { name: 'Delete schedule' }).click();
+  assert.is(await question, 'Delete schedule “hourly”?');
+  await editor.getByRole('alert').filter({ hasText: /schedule 'hourly' is attached to 1 job\(s\): chatty/ }).waitFor();
+  await usedBy.locator('li[data-job="chatty"]').waitFor();
+  assert.ok(((await h.api.listSchedules()) as Array<{ name: string }>).some((s) => s.name === 'hourly'), 'the schedule is still there');
+});
+
 test('a real agent, drained, finishes the run it runs and starts no new one until resumed', async () => {
   // The mailer agent of the test above (a child process heartbeating every second).
   await h.api.createJob({ name: 'pinned', agent: MAILER, overlap: 'allow' });

@@ -3,7 +3,7 @@
 -- SMTP settings goes through the outbox and only that agent sends it; get_retention says what
 -- purge_history() would delete.
 BEGIN;
-SELECT plan(41);
+SELECT plan(42);
 
 SET LOCAL TimeZone = 'UTC';
 CREATE ROLE pgat_adm_operator;
@@ -23,6 +23,7 @@ SELECT is((SELECT state || '/' || drained_by FROM pgautomator.list_agents() WHER
           'list_agents shows it draining, and who drained it');
 SELECT is((SELECT state FROM pgautomator.agent WHERE name = 'drainee'), 'online', 'the agent''s own state is untouched (it is alive)');
 SELECT lives_ok($$SELECT pgautomator.drain_agent('drainee')$$, 'draining again changes nothing');
+SELECT is((SELECT agent_state FROM pgautomator.list_running() WHERE id = :r1), 'draining', 'list_running shows its agent draining');
 SELECT pgautomator.start_job('drain_job') AS r2 \gset
 SELECT is((SELECT count(*)::int FROM pgautomator._claim_runs('drainee', 5)), 0, 'a drained agent claims nothing');
 SELECT is((SELECT state FROM pgautomator.job_run WHERE id = :r2), 'queued', 'the new run stays queued');

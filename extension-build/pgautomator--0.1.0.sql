@@ -74,6 +74,8 @@ CREATE TABLE pgautomator.agent (
   started_at          timestamptz,
   last_heartbeat_at   timestamptz,
   stopped_at          timestamptz,
+  drained_at          timestamptz,
+  drained_by          name,
   smtp_host           text,
   smtp_port           int CHECK (smtp_port BETWEEN 1 AND 65535),
   smtp_security       text NOT NULL DEFAULT 'starttls' CHECK (smtp_security IN ('none', 'starttls', 'tls')),
@@ -83,7 +85,7 @@ CREATE TABLE pgautomator.agent (
   created_at          timestamptz NOT NULL DEFAULT now(),
   CONSTRAINT agent_name_format CHECK (name ~ '^[A-Za-z0-9][A-Za-z0-9_.@:-]{0,62}$')
 );
-COMMENT ON TABLE pgautomator.agent IS 'A host process that claims and runs job steps. Written only through register_agent, agent_heartbeat, agent_stop and set_agent_smtp.';
+COMMENT ON TABLE pgautomator.agent IS 'A host process that claims and runs job steps. Written only through register_agent, agent_heartbeat, agent_stop, set_agent_smtp, drain_agent and undrain_agent.';
 COMMENT ON COLUMN pgautomator.agent.name IS 'Unique name the agent registers under (usually the host name).';
 COMMENT ON COLUMN pgautomator.agent.db_role IS 'The database role that registered the agent; only that role (or an admin) may act as this agent.';
 COMMENT ON COLUMN pgautomator.agent.host IS 'Host name reported by the agent.';
@@ -96,6 +98,8 @@ COMMENT ON COLUMN pgautomator.agent.state IS 'online: claiming; draining: finish
 COMMENT ON COLUMN pgautomator.agent.started_at IS 'When the agent last registered.';
 COMMENT ON COLUMN pgautomator.agent.last_heartbeat_at IS 'When the agent last called agent_heartbeat (or claimed).';
 COMMENT ON COLUMN pgautomator.agent.stopped_at IS 'When the agent stopped or was declared dead.';
+COMMENT ON COLUMN pgautomator.agent.drained_at IS 'When an admin drained the agent (drain_agent): it claims no new runs and finishes those it runs, until undrain_agent. Kept across restarts, unlike state draining (the agent''s own agent_stop(drain)). NULL: not drained.';
+COMMENT ON COLUMN pgautomator.agent.drained_by IS 'The role that drained the agent (drain_agent); NULL when not drained.';
 COMMENT ON COLUMN pgautomator.agent.smtp_host IS 'SMTP server the agent sends mail through; NULL: this agent sends no mail.';
 COMMENT ON COLUMN pgautomator.agent.smtp_port IS 'SMTP port (default by security: 25, 587 or 465).';
 COMMENT ON COLUMN pgautomator.agent.smtp_security IS 'none, starttls or tls (implicit TLS).';
@@ -432,7 +436,7 @@ CREATE TABLE pgautomator.notification (
   id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   job_run_id       bigint REFERENCES pgautomator.job_run (id) ON DELETE CASCADE,
   step_run_id      bigint REFERENCES pgautomator.step_run (id) ON DELETE CASCADE,
-  event            text NOT NULL CHECK (event IN ('start', 'success', 'failure', 'completion', 'alert')),
+  event            text NOT NULL CHECK (event IN ('start', 'success', 'failure', 'completion', 'alert', 'test')),
   recipients       text[] NOT NULL,
   sender           text,
   subject          text NOT NULL,
@@ -440,6 +444,8 @@ CREATE TABLE pgautomator.notification (
   state            text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sending', 'sent', 'failed')),
   attempts         int NOT NULL DEFAULT 0,
   next_attempt_at  timestamptz NOT NULL DEFAULT now(),
+  -- ON DELETE CASCADE: a test of a deleted agent's relay has nobody left to send it.
+  agent_id         bigint REFERENCES pgautomator.agent (id) ON DELETE CASCADE,
   claimed_by       bigint REFERENCES pgautomator.agent (id) ON DELETE SET NULL,
   claimed_at       timestamptz,
   sent_at          timestamptz,
@@ -449,10 +455,12 @@ CREATE TABLE pgautomator.notification (
 CREATE INDEX notification_pending_idx ON pgautomator.notification (next_attempt_at) WHERE state IN ('pending', 'sending');
 CREATE INDEX notification_job_run_id_idx ON pgautomator.notification (job_run_id);
 CREATE INDEX notification_step_run_id_idx ON pgautomator.notification (step_run_id);
+CREATE INDEX notification_agent_id_idx ON pgautomator.notification (agent_id) WHERE agent_id IS NOT NULL;
 COMMENT ON TABLE pgautomator.notification IS 'Outbox of mail, written in the same transaction as the outcome that caused it, delivered by an agent with SMTP settings.';
 COMMENT ON COLUMN pgautomator.notification.job_run_id IS 'The run the mail is about.';
 COMMENT ON COLUMN pgautomator.notification.step_run_id IS 'The step attempt the mail is about, for step mail.';
-COMMENT ON COLUMN pgautomator.notification.event IS 'start, success, failure or completion (run mail), alert (an alert raised: job_run_id is NULL or the run concerned).';
+COMMENT ON COLUMN pgautomator.notification.event IS 'start, success, failure or completion (run mail), alert (an alert raised: job_run_id is NULL or the run concerned), test (send_test_mail: job_run_id is NULL).';
+COMMENT ON COLUMN pgautomator.notification.agent_id IS 'The only agent that may deliver it (send_test_mail of one agent''s SMTP settings); NULL: any agent with SMTP settings.';
 COMMENT ON COLUMN pgautomator.notification.recipients IS 'Mail addresses (operator names already resolved).';
 COMMENT ON COLUMN pgautomator.notification.sender IS 'From address; NULL: the sending agent''s smtp_from.';
 COMMENT ON COLUMN pgautomator.notification.subject IS 'Subject, templates filled in.';
@@ -5214,11 +5222,12 @@ BEGIN
   -- A delayed start of a downstream job (job_trigger) due earlier: a safe early wake-up.
   next_due := least(next_due, (SELECT min(tf.due_at) FROM pgautomator.trigger_fire tf));
 
-  -- Queued runs it could claim now (counted up to 10,000), by the same test as claim_runs.
+  -- Queued runs it could claim now (counted up to 10,000), by the same test as claim_runs; none
+  -- for an agent an admin drained (drain_agent): claim_runs would hand it nothing.
   SELECT count(*) INTO queued FROM (
     SELECT 1
       FROM pgautomator.job_run r
-     WHERE r.state = 'queued' AND r.scheduled_for <= _agent_heartbeat.at
+     WHERE a.drained_at IS NULL AND r.state = 'queued' AND r.scheduled_for <= _agent_heartbeat.at
        AND coalesce((SELECT (j.agent_id = a.id OR (j.agent_id IS NULL AND a.tags @> j.agent_tags))
                             AND (j.overlap = 'allow'
                                  OR NOT EXISTS (SELECT 1 FROM pgautomator.job_run o WHERE o.job_id = j.id AND o.state = 'running'))
@@ -5231,11 +5240,14 @@ BEGIN
     SELECT count(*) INTO mail_due FROM (
       SELECT 1 FROM pgautomator.notification n
        WHERE n.state IN ('pending', 'sending') AND n.next_attempt_at <= _agent_heartbeat.at
+         AND (n.agent_id IS NULL OR n.agent_id = a.id)
        LIMIT 100) m;
   END IF;
 
   RETURN jsonb_build_object(
-    'state', a.state,
+    -- Drained by an admin: "draining" to the agent, which then makes no claim (it needs no other
+    -- change); its own state stays online, so undrain_agent brings it back at its next heartbeat.
+    'state', CASE WHEN a.state = 'online' AND a.drained_at IS NOT NULL THEN 'draining' ELSE a.state END,
     'mail_due', mail_due,
     -- Read on every heartbeat, so that set_agent_smtp reaches a running agent.
     'smtp', pgautomator._agent_smtp(a),
@@ -5993,6 +6005,8 @@ BEGIN
     SELECT n.id
       FROM pgautomator.notification n
      WHERE n.state IN ('pending', 'sending') AND n.next_attempt_at <= _claim_notifications.at
+       -- A test mail of one agent's SMTP settings (send_test_mail) is that agent's alone.
+       AND (n.agent_id IS NULL OR n.agent_id = a.id)
      ORDER BY n.next_attempt_at, n.id
      LIMIT _claim_notifications.max
        FOR UPDATE SKIP LOCKED
@@ -6057,8 +6071,8 @@ BEGIN
   PERFORM pgautomator._fire_triggers(_claim_runs.at);
   PERFORM pgautomator._evaluate_alerts(_claim_runs.at);
 
-  IF a.state <> 'online' THEN
-    RETURN;  -- draining: finishes its runs, takes no new ones
+  IF a.state <> 'online' OR a.drained_at IS NOT NULL THEN
+    RETURN;  -- draining (agent_stop(drain), or drained by an admin): finishes its runs, takes no new ones
   END IF;
   SELECT least(_claim_runs.max, a.max_concurrent - count(*)) INTO want
     FROM pgautomator.job_run r WHERE r.agent_id = a.id AND r.state = 'running';
@@ -8326,9 +8340,10 @@ AS $$
   SELECT
     -- Alive: heartbeated within its lease (3 heartbeat intervals), as the agents view says "online".
     (SELECT count(*) FROM pgautomator.agent a
-      WHERE a.state = 'online' AND a.last_heartbeat_at > _status.at - pgautomator._lease(a.heartbeat_interval))::int,
+      WHERE a.state = 'online' AND a.drained_at IS NULL AND a.last_heartbeat_at > _status.at - pgautomator._lease(a.heartbeat_interval))::int,
+    -- Draining: said so itself (agent_stop(drain)), or drained by an admin (drain_agent).
     (SELECT count(*) FROM pgautomator.agent a
-      WHERE a.state = 'draining' AND a.last_heartbeat_at > _status.at - pgautomator._lease(a.heartbeat_interval))::int,
+      WHERE (a.state = 'draining' OR (a.state = 'online' AND a.drained_at IS NOT NULL)) AND a.last_heartbeat_at > _status.at - pgautomator._lease(a.heartbeat_interval))::int,
     -- Silent: says online or draining but its lease ran out (dead, cut off, or stopped without agent_stop).
     (SELECT count(*) FROM pgautomator.agent a
       WHERE a.state IN ('online', 'draining')
@@ -8434,7 +8449,8 @@ SELECT a.id,
        a.os,
        a.version,
        a.tags,
-       a.state,
+       -- Drained by an admin (drain_agent): draining, though the agent itself says online.
+       CASE WHEN a.state = 'online' AND a.drained_at IS NOT NULL THEN 'draining' ELSE a.state END AS state,
        (a.state = 'online'
         AND a.last_heartbeat_at IS NOT NULL
         AND a.last_heartbeat_at > now() - 3 * a.heartbeat_interval) AS online,
@@ -8452,7 +8468,9 @@ SELECT a.id,
        a.smtp_user,
        a.smtp_password_ref,
        a.smtp_from,
-       a.created_at
+       a.created_at,
+       a.drained_at,
+       a.drained_by
   FROM pgautomator.agent a
   LEFT JOIN LATERAL (SELECT count(*)::int AS running,
                             jsonb_agg(jsonb_build_object('run_id', r.id, 'job', j.name, 'started_at', r.started_at) ORDER BY r.id) AS runs
@@ -8460,8 +8478,10 @@ SELECT a.id,
                        JOIN pgautomator.job j ON j.id = r.job_id
                       WHERE r.agent_id = a.id AND r.state = 'running') cur ON true;
 COMMENT ON VIEW pgautomator.agents IS 'Agents at a glance: identity, state, whether they are alive, and what they run now. Read with pgautomator.list_agents().';
-COMMENT ON COLUMN pgautomator.agents.state IS 'What the agent last said: online, draining or offline.';
-COMMENT ON COLUMN pgautomator.agents.online IS 'True when the agent is online and heartbeated within the last three heartbeat intervals.';
+COMMENT ON COLUMN pgautomator.agents.state IS 'online, draining (the agent said so with agent_stop(drain), or an admin drained it with drain_agent) or offline.';
+COMMENT ON COLUMN pgautomator.agents.drained_at IS 'When an admin drained the agent (drain_agent); NULL: not drained. undrain_agent lets it claim again.';
+COMMENT ON COLUMN pgautomator.agents.drained_by IS 'The role that drained the agent.';
+COMMENT ON COLUMN pgautomator.agents.online IS 'True when the agent is online (drained or not) and heartbeated within the last three heartbeat intervals.';
 COMMENT ON COLUMN pgautomator.agents.running IS 'Number of runs it is running now.';
 COMMENT ON COLUMN pgautomator.agents.running_runs IS 'The runs it is running now: [{"run_id", "job", "started_at"}].';
 COMMENT ON COLUMN pgautomator.agents.db_role IS 'The database role the agent registered with.';
@@ -8644,7 +8664,8 @@ SELECT r.id,
        j.name AS job,
        r.state,
        a.name AS agent,
-       a.state AS agent_state,
+       -- Drained by an admin (drain_agent): draining, as the agents view says.
+       CASE WHEN a.state = 'online' AND a.drained_at IS NOT NULL THEN 'draining' ELSE a.state END AS agent_state,
        r.trigger,
        s.name AS schedule,
        r.scheduled_for,
@@ -9783,6 +9804,43 @@ Errors: PA010 no such schedule; PA040 caller is not pgautomator_operator (or adm
 REVOKE ALL ON FUNCTION pgautomator.disable_schedule(text, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.disable_schedule(text, text) TO pgautomator_operator;
 
+-- source: extension-src/sql/functions/api/drain_agent.sql
+CREATE OR REPLACE FUNCTION pgautomator.drain_agent(name text)
+RETURNS void
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  aid bigint;
+BEGIN
+  PERFORM pgautomator._require_role('pgautomator_admin');
+  aid := pgautomator._agent_id(drain_agent.name, true);  -- a statement of its own: it must raise (README.md)
+  -- Draining again keeps the first drain's time and role. An offline agent may be drained too: it
+  -- comes back drained. The agent learns it at its next heartbeat (state draining) and claim_runs
+  -- hands it nothing meanwhile; the runs it has go on to their end.
+  UPDATE pgautomator.agent a SET drained_at = now(), drained_by = pgautomator._caller()
+   WHERE a.id = aid AND a.drained_at IS NULL;
+  IF FOUND THEN
+    PERFORM pgautomator._notify('agent_offline', jsonb_build_object('agent', drain_agent.name, 'reason', 'drained'));
+  END IF;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
+END
+$$;
+COMMENT ON FUNCTION pgautomator.drain_agent(text) IS
+$c$Drains an agent: it claims no new runs and finishes the runs it is running (so it can be stopped or patched without killing work). It stays drained across restarts until undrain_agent; list_agents shows it draining. Draining again changes nothing.
+Arguments: name, the agent's name.
+Errors: PA010 no such agent; PA040 caller is not pgautomator_admin.
+Example: SELECT pgautomator.drain_agent('db-host-1');$c$;
+REVOKE ALL ON FUNCTION pgautomator.drain_agent(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.drain_agent(text) TO pgautomator_admin;
+
 -- source: extension-src/sql/functions/api/enable_job.sql
 CREATE OR REPLACE FUNCTION pgautomator.enable_job(name text)
 RETURNS void
@@ -10025,6 +10083,92 @@ Errors: PA010 no such job; PA040 caller is not pgautomator_viewer (or above).
 Example: SELECT jsonb_pretty(pgautomator.get_job('backup'));$c$;
 REVOKE ALL ON FUNCTION pgautomator.get_job(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.get_job(text) TO pgautomator_viewer;
+
+-- source: extension-src/sql/functions/api/get_notification.sql
+CREATE OR REPLACE FUNCTION pgautomator.get_notification(id bigint)
+RETURNS jsonb
+LANGUAGE plpgsql
+STABLE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  n pgautomator.notification;
+BEGIN
+  PERFORM pgautomator._require_role('pgautomator_admin');
+  SELECT x.* INTO n FROM pgautomator.notification x WHERE x.id = get_notification.id;
+  IF n.id IS NULL THEN
+    PERFORM pgautomator._raise('PA010', format('notification %s does not exist', coalesce(get_notification.id::text, 'NULL')), 'field: id',
+      'Mail is deleted with the run it is about (retention); send_test_mail returns the id of a test mail.');
+  END IF;
+  RETURN jsonb_build_object(
+    'id', n.id, 'event', n.event, 'run_id', n.job_run_id, 'recipients', to_jsonb(n.recipients), 'subject', n.subject,
+    'state', n.state, 'attempts', n.attempts, 'last_error', n.last_error, 'created_at', n.created_at, 'sent_at', n.sent_at,
+    'agent', (SELECT x.name FROM pgautomator.agent x WHERE x.id = n.agent_id),
+    'claimed_by', (SELECT x.name FROM pgautomator.agent x WHERE x.id = n.claimed_by));
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
+END
+$$;
+COMMENT ON FUNCTION pgautomator.get_notification(bigint) IS
+$c$One mail of the outbox as JSON: {id, event, run_id, recipients, subject, state (pending, sending, sent, failed), attempts, last_error, created_at, sent_at, agent (the only agent that may send it, or null), claimed_by (the agent sending or that sent it)}. The body is left out.
+Arguments: id, the notification id (send_test_mail returns it).
+Errors: PA010 no such notification; PA040 caller is not pgautomator_admin.$c$;
+REVOKE ALL ON FUNCTION pgautomator.get_notification(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.get_notification(bigint) TO pgautomator_admin;
+
+-- source: extension-src/sql/functions/api/get_retention.sql
+CREATE OR REPLACE FUNCTION pgautomator.get_retention()
+RETURNS jsonb
+LANGUAGE plpgsql
+STABLE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  g_keep_runs int;
+  g_keep_age  interval;
+  own         int;
+  purgeable   bigint;
+BEGIN
+  PERFORM pgautomator._require_role('pgautomator_viewer');
+  SELECT (v.value ->> 'keep_runs')::int, (v.value ->> 'keep_age')::interval INTO g_keep_runs, g_keep_age
+    FROM pgautomator.setting v WHERE v.name = 'retention';
+  SELECT count(*) INTO own FROM pgautomator.job j WHERE j.keep_runs IS NOT NULL OR j.keep_age IS NOT NULL;
+  -- What purge_history() would delete now: the runs _apply_retention deletes under the policies
+  -- (each job's own, else the global one), counted by the same two rules: not among the newest
+  -- keep_runs finished runs of the job (newest by id), or finished longer than keep_age ago.
+  SELECT count(*) INTO purgeable
+    FROM (SELECT r.finished_at,
+                 row_number() OVER (PARTITION BY r.job_id ORDER BY r.id DESC) AS newest,
+                 coalesce(j.keep_runs, g_keep_runs) AS keep_runs,
+                 coalesce(j.keep_age, g_keep_age) AS keep_age
+            FROM pgautomator.job_run r
+            JOIN pgautomator.job j ON j.id = r.job_id
+           WHERE r.finished_at IS NOT NULL
+             AND (j.keep_runs IS NOT NULL OR j.keep_age IS NOT NULL OR g_keep_runs IS NOT NULL OR g_keep_age IS NOT NULL)) f
+   WHERE f.newest > f.keep_runs OR f.finished_at < now() - f.keep_age;
+  RETURN jsonb_build_object('keep_runs', g_keep_runs, 'keep_age', g_keep_age::text, 'jobs_with_own_policy', own,
+                            'runs_to_purge', purgeable);
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
+END
+$$;
+COMMENT ON FUNCTION pgautomator.get_retention() IS
+$c$The history retention as JSON: {keep_runs, keep_age} of the global setting (set_retention; null: no limit), jobs_with_own_policy (jobs whose own keep_runs or keep_age replaces it), and runs_to_purge: how many finished runs purge_history() with no argument would delete now (the database also deletes them by itself, a little at a time).
+Errors: PA040 caller is not pgautomator_viewer (or above).$c$;
+REVOKE ALL ON FUNCTION pgautomator.get_retention() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.get_retention() TO pgautomator_viewer;
 
 -- source: extension-src/sql/functions/api/get_run.sql
 CREATE OR REPLACE FUNCTION pgautomator.get_run(run_id bigint)
@@ -11433,6 +11577,66 @@ Example: \pset format unaligned \pset tuples_only on \o backup.sql SELECT pgauto
 REVOKE ALL ON FUNCTION pgautomator.script_job(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.script_job(text) TO pgautomator_viewer;
 
+-- source: extension-src/sql/functions/api/send_test_mail.sql
+CREATE OR REPLACE FUNCTION pgautomator.send_test_mail("to" text, agent text DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  a      pgautomator.agent;
+  aid    bigint;
+  new_id bigint;
+BEGIN
+  PERFORM pgautomator._require_role('pgautomator_admin');
+  IF send_test_mail."to" IS NULL OR send_test_mail."to" !~ '^[^@\s<>,;]+@[^@\s<>,;]+$' THEN
+    PERFORM pgautomator._raise('PA002', format('"to" must be one mail address, got %s', coalesce(quote_literal(send_test_mail."to"), 'NULL')),
+      'field: to', 'Write the address the test mail goes to, such as dba@example.com.');
+  END IF;
+  IF send_test_mail.agent IS NOT NULL THEN
+    aid := pgautomator._agent_id(send_test_mail.agent);  -- a statement of its own: it must raise (README.md)
+    SELECT x.* INTO a FROM pgautomator.agent x WHERE x.id = aid;
+    -- Refused now rather than left waiting in the outbox for an agent that cannot send it.
+    IF a.smtp_host IS NULL THEN
+      PERFORM pgautomator._raise('PA030', format('agent %L has no SMTP settings', a.name), 'field: agent',
+        format('Set its SMTP relay first: SELECT pgautomator.set_agent_smtp(%L, host => ''smtp.example.com'');', a.name));
+    END IF;
+    IF a.state <> 'online' THEN
+      PERFORM pgautomator._raise('PA030', format('agent %L is %s; only an online agent sends mail', a.name, a.state), 'field: agent',
+        'Start the agent, then send the test again.');
+    END IF;
+  ELSIF NOT EXISTS (SELECT 1 FROM pgautomator.agent x WHERE x.smtp_host IS NOT NULL AND x.state = 'online') THEN
+    PERFORM pgautomator._raise('PA030', 'no online agent has SMTP settings, so nothing would send the test mail', 'field: agent',
+      'Give an agent an SMTP relay: SELECT pgautomator.set_agent_smtp(''agent-name'', host => ''smtp.example.com'');');
+  END IF;
+  -- Through the outbox, as every mail: the agent's own relay, sender and retries are what is tested.
+  INSERT INTO pgautomator.notification (event, recipients, subject, body, agent_id)
+  VALUES ('test', ARRAY[send_test_mail."to"],
+          '[pgAutomator] test mail' || coalesce(' from agent ' || a.name, ''),
+          format(E'This is a test mail sent by pgAutomator%s at the request of %s.\nIf you read it, job mail will reach you.\n',
+                 coalesce(' through the SMTP relay of agent ' || a.name, ''), pgautomator._caller()),
+          a.id)
+  RETURNING id INTO new_id;
+  RETURN new_id;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
+END
+$$;
+COMMENT ON FUNCTION pgautomator.send_test_mail(text, text) IS
+$c$Puts a test mail in the outbox, to check an SMTP relay end to end: the agent named (else any online agent with SMTP settings) sends it at its next heartbeat, with the retries of any mail. Follow it with get_notification(id): state pending, sending, sent or failed (last_error says why).
+Arguments: to, one mail address; agent, the agent whose SMTP settings to test (NULL: any).
+Returns the notification id.
+Errors: PA002 to is not one mail address; PA010 no such agent; PA030 the agent has no SMTP settings or is not online (or, without agent, no online agent has SMTP settings); PA040 caller is not pgautomator_admin.
+Example: SELECT pgautomator.send_test_mail('dba@example.com', agent => 'db-host-1');$c$;
+REVOKE ALL ON FUNCTION pgautomator.send_test_mail(text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.send_test_mail(text, text) TO pgautomator_admin;
+
 -- source: extension-src/sql/functions/api/set_agent_smtp.sql
 CREATE OR REPLACE FUNCTION pgautomator.set_agent_smtp(
   agent text,
@@ -11886,6 +12090,41 @@ Arguments: since (default 6 hours ago), until (default now); "limit", at most th
 Errors: PA002 since after until, or a bad limit; PA040 caller is not pgautomator_viewer (or above).$c$;
 REVOKE ALL ON FUNCTION pgautomator.timeline(timestamptz, timestamptz, int) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.timeline(timestamptz, timestamptz, int) TO pgautomator_viewer;
+
+-- source: extension-src/sql/functions/api/undrain_agent.sql
+CREATE OR REPLACE FUNCTION pgautomator.undrain_agent(name text)
+RETURNS void
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  aid bigint;
+BEGIN
+  PERFORM pgautomator._require_role('pgautomator_admin');
+  aid := pgautomator._agent_id(undrain_agent.name, true);  -- a statement of its own: it must raise (README.md)
+  UPDATE pgautomator.agent a SET drained_at = NULL, drained_by = NULL
+   WHERE a.id = aid AND a.drained_at IS NOT NULL;
+  IF FOUND THEN
+    -- The agent claims again from its next heartbeat (state online); the event wakes listeners now.
+    PERFORM pgautomator._notify('agent_online', jsonb_build_object('agent', undrain_agent.name, 'reason', 'undrained'));
+  END IF;
+EXCEPTION WHEN SQLSTATE 'PA000' THEN
+  -- Our errors (class PA) raised again here, so psql shows one CONTEXT line: this function's (README.md).
+  DECLARE pa_detail text; pa_hint text;
+  BEGIN
+    GET STACKED DIAGNOSTICS pa_detail = PG_EXCEPTION_DETAIL, pa_hint = PG_EXCEPTION_HINT;
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM, DETAIL = pa_detail, HINT = pa_hint;
+  END;
+END
+$$;
+COMMENT ON FUNCTION pgautomator.undrain_agent(text) IS
+$c$Ends an admin's drain (drain_agent): the agent claims runs again from its next heartbeat. An agent that drains itself (agent_stop(drain)) is not changed: it is stopping. Undraining an agent that is not drained changes nothing.
+Arguments: name, the agent's name.
+Errors: PA010 no such agent; PA040 caller is not pgautomator_admin.
+Example: SELECT pgautomator.undrain_agent('db-host-1');$c$;
+REVOKE ALL ON FUNCTION pgautomator.undrain_agent(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgautomator.undrain_agent(text) TO pgautomator_admin;
 
 -- source: extension-src/sql/functions/api/update_connection.sql
 CREATE OR REPLACE FUNCTION pgautomator.update_connection(

@@ -4,7 +4,7 @@
 -- function went on with NULLs (start_job in a fresh database failed with a not-null violation).
 -- The rule since (extension-src/sql/README.md): a lookup that must raise is a statement of its own.
 BEGIN;
-SELECT plan(61);
+SELECT plan(65);
 
 -- Everything empty: a fresh install, as the DBA finds it.
 SELECT is((SELECT count(*) FROM pgautomator.job) + (SELECT count(*) FROM pgautomator.schedule) + (SELECT count(*) FROM pgautomator.agent)
@@ -51,6 +51,10 @@ SELECT throws_ok($$SELECT pgautomator.remove_schedule_exception('nope', '2026-12
 -- agents, categories, connections, operators ---------------------------------------------------------
 SELECT throws_ok($$SELECT pgautomator.delete_agent('nope')$$, 'PA010', 'agent ''nope'' does not exist', 'delete_agent on no agents');
 SELECT throws_ok($$SELECT pgautomator.set_agent_smtp('nope', 'smtp.example.com')$$, 'PA010', 'agent ''nope'' does not exist', 'set_agent_smtp on no agents');
+SELECT throws_ok($$SELECT pgautomator.drain_agent('nope')$$, 'PA010', 'agent ''nope'' does not exist', 'drain_agent on no agents');
+SELECT throws_ok($$SELECT pgautomator.undrain_agent('nope')$$, 'PA010', 'agent ''nope'' does not exist', 'undrain_agent on no agents');
+SELECT throws_ok($$SELECT pgautomator.send_test_mail('dba@example.com', 'nope')$$, 'PA010', 'agent ''nope'' does not exist', 'send_test_mail on no agents');
+SELECT throws_ok($$SELECT pgautomator.get_notification(1)$$, 'PA010', 'notification 1 does not exist', 'get_notification on no mail');
 SELECT throws_ok($$SELECT * FROM pgautomator.list_runs(agent => 'nope')$$, 'PA010', 'agent ''nope'' does not exist', 'list_runs(agent) on no agents');
 SELECT throws_ok($$SELECT pgautomator.delete_category('nope')$$, 'PA010', 'category ''nope'' does not exist', 'delete_category on no categories');
 SELECT throws_ok($$SELECT pgautomator.rename_category('nope', 'new')$$, 'PA010', 'category ''nope'' does not exist', 'rename_category on no categories');

@@ -77,13 +77,14 @@ SELECT unnest(ARRAY['create_schedule', 'update_schedule', 'delete_schedule', 'ad
                     'add_step', 'update_step', 'remove_step', 'move_step', 'attach_schedule', 'detach_schedule',
                     'create_connection', 'update_connection', 'delete_connection', 'create_operator', 'update_operator', 'delete_operator',
                     'set_job_email', 'set_step_email', 'set_agent_smtp', 'grant_role', 'revoke_role', 'list_role_grants', 'delete_agent',
-                    'add_job_trigger', 'remove_job_trigger', 'set_job_alert', 'copy_job', 'import_job']), 'admin'
+                    'add_job_trigger', 'remove_job_trigger', 'set_job_alert', 'copy_job', 'import_job', 'drain_agent', 'undrain_agent', 'send_test_mail',
+                    'get_notification']), 'admin'
 UNION ALL
 SELECT unnest(ARRAY['enable_job', 'disable_job', 'enable_schedule', 'disable_schedule', 'acknowledge_alert']), 'operator'
 UNION ALL
 SELECT unnest(ARRAY['list_jobs', 'get_job', 'list_schedules', 'get_schedule', 'list_runs', 'get_run', 'step_output', 'list_running',
                     'list_agents', 'list_categories', 'list_connections', 'list_operators', 'timeline', 'watch_events', 'status',
-                    'list_job_triggers', 'list_alerts', 'metrics', 'overview', 'export_job', 'script_job', 'list_step_runs']), 'viewer';
+                    'list_job_triggers', 'list_alerts', 'metrics', 'overview', 'export_job', 'script_job', 'list_step_runs', 'get_retention']), 'viewer';
 CREATE FUNCTION pg_temp.api_privilege_errors(role text, level text, expected boolean) RETURNS text[] LANGUAGE sql AS $$
   SELECT coalesce(array_agg(a.fn::text ORDER BY a.fn), '{}')
     FROM api a LEFT JOIN pg_proc p ON p.proname = a.fn AND p.pronamespace = 'pgautomator'::regnamespace

@@ -4,6 +4,7 @@
  * argument, with the argument names replaced by the form's labels, and without hints that send
  * the user to psql (`... pgautomator.update_job(...)`), which a form cannot act on.
  */
+import { html, nothing, type TemplateResult } from 'lit';
 import { GatewayError } from './api/client.ts';
 
 /** One form's vocabulary: database argument -> the control's name and its label. */
@@ -75,4 +76,23 @@ export async function placeFieldError(host: FieldErrorHost, gateway: { readonly 
   await host.updateComplete;
   host.renderRoot.querySelector<HTMLElement>(`[name="${at.control}"]`)?.focus();
   return true;
+}
+
+/** What fieldInput draws besides its label. */
+export interface FieldInputOptions {
+  type?: string;
+  placeholder?: string;
+  required?: boolean;
+  value?: string;
+  min?: string;
+}
+
+/**
+ * A labelled input whose error (fieldErrors[name], set by placeFieldError) sits right under it,
+ * announced and tied to it with aria-describedby: the forms of the settings screens share it.
+ */
+export function fieldInput(fieldErrors: Record<string, string>, name: string, label: string, extra: FieldInputOptions = {}): TemplateResult {
+  const error = fieldErrors[name];
+  return html`<span class="field"><label>${label}<input name=${name} type=${extra.type ?? 'text'} placeholder=${extra.placeholder ?? ''} ?required=${extra.required} .value=${extra.value ?? ''}
+      min=${extra.min ?? nothing} aria-invalid=${error ? 'true' : 'false'} aria-describedby="err-${name}" /></label>${error ? html`<span class="field-error" id="err-${name}" role="alert">${error}</span>` : nothing}</span>`;
 }

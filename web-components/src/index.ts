@@ -24,4 +24,6 @@ export { PgaTimeline } from './components/pga-timeline/pga-timeline.ts';
 export { PgaAgents } from './components/pga-agents/pga-agents.ts';
 export { PgaAlerts } from './components/pga-alerts/pga-alerts.ts';
 export { PgaSettings } from './components/pga-settings/pga-settings.ts';
+export { PgaRetention } from './components/pga-retention/pga-retention.ts';
+export { PgaRoleGrants } from './components/pga-role-grants/pga-role-grants.ts';
 export { PgaConsole } from './components/pga-console/pga-console.ts';

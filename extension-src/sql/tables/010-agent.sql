@@ -12,6 +12,8 @@ CREATE TABLE pgautomator.agent (
   started_at          timestamptz,
   last_heartbeat_at   timestamptz,
   stopped_at          timestamptz,
+  drained_at          timestamptz,
+  drained_by          name,
   smtp_host           text,
   smtp_port           int CHECK (smtp_port BETWEEN 1 AND 65535),
   smtp_security       text NOT NULL DEFAULT 'starttls' CHECK (smtp_security IN ('none', 'starttls', 'tls')),
@@ -21,7 +23,7 @@ CREATE TABLE pgautomator.agent (
   created_at          timestamptz NOT NULL DEFAULT now(),
   CONSTRAINT agent_name_format CHECK (name ~ '^[A-Za-z0-9][A-Za-z0-9_.@:-]{0,62}$')
 );
-COMMENT ON TABLE pgautomator.agent IS 'A host process that claims and runs job steps. Written only through register_agent, agent_heartbeat, agent_stop and set_agent_smtp.';
+COMMENT ON TABLE pgautomator.agent IS 'A host process that claims and runs job steps. Written only through register_agent, agent_heartbeat, agent_stop, set_agent_smtp, drain_agent and undrain_agent.';
 COMMENT ON COLUMN pgautomator.agent.name IS 'Unique name the agent registers under (usually the host name).';
 COMMENT ON COLUMN pgautomator.agent.db_role IS 'The database role that registered the agent; only that role (or an admin) may act as this agent.';
 COMMENT ON COLUMN pgautomator.agent.host IS 'Host name reported by the agent.';
@@ -34,6 +36,8 @@ COMMENT ON COLUMN pgautomator.agent.state IS 'online: claiming; draining: finish
 COMMENT ON COLUMN pgautomator.agent.started_at IS 'When the agent last registered.';
 COMMENT ON COLUMN pgautomator.agent.last_heartbeat_at IS 'When the agent last called agent_heartbeat (or claimed).';
 COMMENT ON COLUMN pgautomator.agent.stopped_at IS 'When the agent stopped or was declared dead.';
+COMMENT ON COLUMN pgautomator.agent.drained_at IS 'When an admin drained the agent (drain_agent): it claims no new runs and finishes those it runs, until undrain_agent. Kept across restarts, unlike state draining (the agent''s own agent_stop(drain)). NULL: not drained.';
+COMMENT ON COLUMN pgautomator.agent.drained_by IS 'The role that drained the agent (drain_agent); NULL when not drained.';
 COMMENT ON COLUMN pgautomator.agent.smtp_host IS 'SMTP server the agent sends mail through; NULL: this agent sends no mail.';
 COMMENT ON COLUMN pgautomator.agent.smtp_port IS 'SMTP port (default by security: 25, 587 or 465).';
 COMMENT ON COLUMN pgautomator.agent.smtp_security IS 'none, starttls or tls (implicit TLS).';

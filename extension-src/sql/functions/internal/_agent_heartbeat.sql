@@ -81,11 +81,12 @@ BEGIN
   -- A delayed start of a downstream job (job_trigger) due earlier: a safe early wake-up.
   next_due := least(next_due, (SELECT min(tf.due_at) FROM pgautomator.trigger_fire tf));
 
-  -- Queued runs it could claim now (counted up to 10,000), by the same test as claim_runs.
+  -- Queued runs it could claim now (counted up to 10,000), by the same test as claim_runs; none
+  -- for an agent an admin drained (drain_agent): claim_runs would hand it nothing.
   SELECT count(*) INTO queued FROM (
     SELECT 1
       FROM pgautomator.job_run r
-     WHERE r.state = 'queued' AND r.scheduled_for <= _agent_heartbeat.at
+     WHERE a.drained_at IS NULL AND r.state = 'queued' AND r.scheduled_for <= _agent_heartbeat.at
        AND coalesce((SELECT (j.agent_id = a.id OR (j.agent_id IS NULL AND a.tags @> j.agent_tags))
                             AND (j.overlap = 'allow'
                                  OR NOT EXISTS (SELECT 1 FROM pgautomator.job_run o WHERE o.job_id = j.id AND o.state = 'running'))
@@ -98,11 +99,14 @@ BEGIN
     SELECT count(*) INTO mail_due FROM (
       SELECT 1 FROM pgautomator.notification n
        WHERE n.state IN ('pending', 'sending') AND n.next_attempt_at <= _agent_heartbeat.at
+         AND (n.agent_id IS NULL OR n.agent_id = a.id)
        LIMIT 100) m;
   END IF;
 
   RETURN jsonb_build_object(
-    'state', a.state,
+    -- Drained by an admin: "draining" to the agent, which then makes no claim (it needs no other
+    -- change); its own state stays online, so undrain_agent brings it back at its next heartbeat.
+    'state', CASE WHEN a.state = 'online' AND a.drained_at IS NOT NULL THEN 'draining' ELSE a.state END,
     'mail_due', mail_due,
     -- Read on every heartbeat, so that set_agent_smtp reaches a running agent.
     'smtp', pgautomator._agent_smtp(a),

@@ -30,6 +30,8 @@ BEGIN
     SELECT n.id
       FROM pgautomator.notification n
      WHERE n.state IN ('pending', 'sending') AND n.next_attempt_at <= _claim_notifications.at
+       -- A test mail of one agent's SMTP settings (send_test_mail) is that agent's alone.
+       AND (n.agent_id IS NULL OR n.agent_id = a.id)
      ORDER BY n.next_attempt_at, n.id
      LIMIT _claim_notifications.max
        FOR UPDATE SKIP LOCKED

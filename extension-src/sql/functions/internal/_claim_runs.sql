@@ -44,8 +44,8 @@ BEGIN
   PERFORM pgautomator._fire_triggers(_claim_runs.at);
   PERFORM pgautomator._evaluate_alerts(_claim_runs.at);
 
-  IF a.state <> 'online' THEN
-    RETURN;  -- draining: finishes its runs, takes no new ones
+  IF a.state <> 'online' OR a.drained_at IS NOT NULL THEN
+    RETURN;  -- draining (agent_stop(drain), or drained by an admin): finishes its runs, takes no new ones
   END IF;
   SELECT least(_claim_runs.max, a.max_concurrent - count(*)) INTO want
     FROM pgautomator.job_run r WHERE r.agent_id = a.id AND r.state = 'running';

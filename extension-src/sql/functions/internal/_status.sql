@@ -30,9 +30,10 @@ AS $$
   SELECT
     -- Alive: heartbeated within its lease (3 heartbeat intervals), as the agents view says "online".
     (SELECT count(*) FROM pgautomator.agent a
-      WHERE a.state = 'online' AND a.last_heartbeat_at > _status.at - pgautomator._lease(a.heartbeat_interval))::int,
+      WHERE a.state = 'online' AND a.drained_at IS NULL AND a.last_heartbeat_at > _status.at - pgautomator._lease(a.heartbeat_interval))::int,
+    -- Draining: said so itself (agent_stop(drain)), or drained by an admin (drain_agent).
     (SELECT count(*) FROM pgautomator.agent a
-      WHERE a.state = 'draining' AND a.last_heartbeat_at > _status.at - pgautomator._lease(a.heartbeat_interval))::int,
+      WHERE (a.state = 'draining' OR (a.state = 'online' AND a.drained_at IS NOT NULL)) AND a.last_heartbeat_at > _status.at - pgautomator._lease(a.heartbeat_interval))::int,
     -- Silent: says online or draining but its lease ran out (dead, cut off, or stopped without agent_stop).
     (SELECT count(*) FROM pgautomator.agent a
       WHERE a.state IN ('online', 'draining')

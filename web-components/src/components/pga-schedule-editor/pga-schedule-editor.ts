@@ -185,7 +185,14 @@ export class PgaScheduleEditor extends LitElement {
     const question = users.length ? `Delete schedule “${name}”? It is detached from ${users.length} job(s): ${users.join(', ')}. They then run only when started by hand or by another schedule.` : `Delete schedule “${name}”?`;
     if (!confirm(question)) return;
     const done = await this.gateway.run((c) => c.call('delete_schedule', { name, force: users.length > 0 }).then(() => true));
-    if (done) emit(this, 'pga-schedule-delete', { name });
+    if (done) {
+      emit(this, 'pga-schedule-delete', { name });
+      return;
+    }
+    // Refused (a job was attached since the list was read: PA021 names it): the error stays in the
+    // banner and the list shows who uses it now, the draft being edited untouched.
+    const doc = await this.gateway.run((c) => c.read<{ jobs: PgaScheduleEditor['usedBy'] } | null>('get_schedule', { name }));
+    if (doc) this.usedBy = doc.jobs ?? [];
   }
 
   private renderUsedBy() {

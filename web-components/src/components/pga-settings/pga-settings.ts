@@ -1,8 +1,10 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { GatewayController } from '../../controllers/gateway-controller.ts';
 import { define } from '../../define.ts';
-import { placeFieldError, type FormFields } from '../../form-errors.ts';
+import { fieldInput, placeFieldError, type FieldInputOptions, type FormFields } from '../../form-errors.ts';
 import { sharedStyles } from '../../styles/shared-styles.ts';
+import '../pga-retention/pga-retention.ts';
+import '../pga-role-grants/pga-role-grants.ts';
 
 interface ConnectionRow {
   name: string;
@@ -43,8 +45,9 @@ const CATEGORY_FIELDS: FormFields = {
 /**
  * The objects jobs refer to, which a DBA sets up before the first job: SQL connections (named
  * targets of SQL steps; the secret is a reference the agent resolves on its host, never a
- * password), operators (mail recipients) and categories (rename, delete). Admins change them;
- * everyone else reads them.
+ * password), operators (mail recipients) and categories (rename, delete); then history retention
+ * (pga-retention) and, for admins, who has access (pga-role-grants). Admins change them; everyone
+ * else reads them.
  *
  * @attr gateway-url - the gateway ('' = this page's origin)
  * @csspart connections - the connections section
@@ -73,7 +76,7 @@ export class PgaSettings extends LitElement {
   static override styles = [
     sharedStyles,
     css`
-      section.card { margin-bottom: 14px; }
+      section.card, pga-retention, pga-role-grants { margin-bottom: 14px; }
       td { overflow-wrap: anywhere; }
       td.actions { white-space: nowrap; }
       .field { display: flex; flex-direction: column; gap: 2px; min-width: 0; }
@@ -130,10 +133,8 @@ export class PgaSettings extends LitElement {
     return true;
   }
 
-  private input(name: string, label: string, extra: { type?: string; placeholder?: string; required?: boolean; value?: string } = {}) {
-    const error = this.fieldErrors[name];
-    return html`<span class="field"><label>${label}<input name=${name} type=${extra.type ?? 'text'} placeholder=${extra.placeholder ?? ''} ?required=${extra.required} .value=${extra.value ?? ''}
-        aria-invalid=${error ? 'true' : 'false'} aria-describedby="err-${name}" /></label>${error ? html`<span class="field-error" id="err-${name}" role="alert">${error}</span>` : nothing}</span>`;
+  private input(name: string, label: string, extra: FieldInputOptions = {}) {
+    return fieldInput(this.fieldErrors, name, label, extra);
   }
 
   private addConnection(event: SubmitEvent): void {
@@ -247,7 +248,9 @@ export class PgaSettings extends LitElement {
         ${admin
           ? html`<form class="row" aria-label="New category" @submit=${this.addCategory}>${this.input('category_name', 'Name', { required: true })}<button class="primary" type="submit">Add category</button></form>`
           : nothing}
-      </section>`;
+      </section>
+      <pga-retention gateway-url=${this.gatewayUrl}></pga-retention>
+      ${admin ? html`<pga-role-grants gateway-url=${this.gatewayUrl}></pga-role-grants>` : nothing}`;
   }
 }
 define('pga-settings', PgaSettings);

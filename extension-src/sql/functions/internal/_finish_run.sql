@@ -12,7 +12,10 @@ DECLARE
   ended timestamptz := greatest(r.started_at, least(coalesce(_finish_run.finished, clock_timestamp()), clock_timestamp()));
   email_on text[];
 BEGIN
-  PERFORM pgautomator._check_one_of(final, '{succeeded,failed,killed,timed_out}', 'state', 'state');
+  -- The check's call only when the value is wrong (as in _end_attempt: an expression, not a statement).
+  IF final IS NULL OR final NOT IN ('succeeded', 'failed', 'killed', 'timed_out') THEN
+    PERFORM pgautomator._check_one_of(final, '{succeeded,failed,killed,timed_out}', 'state', 'state');
+  END IF;
   -- A run someone asked to kill ends killed, even when it finished on its own meanwhile.
   IF r.kill_requested_at IS NOT NULL AND final <> 'killed' THEN
     why := concat_ws('; ', format('kill requested by %s at %s (agent reported %s)', r.kill_requested_by, r.kill_requested_at, final), why);

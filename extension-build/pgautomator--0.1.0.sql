@@ -395,9 +395,10 @@ CREATE TABLE pgautomator.step_run (
   CONSTRAINT step_run_finished_states CHECK ((finished_at IS NULL) = (state = 'running'))
 )
 -- Room on each page for the attempt's end: it changes no indexed column, so with space on the
--- row's own page it is a HOT update and writes none of the three indexes. Rows are appended, and
--- at 100 % the page of a short attempt was full by its end (the update moved to another page and
--- wrote every index again).
+-- row's own page it is a HOT update and writes none of the three indexes. Rows are appended, so
+-- the page of a short attempt has usually room left at its end (measured with
+-- bench/cost-per-run.ts: 96-98 % of the ends HOT at fillfactor 100, 100 % at 80); the longer an
+-- attempt runs, the more rows are appended after it and the fuller its page is at its end.
 WITH (fillfactor = 80);
 CREATE INDEX step_run_job_run_id_idx ON pgautomator.step_run (job_run_id, id);
 CREATE INDEX step_run_step_id_idx ON pgautomator.step_run (step_id);
@@ -10499,6 +10500,11 @@ CREATE OR REPLACE FUNCTION pgautomator.agent_report(entries jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql
 SECURITY DEFINER
+-- Generic plans for every statement of the entries' bodies (they go by key: a run, a step run, a
+-- step): each takes ids that differ on every call, and with job_run grown by history the planner
+-- kept choosing a custom plan for some (the run end's open attempts: 0.3 plans per run end
+-- measured with pg_stat_statements, bench/cost-per-run.ts), planning them again on each call.
+SET plan_cache_mode = force_generic_plan
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE

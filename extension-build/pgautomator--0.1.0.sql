@@ -397,7 +397,13 @@ CREATE TABLE pgautomator.step_run (
   output        text,
   output_bytes  bigint NOT NULL DEFAULT 0,
   CONSTRAINT step_run_finished_states CHECK ((finished_at IS NULL) = (state = 'running'))
-);
+)
+-- Room on each page for the attempt's end: it changes no indexed column, so with space on the
+-- row's own page it is a HOT update and writes none of the three indexes. Rows are appended, so
+-- the page of a short attempt has usually room left at its end (measured with
+-- bench/cost-per-run.ts: 96-98 % of the ends HOT at fillfactor 100, 100 % at 80); the longer an
+-- attempt runs, the more rows are appended after it and the fuller its page is at its end.
+WITH (fillfactor = 80);
 CREATE INDEX step_run_job_run_id_idx ON pgautomator.step_run (job_run_id, id);
 -- (step_id, id): a step's last attempts across runs (list_step_runs), newest first; also the probe of ON DELETE SET NULL.
 CREATE INDEX step_run_step_id_idx ON pgautomator.step_run (step_id, id);
@@ -6040,6 +6046,8 @@ DECLARE
   locked_jobs bigint[];
   claimed    bigint[];
   start_mail bigint[];
+  step_mail_runs     bigint[];
+  step_mail_attempts bigint[];
   started    timestamptz;
 BEGIN
   IF _claim_runs.max IS NULL OR _claim_runs.max NOT BETWEEN 0 AND 1000 THEN
@@ -6141,12 +6149,30 @@ BEGIN
   -- start position, as the agent's flow would pick it (docs/agent-protocol.md). The agent starts it
   -- at once, without a begin_step round trip first (measured: that trip was most of the time from
   -- claim to step start); the payload says which attempt it is ("begun").
-  PERFORM pgautomator._begin_attempt(r, f.step_id, 1)
-     FROM pgautomator.job_run r
-     CROSS JOIN LATERAL (SELECT st.id AS step_id FROM pgautomator.step st
-                          WHERE st.job_id = r.job_id AND st.enabled AND st.position >= r.start_position
-                          ORDER BY st.position LIMIT 1) f
-    WHERE r.id = ANY (claimed);
+  -- One INSERT for all the claimed runs, not _begin_attempt per run (four statements each: the
+  -- step, the run's attempts, the insert, the mail test; measured, about a sixth of a no-op run's
+  -- database CPU): a run claimed here was queued until now and has no attempt yet (a retry is a
+  -- run of its own), so its first is attempt 1 and none of _begin_attempt's checks can refuse it.
+  WITH first AS (
+    SELECT r.id AS run_id, r.agent_id, f.id AS step_id, f.position, f.name, 'start' = ANY (f.email_on) AS mail
+      FROM pgautomator.job_run r
+      CROSS JOIN LATERAL (SELECT st.id, st.position, st.name, st.email_on FROM pgautomator.step st
+                           WHERE st.job_id = r.job_id AND st.enabled AND st.position >= r.start_position
+                           ORDER BY st.position LIMIT 1) f
+     WHERE r.id = ANY (claimed)
+     ORDER BY r.id
+  ), begun AS (
+    INSERT INTO pgautomator.step_run (job_run_id, step_id, position, step_name, attempt, agent_id)
+    SELECT first.run_id, first.step_id, first.position, first.name, 1, first.agent_id FROM first
+    RETURNING step_run.id, step_run.job_run_id
+  )
+  SELECT array_agg(b.job_run_id ORDER BY b.id), array_agg(b.id ORDER BY b.id) INTO step_mail_runs, step_mail_attempts
+    FROM begun b JOIN first ON first.run_id = b.job_run_id
+   WHERE first.mail;
+  -- Steps that ask for mail at their start (few): as _begin_attempt writes it.
+  IF step_mail_runs IS NOT NULL THEN
+    PERFORM pgautomator._enqueue_mail(u.run_id, 'start', u.step_run_id) FROM unnest(step_mail_runs, step_mail_attempts) AS u(run_id, step_run_id);
+  END IF;
   PERFORM pgautomator._notify_each('run_started',
     ARRAY(SELECT jsonb_build_object('run_id', u.id, 'agent', a.name) FROM unnest(claimed) WITH ORDINALITY AS u(id, ord) ORDER BY u.ord));
   RETURN QUERY SELECT pgautomator._run_payloads(claimed);
@@ -6329,7 +6355,11 @@ DECLARE
   email_on text[];
   ended    timestamptz;
 BEGIN
-  PERFORM pgautomator._check_one_of(_end_attempt.state, '{succeeded,failed,killed,timed_out}', 'state', 'state');
+  -- The check's call (a statement of its own) only when the value is wrong: an expression is
+  -- evaluated without the executor's start-up, the call was about a tenth of this function.
+  IF _end_attempt.state IS NULL OR _end_attempt.state NOT IN ('succeeded', 'failed', 'killed', 'timed_out') THEN
+    PERFORM pgautomator._check_one_of(_end_attempt.state, '{succeeded,failed,killed,timed_out}', 'state', 'state');
+  END IF;
   ended := greatest(s.started_at, least(coalesce(_end_attempt.finished, clock_timestamp()), clock_timestamp()));
   IF s.state = 'abandoned' THEN
     IF ended > s.finished_at THEN
@@ -6620,7 +6650,10 @@ DECLARE
   ended timestamptz := greatest(r.started_at, least(coalesce(_finish_run.finished, clock_timestamp()), clock_timestamp()));
   email_on text[];
 BEGIN
-  PERFORM pgautomator._check_one_of(final, '{succeeded,failed,killed,timed_out,abandoned}', 'state', 'state');
+  -- The check's call only when the value is wrong (as in _end_attempt: an expression, not a statement).
+  IF final IS NULL OR final NOT IN ('succeeded', 'failed', 'killed', 'timed_out', 'abandoned') THEN
+    PERFORM pgautomator._check_one_of(final, '{succeeded,failed,killed,timed_out,abandoned}', 'state', 'state');
+  END IF;
   -- Given up by its agent (its lease ran out and it fenced the step, or it stopped before the run
   -- could end): the run did not fail of its own, so the job's on_abandon decides (a retry of the
   -- same fire), as when the database rescues a dead agent's runs. Unless someone asked to kill it.
@@ -7373,6 +7406,11 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+  -- The same test as _notify_each's, made here first: while nobody watches, a progress event (one
+  -- per run end) costs no further call, which is a statement of its own.
+  IF pgautomator._is_progress_event(_notify.event) AND NOT pgautomator._events_watched() THEN
+    RETURN;
+  END IF;
   PERFORM pgautomator._notify_each(_notify.event, ARRAY[_notify.payload]);
 END
 $$;
@@ -7918,40 +7956,63 @@ REVOKE ALL ON FUNCTION pgautomator._retention_pass(timestamptz) FROM PUBLIC;
 CREATE OR REPLACE FUNCTION pgautomator._run_ended(run_ids bigint[], retried bigint[] DEFAULT '{}')
 RETURNS void
 LANGUAGE plpgsql
+-- Generic plans: the run ids differ on every call, and the custom plan's estimate (1 row for an
+-- array of 1) beats the generic one's (10), so every call was planned again (measured: 0.4 plans
+-- per run end, about a tenth of a no-op run's database CPU). Every statement here goes by key.
+SET plan_cache_mode = force_generic_plan
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  fired int;
-  c     record;
+  fired          int;
+  c              record;
+  downstream     boolean;
+  duration_open  boolean;
+  freshness_open boolean;
 BEGIN
-  -- Downstream starts. An empty job_trigger (most installs) costs one index probe per run.
-  INSERT INTO pgautomator.trigger_fire (job_id, upstream_run_id, due_at)
-  SELECT t.job_id, r.id, r.finished_at + t.delay
-    FROM pgautomator.job_run r
-    JOIN pgautomator.job_trigger t ON t.after_job_id = r.job_id
-   WHERE r.id = ANY (_run_ended.run_ids)
-     AND r.id <> ALL (coalesce(_run_ended.retried, '{}'))
-     AND r.state IN ('succeeded', 'failed', 'killed', 'timed_out', 'abandoned')
-     AND (t.outcome = 'finished' OR (t.outcome = 'succeeded') = (r.state = 'succeeded'))
-   ORDER BY r.id, t.job_id
-  ON CONFLICT DO NOTHING;
-  GET DIAGNOSTICS fired = ROW_COUNT;
-  IF fired > 0 THEN
-    -- Wakes the agents: their next claim fires what is due (_fire_triggers); a delayed start is
-    -- in their heartbeat's next_due_in.
-    PERFORM pgautomator._notify('run_queued', jsonb_build_object('trigger', 'job', 'count', fired));
+  -- One statement finds out which of the writes below have anything to do; in most installs none
+  -- has (no job_trigger of these jobs, no alert open). Each write was a statement of its own run at
+  -- every run end, most of the cost of ending a no-op run (measured with bench/cost-per-run.ts:
+  -- the downstream INSERT and the duration UPDATE took a third of agent_report's time). A trigger
+  -- or an alert committed between this probe and the write is one committed just after the end.
+  SELECT EXISTS (SELECT 1 FROM pgautomator.job_run r JOIN pgautomator.job_trigger t ON t.after_job_id = r.job_id
+                  WHERE r.id = ANY (_run_ended.run_ids)),
+         EXISTS (SELECT 1 FROM pgautomator.alert x
+                  WHERE x.job_run_id = ANY (_run_ended.run_ids) AND x.kind = 'duration' AND x.cleared_at IS NULL),
+         EXISTS (SELECT 1 FROM pgautomator.alert x
+                  WHERE x.kind = 'freshness' AND x.cleared_at IS NULL
+                    AND x.job_id IN (SELECT r.job_id FROM pgautomator.job_run r WHERE r.id = ANY (_run_ended.run_ids) AND r.state = 'succeeded'))
+    INTO downstream, duration_open, freshness_open;
+
+  -- Downstream starts.
+  IF downstream THEN
+    INSERT INTO pgautomator.trigger_fire (job_id, upstream_run_id, due_at)
+    SELECT t.job_id, r.id, r.finished_at + t.delay
+      FROM pgautomator.job_run r
+      JOIN pgautomator.job_trigger t ON t.after_job_id = r.job_id
+     WHERE r.id = ANY (_run_ended.run_ids)
+       AND r.id <> ALL (coalesce(_run_ended.retried, '{}'))
+       AND r.state IN ('succeeded', 'failed', 'killed', 'timed_out', 'abandoned')
+       AND (t.outcome = 'finished' OR (t.outcome = 'succeeded') = (r.state = 'succeeded'))
+     ORDER BY r.id, t.job_id
+    ON CONFLICT DO NOTHING;
+    GET DIAGNOSTICS fired = ROW_COUNT;
+    IF fired > 0 THEN
+      -- Wakes the agents: their next claim fires what is due (_fire_triggers); a delayed start is
+      -- in their heartbeat's next_due_in.
+      PERFORM pgautomator._notify('run_queued', jsonb_build_object('trigger', 'job', 'count', fired));
+    END IF;
   END IF;
 
-  -- Alerts. Both probes are by index and find nothing unless rules exist.
-  UPDATE pgautomator.alert x SET cleared_at = r.finished_at, cleared_by_run_id = r.id
-    FROM pgautomator.job_run r
-   WHERE r.id = ANY (_run_ended.run_ids) AND x.job_run_id = r.id AND x.kind = 'duration' AND x.cleared_at IS NULL;
+  -- Alerts: the runs' open duration alerts are cleared.
+  IF duration_open THEN
+    UPDATE pgautomator.alert x SET cleared_at = r.finished_at, cleared_by_run_id = r.id
+      FROM pgautomator.job_run r
+     WHERE r.id = ANY (_run_ended.run_ids) AND x.job_run_id = r.id AND x.kind = 'duration' AND x.cleared_at IS NULL;
+  END IF;
   -- A success clears an open freshness alert and sets the rule's next deadline. Only then: a
   -- success while no alert is open writes nothing here (the sweep finds the later success when the
   -- old deadline comes, _evaluate_alerts), so reports of concurrent agents take no lock on rules.
-  IF EXISTS (SELECT 1 FROM pgautomator.alert x
-              WHERE x.kind = 'freshness' AND x.cleared_at IS NULL
-                AND x.job_id IN (SELECT r.job_id FROM pgautomator.job_run r WHERE r.id = ANY (_run_ended.run_ids) AND r.state = 'succeeded')) THEN
+  IF freshness_open THEN
     FOR c IN
     WITH ok AS (
       SELECT DISTINCT ON (r.job_id) r.job_id, r.id, r.finished_at
@@ -12723,6 +12784,17 @@ CREATE OR REPLACE FUNCTION pgautomator.agent_report(entries jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql
 SECURITY DEFINER
+-- Generic plans for every statement of the entries' bodies (they go by key: a run, a step run, a
+-- step): each takes ids that differ on every call, and with job_run grown by history the planner
+-- kept choosing a custom plan for some (the run end's open attempts: 0.3 plans per run end
+-- measured with pg_stat_statements, bench/cost-per-run.ts), planning them again on each call.
+SET plan_cache_mode = force_generic_plan
+-- And by key only, as in claim_runs: statistics taken while step_run or job_run were nearly empty
+-- (a new install, the benchmark's fixture) gave a generic plan that read the table whole (the run
+-- end's open-attempts UPDATE went from 27 to 229 µs per run as step_run filled during one
+-- bench run). jit off: the penalty of a disabled plan type would push cheap plans past jit_above_cost.
+SET enable_seqscan = off
+SET jit = off
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -12950,6 +13022,12 @@ SECURITY DEFINER
 SET enable_hashjoin = off
 SET enable_mergejoin = off
 SET enable_seqscan = off
+-- And generic plans: the claim's statements take arrays of run and job ids that differ on every
+-- call, and a custom plan, estimated cheaper for an array of a few ids, was chosen again and again:
+-- the reaper's, the freshness sweep's, the first attempts' and the job locks' statements were
+-- planned on about every other claim (measured with pg_stat_statements, bench/cost-per-run.ts).
+-- With the settings above the generic plans go by key like the custom ones.
+SET plan_cache_mode = force_generic_plan
 SET jit = off
 SET search_path = pg_catalog, pg_temp
 AS $$

@@ -1,7 +1,7 @@
 -- Lifecycle of runs: manual starts (at a step, overlap rules), kills, how runs end, mail written
 -- with the outcome, history purge and retention. Fixed instants from 2030-01-01 UTC.
 BEGIN;
-SELECT plan(58);
+SELECT plan(59);
 
 SET LOCAL TimeZone = 'UTC';
 SELECT pgautomator._register_agent('a1', max_concurrent => 50, heartbeat_interval => '1 hour', at => '2030-01-01 00:00:00+00');
@@ -123,6 +123,15 @@ SELECT count(*) FROM pg_temp.claim();
 SELECT pgautomator.end_run(:m2, 'succeeded');
 SELECT is((SELECT subject FROM pgautomator.notification WHERE job_run_id = :m2), format('[pgAutomator] mailer succeeded (run %s)', :m2),
           'completion mail on success, default subject');
+-- The claim begins each run's first attempt (all of a claim's runs in one statement): a first step
+-- that asks for mail at its start gets it there, for that attempt.
+SELECT pgautomator.set_step_email('mailer', 'first', '{start}', '{oncall}');
+SELECT pgautomator._start_job('mailer', at => '2030-01-01 00:04:00+00') AS m3 \gset
+SELECT count(*) FROM pg_temp.claim();
+SELECT is((SELECT array_agg(sr.step_name || ':' || sr.attempt || ':' || array_to_string(n.recipients, ','))
+             FROM pgautomator.notification n JOIN pgautomator.step_run sr ON sr.id = n.step_run_id
+            WHERE n.job_run_id = :m3 AND n.event = 'start'),
+          ARRAY['first:1:oncall@example.com'], 'the claim writes the start mail of the first step it begins');
 
 -- 5. History: purge and retention never touch queued or running runs.
 SELECT pg_temp.mkjob('hist', 'allow');

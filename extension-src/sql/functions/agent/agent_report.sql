@@ -11,6 +11,17 @@ CREATE OR REPLACE FUNCTION pgautomator.agent_report(entries jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql
 SECURITY DEFINER
+-- Generic plans for every statement of the entries' bodies (they go by key: a run, a step run, a
+-- step): each takes ids that differ on every call, and with job_run grown by history the planner
+-- kept choosing a custom plan for some (the run end's open attempts: 0.3 plans per run end
+-- measured with pg_stat_statements, bench/cost-per-run.ts), planning them again on each call.
+SET plan_cache_mode = force_generic_plan
+-- And by key only, as in claim_runs: statistics taken while step_run or job_run were nearly empty
+-- (a new install, the benchmark's fixture) gave a generic plan that read the table whole (the run
+-- end's open-attempts UPDATE went from 27 to 229 µs per run as step_run filled during one
+-- bench run). jit off: the penalty of a disabled plan type would push cheap plans past jit_above_cost.
+SET enable_seqscan = off
+SET jit = off
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE

@@ -10,6 +10,12 @@ SECURITY DEFINER
 SET enable_hashjoin = off
 SET enable_mergejoin = off
 SET enable_seqscan = off
+-- And generic plans: the claim's statements take arrays of run and job ids that differ on every
+-- call, and a custom plan, estimated cheaper for an array of a few ids, was chosen again and again:
+-- the reaper's, the freshness sweep's, the first attempts' and the job locks' statements were
+-- planned on about every other claim (measured with pg_stat_statements, bench/cost-per-run.ts).
+-- With the settings above the generic plans go by key like the custom ones.
+SET plan_cache_mode = force_generic_plan
 SET jit = off
 SET search_path = pg_catalog, pg_temp
 AS $$

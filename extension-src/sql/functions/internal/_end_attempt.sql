@@ -21,7 +21,11 @@ DECLARE
   email_on text[];
   ended    timestamptz;
 BEGIN
-  PERFORM pgautomator._check_one_of(_end_attempt.state, '{succeeded,failed,killed,timed_out}', 'state', 'state');
+  -- The check's call (a statement of its own) only when the value is wrong: an expression is
+  -- evaluated without the executor's start-up, the call was about a tenth of this function.
+  IF _end_attempt.state IS NULL OR _end_attempt.state NOT IN ('succeeded', 'failed', 'killed', 'timed_out') THEN
+    PERFORM pgautomator._check_one_of(_end_attempt.state, '{succeeded,failed,killed,timed_out}', 'state', 'state');
+  END IF;
   ended := greatest(s.started_at, least(coalesce(_end_attempt.finished, clock_timestamp()), clock_timestamp()));
   IF s.state = 'abandoned' THEN
     IF ended > s.finished_at THEN

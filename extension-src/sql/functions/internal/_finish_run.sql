@@ -15,7 +15,10 @@ DECLARE
   ended timestamptz := greatest(r.started_at, least(coalesce(_finish_run.finished, clock_timestamp()), clock_timestamp()));
   email_on text[];
 BEGIN
-  PERFORM pgautomator._check_one_of(final, '{succeeded,failed,killed,timed_out,abandoned}', 'state', 'state');
+  -- The check's call only when the value is wrong (as in _end_attempt: an expression, not a statement).
+  IF final IS NULL OR final NOT IN ('succeeded', 'failed', 'killed', 'timed_out', 'abandoned') THEN
+    PERFORM pgautomator._check_one_of(final, '{succeeded,failed,killed,timed_out,abandoned}', 'state', 'state');
+  END IF;
   -- Given up by its agent (its lease ran out and it fenced the step, or it stopped before the run
   -- could end): the run did not fail of its own, so the job's on_abandon decides (a retry of the
   -- same fire), as when the database rescues a dead agent's runs. Unless someone asked to kill it.

@@ -5,6 +5,11 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+  -- The same test as _notify_each's, made here first: while nobody watches, a progress event (one
+  -- per run end) costs no further call, which is a statement of its own.
+  IF pgautomator._is_progress_event(_notify.event) AND NOT pgautomator._events_watched() THEN
+    RETURN;
+  END IF;
   PERFORM pgautomator._notify_each(_notify.event, ARRAY[_notify.payload]);
 END
 $$;

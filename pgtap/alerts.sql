@@ -4,7 +4,7 @@
 -- metrics(). set_job_alert is granted and takes no clock: it counts from now(), so the instants
 -- here are now() plus offsets.
 BEGIN;
-SELECT plan(39);
+SELECT plan(42);
 
 CREATE FUNCTION pg_temp.t(offset_text text) RETURNS timestamptz LANGUAGE sql AS $$ SELECT now() + offset_text::interval $$;
 CREATE FUNCTION pg_temp.claim(at timestamptz) RETURNS SETOF bigint LANGUAGE sql AS $$
@@ -23,6 +23,11 @@ SELECT pgautomator.set_job_email('nightly', '{}', '{ops}');
 SELECT is(pg_temp.open_alerts(), ARRAY[':no_agent'], 'with enabled jobs and no agent online, the alerts view has a no_agent row');
 SELECT pgautomator._register_agent('a1', max_concurrent => 50, heartbeat_interval => '1 hour', at => now());
 SELECT is(pg_temp.open_alerts(), '{}'::text[], 'an agent online: the no_agent row is gone');
+SELECT pgautomator.drain_agent('a1');
+SELECT is(pg_temp.open_alerts(), ARRAY[':no_agent'], 'its only agent drained: no new run starts, the no_agent row is back');
+SELECT ok((SELECT message LIKE 'every online agent is drained%' FROM pgautomator.alerts WHERE kind = 'no_agent'), 'saying that the agents are drained');
+SELECT pgautomator.undrain_agent('a1');
+SELECT is(pg_temp.open_alerts(), '{}'::text[], 'undrained: gone again');
 
 -- 2. Rules and their errors ------------------------------------------------------------------------
 SELECT lives_ok($$SELECT pgautomator.set_job_alert('nightly', 'freshness', '1 hour')$$, 'set_job_alert freshness');

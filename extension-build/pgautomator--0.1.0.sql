@@ -5024,7 +5024,8 @@ $plv8_source$::text $plv8_source_fn$;
 COMMENT ON FUNCTION pgautomator._plv8_source() IS 'The CREATE FUNCTION statements of the plv8 engine (_plv8_validate_schedule, _plv8_next_fires, _plv8_next_fire_each), generated from extension-src/engine/ by scripts/build-extension.ts; executed by _install_plv8_engine() where plv8 is installed.';
 
 -- source: extension-src/sql/functions/internal/_abandon_runs.sql
-CREATE OR REPLACE FUNCTION pgautomator._abandon_runs(run_ids bigint[], reason text, at timestamptz DEFAULT now())
+-- counted_by_caller: as in _finish_run (agent_report counts the runs of its whole batch at its end).
+CREATE OR REPLACE FUNCTION pgautomator._abandon_runs(run_ids bigint[], reason text, at timestamptz DEFAULT now(), counted_by_caller boolean DEFAULT false)
 RETURNS int
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -5063,7 +5064,9 @@ BEGIN
   SELECT coalesce(array_agg(again.id), '{}') INTO retried FROM again;
 
   -- Counted abandoned, retried or not: the retry is a run of its own.
-  PERFORM pgautomator._count_ended_runs(abandoned);
+  IF NOT counted_by_caller THEN
+    PERFORM pgautomator._count_ended_runs(abandoned);
+  END IF;
   -- Retried runs start their downstream jobs when their retry ends, not now.
   PERFORM pgautomator._run_ended(abandoned, ARRAY(SELECT x.retry_of FROM pgautomator.job_run x WHERE x.id = ANY (retried)));
   FOREACH rid IN ARRAY abandoned LOOP
@@ -5076,11 +5079,11 @@ BEGIN
   RETURN cardinality(abandoned);
 END
 $$;
-COMMENT ON FUNCTION pgautomator._abandon_runs(bigint[], text, timestamptz) IS
+COMMENT ON FUNCTION pgautomator._abandon_runs(bigint[], text, timestamptz, boolean) IS
   'Records the running runs among run_ids abandoned (with their running step attempts), with reason as message; queues a retry '
   '(trigger retry, attempt + 1, same schedule and scheduled_for) where the job says on_abandon = retry and retries remain; '
-  'writes failure mail. Returns how many runs were abandoned.';
-REVOKE ALL ON FUNCTION pgautomator._abandon_runs(bigint[], text, timestamptz) FROM PUBLIC;
+  'writes failure mail; counts them in run_count unless counted_by_caller. Returns how many runs were abandoned.';
+REVOKE ALL ON FUNCTION pgautomator._abandon_runs(bigint[], text, timestamptz, boolean) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_acting_agent.sql
 CREATE OR REPLACE FUNCTION pgautomator._acting_agent(agent_name text, for_update boolean DEFAULT false)
@@ -6658,7 +6661,7 @@ BEGIN
   -- could end): the run did not fail of its own, so the job's on_abandon decides (a retry of the
   -- same fire), as when the database rescues a dead agent's runs. Unless someone asked to kill it.
   IF final = 'abandoned' AND r.kill_requested_at IS NULL THEN
-    PERFORM pgautomator._abandon_runs(ARRAY[r.id], coalesce(why, 'given up by its agent'));
+    PERFORM pgautomator._abandon_runs(ARRAY[r.id], coalesce(why, 'given up by its agent'), counted_by_caller => _finish_run.counted_by_caller);
     RETURN;
   END IF;
   -- A run someone asked to kill ends killed, even when it finished on its own meanwhile.
@@ -6689,7 +6692,7 @@ BEGIN
   PERFORM pgautomator._notify('run_finished', jsonb_build_object('run_id', r.id, 'state', final));
 END
 $$;
-COMMENT ON FUNCTION pgautomator._finish_run(pgautomator.job_run, text, text, timestamptz, boolean) IS 'end_run after the checks of the caller and the run: records the outcome (killed when a kill was requested; abandoned through _abandon_runs, which applies on_abandon and counts the run itself), ends open attempts, writes mail, counts the run (run_count) unless counted_by_caller, NOTIFYs run_finished.';
+COMMENT ON FUNCTION pgautomator._finish_run(pgautomator.job_run, text, text, timestamptz, boolean) IS 'end_run after the checks of the caller and the run: records the outcome (killed when a kill was requested; abandoned through _abandon_runs, which applies on_abandon), ends open attempts, writes mail, counts the run (run_count) unless counted_by_caller, NOTIFYs run_finished.';
 REVOKE ALL ON FUNCTION pgautomator._finish_run(pgautomator.job_run, text, text, timestamptz, boolean) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_fire_due.sql
@@ -12887,10 +12890,7 @@ BEGIN
               (e ->> 'finished_at')::timestamptz);
           END IF;
           PERFORM pgautomator._finish_run(r, e ->> 'state', e ->> 'message', (e ->> 'finished_at')::timestamptz, counted_by_caller => true);
-          -- A run given up (abandoned) went through _abandon_runs, which counted it already.
-          IF e ->> 'state' IS DISTINCT FROM 'abandoned' OR r.kill_requested_at IS NOT NULL THEN
-            ended := ended || r.id;
-          END IF;
+          ended := ended || r.id;
           results := results || jsonb_build_array(jsonb_build_object('ok', true));
       END CASE;
     EXCEPTION WHEN OTHERS THEN

@@ -109,10 +109,7 @@ BEGIN
               (e ->> 'finished_at')::timestamptz);
           END IF;
           PERFORM pgautomator._finish_run(r, e ->> 'state', e ->> 'message', (e ->> 'finished_at')::timestamptz, counted_by_caller => true);
-          -- A run given up (abandoned) went through _abandon_runs, which counted it already.
-          IF e ->> 'state' IS DISTINCT FROM 'abandoned' OR r.kill_requested_at IS NOT NULL THEN
-            ended := ended || r.id;
-          END IF;
+          ended := ended || r.id;
           results := results || jsonb_build_array(jsonb_build_object('ok', true));
       END CASE;
     EXCEPTION WHEN OTHERS THEN

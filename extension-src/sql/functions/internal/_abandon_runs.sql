@@ -1,4 +1,5 @@
-CREATE OR REPLACE FUNCTION pgautomator._abandon_runs(run_ids bigint[], reason text, at timestamptz DEFAULT now())
+-- counted_by_caller: as in _finish_run (agent_report counts the runs of its whole batch at its end).
+CREATE OR REPLACE FUNCTION pgautomator._abandon_runs(run_ids bigint[], reason text, at timestamptz DEFAULT now(), counted_by_caller boolean DEFAULT false)
 RETURNS int
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -37,7 +38,9 @@ BEGIN
   SELECT coalesce(array_agg(again.id), '{}') INTO retried FROM again;
 
   -- Counted abandoned, retried or not: the retry is a run of its own.
-  PERFORM pgautomator._count_ended_runs(abandoned);
+  IF NOT counted_by_caller THEN
+    PERFORM pgautomator._count_ended_runs(abandoned);
+  END IF;
   -- Retried runs start their downstream jobs when their retry ends, not now.
   PERFORM pgautomator._run_ended(abandoned, ARRAY(SELECT x.retry_of FROM pgautomator.job_run x WHERE x.id = ANY (retried)));
   FOREACH rid IN ARRAY abandoned LOOP
@@ -50,8 +53,8 @@ BEGIN
   RETURN cardinality(abandoned);
 END
 $$;
-COMMENT ON FUNCTION pgautomator._abandon_runs(bigint[], text, timestamptz) IS
+COMMENT ON FUNCTION pgautomator._abandon_runs(bigint[], text, timestamptz, boolean) IS
   'Records the running runs among run_ids abandoned (with their running step attempts), with reason as message; queues a retry '
   '(trigger retry, attempt + 1, same schedule and scheduled_for) where the job says on_abandon = retry and retries remain; '
-  'writes failure mail. Returns how many runs were abandoned.';
-REVOKE ALL ON FUNCTION pgautomator._abandon_runs(bigint[], text, timestamptz) FROM PUBLIC;
+  'writes failure mail; counts them in run_count unless counted_by_caller. Returns how many runs were abandoned.';
+REVOKE ALL ON FUNCTION pgautomator._abandon_runs(bigint[], text, timestamptz, boolean) FROM PUBLIC;

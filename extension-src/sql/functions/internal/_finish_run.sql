@@ -23,7 +23,7 @@ BEGIN
   -- could end): the run did not fail of its own, so the job's on_abandon decides (a retry of the
   -- same fire), as when the database rescues a dead agent's runs. Unless someone asked to kill it.
   IF final = 'abandoned' AND r.kill_requested_at IS NULL THEN
-    PERFORM pgautomator._abandon_runs(ARRAY[r.id], coalesce(why, 'given up by its agent'));
+    PERFORM pgautomator._abandon_runs(ARRAY[r.id], coalesce(why, 'given up by its agent'), counted_by_caller => _finish_run.counted_by_caller);
     RETURN;
   END IF;
   -- A run someone asked to kill ends killed, even when it finished on its own meanwhile.
@@ -54,5 +54,5 @@ BEGIN
   PERFORM pgautomator._notify('run_finished', jsonb_build_object('run_id', r.id, 'state', final));
 END
 $$;
-COMMENT ON FUNCTION pgautomator._finish_run(pgautomator.job_run, text, text, timestamptz, boolean) IS 'end_run after the checks of the caller and the run: records the outcome (killed when a kill was requested; abandoned through _abandon_runs, which applies on_abandon and counts the run itself), ends open attempts, writes mail, counts the run (run_count) unless counted_by_caller, NOTIFYs run_finished.';
+COMMENT ON FUNCTION pgautomator._finish_run(pgautomator.job_run, text, text, timestamptz, boolean) IS 'end_run after the checks of the caller and the run: records the outcome (killed when a kill was requested; abandoned through _abandon_runs, which applies on_abandon), ends open attempts, writes mail, counts the run (run_count) unless counted_by_caller, NOTIFYs run_finished.';
 REVOKE ALL ON FUNCTION pgautomator._finish_run(pgautomator.job_run, text, text, timestamptz, boolean) FROM PUBLIC;

@@ -145,19 +145,21 @@ async function stoppedWhileEnding(steps: ClaimedStep[], stopAt: number, why = ne
     if (s.stepId === stopAt) controller.abort(why);
     return { state: 'succeeded', exitCode: 0, message: null };
   };
-  const outcome = await executeRun(
-    run(steps, null),
-    {
-      reporter: { beginStep: async () => nextId++, logStep: async () => {}, endStep: async () => {}, endRun: async (_r, state, message) => void endedRuns.push([state, message]) },
-      executors: { shell: executor, sql: executor },
-      secrets: { resolve: async () => '' },
-      logger: createLogger({ format: 'json', level: 'error', write: () => {} }),
-      killGraceMs: 100,
-      output: { keepBytes: 1024, flushMs: 50, flushBytes: 1024 },
-    },
-    controller.signal,
-  );
+  const reporter: RunReporter = { beginStep: async () => nextId++, logStep: async () => {}, endStep: async () => {}, endRun: async (_r, state, message) => void endedRuns.push([state, message]) };
+  const outcome = await executeRun(run(steps, null), quietOptions(reporter, executor), controller.signal);
   return { outcome, endedRuns };
+}
+
+/** Flow options with a given reporter and one executor for every kind, logging nothing. */
+function quietOptions(reporter: RunReporter, executor: (s: ClaimedStep) => Promise<StepResult>) {
+  return {
+    reporter,
+    executors: { shell: executor, sql: executor },
+    secrets: { resolve: async () => '' },
+    logger: createLogger({ format: 'json', level: 'error', write: () => {} }),
+    killGraceMs: 100,
+    output: { keepBytes: 1024, flushMs: 50, flushBytes: 1024 },
+  };
 }
 
 test('stopped while its last step ended on its own: the run is recorded as it ended, since all its work was done', async () => {
@@ -182,18 +184,8 @@ test('given up by the agent before a step could begin: abandoned too', async () 
   const controller = new AbortController();
   controller.abort(new StepAbort('killed', 'agent stopping: drain timeout of 1 s exceeded', undefined, true));
   const ended: string[] = [];
-  const outcome = await executeRun(
-    run([step(11, 1)], null),
-    {
-      reporter: { beginStep: async () => 100, logStep: async () => {}, endStep: async () => {}, endRun: async (_r, state) => void ended.push(state) },
-      executors: { shell: async () => ({ state: 'succeeded', exitCode: 0, message: null }), sql: async () => ({ state: 'succeeded', exitCode: 0, message: null }) },
-      secrets: { resolve: async () => '' },
-      logger: createLogger({ format: 'json', level: 'error', write: () => {} }),
-      killGraceMs: 100,
-      output: { keepBytes: 1024, flushMs: 50, flushBytes: 1024 },
-    },
-    controller.signal,
-  );
+  const reporter: RunReporter = { beginStep: async () => 100, logStep: async () => {}, endStep: async () => {}, endRun: async (_r, state) => void ended.push(state) };
+  const outcome = await executeRun(run([step(11, 1)], null), quietOptions(reporter, async () => ({ state: 'succeeded', exitCode: 0, message: null })), controller.signal);
   assert.is(outcome.state, 'abandoned');
   assert.equal(ended, ['abandoned']);
 });

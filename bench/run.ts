@@ -43,10 +43,11 @@ pgAutomator alone (existing scripts, on the local test server; see bench/README.
 
 Options:
   --quick              smaller counts and shorter windows (the existing scripts get PGAUTOMATOR_BENCH_QUICK=1)
+  --ours-only          the comparison's scenarios for pgAutomator alone (quicker; no side-by-side figures)
   -h, --help           this help
 `;
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { quick: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { quick: { type: 'boolean', default: false }, 'ours-only': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
 
 if (values.help || positionals.length === 0) {
   console.log(help);
@@ -91,11 +92,11 @@ try {
   }
   const parts = positionals.filter((p) => compareParts.has(p)).map((p) => compareParts.get(p)!);
   if (positionals.includes('all') || positionals.includes('compare')) {
-    await runComparison({ quick: values.quick });
+    await runComparison({ quick: values.quick, oursOnly: values['ours-only'] });
   } else if (parts.length) {
     // History compares with the empty case, so it brings spread and herd along.
     const only = parts.includes('history') ? [...new Set<ComparisonScenario>([...parts, 'spread', 'herd'])] : parts;
-    await runComparison({ quick: values.quick, only: comparisonScenarios.filter((s) => only.includes(s)) });
+    await runComparison({ quick: values.quick, oursOnly: values['ours-only'], only: comparisonScenarios.filter((s) => only.includes(s)) });
   }
   for (const p of positionals) {
     if (p in scripts) {

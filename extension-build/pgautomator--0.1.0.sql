@@ -5380,6 +5380,61 @@ $$;
 COMMENT ON FUNCTION pgautomator._alert_raised(bigint) IS 'Writes the mail of a raised alert to the outbox (to the job''s email_to recipients) and NOTIFYs alert_raised.';
 REVOKE ALL ON FUNCTION pgautomator._alert_raised(bigint) FROM PUBLIC;
 
+-- source: extension-src/sql/functions/internal/_apply_report_entry.sql
+-- One entry of agent_report, applied: the bodies of begin_step, log_step, end_step and end_run after
+-- the same checks of the run (its agent must be the caller's: acts_for, see agent_report). Raises
+-- what the single function would raise; agent_report decides what a refusal undoes.
+-- acts_for in: the agent the caller was already found to act for in this call (NULL: none yet);
+-- out: the agent found now. ended_run: the run this entry ended (counted by agent_report at its end).
+CREATE OR REPLACE FUNCTION pgautomator._apply_report_entry(e jsonb, INOUT acts_for bigint, OUT result jsonb, OUT ended_run bigint)
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  r        pgautomator.job_run;
+  l        jsonb;
+  sr       pgautomator.step_run;
+  step_run bigint;
+BEGIN
+  -- log_step is called whole (its role check repeats): output entries are few, one per flush of a long step.
+  CASE e ->> 'op'
+    WHEN 'begin_step' THEN
+      r := pgautomator._running_run((e ->> 'run_id')::bigint, true, acts_for);
+      acts_for := r.agent_id;
+      step_run := pgautomator._begin_attempt(r, (e ->> 'step_id')::bigint, coalesce((e ->> 'attempt')::int, 1));
+      result := jsonb_build_object('ok', true, 'step_run_id', step_run);
+    WHEN 'log_step' THEN
+      PERFORM pgautomator.log_step((e ->> 'step_run_id')::bigint, e ->> 'chunk', coalesce(e ->> 'stream', 'stdout'));
+      result := '{"ok": true}';
+    WHEN 'end_step' THEN
+      PERFORM pgautomator._end_attempt(pgautomator._running_step_run((e ->> 'step_run_id')::bigint, true, acts_for, late_ok => true), e ->> 'state', (e ->> 'exit_code')::int,
+        e ->> 'message', e ->> 'output', (e ->> 'output_bytes')::bigint, (e ->> 'finished_at')::timestamptz);
+      result := '{"ok": true}';
+    WHEN 'end_run' THEN
+      r := pgautomator._running_run((e ->> 'run_id')::bigint, true, acts_for);
+      acts_for := r.agent_id;
+      -- The run's last attempt may come along: one lock of the run (read and checked once).
+      IF jsonb_typeof(e -> 'last_step') = 'object' THEN
+        l := e -> 'last_step';
+        sr := pgautomator._running_step_run((l ->> 'step_run_id')::bigint, true, acts_for, r);
+        IF sr.job_run_id <> r.id THEN
+          PERFORM pgautomator._raise('PA010', format('step run %s is not an attempt of run %s', sr.id, r.id), 'field: last_step.step_run_id',
+            'last_step must be the last attempt of the run that ends.');
+        END IF;
+        PERFORM pgautomator._end_attempt(sr, l ->> 'state', (l ->> 'exit_code')::int, l ->> 'message', l ->> 'output', (l ->> 'output_bytes')::bigint,
+          (e ->> 'finished_at')::timestamptz);
+      END IF;
+      PERFORM pgautomator._finish_run(r, e ->> 'state', e ->> 'message', (e ->> 'finished_at')::timestamptz, counted_by_caller => true);
+      ended_run := r.id;
+      result := '{"ok": true}';
+  END CASE;
+END
+$$;
+COMMENT ON FUNCTION pgautomator._apply_report_entry(jsonb, bigint) IS
+  'agent_report: applies one entry (begin_step, log_step, end_step or end_run) after the checks of its single function; returns its '
+  'result object, the agent the caller acts for, and the run it ended (if any). Raises as the single function would.';
+REVOKE ALL ON FUNCTION pgautomator._apply_report_entry(jsonb, bigint) FROM PUBLIC;
+
 -- source: extension-src/sql/functions/internal/_apply_retention.sql
 CREATE OR REPLACE FUNCTION pgautomator._apply_retention(
   at         timestamptz DEFAULT now(),
@@ -6385,8 +6440,11 @@ BEGIN
          -- The bound's function is called only past the bound (the hot path of short steps pays a length).
          message = CASE WHEN octet_length(_end_attempt.message) > c_message THEN pgautomator._bounded_text(_end_attempt.message, c_message)
                         ELSE _end_attempt.message END,
+         -- No output stays NULL, as the attempt began: the search index (step_run_search_idx) reads
+         -- message and output, so an end that leaves both as they were can be a HOT update, which
+         -- writes none of step_run's indexes (a step that prints nothing, the usual scheduled job).
          output = CASE WHEN octet_length(_end_attempt.output) > c_output THEN pgautomator._bounded_text(_end_attempt.output, c_output)
-                       ELSE _end_attempt.output END,
+                       ELSE nullif(_end_attempt.output, '') END,
          output_bytes = greatest(x.output_bytes, coalesce(_end_attempt.output_bytes, octet_length(_end_attempt.output), 0))
    WHERE x.id = s.id
   RETURNING (SELECT st.email_on FROM pgautomator.step st WHERE st.id = x.step_id) INTO email_on;
@@ -8072,9 +8130,17 @@ REVOKE ALL ON FUNCTION pgautomator._run_histogram_bounds(text) FROM PUBLIC;
 -- And the generic plan: with the choice left to it, PL/pgSQL planned the statement again for every
 -- claim of fewer than 10 runs, because a custom plan for 8 ids is estimated cheaper than the generic
 -- plan's guess of 10; the plans are the same (key lookups along the ids).
+-- And its own planner settings, not its callers': the generic plan is made once per backend, on
+-- the first call, and an agent's first call is register_agent (planner defaults), when job_run and
+-- step_run may still be empty: the plan kept read both whole on every claim after (measured with
+-- bench/cost-per-run.ts: 256 us of a no-op run's 607 us claim after 3,000 runs, growing with the
+-- tables until an ANALYZE invalidated it). Every statement here goes by key.
 CREATE OR REPLACE FUNCTION pgautomator._run_payloads(run_ids bigint[]) RETURNS SETOF jsonb
 LANGUAGE plpgsql STABLE
 SET plan_cache_mode = force_generic_plan
+SET enable_seqscan = off
+SET enable_hashjoin = off
+SET enable_mergejoin = off
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
@@ -12784,9 +12850,9 @@ GRANT EXECUTE ON FUNCTION pgautomator.agent_heartbeat(text, bigint[]) TO pgautom
 -- commit (WAL flush, and the cluster-wide NOTIFY lock) on every begin and end; measured, those
 -- commits, not the work, bounded a burst of no-op runs to about 200 runs/s.
 --
--- Each entry is applied by the same body a single call uses (_begin_attempt, log_step,
--- _end_attempt, _finish_run), so the rules live in one place, and in its own subtransaction, so that
--- one entry the database refuses (a run that was abandoned meanwhile: PA030) does not undo the others.
+-- Each entry is applied by the same body a single call uses (_apply_report_entry: _begin_attempt,
+-- log_step, _end_attempt, _finish_run), so the rules live in one place; one entry the database
+-- refuses (a run that was abandoned meanwhile: PA030) does not undo the others (see below).
 -- A malformed batch is refused whole, before anything is written.
 CREATE OR REPLACE FUNCTION pgautomator.agent_report(entries jsonb)
 RETURNS jsonb
@@ -12806,15 +12872,15 @@ SET jit = off
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  -- Each entry is a subtransaction; past 64 in one transaction PostgreSQL's per-backend cache of
-  -- subtransaction ids overflows and every snapshot in the cluster gets slower.
+  -- Each entry may be a subtransaction (when one is refused); past 64 in one transaction PostgreSQL's
+  -- per-backend cache of subtransaction ids overflows and every snapshot in the cluster gets slower.
   c_max_entries CONSTANT int := 64;
   e        jsonb;
   i        int := 0;
   op       text;
   results  jsonb := '[]';
-  step_run bigint;
-  r        pgautomator.job_run;
+  applied  record;
+  whole    boolean;
   l        jsonb;
   sr       pgautomator.step_run;
   -- The agent of the last run the caller was found to act for (by a begin_step or end_run entry):
@@ -12856,43 +12922,47 @@ BEGIN
     i := i + 1;
   END LOOP;
 
+  -- The usual batch is accepted whole: applied in ONE subtransaction. Only when an entry is refused
+  -- is the batch applied again from the start, entry by entry, each in its own subtransaction (the
+  -- loop below), so that the refused entry undoes nothing else. Measured with bench/cost-per-run.ts:
+  -- a subtransaction per entry cost about SUBXACT_US us of database CPU per run.
+  BEGIN
+    FOR e IN SELECT value FROM jsonb_array_elements(agent_report.entries) LOOP
+      applied := pgautomator._apply_report_entry(e, acts_for);
+      acts_for := applied.acts_for;
+      results := results || jsonb_build_array(applied.result);
+      IF applied.ended_run IS NOT NULL THEN
+        ended := ended || applied.ended_run;
+      END IF;
+    END LOOP;
+    whole := true;
+  EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE;
+    -- A caller that may not act for a run's agent is refused as a whole, as the single functions
+    -- would refuse it.
+    IF v_state IN ('PA040', '42501') THEN
+      RAISE;
+    END IF;
+    whole := false;  -- the block's writes are undone; variables are not: start again below
+  END;
+  IF whole THEN
+    IF cardinality(ended) > 0 THEN
+      PERFORM pgautomator._count_ended_runs(ended);
+    END IF;
+    RETURN results;
+  END IF;
+  results := '[]';
+  acts_for := NULL;
+  ended := '{}';
+
   FOR e IN SELECT value FROM jsonb_array_elements(agent_report.entries) LOOP
     BEGIN
-      -- The bodies of begin_step, end_step and end_run, after the same checks of the run (its agent
-      -- must be the caller's, see acts_for); the role was checked once above. log_step is called whole (its role
-      -- check repeats): output entries are few, one per flush of a long step.
-      CASE e ->> 'op'
-        WHEN 'begin_step' THEN
-          r := pgautomator._running_run((e ->> 'run_id')::bigint, true, acts_for);
-          acts_for := r.agent_id;
-          step_run := pgautomator._begin_attempt(r, (e ->> 'step_id')::bigint, coalesce((e ->> 'attempt')::int, 1));
-          results := results || jsonb_build_array(jsonb_build_object('ok', true, 'step_run_id', step_run));
-        WHEN 'log_step' THEN
-          PERFORM pgautomator.log_step((e ->> 'step_run_id')::bigint, e ->> 'chunk', coalesce(e ->> 'stream', 'stdout'));
-          results := results || jsonb_build_array(jsonb_build_object('ok', true));
-        WHEN 'end_step' THEN
-          PERFORM pgautomator._end_attempt(pgautomator._running_step_run((e ->> 'step_run_id')::bigint, true, acts_for, late_ok => true), e ->> 'state', (e ->> 'exit_code')::int,
-            e ->> 'message', e ->> 'output', (e ->> 'output_bytes')::bigint, (e ->> 'finished_at')::timestamptz);
-          results := results || jsonb_build_array(jsonb_build_object('ok', true));
-        WHEN 'end_run' THEN
-          r := pgautomator._running_run((e ->> 'run_id')::bigint, true, acts_for);
-          acts_for := r.agent_id;
-          -- The run's last attempt may come along: one lock of the run (read and checked once),
-          -- one subtransaction.
-          IF jsonb_typeof(e -> 'last_step') = 'object' THEN
-            l := e -> 'last_step';
-            sr := pgautomator._running_step_run((l ->> 'step_run_id')::bigint, true, acts_for, r);
-            IF sr.job_run_id <> r.id THEN
-              PERFORM pgautomator._raise('PA010', format('step run %s is not an attempt of run %s', sr.id, r.id), 'field: last_step.step_run_id',
-                'last_step must be the last attempt of the run that ends.');
-            END IF;
-            PERFORM pgautomator._end_attempt(sr, l ->> 'state', (l ->> 'exit_code')::int, l ->> 'message', l ->> 'output', (l ->> 'output_bytes')::bigint,
-              (e ->> 'finished_at')::timestamptz);
-          END IF;
-          PERFORM pgautomator._finish_run(r, e ->> 'state', e ->> 'message', (e ->> 'finished_at')::timestamptz, counted_by_caller => true);
-          ended := ended || r.id;
-          results := results || jsonb_build_array(jsonb_build_object('ok', true));
-      END CASE;
+      applied := pgautomator._apply_report_entry(e, acts_for);
+      acts_for := applied.acts_for;
+      results := results || jsonb_build_array(applied.result);
+      IF applied.ended_run IS NOT NULL THEN
+        ended := ended || applied.ended_run;
+      END IF;
     EXCEPTION WHEN OTHERS THEN
       GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL, v_hint = PG_EXCEPTION_HINT;
       -- A caller that may not act for a run's agent is refused as a whole, as the single functions

@@ -2,7 +2,7 @@
 -- its single function; a refused entry does not undo the others; a malformed batch writes nothing;
 -- a foreign agent's runs are refused as a whole. begin_step is idempotent while its attempt runs.
 BEGIN;
-SELECT plan(43);
+SELECT plan(44);
 
 SET LOCAL TimeZone = 'UTC';
 CREATE ROLE pgat_report_a; CREATE ROLE pgat_report_b;
@@ -45,6 +45,8 @@ RESET ROLE;
 SELECT is((SELECT count(*)::int FROM pgautomator.step_run WHERE job_run_id = :r1), 1, 'and writes no second attempt');
 
 -- 3. Output, ends, a refused entry in the middle: the others are kept.
+SELECT coalesce(sum(c.runs), 0) AS counted_before FROM pgautomator.run_count c JOIN pgautomator.job j ON j.id = c.job_id
+ WHERE j.name = 'batch_job' \gset
 SET LOCAL ROLE pgat_report_a;
 SELECT pgautomator.agent_report(jsonb_build_array(
   jsonb_build_object('op', 'log_step', 'step_run_id', :sr1, 'chunk', E'hello\n', 'stream', 'stdout'),
@@ -66,6 +68,10 @@ SELECT is((SELECT string_agg(chunk, '') FROM pgautomator.step_log WHERE step_run
 SELECT is((SELECT state FROM pgautomator.job_run WHERE id = :r1), 'succeeded', 'run 1 succeeded');
 SELECT is((SELECT state || '/' || message FROM pgautomator.job_run WHERE id = :r2), 'failed/step 1 failed', 'run 2 failed, after the refused entry');
 SELECT is((SELECT state FROM pgautomator.step_run WHERE id = :sr2), 'failed', 'its step failed');
+-- The batch is first applied in one subtransaction; a refused entry undoes it and it is applied
+-- again entry by entry: what the first pass wrote must not stay twice.
+SELECT is((SELECT sum(c.runs) - :counted_before FROM pgautomator.run_count c JOIN pgautomator.job j ON j.id = c.job_id WHERE j.name = 'batch_job'),
+          2::numeric, 'the two ended runs are counted once each');
 
 -- 3b. end_run carrying the last attempt's end: both or neither.
 SELECT pgautomator.start_job('batch_job') AS r4 \gset

@@ -42,7 +42,10 @@ export async function cleanupAll(): Promise<void> {
 
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
-export async function runComparison(options: { quick: boolean; only?: ComparisonScenario[] }): Promise<string> {
+export async function runComparison(options: { quick: boolean; only?: ComparisonScenario[]; oursOnly?: boolean }): Promise<string> {
+  // --ours-only: pgAutomator's scenarios alone (pg_cron and pgAgent installed, never run), for
+  // rerunning ours quickly while working on it; the side-by-side figures need the full run.
+  const others = !options.oursOnly;
   const started = Date.now();
   const want = (s: ComparisonScenario) => !options.only || options.only.includes(s);
   ensurePrerequisites(log);
@@ -82,10 +85,12 @@ export async function runComparison(options: { quick: boolean; only?: Comparison
       log(`spread, ours: ${s.spreadSchedules} schedules, ${s.spreadWindowS} s`);
       spread.ours = await spreadOurs(ctx, 'spread-ours-');
       emptySpreadP99 = spread.ours.lateness.p99;
-      log(`spread, pg_cron: ${s.spreadSchedules} entries, ${s.spreadMinutes} minute(s)`);
-      spread.pg_cron = await spreadMinuteScheduler(ctx, 'pg_cron', 'spread-cron-');
-      log(`spread, pgAgent: ${s.spreadSchedules} jobs, ${s.spreadMinutes} minute(s)`);
-      spread.pgAgent = await spreadMinuteScheduler(ctx, 'pgAgent', 'spread-pga-');
+      if (others) {
+        log(`spread, pg_cron: ${s.spreadSchedules} entries, ${s.spreadMinutes} minute(s)`);
+        spread.pg_cron = await spreadMinuteScheduler(ctx, 'pg_cron', 'spread-cron-');
+        log(`spread, pgAgent: ${s.spreadSchedules} jobs, ${s.spreadMinutes} minute(s)`);
+        spread.pgAgent = await spreadMinuteScheduler(ctx, 'pgAgent', 'spread-pga-');
+      }
       sections.push(
         spreadSection(
           spread,
@@ -106,7 +111,7 @@ export async function runComparison(options: { quick: boolean; only?: Comparison
         log(`herd, ours: ${n}`);
         herds.push(await herdOurs(ctx, `herd-ours-${n}-`, n));
         // pg_cron's and pgAgent's herd of spreadSchedules comes from their spread run when it ran.
-        if (n === s.spreadSchedules && want('spread')) continue;
+        if ((n === s.spreadSchedules && want('spread')) || !others) continue;
         log(`herd, pg_cron: ${n}`);
         herds.push(await herdPgCron(ctx, `herd-cron-${n}-`, n));
         log(`herd, pgAgent: ${n}`);
@@ -152,10 +157,10 @@ export async function runComparison(options: { quick: boolean; only?: Comparison
 
     const minutes = (Date.now() - started) / 60_000;
     const markdown = renderReport({
-      title: `pgAutomator side by side with pg_cron and pgAgent${options.quick ? ' (quick run: smaller counts, a smoke test)' : ''}`,
+      title: `pgAutomator side by side with pg_cron and pgAgent${options.quick ? ' (quick run: smaller counts, a smoke test)' : ''}${others ? '' : ' (ours only)'}`,
       machine,
       preamble: [
-        `Run ${new Date(started).toISOString().slice(0, 16).replace('T', ' ')} UTC with \`npm run bench -- compare${options.quick ? ' --quick' : ''}\` (bench/compare/). Every timestamp is the database's \`clock_timestamp()\`. Ratios are ours / other: below 1 means ours took less (for lateness, time, cost) or did less (for rates). The machine is shared with other work, so absolute figures move between runs; the ratios, measured minutes apart, are the comparison.`,
+        `Run ${new Date(started).toISOString().slice(0, 16).replace('T', ' ')} UTC with \`npm run bench -- ${options.only ? options.only.join(' ') : 'compare'}${options.quick ? ' --quick' : ''}${others ? '' : ' --ours-only'}\` (bench/compare/). Every timestamp is the database's \`clock_timestamp()\`. Ratios are ours / other: below 1 means ours took less (for lateness, time, cost) or did less (for rates). The machine is shared with other work, so absolute figures move between runs; the ratios, measured minutes apart, are the comparison.`,
       ],
       sections,
       problems: ctx.problems,

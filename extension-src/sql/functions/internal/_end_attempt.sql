@@ -48,8 +48,11 @@ BEGIN
          -- The bound's function is called only past the bound (the hot path of short steps pays a length).
          message = CASE WHEN octet_length(_end_attempt.message) > c_message THEN pgautomator._bounded_text(_end_attempt.message, c_message)
                         ELSE _end_attempt.message END,
+         -- No output stays NULL, as the attempt began: the search index (step_run_search_idx) reads
+         -- message and output, so an end that leaves both as they were can be a HOT update, which
+         -- writes none of step_run's indexes (a step that prints nothing, the usual scheduled job).
          output = CASE WHEN octet_length(_end_attempt.output) > c_output THEN pgautomator._bounded_text(_end_attempt.output, c_output)
-                       ELSE _end_attempt.output END,
+                       ELSE nullif(_end_attempt.output, '') END,
          output_bytes = greatest(x.output_bytes, coalesce(_end_attempt.output_bytes, octet_length(_end_attempt.output), 0))
    WHERE x.id = s.id
   RETURNING (SELECT st.email_on FROM pgautomator.step st WHERE st.id = x.step_id) INTO email_on;

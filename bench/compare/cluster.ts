@@ -23,6 +23,7 @@ import pg from 'pg';
 import { ensureRunAsUser, type RunAs } from '../../cli/embedded-cluster.ts';
 import { anyFreePort } from '../../cli/free-port.ts';
 import { clockTicks, cpuMs, readStat } from '../agent-bench-support.ts';
+import { statementsWanted } from './statement-profile.ts';
 
 export const PG_BIN = '/usr/lib/postgresql/15/bin';
 export const BENCH_DATABASE = 'bench';
@@ -32,7 +33,8 @@ export function clusterSettings(socketDir: string): Record<string, string> {
   return {
     listen_addresses: '127.0.0.1',
     unix_socket_directories: socketDir,
-    shared_preload_libraries: 'pg_cron',
+    shared_preload_libraries: statementsWanted ? 'pg_cron,pg_stat_statements' : 'pg_cron',
+    ...(statementsWanted ? { 'pg_stat_statements.track': 'all' } : {}),
     'cron.database_name': BENCH_DATABASE,
     // pg_cron connects to run each job (cron.use_background_workers = off, its default): through
     // our private socket rather than TCP "localhost", which may resolve to ::1 where we do not listen.

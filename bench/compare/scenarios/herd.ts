@@ -15,6 +15,7 @@ import { describeProfile, sampleActivity } from '../activity-sampler.ts';
 import { processCpuSeconds } from '../cluster.ts';
 import { pollUntil, sleep } from '../latency-stats.ts';
 import { nextMinute } from './spread.ts';
+import { startStatementProfile } from '../statement-profile.ts';
 
 export interface HerdResult {
   scheduler: SchedulerName;
@@ -64,6 +65,7 @@ export async function herdOurs(ctx: BenchContext, prefix: string, n: number): Pr
   // The herd step SQL carries the far instant as `intended`; the real instant is the moved one.
   const cpuBefore = { db: ctx.cluster.cpu().seconds, agents: ctx.ours.agentPids().reduce((s, p) => s + processCpuSeconds(p), 0), at: Date.now() };
   const profiler = sampleActivity(ctx.pool);
+  const statements = await startStatementProfile(ctx.pool);
   const finished = await waitForAll(ctx, 'ours', prefix, n, instant);
   if (finished) {
     await pollUntil(async () => {
@@ -81,6 +83,7 @@ export async function herdOurs(ctx: BenchContext, prefix: string, n: number): Pr
   ctx.profiles.push(
     `${describeProfile(`Ours, herd of ${n} (${prefix})`, profile)} CPU over those ${seconds.toFixed(1)} s: database ${((dbCpu / seconds) * 100).toFixed(0)} % of one core, the two agents ${((agentCpu / seconds) * 100).toFixed(0)} % (2 cores in the machine).`,
   );
+  if (statements) ctx.profiles.push(await statements.stop(`Ours, herd of ${n} (${prefix}), statements`, n));
   const done = await ctx.pool.query(
     "SELECT count(*)::int AS n, extract(epoch FROM max(r.finished_at) - $2) AS last_s FROM pgautomator.job_run r JOIN pgautomator.job j ON j.id = r.job_id WHERE j.name LIKE $1 || '%' AND r.state = 'succeeded'",
     [prefix, instant],

@@ -16,7 +16,7 @@
  *   (pg_basebackup -R, its own port and socket) and promotes it with `promote`.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { appendFileSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -46,6 +46,8 @@ export function clusterSettings(socketDir: string): Record<string, string> {
     timezone: 'UTC',
     log_timezone: 'UTC',
     log_min_messages: 'warning',
+    // For looking into a run (auto_explain, say): PGAUTOMATOR_BENCH_PG_SETTINGS="name=value;name=value".
+    ...Object.fromEntries((process.env.PGAUTOMATOR_BENCH_PG_SETTINGS ?? '').split(';').filter((kv) => kv.includes('=')).map((kv) => [kv.slice(0, kv.indexOf('=')).trim(), kv.slice(kv.indexOf('=') + 1).trim()])),
   };
 }
 
@@ -240,6 +242,8 @@ export class BenchCluster {
       const fast = spawnSync(path.join(this.binDir, 'pg_ctl'), ['stop', '-D', this.dataDir, '-m', 'fast', '-w', '-t', '30', '-s'], { ...this.spawnIdentity(), encoding: 'utf8' });
       if (fast.status !== 0) spawnSync(path.join(this.binDir, 'pg_ctl'), ['stop', '-D', this.dataDir, '-m', 'immediate', '-w', '-t', '30', '-s'], { ...this.spawnIdentity() });
     }
+    // PGAUTOMATOR_BENCH_KEEP_LOG=<file>: the server's log outlives the cluster (with auto_explain, say).
+    if (process.env.PGAUTOMATOR_BENCH_KEEP_LOG && existsSync(this.logFile)) copyFileSync(this.logFile, process.env.PGAUTOMATOR_BENCH_KEEP_LOG);
     rmSync(this.root, { recursive: true, force: true });
     this.removed = true;
   }

@@ -248,9 +248,20 @@ async function bulkPaths(client: pg.PoolClient, backendPid: number, plv8Present:
     );
     made = size;
     await client.query('ANALYZE pgautomator.job, pgautomator.schedule, pgautomator.job_schedule');
-    const results: Record<string, Record<string, Timing>> = { refresh: {}, fire: {} };
+    const results: Record<string, Record<string, Timing>> = { each: {}, spread: {}, refresh: {}, fire: {} };
+    // The engine call alone, as the bulk paths make it: every schedule's spec, `after` the same
+    // instant (as _refresh_next_fires) or spread over a year (as _fire_due's due fires are over time).
+    const eachArrays = `(SELECT array_agg(s.spec ORDER BY s.id) AS specs, array_agg(${at} ORDER BY s.id) AS same,
+                                array_agg(timestamptz '2026-01-01 00:00:00.123+00' + ((s.id * 7919) % (365 * 86400)) * interval '1 second' ORDER BY s.id) AS spread
+                           FROM pgautomator.schedule s WHERE s.name LIKE 'bench-%')`;
+    // Stored uncompressed: decompressing 2 MB of specs per statement is no part of the engine call.
+    await client.query('CREATE TEMP TABLE bench_each (specs jsonb[], same timestamptz[], spread timestamptz[])');
+    await client.query('ALTER TABLE bench_each ALTER specs SET STORAGE EXTERNAL, ALTER same SET STORAGE EXTERNAL, ALTER spread SET STORAGE EXTERNAL');
+    await client.query(`INSERT INTO bench_each SELECT * FROM ${eachArrays} AS a`);
     for (const engine of engines) {
       await client.query('SELECT pgautomator.set_engine($1)', [engine]);
+      results.each[engine] = await timed(null, 'SELECT cardinality(pgautomator._next_fire_each(e.specs, e.same)) FROM bench_each e', size);
+      results.spread[engine] = await timed(null, 'SELECT cardinality(pgautomator._next_fire_each(e.specs, e.spread)) FROM bench_each e', size);
       results.refresh[engine] = await timed(null, `SELECT pgautomator._refresh_next_fires(NULL, NULL, ${at})`, size);
       results.fire[engine] = await timed(
         `UPDATE pgautomator.job_schedule SET next_fire_at = ${at} - interval '1 second', last_fire_at = NULL`,
@@ -258,7 +269,13 @@ async function bulkPaths(client: pg.PoolClient, backendPid: number, plv8Present:
         size,
       );
     }
-    for (const [path, label] of [['refresh', '`_refresh_next_fires()` (all pairs)'], ['fire', '`_fire_due` (all due once, runs queued)']] as const) {
+    await client.query('DROP TABLE bench_each');
+    for (const [path, label] of [
+      ['each', 'engine call `_next_fire_each` (one `after`)'],
+      ['spread', 'engine call `_next_fire_each` (`after` spread over a year)'],
+      ['refresh', '`_refresh_next_fires()` (all pairs)'],
+      ['fire', '`_fire_due` (all due once, runs queued)'],
+    ] as const) {
       const pl = results[path].plpgsql;
       const v8 = results[path].plv8;
       console.log(`| ${label} | ${size.toLocaleString('en')} | ${cell(pl)} | ${cell(v8)} | ${ratio(pl, v8)} |`);

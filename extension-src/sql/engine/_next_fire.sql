@@ -22,7 +22,6 @@ DECLARE
     inst timestamptz;
     f    float8;
 BEGIN
-    tz := coalesce(spec ->> 'time_zone', 'UTC');
     IF (SELECT s.value FROM pgautomator.setting AS s WHERE s.name = 'engine') = '"plv8"' THEN
         f := pgautomator._plv8_next_fire(spec::text, date_part('epoch', after));
         IF f IS NULL THEN
@@ -30,8 +29,10 @@ BEGIN
         ELSIF f <> 'NaN' THEN
             RETURN to_timestamp(f);
         END IF;
+        tz := coalesce(spec ->> 'time_zone', 'UTC');
         loc := pgautomator._next_fires_local(spec, after AT TIME ZONE tz, 1);
     ELSE
+        tz := coalesce(spec ->> 'time_zone', 'UTC');
         -- The engine is known: no second look at the setting (_next_fires_local would take one).
         loc := pgautomator._plpgsql_next_fires(spec, after AT TIME ZONE tz, 1);
     END IF;

@@ -6,9 +6,11 @@
  *
  * Types cross the plv8 boundary by plv8's own conversions (DESIGN.md section 2): `jsonb` arrives
  * parsed and is returned from a JS value (never a JSON string), `text` is a string, `int` and
- * `float8` are numbers. Specs go in as `text` (see engine/sql-entry.ts: cheaper to cross, and
- * plv8's jsonb conversion fails on numbers past the double range). Keep to those: instants cross as float8 seconds since 1970
- * (`date_part('epoch', ...)` and `to_timestamp`), so nothing here takes or returns a `timestamptz`.
+ * `float8` are numbers, `text[]` and `float8[]` arrays of them. Specs go in as `text` (see
+ * engine/sql-entry.ts: cheaper to cross, and plv8's jsonb conversion fails on numbers past the
+ * double range). Keep to those: instants cross as float8 seconds since 1970 (`date_part('epoch',
+ * ...)` in, `to_timestamp` out: no parsing or formatting, no Date cut to milliseconds), so nothing
+ * here takes or returns a `timestamptz`.
  *
  * These functions are created only where the `plv8` extension exists (see
  * `sql/functions/internal/_install_plv8_engine.sql`); elsewhere the PL/pgSQL engine answers.

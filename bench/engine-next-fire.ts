@@ -18,8 +18,10 @@
  * - 100,000 schedules: a temp table of 100,000 varied specs, `UPDATE ... SET next_fire_at =
  *   _next_fire(spec, at)` in one statement, median of 3.
  * - The bulk paths (issue 18), per engine, with 1,000 and 10,000 jobs each with its own varied
- *   schedule: `_refresh_next_fires()` (all pairs, as after a change) and `_fire_due(at, n)` with
- *   every pair due once (n runs queued), each in a transaction rolled back, median of 3; and
+ *   schedule: the engine call alone (`_next_fire_each` of all their specs, `after` one instant or
+ *   spread over a year; median of 7), `_refresh_next_fires()` (all pairs, as after a change) and
+ *   `_fire_due(at, n)` with every pair due once (n runs queued), each in a transaction rolled back,
+ *   median of 3; and
  *   `schedule_preview(spec, after, 1000)` of each kind, median of the statements.
  * Each figure is given as wall-clock time and as CPU time (of the Node process; of the Postgres
  * backend, read from /proc when the server is local), so that a run on a shared, busy machine still
@@ -200,7 +202,7 @@ async function bundledEngine(): Promise<{ nextFire: (spec: unknown, after: strin
 async function bulkPaths(client: pg.PoolClient, backendPid: number, plv8Present: boolean, engineInUse: string, specs: Record<string, unknown>[]): Promise<void> {
   const at = "timestamptz '2026-06-01 12:00:00+00'";
   const engines = plv8Present ? ['plpgsql', 'plv8'] : ['plpgsql'];
-  const timed = async (setup: string | null, sql: string, per: number): Promise<Timing> => {
+  const timed = async (setup: string | null, sql: string, per: number, repeats = bulkRepeats): Promise<Timing> => {
     const wall: number[] = [];
     const cpu: number[] = [];
     await client.query('BEGIN');
@@ -210,7 +212,7 @@ async function bulkPaths(client: pg.PoolClient, backendPid: number, plv8Present:
     } finally {
       await client.query('ROLLBACK');
     }
-    for (let k = 0; k < bulkRepeats; k++) {
+    for (let k = 0; k < repeats; k++) {
       await client.query('BEGIN');
       try {
         if (setup) await client.query(setup);
@@ -248,9 +250,21 @@ async function bulkPaths(client: pg.PoolClient, backendPid: number, plv8Present:
     );
     made = size;
     await client.query('ANALYZE pgautomator.job, pgautomator.schedule, pgautomator.job_schedule');
-    const results: Record<string, Record<string, Timing>> = { refresh: {}, fire: {} };
+    const results: Record<string, Record<string, Timing>> = { each: {}, spread: {}, refresh: {}, fire: {} };
+    // The engine call alone, as the bulk paths make it: every schedule's spec, `after` the same
+    // instant (as _refresh_next_fires) or spread over a year (as _fire_due's due fires are over time).
+    const eachArrays = `(SELECT array_agg(s.spec ORDER BY s.id) AS specs, array_agg(${at} ORDER BY s.id) AS same,
+                                array_agg(timestamptz '2026-01-01 00:00:00.123+00' + ((s.id * 7919) % (365 * 86400)) * interval '1 second' ORDER BY s.id) AS spread
+                           FROM pgautomator.schedule s WHERE s.name LIKE 'bench-%')`;
+    // Stored uncompressed: decompressing 2 MB of specs per statement is no part of the engine call.
+    await client.query('CREATE TEMP TABLE bench_each (specs jsonb[], same timestamptz[], spread timestamptz[])');
+    await client.query('ALTER TABLE bench_each ALTER specs SET STORAGE EXTERNAL, ALTER same SET STORAGE EXTERNAL, ALTER spread SET STORAGE EXTERNAL');
+    await client.query(`INSERT INTO bench_each SELECT * FROM ${eachArrays} AS a`);
     for (const engine of engines) {
       await client.query('SELECT pgautomator.set_engine($1)', [engine]);
+      // Cheap statements: median of 7.
+      results.each[engine] = await timed(null, 'SELECT cardinality(pgautomator._next_fire_each(e.specs, e.same)) FROM bench_each e', size, 7);
+      results.spread[engine] = await timed(null, 'SELECT cardinality(pgautomator._next_fire_each(e.specs, e.spread)) FROM bench_each e', size, 7);
       results.refresh[engine] = await timed(null, `SELECT pgautomator._refresh_next_fires(NULL, NULL, ${at})`, size);
       results.fire[engine] = await timed(
         `UPDATE pgautomator.job_schedule SET next_fire_at = ${at} - interval '1 second', last_fire_at = NULL`,
@@ -258,7 +272,13 @@ async function bulkPaths(client: pg.PoolClient, backendPid: number, plv8Present:
         size,
       );
     }
-    for (const [path, label] of [['refresh', '`_refresh_next_fires()` (all pairs)'], ['fire', '`_fire_due` (all due once, runs queued)']] as const) {
+    await client.query('DROP TABLE bench_each');
+    for (const [path, label] of [
+      ['each', 'engine call `_next_fire_each` (one `after`)'],
+      ['spread', 'engine call `_next_fire_each` (`after` spread over a year)'],
+      ['refresh', '`_refresh_next_fires()` (all pairs)'],
+      ['fire', '`_fire_due` (all due once, runs queued)'],
+    ] as const) {
       const pl = results[path].plpgsql;
       const v8 = results[path].plv8;
       console.log(`| ${label} | ${size.toLocaleString('en')} | ${cell(pl)} | ${cell(v8)} | ${ratio(pl, v8)} |`);

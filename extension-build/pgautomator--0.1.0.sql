@@ -824,20 +824,43 @@ REVOKE ALL ON FUNCTION pgautomator._local_to_instants(timestamp[], text[]) FROM 
 
 -- source: extension-src/sql/engine/_next_fire.sql
 -- The next instant strictly after `after` at which the schedule fires, NULL when it never fires
--- again. The scheduler's hot path: one engine call for one local fire and one mapping; only a
+-- again. The scheduler's hot path. The spec must be valid.
+-- With the plv8 engine: one plv8 call answers with the instant itself (engine/sql-entry.ts
+-- nextFireAt: the local fire mapped to an instant in JavaScript with the zone's offsets kept per
+-- backend), as float8 seconds: one crossing and no timestamp text either way. On a real plv8 the
+-- three PL/pgSQL steps below (after to local time, engine call, local fire to instant) around one
+-- crossing cost more than the whole PL/pgSQL engine for a simple spec (bench/README.md); this way
+-- plv8 is no slower for any kind. NaN means the engine leaves it to the general path below.
+-- PARALLEL UNSAFE: the plv8 engine may read zone offsets through SPI, which opens a subtransaction.
+-- Otherwise (PL/pgSQL engine, or NaN): one engine call for one local fire and one mapping; only a
 -- fire that maps to `after` or earlier (`after` in the second pass of a fall-back overlap) takes
--- the general path. The spec must be valid.
+-- the general path, _next_fires.
 CREATE OR REPLACE FUNCTION pgautomator._next_fire(spec jsonb, after timestamptz)
 RETURNS timestamptz
 LANGUAGE plpgsql
-STABLE STRICT PARALLEL SAFE
+STABLE STRICT PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    tz   text := coalesce(spec ->> 'time_zone', 'UTC');
-    loc  timestamp[] := pgautomator._next_fires_local(spec, after AT TIME ZONE tz, 1);
+    tz   text;
+    loc  timestamp[];
     inst timestamptz;
+    f    float8;
 BEGIN
+    IF (SELECT s.value FROM pgautomator.setting AS s WHERE s.name = 'engine') = '"plv8"' THEN
+        f := pgautomator._plv8_next_fire(spec::text, date_part('epoch', after));
+        IF f IS NULL THEN
+            RETURN NULL;
+        ELSIF f <> 'NaN' THEN
+            RETURN to_timestamp(f);
+        END IF;
+        tz := coalesce(spec ->> 'time_zone', 'UTC');
+        loc := pgautomator._next_fires_local(spec, after AT TIME ZONE tz, 1);
+    ELSE
+        tz := coalesce(spec ->> 'time_zone', 'UTC');
+        -- The engine is known: no second look at the setting (_next_fires_local would take one).
+        loc := pgautomator._plpgsql_next_fires(spec, after AT TIME ZONE tz, 1);
+    END IF;
     IF cardinality(loc) = 0 THEN
         RETURN NULL;
     END IF;
@@ -857,48 +880,37 @@ REVOKE ALL ON FUNCTION pgautomator._next_fire(jsonb, timestamptz) FROM PUBLIC;
 -- The next fire of many schedules at once: element i is _next_fire(specs[i], afters[i]), NULL
 -- when either is NULL or the schedule never fires again. The scheduler's bulk paths (_fire_due,
 -- _refresh_next_fires) pass every schedule of a statement in one call.
--- With the plv8 engine the local fires of all of them come from ONE plv8 call (arrays in, an array
--- out): on a real plv8 a crossing costs more than the engine's answer, and more than the whole
--- PL/pgSQL engine for a simple spec (bench/README.md). They become instants in one statement
--- (_local_to_instants); a fire that maps to `after` or earlier (`after` in the second pass of a
--- fall-back overlap), and an `after` outside the years the TypeScript engine reads (0001..9999),
--- take _next_fire, the general path. With the PL/pgSQL engine, _next_fire element by element (an
--- engine call there is a PL/pgSQL call either way). The specs must be valid.
+-- With the plv8 engine ONE plv8 call answers for all of them with the instants themselves
+-- (engine/sql-entry.ts nextFireEach: specs as text, `after` in and the answers out as float8
+-- seconds since 1970, the local fires mapped to instants in JavaScript with the zones' offsets kept
+-- per backend). On a real plv8 the SQL around the engine call cost more than the call itself: the
+-- zone of each spec, `after` to local text (to_char), the text back to timestamp[], and the
+-- mapping to instants in SQL (bench/README.md). An element the engine leaves to SQL (NaN: an
+-- `after` it cannot read exactly, a fire mapping to `after` or earlier in the second pass of a
+-- fall-back overlap) takes _next_fire, the general path. With the PL/pgSQL engine, _next_fire
+-- element by element (an engine call there is a PL/pgSQL call either way). The specs must be valid.
+-- PARALLEL UNSAFE: the plv8 engine may read zone offsets through SPI, which opens a subtransaction.
 CREATE OR REPLACE FUNCTION pgautomator._next_fire_each(specs jsonb[], afters timestamptz[])
 RETURNS timestamptz[]
 LANGUAGE plpgsql
-STABLE PARALLEL SAFE
+STABLE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    tzs          text[];
-    local_afters text[];
-    fires        timestamp[];
-    instants     timestamptz[];
+    fires float8[];
 BEGIN
     IF (SELECT s.value FROM pgautomator.setting AS s WHERE s.name = 'engine') IS DISTINCT FROM '"plv8"' THEN
         RETURN ARRAY(SELECT pgautomator._next_fire(u.spec, u.after)
                        FROM unnest(specs, afters) WITH ORDINALITY AS u(spec, after, n) ORDER BY u.n);
     END IF;
-    -- `after` in each spec's zone, as the engine reads it (independent of DateStyle); NULL (no
-    -- engine call) outside 0001-01-01 .. 9999-12-31 23:59:59, as _next_fires_local bounds it.
     -- ARRAY(subquery) each, not array_agg(... ORDER BY): one sort of the ordinals, not one per array.
-    tzs := ARRAY(SELECT coalesce(u.spec ->> 'time_zone', 'UTC')
-                   FROM unnest(specs) WITH ORDINALITY AS u(spec, n) ORDER BY u.n);
-    local_afters := ARRAY(SELECT CASE WHEN l.local >= timestamp '0001-01-01 00:00:00' AND l.local < timestamp '9999-12-31 23:59:59'
-                                      THEN to_char(l.local, 'YYYY-MM-DD HH24:MI:SS.US') END
-                            FROM unnest(afters, tzs) WITH ORDINALITY AS u(after, tz, n)
-                           CROSS JOIN LATERAL (SELECT u.after AT TIME ZONE u.tz AS local) AS l
-                           ORDER BY u.n);
     fires := pgautomator._plv8_next_fire_each(ARRAY(SELECT u.spec::text FROM unnest(specs) WITH ORDINALITY AS u(spec, n) ORDER BY u.n),
-                                              local_afters)::timestamp[];
-    instants := pgautomator._local_to_instants(fires, tzs);
+                                              ARRAY(SELECT date_part('epoch', u.after) FROM unnest(afters) WITH ORDINALITY AS u(after, n) ORDER BY u.n));
     RETURN ARRAY(
-        SELECT CASE WHEN u.spec IS NULL OR u.after IS NULL THEN NULL
-                    WHEN u.local_after IS NOT NULL AND u.fire IS NULL THEN NULL     -- never fires again
-                    WHEN u.local_after IS NOT NULL AND u.instant > u.after THEN u.instant
+        SELECT CASE WHEN u.fire IS NULL THEN NULL                  -- never fires again, or a NULL argument
+                    WHEN u.fire <> 'NaN' THEN to_timestamp(u.fire)
                     ELSE pgautomator._next_fire(u.spec, u.after) END
-          FROM unnest(specs, afters, local_afters, fires, instants) WITH ORDINALITY AS u(spec, after, local_after, fire, instant, n)
+          FROM unnest(specs, afters, fires) WITH ORDINALITY AS u(spec, after, fire, n)
          ORDER BY u.n);
 END
 $$;
@@ -921,10 +933,15 @@ REVOKE ALL ON FUNCTION pgautomator._next_fire_each(jsonb[], timestamptz[]) FROM 
 -- one-second slots is skipped in one step, not mapped one by one. Each batch of local fires is
 -- mapped in one statement (pgautomator._local_to_instants). More local fires are fetched
 -- until `count` instants are found or the engine has no more. The spec must be valid.
+-- With the plv8 engine, one plv8 call does all of that (engine/sql-entry.ts nextFiresAt, the same
+-- rule with the zone's offsets kept per backend) and answers with the instants as float8 seconds;
+-- NULL when it leaves the question to the loop below (an `after` it cannot read exactly, or a
+-- second pass of an overlap longer than it drops slot by slot). PARALLEL UNSAFE: the plv8 engine
+-- may read zone offsets through SPI, which opens a subtransaction.
 CREATE OR REPLACE FUNCTION pgautomator._next_fires(spec jsonb, after timestamptz, count int)
 RETURNS timestamptz[]
 LANGUAGE plpgsql
-STABLE STRICT PARALLEL SAFE
+STABLE STRICT PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -940,7 +957,14 @@ DECLARE
     res      timestamptz[] := '{}';
     got      int := 0;
     want     int := count;
+    at_plv8  float8[];
 BEGIN
+    IF (SELECT s.value FROM pgautomator.setting AS s WHERE s.name = 'engine') = '"plv8"' THEN
+        at_plv8 := pgautomator._plv8_next_fires_at(spec::text, date_part('epoch', after), count);
+        IF at_plv8 IS NOT NULL THEN
+            RETURN ARRAY(SELECT to_timestamp(u.f) FROM unnest(at_plv8) WITH ORDINALITY AS u(f, n) ORDER BY u.n);
+        END IF;
+    END IF;
     <<fetch>>
     WHILE got < count LOOP
         loc := pgautomator._next_fires_local(spec, cur, want);
@@ -2377,6 +2401,73 @@ COMMENT ON FUNCTION pgautomator._validate_schedule_local(jsonb) IS
     'Internal: NULL when the schedule spec is valid, else {"field", "message"}, computed by the engine in use (pgautomator.engine()). Does not check that the time zone exists.';
 REVOKE ALL ON FUNCTION pgautomator._validate_schedule_local(jsonb) FROM PUBLIC;
 
+-- source: extension-src/sql/engine/_zone_instants.sql
+-- For the plv8 engine's time-zone mapping (engine/zone-instants.ts, through plv8's SPI), near a
+-- transition: element i is the instant the local time locals[i] fires at in zones[i] by the
+-- wall-clock rule (pgautomator._local_to_instant), both as seconds since 1970 (the local time read
+-- as if it were UTC).
+CREATE OR REPLACE FUNCTION pgautomator._zone_instants(zones text[], locals float8[])
+RETURNS float8[]
+LANGUAGE sql
+IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT ARRAY(
+        SELECT date_part('epoch', pgautomator._local_to_instant(to_timestamp(u.local) AT TIME ZONE 'UTC', u.zone))
+          FROM unnest(zones, locals) WITH ORDINALITY AS u(zone, local, n)
+         ORDER BY u.n)
+$$;
+
+COMMENT ON FUNCTION pgautomator._zone_instants(text[], float8[]) IS
+    'Internal (plv8 engine): element i is _local_to_instant of the local time locals[i] (seconds since 1970, read as UTC) in zones[i], as seconds since 1970.';
+REVOKE ALL ON FUNCTION pgautomator._zone_instants(text[], float8[]) FROM PUBLIC;
+
+-- source: extension-src/sql/engine/_zone_midnight_offsets.sql
+-- For the plv8 engine's time-zone mapping (engine/zone-instants.ts, through plv8's SPI): the UTC
+-- offsets, in seconds east (local - instant), of zones[i] at the UTC midnights of days
+-- first_days[i] .. first_days[i] + days - 1 (days since 1970-01-01), block after block in one
+-- array. The engine keeps them per backend and maps local times to instants with them away from
+-- transitions, so PostgreSQL's tz database stays the only one (plv8 may lack Intl's zone data).
+-- date_part('epoch', <timestamp>) reads the local time as if it were UTC, whatever the session's
+-- TimeZone.
+CREATE OR REPLACE FUNCTION pgautomator._zone_midnight_offsets(zones text[], first_days int[], days int)
+RETURNS int[]
+LANGUAGE sql
+IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT ARRAY(
+        SELECT (date_part('epoch', to_timestamp(m.utc) AT TIME ZONE b.zone) - m.utc)::int
+          FROM unnest(zones, first_days) WITH ORDINALITY AS b(zone, first_day, n)
+         CROSS JOIN generate_series(0, days - 1) AS g(k)
+         CROSS JOIN LATERAL (SELECT (b.first_day + g.k)::float8 * 86400 AS utc) AS m
+         ORDER BY b.n, g.k)
+$$;
+
+COMMENT ON FUNCTION pgautomator._zone_midnight_offsets(text[], int[], int) IS
+    'Internal (plv8 engine): UTC offsets in seconds of zones[i] at the UTC midnights of days first_days[i] .. first_days[i] + days - 1 (days since 1970-01-01), concatenated.';
+REVOKE ALL ON FUNCTION pgautomator._zone_midnight_offsets(text[], int[], int) FROM PUBLIC;
+
+-- source: extension-src/sql/engine/_zone_readings.sql
+-- For the plv8 engine's time-zone mapping (engine/zone-instants.ts, through plv8's SPI), near a
+-- transition: element i is the local time zones[i]'s clock reads at instants[i], both as seconds
+-- since 1970 (the local time read as if it were UTC), i.e. `instant AT TIME ZONE zone`.
+CREATE OR REPLACE FUNCTION pgautomator._zone_readings(zones text[], instants float8[])
+RETURNS float8[]
+LANGUAGE sql
+IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT ARRAY(
+        SELECT date_part('epoch', to_timestamp(u.at) AT TIME ZONE u.zone)
+          FROM unnest(zones, instants) WITH ORDINALITY AS u(zone, at, n)
+         ORDER BY u.n)
+$$;
+
+COMMENT ON FUNCTION pgautomator._zone_readings(text[], float8[]) IS
+    'Internal (plv8 engine): element i is the local time (seconds since 1970, read as UTC) of the instant instants[i] (seconds since 1970) in zones[i].';
+REVOKE ALL ON FUNCTION pgautomator._zone_readings(text[], float8[]) FROM PUBLIC;
+
 -- source: scripts/build-extension.ts (generated: version from package.json)
 CREATE OR REPLACE FUNCTION pgautomator.version()
 RETURNS text
@@ -2399,7 +2490,7 @@ LANGUAGE plv8 IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
 AS $plv8$
 // GENERATED by scripts/build-extension.ts from extension-src/engine/sql-entry.ts (checkSchedule) — do not edit.
 // The engine bundle is evaluated once per plv8 context and cached on the global object.
-var engine = globalThis.__pgautomator_engine_0_1_0_83d78807;
+var engine = globalThis.__pgautomator_engine_0_1_0_1fccf78a;
 if (engine === undefined) {
   engine = (function () {
 "use strict";
@@ -2429,8 +2520,11 @@ var __pgautomatorEngineBundle = (() => {
   __export(sql_entry_exports, {
     CHECKED_SPECS_LIMIT: () => CHECKED_SPECS_LIMIT,
     checkSchedule: () => checkSchedule,
-    nextFireLocalEach: () => nextFireLocalEach,
-    nextFiresLocal: () => nextFiresLocal
+    nextFireAt: () => nextFireAt,
+    nextFireEach: () => nextFireEach,
+    nextFiresAt: () => nextFiresAt,
+    nextFiresLocal: () => nextFiresLocal,
+    spiZoneRules: () => spiZoneRules
   });
 
   // extension-src/engine/civil-date.ts
@@ -3159,6 +3253,22 @@ var __pgautomatorEngineBundle = (() => {
     return firesAfter(c, at.day, at.second, n);
   }
   function firesAfter(c, afterDay, afterSecond, count) {
+    const seconds = fireSecondsAfter(c, afterDay, afterSecond, count);
+    const fires = new Array(seconds.length);
+    let date = "";
+    let dateDay = NO_DAY;
+    for (let i = 0; i < seconds.length; i++) {
+      const day = Math.floor(seconds[i] / SECONDS_PER_DAY);
+      if (day !== dateDay) {
+        dateDay = day;
+        date = formatIsoDate(day) + " ";
+      }
+      fires[i] = date + formatClockTime(seconds[i] - day * SECONDS_PER_DAY);
+    }
+    return fires;
+  }
+  var SECONDS_PER_DAY = 86400;
+  function fireSecondsAfter(c, afterDay, afterSecond, count) {
     if (c.cron !== void 0) return cronFiresAfter(c, c.cron, afterDay, afterSecond, count);
     const fires = [];
     const exceptions = new ExceptionCursor(c.exceptions);
@@ -3166,9 +3276,9 @@ var __pgautomatorEngineBundle = (() => {
     let slot = day === afterDay ? slotAfter(c, afterSecond) : c.firstSlot;
     while (day !== NO_DAY) {
       if (slot >= 0) {
-        const date = formatIsoDate(day) + " ";
+        const base = day * SECONDS_PER_DAY;
         for (; slot <= c.lastSlot; slot += c.slotStep) {
-          fires.push(date + formatClockTime(slot));
+          fires.push(base + slot);
           if (fires.length === count) return fires;
         }
       }
@@ -3191,10 +3301,10 @@ var __pgautomatorEngineBundle = (() => {
     let i = day === afterDay ? cronSlotAfter(f, afterSecond) : 0;
     while (day !== NO_DAY) {
       if (i < slots) {
-        const date = formatIsoDate(day) + " ";
+        const base = day * SECONDS_PER_DAY;
         for (; i < slots; i++) {
           const h = Math.floor(i / perHour);
-          fires.push(date + formatClockTime(f.hours[h] * 3600 + f.minutes[i - h * perHour] * 60));
+          fires.push(base + f.hours[h] * 3600 + f.minutes[i - h * perHour] * 60);
           if (fires.length === count) return fires;
         }
       }
@@ -3216,6 +3326,181 @@ var __pgautomatorEngineBundle = (() => {
     return lo;
   }
 
+  // extension-src/engine/zone-instants.ts
+  var OFFSET_BLOCK_DAYS = 256;
+  var OFFSET_BLOCKS_LIMIT = 4096;
+  var FIRST_LOCAL = MIN_DAY * SECONDS_PER_DAY;
+  var LAST_LOCAL = MAX_DAY * SECONDS_PER_DAY + SECONDS_PER_DAY - 1;
+  var EXACT_AFTER = 2 ** 33;
+  var offsetBlocks = /* @__PURE__ */ new Map();
+  var offsetBlockCount = 0;
+  var MissingBlocks = class {
+    constructor() {
+      __publicField(this, "zones", []);
+      __publicField(this, "firstDays", []);
+      __publicField(this, "seen", /* @__PURE__ */ new Set());
+    }
+    /** Records the block of `day` in `zone` when it is not kept; true when it is. */
+    have(zone, day) {
+      const block = Math.floor(day / OFFSET_BLOCK_DAYS);
+      if (offsetBlocks.get(zone)?.has(block)) return true;
+      const key = `${block} ${zone}`;
+      if (!this.seen.has(key)) {
+        this.seen.add(key);
+        this.zones.push(zone);
+        this.firstDays.push(block * OFFSET_BLOCK_DAYS);
+      }
+      return false;
+    }
+    fetch(rules) {
+      if (this.zones.length === 0) return;
+      const offsets = rules.midnightOffsets(this.zones, this.firstDays, OFFSET_BLOCK_DAYS);
+      if (offsets.length !== this.zones.length * OFFSET_BLOCK_DAYS) {
+        throw new Error(`zone offsets: expected ${this.zones.length * OFFSET_BLOCK_DAYS} values, got ${offsets.length}`);
+      }
+      if (offsetBlockCount + this.zones.length > OFFSET_BLOCKS_LIMIT) {
+        offsetBlocks.clear();
+        offsetBlockCount = 0;
+      }
+      for (let k = 0; k < this.zones.length; k++) {
+        let blocks = offsetBlocks.get(this.zones[k]);
+        if (blocks === void 0) {
+          blocks = /* @__PURE__ */ new Map();
+          offsetBlocks.set(this.zones[k], blocks);
+        }
+        const start = k * OFFSET_BLOCK_DAYS;
+        blocks.set(this.firstDays[k] / OFFSET_BLOCK_DAYS, Int32Array.from(offsets.slice(start, start + OFFSET_BLOCK_DAYS)));
+        offsetBlockCount++;
+      }
+      this.zones = [];
+      this.firstDays = [];
+      this.seen.clear();
+    }
+  };
+  function offsetAt(zone, day) {
+    const block = Math.floor(day / OFFSET_BLOCK_DAYS);
+    return offsetBlocks.get(zone).get(block)[day - block * OFFSET_BLOCK_DAYS];
+  }
+  var isUtc = (zone) => zone === "UTC";
+  function readingFast(zone, at, missing) {
+    if (isUtc(zone)) return at;
+    const day = Math.floor(at / SECONDS_PER_DAY);
+    if (!(missing.have(zone, day) && missing.have(zone, day + 1))) return NaN;
+    const offset = offsetAt(zone, day);
+    return offsetAt(zone, day + 1) === offset ? at + offset : NaN;
+  }
+  function wantInstant(zone, local, missing) {
+    if (isUtc(zone)) return;
+    const day = Math.floor(local / SECONDS_PER_DAY);
+    missing.have(zone, day - 2);
+    missing.have(zone, day + 2);
+  }
+  function instantFast(zone, local) {
+    if (isUtc(zone)) return local;
+    const offset = offsetAt(zone, Math.floor(local / SECONDS_PER_DAY));
+    const candidate = local - offset;
+    const day = Math.floor(candidate / SECONDS_PER_DAY);
+    return offsetAt(zone, day - 1) === offset && offsetAt(zone, day) === offset && offsetAt(zone, day + 1) === offset ? candidate : NaN;
+  }
+  function nextInstants(questions, rules) {
+    const n = questions.length;
+    const out = new Array(n).fill(null);
+    const afters = new Float64Array(n);
+    const locals = new Float64Array(n).fill(NaN);
+    const missing = new MissingBlocks();
+    for (let i = 0; i < n; i++) {
+      const q = questions[i];
+      if (q === null) continue;
+      afters[i] = Math.floor(q.after);
+      if (!(Math.abs(q.after) < EXACT_AFTER)) {
+        out[i] = NaN;
+        continue;
+      }
+      readingFast(q.zone, afters[i], missing);
+    }
+    missing.fetch(rules);
+    const exactAt = [];
+    for (let i = 0; i < n; i++) {
+      const q = questions[i];
+      if (q === null || out[i] !== null) continue;
+      locals[i] = readingFast(q.zone, afters[i], missing);
+      if (Number.isNaN(locals[i])) exactAt.push(i);
+    }
+    if (exactAt.length > 0) {
+      const readings = rules.readings(exactAt.map((i) => questions[i].zone), exactAt.map((i) => afters[i]));
+      exactAt.forEach((i, k) => locals[i] = readings[k]);
+    }
+    const fires = new Float64Array(n).fill(NaN);
+    for (let i = 0; i < n; i++) {
+      const q = questions[i];
+      if (q === null || out[i] !== null) continue;
+      const local = locals[i];
+      if (!(local >= FIRST_LOCAL && local < LAST_LOCAL)) {
+        out[i] = NaN;
+        continue;
+      }
+      const day = Math.floor(local / SECONDS_PER_DAY);
+      const fire = fireSecondsAfter(q.compiled, day, local - day * SECONDS_PER_DAY, 1);
+      if (fire.length === 0) continue;
+      fires[i] = fire[0];
+      wantInstant(q.zone, fire[0], missing);
+    }
+    missing.fetch(rules);
+    const exactFire = [];
+    for (let i = 0; i < n; i++) {
+      if (Number.isNaN(fires[i])) continue;
+      const instant = instantFast(questions[i].zone, fires[i]);
+      if (Number.isNaN(instant)) exactFire.push(i);
+      else out[i] = instant;
+    }
+    if (exactFire.length > 0) {
+      const instants = rules.instants(exactFire.map((i) => questions[i].zone), exactFire.map((i) => fires[i]));
+      exactFire.forEach((i, k) => out[i] = instants[k]);
+    }
+    for (let i = 0; i < n; i++) {
+      const instant = out[i];
+      if (instant !== null && !Number.isNaN(instant) && !(instant > afters[i])) out[i] = NaN;
+    }
+    return out;
+  }
+  function nextInstantsAfter(compiled2, zone, after, count, rules) {
+    const n = Math.floor(count);
+    if (!(n > 0)) return [];
+    if (!(Math.abs(after) < EXACT_AFTER)) return null;
+    const afterSecond = Math.floor(after);
+    const missing = new MissingBlocks();
+    readingFast(zone, afterSecond, missing);
+    missing.fetch(rules);
+    let cursor = readingFast(zone, afterSecond, missing);
+    if (Number.isNaN(cursor)) cursor = rules.readings([zone], [afterSecond])[0];
+    const out = [];
+    let last = afterSecond;
+    for (let round = 0; round < 4; round++) {
+      if (!(cursor >= FIRST_LOCAL && cursor < LAST_LOCAL)) return round === 0 ? null : out;
+      const day = Math.floor(cursor / SECONDS_PER_DAY);
+      const want = n - out.length;
+      const fires = fireSecondsAfter(compiled2, day, cursor - day * SECONDS_PER_DAY, want);
+      for (const fire of fires) wantInstant(zone, fire, missing);
+      missing.fetch(rules);
+      const instants = fires.map((fire) => instantFast(zone, fire));
+      const exact = [];
+      instants.forEach((instant, k) => Number.isNaN(instant) && exact.push(k));
+      if (exact.length > 0) {
+        const answers = rules.instants(exact.map(() => zone), exact.map((k) => fires[k]));
+        exact.forEach((k, j) => instants[k] = answers[j]);
+      }
+      for (const instant of instants) {
+        if (instant > last) {
+          out.push(instant);
+          last = instant;
+        }
+      }
+      if (out.length === n || fires.length < want) return out;
+      cursor = fires[fires.length - 1];
+    }
+    return null;
+  }
+
   // extension-src/engine/sql-entry.ts
   var checkedSpecs = /* @__PURE__ */ new Map();
   var CHECKED_SPECS_LIMIT = 16384;
@@ -3225,7 +3510,7 @@ var __pgautomatorEngineBundle = (() => {
       const spec = specText === null ? null : JSON.parse(specText);
       try {
         assertValidSchedule(spec);
-        answer = { compiled: compileSchedule(spec) };
+        answer = { compiled: compileSchedule(spec), zone: spec.time_zone ?? "UTC" };
       } catch (e) {
         if (!(e instanceof ScheduleSpecError)) throw e;
         answer = { problem: { field: e.field, message: e.message } };
@@ -3244,26 +3529,45 @@ var __pgautomatorEngineBundle = (() => {
     if ("problem" in answer) throw new ScheduleSpecError(answer.problem.field, answer.problem.message);
     return compiledNextFires(answer.compiled, after, count);
   }
-  function nextFireLocalEach(specs, afters) {
-    const out = new Array(specs.length);
+  function compiled(spec) {
+    const answer = checked(spec);
+    if ("problem" in answer) throw new ScheduleSpecError(answer.problem.field, answer.problem.message);
+    return answer;
+  }
+  function nextFireEach(specs, afters, zoneRules) {
+    const questions = new Array(specs.length);
     for (let i = 0; i < specs.length; i++) {
       const spec = specs[i];
       const after = afters[i] ?? null;
       if (spec === null || after === null) {
-        out[i] = null;
+        questions[i] = null;
         continue;
       }
-      const answer = checked(spec);
-      if ("problem" in answer) throw new ScheduleSpecError(answer.problem.field, answer.problem.message);
-      out[i] = compiledNextFires(answer.compiled, after, 1)[0] ?? null;
+      const c = compiled(spec);
+      questions[i] = { compiled: c.compiled, zone: c.zone, after };
     }
-    return out;
+    return nextInstants(questions, zoneRules);
+  }
+  function nextFireAt(spec, after, zoneRules) {
+    const c = compiled(spec);
+    return nextInstants([{ compiled: c.compiled, zone: c.zone, after }], zoneRules)[0];
+  }
+  function nextFiresAt(spec, after, count, zoneRules) {
+    const c = compiled(spec);
+    return nextInstantsAfter(c.compiled, c.zone, after, count, zoneRules);
+  }
+  function spiZoneRules(spi) {
+    return {
+      midnightOffsets: (zones, firstDays, days) => spi.execute("SELECT pgautomator._zone_midnight_offsets($1::text[], $2::int[], $3::int) AS o", [zones, firstDays, days])[0].o,
+      readings: (zones, instants) => spi.execute("SELECT pgautomator._zone_readings($1::text[], $2::float8[]) AS r", [zones, instants])[0].r,
+      instants: (zones, locals) => spi.execute("SELECT pgautomator._zone_instants($1::text[], $2::float8[]) AS i", [zones, locals])[0].i
+    };
   }
   return __toCommonJS(sql_entry_exports);
 })();
     return __pgautomatorEngineBundle;
   })();
-  globalThis.__pgautomator_engine_0_1_0_83d78807 = engine;
+  globalThis.__pgautomator_engine_0_1_0_1fccf78a = engine;
 }
 return engine.checkSchedule(spec);
 $plv8$;
@@ -3275,7 +3579,7 @@ LANGUAGE plv8 IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
 AS $plv8$
 // GENERATED by scripts/build-extension.ts from extension-src/engine/sql-entry.ts (nextFiresLocal) — do not edit.
 // The engine bundle is evaluated once per plv8 context and cached on the global object.
-var engine = globalThis.__pgautomator_engine_0_1_0_83d78807;
+var engine = globalThis.__pgautomator_engine_0_1_0_1fccf78a;
 if (engine === undefined) {
   engine = (function () {
 "use strict";
@@ -3305,8 +3609,11 @@ var __pgautomatorEngineBundle = (() => {
   __export(sql_entry_exports, {
     CHECKED_SPECS_LIMIT: () => CHECKED_SPECS_LIMIT,
     checkSchedule: () => checkSchedule,
-    nextFireLocalEach: () => nextFireLocalEach,
-    nextFiresLocal: () => nextFiresLocal
+    nextFireAt: () => nextFireAt,
+    nextFireEach: () => nextFireEach,
+    nextFiresAt: () => nextFiresAt,
+    nextFiresLocal: () => nextFiresLocal,
+    spiZoneRules: () => spiZoneRules
   });
 
   // extension-src/engine/civil-date.ts
@@ -4035,6 +4342,22 @@ var __pgautomatorEngineBundle = (() => {
     return firesAfter(c, at.day, at.second, n);
   }
   function firesAfter(c, afterDay, afterSecond, count) {
+    const seconds = fireSecondsAfter(c, afterDay, afterSecond, count);
+    const fires = new Array(seconds.length);
+    let date = "";
+    let dateDay = NO_DAY;
+    for (let i = 0; i < seconds.length; i++) {
+      const day = Math.floor(seconds[i] / SECONDS_PER_DAY);
+      if (day !== dateDay) {
+        dateDay = day;
+        date = formatIsoDate(day) + " ";
+      }
+      fires[i] = date + formatClockTime(seconds[i] - day * SECONDS_PER_DAY);
+    }
+    return fires;
+  }
+  var SECONDS_PER_DAY = 86400;
+  function fireSecondsAfter(c, afterDay, afterSecond, count) {
     if (c.cron !== void 0) return cronFiresAfter(c, c.cron, afterDay, afterSecond, count);
     const fires = [];
     const exceptions = new ExceptionCursor(c.exceptions);
@@ -4042,9 +4365,9 @@ var __pgautomatorEngineBundle = (() => {
     let slot = day === afterDay ? slotAfter(c, afterSecond) : c.firstSlot;
     while (day !== NO_DAY) {
       if (slot >= 0) {
-        const date = formatIsoDate(day) + " ";
+        const base = day * SECONDS_PER_DAY;
         for (; slot <= c.lastSlot; slot += c.slotStep) {
-          fires.push(date + formatClockTime(slot));
+          fires.push(base + slot);
           if (fires.length === count) return fires;
         }
       }
@@ -4067,10 +4390,10 @@ var __pgautomatorEngineBundle = (() => {
     let i = day === afterDay ? cronSlotAfter(f, afterSecond) : 0;
     while (day !== NO_DAY) {
       if (i < slots) {
-        const date = formatIsoDate(day) + " ";
+        const base = day * SECONDS_PER_DAY;
         for (; i < slots; i++) {
           const h = Math.floor(i / perHour);
-          fires.push(date + formatClockTime(f.hours[h] * 3600 + f.minutes[i - h * perHour] * 60));
+          fires.push(base + f.hours[h] * 3600 + f.minutes[i - h * perHour] * 60);
           if (fires.length === count) return fires;
         }
       }
@@ -4092,6 +4415,181 @@ var __pgautomatorEngineBundle = (() => {
     return lo;
   }
 
+  // extension-src/engine/zone-instants.ts
+  var OFFSET_BLOCK_DAYS = 256;
+  var OFFSET_BLOCKS_LIMIT = 4096;
+  var FIRST_LOCAL = MIN_DAY * SECONDS_PER_DAY;
+  var LAST_LOCAL = MAX_DAY * SECONDS_PER_DAY + SECONDS_PER_DAY - 1;
+  var EXACT_AFTER = 2 ** 33;
+  var offsetBlocks = /* @__PURE__ */ new Map();
+  var offsetBlockCount = 0;
+  var MissingBlocks = class {
+    constructor() {
+      __publicField(this, "zones", []);
+      __publicField(this, "firstDays", []);
+      __publicField(this, "seen", /* @__PURE__ */ new Set());
+    }
+    /** Records the block of `day` in `zone` when it is not kept; true when it is. */
+    have(zone, day) {
+      const block = Math.floor(day / OFFSET_BLOCK_DAYS);
+      if (offsetBlocks.get(zone)?.has(block)) return true;
+      const key = `${block} ${zone}`;
+      if (!this.seen.has(key)) {
+        this.seen.add(key);
+        this.zones.push(zone);
+        this.firstDays.push(block * OFFSET_BLOCK_DAYS);
+      }
+      return false;
+    }
+    fetch(rules) {
+      if (this.zones.length === 0) return;
+      const offsets = rules.midnightOffsets(this.zones, this.firstDays, OFFSET_BLOCK_DAYS);
+      if (offsets.length !== this.zones.length * OFFSET_BLOCK_DAYS) {
+        throw new Error(`zone offsets: expected ${this.zones.length * OFFSET_BLOCK_DAYS} values, got ${offsets.length}`);
+      }
+      if (offsetBlockCount + this.zones.length > OFFSET_BLOCKS_LIMIT) {
+        offsetBlocks.clear();
+        offsetBlockCount = 0;
+      }
+      for (let k = 0; k < this.zones.length; k++) {
+        let blocks = offsetBlocks.get(this.zones[k]);
+        if (blocks === void 0) {
+          blocks = /* @__PURE__ */ new Map();
+          offsetBlocks.set(this.zones[k], blocks);
+        }
+        const start = k * OFFSET_BLOCK_DAYS;
+        blocks.set(this.firstDays[k] / OFFSET_BLOCK_DAYS, Int32Array.from(offsets.slice(start, start + OFFSET_BLOCK_DAYS)));
+        offsetBlockCount++;
+      }
+      this.zones = [];
+      this.firstDays = [];
+      this.seen.clear();
+    }
+  };
+  function offsetAt(zone, day) {
+    const block = Math.floor(day / OFFSET_BLOCK_DAYS);
+    return offsetBlocks.get(zone).get(block)[day - block * OFFSET_BLOCK_DAYS];
+  }
+  var isUtc = (zone) => zone === "UTC";
+  function readingFast(zone, at, missing) {
+    if (isUtc(zone)) return at;
+    const day = Math.floor(at / SECONDS_PER_DAY);
+    if (!(missing.have(zone, day) && missing.have(zone, day + 1))) return NaN;
+    const offset = offsetAt(zone, day);
+    return offsetAt(zone, day + 1) === offset ? at + offset : NaN;
+  }
+  function wantInstant(zone, local, missing) {
+    if (isUtc(zone)) return;
+    const day = Math.floor(local / SECONDS_PER_DAY);
+    missing.have(zone, day - 2);
+    missing.have(zone, day + 2);
+  }
+  function instantFast(zone, local) {
+    if (isUtc(zone)) return local;
+    const offset = offsetAt(zone, Math.floor(local / SECONDS_PER_DAY));
+    const candidate = local - offset;
+    const day = Math.floor(candidate / SECONDS_PER_DAY);
+    return offsetAt(zone, day - 1) === offset && offsetAt(zone, day) === offset && offsetAt(zone, day + 1) === offset ? candidate : NaN;
+  }
+  function nextInstants(questions, rules) {
+    const n = questions.length;
+    const out = new Array(n).fill(null);
+    const afters = new Float64Array(n);
+    const locals = new Float64Array(n).fill(NaN);
+    const missing = new MissingBlocks();
+    for (let i = 0; i < n; i++) {
+      const q = questions[i];
+      if (q === null) continue;
+      afters[i] = Math.floor(q.after);
+      if (!(Math.abs(q.after) < EXACT_AFTER)) {
+        out[i] = NaN;
+        continue;
+      }
+      readingFast(q.zone, afters[i], missing);
+    }
+    missing.fetch(rules);
+    const exactAt = [];
+    for (let i = 0; i < n; i++) {
+      const q = questions[i];
+      if (q === null || out[i] !== null) continue;
+      locals[i] = readingFast(q.zone, afters[i], missing);
+      if (Number.isNaN(locals[i])) exactAt.push(i);
+    }
+    if (exactAt.length > 0) {
+      const readings = rules.readings(exactAt.map((i) => questions[i].zone), exactAt.map((i) => afters[i]));
+      exactAt.forEach((i, k) => locals[i] = readings[k]);
+    }
+    const fires = new Float64Array(n).fill(NaN);
+    for (let i = 0; i < n; i++) {
+      const q = questions[i];
+      if (q === null || out[i] !== null) continue;
+      const local = locals[i];
+      if (!(local >= FIRST_LOCAL && local < LAST_LOCAL)) {
+        out[i] = NaN;
+        continue;
+      }
+      const day = Math.floor(local / SECONDS_PER_DAY);
+      const fire = fireSecondsAfter(q.compiled, day, local - day * SECONDS_PER_DAY, 1);
+      if (fire.length === 0) continue;
+      fires[i] = fire[0];
+      wantInstant(q.zone, fire[0], missing);
+    }
+    missing.fetch(rules);
+    const exactFire = [];
+    for (let i = 0; i < n; i++) {
+      if (Number.isNaN(fires[i])) continue;
+      const instant = instantFast(questions[i].zone, fires[i]);
+      if (Number.isNaN(instant)) exactFire.push(i);
+      else out[i] = instant;
+    }
+    if (exactFire.length > 0) {
+      const instants = rules.instants(exactFire.map((i) => questions[i].zone), exactFire.map((i) => fires[i]));
+      exactFire.forEach((i, k) => out[i] = instants[k]);
+    }
+    for (let i = 0; i < n; i++) {
+      const instant = out[i];
+      if (instant !== null && !Number.isNaN(instant) && !(instant > afters[i])) out[i] = NaN;
+    }
+    return out;
+  }
+  function nextInstantsAfter(compiled2, zone, after, count, rules) {
+    const n = Math.floor(count);
+    if (!(n > 0)) return [];
+    if (!(Math.abs(after) < EXACT_AFTER)) return null;
+    const afterSecond = Math.floor(after);
+    const missing = new MissingBlocks();
+    readingFast(zone, afterSecond, missing);
+    missing.fetch(rules);
+    let cursor = readingFast(zone, afterSecond, missing);
+    if (Number.isNaN(cursor)) cursor = rules.readings([zone], [afterSecond])[0];
+    const out = [];
+    let last = afterSecond;
+    for (let round = 0; round < 4; round++) {
+      if (!(cursor >= FIRST_LOCAL && cursor < LAST_LOCAL)) return round === 0 ? null : out;
+      const day = Math.floor(cursor / SECONDS_PER_DAY);
+      const want = n - out.length;
+      const fires = fireSecondsAfter(compiled2, day, cursor - day * SECONDS_PER_DAY, want);
+      for (const fire of fires) wantInstant(zone, fire, missing);
+      missing.fetch(rules);
+      const instants = fires.map((fire) => instantFast(zone, fire));
+      const exact = [];
+      instants.forEach((instant, k) => Number.isNaN(instant) && exact.push(k));
+      if (exact.length > 0) {
+        const answers = rules.instants(exact.map(() => zone), exact.map((k) => fires[k]));
+        exact.forEach((k, j) => instants[k] = answers[j]);
+      }
+      for (const instant of instants) {
+        if (instant > last) {
+          out.push(instant);
+          last = instant;
+        }
+      }
+      if (out.length === n || fires.length < want) return out;
+      cursor = fires[fires.length - 1];
+    }
+    return null;
+  }
+
   // extension-src/engine/sql-entry.ts
   var checkedSpecs = /* @__PURE__ */ new Map();
   var CHECKED_SPECS_LIMIT = 16384;
@@ -4101,7 +4599,7 @@ var __pgautomatorEngineBundle = (() => {
       const spec = specText === null ? null : JSON.parse(specText);
       try {
         assertValidSchedule(spec);
-        answer = { compiled: compileSchedule(spec) };
+        answer = { compiled: compileSchedule(spec), zone: spec.time_zone ?? "UTC" };
       } catch (e) {
         if (!(e instanceof ScheduleSpecError)) throw e;
         answer = { problem: { field: e.field, message: e.message } };
@@ -4120,38 +4618,57 @@ var __pgautomatorEngineBundle = (() => {
     if ("problem" in answer) throw new ScheduleSpecError(answer.problem.field, answer.problem.message);
     return compiledNextFires(answer.compiled, after, count);
   }
-  function nextFireLocalEach(specs, afters) {
-    const out = new Array(specs.length);
+  function compiled(spec) {
+    const answer = checked(spec);
+    if ("problem" in answer) throw new ScheduleSpecError(answer.problem.field, answer.problem.message);
+    return answer;
+  }
+  function nextFireEach(specs, afters, zoneRules) {
+    const questions = new Array(specs.length);
     for (let i = 0; i < specs.length; i++) {
       const spec = specs[i];
       const after = afters[i] ?? null;
       if (spec === null || after === null) {
-        out[i] = null;
+        questions[i] = null;
         continue;
       }
-      const answer = checked(spec);
-      if ("problem" in answer) throw new ScheduleSpecError(answer.problem.field, answer.problem.message);
-      out[i] = compiledNextFires(answer.compiled, after, 1)[0] ?? null;
+      const c = compiled(spec);
+      questions[i] = { compiled: c.compiled, zone: c.zone, after };
     }
-    return out;
+    return nextInstants(questions, zoneRules);
+  }
+  function nextFireAt(spec, after, zoneRules) {
+    const c = compiled(spec);
+    return nextInstants([{ compiled: c.compiled, zone: c.zone, after }], zoneRules)[0];
+  }
+  function nextFiresAt(spec, after, count, zoneRules) {
+    const c = compiled(spec);
+    return nextInstantsAfter(c.compiled, c.zone, after, count, zoneRules);
+  }
+  function spiZoneRules(spi) {
+    return {
+      midnightOffsets: (zones, firstDays, days) => spi.execute("SELECT pgautomator._zone_midnight_offsets($1::text[], $2::int[], $3::int) AS o", [zones, firstDays, days])[0].o,
+      readings: (zones, instants) => spi.execute("SELECT pgautomator._zone_readings($1::text[], $2::float8[]) AS r", [zones, instants])[0].r,
+      instants: (zones, locals) => spi.execute("SELECT pgautomator._zone_instants($1::text[], $2::float8[]) AS i", [zones, locals])[0].i
+    };
   }
   return __toCommonJS(sql_entry_exports);
 })();
     return __pgautomatorEngineBundle;
   })();
-  globalThis.__pgautomator_engine_0_1_0_83d78807 = engine;
+  globalThis.__pgautomator_engine_0_1_0_1fccf78a = engine;
 }
 return engine.nextFiresLocal(spec, after, count);
 $plv8$;
 COMMENT ON FUNCTION pgautomator._plv8_next_fires(text, text, int) IS 'plv8 engine: array of the first `count` local fire times (YYYY-MM-DD HH:MM:SS) strictly after local time `after`. Generated from extension-src/engine/sql-entry.ts nextFiresLocal.';
 
-CREATE OR REPLACE FUNCTION pgautomator._plv8_next_fire_each(specs text[], afters text[])
-RETURNS text[]
-LANGUAGE plv8 IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+CREATE OR REPLACE FUNCTION pgautomator._plv8_next_fire(spec text, after float8)
+RETURNS float8
+LANGUAGE plv8 IMMUTABLE STRICT PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp
 AS $plv8$
-// GENERATED by scripts/build-extension.ts from extension-src/engine/sql-entry.ts (nextFireLocalEach) — do not edit.
+// GENERATED by scripts/build-extension.ts from extension-src/engine/sql-entry.ts (nextFireAt) — do not edit.
 // The engine bundle is evaluated once per plv8 context and cached on the global object.
-var engine = globalThis.__pgautomator_engine_0_1_0_83d78807;
+var engine = globalThis.__pgautomator_engine_0_1_0_1fccf78a;
 if (engine === undefined) {
   engine = (function () {
 "use strict";
@@ -4181,8 +4698,11 @@ var __pgautomatorEngineBundle = (() => {
   __export(sql_entry_exports, {
     CHECKED_SPECS_LIMIT: () => CHECKED_SPECS_LIMIT,
     checkSchedule: () => checkSchedule,
-    nextFireLocalEach: () => nextFireLocalEach,
-    nextFiresLocal: () => nextFiresLocal
+    nextFireAt: () => nextFireAt,
+    nextFireEach: () => nextFireEach,
+    nextFiresAt: () => nextFiresAt,
+    nextFiresLocal: () => nextFiresLocal,
+    spiZoneRules: () => spiZoneRules
   });
 
   // extension-src/engine/civil-date.ts
@@ -4911,6 +5431,22 @@ var __pgautomatorEngineBundle = (() => {
     return firesAfter(c, at.day, at.second, n);
   }
   function firesAfter(c, afterDay, afterSecond, count) {
+    const seconds = fireSecondsAfter(c, afterDay, afterSecond, count);
+    const fires = new Array(seconds.length);
+    let date = "";
+    let dateDay = NO_DAY;
+    for (let i = 0; i < seconds.length; i++) {
+      const day = Math.floor(seconds[i] / SECONDS_PER_DAY);
+      if (day !== dateDay) {
+        dateDay = day;
+        date = formatIsoDate(day) + " ";
+      }
+      fires[i] = date + formatClockTime(seconds[i] - day * SECONDS_PER_DAY);
+    }
+    return fires;
+  }
+  var SECONDS_PER_DAY = 86400;
+  function fireSecondsAfter(c, afterDay, afterSecond, count) {
     if (c.cron !== void 0) return cronFiresAfter(c, c.cron, afterDay, afterSecond, count);
     const fires = [];
     const exceptions = new ExceptionCursor(c.exceptions);
@@ -4918,9 +5454,9 @@ var __pgautomatorEngineBundle = (() => {
     let slot = day === afterDay ? slotAfter(c, afterSecond) : c.firstSlot;
     while (day !== NO_DAY) {
       if (slot >= 0) {
-        const date = formatIsoDate(day) + " ";
+        const base = day * SECONDS_PER_DAY;
         for (; slot <= c.lastSlot; slot += c.slotStep) {
-          fires.push(date + formatClockTime(slot));
+          fires.push(base + slot);
           if (fires.length === count) return fires;
         }
       }
@@ -4943,10 +5479,10 @@ var __pgautomatorEngineBundle = (() => {
     let i = day === afterDay ? cronSlotAfter(f, afterSecond) : 0;
     while (day !== NO_DAY) {
       if (i < slots) {
-        const date = formatIsoDate(day) + " ";
+        const base = day * SECONDS_PER_DAY;
         for (; i < slots; i++) {
           const h = Math.floor(i / perHour);
-          fires.push(date + formatClockTime(f.hours[h] * 3600 + f.minutes[i - h * perHour] * 60));
+          fires.push(base + f.hours[h] * 3600 + f.minutes[i - h * perHour] * 60);
           if (fires.length === count) return fires;
         }
       }
@@ -4968,6 +5504,181 @@ var __pgautomatorEngineBundle = (() => {
     return lo;
   }
 
+  // extension-src/engine/zone-instants.ts
+  var OFFSET_BLOCK_DAYS = 256;
+  var OFFSET_BLOCKS_LIMIT = 4096;
+  var FIRST_LOCAL = MIN_DAY * SECONDS_PER_DAY;
+  var LAST_LOCAL = MAX_DAY * SECONDS_PER_DAY + SECONDS_PER_DAY - 1;
+  var EXACT_AFTER = 2 ** 33;
+  var offsetBlocks = /* @__PURE__ */ new Map();
+  var offsetBlockCount = 0;
+  var MissingBlocks = class {
+    constructor() {
+      __publicField(this, "zones", []);
+      __publicField(this, "firstDays", []);
+      __publicField(this, "seen", /* @__PURE__ */ new Set());
+    }
+    /** Records the block of `day` in `zone` when it is not kept; true when it is. */
+    have(zone, day) {
+      const block = Math.floor(day / OFFSET_BLOCK_DAYS);
+      if (offsetBlocks.get(zone)?.has(block)) return true;
+      const key = `${block} ${zone}`;
+      if (!this.seen.has(key)) {
+        this.seen.add(key);
+        this.zones.push(zone);
+        this.firstDays.push(block * OFFSET_BLOCK_DAYS);
+      }
+      return false;
+    }
+    fetch(rules) {
+      if (this.zones.length === 0) return;
+      const offsets = rules.midnightOffsets(this.zones, this.firstDays, OFFSET_BLOCK_DAYS);
+      if (offsets.length !== this.zones.length * OFFSET_BLOCK_DAYS) {
+        throw new Error(`zone offsets: expected ${this.zones.length * OFFSET_BLOCK_DAYS} values, got ${offsets.length}`);
+      }
+      if (offsetBlockCount + this.zones.length > OFFSET_BLOCKS_LIMIT) {
+        offsetBlocks.clear();
+        offsetBlockCount = 0;
+      }
+      for (let k = 0; k < this.zones.length; k++) {
+        let blocks = offsetBlocks.get(this.zones[k]);
+        if (blocks === void 0) {
+          blocks = /* @__PURE__ */ new Map();
+          offsetBlocks.set(this.zones[k], blocks);
+        }
+        const start = k * OFFSET_BLOCK_DAYS;
+        blocks.set(this.firstDays[k] / OFFSET_BLOCK_DAYS, Int32Array.from(offsets.slice(start, start + OFFSET_BLOCK_DAYS)));
+        offsetBlockCount++;
+      }
+      this.zones = [];
+      this.firstDays = [];
+      this.seen.clear();
+    }
+  };
+  function offsetAt(zone, day) {
+    const block = Math.floor(day / OFFSET_BLOCK_DAYS);
+    return offsetBlocks.get(zone).get(block)[day - block * OFFSET_BLOCK_DAYS];
+  }
+  var isUtc = (zone) => zone === "UTC";
+  function readingFast(zone, at, missing) {
+    if (isUtc(zone)) return at;
+    const day = Math.floor(at / SECONDS_PER_DAY);
+    if (!(missing.have(zone, day) && missing.have(zone, day + 1))) return NaN;
+    const offset = offsetAt(zone, day);
+    return offsetAt(zone, day + 1) === offset ? at + offset : NaN;
+  }
+  function wantInstant(zone, local, missing) {
+    if (isUtc(zone)) return;
+    const day = Math.floor(local / SECONDS_PER_DAY);
+    missing.have(zone, day - 2);
+    missing.have(zone, day + 2);
+  }
+  function instantFast(zone, local) {
+    if (isUtc(zone)) return local;
+    const offset = offsetAt(zone, Math.floor(local / SECONDS_PER_DAY));
+    const candidate = local - offset;
+    const day = Math.floor(candidate / SECONDS_PER_DAY);
+    return offsetAt(zone, day - 1) === offset && offsetAt(zone, day) === offset && offsetAt(zone, day + 1) === offset ? candidate : NaN;
+  }
+  function nextInstants(questions, rules) {
+    const n = questions.length;
+    const out = new Array(n).fill(null);
+    const afters = new Float64Array(n);
+    const locals = new Float64Array(n).fill(NaN);
+    const missing = new MissingBlocks();
+    for (let i = 0; i < n; i++) {
+      const q = questions[i];
+      if (q === null) continue;
+      afters[i] = Math.floor(q.after);
+      if (!(Math.abs(q.after) < EXACT_AFTER)) {
+        out[i] = NaN;
+        continue;
+      }
+      readingFast(q.zone, afters[i], missing);
+    }
+    missing.fetch(rules);
+    const exactAt = [];
+    for (let i = 0; i < n; i++) {
+      const q = questions[i];
+      if (q === null || out[i] !== null) continue;
+      locals[i] = readingFast(q.zone, afters[i], missing);
+      if (Number.isNaN(locals[i])) exactAt.push(i);
+    }
+    if (exactAt.length > 0) {
+      const readings = rules.readings(exactAt.map((i) => questions[i].zone), exactAt.map((i) => afters[i]));
+      exactAt.forEach((i, k) => locals[i] = readings[k]);
+    }
+    const fires = new Float64Array(n).fill(NaN);
+    for (let i = 0; i < n; i++) {
+      const q = questions[i];
+      if (q === null || out[i] !== null) continue;
+      const local = locals[i];
+      if (!(local >= FIRST_LOCAL && local < LAST_LOCAL)) {
+        out[i] = NaN;
+        continue;
+      }
+      const day = Math.floor(local / SECONDS_PER_DAY);
+      const fire = fireSecondsAfter(q.compiled, day, local - day * SECONDS_PER_DAY, 1);
+      if (fire.length === 0) continue;
+      fires[i] = fire[0];
+      wantInstant(q.zone, fire[0], missing);
+    }
+    missing.fetch(rules);
+    const exactFire = [];
+    for (let i = 0; i < n; i++) {
+      if (Number.isNaN(fires[i])) continue;
+      const instant = instantFast(questions[i].zone, fires[i]);
+      if (Number.isNaN(instant)) exactFire.push(i);
+      else out[i] = instant;
+    }
+    if (exactFire.length > 0) {
+      const instants = rules.instants(exactFire.map((i) => questions[i].zone), exactFire.map((i) => fires[i]));
+      exactFire.forEach((i, k) => out[i] = instants[k]);
+    }
+    for (let i = 0; i < n; i++) {
+      const instant = out[i];
+      if (instant !== null && !Number.isNaN(instant) && !(instant > afters[i])) out[i] = NaN;
+    }
+    return out;
+  }
+  function nextInstantsAfter(compiled2, zone, after, count, rules) {
+    const n = Math.floor(count);
+    if (!(n > 0)) return [];
+    if (!(Math.abs(after) < EXACT_AFTER)) return null;
+    const afterSecond = Math.floor(after);
+    const missing = new MissingBlocks();
+    readingFast(zone, afterSecond, missing);
+    missing.fetch(rules);
+    let cursor = readingFast(zone, afterSecond, missing);
+    if (Number.isNaN(cursor)) cursor = rules.readings([zone], [afterSecond])[0];
+    const out = [];
+    let last = afterSecond;
+    for (let round = 0; round < 4; round++) {
+      if (!(cursor >= FIRST_LOCAL && cursor < LAST_LOCAL)) return round === 0 ? null : out;
+      const day = Math.floor(cursor / SECONDS_PER_DAY);
+      const want = n - out.length;
+      const fires = fireSecondsAfter(compiled2, day, cursor - day * SECONDS_PER_DAY, want);
+      for (const fire of fires) wantInstant(zone, fire, missing);
+      missing.fetch(rules);
+      const instants = fires.map((fire) => instantFast(zone, fire));
+      const exact = [];
+      instants.forEach((instant, k) => Number.isNaN(instant) && exact.push(k));
+      if (exact.length > 0) {
+        const answers = rules.instants(exact.map(() => zone), exact.map((k) => fires[k]));
+        exact.forEach((k, j) => instants[k] = answers[j]);
+      }
+      for (const instant of instants) {
+        if (instant > last) {
+          out.push(instant);
+          last = instant;
+        }
+      }
+      if (out.length === n || fires.length < want) return out;
+      cursor = fires[fires.length - 1];
+    }
+    return null;
+  }
+
   // extension-src/engine/sql-entry.ts
   var checkedSpecs = /* @__PURE__ */ new Map();
   var CHECKED_SPECS_LIMIT = 16384;
@@ -4977,7 +5688,7 @@ var __pgautomatorEngineBundle = (() => {
       const spec = specText === null ? null : JSON.parse(specText);
       try {
         assertValidSchedule(spec);
-        answer = { compiled: compileSchedule(spec) };
+        answer = { compiled: compileSchedule(spec), zone: spec.time_zone ?? "UTC" };
       } catch (e) {
         if (!(e instanceof ScheduleSpecError)) throw e;
         answer = { problem: { field: e.field, message: e.message } };
@@ -4996,32 +5707,2229 @@ var __pgautomatorEngineBundle = (() => {
     if ("problem" in answer) throw new ScheduleSpecError(answer.problem.field, answer.problem.message);
     return compiledNextFires(answer.compiled, after, count);
   }
-  function nextFireLocalEach(specs, afters) {
-    const out = new Array(specs.length);
+  function compiled(spec) {
+    const answer = checked(spec);
+    if ("problem" in answer) throw new ScheduleSpecError(answer.problem.field, answer.problem.message);
+    return answer;
+  }
+  function nextFireEach(specs, afters, zoneRules) {
+    const questions = new Array(specs.length);
     for (let i = 0; i < specs.length; i++) {
       const spec = specs[i];
       const after = afters[i] ?? null;
       if (spec === null || after === null) {
-        out[i] = null;
+        questions[i] = null;
         continue;
       }
-      const answer = checked(spec);
-      if ("problem" in answer) throw new ScheduleSpecError(answer.problem.field, answer.problem.message);
-      out[i] = compiledNextFires(answer.compiled, after, 1)[0] ?? null;
+      const c = compiled(spec);
+      questions[i] = { compiled: c.compiled, zone: c.zone, after };
     }
-    return out;
+    return nextInstants(questions, zoneRules);
+  }
+  function nextFireAt(spec, after, zoneRules) {
+    const c = compiled(spec);
+    return nextInstants([{ compiled: c.compiled, zone: c.zone, after }], zoneRules)[0];
+  }
+  function nextFiresAt(spec, after, count, zoneRules) {
+    const c = compiled(spec);
+    return nextInstantsAfter(c.compiled, c.zone, after, count, zoneRules);
+  }
+  function spiZoneRules(spi) {
+    return {
+      midnightOffsets: (zones, firstDays, days) => spi.execute("SELECT pgautomator._zone_midnight_offsets($1::text[], $2::int[], $3::int) AS o", [zones, firstDays, days])[0].o,
+      readings: (zones, instants) => spi.execute("SELECT pgautomator._zone_readings($1::text[], $2::float8[]) AS r", [zones, instants])[0].r,
+      instants: (zones, locals) => spi.execute("SELECT pgautomator._zone_instants($1::text[], $2::float8[]) AS i", [zones, locals])[0].i
+    };
   }
   return __toCommonJS(sql_entry_exports);
 })();
     return __pgautomatorEngineBundle;
   })();
-  globalThis.__pgautomator_engine_0_1_0_83d78807 = engine;
+  globalThis.__pgautomator_engine_0_1_0_1fccf78a = engine;
 }
-return engine.nextFireLocalEach(specs, afters);
+return engine.nextFireAt(spec, after, engine.spiZoneRules(plv8));
 $plv8$;
-COMMENT ON FUNCTION pgautomator._plv8_next_fire_each(text[], text[]) IS 'plv8 engine: for each i, the first local fire time (YYYY-MM-DD HH:MM:SS) strictly after local time afters[i] of the spec specs[i] (jsonb as text); NULL when there is none or either is NULL. Generated from extension-src/engine/sql-entry.ts nextFireLocalEach.';
+COMMENT ON FUNCTION pgautomator._plv8_next_fire(text, float8) IS 'plv8 engine: the first instant (seconds since 1970) strictly after the instant after (seconds since 1970) at which the schedule spec (jsonb as text) fires; NULL when none, NaN when the SQL wrapper must decide. Generated from extension-src/engine/sql-entry.ts nextFireAt.';
+
+CREATE OR REPLACE FUNCTION pgautomator._plv8_next_fire_each(specs text[], afters float8[])
+RETURNS float8[]
+LANGUAGE plv8 IMMUTABLE STRICT PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp
+AS $plv8$
+// GENERATED by scripts/build-extension.ts from extension-src/engine/sql-entry.ts (nextFireEach) — do not edit.
+// The engine bundle is evaluated once per plv8 context and cached on the global object.
+var engine = globalThis.__pgautomator_engine_0_1_0_1fccf78a;
+if (engine === undefined) {
+  engine = (function () {
+"use strict";
+var __pgautomatorEngineBundle = (() => {
+  var __defProp = Object.defineProperty;
+  var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
+  var __getOwnPropNames = Object.getOwnPropertyNames;
+  var __hasOwnProp = Object.prototype.hasOwnProperty;
+  var __defNormalProp = (obj, key, value) => key in obj ? __defProp(obj, key, { enumerable: true, configurable: true, writable: true, value }) : obj[key] = value;
+  var __export = (target, all) => {
+    for (var name in all)
+      __defProp(target, name, { get: all[name], enumerable: true });
+  };
+  var __copyProps = (to, from, except, desc) => {
+    if (from && typeof from === "object" || typeof from === "function") {
+      for (let key of __getOwnPropNames(from))
+        if (!__hasOwnProp.call(to, key) && key !== except)
+          __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
+    }
+    return to;
+  };
+  var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
+  var __publicField = (obj, key, value) => __defNormalProp(obj, typeof key !== "symbol" ? key + "" : key, value);
+
+  // extension-src/engine/sql-entry.ts
+  var sql_entry_exports = {};
+  __export(sql_entry_exports, {
+    CHECKED_SPECS_LIMIT: () => CHECKED_SPECS_LIMIT,
+    checkSchedule: () => checkSchedule,
+    nextFireAt: () => nextFireAt,
+    nextFireEach: () => nextFireEach,
+    nextFiresAt: () => nextFiresAt,
+    nextFiresLocal: () => nextFiresLocal,
+    spiZoneRules: () => spiZoneRules
+  });
+
+  // extension-src/engine/civil-date.ts
+  function daysFromCivil(year, month, day) {
+    const y = month <= 2 ? year - 1 : year;
+    const era = Math.floor(y / 400);
+    const yoe = y - era * 400;
+    const mp = (month + 9) % 12;
+    const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
+    const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+    return era * 146097 + doe - 719468;
+  }
+  function packedCivil(z) {
+    const zz = z + 719468;
+    const era = Math.floor(zz / 146097);
+    const doe = zz - era * 146097;
+    const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+    const mp = Math.floor((5 * doy + 2) / 153);
+    const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+    const month = mp < 10 ? mp + 3 : mp - 9;
+    const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+    return year * 1e4 + month * 100 + day;
+  }
+  function isLeapYear(year) {
+    return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  }
+  function daysInMonth(year, month) {
+    if (month === 2) return isLeapYear(year) ? 29 : 28;
+    return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  }
+  function weekdayOf(z) {
+    const r = (z + 3) % 7;
+    return r < 0 ? r + 7 : r;
+  }
+  function monthIndexOfDay(z) {
+    const p = packedCivil(z);
+    const year = Math.floor(p / 1e4);
+    return year * 12 + Math.floor(p / 100) - year * 100 - 1;
+  }
+  function firstDayOfMonthIndex(m) {
+    const year = Math.floor(m / 12);
+    return daysFromCivil(year, m - year * 12 + 1, 1);
+  }
+  function daysInMonthIndex(m) {
+    const year = Math.floor(m / 12);
+    return daysInMonth(year, m - year * 12 + 1);
+  }
+  var MIN_DAY = daysFromCivil(1, 1, 1);
+  var MAX_DAY = daysFromCivil(9999, 12, 31);
+  var MAX_MONTH_INDEX = 9999 * 12 + 11;
+  function parseIsoDate(text) {
+    if (typeof text !== "string" || text.length !== 10 || text.charCodeAt(4) !== DASH || text.charCodeAt(7) !== DASH) return void 0;
+    const year = digitsAt(text, 0, 4);
+    const month = digitsAt(text, 5, 2);
+    const day = digitsAt(text, 8, 2);
+    if (year < 0 || month < 0 || day < 0) return void 0;
+    return dayOfParts(year, month, day);
+  }
+  var DASH = 45;
+  var ZERO = 48;
+  function digitsAt(text, start, length) {
+    let value = 0;
+    for (let i = start; i < start + length; i++) {
+      const digit = text.charCodeAt(i) - ZERO;
+      if (digit < 0 || digit > 9) return -1;
+      value = value * 10 + digit;
+    }
+    return value;
+  }
+  function dayOfParts(year, month, day) {
+    if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return void 0;
+    return daysFromCivil(year, month, day);
+  }
+  var TWO_DIGITS = Array.from({ length: 100 }, (_, i) => (i < 10 ? "0" : "") + i);
+  function formatIsoDate(z) {
+    const p = packedCivil(z);
+    const year = Math.floor(p / 1e4);
+    const md = p - year * 1e4;
+    const yy = Math.floor(year / 100);
+    return TWO_DIGITS[yy] + TWO_DIGITS[year - yy * 100] + "-" + TWO_DIGITS[Math.floor(md / 100)] + "-" + TWO_DIGITS[md % 100];
+  }
+
+  // extension-src/engine/clock-time.ts
+  var COLON = 58;
+  function parseClockTime(text) {
+    if (typeof text !== "string" || text.length !== 5 && text.length !== 8 || text.charCodeAt(2) !== COLON) return void 0;
+    const hour = digitsAt(text, 0, 2);
+    const minute = digitsAt(text, 3, 2);
+    let second = 0;
+    if (text.length === 8) {
+      if (text.charCodeAt(5) !== COLON) return void 0;
+      second = digitsAt(text, 6, 2);
+    }
+    if (hour < 0 || minute < 0 || second < 0) return void 0;
+    return secondOfParts(hour, minute, second);
+  }
+  function secondOfParts(hour, minute, second) {
+    if (hour > 23 || minute > 59 || second > 59) return void 0;
+    return hour * 3600 + minute * 60 + second;
+  }
+  function formatClockTime(s) {
+    const h = Math.floor(s / 3600);
+    const rest = s - h * 3600;
+    const m = Math.floor(rest / 60);
+    return TWO_DIGITS[h] + ":" + TWO_DIGITS[m] + ":" + TWO_DIGITS[rest - m * 60];
+  }
+
+  // extension-src/engine/describe-value.ts
+  function describe(value) {
+    let text;
+    try {
+      text = JSON.stringify(value);
+    } catch {
+      text = void 0;
+    }
+    if (text === void 0) text = typeof value;
+    if (text.length <= 60) return text;
+    const code = text.charCodeAt(56);
+    return text.slice(0, code >= 55296 && code <= 56319 ? 56 : 57) + "...";
+  }
+
+  // extension-src/engine/cron-expression.ts
+  var CRON_MACROS = {
+    "@yearly": "0 0 1 1 *",
+    "@annually": "0 0 1 1 *",
+    "@monthly": "0 0 1 * *",
+    "@weekly": "0 0 * * 0",
+    "@daily": "0 0 * * *",
+    "@midnight": "0 0 * * *",
+    "@hourly": "0 * * * *"
+  };
+  var CRON_FIELD_NAMES = ["minute", "hour", "day-of-month", "month", "day-of-week"];
+  var MONTH_NAMES = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+  var CRON_DAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+  var LOW = [0, 0, 1, 1, 0];
+  var HIGH = [59, 23, 31, 12, 7];
+  var ALLOWED = ["0-59", "0-23", "1-31", "1-12 or jan-dec", "0-7 or sun-sat (0 and 7 are Sunday)"];
+  var MACRO_LIST = Object.keys(CRON_MACROS).join(", ");
+  var CRON_RULE = `a cron expression: five fields "minute hour day-of-month month day-of-week" or one of ${MACRO_LIST}`;
+  var ITEM = /^(?:(\*)|([0-9]+|[A-Za-z]{3})(?:-([0-9]+|[A-Za-z]{3}))?)(?:\/([0-9]+))?$/;
+  var BLANKS = /[ \t]+/;
+  function parseCronExpression(expression) {
+    if (typeof expression !== "string") return `must be ${CRON_RULE} (got ${describe(expression)})`;
+    if (expression === lastText && lastResult !== void 0) return lastResult;
+    const result = parse(expression);
+    lastText = expression;
+    lastResult = result;
+    return result;
+  }
+  var lastText;
+  var lastResult;
+  function parse(expression) {
+    let text = trimBlanks(expression);
+    if (text.charCodeAt(0) === 64) {
+      const fields = CRON_MACROS[text];
+      if (fields === void 0 || !Object.prototype.hasOwnProperty.call(CRON_MACROS, text)) {
+        return `must be one of ${MACRO_LIST} when it begins with @ (got ${describe(expression)})`;
+      }
+      text = fields;
+    }
+    const parts = text === "" ? [] : text.split(BLANKS);
+    if (parts.length !== 5) {
+      return `must have five fields separated by blanks, "minute hour day-of-month month day-of-week" (got ${parts.length}: ${describe(expression)})`;
+    }
+    const sets = [];
+    for (let f = 0; f < 5; f++) {
+      const on = parseField(parts[f], f);
+      if (typeof on === "string") return on;
+      sets.push(on);
+    }
+    const minutes = [];
+    const hours = [];
+    let monthDays = 0;
+    let months = 0;
+    let weekdays = 0;
+    for (let v = 0; v < 60; v++) {
+      if (sets[0][v] === true) minutes.push(v);
+      if (sets[1][v] === true) hours.push(v);
+      if (sets[2][v] === true) monthDays |= 1 << v - 1;
+      if (sets[3][v] === true) months |= 1 << v - 1;
+      if (sets[4][v] === true) weekdays |= 1 << (v + 6) % 7;
+    }
+    const bothDaysMustMatch = parts[2].charCodeAt(0) === 42 || parts[4].charCodeAt(0) === 42;
+    if (bothDaysMustMatch && !someMonthHasADay(months, monthDays)) {
+      return `can never fire: no month it allows has a day of month it allows (got ${describe(expression)})`;
+    }
+    return { minutes, hours, monthDays, months, weekdays, bothDaysMustMatch };
+  }
+  function parseField(text, f) {
+    const on = [];
+    const items = text.split(",");
+    for (const item of items) {
+      const m = ITEM.exec(item);
+      const what = () => `field ${CRON_FIELD_NAMES[f]} has item ${describe(item)}`;
+      const syntax = () => `${what()} that is not *, N, A-B, */S or A-B/S with values ${ALLOWED[f]}`;
+      if (m === null || m[4] !== void 0 && m[1] === void 0 && m[3] === void 0) return syntax();
+      let from = LOW[f];
+      let to = HIGH[f];
+      if (m[1] === void 0) {
+        const a = valueOf(m[2], f);
+        const b = m[3] === void 0 ? a : valueOf(m[3], f);
+        if (a === void 0 || b === void 0) return syntax();
+        if (a < LOW[f] || a > HIGH[f] || b < LOW[f] || b > HIGH[f]) return `${what()} outside ${ALLOWED[f]}`;
+        if (a > b) return `${what()} whose range is reversed (write the smaller value first)`;
+        from = a;
+        to = b;
+      }
+      let step = 1;
+      if (m[4] !== void 0) {
+        step = Number(m[4]);
+        if (step < 1) return `${what()} whose step is not at least 1`;
+      }
+      for (let v = from; v <= to; v += step) on[v] = true;
+    }
+    return on;
+  }
+  function valueOf(token, f) {
+    const c = token.charCodeAt(0);
+    if (c >= 48 && c <= 57) return Number(token);
+    const name = token.toLowerCase();
+    if (f === 3) {
+      const i = MONTH_NAMES.indexOf(name);
+      return i < 0 ? void 0 : i + 1;
+    }
+    if (f === 4) {
+      const i = CRON_DAY_NAMES.indexOf(name);
+      return i < 0 ? void 0 : i;
+    }
+    return void 0;
+  }
+  var LONGEST_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  function someMonthHasADay(months, monthDays) {
+    for (let m = 0; m < 12; m++) {
+      if ((months & 1 << m) !== 0 && (monthDays & (2 ** LONGEST_MONTH[m] - 1 | 0)) !== 0) return true;
+    }
+    return false;
+  }
+  function trimBlanks(text) {
+    let a = 0;
+    let b = text.length;
+    while (a < b && (text.charCodeAt(a) === 32 || text.charCodeAt(a) === 9)) a++;
+    while (b > a && (text.charCodeAt(b - 1) === 32 || text.charCodeAt(b - 1) === 9)) b--;
+    return text.slice(a, b);
+  }
+
+  // extension-src/engine/exception-periods.ts
+  var NO_PERIODS = { from: [], to: [] };
+  function mergeExceptionPeriods(exceptions) {
+    if (exceptions === void 0 || exceptions.length === 0) return NO_PERIODS;
+    const ranges = exceptions.map((e) => {
+      const from2 = parseIsoDate(typeof e === "string" ? e : e.from);
+      const to2 = typeof e === "string" ? from2 : parseIsoDate(e.to);
+      return [from2, to2];
+    });
+    ranges.sort((a, b) => a[0] - b[0]);
+    const from = [];
+    const to = [];
+    for (const [f, t] of ranges) {
+      const last = to.length - 1;
+      if (last >= 0 && f <= to[last] + 1) {
+        if (t > to[last]) to[last] = t;
+      } else {
+        from.push(f);
+        to.push(t);
+      }
+    }
+    return { from, to };
+  }
+  var ExceptionCursor = class {
+    constructor(periods) {
+      __publicField(this, "periods", periods);
+      __publicField(this, "index", -1);
+    }
+    /**
+     * If `day` lies inside an exception period, the last day of that period; otherwise
+     * `undefined`. Successive calls must ask about non-decreasing days.
+     */
+    periodEndAt(day) {
+      const { from, to } = this.periods;
+      if (to.length === 0) return void 0;
+      let i = this.index;
+      if (i < 0) i = firstEndingOnOrAfter(to, day);
+      else while (i < to.length && to[i] < day) i++;
+      this.index = i;
+      return i < to.length && from[i] <= day ? to[i] : void 0;
+    }
+  };
+  function firstEndingOnOrAfter(to, day) {
+    let lo = 0;
+    let hi = to.length;
+    while (lo < hi) {
+      const mid = lo + hi >>> 1;
+      if (to[mid] < day) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  // extension-src/engine/spec.ts
+  var SCHEDULE_TYPES = ["once", "daily", "weekly", "monthly", "monthly_relative", "cron"];
+  var WEEKDAY_NAMES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+  var ORDINALS = ["first", "second", "third", "fourth", "last"];
+  var RELATIVE_WEEKDAYS = [...WEEKDAY_NAMES, "day", "weekday", "weekend_day"];
+  var SUB_DAY_TYPES = ["once", "every"];
+  var SUB_DAY_UNITS = ["second", "minute", "hour"];
+  var SUB_DAY_UNIT_SECONDS = { second: 1, minute: 60, hour: 3600 };
+  var MIN_EVERY = 1;
+  var MAX_EVERY = 1e5;
+  var MIN_MONTH_DAY = 1;
+  var MAX_MONTH_DAY = 31;
+  var COMMON_KEYS = ["type", "time_zone", "sub", "exceptions"];
+  var RECURRING_KEYS = ["start_date", "end_date", "every"];
+  var SPEC_KEYS = {
+    once: [...COMMON_KEYS, "date"],
+    daily: [...COMMON_KEYS, ...RECURRING_KEYS],
+    weekly: [...COMMON_KEYS, ...RECURRING_KEYS, "weekdays"],
+    monthly: [...COMMON_KEYS, ...RECURRING_KEYS, "day"],
+    monthly_relative: [...COMMON_KEYS, ...RECURRING_KEYS, "ordinal", "weekday"],
+    // No `sub` and no `every`: the expression says the times of day and which days.
+    cron: ["type", "time_zone", "exceptions", "start_date", "end_date", "expression"]
+  };
+  var SUB_DAY_KEYS = {
+    once: ["type", "time"],
+    every: ["type", "every", "unit", "start_time", "end_time"]
+  };
+  var EXCEPTION_PERIOD_KEYS = ["from", "to"];
+
+  // extension-src/engine/compiled-schedule.ts
+  var RELATIVE_DAY = 7;
+  var RELATIVE_WEEKDAY = 8;
+  var RELATIVE_WEEKEND_DAY = 9;
+  var LAST_ORDINAL = 5;
+  function compileSchedule(spec) {
+    if (spec.type === "cron") {
+      return {
+        type: "cron",
+        startDay: spec.start_date === void 0 ? MIN_DAY : parseIsoDate(spec.start_date),
+        endDay: spec.end_date === void 0 ? MAX_DAY : parseIsoDate(spec.end_date),
+        every: 1,
+        weekAnchor: 0,
+        weekdayBits: 0,
+        monthAnchor: 0,
+        monthDay: 0,
+        ordinal: 0,
+        relativeWeekday: 0,
+        firstSlot: 0,
+        slotStep: 1,
+        lastSlot: 0,
+        exceptions: mergeExceptionPeriods(spec.exceptions),
+        cron: parseCronExpression(spec.expression)
+      };
+    }
+    const once = spec.type === "once";
+    const startDay = parseIsoDate(once ? spec.date : spec.start_date);
+    const endDay = once ? startDay : spec.end_date === void 0 ? MAX_DAY : parseIsoDate(spec.end_date);
+    let weekdayBits = 0;
+    if (spec.type === "weekly") for (const w of spec.weekdays) weekdayBits |= 1 << WEEKDAY_NAMES.indexOf(w);
+    const sub = spec.sub;
+    let firstSlot = 0;
+    let slotStep = 1;
+    let lastSlot = 0;
+    if (sub !== void 0 && sub.type === "once") {
+      firstSlot = lastSlot = parseClockTime(sub.time);
+    } else if (sub !== void 0) {
+      firstSlot = sub.start_time === void 0 ? 0 : parseClockTime(sub.start_time);
+      slotStep = sub.every * SUB_DAY_UNIT_SECONDS[sub.unit];
+      const endTime = sub.end_time === void 0 ? 86399 : parseClockTime(sub.end_time);
+      lastSlot = firstSlot + Math.floor((endTime - firstSlot) / slotStep) * slotStep;
+    }
+    return {
+      type: spec.type,
+      startDay,
+      endDay,
+      every: once ? 1 : spec.every ?? 1,
+      weekAnchor: startDay - weekdayOf(startDay),
+      weekdayBits,
+      monthAnchor: monthIndexOfDay(startDay),
+      monthDay: spec.type === "monthly" ? spec.day : 0,
+      ordinal: spec.type === "monthly_relative" ? ORDINALS.indexOf(spec.ordinal) + 1 : 0,
+      relativeWeekday: spec.type === "monthly_relative" ? RELATIVE_WEEKDAYS.indexOf(spec.weekday) : 0,
+      firstSlot,
+      slotStep,
+      lastSlot,
+      exceptions: mergeExceptionPeriods(spec.exceptions)
+    };
+  }
+
+  // extension-src/engine/firing-days.ts
+  var NO_DAY = 1e9;
+  function nextActiveDay(c, day, exceptions) {
+    let d = day;
+    for (; ; ) {
+      d = nextFiringDay(c, d);
+      if (d === NO_DAY) return NO_DAY;
+      const periodEnd = exceptions.periodEndAt(d);
+      if (periodEnd === void 0) return d;
+      d = periodEnd + 1;
+    }
+  }
+  function nextFiringDay(c, day) {
+    const d = day < c.startDay ? c.startDay : day;
+    if (d > c.endDay) return NO_DAY;
+    let found;
+    switch (c.type) {
+      case "once":
+        found = d;
+        break;
+      case "daily":
+        found = c.startDay + Math.ceil((d - c.startDay) / c.every) * c.every;
+        break;
+      case "weekly":
+        found = nextWeeklyDay(c, d);
+        break;
+      case "monthly":
+      case "monthly_relative":
+        found = nextMonthlyDay(c, d);
+        break;
+      case "cron":
+        found = nextCronDay(c, d);
+        break;
+    }
+    return found > c.endDay ? NO_DAY : found;
+  }
+  function nextWeeklyDay(c, d) {
+    const offset = d - c.weekAnchor;
+    let week = Math.floor(offset / 7);
+    const behind = week % c.every;
+    if (behind === 0) {
+      const w = firstListedFrom(c.weekdayBits, offset - week * 7);
+      if (w < 7) return c.weekAnchor + week * 7 + w;
+      week += c.every;
+    } else {
+      week += c.every - behind;
+    }
+    return c.weekAnchor + week * 7 + firstListedFrom(c.weekdayBits, 0);
+  }
+  function firstListedFrom(bits, w) {
+    while (w < 7 && (bits & 1 << w) === 0) w++;
+    return w;
+  }
+  function nextMonthlyDay(c, d) {
+    let month = monthIndexOfDay(d);
+    const behind = (month - c.monthAnchor) % c.every;
+    if (behind === 0) {
+      const candidate = dayInMonth(c, month);
+      if (candidate >= d) return candidate;
+      month += c.every;
+    } else {
+      month += c.every - behind;
+    }
+    return month > MAX_MONTH_INDEX ? NO_DAY : dayInMonth(c, month);
+  }
+  function nextCronDay(c, d) {
+    const f = c.cron;
+    let month = monthIndexOfDay(d);
+    let first = firstDayOfMonthIndex(month);
+    let x = d - first + 1;
+    for (; ; ) {
+      if ((f.months & 1 << month % 12) !== 0) {
+        const length = daysInMonthIndex(month);
+        let wd = weekdayOf(first + x - 1);
+        for (; x <= length; x++) {
+          const dayOk = (f.monthDays & 1 << x - 1) !== 0;
+          const weekdayOk = (f.weekdays & 1 << wd) !== 0;
+          if (f.bothDaysMustMatch ? dayOk && weekdayOk : dayOk || weekdayOk) return first + x - 1;
+          wd = wd === 6 ? 0 : wd + 1;
+        }
+      }
+      month++;
+      if (month > MAX_MONTH_INDEX) return NO_DAY;
+      first = firstDayOfMonthIndex(month);
+      if (first > c.endDay) return NO_DAY;
+      x = 1;
+    }
+  }
+  function dayInMonth(c, month) {
+    const first = firstDayOfMonthIndex(month);
+    const length = daysInMonthIndex(month);
+    if (c.type === "monthly") return first + (c.monthDay < length ? c.monthDay : length) - 1;
+    return relativeDay(first, first + length - 1, c.ordinal, c.relativeWeekday);
+  }
+  function relativeDay(first, last, ordinal, kind) {
+    const firstWeekday = weekdayOf(first);
+    if (ordinal === LAST_ORDINAL) {
+      const lastWeekday = weekdayOf(last);
+      switch (kind) {
+        case RELATIVE_DAY:
+          return last;
+        case RELATIVE_WEEKDAY:
+          return lastWeekday <= 4 ? last : last - (lastWeekday - 4);
+        case RELATIVE_WEEKEND_DAY:
+          return lastWeekday >= 5 ? last : last - (lastWeekday + 1);
+        default:
+          return last - (lastWeekday - kind + 7) % 7;
+      }
+    }
+    const n = ordinal - 1;
+    switch (kind) {
+      case RELATIVE_DAY:
+        return first + n;
+      case RELATIVE_WEEKDAY: {
+        if (firstWeekday >= 5) return first + (7 - firstWeekday) + n;
+        return n < 5 - firstWeekday ? first + n : first + n + 2;
+      }
+      case RELATIVE_WEEKEND_DAY: {
+        if (firstWeekday === 6) return n === 0 ? first : first + 6 + WEEKEND_OFFSETS[n - 1];
+        return first + (5 - firstWeekday) + WEEKEND_OFFSETS[n];
+      }
+      default:
+        return first + (kind - firstWeekday + 7) % 7 + 7 * n;
+    }
+  }
+  var WEEKEND_OFFSETS = [0, 1, 7, 8];
+
+  // extension-src/engine/local-timestamp.ts
+  var SPACE = 32;
+  var LETTER_T = 84;
+  var DASH2 = 45;
+  var COLON2 = 58;
+  var DOT = 46;
+  function parseLocalTimestamp(text) {
+    const parsed = typeof text === "string" ? parse2(text) : void 0;
+    if (parsed === void 0) {
+      throw new RangeError(
+        `after must be a local timestamp 'YYYY-MM-DD HH:MM:SS[.ffffff]' in years 0001..9999 (got ${JSON.stringify(String(text)).slice(0, 80)})`
+      );
+    }
+    return parsed;
+  }
+  function parse2(text) {
+    const n = text.length;
+    const sep = text.charCodeAt(10);
+    if (n < 19 || n === 20 || n > 26) return void 0;
+    if (text.charCodeAt(4) !== DASH2 || text.charCodeAt(7) !== DASH2 || sep !== SPACE && sep !== LETTER_T) return void 0;
+    if (text.charCodeAt(13) !== COLON2 || text.charCodeAt(16) !== COLON2) return void 0;
+    if (n > 19 && (text.charCodeAt(19) !== DOT || digitsAt(text, 20, n - 20) < 0)) return void 0;
+    const year = digitsAt(text, 0, 4);
+    const month = digitsAt(text, 5, 2);
+    const dayOfMonth = digitsAt(text, 8, 2);
+    const hour = digitsAt(text, 11, 2);
+    const minute = digitsAt(text, 14, 2);
+    const second = digitsAt(text, 17, 2);
+    if (year < 0 || month < 0 || dayOfMonth < 0 || hour < 0 || minute < 0 || second < 0) return void 0;
+    const day = dayOfParts(year, month, dayOfMonth);
+    const secondOfDay = secondOfParts(hour, minute, second);
+    return day === void 0 || secondOfDay === void 0 ? void 0 : { day, second: secondOfDay };
+  }
+
+  // extension-src/engine/schedule-spec-error.ts
+  var ScheduleSpecError = class extends Error {
+    constructor(field, message) {
+      super(message);
+      __publicField(this, "field");
+      __publicField(this, "code", "PA001");
+      this.name = "ScheduleSpecError";
+      this.field = field;
+    }
+  };
+
+  // extension-src/engine/validate.ts
+  var DATE_RULE = "a date YYYY-MM-DD in years 0001..9999";
+  var TIME_RULE = "a time HH:MM or HH:MM:SS (hours 00-23, minutes and seconds 00-59)";
+  var EVERY_RULE = `an integer from ${MIN_EVERY} to ${MAX_EVERY}`;
+  var WEEKDAYS_RULE = `a non-empty array of ${WEEKDAY_NAMES.join(", ")}`;
+  function assertValidSchedule(spec) {
+    if (!isPlainObject(spec)) fail("spec", `must be a JSON object (got ${describe(spec)})`);
+    const type = ownField(spec, "type");
+    if (type === void 0) fail("type", `is required: one of ${SCHEDULE_TYPES.join(", ")}`);
+    if (!isOneOf(SCHEDULE_TYPES, type)) fail("type", `must be one of ${SCHEDULE_TYPES.join(", ")} (got ${describe(type)})`);
+    checkKeys(spec, SPEC_KEYS[type], "", type);
+    const s = spec;
+    if (s.time_zone !== void 0 && (typeof s.time_zone !== "string" || s.time_zone === "")) {
+      fail("time_zone", `must be a non-empty string naming an IANA time zone (got ${describe(s.time_zone)})`);
+    }
+    if (type === "once") {
+      requiredDate(s.date, "date", type);
+    } else if (type === "cron") {
+      const start = s.start_date === void 0 ? void 0 : dateValue(s.start_date, "start_date");
+      if (s.end_date !== void 0) {
+        const end = dateValue(s.end_date, "end_date");
+        if (start !== void 0 && end < start) fail("end_date", `(${s.end_date}) is before start_date (${s.start_date})`);
+      }
+      if (s.expression === void 0) fail("expression", `is required for a cron schedule: ${CRON_RULE}`);
+      const parsed = parseCronExpression(s.expression);
+      if (typeof parsed === "string") fail("expression", parsed);
+    } else {
+      const start = requiredDate(s.start_date, "start_date", type);
+      if (s.end_date !== void 0) {
+        const end = dateValue(s.end_date, "end_date");
+        if (end < start) fail("end_date", `(${s.end_date}) is before start_date (${s.start_date})`);
+      }
+      if (s.every !== void 0) integerInRange(s.every, "every", MIN_EVERY, MAX_EVERY);
+      if (type === "weekly") checkWeekdays(s.weekdays);
+      if (type === "monthly") {
+        if (s.day === void 0) fail("day", `is required for a monthly schedule: an integer from ${MIN_MONTH_DAY} to ${MAX_MONTH_DAY}`);
+        integerInRange(s.day, "day", MIN_MONTH_DAY, MAX_MONTH_DAY);
+      }
+      if (type === "monthly_relative") {
+        oneOf(s.ordinal, "ordinal", ORDINALS);
+        oneOf(s.weekday, "weekday", RELATIVE_WEEKDAYS);
+      }
+    }
+    if (s.sub !== void 0) checkSubDay(s.sub);
+    if (s.exceptions !== void 0) checkExceptions(s.exceptions);
+  }
+  function checkWeekdays(weekdays) {
+    if (weekdays === void 0) fail("weekdays", `is required for a weekly schedule: ${WEEKDAYS_RULE}`);
+    if (!Array.isArray(weekdays) || weekdays.length === 0) fail("weekdays", `must be ${WEEKDAYS_RULE} (got ${describe(weekdays)})`);
+    for (let i = 0; i < weekdays.length; i++) {
+      if (!isOneOf(WEEKDAY_NAMES, weekdays[i])) {
+        fail(`weekdays[${i}]`, `must be one of ${WEEKDAY_NAMES.join(", ")} (got ${describe(weekdays[i])})`);
+      }
+    }
+  }
+  function checkSubDay(sub) {
+    if (!isPlainObject(sub)) {
+      fail("sub", `must be an object {"type": "once", "time": T} or {"type": "every", "every": N, "unit": U, "start_time": T, "end_time": T} (got ${describe(sub)})`);
+    }
+    const type = ownField(sub, "type");
+    if (type === void 0) fail("sub.type", `is required: one of ${SUB_DAY_TYPES.join(", ")}`);
+    if (!isOneOf(SUB_DAY_TYPES, type)) fail("sub.type", `must be one of ${SUB_DAY_TYPES.join(", ")} (got ${describe(type)})`);
+    checkKeys(sub, SUB_DAY_KEYS[type], "sub.", type);
+    const s = sub;
+    if (type === "once") {
+      if (s.time === void 0) fail("sub.time", `is required for a sub-day "once": ${TIME_RULE}`);
+      timeValue(s.time, "sub.time");
+      return;
+    }
+    if (s.every === void 0) fail("sub.every", `is required for a sub-day "every": ${EVERY_RULE}`);
+    integerInRange(s.every, "sub.every", MIN_EVERY, MAX_EVERY);
+    if (s.unit === void 0) fail("sub.unit", `is required for a sub-day "every": one of ${SUB_DAY_UNITS.join(", ")}`);
+    oneOf(s.unit, "sub.unit", SUB_DAY_UNITS);
+    const start = s.start_time === void 0 ? 0 : timeValue(s.start_time, "sub.start_time");
+    if (s.end_time !== void 0) {
+      const end = timeValue(s.end_time, "sub.end_time");
+      if (end < start) fail("sub.end_time", `(${s.end_time}) is before sub.start_time (${s.start_time ?? "00:00:00"})`);
+    }
+  }
+  function checkExceptions(exceptions) {
+    if (!Array.isArray(exceptions)) {
+      fail("exceptions", `must be an array of dates YYYY-MM-DD and {"from": date, "to": date} periods (got ${describe(exceptions)})`);
+    }
+    for (let i = 0; i < exceptions.length; i++) {
+      const e = exceptions[i];
+      if (typeof e === "string") {
+        if (parseIsoDate(e) === void 0) fail(`exceptions[${i}]`, `must be ${DATE_RULE} (got ${describe(e)})`);
+      } else if (isPlainObject(e)) {
+        checkKeys(e, EXCEPTION_PERIOD_KEYS, `exceptions[${i}].`, "");
+        const p = e;
+        const from = parseIsoDate(p.from);
+        if (from === void 0) fail(`exceptions[${i}].from`, dateProblem(p.from, "in an exception period"));
+        const to = parseIsoDate(p.to);
+        if (to === void 0) fail(`exceptions[${i}].to`, dateProblem(p.to, "in an exception period"));
+        if (to < from) fail(`exceptions[${i}].to`, `(${p.to}) is before exceptions[${i}].from (${p.from})`);
+      } else {
+        fail(`exceptions[${i}]`, `must be ${DATE_RULE} or a {"from": date, "to": date} period (got ${describe(e)})`);
+      }
+    }
+  }
+  function requiredDate(value, path, type) {
+    const day = parseIsoDate(value);
+    if (day === void 0) fail(path, dateProblem(value, `for a ${type} schedule`));
+    return day;
+  }
+  function dateValue(value, path) {
+    const day = parseIsoDate(value);
+    if (day === void 0) fail(path, dateProblem(value, ""));
+    return day;
+  }
+  function dateProblem(value, context) {
+    if (value === void 0) return `is required ${context}: ${DATE_RULE}`;
+    return `must be ${DATE_RULE} (got ${describe(value)})`;
+  }
+  function timeValue(value, path) {
+    const second = parseClockTime(value);
+    if (second === void 0) fail(path, `must be ${TIME_RULE} (got ${describe(value)})`);
+    return second;
+  }
+  function integerInRange(value, path, min, max) {
+    if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+      fail(path, `must be an integer from ${min} to ${max} (got ${describe(value)})`);
+    }
+  }
+  function oneOf(value, path, allowed) {
+    if (value === void 0) fail(path, `is required: one of ${allowed.join(", ")}`);
+    if (!isOneOf(allowed, value)) fail(path, `must be one of ${allowed.join(", ")} (got ${describe(value)})`);
+  }
+  function checkKeys(obj, allowed, prefix, type) {
+    let unknown = false;
+    for (const key in obj) {
+      if (obj[key] !== void 0 && !allowed.includes(key) && hasOwn.call(obj, key)) unknown = true;
+    }
+    if (!unknown) return;
+    for (const key of Object.keys(obj).sort()) {
+      if (obj[key] !== void 0 && !allowed.includes(key)) {
+        const owner = prefix === "" ? `a ${type} schedule` : prefix === "sub." ? `a sub-day "${type}"` : "an exception period";
+        fail(prefix + key, `is not allowed in ${owner}; allowed fields: ${allowed.join(", ")}`);
+      }
+    }
+  }
+  var hasOwn = Object.prototype.hasOwnProperty;
+  function ownField(obj, key) {
+    return hasOwn.call(obj, key) ? obj[key] : void 0;
+  }
+  function isPlainObject(value) {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+    const proto = Object.getPrototypeOf(value);
+    if (proto === Object.prototype) return true;
+    if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+    return proto === null || Object.getPrototypeOf(proto) === null;
+  }
+  function isOneOf(allowed, value) {
+    return typeof value === "string" && allowed.includes(value);
+  }
+  function fail(path, rest) {
+    throw new ScheduleSpecError(path, `schedule ${path} ${rest}`);
+  }
+
+  // extension-src/engine/next-fires.ts
+  function compiledNextFires(c, after, count) {
+    const at = parseLocalTimestamp(after);
+    const n = Math.floor(count);
+    if (!(n > 0)) return [];
+    if (n === Infinity) throw new RangeError("count must be a finite number");
+    return firesAfter(c, at.day, at.second, n);
+  }
+  function firesAfter(c, afterDay, afterSecond, count) {
+    const seconds = fireSecondsAfter(c, afterDay, afterSecond, count);
+    const fires = new Array(seconds.length);
+    let date = "";
+    let dateDay = NO_DAY;
+    for (let i = 0; i < seconds.length; i++) {
+      const day = Math.floor(seconds[i] / SECONDS_PER_DAY);
+      if (day !== dateDay) {
+        dateDay = day;
+        date = formatIsoDate(day) + " ";
+      }
+      fires[i] = date + formatClockTime(seconds[i] - day * SECONDS_PER_DAY);
+    }
+    return fires;
+  }
+  var SECONDS_PER_DAY = 86400;
+  function fireSecondsAfter(c, afterDay, afterSecond, count) {
+    if (c.cron !== void 0) return cronFiresAfter(c, c.cron, afterDay, afterSecond, count);
+    const fires = [];
+    const exceptions = new ExceptionCursor(c.exceptions);
+    let day = nextActiveDay(c, afterDay, exceptions);
+    let slot = day === afterDay ? slotAfter(c, afterSecond) : c.firstSlot;
+    while (day !== NO_DAY) {
+      if (slot >= 0) {
+        const base = day * SECONDS_PER_DAY;
+        for (; slot <= c.lastSlot; slot += c.slotStep) {
+          fires.push(base + slot);
+          if (fires.length === count) return fires;
+        }
+      }
+      day = nextActiveDay(c, day + 1, exceptions);
+      slot = c.firstSlot;
+    }
+    return fires;
+  }
+  function slotAfter(c, second) {
+    if (second < c.firstSlot) return c.firstSlot;
+    const slot = c.firstSlot + (Math.floor((second - c.firstSlot) / c.slotStep) + 1) * c.slotStep;
+    return slot <= c.lastSlot ? slot : -1;
+  }
+  function cronFiresAfter(c, f, afterDay, afterSecond, count) {
+    const fires = [];
+    const perHour = f.minutes.length;
+    const slots = f.hours.length * perHour;
+    const exceptions = new ExceptionCursor(c.exceptions);
+    let day = nextActiveDay(c, afterDay, exceptions);
+    let i = day === afterDay ? cronSlotAfter(f, afterSecond) : 0;
+    while (day !== NO_DAY) {
+      if (i < slots) {
+        const base = day * SECONDS_PER_DAY;
+        for (; i < slots; i++) {
+          const h = Math.floor(i / perHour);
+          fires.push(base + f.hours[h] * 3600 + f.minutes[i - h * perHour] * 60);
+          if (fires.length === count) return fires;
+        }
+      }
+      day = nextActiveDay(c, day + 1, exceptions);
+      i = 0;
+    }
+    return fires;
+  }
+  function cronSlotAfter(f, second) {
+    const perHour = f.minutes.length;
+    let lo = 0;
+    let hi = f.hours.length * perHour;
+    while (lo < hi) {
+      const mid = lo + hi >>> 1;
+      const h = Math.floor(mid / perHour);
+      if (f.hours[h] * 3600 + f.minutes[mid - h * perHour] * 60 <= second) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  // extension-src/engine/zone-instants.ts
+  var OFFSET_BLOCK_DAYS = 256;
+  var OFFSET_BLOCKS_LIMIT = 4096;
+  var FIRST_LOCAL = MIN_DAY * SECONDS_PER_DAY;
+  var LAST_LOCAL = MAX_DAY * SECONDS_PER_DAY + SECONDS_PER_DAY - 1;
+  var EXACT_AFTER = 2 ** 33;
+  var offsetBlocks = /* @__PURE__ */ new Map();
+  var offsetBlockCount = 0;
+  var MissingBlocks = class {
+    constructor() {
+      __publicField(this, "zones", []);
+      __publicField(this, "firstDays", []);
+      __publicField(this, "seen", /* @__PURE__ */ new Set());
+    }
+    /** Records the block of `day` in `zone` when it is not kept; true when it is. */
+    have(zone, day) {
+      const block = Math.floor(day / OFFSET_BLOCK_DAYS);
+      if (offsetBlocks.get(zone)?.has(block)) return true;
+      const key = `${block} ${zone}`;
+      if (!this.seen.has(key)) {
+        this.seen.add(key);
+        this.zones.push(zone);
+        this.firstDays.push(block * OFFSET_BLOCK_DAYS);
+      }
+      return false;
+    }
+    fetch(rules) {
+      if (this.zones.length === 0) return;
+      const offsets = rules.midnightOffsets(this.zones, this.firstDays, OFFSET_BLOCK_DAYS);
+      if (offsets.length !== this.zones.length * OFFSET_BLOCK_DAYS) {
+        throw new Error(`zone offsets: expected ${this.zones.length * OFFSET_BLOCK_DAYS} values, got ${offsets.length}`);
+      }
+      if (offsetBlockCount + this.zones.length > OFFSET_BLOCKS_LIMIT) {
+        offsetBlocks.clear();
+        offsetBlockCount = 0;
+      }
+      for (let k = 0; k < this.zones.length; k++) {
+        let blocks = offsetBlocks.get(this.zones[k]);
+        if (blocks === void 0) {
+          blocks = /* @__PURE__ */ new Map();
+          offsetBlocks.set(this.zones[k], blocks);
+        }
+        const start = k * OFFSET_BLOCK_DAYS;
+        blocks.set(this.firstDays[k] / OFFSET_BLOCK_DAYS, Int32Array.from(offsets.slice(start, start + OFFSET_BLOCK_DAYS)));
+        offsetBlockCount++;
+      }
+      this.zones = [];
+      this.firstDays = [];
+      this.seen.clear();
+    }
+  };
+  function offsetAt(zone, day) {
+    const block = Math.floor(day / OFFSET_BLOCK_DAYS);
+    return offsetBlocks.get(zone).get(block)[day - block * OFFSET_BLOCK_DAYS];
+  }
+  var isUtc = (zone) => zone === "UTC";
+  function readingFast(zone, at, missing) {
+    if (isUtc(zone)) return at;
+    const day = Math.floor(at / SECONDS_PER_DAY);
+    if (!(missing.have(zone, day) && missing.have(zone, day + 1))) return NaN;
+    const offset = offsetAt(zone, day);
+    return offsetAt(zone, day + 1) === offset ? at + offset : NaN;
+  }
+  function wantInstant(zone, local, missing) {
+    if (isUtc(zone)) return;
+    const day = Math.floor(local / SECONDS_PER_DAY);
+    missing.have(zone, day - 2);
+    missing.have(zone, day + 2);
+  }
+  function instantFast(zone, local) {
+    if (isUtc(zone)) return local;
+    const offset = offsetAt(zone, Math.floor(local / SECONDS_PER_DAY));
+    const candidate = local - offset;
+    const day = Math.floor(candidate / SECONDS_PER_DAY);
+    return offsetAt(zone, day - 1) === offset && offsetAt(zone, day) === offset && offsetAt(zone, day + 1) === offset ? candidate : NaN;
+  }
+  function nextInstants(questions, rules) {
+    const n = questions.length;
+    const out = new Array(n).fill(null);
+    const afters = new Float64Array(n);
+    const locals = new Float64Array(n).fill(NaN);
+    const missing = new MissingBlocks();
+    for (let i = 0; i < n; i++) {
+      const q = questions[i];
+      if (q === null) continue;
+      afters[i] = Math.floor(q.after);
+      if (!(Math.abs(q.after) < EXACT_AFTER)) {
+        out[i] = NaN;
+        continue;
+      }
+      readingFast(q.zone, afters[i], missing);
+    }
+    missing.fetch(rules);
+    const exactAt = [];
+    for (let i = 0; i < n; i++) {
+      const q = questions[i];
+      if (q === null || out[i] !== null) continue;
+      locals[i] = readingFast(q.zone, afters[i], missing);
+      if (Number.isNaN(locals[i])) exactAt.push(i);
+    }
+    if (exactAt.length > 0) {
+      const readings = rules.readings(exactAt.map((i) => questions[i].zone), exactAt.map((i) => afters[i]));
+      exactAt.forEach((i, k) => locals[i] = readings[k]);
+    }
+    const fires = new Float64Array(n).fill(NaN);
+    for (let i = 0; i < n; i++) {
+      const q = questions[i];
+      if (q === null || out[i] !== null) continue;
+      const local = locals[i];
+      if (!(local >= FIRST_LOCAL && local < LAST_LOCAL)) {
+        out[i] = NaN;
+        continue;
+      }
+      const day = Math.floor(local / SECONDS_PER_DAY);
+      const fire = fireSecondsAfter(q.compiled, day, local - day * SECONDS_PER_DAY, 1);
+      if (fire.length === 0) continue;
+      fires[i] = fire[0];
+      wantInstant(q.zone, fire[0], missing);
+    }
+    missing.fetch(rules);
+    const exactFire = [];
+    for (let i = 0; i < n; i++) {
+      if (Number.isNaN(fires[i])) continue;
+      const instant = instantFast(questions[i].zone, fires[i]);
+      if (Number.isNaN(instant)) exactFire.push(i);
+      else out[i] = instant;
+    }
+    if (exactFire.length > 0) {
+      const instants = rules.instants(exactFire.map((i) => questions[i].zone), exactFire.map((i) => fires[i]));
+      exactFire.forEach((i, k) => out[i] = instants[k]);
+    }
+    for (let i = 0; i < n; i++) {
+      const instant = out[i];
+      if (instant !== null && !Number.isNaN(instant) && !(instant > afters[i])) out[i] = NaN;
+    }
+    return out;
+  }
+  function nextInstantsAfter(compiled2, zone, after, count, rules) {
+    const n = Math.floor(count);
+    if (!(n > 0)) return [];
+    if (!(Math.abs(after) < EXACT_AFTER)) return null;
+    const afterSecond = Math.floor(after);
+    const missing = new MissingBlocks();
+    readingFast(zone, afterSecond, missing);
+    missing.fetch(rules);
+    let cursor = readingFast(zone, afterSecond, missing);
+    if (Number.isNaN(cursor)) cursor = rules.readings([zone], [afterSecond])[0];
+    const out = [];
+    let last = afterSecond;
+    for (let round = 0; round < 4; round++) {
+      if (!(cursor >= FIRST_LOCAL && cursor < LAST_LOCAL)) return round === 0 ? null : out;
+      const day = Math.floor(cursor / SECONDS_PER_DAY);
+      const want = n - out.length;
+      const fires = fireSecondsAfter(compiled2, day, cursor - day * SECONDS_PER_DAY, want);
+      for (const fire of fires) wantInstant(zone, fire, missing);
+      missing.fetch(rules);
+      const instants = fires.map((fire) => instantFast(zone, fire));
+      const exact = [];
+      instants.forEach((instant, k) => Number.isNaN(instant) && exact.push(k));
+      if (exact.length > 0) {
+        const answers = rules.instants(exact.map(() => zone), exact.map((k) => fires[k]));
+        exact.forEach((k, j) => instants[k] = answers[j]);
+      }
+      for (const instant of instants) {
+        if (instant > last) {
+          out.push(instant);
+          last = instant;
+        }
+      }
+      if (out.length === n || fires.length < want) return out;
+      cursor = fires[fires.length - 1];
+    }
+    return null;
+  }
+
+  // extension-src/engine/sql-entry.ts
+  var checkedSpecs = /* @__PURE__ */ new Map();
+  var CHECKED_SPECS_LIMIT = 16384;
+  function checked(specText) {
+    let answer = checkedSpecs.get(specText);
+    if (answer === void 0) {
+      const spec = specText === null ? null : JSON.parse(specText);
+      try {
+        assertValidSchedule(spec);
+        answer = { compiled: compileSchedule(spec), zone: spec.time_zone ?? "UTC" };
+      } catch (e) {
+        if (!(e instanceof ScheduleSpecError)) throw e;
+        answer = { problem: { field: e.field, message: e.message } };
+      }
+      if (checkedSpecs.size >= CHECKED_SPECS_LIMIT) checkedSpecs.clear();
+      checkedSpecs.set(specText, answer);
+    }
+    return answer;
+  }
+  function checkSchedule(spec) {
+    const answer = checked(spec);
+    return "problem" in answer ? { ...answer.problem } : null;
+  }
+  function nextFiresLocal(spec, after, count) {
+    const answer = checked(spec);
+    if ("problem" in answer) throw new ScheduleSpecError(answer.problem.field, answer.problem.message);
+    return compiledNextFires(answer.compiled, after, count);
+  }
+  function compiled(spec) {
+    const answer = checked(spec);
+    if ("problem" in answer) throw new ScheduleSpecError(answer.problem.field, answer.problem.message);
+    return answer;
+  }
+  function nextFireEach(specs, afters, zoneRules) {
+    const questions = new Array(specs.length);
+    for (let i = 0; i < specs.length; i++) {
+      const spec = specs[i];
+      const after = afters[i] ?? null;
+      if (spec === null || after === null) {
+        questions[i] = null;
+        continue;
+      }
+      const c = compiled(spec);
+      questions[i] = { compiled: c.compiled, zone: c.zone, after };
+    }
+    return nextInstants(questions, zoneRules);
+  }
+  function nextFireAt(spec, after, zoneRules) {
+    const c = compiled(spec);
+    return nextInstants([{ compiled: c.compiled, zone: c.zone, after }], zoneRules)[0];
+  }
+  function nextFiresAt(spec, after, count, zoneRules) {
+    const c = compiled(spec);
+    return nextInstantsAfter(c.compiled, c.zone, after, count, zoneRules);
+  }
+  function spiZoneRules(spi) {
+    return {
+      midnightOffsets: (zones, firstDays, days) => spi.execute("SELECT pgautomator._zone_midnight_offsets($1::text[], $2::int[], $3::int) AS o", [zones, firstDays, days])[0].o,
+      readings: (zones, instants) => spi.execute("SELECT pgautomator._zone_readings($1::text[], $2::float8[]) AS r", [zones, instants])[0].r,
+      instants: (zones, locals) => spi.execute("SELECT pgautomator._zone_instants($1::text[], $2::float8[]) AS i", [zones, locals])[0].i
+    };
+  }
+  return __toCommonJS(sql_entry_exports);
+})();
+    return __pgautomatorEngineBundle;
+  })();
+  globalThis.__pgautomator_engine_0_1_0_1fccf78a = engine;
+}
+return engine.nextFireEach(specs, afters, engine.spiZoneRules(plv8));
+$plv8$;
+COMMENT ON FUNCTION pgautomator._plv8_next_fire_each(text[], float8[]) IS 'plv8 engine: for each i, the first instant (seconds since 1970) strictly after afters[i] (seconds since 1970) at which the spec specs[i] (jsonb as text) fires; NULL when there is none or either is NULL, NaN when the SQL wrapper must decide. Generated from extension-src/engine/sql-entry.ts nextFireEach.';
+
+CREATE OR REPLACE FUNCTION pgautomator._plv8_next_fires_at(spec text, after float8, count int)
+RETURNS float8[]
+LANGUAGE plv8 IMMUTABLE STRICT PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp
+AS $plv8$
+// GENERATED by scripts/build-extension.ts from extension-src/engine/sql-entry.ts (nextFiresAt) — do not edit.
+// The engine bundle is evaluated once per plv8 context and cached on the global object.
+var engine = globalThis.__pgautomator_engine_0_1_0_1fccf78a;
+if (engine === undefined) {
+  engine = (function () {
+"use strict";
+var __pgautomatorEngineBundle = (() => {
+  var __defProp = Object.defineProperty;
+  var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
+  var __getOwnPropNames = Object.getOwnPropertyNames;
+  var __hasOwnProp = Object.prototype.hasOwnProperty;
+  var __defNormalProp = (obj, key, value) => key in obj ? __defProp(obj, key, { enumerable: true, configurable: true, writable: true, value }) : obj[key] = value;
+  var __export = (target, all) => {
+    for (var name in all)
+      __defProp(target, name, { get: all[name], enumerable: true });
+  };
+  var __copyProps = (to, from, except, desc) => {
+    if (from && typeof from === "object" || typeof from === "function") {
+      for (let key of __getOwnPropNames(from))
+        if (!__hasOwnProp.call(to, key) && key !== except)
+          __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
+    }
+    return to;
+  };
+  var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
+  var __publicField = (obj, key, value) => __defNormalProp(obj, typeof key !== "symbol" ? key + "" : key, value);
+
+  // extension-src/engine/sql-entry.ts
+  var sql_entry_exports = {};
+  __export(sql_entry_exports, {
+    CHECKED_SPECS_LIMIT: () => CHECKED_SPECS_LIMIT,
+    checkSchedule: () => checkSchedule,
+    nextFireAt: () => nextFireAt,
+    nextFireEach: () => nextFireEach,
+    nextFiresAt: () => nextFiresAt,
+    nextFiresLocal: () => nextFiresLocal,
+    spiZoneRules: () => spiZoneRules
+  });
+
+  // extension-src/engine/civil-date.ts
+  function daysFromCivil(year, month, day) {
+    const y = month <= 2 ? year - 1 : year;
+    const era = Math.floor(y / 400);
+    const yoe = y - era * 400;
+    const mp = (month + 9) % 12;
+    const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
+    const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+    return era * 146097 + doe - 719468;
+  }
+  function packedCivil(z) {
+    const zz = z + 719468;
+    const era = Math.floor(zz / 146097);
+    const doe = zz - era * 146097;
+    const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+    const mp = Math.floor((5 * doy + 2) / 153);
+    const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+    const month = mp < 10 ? mp + 3 : mp - 9;
+    const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+    return year * 1e4 + month * 100 + day;
+  }
+  function isLeapYear(year) {
+    return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  }
+  function daysInMonth(year, month) {
+    if (month === 2) return isLeapYear(year) ? 29 : 28;
+    return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  }
+  function weekdayOf(z) {
+    const r = (z + 3) % 7;
+    return r < 0 ? r + 7 : r;
+  }
+  function monthIndexOfDay(z) {
+    const p = packedCivil(z);
+    const year = Math.floor(p / 1e4);
+    return year * 12 + Math.floor(p / 100) - year * 100 - 1;
+  }
+  function firstDayOfMonthIndex(m) {
+    const year = Math.floor(m / 12);
+    return daysFromCivil(year, m - year * 12 + 1, 1);
+  }
+  function daysInMonthIndex(m) {
+    const year = Math.floor(m / 12);
+    return daysInMonth(year, m - year * 12 + 1);
+  }
+  var MIN_DAY = daysFromCivil(1, 1, 1);
+  var MAX_DAY = daysFromCivil(9999, 12, 31);
+  var MAX_MONTH_INDEX = 9999 * 12 + 11;
+  function parseIsoDate(text) {
+    if (typeof text !== "string" || text.length !== 10 || text.charCodeAt(4) !== DASH || text.charCodeAt(7) !== DASH) return void 0;
+    const year = digitsAt(text, 0, 4);
+    const month = digitsAt(text, 5, 2);
+    const day = digitsAt(text, 8, 2);
+    if (year < 0 || month < 0 || day < 0) return void 0;
+    return dayOfParts(year, month, day);
+  }
+  var DASH = 45;
+  var ZERO = 48;
+  function digitsAt(text, start, length) {
+    let value = 0;
+    for (let i = start; i < start + length; i++) {
+      const digit = text.charCodeAt(i) - ZERO;
+      if (digit < 0 || digit > 9) return -1;
+      value = value * 10 + digit;
+    }
+    return value;
+  }
+  function dayOfParts(year, month, day) {
+    if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return void 0;
+    return daysFromCivil(year, month, day);
+  }
+  var TWO_DIGITS = Array.from({ length: 100 }, (_, i) => (i < 10 ? "0" : "") + i);
+  function formatIsoDate(z) {
+    const p = packedCivil(z);
+    const year = Math.floor(p / 1e4);
+    const md = p - year * 1e4;
+    const yy = Math.floor(year / 100);
+    return TWO_DIGITS[yy] + TWO_DIGITS[year - yy * 100] + "-" + TWO_DIGITS[Math.floor(md / 100)] + "-" + TWO_DIGITS[md % 100];
+  }
+
+  // extension-src/engine/clock-time.ts
+  var COLON = 58;
+  function parseClockTime(text) {
+    if (typeof text !== "string" || text.length !== 5 && text.length !== 8 || text.charCodeAt(2) !== COLON) return void 0;
+    const hour = digitsAt(text, 0, 2);
+    const minute = digitsAt(text, 3, 2);
+    let second = 0;
+    if (text.length === 8) {
+      if (text.charCodeAt(5) !== COLON) return void 0;
+      second = digitsAt(text, 6, 2);
+    }
+    if (hour < 0 || minute < 0 || second < 0) return void 0;
+    return secondOfParts(hour, minute, second);
+  }
+  function secondOfParts(hour, minute, second) {
+    if (hour > 23 || minute > 59 || second > 59) return void 0;
+    return hour * 3600 + minute * 60 + second;
+  }
+  function formatClockTime(s) {
+    const h = Math.floor(s / 3600);
+    const rest = s - h * 3600;
+    const m = Math.floor(rest / 60);
+    return TWO_DIGITS[h] + ":" + TWO_DIGITS[m] + ":" + TWO_DIGITS[rest - m * 60];
+  }
+
+  // extension-src/engine/describe-value.ts
+  function describe(value) {
+    let text;
+    try {
+      text = JSON.stringify(value);
+    } catch {
+      text = void 0;
+    }
+    if (text === void 0) text = typeof value;
+    if (text.length <= 60) return text;
+    const code = text.charCodeAt(56);
+    return text.slice(0, code >= 55296 && code <= 56319 ? 56 : 57) + "...";
+  }
+
+  // extension-src/engine/cron-expression.ts
+  var CRON_MACROS = {
+    "@yearly": "0 0 1 1 *",
+    "@annually": "0 0 1 1 *",
+    "@monthly": "0 0 1 * *",
+    "@weekly": "0 0 * * 0",
+    "@daily": "0 0 * * *",
+    "@midnight": "0 0 * * *",
+    "@hourly": "0 * * * *"
+  };
+  var CRON_FIELD_NAMES = ["minute", "hour", "day-of-month", "month", "day-of-week"];
+  var MONTH_NAMES = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+  var CRON_DAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+  var LOW = [0, 0, 1, 1, 0];
+  var HIGH = [59, 23, 31, 12, 7];
+  var ALLOWED = ["0-59", "0-23", "1-31", "1-12 or jan-dec", "0-7 or sun-sat (0 and 7 are Sunday)"];
+  var MACRO_LIST = Object.keys(CRON_MACROS).join(", ");
+  var CRON_RULE = `a cron expression: five fields "minute hour day-of-month month day-of-week" or one of ${MACRO_LIST}`;
+  var ITEM = /^(?:(\*)|([0-9]+|[A-Za-z]{3})(?:-([0-9]+|[A-Za-z]{3}))?)(?:\/([0-9]+))?$/;
+  var BLANKS = /[ \t]+/;
+  function parseCronExpression(expression) {
+    if (typeof expression !== "string") return `must be ${CRON_RULE} (got ${describe(expression)})`;
+    if (expression === lastText && lastResult !== void 0) return lastResult;
+    const result = parse(expression);
+    lastText = expression;
+    lastResult = result;
+    return result;
+  }
+  var lastText;
+  var lastResult;
+  function parse(expression) {
+    let text = trimBlanks(expression);
+    if (text.charCodeAt(0) === 64) {
+      const fields = CRON_MACROS[text];
+      if (fields === void 0 || !Object.prototype.hasOwnProperty.call(CRON_MACROS, text)) {
+        return `must be one of ${MACRO_LIST} when it begins with @ (got ${describe(expression)})`;
+      }
+      text = fields;
+    }
+    const parts = text === "" ? [] : text.split(BLANKS);
+    if (parts.length !== 5) {
+      return `must have five fields separated by blanks, "minute hour day-of-month month day-of-week" (got ${parts.length}: ${describe(expression)})`;
+    }
+    const sets = [];
+    for (let f = 0; f < 5; f++) {
+      const on = parseField(parts[f], f);
+      if (typeof on === "string") return on;
+      sets.push(on);
+    }
+    const minutes = [];
+    const hours = [];
+    let monthDays = 0;
+    let months = 0;
+    let weekdays = 0;
+    for (let v = 0; v < 60; v++) {
+      if (sets[0][v] === true) minutes.push(v);
+      if (sets[1][v] === true) hours.push(v);
+      if (sets[2][v] === true) monthDays |= 1 << v - 1;
+      if (sets[3][v] === true) months |= 1 << v - 1;
+      if (sets[4][v] === true) weekdays |= 1 << (v + 6) % 7;
+    }
+    const bothDaysMustMatch = parts[2].charCodeAt(0) === 42 || parts[4].charCodeAt(0) === 42;
+    if (bothDaysMustMatch && !someMonthHasADay(months, monthDays)) {
+      return `can never fire: no month it allows has a day of month it allows (got ${describe(expression)})`;
+    }
+    return { minutes, hours, monthDays, months, weekdays, bothDaysMustMatch };
+  }
+  function parseField(text, f) {
+    const on = [];
+    const items = text.split(",");
+    for (const item of items) {
+      const m = ITEM.exec(item);
+      const what = () => `field ${CRON_FIELD_NAMES[f]} has item ${describe(item)}`;
+      const syntax = () => `${what()} that is not *, N, A-B, */S or A-B/S with values ${ALLOWED[f]}`;
+      if (m === null || m[4] !== void 0 && m[1] === void 0 && m[3] === void 0) return syntax();
+      let from = LOW[f];
+      let to = HIGH[f];
+      if (m[1] === void 0) {
+        const a = valueOf(m[2], f);
+        const b = m[3] === void 0 ? a : valueOf(m[3], f);
+        if (a === void 0 || b === void 0) return syntax();
+        if (a < LOW[f] || a > HIGH[f] || b < LOW[f] || b > HIGH[f]) return `${what()} outside ${ALLOWED[f]}`;
+        if (a > b) return `${what()} whose range is reversed (write the smaller value first)`;
+        from = a;
+        to = b;
+      }
+      let step = 1;
+      if (m[4] !== void 0) {
+        step = Number(m[4]);
+        if (step < 1) return `${what()} whose step is not at least 1`;
+      }
+      for (let v = from; v <= to; v += step) on[v] = true;
+    }
+    return on;
+  }
+  function valueOf(token, f) {
+    const c = token.charCodeAt(0);
+    if (c >= 48 && c <= 57) return Number(token);
+    const name = token.toLowerCase();
+    if (f === 3) {
+      const i = MONTH_NAMES.indexOf(name);
+      return i < 0 ? void 0 : i + 1;
+    }
+    if (f === 4) {
+      const i = CRON_DAY_NAMES.indexOf(name);
+      return i < 0 ? void 0 : i;
+    }
+    return void 0;
+  }
+  var LONGEST_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  function someMonthHasADay(months, monthDays) {
+    for (let m = 0; m < 12; m++) {
+      if ((months & 1 << m) !== 0 && (monthDays & (2 ** LONGEST_MONTH[m] - 1 | 0)) !== 0) return true;
+    }
+    return false;
+  }
+  function trimBlanks(text) {
+    let a = 0;
+    let b = text.length;
+    while (a < b && (text.charCodeAt(a) === 32 || text.charCodeAt(a) === 9)) a++;
+    while (b > a && (text.charCodeAt(b - 1) === 32 || text.charCodeAt(b - 1) === 9)) b--;
+    return text.slice(a, b);
+  }
+
+  // extension-src/engine/exception-periods.ts
+  var NO_PERIODS = { from: [], to: [] };
+  function mergeExceptionPeriods(exceptions) {
+    if (exceptions === void 0 || exceptions.length === 0) return NO_PERIODS;
+    const ranges = exceptions.map((e) => {
+      const from2 = parseIsoDate(typeof e === "string" ? e : e.from);
+      const to2 = typeof e === "string" ? from2 : parseIsoDate(e.to);
+      return [from2, to2];
+    });
+    ranges.sort((a, b) => a[0] - b[0]);
+    const from = [];
+    const to = [];
+    for (const [f, t] of ranges) {
+      const last = to.length - 1;
+      if (last >= 0 && f <= to[last] + 1) {
+        if (t > to[last]) to[last] = t;
+      } else {
+        from.push(f);
+        to.push(t);
+      }
+    }
+    return { from, to };
+  }
+  var ExceptionCursor = class {
+    constructor(periods) {
+      __publicField(this, "periods", periods);
+      __publicField(this, "index", -1);
+    }
+    /**
+     * If `day` lies inside an exception period, the last day of that period; otherwise
+     * `undefined`. Successive calls must ask about non-decreasing days.
+     */
+    periodEndAt(day) {
+      const { from, to } = this.periods;
+      if (to.length === 0) return void 0;
+      let i = this.index;
+      if (i < 0) i = firstEndingOnOrAfter(to, day);
+      else while (i < to.length && to[i] < day) i++;
+      this.index = i;
+      return i < to.length && from[i] <= day ? to[i] : void 0;
+    }
+  };
+  function firstEndingOnOrAfter(to, day) {
+    let lo = 0;
+    let hi = to.length;
+    while (lo < hi) {
+      const mid = lo + hi >>> 1;
+      if (to[mid] < day) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  // extension-src/engine/spec.ts
+  var SCHEDULE_TYPES = ["once", "daily", "weekly", "monthly", "monthly_relative", "cron"];
+  var WEEKDAY_NAMES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+  var ORDINALS = ["first", "second", "third", "fourth", "last"];
+  var RELATIVE_WEEKDAYS = [...WEEKDAY_NAMES, "day", "weekday", "weekend_day"];
+  var SUB_DAY_TYPES = ["once", "every"];
+  var SUB_DAY_UNITS = ["second", "minute", "hour"];
+  var SUB_DAY_UNIT_SECONDS = { second: 1, minute: 60, hour: 3600 };
+  var MIN_EVERY = 1;
+  var MAX_EVERY = 1e5;
+  var MIN_MONTH_DAY = 1;
+  var MAX_MONTH_DAY = 31;
+  var COMMON_KEYS = ["type", "time_zone", "sub", "exceptions"];
+  var RECURRING_KEYS = ["start_date", "end_date", "every"];
+  var SPEC_KEYS = {
+    once: [...COMMON_KEYS, "date"],
+    daily: [...COMMON_KEYS, ...RECURRING_KEYS],
+    weekly: [...COMMON_KEYS, ...RECURRING_KEYS, "weekdays"],
+    monthly: [...COMMON_KEYS, ...RECURRING_KEYS, "day"],
+    monthly_relative: [...COMMON_KEYS, ...RECURRING_KEYS, "ordinal", "weekday"],
+    // No `sub` and no `every`: the expression says the times of day and which days.
+    cron: ["type", "time_zone", "exceptions", "start_date", "end_date", "expression"]
+  };
+  var SUB_DAY_KEYS = {
+    once: ["type", "time"],
+    every: ["type", "every", "unit", "start_time", "end_time"]
+  };
+  var EXCEPTION_PERIOD_KEYS = ["from", "to"];
+
+  // extension-src/engine/compiled-schedule.ts
+  var RELATIVE_DAY = 7;
+  var RELATIVE_WEEKDAY = 8;
+  var RELATIVE_WEEKEND_DAY = 9;
+  var LAST_ORDINAL = 5;
+  function compileSchedule(spec) {
+    if (spec.type === "cron") {
+      return {
+        type: "cron",
+        startDay: spec.start_date === void 0 ? MIN_DAY : parseIsoDate(spec.start_date),
+        endDay: spec.end_date === void 0 ? MAX_DAY : parseIsoDate(spec.end_date),
+        every: 1,
+        weekAnchor: 0,
+        weekdayBits: 0,
+        monthAnchor: 0,
+        monthDay: 0,
+        ordinal: 0,
+        relativeWeekday: 0,
+        firstSlot: 0,
+        slotStep: 1,
+        lastSlot: 0,
+        exceptions: mergeExceptionPeriods(spec.exceptions),
+        cron: parseCronExpression(spec.expression)
+      };
+    }
+    const once = spec.type === "once";
+    const startDay = parseIsoDate(once ? spec.date : spec.start_date);
+    const endDay = once ? startDay : spec.end_date === void 0 ? MAX_DAY : parseIsoDate(spec.end_date);
+    let weekdayBits = 0;
+    if (spec.type === "weekly") for (const w of spec.weekdays) weekdayBits |= 1 << WEEKDAY_NAMES.indexOf(w);
+    const sub = spec.sub;
+    let firstSlot = 0;
+    let slotStep = 1;
+    let lastSlot = 0;
+    if (sub !== void 0 && sub.type === "once") {
+      firstSlot = lastSlot = parseClockTime(sub.time);
+    } else if (sub !== void 0) {
+      firstSlot = sub.start_time === void 0 ? 0 : parseClockTime(sub.start_time);
+      slotStep = sub.every * SUB_DAY_UNIT_SECONDS[sub.unit];
+      const endTime = sub.end_time === void 0 ? 86399 : parseClockTime(sub.end_time);
+      lastSlot = firstSlot + Math.floor((endTime - firstSlot) / slotStep) * slotStep;
+    }
+    return {
+      type: spec.type,
+      startDay,
+      endDay,
+      every: once ? 1 : spec.every ?? 1,
+      weekAnchor: startDay - weekdayOf(startDay),
+      weekdayBits,
+      monthAnchor: monthIndexOfDay(startDay),
+      monthDay: spec.type === "monthly" ? spec.day : 0,
+      ordinal: spec.type === "monthly_relative" ? ORDINALS.indexOf(spec.ordinal) + 1 : 0,
+      relativeWeekday: spec.type === "monthly_relative" ? RELATIVE_WEEKDAYS.indexOf(spec.weekday) : 0,
+      firstSlot,
+      slotStep,
+      lastSlot,
+      exceptions: mergeExceptionPeriods(spec.exceptions)
+    };
+  }
+
+  // extension-src/engine/firing-days.ts
+  var NO_DAY = 1e9;
+  function nextActiveDay(c, day, exceptions) {
+    let d = day;
+    for (; ; ) {
+      d = nextFiringDay(c, d);
+      if (d === NO_DAY) return NO_DAY;
+      const periodEnd = exceptions.periodEndAt(d);
+      if (periodEnd === void 0) return d;
+      d = periodEnd + 1;
+    }
+  }
+  function nextFiringDay(c, day) {
+    const d = day < c.startDay ? c.startDay : day;
+    if (d > c.endDay) return NO_DAY;
+    let found;
+    switch (c.type) {
+      case "once":
+        found = d;
+        break;
+      case "daily":
+        found = c.startDay + Math.ceil((d - c.startDay) / c.every) * c.every;
+        break;
+      case "weekly":
+        found = nextWeeklyDay(c, d);
+        break;
+      case "monthly":
+      case "monthly_relative":
+        found = nextMonthlyDay(c, d);
+        break;
+      case "cron":
+        found = nextCronDay(c, d);
+        break;
+    }
+    return found > c.endDay ? NO_DAY : found;
+  }
+  function nextWeeklyDay(c, d) {
+    const offset = d - c.weekAnchor;
+    let week = Math.floor(offset / 7);
+    const behind = week % c.every;
+    if (behind === 0) {
+      const w = firstListedFrom(c.weekdayBits, offset - week * 7);
+      if (w < 7) return c.weekAnchor + week * 7 + w;
+      week += c.every;
+    } else {
+      week += c.every - behind;
+    }
+    return c.weekAnchor + week * 7 + firstListedFrom(c.weekdayBits, 0);
+  }
+  function firstListedFrom(bits, w) {
+    while (w < 7 && (bits & 1 << w) === 0) w++;
+    return w;
+  }
+  function nextMonthlyDay(c, d) {
+    let month = monthIndexOfDay(d);
+    const behind = (month - c.monthAnchor) % c.every;
+    if (behind === 0) {
+      const candidate = dayInMonth(c, month);
+      if (candidate >= d) return candidate;
+      month += c.every;
+    } else {
+      month += c.every - behind;
+    }
+    return month > MAX_MONTH_INDEX ? NO_DAY : dayInMonth(c, month);
+  }
+  function nextCronDay(c, d) {
+    const f = c.cron;
+    let month = monthIndexOfDay(d);
+    let first = firstDayOfMonthIndex(month);
+    let x = d - first + 1;
+    for (; ; ) {
+      if ((f.months & 1 << month % 12) !== 0) {
+        const length = daysInMonthIndex(month);
+        let wd = weekdayOf(first + x - 1);
+        for (; x <= length; x++) {
+          const dayOk = (f.monthDays & 1 << x - 1) !== 0;
+          const weekdayOk = (f.weekdays & 1 << wd) !== 0;
+          if (f.bothDaysMustMatch ? dayOk && weekdayOk : dayOk || weekdayOk) return first + x - 1;
+          wd = wd === 6 ? 0 : wd + 1;
+        }
+      }
+      month++;
+      if (month > MAX_MONTH_INDEX) return NO_DAY;
+      first = firstDayOfMonthIndex(month);
+      if (first > c.endDay) return NO_DAY;
+      x = 1;
+    }
+  }
+  function dayInMonth(c, month) {
+    const first = firstDayOfMonthIndex(month);
+    const length = daysInMonthIndex(month);
+    if (c.type === "monthly") return first + (c.monthDay < length ? c.monthDay : length) - 1;
+    return relativeDay(first, first + length - 1, c.ordinal, c.relativeWeekday);
+  }
+  function relativeDay(first, last, ordinal, kind) {
+    const firstWeekday = weekdayOf(first);
+    if (ordinal === LAST_ORDINAL) {
+      const lastWeekday = weekdayOf(last);
+      switch (kind) {
+        case RELATIVE_DAY:
+          return last;
+        case RELATIVE_WEEKDAY:
+          return lastWeekday <= 4 ? last : last - (lastWeekday - 4);
+        case RELATIVE_WEEKEND_DAY:
+          return lastWeekday >= 5 ? last : last - (lastWeekday + 1);
+        default:
+          return last - (lastWeekday - kind + 7) % 7;
+      }
+    }
+    const n = ordinal - 1;
+    switch (kind) {
+      case RELATIVE_DAY:
+        return first + n;
+      case RELATIVE_WEEKDAY: {
+        if (firstWeekday >= 5) return first + (7 - firstWeekday) + n;
+        return n < 5 - firstWeekday ? first + n : first + n + 2;
+      }
+      case RELATIVE_WEEKEND_DAY: {
+        if (firstWeekday === 6) return n === 0 ? first : first + 6 + WEEKEND_OFFSETS[n - 1];
+        return first + (5 - firstWeekday) + WEEKEND_OFFSETS[n];
+      }
+      default:
+        return first + (kind - firstWeekday + 7) % 7 + 7 * n;
+    }
+  }
+  var WEEKEND_OFFSETS = [0, 1, 7, 8];
+
+  // extension-src/engine/local-timestamp.ts
+  var SPACE = 32;
+  var LETTER_T = 84;
+  var DASH2 = 45;
+  var COLON2 = 58;
+  var DOT = 46;
+  function parseLocalTimestamp(text) {
+    const parsed = typeof text === "string" ? parse2(text) : void 0;
+    if (parsed === void 0) {
+      throw new RangeError(
+        `after must be a local timestamp 'YYYY-MM-DD HH:MM:SS[.ffffff]' in years 0001..9999 (got ${JSON.stringify(String(text)).slice(0, 80)})`
+      );
+    }
+    return parsed;
+  }
+  function parse2(text) {
+    const n = text.length;
+    const sep = text.charCodeAt(10);
+    if (n < 19 || n === 20 || n > 26) return void 0;
+    if (text.charCodeAt(4) !== DASH2 || text.charCodeAt(7) !== DASH2 || sep !== SPACE && sep !== LETTER_T) return void 0;
+    if (text.charCodeAt(13) !== COLON2 || text.charCodeAt(16) !== COLON2) return void 0;
+    if (n > 19 && (text.charCodeAt(19) !== DOT || digitsAt(text, 20, n - 20) < 0)) return void 0;
+    const year = digitsAt(text, 0, 4);
+    const month = digitsAt(text, 5, 2);
+    const dayOfMonth = digitsAt(text, 8, 2);
+    const hour = digitsAt(text, 11, 2);
+    const minute = digitsAt(text, 14, 2);
+    const second = digitsAt(text, 17, 2);
+    if (year < 0 || month < 0 || dayOfMonth < 0 || hour < 0 || minute < 0 || second < 0) return void 0;
+    const day = dayOfParts(year, month, dayOfMonth);
+    const secondOfDay = secondOfParts(hour, minute, second);
+    return day === void 0 || secondOfDay === void 0 ? void 0 : { day, second: secondOfDay };
+  }
+
+  // extension-src/engine/schedule-spec-error.ts
+  var ScheduleSpecError = class extends Error {
+    constructor(field, message) {
+      super(message);
+      __publicField(this, "field");
+      __publicField(this, "code", "PA001");
+      this.name = "ScheduleSpecError";
+      this.field = field;
+    }
+  };
+
+  // extension-src/engine/validate.ts
+  var DATE_RULE = "a date YYYY-MM-DD in years 0001..9999";
+  var TIME_RULE = "a time HH:MM or HH:MM:SS (hours 00-23, minutes and seconds 00-59)";
+  var EVERY_RULE = `an integer from ${MIN_EVERY} to ${MAX_EVERY}`;
+  var WEEKDAYS_RULE = `a non-empty array of ${WEEKDAY_NAMES.join(", ")}`;
+  function assertValidSchedule(spec) {
+    if (!isPlainObject(spec)) fail("spec", `must be a JSON object (got ${describe(spec)})`);
+    const type = ownField(spec, "type");
+    if (type === void 0) fail("type", `is required: one of ${SCHEDULE_TYPES.join(", ")}`);
+    if (!isOneOf(SCHEDULE_TYPES, type)) fail("type", `must be one of ${SCHEDULE_TYPES.join(", ")} (got ${describe(type)})`);
+    checkKeys(spec, SPEC_KEYS[type], "", type);
+    const s = spec;
+    if (s.time_zone !== void 0 && (typeof s.time_zone !== "string" || s.time_zone === "")) {
+      fail("time_zone", `must be a non-empty string naming an IANA time zone (got ${describe(s.time_zone)})`);
+    }
+    if (type === "once") {
+      requiredDate(s.date, "date", type);
+    } else if (type === "cron") {
+      const start = s.start_date === void 0 ? void 0 : dateValue(s.start_date, "start_date");
+      if (s.end_date !== void 0) {
+        const end = dateValue(s.end_date, "end_date");
+        if (start !== void 0 && end < start) fail("end_date", `(${s.end_date}) is before start_date (${s.start_date})`);
+      }
+      if (s.expression === void 0) fail("expression", `is required for a cron schedule: ${CRON_RULE}`);
+      const parsed = parseCronExpression(s.expression);
+      if (typeof parsed === "string") fail("expression", parsed);
+    } else {
+      const start = requiredDate(s.start_date, "start_date", type);
+      if (s.end_date !== void 0) {
+        const end = dateValue(s.end_date, "end_date");
+        if (end < start) fail("end_date", `(${s.end_date}) is before start_date (${s.start_date})`);
+      }
+      if (s.every !== void 0) integerInRange(s.every, "every", MIN_EVERY, MAX_EVERY);
+      if (type === "weekly") checkWeekdays(s.weekdays);
+      if (type === "monthly") {
+        if (s.day === void 0) fail("day", `is required for a monthly schedule: an integer from ${MIN_MONTH_DAY} to ${MAX_MONTH_DAY}`);
+        integerInRange(s.day, "day", MIN_MONTH_DAY, MAX_MONTH_DAY);
+      }
+      if (type === "monthly_relative") {
+        oneOf(s.ordinal, "ordinal", ORDINALS);
+        oneOf(s.weekday, "weekday", RELATIVE_WEEKDAYS);
+      }
+    }
+    if (s.sub !== void 0) checkSubDay(s.sub);
+    if (s.exceptions !== void 0) checkExceptions(s.exceptions);
+  }
+  function checkWeekdays(weekdays) {
+    if (weekdays === void 0) fail("weekdays", `is required for a weekly schedule: ${WEEKDAYS_RULE}`);
+    if (!Array.isArray(weekdays) || weekdays.length === 0) fail("weekdays", `must be ${WEEKDAYS_RULE} (got ${describe(weekdays)})`);
+    for (let i = 0; i < weekdays.length; i++) {
+      if (!isOneOf(WEEKDAY_NAMES, weekdays[i])) {
+        fail(`weekdays[${i}]`, `must be one of ${WEEKDAY_NAMES.join(", ")} (got ${describe(weekdays[i])})`);
+      }
+    }
+  }
+  function checkSubDay(sub) {
+    if (!isPlainObject(sub)) {
+      fail("sub", `must be an object {"type": "once", "time": T} or {"type": "every", "every": N, "unit": U, "start_time": T, "end_time": T} (got ${describe(sub)})`);
+    }
+    const type = ownField(sub, "type");
+    if (type === void 0) fail("sub.type", `is required: one of ${SUB_DAY_TYPES.join(", ")}`);
+    if (!isOneOf(SUB_DAY_TYPES, type)) fail("sub.type", `must be one of ${SUB_DAY_TYPES.join(", ")} (got ${describe(type)})`);
+    checkKeys(sub, SUB_DAY_KEYS[type], "sub.", type);
+    const s = sub;
+    if (type === "once") {
+      if (s.time === void 0) fail("sub.time", `is required for a sub-day "once": ${TIME_RULE}`);
+      timeValue(s.time, "sub.time");
+      return;
+    }
+    if (s.every === void 0) fail("sub.every", `is required for a sub-day "every": ${EVERY_RULE}`);
+    integerInRange(s.every, "sub.every", MIN_EVERY, MAX_EVERY);
+    if (s.unit === void 0) fail("sub.unit", `is required for a sub-day "every": one of ${SUB_DAY_UNITS.join(", ")}`);
+    oneOf(s.unit, "sub.unit", SUB_DAY_UNITS);
+    const start = s.start_time === void 0 ? 0 : timeValue(s.start_time, "sub.start_time");
+    if (s.end_time !== void 0) {
+      const end = timeValue(s.end_time, "sub.end_time");
+      if (end < start) fail("sub.end_time", `(${s.end_time}) is before sub.start_time (${s.start_time ?? "00:00:00"})`);
+    }
+  }
+  function checkExceptions(exceptions) {
+    if (!Array.isArray(exceptions)) {
+      fail("exceptions", `must be an array of dates YYYY-MM-DD and {"from": date, "to": date} periods (got ${describe(exceptions)})`);
+    }
+    for (let i = 0; i < exceptions.length; i++) {
+      const e = exceptions[i];
+      if (typeof e === "string") {
+        if (parseIsoDate(e) === void 0) fail(`exceptions[${i}]`, `must be ${DATE_RULE} (got ${describe(e)})`);
+      } else if (isPlainObject(e)) {
+        checkKeys(e, EXCEPTION_PERIOD_KEYS, `exceptions[${i}].`, "");
+        const p = e;
+        const from = parseIsoDate(p.from);
+        if (from === void 0) fail(`exceptions[${i}].from`, dateProblem(p.from, "in an exception period"));
+        const to = parseIsoDate(p.to);
+        if (to === void 0) fail(`exceptions[${i}].to`, dateProblem(p.to, "in an exception period"));
+        if (to < from) fail(`exceptions[${i}].to`, `(${p.to}) is before exceptions[${i}].from (${p.from})`);
+      } else {
+        fail(`exceptions[${i}]`, `must be ${DATE_RULE} or a {"from": date, "to": date} period (got ${describe(e)})`);
+      }
+    }
+  }
+  function requiredDate(value, path, type) {
+    const day = parseIsoDate(value);
+    if (day === void 0) fail(path, dateProblem(value, `for a ${type} schedule`));
+    return day;
+  }
+  function dateValue(value, path) {
+    const day = parseIsoDate(value);
+    if (day === void 0) fail(path, dateProblem(value, ""));
+    return day;
+  }
+  function dateProblem(value, context) {
+    if (value === void 0) return `is required ${context}: ${DATE_RULE}`;
+    return `must be ${DATE_RULE} (got ${describe(value)})`;
+  }
+  function timeValue(value, path) {
+    const second = parseClockTime(value);
+    if (second === void 0) fail(path, `must be ${TIME_RULE} (got ${describe(value)})`);
+    return second;
+  }
+  function integerInRange(value, path, min, max) {
+    if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+      fail(path, `must be an integer from ${min} to ${max} (got ${describe(value)})`);
+    }
+  }
+  function oneOf(value, path, allowed) {
+    if (value === void 0) fail(path, `is required: one of ${allowed.join(", ")}`);
+    if (!isOneOf(allowed, value)) fail(path, `must be one of ${allowed.join(", ")} (got ${describe(value)})`);
+  }
+  function checkKeys(obj, allowed, prefix, type) {
+    let unknown = false;
+    for (const key in obj) {
+      if (obj[key] !== void 0 && !allowed.includes(key) && hasOwn.call(obj, key)) unknown = true;
+    }
+    if (!unknown) return;
+    for (const key of Object.keys(obj).sort()) {
+      if (obj[key] !== void 0 && !allowed.includes(key)) {
+        const owner = prefix === "" ? `a ${type} schedule` : prefix === "sub." ? `a sub-day "${type}"` : "an exception period";
+        fail(prefix + key, `is not allowed in ${owner}; allowed fields: ${allowed.join(", ")}`);
+      }
+    }
+  }
+  var hasOwn = Object.prototype.hasOwnProperty;
+  function ownField(obj, key) {
+    return hasOwn.call(obj, key) ? obj[key] : void 0;
+  }
+  function isPlainObject(value) {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+    const proto = Object.getPrototypeOf(value);
+    if (proto === Object.prototype) return true;
+    if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+    return proto === null || Object.getPrototypeOf(proto) === null;
+  }
+  function isOneOf(allowed, value) {
+    return typeof value === "string" && allowed.includes(value);
+  }
+  function fail(path, rest) {
+    throw new ScheduleSpecError(path, `schedule ${path} ${rest}`);
+  }
+
+  // extension-src/engine/next-fires.ts
+  function compiledNextFires(c, after, count) {
+    const at = parseLocalTimestamp(after);
+    const n = Math.floor(count);
+    if (!(n > 0)) return [];
+    if (n === Infinity) throw new RangeError("count must be a finite number");
+    return firesAfter(c, at.day, at.second, n);
+  }
+  function firesAfter(c, afterDay, afterSecond, count) {
+    const seconds = fireSecondsAfter(c, afterDay, afterSecond, count);
+    const fires = new Array(seconds.length);
+    let date = "";
+    let dateDay = NO_DAY;
+    for (let i = 0; i < seconds.length; i++) {
+      const day = Math.floor(seconds[i] / SECONDS_PER_DAY);
+      if (day !== dateDay) {
+        dateDay = day;
+        date = formatIsoDate(day) + " ";
+      }
+      fires[i] = date + formatClockTime(seconds[i] - day * SECONDS_PER_DAY);
+    }
+    return fires;
+  }
+  var SECONDS_PER_DAY = 86400;
+  function fireSecondsAfter(c, afterDay, afterSecond, count) {
+    if (c.cron !== void 0) return cronFiresAfter(c, c.cron, afterDay, afterSecond, count);
+    const fires = [];
+    const exceptions = new ExceptionCursor(c.exceptions);
+    let day = nextActiveDay(c, afterDay, exceptions);
+    let slot = day === afterDay ? slotAfter(c, afterSecond) : c.firstSlot;
+    while (day !== NO_DAY) {
+      if (slot >= 0) {
+        const base = day * SECONDS_PER_DAY;
+        for (; slot <= c.lastSlot; slot += c.slotStep) {
+          fires.push(base + slot);
+          if (fires.length === count) return fires;
+        }
+      }
+      day = nextActiveDay(c, day + 1, exceptions);
+      slot = c.firstSlot;
+    }
+    return fires;
+  }
+  function slotAfter(c, second) {
+    if (second < c.firstSlot) return c.firstSlot;
+    const slot = c.firstSlot + (Math.floor((second - c.firstSlot) / c.slotStep) + 1) * c.slotStep;
+    return slot <= c.lastSlot ? slot : -1;
+  }
+  function cronFiresAfter(c, f, afterDay, afterSecond, count) {
+    const fires = [];
+    const perHour = f.minutes.length;
+    const slots = f.hours.length * perHour;
+    const exceptions = new ExceptionCursor(c.exceptions);
+    let day = nextActiveDay(c, afterDay, exceptions);
+    let i = day === afterDay ? cronSlotAfter(f, afterSecond) : 0;
+    while (day !== NO_DAY) {
+      if (i < slots) {
+        const base = day * SECONDS_PER_DAY;
+        for (; i < slots; i++) {
+          const h = Math.floor(i / perHour);
+          fires.push(base + f.hours[h] * 3600 + f.minutes[i - h * perHour] * 60);
+          if (fires.length === count) return fires;
+        }
+      }
+      day = nextActiveDay(c, day + 1, exceptions);
+      i = 0;
+    }
+    return fires;
+  }
+  function cronSlotAfter(f, second) {
+    const perHour = f.minutes.length;
+    let lo = 0;
+    let hi = f.hours.length * perHour;
+    while (lo < hi) {
+      const mid = lo + hi >>> 1;
+      const h = Math.floor(mid / perHour);
+      if (f.hours[h] * 3600 + f.minutes[mid - h * perHour] * 60 <= second) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  // extension-src/engine/zone-instants.ts
+  var OFFSET_BLOCK_DAYS = 256;
+  var OFFSET_BLOCKS_LIMIT = 4096;
+  var FIRST_LOCAL = MIN_DAY * SECONDS_PER_DAY;
+  var LAST_LOCAL = MAX_DAY * SECONDS_PER_DAY + SECONDS_PER_DAY - 1;
+  var EXACT_AFTER = 2 ** 33;
+  var offsetBlocks = /* @__PURE__ */ new Map();
+  var offsetBlockCount = 0;
+  var MissingBlocks = class {
+    constructor() {
+      __publicField(this, "zones", []);
+      __publicField(this, "firstDays", []);
+      __publicField(this, "seen", /* @__PURE__ */ new Set());
+    }
+    /** Records the block of `day` in `zone` when it is not kept; true when it is. */
+    have(zone, day) {
+      const block = Math.floor(day / OFFSET_BLOCK_DAYS);
+      if (offsetBlocks.get(zone)?.has(block)) return true;
+      const key = `${block} ${zone}`;
+      if (!this.seen.has(key)) {
+        this.seen.add(key);
+        this.zones.push(zone);
+        this.firstDays.push(block * OFFSET_BLOCK_DAYS);
+      }
+      return false;
+    }
+    fetch(rules) {
+      if (this.zones.length === 0) return;
+      const offsets = rules.midnightOffsets(this.zones, this.firstDays, OFFSET_BLOCK_DAYS);
+      if (offsets.length !== this.zones.length * OFFSET_BLOCK_DAYS) {
+        throw new Error(`zone offsets: expected ${this.zones.length * OFFSET_BLOCK_DAYS} values, got ${offsets.length}`);
+      }
+      if (offsetBlockCount + this.zones.length > OFFSET_BLOCKS_LIMIT) {
+        offsetBlocks.clear();
+        offsetBlockCount = 0;
+      }
+      for (let k = 0; k < this.zones.length; k++) {
+        let blocks = offsetBlocks.get(this.zones[k]);
+        if (blocks === void 0) {
+          blocks = /* @__PURE__ */ new Map();
+          offsetBlocks.set(this.zones[k], blocks);
+        }
+        const start = k * OFFSET_BLOCK_DAYS;
+        blocks.set(this.firstDays[k] / OFFSET_BLOCK_DAYS, Int32Array.from(offsets.slice(start, start + OFFSET_BLOCK_DAYS)));
+        offsetBlockCount++;
+      }
+      this.zones = [];
+      this.firstDays = [];
+      this.seen.clear();
+    }
+  };
+  function offsetAt(zone, day) {
+    const block = Math.floor(day / OFFSET_BLOCK_DAYS);
+    return offsetBlocks.get(zone).get(block)[day - block * OFFSET_BLOCK_DAYS];
+  }
+  var isUtc = (zone) => zone === "UTC";
+  function readingFast(zone, at, missing) {
+    if (isUtc(zone)) return at;
+    const day = Math.floor(at / SECONDS_PER_DAY);
+    if (!(missing.have(zone, day) && missing.have(zone, day + 1))) return NaN;
+    const offset = offsetAt(zone, day);
+    return offsetAt(zone, day + 1) === offset ? at + offset : NaN;
+  }
+  function wantInstant(zone, local, missing) {
+    if (isUtc(zone)) return;
+    const day = Math.floor(local / SECONDS_PER_DAY);
+    missing.have(zone, day - 2);
+    missing.have(zone, day + 2);
+  }
+  function instantFast(zone, local) {
+    if (isUtc(zone)) return local;
+    const offset = offsetAt(zone, Math.floor(local / SECONDS_PER_DAY));
+    const candidate = local - offset;
+    const day = Math.floor(candidate / SECONDS_PER_DAY);
+    return offsetAt(zone, day - 1) === offset && offsetAt(zone, day) === offset && offsetAt(zone, day + 1) === offset ? candidate : NaN;
+  }
+  function nextInstants(questions, rules) {
+    const n = questions.length;
+    const out = new Array(n).fill(null);
+    const afters = new Float64Array(n);
+    const locals = new Float64Array(n).fill(NaN);
+    const missing = new MissingBlocks();
+    for (let i = 0; i < n; i++) {
+      const q = questions[i];
+      if (q === null) continue;
+      afters[i] = Math.floor(q.after);
+      if (!(Math.abs(q.after) < EXACT_AFTER)) {
+        out[i] = NaN;
+        continue;
+      }
+      readingFast(q.zone, afters[i], missing);
+    }
+    missing.fetch(rules);
+    const exactAt = [];
+    for (let i = 0; i < n; i++) {
+      const q = questions[i];
+      if (q === null || out[i] !== null) continue;
+      locals[i] = readingFast(q.zone, afters[i], missing);
+      if (Number.isNaN(locals[i])) exactAt.push(i);
+    }
+    if (exactAt.length > 0) {
+      const readings = rules.readings(exactAt.map((i) => questions[i].zone), exactAt.map((i) => afters[i]));
+      exactAt.forEach((i, k) => locals[i] = readings[k]);
+    }
+    const fires = new Float64Array(n).fill(NaN);
+    for (let i = 0; i < n; i++) {
+      const q = questions[i];
+      if (q === null || out[i] !== null) continue;
+      const local = locals[i];
+      if (!(local >= FIRST_LOCAL && local < LAST_LOCAL)) {
+        out[i] = NaN;
+        continue;
+      }
+      const day = Math.floor(local / SECONDS_PER_DAY);
+      const fire = fireSecondsAfter(q.compiled, day, local - day * SECONDS_PER_DAY, 1);
+      if (fire.length === 0) continue;
+      fires[i] = fire[0];
+      wantInstant(q.zone, fire[0], missing);
+    }
+    missing.fetch(rules);
+    const exactFire = [];
+    for (let i = 0; i < n; i++) {
+      if (Number.isNaN(fires[i])) continue;
+      const instant = instantFast(questions[i].zone, fires[i]);
+      if (Number.isNaN(instant)) exactFire.push(i);
+      else out[i] = instant;
+    }
+    if (exactFire.length > 0) {
+      const instants = rules.instants(exactFire.map((i) => questions[i].zone), exactFire.map((i) => fires[i]));
+      exactFire.forEach((i, k) => out[i] = instants[k]);
+    }
+    for (let i = 0; i < n; i++) {
+      const instant = out[i];
+      if (instant !== null && !Number.isNaN(instant) && !(instant > afters[i])) out[i] = NaN;
+    }
+    return out;
+  }
+  function nextInstantsAfter(compiled2, zone, after, count, rules) {
+    const n = Math.floor(count);
+    if (!(n > 0)) return [];
+    if (!(Math.abs(after) < EXACT_AFTER)) return null;
+    const afterSecond = Math.floor(after);
+    const missing = new MissingBlocks();
+    readingFast(zone, afterSecond, missing);
+    missing.fetch(rules);
+    let cursor = readingFast(zone, afterSecond, missing);
+    if (Number.isNaN(cursor)) cursor = rules.readings([zone], [afterSecond])[0];
+    const out = [];
+    let last = afterSecond;
+    for (let round = 0; round < 4; round++) {
+      if (!(cursor >= FIRST_LOCAL && cursor < LAST_LOCAL)) return round === 0 ? null : out;
+      const day = Math.floor(cursor / SECONDS_PER_DAY);
+      const want = n - out.length;
+      const fires = fireSecondsAfter(compiled2, day, cursor - day * SECONDS_PER_DAY, want);
+      for (const fire of fires) wantInstant(zone, fire, missing);
+      missing.fetch(rules);
+      const instants = fires.map((fire) => instantFast(zone, fire));
+      const exact = [];
+      instants.forEach((instant, k) => Number.isNaN(instant) && exact.push(k));
+      if (exact.length > 0) {
+        const answers = rules.instants(exact.map(() => zone), exact.map((k) => fires[k]));
+        exact.forEach((k, j) => instants[k] = answers[j]);
+      }
+      for (const instant of instants) {
+        if (instant > last) {
+          out.push(instant);
+          last = instant;
+        }
+      }
+      if (out.length === n || fires.length < want) return out;
+      cursor = fires[fires.length - 1];
+    }
+    return null;
+  }
+
+  // extension-src/engine/sql-entry.ts
+  var checkedSpecs = /* @__PURE__ */ new Map();
+  var CHECKED_SPECS_LIMIT = 16384;
+  function checked(specText) {
+    let answer = checkedSpecs.get(specText);
+    if (answer === void 0) {
+      const spec = specText === null ? null : JSON.parse(specText);
+      try {
+        assertValidSchedule(spec);
+        answer = { compiled: compileSchedule(spec), zone: spec.time_zone ?? "UTC" };
+      } catch (e) {
+        if (!(e instanceof ScheduleSpecError)) throw e;
+        answer = { problem: { field: e.field, message: e.message } };
+      }
+      if (checkedSpecs.size >= CHECKED_SPECS_LIMIT) checkedSpecs.clear();
+      checkedSpecs.set(specText, answer);
+    }
+    return answer;
+  }
+  function checkSchedule(spec) {
+    const answer = checked(spec);
+    return "problem" in answer ? { ...answer.problem } : null;
+  }
+  function nextFiresLocal(spec, after, count) {
+    const answer = checked(spec);
+    if ("problem" in answer) throw new ScheduleSpecError(answer.problem.field, answer.problem.message);
+    return compiledNextFires(answer.compiled, after, count);
+  }
+  function compiled(spec) {
+    const answer = checked(spec);
+    if ("problem" in answer) throw new ScheduleSpecError(answer.problem.field, answer.problem.message);
+    return answer;
+  }
+  function nextFireEach(specs, afters, zoneRules) {
+    const questions = new Array(specs.length);
+    for (let i = 0; i < specs.length; i++) {
+      const spec = specs[i];
+      const after = afters[i] ?? null;
+      if (spec === null || after === null) {
+        questions[i] = null;
+        continue;
+      }
+      const c = compiled(spec);
+      questions[i] = { compiled: c.compiled, zone: c.zone, after };
+    }
+    return nextInstants(questions, zoneRules);
+  }
+  function nextFireAt(spec, after, zoneRules) {
+    const c = compiled(spec);
+    return nextInstants([{ compiled: c.compiled, zone: c.zone, after }], zoneRules)[0];
+  }
+  function nextFiresAt(spec, after, count, zoneRules) {
+    const c = compiled(spec);
+    return nextInstantsAfter(c.compiled, c.zone, after, count, zoneRules);
+  }
+  function spiZoneRules(spi) {
+    return {
+      midnightOffsets: (zones, firstDays, days) => spi.execute("SELECT pgautomator._zone_midnight_offsets($1::text[], $2::int[], $3::int) AS o", [zones, firstDays, days])[0].o,
+      readings: (zones, instants) => spi.execute("SELECT pgautomator._zone_readings($1::text[], $2::float8[]) AS r", [zones, instants])[0].r,
+      instants: (zones, locals) => spi.execute("SELECT pgautomator._zone_instants($1::text[], $2::float8[]) AS i", [zones, locals])[0].i
+    };
+  }
+  return __toCommonJS(sql_entry_exports);
+})();
+    return __pgautomatorEngineBundle;
+  })();
+  globalThis.__pgautomator_engine_0_1_0_1fccf78a = engine;
+}
+return engine.nextFiresAt(spec, after, count, engine.spiZoneRules(plv8));
+$plv8$;
+COMMENT ON FUNCTION pgautomator._plv8_next_fires_at(text, float8, int) IS 'plv8 engine: the first count distinct instants (seconds since 1970) strictly after the instant after (seconds since 1970) at which the schedule spec (jsonb as text) fires, by the wall-clock rule of docs/schedule-spec.md; NULL when the SQL wrapper must decide. Generated from extension-src/engine/sql-entry.ts nextFiresAt.';
 $plv8_source$::text $plv8_source_fn$;
-COMMENT ON FUNCTION pgautomator._plv8_source() IS 'The CREATE FUNCTION statements of the plv8 engine (_plv8_validate_schedule, _plv8_next_fires, _plv8_next_fire_each), generated from extension-src/engine/ by scripts/build-extension.ts; executed by _install_plv8_engine() where plv8 is installed.';
+COMMENT ON FUNCTION pgautomator._plv8_source() IS 'The CREATE FUNCTION statements of the plv8 engine (_plv8_validate_schedule, _plv8_next_fires, _plv8_next_fire, _plv8_next_fire_each, _plv8_next_fires_at), generated from extension-src/engine/ by scripts/build-extension.ts; executed by _install_plv8_engine() where plv8 is installed.';
 
 -- source: extension-src/sql/functions/internal/_abandon_runs.sql
 -- counted_by_caller: as in _finish_run (agent_report counts the runs of its whole batch at its end).

@@ -7,7 +7,7 @@
 -- schedule that never fires again, and the empty array. test/engine-differential.test.ts compares
 -- _next_fire_each with the TypeScript engine on random specs.
 BEGIN;
-SELECT plan(9);
+SELECT plan(12);
 
 SET LOCAL TimeZone = 'UTC';
 
@@ -57,6 +57,22 @@ SELECT is(pgautomator._local_to_instants(ARRAY(SELECT l FROM locals ORDER BY n),
           ARRAY(SELECT pgautomator._local_to_instant(l, tz) FROM locals ORDER BY n),
           format('_local_to_instants answers as _local_to_instant for %s local times around DST transitions', (SELECT count(*) FROM locals)));
 SELECT is(pgautomator._local_to_instants('{}', '{}'), '{}'::timestamptz[], '_local_to_instants of no times is empty');
+
+-- What the plv8 engine asks PostgreSQL through SPI (engine/zone-instants.ts), on any server: zone
+-- offsets at UTC midnights (Berlin springs forward on 2026-03-29 at 01:00Z, New York falls back on
+-- 2026-11-01 at 06:00Z), readings of instants, and instants of local times by _local_to_instant.
+SELECT is(pgautomator._zone_midnight_offsets(ARRAY['Europe/Berlin', 'America/New_York', 'UTC'],
+                                             ARRAY[(date '2026-03-28' - date '1970-01-01'), (date '2026-11-01' - date '1970-01-01'), 0], 3),
+          ARRAY[3600, 3600, 7200, -14400, -18000, -18000, 0, 0, 0],
+          '_zone_midnight_offsets: the offsets of each block, in seconds east, blocks one after the other');
+SELECT is(pgautomator._zone_readings(ARRAY['Europe/Berlin', 'Asia/Kolkata'],
+                                     ARRAY[date_part('epoch', timestamptz '2026-03-29 01:00+00'), date_part('epoch', timestamptz '2026-07-01 12:00:30+00')]),
+          ARRAY[date_part('epoch', timestamp '2026-03-29 03:00'), date_part('epoch', timestamp '2026-07-01 17:30:30')],
+          '_zone_readings: the local time each instant reads, as seconds');
+SELECT is(pgautomator._zone_instants(ARRAY(SELECT tz FROM locals WHERE l IS NOT NULL AND isfinite(l) AND tz IS NOT NULL ORDER BY n),
+                                     ARRAY(SELECT date_part('epoch', l) FROM locals WHERE l IS NOT NULL AND isfinite(l) AND tz IS NOT NULL ORDER BY n)),
+          ARRAY(SELECT date_part('epoch', pgautomator._local_to_instant(l, tz)) FROM locals WHERE l IS NOT NULL AND isfinite(l) AND tz IS NOT NULL ORDER BY n),
+          '_zone_instants: _local_to_instant of each local time around DST transitions, as seconds');
 
 -- The paths that use it, through their results: a refresh of pairs under this engine.
 INSERT INTO pgautomator.schedule (name, spec, owner)

@@ -8,10 +8,12 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkSchedule, nextFireLocalEach, nextFiresLocal } from '../extension-src/engine/sql-entry.ts';
+import { checkSchedule, nextFiresLocal } from '../extension-src/engine/sql-entry.ts';
 import { invalidCases, scheduleCases } from '../extension-src/engine/fixtures.ts';
 import { plv8Functions } from '../extension-src/plv8.ts';
-import { asJsonbText, JsonbText, loadGeneratedPlv8Functions, packageVersion, Plv8Session, readPlv8Source } from '../scripts/build/plv8-sandbox.ts';
+import {
+  asJsonbText, JsonbText, loadGeneratedPlv8Functions, packageVersion, Plv8Session, readPlv8Source, zoneInstantOf, zoneOffsetAt,
+} from '../scripts/build/plv8-sandbox.ts';
 
 const generated = loadGeneratedPlv8Functions();
 const version = packageVersion();
@@ -50,7 +52,9 @@ test('the generated functions are the manifest, with its signatures and attribut
     assert.is(g.returns, fn.returns, `${fn.sqlName} returns`);
     assert.ok(g.attributes.startsWith(fn.volatility), `${fn.sqlName} volatility: ${g.attributes}`);
     assert.is(g.attributes.includes('PARALLEL SAFE'), fn.parallelSafe, `${fn.sqlName} parallel`);
-    assert.ok(g.body.trimEnd().endsWith(`return engine.${fn.entry}(${fn.args.map((a) => a.name).join(', ')});`), `${fn.sqlName} calls ${fn.entry}`);
+    const callArgs = [...fn.args.map((a) => a.name), ...('zoneRules' in fn && fn.zoneRules ? ['engine.spiZoneRules(plv8)'] : [])];
+    assert.ok(g.body.trimEnd().endsWith(`return engine.${fn.entry}(${callArgs.join(', ')});`), `${fn.sqlName} calls ${fn.entry}`);
+    if ('zoneRules' in fn && fn.zoneRules) assert.ok(g.attributes.includes('PARALLEL UNSAFE'), `${fn.sqlName}: SPI opens a subtransaction`);
   }
   // Every plv8 statement of _plv8_source() was understood (none silently skipped by the parser).
   assert.is((readPlv8Source().match(/^CREATE OR REPLACE FUNCTION/gm) ?? []).length, generated.length);
@@ -69,17 +73,80 @@ test(`_plv8_next_fires answers as nextFiresLocal on the ${scheduleCases.length} 
   assert.is(compared, scheduleCases.length);
 });
 
-test(`_plv8_next_fire_each answers as nextFireLocalEach on the ${scheduleCases.length} schedule fixtures in one call, NULLs kept in place`, () => {
+/**
+ * The instants plv8's instant functions must answer, from the TypeScript engine's local fires
+ * mapped one by one by the wall-clock rule (_local_to_instant, ported in the sandbox, with Node's
+ * Intl for the zone): the first `count` distinct instants strictly after `after`.
+ */
+function expectedInstants(spec: unknown, after: number, count: number): { first: number | null; instants: number[] } {
+  const zone = (spec as { time_zone?: string }).time_zone ?? 'UTC';
+  const afterSecond = Math.floor(after);
+  const reading = afterSecond + zoneOffsetAt(zone, afterSecond);
+  const localText = new Date(reading * 1000).toISOString().replace('T', ' ').slice(0, 19);
+  const locals = nextFiresLocal(asPlv8(spec)!, localText, count + 400).map((l) => Date.parse(`${l.replace(' ', 'T')}Z`) / 1000);
+  const mapped = locals.map((l) => zoneInstantOf(zone, l));
+  const instants: number[] = [];
+  let last = afterSecond;
+  for (const instant of mapped) {
+    if (instant > last && instants.length < count) instants.push((last = instant));
+  }
+  return { first: mapped.length === 0 ? null : mapped[0], instants };
+}
+
+/** Each fixture's `after` (a local time) read as an instant in its zone, and a second later. */
+function fixtureAfters(c: (typeof scheduleCases)[number]): number[] {
+  const zone = (c.spec as { time_zone?: string }).time_zone ?? 'UTC';
+  const local = Date.parse(`${c.after.replace(' ', 'T')}Z`) / 1000;
+  const instant = zoneInstantOf(zone, Math.floor(local)) + (local - Math.floor(local));
+  return [instant, instant + 1.25];
+}
+
+test(`_plv8_next_fire, _plv8_next_fire_each and _plv8_next_fires_at answer with the instants of the wall-clock rule on the ${scheduleCases.length} schedule fixtures`, () => {
   const session = new Plv8Session(generated);
-  const specs = scheduleCases.flatMap((c) => [asPlv8(c.spec), null, asPlv8(c.spec)]);
-  const afters = scheduleCases.flatMap((c) => [c.after, c.after, null]);
-  const expected = tsAnswer(() => nextFireLocalEach(specs, afters));
-  const actual = plv8Answer(session, '_plv8_next_fire_each', specs, afters);
-  assert.equal(actual, expected);
-  const value = (actual as { value: (string | null)[] }).value;
-  assert.is(value.length, specs.length, 'one element per schedule (text[])');
-  assert.equal(value.filter((_, i) => i % 3 !== 0), new Array<null>(2 * scheduleCases.length).fill(null), 'NULL spec or after: NULL');
-  for (const [k, c] of scheduleCases.entries()) assert.is(value[3 * k], nextFiresLocal(asPlv8(c.spec)!, c.after, 1)[0] ?? null, c.name);
+  const specs: (JsonbText | null)[] = [];
+  const afters: (number | null)[] = [];
+  const firsts: (number | null)[] = [];
+  let compared = 0;
+  for (const c of scheduleCases) {
+    for (const after of fixtureAfters(c)) {
+      // Past the years a float8 `after` is read exactly (2^33 s from 1970), the SQL wrapper decides.
+      const inexact = !(Math.abs(after) < 2 ** 33);
+      const want = inexact ? { first: null, instants: [] } : expectedInstants(c.spec, after, c.count);
+      const fires = session.call('_plv8_next_fires_at', specArg(c.spec), after, c.count) as number[] | null;
+      // null: the SQL wrapper decides (such an `after`, or a long second pass: none among the fixtures).
+      if (fires === null || inexact) assert.ok(inexact && fires === null, `${c.name}: null for an inexact after, and only then`);
+      else assert.equal(fires, want.instants.slice(0, Math.max(0, c.count)), `${c.name}: ${JSON.stringify(c.spec)} after ${after}`);
+      const one = session.call('_plv8_next_fire', specArg(c.spec), after) as number | null;
+      // NaN: the first local fire maps to `after` or earlier, or an inexact after; the SQL wrapper decides.
+      if (inexact) assert.ok(Number.isNaN(one), `${c.name}: NaN for an inexact after`);
+      else if (one !== null && Number.isNaN(one)) assert.ok((want.first !== null && want.first <= Math.floor(after)), `${c.name}: NaN only for a passed fire`);
+      else assert.is(one, want.first, `${c.name}: next fire after ${after}`);
+      specs.push(specArg(c.spec), null, specArg(c.spec));
+      afters.push(after, after, null);
+      firsts.push(one, null, null);
+      compared++;
+    }
+  }
+  // All of them in one call, NULLs in place, as one call of each would answer.
+  const each = session.call('_plv8_next_fire_each', specs.map((s) => s?.text ?? null), afters) as (number | null)[];
+  assert.is(each.length, specs.length, 'one element per schedule (float8[])');
+  each.forEach((answer, i) => assert.ok(Object.is(answer, firsts[i]) || answer === firsts[i], `element ${i}: ${answer} vs ${firsts[i]}`));
+  assert.is(compared, 2 * scheduleCases.length);
+  assert.ok(session.executed.length > 0 && session.executed.every((sql) => /^SELECT pgautomator\._zone_\w+\(\$1::text\[\]/.test(sql)), session.executed[0]);
+});
+
+test('zone offsets are read through plv8.execute once per block, then kept in the session', () => {
+  const session = new Plv8Session(generated);
+  const spec = new JsonbText(JSON.stringify({ type: 'daily', start_date: '2026-01-01', time_zone: 'Europe/Berlin', sub: { type: 'once', time: '02:30' } }));
+  const after = Date.parse('2026-06-01T12:00:00Z') / 1000;
+  assert.is(session.call('_plv8_next_fire', spec, after), Date.parse('2026-06-02T00:30:00Z') / 1000);
+  const asked = session.executed.length;
+  assert.ok(asked >= 1 && asked <= 2, `asked ${asked}`);
+  for (let d = 0; d < 30; d++) session.call('_plv8_next_fire', spec, after + d * 86400);
+  assert.is(session.executed.length, asked, 'no more questions for days of blocks already kept');
+  // The gap of 2026-03-29: an exact answer, asked for.
+  assert.is(session.call('_plv8_next_fire', spec, Date.parse('2026-03-28T12:00:00Z') / 1000), Date.parse('2026-03-29T01:00:00Z') / 1000);
+  assert.ok(session.executed.some((sql) => sql.includes('_zone_instants')), session.executed.join('\n'));
 });
 
 test(`_plv8_validate_schedule answers as checkSchedule on all ${scheduleCases.length + invalidCases.length} fixtures`, () => {

@@ -42,16 +42,39 @@ export function nextFire(spec: unknown, after: string): string | null {
 
 /** Fires of a compiled schedule strictly after (day, second), at most `count` of them. */
 export function firesAfter(c: CompiledSchedule, afterDay: DayNumber, afterSecond: SecondOfDay, count: number): string[] {
+  const seconds = fireSecondsAfter(c, afterDay, afterSecond, count);
+  const fires: string[] = new Array<string>(seconds.length);
+  let date = '';
+  let dateDay = NO_DAY;
+  for (let i = 0; i < seconds.length; i++) {
+    const day = Math.floor(seconds[i] / SECONDS_PER_DAY);
+    if (day !== dateDay) {
+      dateDay = day;
+      date = formatIsoDate(day) + ' ';
+    }
+    fires[i] = date + formatClockTime(seconds[i] - day * SECONDS_PER_DAY);
+  }
+  return fires;
+}
+
+export const SECONDS_PER_DAY = 86_400;
+
+/**
+ * As firesAfter, each fire as a number: its local time read as if it were UTC, in seconds since
+ * 1970-01-01 00:00:00 (day * 86,400 + second of the day; whole seconds). What the plv8 entry points
+ * map to instants (zone-instants.ts) without formatting and parsing text.
+ */
+export function fireSecondsAfter(c: CompiledSchedule, afterDay: DayNumber, afterSecond: SecondOfDay, count: number): number[] {
   if (c.cron !== undefined) return cronFiresAfter(c, c.cron, afterDay, afterSecond, count);
-  const fires: string[] = [];
+  const fires: number[] = [];
   const exceptions = new ExceptionCursor(c.exceptions);
   let day = nextActiveDay(c, afterDay, exceptions);
   let slot = day === afterDay ? slotAfter(c, afterSecond) : c.firstSlot;
   while (day !== NO_DAY) {
     if (slot >= 0) {
-      const date = formatIsoDate(day) + ' ';
+      const base = day * SECONDS_PER_DAY;
       for (; slot <= c.lastSlot; slot += c.slotStep) {
-        fires.push(date + formatClockTime(slot));
+        fires.push(base + slot);
         if (fires.length === count) return fires;
       }
     }
@@ -72,8 +95,8 @@ function slotAfter(c: CompiledSchedule, second: SecondOfDay): SecondOfDay {
  * cron: a firing day's slots are hours x minutes in order, slot i being
  * hours[i / minutes.length] : minutes[i % minutes.length], computed rather than listed.
  */
-function cronFiresAfter(c: CompiledSchedule, f: CronFields, afterDay: DayNumber, afterSecond: SecondOfDay, count: number): string[] {
-  const fires: string[] = [];
+function cronFiresAfter(c: CompiledSchedule, f: CronFields, afterDay: DayNumber, afterSecond: SecondOfDay, count: number): number[] {
+  const fires: number[] = [];
   const perHour = f.minutes.length;
   const slots = f.hours.length * perHour;
   const exceptions = new ExceptionCursor(c.exceptions);
@@ -81,10 +104,10 @@ function cronFiresAfter(c: CompiledSchedule, f: CronFields, afterDay: DayNumber,
   let i = day === afterDay ? cronSlotAfter(f, afterSecond) : 0;
   while (day !== NO_DAY) {
     if (i < slots) {
-      const date = formatIsoDate(day) + ' ';
+      const base = day * SECONDS_PER_DAY;
       for (; i < slots; i++) {
         const h = Math.floor(i / perHour);
-        fires.push(date + formatClockTime(f.hours[h] * 3600 + f.minutes[i - h * perHour] * 60));
+        fires.push(base + f.hours[h] * 3600 + f.minutes[i - h * perHour] * 60);
         if (fires.length === count) return fires;
       }
     }

@@ -1,6 +1,6 @@
 /**
  * The functions extension-src/plv8.ts turns into plv8 SQL functions. Keep them tiny: the
- * SQL wrappers do the timestamptz <-> local time conversion and raise PA001 from `field`.
+ * SQL wrappers raise PA001 from `field` and decide what these leave to them.
  *
  * The spec crosses as `text` (the SQL wrappers pass `spec::text`), not `jsonb`: measured on a real
  * plv8 3.1.10, a jsonb argument costs about twice a text one to cross, and plv8's direct jsonb
@@ -12,18 +12,24 @@
  * the same few specs over and over (every fire of every schedule), and a spec's meaning depends on
  * nothing but its text. The engine is pure, so a cached answer is the answer.
  *
- * The scheduler's bulk paths (firing due schedules, recomputing next fires after a change) ask
- * about many schedules at once: `nextFireLocalEach` answers all of them in one call, because on a
- * real plv8 the crossing itself (about 10 us of CPU per call) costs more than the engine's answer
- * (about 1 us) and more than the whole PL/pgSQL engine for a simple spec.
+ * The scheduler's questions are about instants (`timestamptz`), and they cross as numbers: `after`
+ * as float8 seconds since 1970 (date_part('epoch', after)) and the answers as float8 seconds
+ * (to_timestamp), NaN where the SQL wrapper must decide. The local time <-> instant mapping is done
+ * here (zone-instants.ts) with the zone's offsets read from PostgreSQL's own tz database through
+ * plv8's SPI and kept per backend (spiZoneRules): on a real plv8 the text conversions, `to_char`,
+ * the timestamp casts and the SQL mapping around one engine call cost more than the engine itself.
+ * The bulk paths (firing due schedules, recomputing next fires after a change) ask about many
+ * schedules in one call (`nextFireEach`), previews about many fires (`nextFiresAt`).
  */
 
 import { compileSchedule, type CompiledSchedule } from './compiled-schedule.ts';
 import { compiledNextFires } from './next-fires.ts';
 import { ScheduleSpecError } from './schedule-spec-error.ts';
 import { assertValidSchedule } from './validate.ts';
+import { nextInstants, nextInstantsAfter, type InstantQuestion, type ZoneRules } from './zone-instants.ts';
 
-type Checked = { problem: { field: string; message: string } } | { compiled: CompiledSchedule };
+/** A valid spec compiled, with its time zone (the SQL wrappers' coalesce(spec ->> 'time_zone', 'UTC')). */
+type Checked = { problem: { field: string; message: string } } | { compiled: CompiledSchedule; zone: string };
 
 /**
  * Bounded: past the limit the map starts again. Large enough for every schedule of a big
@@ -41,7 +47,7 @@ function checked(specText: string | null): Checked {
     const spec = specText === null ? null : (JSON.parse(specText) as unknown);
     try {
       assertValidSchedule(spec);
-      answer = { compiled: compileSchedule(spec) };
+      answer = { compiled: compileSchedule(spec), zone: spec.time_zone ?? 'UTC' };
     } catch (e) {
       if (!(e instanceof ScheduleSpecError)) throw e;
       answer = { problem: { field: e.field, message: e.message } };
@@ -66,23 +72,67 @@ export function nextFiresLocal(spec: string, after: string, count: number): stri
   return compiledNextFires(answer.compiled, after, count);
 }
 
+function compiled(spec: string): { compiled: CompiledSchedule; zone: string } {
+  const answer = checked(spec);
+  if ('problem' in answer) throw new ScheduleSpecError(answer.problem.field, answer.problem.message);
+  return answer;
+}
+
 /**
- * The first local fire strictly after `afters[i]` of the spec (JSON text) `specs[i]`, for every i:
- * `nextFiresLocal(specs[i], afters[i], 1)[0]`, or null when it never fires again, or when either
- * is null (as the STRICT single call would answer). Throws for an invalid spec, as nextFiresLocal.
+ * For every i, the first instant strictly after `afters[i]` (float8 seconds since 1970) at which
+ * the spec (JSON text) `specs[i]` fires, as float8 seconds: null when it never fires again or
+ * either is null (as the STRICT single call would answer), NaN when the SQL wrapper must decide
+ * (zone-instants.ts nextInstants). Throws for an invalid spec, as nextFiresLocal.
  */
-export function nextFireLocalEach(specs: readonly (string | null)[], afters: readonly (string | null)[]): (string | null)[] {
-  const out: (string | null)[] = new Array<string | null>(specs.length);
+export function nextFireEach(specs: readonly (string | null)[], afters: readonly (number | null)[], zoneRules: ZoneRules): (number | null)[] {
+  const questions: (InstantQuestion | null)[] = new Array<InstantQuestion | null>(specs.length);
   for (let i = 0; i < specs.length; i++) {
     const spec = specs[i];
     const after = afters[i] ?? null;
     if (spec === null || after === null) {
-      out[i] = null;
+      questions[i] = null;
       continue;
     }
-    const answer = checked(spec);
-    if ('problem' in answer) throw new ScheduleSpecError(answer.problem.field, answer.problem.message);
-    out[i] = compiledNextFires(answer.compiled, after, 1)[0] ?? null;
+    const c = compiled(spec);
+    questions[i] = { compiled: c.compiled, zone: c.zone, after };
   }
-  return out;
+  return nextInstants(questions, zoneRules);
+}
+
+/** nextFireEach of one schedule: the scheduler's single next fire (_next_fire). */
+export function nextFireAt(spec: string, after: number, zoneRules: ZoneRules): number | null {
+  const c = compiled(spec);
+  return nextInstants([{ compiled: c.compiled, zone: c.zone, after }], zoneRules)[0];
+}
+
+/**
+ * The first `count` distinct instants strictly after `after` at which the spec (JSON text) fires
+ * (float8 seconds both), as _next_fires answers (previews); null when the SQL wrapper must decide
+ * (zone-instants.ts nextInstantsAfter). Throws for an invalid spec, as nextFiresLocal.
+ */
+export function nextFiresAt(spec: string, after: number, count: number, zoneRules: ZoneRules): number[] | null {
+  const c = compiled(spec);
+  return nextInstantsAfter(c.compiled, c.zone, after, count, zoneRules);
+}
+
+/** What the entry points need of plv8's `plv8` object: `plv8.execute(sql, params)` returns rows. */
+export interface Plv8Spi {
+  execute(sql: string, params: readonly unknown[]): Record<string, unknown>[];
+}
+
+/**
+ * ZoneRules read from PostgreSQL's tz database through plv8's SPI, each one statement for all the
+ * times of a call (functions of sql/engine/, granted like the plv8 functions themselves: to the
+ * extension's owner, whom the SECURITY DEFINER callers run as). Only the generated plv8 bodies
+ * call this, handing it their `plv8`; the engine itself runs no SQL.
+ */
+export function spiZoneRules(spi: Plv8Spi): ZoneRules {
+  return {
+    midnightOffsets: (zones, firstDays, days) =>
+      spi.execute('SELECT pgautomator._zone_midnight_offsets($1::text[], $2::int[], $3::int) AS o', [zones, firstDays, days])[0].o as number[],
+    readings: (zones, instants) =>
+      spi.execute('SELECT pgautomator._zone_readings($1::text[], $2::float8[]) AS r', [zones, instants])[0].r as number[],
+    instants: (zones, locals) =>
+      spi.execute('SELECT pgautomator._zone_instants($1::text[], $2::float8[]) AS i', [zones, locals])[0].i as number[],
+  };
 }

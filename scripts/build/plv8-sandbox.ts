@@ -84,9 +84,20 @@ export class Plv8Session {
   readonly context: vm.Context;
   private readonly compiled = new Map<string, { fn: GeneratedPlv8Function; call: (...args: unknown[]) => unknown }>();
 
+  /** The statements the functions ran through `plv8.execute` (the zone rules' SPI questions). */
+  readonly executed: string[] = [];
+
   constructor(functions: GeneratedPlv8Function[]) {
     this.context = vm.createContext({});
     vm.runInContext('delete globalThis.Intl;', this.context);
+    // plv8's `plv8` object, for the zone rules' SPI questions (engine/sql-entry.ts spiZoneRules),
+    // answered from Node's own tz data (Intl, outside the context) by the SQL functions' rules.
+    this.global.plv8 = {
+      execute: (sql: string, params: unknown[]) => {
+        this.executed.push(sql);
+        return executeZoneQuestion(sql, params);
+      },
+    };
     for (const fn of functions) {
       const call = vm.runInContext(`(function (${fn.args.map((a) => a.name).join(', ')}) {\n${fn.body}\n})`, this.context, {
         filename: `pgautomator.${fn.sqlName}`,
@@ -127,6 +138,10 @@ export class Plv8Session {
           const elements = (value as unknown[]).map((e) => (e === null || e === undefined ? null : String(e)));
           return (vm.runInContext('(items) => Array.from(items)', this.context) as (items: unknown[]) => unknown[])(elements);
         }
+        case 'float8[]': {
+          const elements = (value as unknown[]).map((e) => (e === null || e === undefined ? null : Number(e)));
+          return (vm.runInContext('(items) => Array.from(items)', this.context) as (items: unknown[]) => unknown[])(elements);
+        }
         case 'int':
         case 'float8':
         case 'numeric':
@@ -148,6 +163,19 @@ export class Plv8Session {
       if (!Array.isArray(result)) throw new Error(`${sqlName} returned ${typeof result}, not an array, for text[]`);
       return Array.from(result as unknown[], (element) => (element === null || element === undefined ? null : String(element)));
     }
+    if (entry.fn.returns === 'float8[]') {
+      // As text[]: a JS array, each element a number (NaN kept: float8 has it) or null.
+      if (!Array.isArray(result)) throw new Error(`${sqlName} returned ${typeof result}, not an array, for float8[]`);
+      return Array.from(result as unknown[], (element) => {
+        if (element === null || element === undefined) return null;
+        if (typeof element !== 'number') throw new Error(`${sqlName} returned a ${typeof element} element for float8[]`);
+        return element;
+      });
+    }
+    if (entry.fn.returns === 'float8') {
+      if (typeof result !== 'number') throw new Error(`${sqlName} returned ${typeof result}, not a number, for float8`);
+      return result;
+    }
     if (entry.fn.returns === 'jsonb') {
       const text = (vm.runInContext('JSON.stringify', this.context) as (v: unknown) => string | undefined)(result);
       return text === undefined ? null : JSON.parse(text);
@@ -159,4 +187,74 @@ export class Plv8Session {
 /** The generated functions of the current build, ready for sessions. */
 export function loadGeneratedPlv8Functions(): GeneratedPlv8Function[] {
   return parsePlv8Functions(readPlv8Source());
+}
+
+// ---------------------------------------------------------------------------------------------
+// The zone rules' SPI questions (extension-src/sql/engine/_zone_*.sql), answered with Node's Intl.
+
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** UTC offset in seconds (local - instant) of `zone` at the instant `at` (seconds since 1970). */
+export function zoneOffsetAt(zone: string, at: number): number {
+  let format = zoneFormats.get(zone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone, hourCycle: 'h23', era: 'short', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+    });
+    zoneFormats.set(zone, format);
+  }
+  const parts: Record<string, string> = {};
+  for (const part of format.formatToParts(new Date(at * 1000))) parts[part.type] = part.value;
+  const year = parts.era === 'BC' || parts.era === 'B' ? 1 - Number(parts.year) : Number(parts.year);
+  const local = new Date(0);
+  local.setUTCFullYear(year, Number(parts.month) - 1, Number(parts.day));
+  local.setUTCHours(Number(parts.hour), Number(parts.minute), Number(parts.second), 0);
+  return local.getTime() / 1000 - at;
+}
+
+const readingAt = (zone: string, at: number) => at + zoneOffsetAt(zone, at);
+
+/** pgautomator._local_to_instant, step by step, with Intl's offsets. */
+export function zoneInstantOf(zone: string, local: number): number {
+  const o1 = zoneOffsetAt(zone, local - 86400);
+  let o2 = zoneOffsetAt(zone, local + 86400);
+  const c1 = local - o1;
+  if (o1 === o2) {
+    if (readingAt(zone, c1) === local) return c1;
+    o2 = zoneOffsetAt(zone, local);
+  }
+  const c2 = local - o2;
+  const ok1 = readingAt(zone, c1) === local;
+  const ok2 = readingAt(zone, c2) === local;
+  if (ok1 && ok2) return Math.min(c1, c2);
+  if (ok1) return c1;
+  if (ok2) return c2;
+  let lo = Math.floor(Math.min(c1, c2));
+  let hi = Math.ceil(Math.max(c1, c2));
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (readingAt(zone, mid) >= local) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+function executeZoneQuestion(sql: string, params: unknown[]): Record<string, unknown>[] {
+  const zones = params[0] as string[];
+  if (sql.includes('pgautomator._zone_midnight_offsets(')) {
+    const firstDays = params[1] as number[];
+    const days = params[2] as number;
+    const out: number[] = [];
+    zones.forEach((zone, k) => {
+      for (let d = 0; d < days; d++) out.push(zoneOffsetAt(zone, (firstDays[k] + d) * 86400));
+    });
+    return [{ o: out }];
+  }
+  if (sql.includes('pgautomator._zone_readings(')) {
+    return [{ r: zones.map((zone, k) => readingAt(zone, (params[1] as number[])[k])) }];
+  }
+  if (sql.includes('pgautomator._zone_instants(')) {
+    return [{ i: zones.map((zone, k) => zoneInstantOf(zone, (params[1] as number[])[k])) }];
+  }
+  throw new Error(`plv8.execute in the sandbox knows only the zone rules' questions, not: ${sql}`);
 }

@@ -32,13 +32,14 @@ function sqlTypesFor(type: ts.Type, checker: ts.TypeChecker): Set<Plv8SqlType> {
     // Objects, arrays, tuples, records: all travel as jsonb. A Date or a function does not.
     const name = checker.typeToString(type);
     if (name === 'Date' || type.getCallSignatures().length > 0) return new Set();
-    // An array of strings may also be a SQL text[] (plv8 converts JS arrays to SQL arrays).
+    // An array of strings (numbers) may also be a SQL text[] (float8[]): plv8 converts JS arrays to SQL arrays.
     if (checker.isArrayType(type)) {
       const [element] = checker.getTypeArguments(type as ts.TypeReference);
       // Elements may be null too: plv8 converts SQL NULL elements to null and back.
       const parts = element?.isUnion() ? element.types : element ? [element] : [];
-      const strings = parts.filter((t) => !(t.getFlags() & (ts.TypeFlags.Null | ts.TypeFlags.Undefined)));
-      if (strings.length > 0 && strings.every((t) => t.getFlags() & ts.TypeFlags.StringLike)) return new Set<Plv8SqlType>(['jsonb', 'text[]']);
+      const values = parts.filter((t) => !(t.getFlags() & (ts.TypeFlags.Null | ts.TypeFlags.Undefined)));
+      if (values.length > 0 && values.every((t) => t.getFlags() & ts.TypeFlags.StringLike)) return new Set<Plv8SqlType>(['jsonb', 'text[]']);
+      if (values.length > 0 && values.every((t) => t.getFlags() & ts.TypeFlags.NumberLike)) return new Set<Plv8SqlType>(['jsonb', 'float8[]']);
     }
     return jsonb;
   }
@@ -85,7 +86,14 @@ export function checkPlv8Signatures(entryFile: string, manifest: readonly Plv8Fu
       continue;
     }
     const signature = signatures[0];
-    const params = signature.getParameters();
+    const allParams = signature.getParameters();
+    // zoneRules: a last parameter the generated body fills (plv8.ts), not a SQL argument.
+    const zoneRulesParam = fn.zoneRules ? allParams[allParams.length - 1] : undefined;
+    if (fn.zoneRules && zoneRulesParam?.getName() !== 'zoneRules') {
+      problem(`the manifest says zoneRules, so the function's last parameter must be zoneRules: ZoneRules (it is ${zoneRulesParam?.getName() ?? 'missing'})`);
+      continue;
+    }
+    const params = fn.zoneRules ? allParams.slice(0, -1) : allParams;
     if (params.length !== fn.args.length) {
       problem(
         `the manifest lists ${fn.args.length} argument(s) (${fn.args.map((a) => a.name).join(', ')}) but the function takes ` +

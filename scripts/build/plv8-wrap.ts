@@ -71,12 +71,14 @@ export function plv8Body(fn: Plv8Function, bundle: EngineBundle): string {
     `  })();`,
     `  globalThis.${bundle.cacheKey} = engine;`,
     `}`,
-    `return engine.${fn.entry}(${args});`,
+    // zoneRules: the entry reads zone offsets from PostgreSQL through `plv8` (plv8.ts).
+    `return engine.${fn.entry}(${fn.zoneRules ? [args, 'engine.spiZoneRules(plv8)'].filter(Boolean).join(', ') : args});`,
   ].join('\n');
 }
 
 /** `CREATE OR REPLACE FUNCTION pgautomator.<sqlName>(...) ... LANGUAGE plv8 AS $plv8$...$plv8$;` plus its comment. */
 export function plv8CreateStatement(fn: Plv8Function, bundle: EngineBundle): string {
+  if (fn.zoneRules && fn.parallelSafe) throw new Error(`${fn.sqlName}: an entry with zoneRules uses SPI (a subtransaction) and cannot be PARALLEL SAFE`);
   const signature = `pgautomator.${fn.sqlName}(${fn.args.map((arg) => `${arg.name} ${arg.sqlType}`).join(', ')})`;
   // search_path pinned like every other function of the schema (pgtap/privileges.sql): the engine
   // runs no SQL, but the rule has no exceptions to review. Measured on a real plv8 3.1.10: the SET

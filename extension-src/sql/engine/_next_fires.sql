@@ -11,10 +11,15 @@
 -- one-second slots is skipped in one step, not mapped one by one. Each batch of local fires is
 -- mapped in one statement (pgautomator._local_to_instants). More local fires are fetched
 -- until `count` instants are found or the engine has no more. The spec must be valid.
+-- With the plv8 engine, one plv8 call does all of that (engine/sql-entry.ts nextFiresAt, the same
+-- rule with the zone's offsets kept per backend) and answers with the instants as float8 seconds;
+-- NULL when it leaves the question to the loop below (an `after` it cannot read exactly, or a
+-- second pass of an overlap longer than it drops slot by slot). PARALLEL UNSAFE: the plv8 engine
+-- may read zone offsets through SPI, which opens a subtransaction.
 CREATE OR REPLACE FUNCTION pgautomator._next_fires(spec jsonb, after timestamptz, count int)
 RETURNS timestamptz[]
 LANGUAGE plpgsql
-STABLE STRICT PARALLEL SAFE
+STABLE STRICT PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -30,7 +35,14 @@ DECLARE
     res      timestamptz[] := '{}';
     got      int := 0;
     want     int := count;
+    at_plv8  float8[];
 BEGIN
+    IF (SELECT s.value FROM pgautomator.setting AS s WHERE s.name = 'engine') = '"plv8"' THEN
+        at_plv8 := pgautomator._plv8_next_fires_at(spec::text, date_part('epoch', after), count);
+        IF at_plv8 IS NOT NULL THEN
+            RETURN ARRAY(SELECT to_timestamp(u.f) FROM unnest(at_plv8) WITH ORDINALITY AS u(f, n) ORDER BY u.n);
+        END IF;
+    END IF;
     <<fetch>>
     WHILE got < count LOOP
         loc := pgautomator._next_fires_local(spec, cur, want);

@@ -9015,6 +9015,9 @@ DECLARE
   step_mail_runs     bigint[];
   step_mail_attempts bigint[];
   started    timestamptz;
+  sweep_agents  boolean;
+  sweep_overdue boolean;
+  sweep_alerts  boolean;
 BEGIN
   IF _claim_runs.max IS NULL OR _claim_runs.max NOT BETWEEN 0 AND 1000 THEN
     PERFORM pgautomator._raise('PA002', format('max must be 0..1000, got %s', coalesce(_claim_runs.max::text, 'NULL')),
@@ -9037,13 +9040,32 @@ BEGIN
   UPDATE pgautomator.agent x SET last_heartbeat_at = _claim_runs.at
    WHERE x.id = a.id AND (x.last_heartbeat_at IS NULL OR x.last_heartbeat_at < _claim_runs.at - interval '1 second');
 
-  PERFORM pgautomator._rescue_dead_agents(_claim_runs.at);
-  PERFORM pgautomator._reap_overdue_runs(_claim_runs.at);
+  -- The sweeps find nothing on almost every claim. One statement of wider probes (each true
+  -- whenever its sweep has work, and cheap: the small agent table, the deadline and alert-rule
+  -- indexes) says which to call; each call is a function with its own settings and statements, and
+  -- the three cost about 160 us per claim when all found nothing (bench/cost-per-run.ts). The
+  -- sweeps then decide exactly, as before.
+  SELECT EXISTS (SELECT 1 FROM pgautomator.agent x
+                  WHERE x.state IN ('online', 'draining')
+                    -- dead_after is longer than one interval, and silence counted from a later resume is shorter
+                    AND coalesce(x.last_heartbeat_at, x.started_at, x.created_at) < _claim_runs.at - x.heartbeat_interval),
+         EXISTS (SELECT 1 FROM pgautomator.job_run r WHERE r.state = 'running' AND r.deadline_at < _claim_runs.at),
+         EXISTS (SELECT 1 FROM pgautomator.alert_rule ar WHERE ar.due_at <= _claim_runs.at)
+           OR EXISTS (SELECT 1 FROM pgautomator.alert_rule ar WHERE ar.kind = 'duration')
+    INTO sweep_agents, sweep_overdue, sweep_alerts;
+  IF sweep_agents THEN
+    PERFORM pgautomator._rescue_dead_agents(_claim_runs.at);
+  END IF;
+  IF sweep_overdue THEN
+    PERFORM pgautomator._reap_overdue_runs(_claim_runs.at);
+  END IF;
   -- 1. Fire due schedules (every claimer helps, whatever jobs it may run itself).
   PERFORM pgautomator._fire_due(_claim_runs.at);
   -- ... and due starts of downstream jobs (job_trigger), and due alerts.
   PERFORM pgautomator._fire_triggers(_claim_runs.at);
-  PERFORM pgautomator._evaluate_alerts(_claim_runs.at);
+  IF sweep_alerts THEN
+    PERFORM pgautomator._evaluate_alerts(_claim_runs.at);
+  END IF;
 
   IF a.state <> 'online' OR a.drained_at IS NOT NULL THEN
     RETURN;  -- draining (agent_stop(drain), or drained by an admin): finishes its runs, takes no new ones
@@ -11280,7 +11302,12 @@ COMMENT ON FUNCTION pgautomator._search_vector(text, text) IS 'The words list_ru
 -- and the build creates tables before functions. GIN, with its pending list (fastupdate), so the
 -- agent's end_step and end_run pay a small append, not a tree insertion per word.
 CREATE INDEX IF NOT EXISTS job_run_search_idx ON pgautomator.job_run USING gin (pgautomator._search_vector(message, NULL)) WHERE message IS NOT NULL;
-CREATE INDEX IF NOT EXISTS step_run_search_idx ON pgautomator.step_run USING gin (pgautomator._search_vector(message, output));
+-- Partial, as job_run's: an attempt begins with neither (and a step that prints nothing and
+-- succeeds ends with neither), and an empty vector matches no search; so beginning an attempt
+-- writes no index entry here (measured with bench/cost-per-run.ts: each begin appended to the
+-- pending list, and the backend that overflowed it merged the list into the tree during its claim).
+CREATE INDEX IF NOT EXISTS step_run_search_idx ON pgautomator.step_run USING gin (pgautomator._search_vector(message, output))
+  WHERE message IS NOT NULL OR output IS NOT NULL;
 
 -- source: extension-src/sql/functions/internal/_start_job.sql
 CREATE OR REPLACE FUNCTION pgautomator._start_job(job text, at_step text DEFAULT NULL, at timestamptz DEFAULT now())
@@ -13881,8 +13908,10 @@ BEGIN
     -- every candidate's output would read the whole history (measured: 9 s for 200,000 outputs of
     -- 1 kB), so the search then reads only the c_candidates newest runs of the job (from before_id)
     -- and their attempts: the cost stays bounded and the caller narrows by job or time, or pages on.
+    -- (The step_run predicate repeats the partial index's condition, so the planner may use it.)
     n := (SELECT count(*) FROM (SELECT 1 FROM pgautomator.step_run sr
-                                  WHERE pgautomator._search_vector(sr.message, sr.output) @@ q LIMIT c_candidates + 1) x)
+                                  WHERE (sr.message IS NOT NULL OR sr.output IS NOT NULL)
+                                    AND pgautomator._search_vector(sr.message, sr.output) @@ q LIMIT c_candidates + 1) x)
        + (SELECT count(*) FROM (SELECT 1 FROM pgautomator.job_run r
                                   WHERE r.message IS NOT NULL AND pgautomator._search_vector(r.message, NULL) @@ q LIMIT c_candidates + 1) x);
     IF n <= c_candidates THEN
@@ -13891,7 +13920,8 @@ BEGIN
                        AND strpos(lower(r.message), needle) > 0
                     UNION
                     SELECT sr.job_run_id FROM pgautomator.step_run sr
-                     WHERE pgautomator._search_vector(sr.message, sr.output) @@ q
+                     WHERE (sr.message IS NOT NULL OR sr.output IS NOT NULL)
+                       AND pgautomator._search_vector(sr.message, sr.output) @@ q
                        AND (strpos(lower(sr.message), needle) > 0 OR strpos(lower(sr.output), needle) > 0));
     ELSE
       floor_id := coalesce((SELECT min(w.id) FROM (SELECT r.id FROM pgautomator.job_run r

@@ -1,7 +1,7 @@
 -- History reads of issue 15: list_runs(search) over run messages and step output and messages,
 -- list_runs ranges on started or finished time, list_step_runs (a step's last attempts).
 BEGIN;
-SELECT plan(25);
+SELECT plan(27);
 
 CREATE TEMP TABLE ids (k text PRIMARY KEY, id bigint NOT NULL);
 CREATE FUNCTION pg_temp.id(k text) RETURNS bigint LANGUAGE sql AS $$ SELECT id FROM ids WHERE ids.k = $1 $$;
@@ -48,6 +48,13 @@ SELECT is(ARRAY(SELECT id FROM pgautomator.list_runs(search => 'DIVISION by')), 
 SELECT is(ARRAY(SELECT id FROM pgautomator.list_runs(search => '"sales_2026"')), pg_temp.ids('r2'), 'punctuation in the search is matched as text');
 SELECT is(ARRAY(SELECT id FROM pgautomator.list_runs(search => 'LOADED ✓ NAÏVE')), pg_temp.ids('r2'), 'a step attempt''s message, unicode, any case');
 SELECT is(ARRAY(SELECT id FROM pgautomator.list_runs(search => 'conn')), pg_temp.ids('r1'), 'a word of the search may begin a longer word');
+-- The search goes through the GIN indexes (step_run's is partial: attempts with neither message
+-- nor output are not in it), not through every attempt.
+CREATE TEMP TABLE scans_before AS
+  SELECT i AS index, pg_stat_get_xact_numscans(i) AS scans FROM unnest(ARRAY['pgautomator.job_run_search_idx'::regclass, 'pgautomator.step_run_search_idx'::regclass]) i;
+SELECT is(ARRAY(SELECT id FROM pgautomator.list_runs(search => 'refused')), pg_temp.ids('r1'), 'one more search');
+SELECT is(ARRAY(SELECT b.index::text FROM scans_before b WHERE pg_stat_get_xact_numscans(b.index) > b.scans ORDER BY 1),
+          '{pgautomator.job_run_search_idx,pgautomator.step_run_search_idx}', 'which read the search indexes of job_run and step_run');
 SELECT is(ARRAY(SELECT id FROM pgautomator.list_runs(search => 'refused connection')), '{}'::bigint[],
   'the words must appear as typed, in that order (the text contains the search)');
 SELECT is(ARRAY(SELECT id FROM pgautomator.list_runs(search => 'needle-in-the-tail')), pg_temp.ids('r3'), 'the tail of a long output is searched');

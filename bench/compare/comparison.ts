@@ -106,6 +106,7 @@ export async function runComparison(options: { quick: boolean; only?: Comparison
     }
 
     let emptyThroughput: number | undefined;
+    let emptyDbCpuPerRun: number | undefined;
     if (want('herd')) {
       for (const n of s.herds) {
         log(`herd, ours: ${n}`);
@@ -119,6 +120,7 @@ export async function runComparison(options: { quick: boolean; only?: Comparison
       }
       const biggest = herds.find((h) => h.scheduler === 'ours' && h.n === Math.max(...s.herds));
       emptyThroughput = biggest ? biggest.completed / biggest.lastCompletedS : undefined;
+      emptyDbCpuPerRun = biggest?.cpuPerRunUs?.db;
       sections.push(
         herdSection(herds, 'Herd: fires due at the same instant, and end-to-end throughput', [
           'Instant -> last start: the last job\'s INSERT (clock_timestamp()) minus the instant. Runs completed and recorded/s: runs the scheduler itself recorded as succeeded (ours: job_run.finished_at; pg_cron: cron.job_run_details.end_time; pgAgent: pga_joblog start + duration) over the time from the instant to the last one, synchronous_commit on.',
@@ -149,7 +151,12 @@ export async function runComparison(options: { quick: boolean; only?: Comparison
       const n = Math.max(...s.herds);
       log(`history: herd ${n} again`);
       const herd = await herdOurs(ctx, `hist-herd-ours-${n}-`, n);
-      sections.push(historySection({ spreadP99: emptySpreadP99, throughput: emptyThroughput }, { spreadP99: spread.lateness.p99, throughput: herd.completed / herd.lastCompletedS, rows: s.historyRows, loadS }));
+      sections.push(
+        historySection(
+          { spreadP99: emptySpreadP99, throughput: emptyThroughput, dbCpuPerRunUs: emptyDbCpuPerRun },
+          { spreadP99: spread.lateness.p99, throughput: herd.completed / herd.lastCompletedS, dbCpuPerRunUs: herd.cpuPerRunUs?.db, rows: s.historyRows, loadS },
+        ),
+      );
       if (s.historyForAll) {
         await loadPgCronHistory(ctx, s.historyRows);
         await loadPgAgentHistory(ctx, s.historyRows);

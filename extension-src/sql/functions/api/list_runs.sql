@@ -64,8 +64,10 @@ BEGIN
     -- every candidate's output would read the whole history (measured: 9 s for 200,000 outputs of
     -- 1 kB), so the search then reads only the c_candidates newest runs of the job (from before_id)
     -- and their attempts: the cost stays bounded and the caller narrows by job or time, or pages on.
+    -- (The step_run predicate repeats the partial index's condition, so the planner may use it.)
     n := (SELECT count(*) FROM (SELECT 1 FROM pgautomator.step_run sr
-                                  WHERE pgautomator._search_vector(sr.message, sr.output) @@ q LIMIT c_candidates + 1) x)
+                                  WHERE (sr.message IS NOT NULL OR sr.output IS NOT NULL)
+                                    AND pgautomator._search_vector(sr.message, sr.output) @@ q LIMIT c_candidates + 1) x)
        + (SELECT count(*) FROM (SELECT 1 FROM pgautomator.job_run r
                                   WHERE r.message IS NOT NULL AND pgautomator._search_vector(r.message, NULL) @@ q LIMIT c_candidates + 1) x);
     IF n <= c_candidates THEN
@@ -74,7 +76,8 @@ BEGIN
                        AND strpos(lower(r.message), needle) > 0
                     UNION
                     SELECT sr.job_run_id FROM pgautomator.step_run sr
-                     WHERE pgautomator._search_vector(sr.message, sr.output) @@ q
+                     WHERE (sr.message IS NOT NULL OR sr.output IS NOT NULL)
+                       AND pgautomator._search_vector(sr.message, sr.output) @@ q
                        AND (strpos(lower(sr.message), needle) > 0 OR strpos(lower(sr.output), needle) > 0));
     ELSE
       floor_id := coalesce((SELECT min(w.id) FROM (SELECT r.id FROM pgautomator.job_run r

@@ -9360,7 +9360,7 @@ BEGIN
        SET state = _end_attempt.state, finished_at = ended, exit_code = _end_attempt.exit_code,
            message = pgautomator._bounded_text(concat_ws('; ', _end_attempt.message,
                        format('recorded late: the attempt had been abandoned at %s (%s)', x.finished_at, x.message)), c_message),
-           output = pgautomator._bounded_text(_end_attempt.output, c_output),
+           output = pgautomator._bounded_text(nullif(_end_attempt.output, ''), c_output),  -- none is NULL, as below
            output_bytes = greatest(x.output_bytes, coalesce(_end_attempt.output_bytes, octet_length(_end_attempt.output), 0))
      WHERE x.id = s.id;
     RETURN;  -- no mail: the run's outcome (abandoned) was mailed when it was abandoned
@@ -11304,8 +11304,8 @@ COMMENT ON FUNCTION pgautomator._search_vector(text, text) IS 'The words list_ru
 CREATE INDEX IF NOT EXISTS job_run_search_idx ON pgautomator.job_run USING gin (pgautomator._search_vector(message, NULL)) WHERE message IS NOT NULL;
 -- Partial, as job_run's: an attempt begins with neither (and a step that prints nothing and
 -- succeeds ends with neither), and an empty vector matches no search; so beginning an attempt
--- writes no index entry here (measured with bench/cost-per-run.ts: each begin appended to the
--- pending list, and the backend that overflowed it merged the list into the tree during its claim).
+-- writes no index entry here (each begin appended one to the pending list, which some backend's
+-- insert then merges into the tree when the list is full).
 CREATE INDEX IF NOT EXISTS step_run_search_idx ON pgautomator.step_run USING gin (pgautomator._search_vector(message, output))
   WHERE message IS NOT NULL OR output IS NOT NULL;
 
@@ -15818,7 +15818,6 @@ DECLARE
   op       text;
   results  jsonb := '[]';
   applied  record;
-  whole    boolean;
   l        jsonb;
   sr       pgautomator.step_run;
   -- The agent of the last run the caller was found to act for (by a begin_step or end_run entry):
@@ -15860,10 +15859,10 @@ BEGIN
     i := i + 1;
   END LOOP;
 
-  -- The usual batch is accepted whole: applied in ONE subtransaction. Only when an entry is refused
-  -- is the batch applied again from the start, entry by entry, each in its own subtransaction (the
-  -- loop below), so that the refused entry undoes nothing else. Measured with bench/cost-per-run.ts:
-  -- a subtransaction per entry cost about SUBXACT_US us of database CPU per run.
+  -- The usual batch is accepted whole: applied in ONE subtransaction, not one per entry (each entry
+  -- that writes would take a subtransaction id of its own). Only when an entry is refused is the
+  -- batch applied again from the start, entry by entry, each in its own subtransaction (the loop
+  -- below), so that the refused entry undoes nothing else.
   BEGIN
     FOR e IN SELECT value FROM jsonb_array_elements(agent_report.entries) LOOP
       applied := pgautomator._apply_report_entry(e, acts_for);
@@ -15873,7 +15872,10 @@ BEGIN
         ended := ended || applied.ended_run;
       END IF;
     END LOOP;
-    whole := true;
+    IF cardinality(ended) > 0 THEN
+      PERFORM pgautomator._count_ended_runs(ended);
+    END IF;
+    RETURN results;  -- leaving the block keeps its subtransaction's writes
   EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE;
     -- A caller that may not act for a run's agent is refused as a whole, as the single functions
@@ -15881,14 +15883,8 @@ BEGIN
     IF v_state IN ('PA040', '42501') THEN
       RAISE;
     END IF;
-    whole := false;  -- the block's writes are undone; variables are not: start again below
+    -- The block's writes are undone; variables are not: start again below.
   END;
-  IF whole THEN
-    IF cardinality(ended) > 0 THEN
-      PERFORM pgautomator._count_ended_runs(ended);
-    END IF;
-    RETURN results;
-  END IF;
   results := '[]';
   acts_for := NULL;
   ended := '{}';

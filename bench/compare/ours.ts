@@ -14,6 +14,7 @@ import type pg from 'pg';
 import { installExtension } from '../../cli/extension-installer.ts';
 import type { BenchCluster } from './cluster.ts';
 import { fireSqlExpression } from './fire-log.ts';
+import { pollUntil } from './latency-stats.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const agentCli = path.join(root, 'agent/src/cli.ts');
@@ -93,15 +94,10 @@ export class Ours {
     await q.query("SELECT pgautomator.create_job($1 || i, overlap => 'allow') FROM generate_series(1, $2::int) i", [label, jobs]);
     await q.query("SELECT pgautomator.add_step($1 || i, 'noop', 'sql', 'SELECT 1', connection => 'bench') FROM generate_series(1, $2::int) i", [label, jobs]);
     await q.query('SELECT pgautomator.start_job($1 || (1 + k % $2)) FROM generate_series(0, $3::int - 1) k', [label, jobs, n]);
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      const { rows } = await q.query(
-        "SELECT count(*)::int AS n FROM pgautomator.job_run r JOIN pgautomator.job j ON j.id = r.job_id WHERE j.name LIKE $1 || '%' AND r.finished_at IS NULL",
-        [label],
-      );
-      if (rows[0].n === 0) break;
-      if (Date.now() > deadline) throw new Error(`warm-up: ${rows[0].n} of ${n} runs not ended after 120 s`);
-      await new Promise((r) => setTimeout(r, 200));
+    const unfinished = async () =>
+      (await q.query("SELECT count(*)::int AS n FROM pgautomator.job_run r JOIN pgautomator.job j ON j.id = r.job_id WHERE j.name LIKE $1 || '%' AND r.finished_at IS NULL", [label])).rows[0].n as number;
+    if (!(await pollUntil(async () => (await unfinished()) === 0, 120_000, 200))) {
+      throw new Error(`warm-up: ${await unfinished()} of ${n} runs not ended after 120 s`);
     }
     await this.disableJobs(label, jobs);
   }

@@ -33,7 +33,6 @@ DECLARE
   op       text;
   results  jsonb := '[]';
   applied  record;
-  whole    boolean;
   l        jsonb;
   sr       pgautomator.step_run;
   -- The agent of the last run the caller was found to act for (by a begin_step or end_run entry):
@@ -75,10 +74,10 @@ BEGIN
     i := i + 1;
   END LOOP;
 
-  -- The usual batch is accepted whole: applied in ONE subtransaction. Only when an entry is refused
-  -- is the batch applied again from the start, entry by entry, each in its own subtransaction (the
-  -- loop below), so that the refused entry undoes nothing else. Measured with bench/cost-per-run.ts:
-  -- a subtransaction per entry cost about SUBXACT_US us of database CPU per run.
+  -- The usual batch is accepted whole: applied in ONE subtransaction, not one per entry (each entry
+  -- that writes would take a subtransaction id of its own). Only when an entry is refused is the
+  -- batch applied again from the start, entry by entry, each in its own subtransaction (the loop
+  -- below), so that the refused entry undoes nothing else.
   BEGIN
     FOR e IN SELECT value FROM jsonb_array_elements(agent_report.entries) LOOP
       applied := pgautomator._apply_report_entry(e, acts_for);
@@ -88,7 +87,10 @@ BEGIN
         ended := ended || applied.ended_run;
       END IF;
     END LOOP;
-    whole := true;
+    IF cardinality(ended) > 0 THEN
+      PERFORM pgautomator._count_ended_runs(ended);
+    END IF;
+    RETURN results;  -- leaving the block keeps its subtransaction's writes
   EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE;
     -- A caller that may not act for a run's agent is refused as a whole, as the single functions
@@ -96,14 +98,8 @@ BEGIN
     IF v_state IN ('PA040', '42501') THEN
       RAISE;
     END IF;
-    whole := false;  -- the block's writes are undone; variables are not: start again below
+    -- The block's writes are undone; variables are not: start again below.
   END;
-  IF whole THEN
-    IF cardinality(ended) > 0 THEN
-      PERFORM pgautomator._count_ended_runs(ended);
-    END IF;
-    RETURN results;
-  END IF;
   results := '[]';
   acts_for := NULL;
   ended := '{}';

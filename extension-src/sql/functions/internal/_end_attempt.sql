@@ -38,7 +38,7 @@ BEGIN
        SET state = _end_attempt.state, finished_at = ended, exit_code = _end_attempt.exit_code,
            message = pgautomator._bounded_text(concat_ws('; ', _end_attempt.message,
                        format('recorded late: the attempt had been abandoned at %s (%s)', x.finished_at, x.message)), c_message),
-           output = pgautomator._bounded_text(_end_attempt.output, c_output),
+           output = pgautomator._bounded_text(nullif(_end_attempt.output, ''), c_output),  -- none is NULL, as below
            output_bytes = greatest(x.output_bytes, coalesce(_end_attempt.output_bytes, octet_length(_end_attempt.output), 0))
      WHERE x.id = s.id;
     RETURN;  -- no mail: the run's outcome (abandoned) was mailed when it was abandoned

@@ -20,7 +20,7 @@ COMMENT ON FUNCTION pgautomator._search_vector(text, text) IS 'The words list_ru
 CREATE INDEX IF NOT EXISTS job_run_search_idx ON pgautomator.job_run USING gin (pgautomator._search_vector(message, NULL)) WHERE message IS NOT NULL;
 -- Partial, as job_run's: an attempt begins with neither (and a step that prints nothing and
 -- succeeds ends with neither), and an empty vector matches no search; so beginning an attempt
--- writes no index entry here (measured with bench/cost-per-run.ts: each begin appended to the
--- pending list, and the backend that overflowed it merged the list into the tree during its claim).
+-- writes no index entry here (each begin appended one to the pending list, which some backend's
+-- insert then merges into the tree when the list is full).
 CREATE INDEX IF NOT EXISTS step_run_search_idx ON pgautomator.step_run USING gin (pgautomator._search_vector(message, output))
   WHERE message IS NOT NULL OR output IS NOT NULL;

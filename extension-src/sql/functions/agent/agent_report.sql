@@ -54,6 +54,8 @@ DECLARE
   -- entry: two agents reporting ends of the same jobs in opposite orders would otherwise lock the
   -- counter rows in opposite orders and deadlock (_count_ended_runs).
   ended    bigint[] := '{}';
+  -- Every entry an end_run with its last attempt: the batch _end_runs_together may apply at once.
+  all_ends boolean := true;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_agent');
   IF agent_report.entries IS NULL OR jsonb_typeof(agent_report.entries) <> 'array' THEN
@@ -71,8 +73,19 @@ BEGIN
       PERFORM pgautomator._raise('PA002', format('entries[%s].op must be begin_step, log_step, end_step or end_run, got %s', i, coalesce(quote_literal(op), 'nothing')),
         format('field: entries[%s].op', i), 'Each entry is an object with "op" and the arguments of that protocol function.');
     END IF;
+    all_ends := all_ends AND op = 'end_run' AND jsonb_typeof(e -> 'last_step') = 'object';
     i := i + 1;
   END LOOP;
+
+  -- The usual batch of short runs (their ends, each with its last attempt), set-based when nothing
+  -- in it is refused or treated apart; otherwise (NULL, nothing written) entry by entry below.
+  IF all_ends AND i > 0 THEN
+    results := pgautomator._end_runs_together(agent_report.entries);
+    IF results IS NOT NULL THEN
+      RETURN results;
+    END IF;
+    results := '[]';
+  END IF;
 
   -- The usual batch is accepted whole: applied in ONE subtransaction, not one per entry (each entry
   -- that writes would take a subtransaction id of its own). Only when an entry is refused is the

@@ -6,7 +6,7 @@
 -- The two paths are compared on twin jobs: each entry is applied to a run of bt_fast through
 -- agent_report and to the matching run of bt_slow through the general path's body.
 BEGIN;
-SELECT plan(25);
+SELECT plan(27);
 
 SET LOCAL TimeZone = 'UTC';
 SET LOCAL track_functions = 'pl';
@@ -158,6 +158,21 @@ RESET ROLE;
 SELECT is(:'twice'::jsonb -> 0, '{"ok": true}'::jsonb, 'the first end is applied');
 SELECT is((:'twice'::jsonb -> 1 ->> 'repeat')::boolean, true, 'the second answered as a repeat');
 SELECT is((SELECT sum(runs) FROM pgautomator.run_count WHERE job_id = pgautomator._job_id('bt_fast')), 7::numeric, 'and the run counted once (4 + 2 + 1)');
+
+-- 9. Another attempt of the run left open (as a crashed agent's begin may leave one): entry by
+--    entry, which ends it with the run.
+DELETE FROM claimed;
+SELECT pg_temp.start_and_claim('bt_fast', 1);
+SELECT run_id AS o_run, step_run_id AS o_sr FROM claimed \gset
+INSERT INTO pgautomator.step_run (job_run_id, step_id, position, step_name, attempt, agent_id)
+SELECT job_run_id, step_id, position, step_name, 2, agent_id FROM pgautomator.step_run WHERE id = :o_sr RETURNING id AS open_sr \gset
+SET LOCAL ROLE pgat_batch_a;
+SELECT pgautomator.agent_report(jsonb_build_array(jsonb_build_object('op', 'end_run', 'run_id', :o_run, 'state', 'succeeded',
+  'last_step', jsonb_build_object('step_run_id', :o_sr, 'state', 'succeeded')))) AS open_left \gset
+RESET ROLE;
+SELECT is(:'open_left'::jsonb, '[{"ok": true}]'::jsonb, 'a run with another attempt open ends');
+SELECT is((SELECT state || '/' || message FROM pgautomator.step_run WHERE id = :open_sr), 'failed/the run ended (succeeded) while the step was running',
+          'and that attempt ends with it');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -53,13 +53,17 @@ BEGIN
 
   -- 2. Each run with its last attempt, locked in the entries' order (a run, then its attempt: the
   --    order of the general path, and of the rescuer and the reaper). All must be running, on one
-  --    agent, with no kill requested, each run and attempt once; neither the job nor the step may
-  --    want mail for this end (_enqueue_mail's test: the event or completion in email_on).
+  --    agent, with no kill requested, each run and attempt once, no other attempt of the run open;
+  --    neither the job nor the step may want mail for this end (_enqueue_mail's test: the event or
+  --    completion in email_on).
   SELECT count(*), bool_and(x.fine), count(DISTINCT x.run_id) = count(*) AND count(DISTINCT x.step_run_id) = count(*),
          array_agg(DISTINCT x.agent_id), array_agg(x.run_id ORDER BY x.ord)
     INTO found_n, fine, distinct_ok, agent_ids, run_ids
     FROM (SELECT u.ord, r.id AS run_id, s.id AS step_run_id, r.agent_id,
                  r.state = 'running' AND r.kill_requested_at IS NULL AND s.state = 'running' AND r.agent_id IS NOT NULL
+                 -- No other attempt left open (which _finish_run would end with the run): a probe
+                 -- of step_run_job_run_id_idx here cost a fifth of an UPDATE over the batch's runs.
+                 AND NOT EXISTS (SELECT 1 FROM pgautomator.step_run o WHERE o.job_run_id = r.id AND o.state = 'running' AND o.id <> s.id)
                  AND NOT (CASE WHEN u.e ->> 'state' = 'succeeded' THEN 'success' ELSE 'failure' END = ANY (j.email_on) OR 'completion' = ANY (j.email_on))
                  AND NOT coalesce(CASE WHEN u.e -> 'last_step' ->> 'state' = 'succeeded' THEN 'success' ELSE 'failure' END = ANY (st.email_on)
                                   OR 'completion' = ANY (st.email_on), false) AS fine
@@ -77,8 +81,8 @@ BEGIN
   SELECT a.name, a.db_role INTO agent_name, agent_role FROM pgautomator.agent a WHERE a.id = agent_ids[1];
   PERFORM pgautomator._check_agent_role(agent_name, agent_role);
 
-  -- 3. The attempts, then the runs, then attempts the agent left open (as _end_attempt and
-  --    _finish_run write them; the clock read once for the batch).
+  -- 3. The attempts, then the runs (as _end_attempt and _finish_run write them; the clock read
+  --    once for the batch).
   ended := clock_timestamp();
   UPDATE pgautomator.step_run x
      SET state = u.state, finished_at = greatest(x.started_at, ended), exit_code = u.exit_code,
@@ -95,12 +99,6 @@ BEGIN
     FROM (SELECT (e ->> 'run_id')::bigint AS id, e ->> 'state' AS state, e ->> 'message' AS message
             FROM jsonb_array_elements(_end_runs_together.entries) AS e) u
    WHERE x.id = u.id;
-  UPDATE pgautomator.step_run s
-     SET state = CASE WHEN r.state IN ('killed', 'timed_out') THEN r.state ELSE 'failed' END,
-         finished_at = greatest(s.started_at, r.finished_at),
-         message = coalesce(s.message, format('the run ended (%s) while the step was running', r.state))
-    FROM pgautomator.job_run r
-   WHERE r.id = ANY (run_ids) AND s.job_run_id = r.id AND s.state = 'running';
 
   -- 4. What follows the ends, once for the batch: downstream starts and alerts, the counters, the event.
   PERFORM pgautomator._run_ended(run_ids);

@@ -42,11 +42,14 @@ BEGIN
              'retry_delay', extract(epoch FROM st.retry_delay)::float8,
              'retry_backoff', st.retry_backoff,
              'on_success', st.on_success,
-             'on_success_goto', (SELECT g.position FROM pgautomator.step g WHERE g.id = st.on_success_goto),
+             -- Each lookup only where there is something to look up (most steps have none): a scalar
+             -- subquery is started and run for every step even with a NULL key.
+             'on_success_goto', CASE WHEN st.on_success_goto IS NOT NULL THEN (SELECT g.position FROM pgautomator.step g WHERE g.id = st.on_success_goto) END,
              'on_failure', st.on_failure,
-             'on_failure_goto', (SELECT g.position FROM pgautomator.step g WHERE g.id = st.on_failure_goto),
-             'connection', (SELECT jsonb_build_object('name', c.name, 'driver', c.driver, 'dsn', c.dsn, 'secret_ref', c.secret_ref)
-                              FROM pgautomator.connection c WHERE c.id = st.connection_id))
+             'on_failure_goto', CASE WHEN st.on_failure_goto IS NOT NULL THEN (SELECT g.position FROM pgautomator.step g WHERE g.id = st.on_failure_goto) END,
+             'connection', CASE WHEN st.connection_id IS NOT NULL THEN
+                             (SELECT jsonb_build_object('name', c.name, 'driver', c.driver, 'dsn', c.dsn, 'secret_ref', c.secret_ref)
+                                FROM pgautomator.connection c WHERE c.id = st.connection_id) END)
              ORDER BY st.position) AS steps
       FROM pgautomator.step st
      WHERE st.job_id IN (SELECT jobs.job_id FROM jobs)

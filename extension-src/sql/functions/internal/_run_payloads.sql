@@ -22,8 +22,10 @@ BEGIN
   -- only the reference the agent resolves on its host).
   -- Steps are aggregated once per job, however many of its runs are handed out together.
   RETURN QUERY
+  -- The jobs from the run ids (unnest first): written as job_run filtered by the ids, the plan
+  -- made on small tables read job_run_job_id_idx whole, filtering on id, to skip a sort.
   WITH jobs AS (
-    SELECT DISTINCT r.job_id FROM pgautomator.job_run r WHERE r.id = ANY (_run_payloads.run_ids)
+    SELECT DISTINCT r.job_id FROM unnest(_run_payloads.run_ids) AS u(id) JOIN pgautomator.job_run r ON r.id = u.id
   ), steps AS (
     SELECT st.job_id,
            jsonb_agg(jsonb_build_object(

@@ -19,6 +19,7 @@ DECLARE
   sweep_agents  boolean;
   sweep_overdue boolean;
   sweep_alerts  boolean;
+  queue_waits   boolean;
 BEGIN
   IF _claim_runs.max IS NULL OR _claim_runs.max NOT BETWEEN 0 AND 1000 THEN
     PERFORM pgautomator._raise('PA002', format('max must be 0..1000, got %s', coalesce(_claim_runs.max::text, 'NULL')),
@@ -60,70 +61,92 @@ BEGIN
   IF sweep_overdue THEN
     PERFORM pgautomator._reap_overdue_runs(_claim_runs.at);
   END IF;
-  -- 1. Fire due schedules (every claimer helps, whatever jobs it may run itself).
-  PERFORM pgautomator._fire_due(_claim_runs.at);
+  -- What this agent can take now: nothing while draining (agent_stop(drain), or drained by an
+  -- admin: it finishes its runs, takes no new ones).
+  IF a.state <> 'online' OR a.drained_at IS NOT NULL THEN
+    want := 0;
+  ELSE
+    SELECT least(_claim_runs.max, a.max_concurrent - count(*)) INTO want
+      FROM pgautomator.job_run r WHERE r.agent_id = a.id AND r.state = 'running';
+  END IF;
+
+  -- 1. Fire due schedules (every claimer helps, whatever jobs it may run itself). When nothing
+  --    due waits in the queue (the usual claim), the fires this agent can take start on it at once
+  --    (_fire_due: claimer, take), written running; otherwise the queue goes first, oldest first,
+  --    as below. (A wide probe, any queued run due: a run pinned to an agent that is gone only
+  --    sends claims the longer way.)
+  IF want > 0 THEN
+    queue_waits := EXISTS (SELECT 1 FROM pgautomator.job_run r WHERE r.state = 'queued' AND r.scheduled_for <= _claim_runs.at);
+  END IF;
+  IF want > 0 AND NOT queue_waits THEN
+    SELECT f.started_runs INTO claimed FROM pgautomator._fire_due(_claim_runs.at, claimer => a.id, claimer_tags => a.tags, take => want) f;
+  ELSE
+    PERFORM pgautomator._fire_due(_claim_runs.at);
+  END IF;
   -- ... and due starts of downstream jobs (job_trigger), and due alerts.
   PERFORM pgautomator._fire_triggers(_claim_runs.at);
   IF sweep_alerts THEN
     PERFORM pgautomator._evaluate_alerts(_claim_runs.at);
   END IF;
-
-  IF a.state <> 'online' OR a.drained_at IS NOT NULL THEN
-    RETURN;  -- draining (agent_stop(drain), or drained by an admin): finishes its runs, takes no new ones
-  END IF;
-  SELECT least(_claim_runs.max, a.max_concurrent - count(*)) INTO want
-    FROM pgautomator.job_run r WHERE r.agent_id = a.id AND r.state = 'running';
   IF want <= 0 THEN
     RETURN;
   END IF;
+  IF claimed IS NOT NULL THEN
+    -- Started by the fire itself: the claim's mail at start, then on as below.
+    start_mail := ARRAY(SELECT r.id FROM pgautomator.job_run r JOIN pgautomator.job j ON j.id = r.job_id
+                         WHERE r.id = ANY (claimed) AND 'start' = ANY (j.email_on) ORDER BY r.scheduled_for, r.id);
+    IF cardinality(start_mail) = 0 THEN
+      start_mail := NULL;
+    END IF;
+  ELSE
+    -- 2a. Lock candidate queued runs this agent may take, oldest first (_claim_candidates walks
+    --     the queue index and stops at the limit). Twice `want` rows: 2c may drop some (a second
+    --     run of a job that runs one at a time).
+    candidates := pgautomator._claim_candidates(a.id, a.tags, _claim_runs.at, 2 * want);
+    IF candidates IS NULL THEN
+      RETURN;
+    END IF;
 
-  -- 2a. Lock candidate queued runs this agent may take, oldest first (_claim_candidates walks
-  --     the queue index and stops at the limit). Twice `want` rows: 2c may drop some (a second
-  --     run of a job that runs one at a time).
-  candidates := pgautomator._claim_candidates(a.id, a.tags, _claim_runs.at, 2 * want);
-  IF candidates IS NULL THEN
-    RETURN;
+    -- 2b. Lock the jobs of the candidates that run one at a time (overlap other than allow). Every
+    --     claimer takes this lock before starting a run of such a job, and the job's fires are made
+    --     under it (_fire_due), so the overlap test below cannot race. SKIP LOCKED: a job another
+    --     claimer holds is simply left for later.
+    SELECT coalesce(array_agg(x.id), '{}') INTO locked_jobs
+      FROM (SELECT j.id
+              FROM pgautomator.job j
+             WHERE j.id IN (SELECT r.job_id FROM pgautomator.job_run r WHERE r.id = ANY (candidates))
+               AND j.overlap <> 'allow'
+               FOR NO KEY UPDATE SKIP LOCKED) x;
+
+    -- 2c. A new statement, so a new snapshot taken after the job locks were granted: it sees every
+    --     claim committed by the previous holder of each lock. At most one run per locked job.
+    --     The candidates are read by primary key. They are still queued: _claim_candidates locked
+    --     them queued, and nobody else changes a locked run. (A test of state here would let the
+    --     planner read the whole queue through job_run_queued_idx instead, which it did.)
+    -- The database clock (at is now() but for tests, whose runs then start at their own clock).
+    started := greatest(clock_timestamp(), _claim_runs.at);
+    WITH eligible AS (
+      SELECT r.id, r.scheduled_for, j.timeout, 'start' = ANY (j.email_on) AS mail_start,
+             j.overlap = 'allow' OR row_number() OVER (PARTITION BY r.job_id ORDER BY r.scheduled_for, r.id) = 1 AS may_start
+        FROM pgautomator.job_run r
+        JOIN pgautomator.job j ON j.id = r.job_id
+       WHERE r.id = ANY (candidates)
+         AND (j.overlap = 'allow'
+              OR (j.id = ANY (locked_jobs)
+                  AND NOT EXISTS (SELECT 1 FROM pgautomator.job_run o WHERE o.job_id = r.job_id AND o.state = 'running')))
+    ), chosen AS (
+      SELECT e.id, e.timeout, e.mail_start FROM eligible e WHERE e.may_start ORDER BY e.scheduled_for, e.id LIMIT want
+    ), upd AS (
+      UPDATE pgautomator.job_run r
+         SET state = 'running', started_at = started, agent_id = a.id, deadline_at = started + chosen.timeout
+        FROM chosen
+       WHERE r.id = chosen.id
+      RETURNING r.id, r.scheduled_for, chosen.mail_start
+    )
+    SELECT array_agg(upd.id ORDER BY upd.scheduled_for, upd.id), array_agg(upd.id ORDER BY upd.scheduled_for, upd.id) FILTER (WHERE upd.mail_start)
+      INTO claimed, start_mail
+      FROM upd;
   END IF;
-
-  -- 2b. Lock the jobs of the candidates that run one at a time (overlap other than allow). Every
-  --     claimer takes this lock before starting a run of such a job, and the job's fires are made
-  --     under it (_fire_due), so the overlap test below cannot race. SKIP LOCKED: a job another
-  --     claimer holds is simply left for later.
-  SELECT coalesce(array_agg(x.id), '{}') INTO locked_jobs
-    FROM (SELECT j.id
-            FROM pgautomator.job j
-           WHERE j.id IN (SELECT r.job_id FROM pgautomator.job_run r WHERE r.id = ANY (candidates))
-             AND j.overlap <> 'allow'
-             FOR NO KEY UPDATE SKIP LOCKED) x;
-
-  -- 2c. A new statement, so a new snapshot taken after the job locks were granted: it sees every
-  --     claim committed by the previous holder of each lock. At most one run per locked job.
-  --     The candidates are read by primary key. They are still queued: _claim_candidates locked
-  --     them queued, and nobody else changes a locked run. (A test of state here would let the
-  --     planner read the whole queue through job_run_queued_idx instead, which it did.)
-  -- The database clock (at is now() but for tests, whose runs then start at their own clock).
-  started := greatest(clock_timestamp(), _claim_runs.at);
-  WITH eligible AS (
-    SELECT r.id, r.scheduled_for, j.timeout, 'start' = ANY (j.email_on) AS mail_start,
-           j.overlap = 'allow' OR row_number() OVER (PARTITION BY r.job_id ORDER BY r.scheduled_for, r.id) = 1 AS may_start
-      FROM pgautomator.job_run r
-      JOIN pgautomator.job j ON j.id = r.job_id
-     WHERE r.id = ANY (candidates)
-       AND (j.overlap = 'allow'
-            OR (j.id = ANY (locked_jobs)
-                AND NOT EXISTS (SELECT 1 FROM pgautomator.job_run o WHERE o.job_id = r.job_id AND o.state = 'running')))
-  ), chosen AS (
-    SELECT e.id, e.timeout, e.mail_start FROM eligible e WHERE e.may_start ORDER BY e.scheduled_for, e.id LIMIT want
-  ), upd AS (
-    UPDATE pgautomator.job_run r
-       SET state = 'running', started_at = started, agent_id = a.id, deadline_at = started + chosen.timeout
-      FROM chosen
-     WHERE r.id = chosen.id
-    RETURNING r.id, r.scheduled_for, chosen.mail_start
-  )
-  SELECT array_agg(upd.id ORDER BY upd.scheduled_for, upd.id), array_agg(upd.id ORDER BY upd.scheduled_for, upd.id) FILTER (WHERE upd.mail_start)
-    INTO claimed, start_mail
-    FROM upd;
   IF claimed IS NULL THEN
     RETURN;
   END IF;
@@ -140,8 +163,9 @@ BEGIN
   -- claim to step start); the payload says which attempt it is ("begun").
   -- One INSERT for all the claimed runs, not _begin_attempt per run (four statements each: the
   -- step, the run's attempts, the insert, the mail test; measured, about a sixth of a no-op run's
-  -- database CPU): a run claimed here was queued until now and has no attempt yet (a retry is a
-  -- run of its own), so its first is attempt 1 and none of _begin_attempt's checks can refuse it.
+  -- database CPU): a run claimed here was queued until now, or fired just now, and has no attempt
+  -- yet (a retry is a run of its own), so its first is attempt 1 and none of _begin_attempt's
+  -- checks can refuse it.
   WITH first AS (
     SELECT r.id AS run_id, r.agent_id, f.id AS step_id, f.position, f.name, 'start' = ANY (f.email_on) AS mail
       FROM pgautomator.job_run r

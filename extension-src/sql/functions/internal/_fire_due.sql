@@ -1,5 +1,13 @@
-CREATE OR REPLACE FUNCTION pgautomator._fire_due(at timestamptz DEFAULT now(), max_pairs int DEFAULT 1000)
-RETURNS int
+-- claimer, claimer_tags, take: the claim that calls it (_claim_runs) may start up to `take` of the
+-- runs it fires on its own agent at once, when nothing older waits in the queue: each is written
+-- running instead of queued, then claimed by an UPDATE of the same transaction (measured with
+-- bench/cost-per-run.ts: that UPDATE, writing six index entries per run, the queue walk and the job
+-- locks were about a sixth of a no-op run's claim). Only a fire decided `queued` whose job this
+-- agent may run, that has no other run queued, and (unless overlap = allow) none running: what
+-- the claim would have taken first from the queue.
+CREATE OR REPLACE FUNCTION pgautomator._fire_due(at timestamptz DEFAULT now(), max_pairs int DEFAULT 1000,
+  claimer bigint DEFAULT NULL, claimer_tags text[] DEFAULT NULL, take int DEFAULT 0,
+  OUT queued_runs int, OUT started_runs bigint[])
 LANGUAGE plpgsql
 -- Every statement here reads or writes a few hundred rows by primary key among possibly millions;
 -- a hash or merge join would read whole tables, which the planner picks when its estimates of the
@@ -18,6 +26,8 @@ DECLARE
   p_misfire text[];
   p_grace   interval[];
   p_enabled boolean[];
+  p_fits    boolean[];    -- the claimer may run the job (pinned to it, or its tags fit)
+  p_timeout interval[];
   p_follow  timestamptz[];
   p_simple  boolean[];
   dup_jobs  bigint[];
@@ -34,6 +44,9 @@ DECLARE
   d_state   text[];
   d_message text[];
   d_cancel  boolean[];
+  d_direct  boolean[];
+  d_timeout interval[];
+  started   timestamptz;
   n         int;
   i         int;
   queued    int := 0;
@@ -55,13 +68,17 @@ BEGIN
   --    locked by this transaction and unprocessed, and is fired by the next call.
   SELECT d.job_ids, d.schedule_ids, d.fires INTO p_job, p_sched, p_fire
     FROM pgautomator._lock_due_pairs(_fire_due.at, _fire_due.max_pairs) d;
+  queued_runs := 0;
   IF p_job IS NULL THEN
-    RETURN 0;
+    RETURN;
   END IF;
   SELECT array_agg(d.job_id), array_agg(d.schedule_id), array_agg(d.fire),
-         array_agg(d.overlap), array_agg(d.misfire), array_agg(d.misfire_grace), array_agg(d.enabled)
-    INTO p_job, p_sched, p_fire, p_overlap, p_misfire, p_grace, p_enabled
-    FROM (SELECT u.job_id, u.schedule_id, u.fire, j.overlap, j.misfire, j.misfire_grace, j.enabled
+         array_agg(d.overlap), array_agg(d.misfire), array_agg(d.misfire_grace), array_agg(d.enabled),
+         array_agg(d.fits), array_agg(d.timeout)
+    INTO p_job, p_sched, p_fire, p_overlap, p_misfire, p_grace, p_enabled, p_fits, p_timeout
+    FROM (SELECT u.job_id, u.schedule_id, u.fire, j.overlap, j.misfire, j.misfire_grace, j.enabled,
+                 coalesce(j.agent_id = _fire_due.claimer OR (j.agent_id IS NULL AND _fire_due.claimer_tags @> j.agent_tags), false) AS fits,
+                 j.timeout
             FROM unnest(p_job, p_sched, p_fire) AS u(job_id, schedule_id, fire)
             JOIN pgautomator.job j ON j.id = u.job_id
            -- Fires in time order (aggregated in this order): a job's earlier fire is decided
@@ -70,7 +87,7 @@ BEGIN
              FOR NO KEY UPDATE OF j SKIP LOCKED) d;
   n := coalesce(cardinality(p_job), 0);
   IF n = 0 THEN
-    RETURN 0;
+    RETURN;
   END IF;
 
   -- 2. The fire after each due one, computed once per schedule and instant, not once per pair
@@ -141,10 +158,14 @@ BEGIN
   -- 4. One fire per pair, one pair per job: the misfire policy skips it only under misfire = skip
   --    (run_once and run_all both run a lone fire); the overlap policy decides against the job's
   --    active runs, counted per job through job_run_active_idx.
-  SELECT array_agg(x.job_id), array_agg(x.schedule_id), array_agg(x.fire), array_agg(x.follow),
-         array_agg(x.state), array_agg(x.message), array_agg(x.cancel)
-    INTO d_job, d_sched, d_fire, d_follow, d_state, d_message, d_cancel
-    FROM (SELECT u.job_id, u.schedule_id, u.fire, u.follow,
+  --    And which of them the claimer starts at once (see above): the first `take` in fire order.
+  SELECT array_agg(y.job_id), array_agg(y.schedule_id), array_agg(y.fire), array_agg(y.follow),
+         array_agg(y.state), array_agg(y.message), array_agg(y.cancel), array_agg(y.direct), array_agg(y.timeout)
+    INTO d_job, d_sched, d_fire, d_follow, d_state, d_message, d_cancel, d_direct, d_timeout
+    FROM (SELECT x.*, x.startable AND count(*) FILTER (WHERE x.startable) OVER (ORDER BY x.fire, x.job_id, x.schedule_id ROWS UNBOUNDED PRECEDING) <= _fire_due.take AS direct
+    FROM (SELECT u.job_id, u.schedule_id, u.fire, u.follow, u.timeout,
+                 u.fits AND act.q = 0 AND (u.overlap = 'allow' OR act.rn = 0)
+                   AND NOT (u.fire < _fire_due.at - u.grace AND u.misfire = 'skip') AS startable,
                  CASE WHEN u.fire < _fire_due.at - u.grace AND u.misfire = 'skip' THEN 'skipped'
                       WHEN u.overlap = 'skip' AND act.q + act.rn > 0 THEN 'skipped'
                       WHEN u.overlap = 'queue_one' AND act.q > 0 THEN 'skipped'
@@ -155,13 +176,13 @@ BEGIN
                       WHEN u.overlap = 'queue_one' AND act.q > 0 THEN 'a run of the job was already waiting (overlap = queue_one)' END AS message,
                  u.overlap = 'cancel_previous' AND act.q + act.rn > 0
                    AND NOT (u.fire < _fire_due.at - u.grace AND u.misfire = 'skip') AS cancel
-            FROM unnest(p_job, p_sched, p_fire, p_follow, p_overlap, p_misfire, p_grace, p_simple)
-                   AS u(job_id, schedule_id, fire, follow, overlap, misfire, grace, simple)
+            FROM unnest(p_job, p_sched, p_fire, p_follow, p_overlap, p_misfire, p_grace, p_simple, p_fits, p_timeout)
+                   AS u(job_id, schedule_id, fire, follow, overlap, misfire, grace, simple, fits, timeout)
            CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE r.state = 'queued') AS q,
                                       count(*) FILTER (WHERE r.state = 'running') AS rn
                                  FROM pgautomator.job_run r
                                 WHERE r.job_id = u.job_id AND r.state IN ('queued', 'running')) act
-           WHERE u.simple) x;
+           WHERE u.simple) x) y;
 
   IF d_job IS NOT NULL THEN
     -- overlap = cancel_previous: the previous runs go before the new one is written.
@@ -169,18 +190,23 @@ BEGIN
        FROM unnest(d_job, d_fire, d_cancel) AS u(job_id, fire, cancel)
       WHERE u.cancel;
 
+    -- The database clock, as the claim starts runs (_claim_runs).
+    started := greatest(clock_timestamp(), _fire_due.at);
     WITH ins AS (
-      INSERT INTO pgautomator.job_run (job_id, schedule_id, trigger, scheduled_for, state, message, finished_at)
-      SELECT u.job_id, u.schedule_id, 'schedule', u.fire, u.state, u.message, CASE WHEN u.state = 'skipped' THEN clock_timestamp() END
-        FROM unnest(d_job, d_sched, d_fire, d_state, d_message) AS u(job_id, schedule_id, fire, state, message)
+      INSERT INTO pgautomator.job_run (job_id, schedule_id, trigger, scheduled_for, state, message, finished_at, agent_id, started_at, deadline_at)
+      SELECT u.job_id, u.schedule_id, 'schedule', u.fire, CASE WHEN u.direct THEN 'running' ELSE u.state END, u.message,
+             CASE WHEN u.state = 'skipped' THEN clock_timestamp() END,
+             CASE WHEN u.direct THEN _fire_due.claimer END, CASE WHEN u.direct THEN started END, CASE WHEN u.direct THEN started + u.timeout END
+        FROM unnest(d_job, d_sched, d_fire, d_state, d_message, d_direct, d_timeout) AS u(job_id, schedule_id, fire, state, message, direct, timeout)
        -- Ids (the claim order within an instant) follow the jobs, as they did before step 1
        -- grouped the pairs by schedule.
        ORDER BY u.fire, u.job_id, u.schedule_id
       ON CONFLICT DO NOTHING  -- job_run_fire_unique: a fire already turned into a row stays as it is
       RETURNING id, state
     )
-    SELECT count(*) FILTER (WHERE ins.state = 'queued'), array_agg(ins.id) FILTER (WHERE ins.state = 'skipped')
-      INTO inserted, skipped FROM ins;
+    SELECT count(*) FILTER (WHERE ins.state = 'queued'), array_agg(ins.id) FILTER (WHERE ins.state = 'skipped'),
+           array_agg(ins.id ORDER BY ins.id) FILTER (WHERE ins.state = 'running')
+      INTO inserted, skipped, started_runs FROM ins;
     queued := queued + inserted;
     IF skipped IS NOT NULL THEN
       PERFORM pgautomator._count_ended_runs(skipped);
@@ -192,14 +218,17 @@ BEGIN
      WHERE js.job_id = u.job_id AND js.schedule_id = u.schedule_id;
   END IF;
 
+  -- Runs started at once wake nobody: the claimer runs them.
   IF queued > 0 THEN
     PERFORM pgautomator._notify('run_queued', jsonb_build_object('trigger', 'schedule', 'count', queued));
   END IF;
-  RETURN queued;
+  queued_runs := queued;
 END
 $$;
-COMMENT ON FUNCTION pgautomator._fire_due(timestamptz, int) IS
+COMMENT ON FUNCTION pgautomator._fire_due(timestamptz, int, bigint, text[], int) IS
   'Fires due schedules: job-schedule pairs with next_fire_at <= at whose job and schedule are enabled (at most max_pairs per call, '
   'locked with SKIP LOCKED so concurrent claimers share the work) become runs: set-based when one fire is due, by _fire_pair when '
-  'several are (misfire policy) or the job has several due schedules. Returns the number of runs queued.';
-REVOKE ALL ON FUNCTION pgautomator._fire_due(timestamptz, int) FROM PUBLIC;
+  'several are (misfire policy) or the job has several due schedules. Up to take of them start at once on the claimer''s agent '
+  '(claimer: its id, claimer_tags: its tags) when nothing of the job waits before them. Returns the number of runs queued and the '
+  'ids of those started, in fire order.';
+REVOKE ALL ON FUNCTION pgautomator._fire_due(timestamptz, int, bigint, text[], int) FROM PUBLIC;

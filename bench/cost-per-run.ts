@@ -22,7 +22,8 @@
  *
  * Env: PGAUTOMATOR_BENCH_HISTORY (cumulative history sizes), PGAUTOMATOR_BENCH_RUNS (measured runs
  * per size, default 3000), PGAUTOMATOR_BENCH_CLAIM (max per claim, default 8, an agent's usual
- * free capacity in the spread scenario), PGAUTOMATOR_BENCH_FRESH=1 (no ANALYZE after the warm-up:
+ * free capacity in the spread scenario), PGAUTOMATOR_BENCH_ROUND_FIRES (schedules due per round,
+ * default twice the claim), PGAUTOMATOR_BENCH_FRESH=1 (no ANALYZE after the warm-up:
  * a fresh install's first minute, see main()). Prints a Markdown table.
  */
 import { readFileSync } from 'node:fs';
@@ -34,7 +35,11 @@ const JOBS = 1_000;
 const HISTORY = (process.env.PGAUTOMATOR_BENCH_HISTORY ?? '0,1000000').split(',').map(Number);
 const RUNS = Number(process.env.PGAUTOMATOR_BENCH_RUNS ?? 3000);
 const CLAIM = Number(process.env.PGAUTOMATOR_BENCH_CLAIM ?? 8);
-const ROUND_FIRES = 2 * CLAIM;
+// Schedules made due before each round: by default twice a claim, so half the runs are fired by a
+// claim that takes the other half and queues them, and half are claimed from the queue. A claim
+// that finds nothing waiting starts what it fires at once (_fire_due: take): with
+// PGAUTOMATOR_BENCH_ROUND_FIRES at CLAIM or less every run goes that way, as in a spread schedule.
+const ROUND_FIRES = Number(process.env.PGAUTOMATOR_BENCH_ROUND_FIRES ?? 2 * CLAIM);
 const WARMUP_ROUNDS = 20;
 const FRESH = process.env.PGAUTOMATOR_BENCH_FRESH === '1';
 const ROLE = 'pgautomator_bench_agent';

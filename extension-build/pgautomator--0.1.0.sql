@@ -9018,6 +9018,7 @@ DECLARE
   sweep_agents  boolean;
   sweep_overdue boolean;
   sweep_alerts  boolean;
+  queue_waits   boolean;
 BEGIN
   IF _claim_runs.max IS NULL OR _claim_runs.max NOT BETWEEN 0 AND 1000 THEN
     PERFORM pgautomator._raise('PA002', format('max must be 0..1000, got %s', coalesce(_claim_runs.max::text, 'NULL')),
@@ -9059,70 +9060,92 @@ BEGIN
   IF sweep_overdue THEN
     PERFORM pgautomator._reap_overdue_runs(_claim_runs.at);
   END IF;
-  -- 1. Fire due schedules (every claimer helps, whatever jobs it may run itself).
-  PERFORM pgautomator._fire_due(_claim_runs.at);
+  -- What this agent can take now: nothing while draining (agent_stop(drain), or drained by an
+  -- admin: it finishes its runs, takes no new ones).
+  IF a.state <> 'online' OR a.drained_at IS NOT NULL THEN
+    want := 0;
+  ELSE
+    SELECT least(_claim_runs.max, a.max_concurrent - count(*)) INTO want
+      FROM pgautomator.job_run r WHERE r.agent_id = a.id AND r.state = 'running';
+  END IF;
+
+  -- 1. Fire due schedules (every claimer helps, whatever jobs it may run itself). When nothing
+  --    due waits in the queue (the usual claim), the fires this agent can take start on it at once
+  --    (_fire_due: claimer, take), written running; otherwise the queue goes first, oldest first,
+  --    as below. (A wide probe, any queued run due: a run pinned to an agent that is gone only
+  --    sends claims the longer way.)
+  IF want > 0 THEN
+    queue_waits := EXISTS (SELECT 1 FROM pgautomator.job_run r WHERE r.state = 'queued' AND r.scheduled_for <= _claim_runs.at);
+  END IF;
+  IF want > 0 AND NOT queue_waits THEN
+    SELECT f.started_runs INTO claimed FROM pgautomator._fire_due(_claim_runs.at, claimer => a.id, claimer_tags => a.tags, take => want) f;
+  ELSE
+    PERFORM pgautomator._fire_due(_claim_runs.at);
+  END IF;
   -- ... and due starts of downstream jobs (job_trigger), and due alerts.
   PERFORM pgautomator._fire_triggers(_claim_runs.at);
   IF sweep_alerts THEN
     PERFORM pgautomator._evaluate_alerts(_claim_runs.at);
   END IF;
-
-  IF a.state <> 'online' OR a.drained_at IS NOT NULL THEN
-    RETURN;  -- draining (agent_stop(drain), or drained by an admin): finishes its runs, takes no new ones
-  END IF;
-  SELECT least(_claim_runs.max, a.max_concurrent - count(*)) INTO want
-    FROM pgautomator.job_run r WHERE r.agent_id = a.id AND r.state = 'running';
   IF want <= 0 THEN
     RETURN;
   END IF;
+  IF claimed IS NOT NULL THEN
+    -- Started by the fire itself: the claim's mail at start, then on as below.
+    start_mail := ARRAY(SELECT r.id FROM pgautomator.job_run r JOIN pgautomator.job j ON j.id = r.job_id
+                         WHERE r.id = ANY (claimed) AND 'start' = ANY (j.email_on) ORDER BY r.scheduled_for, r.id);
+    IF cardinality(start_mail) = 0 THEN
+      start_mail := NULL;
+    END IF;
+  ELSE
+    -- 2a. Lock candidate queued runs this agent may take, oldest first (_claim_candidates walks
+    --     the queue index and stops at the limit). Twice `want` rows: 2c may drop some (a second
+    --     run of a job that runs one at a time).
+    candidates := pgautomator._claim_candidates(a.id, a.tags, _claim_runs.at, 2 * want);
+    IF candidates IS NULL THEN
+      RETURN;
+    END IF;
 
-  -- 2a. Lock candidate queued runs this agent may take, oldest first (_claim_candidates walks
-  --     the queue index and stops at the limit). Twice `want` rows: 2c may drop some (a second
-  --     run of a job that runs one at a time).
-  candidates := pgautomator._claim_candidates(a.id, a.tags, _claim_runs.at, 2 * want);
-  IF candidates IS NULL THEN
-    RETURN;
+    -- 2b. Lock the jobs of the candidates that run one at a time (overlap other than allow). Every
+    --     claimer takes this lock before starting a run of such a job, and the job's fires are made
+    --     under it (_fire_due), so the overlap test below cannot race. SKIP LOCKED: a job another
+    --     claimer holds is simply left for later.
+    SELECT coalesce(array_agg(x.id), '{}') INTO locked_jobs
+      FROM (SELECT j.id
+              FROM pgautomator.job j
+             WHERE j.id IN (SELECT r.job_id FROM pgautomator.job_run r WHERE r.id = ANY (candidates))
+               AND j.overlap <> 'allow'
+               FOR NO KEY UPDATE SKIP LOCKED) x;
+
+    -- 2c. A new statement, so a new snapshot taken after the job locks were granted: it sees every
+    --     claim committed by the previous holder of each lock. At most one run per locked job.
+    --     The candidates are read by primary key. They are still queued: _claim_candidates locked
+    --     them queued, and nobody else changes a locked run. (A test of state here would let the
+    --     planner read the whole queue through job_run_queued_idx instead, which it did.)
+    -- The database clock (at is now() but for tests, whose runs then start at their own clock).
+    started := greatest(clock_timestamp(), _claim_runs.at);
+    WITH eligible AS (
+      SELECT r.id, r.scheduled_for, j.timeout, 'start' = ANY (j.email_on) AS mail_start,
+             j.overlap = 'allow' OR row_number() OVER (PARTITION BY r.job_id ORDER BY r.scheduled_for, r.id) = 1 AS may_start
+        FROM pgautomator.job_run r
+        JOIN pgautomator.job j ON j.id = r.job_id
+       WHERE r.id = ANY (candidates)
+         AND (j.overlap = 'allow'
+              OR (j.id = ANY (locked_jobs)
+                  AND NOT EXISTS (SELECT 1 FROM pgautomator.job_run o WHERE o.job_id = r.job_id AND o.state = 'running')))
+    ), chosen AS (
+      SELECT e.id, e.timeout, e.mail_start FROM eligible e WHERE e.may_start ORDER BY e.scheduled_for, e.id LIMIT want
+    ), upd AS (
+      UPDATE pgautomator.job_run r
+         SET state = 'running', started_at = started, agent_id = a.id, deadline_at = started + chosen.timeout
+        FROM chosen
+       WHERE r.id = chosen.id
+      RETURNING r.id, r.scheduled_for, chosen.mail_start
+    )
+    SELECT array_agg(upd.id ORDER BY upd.scheduled_for, upd.id), array_agg(upd.id ORDER BY upd.scheduled_for, upd.id) FILTER (WHERE upd.mail_start)
+      INTO claimed, start_mail
+      FROM upd;
   END IF;
-
-  -- 2b. Lock the jobs of the candidates that run one at a time (overlap other than allow). Every
-  --     claimer takes this lock before starting a run of such a job, and the job's fires are made
-  --     under it (_fire_due), so the overlap test below cannot race. SKIP LOCKED: a job another
-  --     claimer holds is simply left for later.
-  SELECT coalesce(array_agg(x.id), '{}') INTO locked_jobs
-    FROM (SELECT j.id
-            FROM pgautomator.job j
-           WHERE j.id IN (SELECT r.job_id FROM pgautomator.job_run r WHERE r.id = ANY (candidates))
-             AND j.overlap <> 'allow'
-             FOR NO KEY UPDATE SKIP LOCKED) x;
-
-  -- 2c. A new statement, so a new snapshot taken after the job locks were granted: it sees every
-  --     claim committed by the previous holder of each lock. At most one run per locked job.
-  --     The candidates are read by primary key. They are still queued: _claim_candidates locked
-  --     them queued, and nobody else changes a locked run. (A test of state here would let the
-  --     planner read the whole queue through job_run_queued_idx instead, which it did.)
-  -- The database clock (at is now() but for tests, whose runs then start at their own clock).
-  started := greatest(clock_timestamp(), _claim_runs.at);
-  WITH eligible AS (
-    SELECT r.id, r.scheduled_for, j.timeout, 'start' = ANY (j.email_on) AS mail_start,
-           j.overlap = 'allow' OR row_number() OVER (PARTITION BY r.job_id ORDER BY r.scheduled_for, r.id) = 1 AS may_start
-      FROM pgautomator.job_run r
-      JOIN pgautomator.job j ON j.id = r.job_id
-     WHERE r.id = ANY (candidates)
-       AND (j.overlap = 'allow'
-            OR (j.id = ANY (locked_jobs)
-                AND NOT EXISTS (SELECT 1 FROM pgautomator.job_run o WHERE o.job_id = r.job_id AND o.state = 'running')))
-  ), chosen AS (
-    SELECT e.id, e.timeout, e.mail_start FROM eligible e WHERE e.may_start ORDER BY e.scheduled_for, e.id LIMIT want
-  ), upd AS (
-    UPDATE pgautomator.job_run r
-       SET state = 'running', started_at = started, agent_id = a.id, deadline_at = started + chosen.timeout
-      FROM chosen
-     WHERE r.id = chosen.id
-    RETURNING r.id, r.scheduled_for, chosen.mail_start
-  )
-  SELECT array_agg(upd.id ORDER BY upd.scheduled_for, upd.id), array_agg(upd.id ORDER BY upd.scheduled_for, upd.id) FILTER (WHERE upd.mail_start)
-    INTO claimed, start_mail
-    FROM upd;
   IF claimed IS NULL THEN
     RETURN;
   END IF;
@@ -9139,8 +9162,9 @@ BEGIN
   -- claim to step start); the payload says which attempt it is ("begun").
   -- One INSERT for all the claimed runs, not _begin_attempt per run (four statements each: the
   -- step, the run's attempts, the insert, the mail test; measured, about a sixth of a no-op run's
-  -- database CPU): a run claimed here was queued until now and has no attempt yet (a retry is a
-  -- run of its own), so its first is attempt 1 and none of _begin_attempt's checks can refuse it.
+  -- database CPU): a run claimed here was queued until now, or fired just now, and has no attempt
+  -- yet (a retry is a run of its own), so its first is attempt 1 and none of _begin_attempt's
+  -- checks can refuse it.
   WITH first AS (
     SELECT r.id AS run_id, r.agent_id, f.id AS step_id, f.position, f.name, 'start' = ANY (f.email_on) AS mail
       FROM pgautomator.job_run r
@@ -9231,17 +9255,17 @@ COMMENT ON FUNCTION pgautomator._connection_id(text, boolean) IS 'The id of the 
 -- _fire_due, _fire_pair, _fire_triggers). Each run must be passed exactly once: nothing here checks
 -- that it was not counted already.
 --
--- Locks: each UPDATE takes the row lock of a (job, state) until commit. Rows are visited in
+-- Locks: each counter row written is locked (job, state) until commit. Rows are visited in
 -- (job_id, state) order, so two callers passing many runs cannot deadlock on each other; a
 -- transaction that ends runs in several statements (agent_report's entries) collects them and
 -- counts them in one call at its end, for the same reason.
 --
--- Cost: this runs on every run's end. One UPDATE per (job, state, duration bucket, lateness
--- bucket) through _add_run_count, which adds to the buckets by array position; an INSERT only the
--- first time a job reaches a state; one run (the usual call) skips the grouping. Measured (backend
--- CPU, 2 cores under load 20; bench/README.md, Metrics): 65-105 us per run, against about 700 us
--- for _finish_run itself; a first version whose sql helpers carried SET clauses, and so were
--- planned again on every call, took about 260 us.
+-- Cost: this runs on every run's end. One statement groups the runs; when each (job, state) falls
+-- in one bucket of each histogram (the usual call), one INSERT ... ON CONFLICT DO UPDATE writes
+-- every counter row, adding to the buckets by array position; otherwise one UPDATE per (job,
+-- state, duration bucket, lateness bucket) through _add_run_count. Measured with
+-- bench/cost-per-run.ts (claims and reports of 8 runs of different jobs): a call of _add_run_count
+-- per run was 35 of agent_report's 250 us per run.
 CREATE OR REPLACE FUNCTION pgautomator._count_ended_runs(run_ids bigint[])
 RETURNS void
 LANGUAGE plpgsql
@@ -9250,35 +9274,67 @@ AS $$
 DECLARE
   d_bounds CONSTANT float8[] := pgautomator._run_histogram_bounds('duration');
   l_bounds CONSTANT float8[] := pgautomator._run_histogram_bounds('lateness');
+  g_job   bigint[];
+  g_state text[];
+  g_n     bigint[];
+  g_db    int[];
+  g_dsum  float8[];
+  g_lb    int[];
+  g_lsum  float8[];
+  single  boolean;
   g record;
 BEGIN
-  -- One run (end_run, kill_run, most ends): the same without the grouping and sorting below, a
-  -- third of this function's cost when it ran for single runs too.
-  IF cardinality(run_ids) = 1 THEN
-    SELECT r.job_id, r.state, d.dur, d.late, width_bucket(d.dur, d_bounds) + 1 AS db, width_bucket(d.late, l_bounds) + 1 AS lb,
-           1 AS n, coalesce(d.dur, 0) AS dsum, coalesce(d.late, 0) AS lsum
-      INTO g
-      FROM pgautomator.job_run r
-     CROSS JOIN LATERAL (SELECT date_part('epoch', r.finished_at - r.started_at) AS dur,
-                                greatest(date_part('epoch', r.started_at - r.scheduled_for), 0) AS late) d
-     WHERE r.id = run_ids[1] AND r.finished_at IS NOT NULL;
-    IF FOUND THEN
-      PERFORM pgautomator._add_run_count(g.job_id, g.state, g.n, g.db, g.dsum, g.lb, g.lsum, d_bounds, l_bounds);
-    END IF;
+  -- The runs grouped by job, state and buckets, in the order the counter rows are locked.
+  SELECT array_agg(x.job_id ORDER BY x.job_id, x.state, x.db, x.lb), array_agg(x.state ORDER BY x.job_id, x.state, x.db, x.lb),
+         array_agg(x.n ORDER BY x.job_id, x.state, x.db, x.lb), array_agg(x.db ORDER BY x.job_id, x.state, x.db, x.lb),
+         array_agg(x.dsum ORDER BY x.job_id, x.state, x.db, x.lb), array_agg(x.lb ORDER BY x.job_id, x.state, x.db, x.lb),
+         array_agg(x.lsum ORDER BY x.job_id, x.state, x.db, x.lb),
+         count(*) = count(DISTINCT (x.job_id, x.state))
+    INTO g_job, g_state, g_n, g_db, g_dsum, g_lb, g_lsum, single
+    FROM (SELECT y.job_id, y.state, y.db, y.lb, count(*) AS n, coalesce(sum(y.dur), 0) AS dsum, coalesce(sum(y.late), 0) AS lsum
+            FROM (SELECT r.job_id, r.state, d.dur, d.late,
+                         -- 1-based positions in the arrays: width_bucket is the number of bounds <= v.
+                         width_bucket(d.dur, d_bounds) + 1 AS db, width_bucket(d.late, l_bounds) + 1 AS lb
+                    FROM pgautomator.job_run r
+                   -- Runs that never started (cancelled, skipped) have neither: NULL, counted in no bucket.
+                   CROSS JOIN LATERAL (SELECT date_part('epoch', r.finished_at - r.started_at) AS dur,
+                                              greatest(date_part('epoch', r.started_at - r.scheduled_for), 0) AS late) d
+                   WHERE r.id = ANY (_count_ended_runs.run_ids) AND r.finished_at IS NOT NULL) y
+           GROUP BY y.job_id, y.state, y.db, y.lb) x;
+  IF g_job IS NULL THEN
+    RETURN;
+  END IF;
+  IF single THEN
+    -- The usual call (each job and state in one bucket of each histogram: the runs of one batch
+    -- are of different jobs, or alike): one statement for all counter rows, in (job, state) order.
+    -- A row written here holds the runs' count at their bucket's position and zeros elsewhere; an
+    -- existing row adds it at that position (array_position finds it: the count is at least 1, and
+    -- no position when the runs never started).
+    INSERT INTO pgautomator.run_count AS c (job_id, state, runs, duration_buckets, duration_sum, lateness_buckets, lateness_sum)
+    SELECT u.job_id, u.state, u.n,
+           CASE WHEN u.db IS NULL THEN array_fill(0::bigint, ARRAY[cardinality(d_bounds) + 1])
+                ELSE array_fill(0::bigint, ARRAY[u.db - 1]) || u.n || array_fill(0::bigint, ARRAY[cardinality(d_bounds) + 1 - u.db]) END,
+           u.dsum,
+           CASE WHEN u.lb IS NULL THEN array_fill(0::bigint, ARRAY[cardinality(l_bounds) + 1])
+                ELSE array_fill(0::bigint, ARRAY[u.lb - 1]) || u.n || array_fill(0::bigint, ARRAY[cardinality(l_bounds) + 1 - u.lb]) END,
+           u.lsum
+      FROM unnest(g_job, g_state, g_n, g_db, g_dsum, g_lb, g_lsum) WITH ORDINALITY AS u(job_id, state, n, db, dsum, lb, lsum, ord)
+     ORDER BY u.ord
+    ON CONFLICT ON CONSTRAINT run_count_pkey DO UPDATE
+       SET runs = c.runs + excluded.runs,
+           duration_buckets = CASE WHEN array_position(excluded.duration_buckets, excluded.runs) IS NULL THEN c.duration_buckets
+                                   ELSE c.duration_buckets[:array_position(excluded.duration_buckets, excluded.runs) - 1] || (c.duration_buckets[array_position(excluded.duration_buckets, excluded.runs)] + excluded.runs)
+                                        || c.duration_buckets[array_position(excluded.duration_buckets, excluded.runs) + 1:] END,
+           duration_sum = c.duration_sum + excluded.duration_sum,
+           lateness_buckets = CASE WHEN array_position(excluded.lateness_buckets, excluded.runs) IS NULL THEN c.lateness_buckets
+                                   ELSE c.lateness_buckets[:array_position(excluded.lateness_buckets, excluded.runs) - 1] || (c.lateness_buckets[array_position(excluded.lateness_buckets, excluded.runs)] + excluded.runs)
+                                        || c.lateness_buckets[array_position(excluded.lateness_buckets, excluded.runs) + 1:] END,
+           lateness_sum = c.lateness_sum + excluded.lateness_sum;
     RETURN;
   END IF;
   FOR g IN
-    SELECT x.job_id, x.state, x.db, x.lb, count(*) AS n, coalesce(sum(x.dur), 0) AS dsum, coalesce(sum(x.late), 0) AS lsum
-      FROM (SELECT r.job_id, r.state, d.dur, d.late,
-                   -- 1-based positions in the arrays: width_bucket is the number of bounds <= v.
-                   width_bucket(d.dur, d_bounds) + 1 AS db, width_bucket(d.late, l_bounds) + 1 AS lb
-              FROM pgautomator.job_run r
-             -- Runs that never started (cancelled, skipped) have neither: NULL, counted in no bucket.
-             CROSS JOIN LATERAL (SELECT date_part('epoch', r.finished_at - r.started_at) AS dur,
-                                        greatest(date_part('epoch', r.started_at - r.scheduled_for), 0) AS late) d
-             WHERE r.id = ANY (_count_ended_runs.run_ids) AND r.finished_at IS NOT NULL) x
-     GROUP BY x.job_id, x.state, x.db, x.lb
-     ORDER BY x.job_id, x.state, x.db, x.lb
+    SELECT u.* FROM unnest(g_job, g_state, g_n, g_db, g_dsum, g_lb, g_lsum) WITH ORDINALITY AS u(job_id, state, n, db, dsum, lb, lsum, ord)
+     ORDER BY u.ord
   LOOP
     PERFORM pgautomator._add_run_count(g.job_id, g.state, g.n, g.db, g.dsum, g.lb, g.lsum, d_bounds, l_bounds);
   END LOOP;
@@ -9388,6 +9444,123 @@ COMMENT ON FUNCTION pgautomator._end_attempt(pgautomator.step_run, text, int, te
   'end_step after the checks of the caller and the attempt: records the outcome (output bounded to 1 MB and message to 64 kB, head and '
   'tail kept) and the step''s mail. An abandoned attempt takes a result that ended before it was abandoned (recorded late), else PA030.';
 REVOKE ALL ON FUNCTION pgautomator._end_attempt(pgautomator.step_run, text, int, text, text, bigint, timestamptz) FROM PUBLIC;
+
+-- source: extension-src/sql/functions/internal/_end_runs_together.sql
+-- agent_report's usual batch, applied set-based: every entry an end_run with its last attempt
+-- (one-step runs, or the last step of each), nothing refused, no mail to write. A few statements
+-- for the whole batch instead of about twenty per entry (_apply_report_entry: _running_run,
+-- _running_step_run, _end_attempt, _finish_run, _run_ended, _notify, each a call with statements of
+-- its own; measured with bench/cost-per-run.ts, that was half of a no-op run's database CPU).
+--
+-- Returns agent_report's results ({"ok": true} per entry), or NULL when the batch is not that
+-- case: an entry the general path would refuse or treat apart (a run not running or another
+-- agent's, a kill requested, an abandon, a late result, a value its casts would refuse, a repeat,
+-- mail to write). NULL writes nothing (the rows it locked stay locked by the transaction, as the
+-- general path locks them too), and agent_report applies the batch entry by entry, as before.
+-- What is written is what _apply_report_entry writes for such entries (pgtap/protocol_report_batch.sql
+-- compares both paths row by row).
+CREATE OR REPLACE FUNCTION pgautomator._end_runs_together(entries jsonb)
+RETURNS jsonb
+LANGUAGE plpgsql
+-- Every statement goes by key (a few runs among possibly millions), whatever the statistics say;
+-- agent_report's settings (generic plans, no sequential scans) hold here too.
+SET enable_hashjoin = off
+SET enable_mergejoin = off
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  c_output  CONSTANT bigint := 1048576;  -- as _end_attempt
+  c_message CONSTANT bigint := 65536;
+  n         int := jsonb_array_length(_end_runs_together.entries);
+  plain     boolean;
+  found_n   int;
+  fine      boolean;
+  distinct_ok boolean;
+  agent_ids bigint[];
+  run_ids   bigint[];
+  agent_name text;
+  agent_role name;
+  ended     timestamptz;
+BEGIN
+  -- 1. Every value in a form the casts below take (the general path answers the others entry by
+  --    entry), and no spooled finished_at (recorded between start and now, by the general path).
+  SELECT bool_and(e ->> 'op' = 'end_run'
+                  AND e ->> 'run_id' ~ '^[0-9]{1,18}$'
+                  AND e ->> 'state' IN ('succeeded', 'failed', 'killed', 'timed_out')
+                  AND coalesce(jsonb_typeof(e -> 'finished_at'), 'null') = 'null'
+                  AND jsonb_typeof(e -> 'last_step') = 'object'
+                  AND e -> 'last_step' ->> 'step_run_id' ~ '^[0-9]{1,18}$'
+                  AND e -> 'last_step' ->> 'state' IN ('succeeded', 'failed', 'killed', 'timed_out')
+                  AND coalesce(e -> 'last_step' ->> 'exit_code' ~ '^-?[0-9]{1,9}$', true)
+                  AND coalesce(e -> 'last_step' ->> 'output_bytes' ~ '^[0-9]{1,18}$', true))
+    INTO plain
+    FROM jsonb_array_elements(_end_runs_together.entries) AS u(e);
+  IF NOT coalesce(plain, false) THEN
+    RETURN NULL;
+  END IF;
+
+  -- 2. Each run with its last attempt, locked in the entries' order (a run, then its attempt: the
+  --    order of the general path, and of the rescuer and the reaper). All must be running, on one
+  --    agent, with no kill requested, each run and attempt once, no other attempt of the run open;
+  --    neither the job nor the step may want mail for this end (_enqueue_mail's test: the event or
+  --    completion in email_on).
+  SELECT count(*), bool_and(x.fine), count(DISTINCT x.run_id) = count(*) AND count(DISTINCT x.step_run_id) = count(*),
+         array_agg(DISTINCT x.agent_id), array_agg(x.run_id ORDER BY x.ord)
+    INTO found_n, fine, distinct_ok, agent_ids, run_ids
+    FROM (SELECT u.ord, r.id AS run_id, s.id AS step_run_id, r.agent_id,
+                 r.state = 'running' AND r.kill_requested_at IS NULL AND s.state = 'running' AND r.agent_id IS NOT NULL
+                 -- No other attempt left open (which _finish_run would end with the run): a probe
+                 -- of step_run_job_run_id_idx here cost a fifth of an UPDATE over the batch's runs.
+                 AND NOT EXISTS (SELECT 1 FROM pgautomator.step_run o WHERE o.job_run_id = r.id AND o.state = 'running' AND o.id <> s.id)
+                 AND NOT (CASE WHEN u.e ->> 'state' = 'succeeded' THEN 'success' ELSE 'failure' END = ANY (j.email_on) OR 'completion' = ANY (j.email_on))
+                 AND NOT coalesce(CASE WHEN u.e -> 'last_step' ->> 'state' = 'succeeded' THEN 'success' ELSE 'failure' END = ANY (st.email_on)
+                                  OR 'completion' = ANY (st.email_on), false) AS fine
+            FROM jsonb_array_elements(_end_runs_together.entries) WITH ORDINALITY AS u(e, ord)
+            JOIN pgautomator.job_run r ON r.id = (u.e ->> 'run_id')::bigint
+            JOIN pgautomator.step_run s ON s.id = (u.e -> 'last_step' ->> 'step_run_id')::bigint AND s.job_run_id = r.id
+            JOIN pgautomator.job j ON j.id = r.job_id
+            LEFT JOIN pgautomator.step st ON st.id = s.step_id
+           ORDER BY u.ord
+             FOR UPDATE OF r, s) x;
+  IF found_n <> n OR NOT fine OR NOT distinct_ok OR cardinality(agent_ids) <> 1 THEN
+    RETURN NULL;
+  END IF;
+  -- The caller must act for the runs' agent: refused as a whole (PA040), as the general path refuses it.
+  SELECT a.name, a.db_role INTO agent_name, agent_role FROM pgautomator.agent a WHERE a.id = agent_ids[1];
+  PERFORM pgautomator._check_agent_role(agent_name, agent_role);
+
+  -- 3. The attempts, then the runs (as _end_attempt and _finish_run write them; the clock read
+  --    once for the batch).
+  ended := clock_timestamp();
+  UPDATE pgautomator.step_run x
+     SET state = u.state, finished_at = greatest(x.started_at, ended), exit_code = u.exit_code,
+         message = CASE WHEN octet_length(u.message) > c_message THEN pgautomator._bounded_text(u.message, c_message) ELSE u.message END,
+         output = CASE WHEN octet_length(u.output) > c_output THEN pgautomator._bounded_text(u.output, c_output) ELSE nullif(u.output, '') END,
+         output_bytes = greatest(x.output_bytes, coalesce(u.output_bytes, octet_length(u.output), 0))
+    FROM (SELECT (l ->> 'step_run_id')::bigint AS id, l ->> 'state' AS state, (l ->> 'exit_code')::int AS exit_code,
+                 l ->> 'message' AS message, l ->> 'output' AS output, (l ->> 'output_bytes')::bigint AS output_bytes
+            FROM jsonb_array_elements(_end_runs_together.entries) AS e(v) CROSS JOIN LATERAL (SELECT e.v -> 'last_step' AS l) ls) u
+   WHERE x.id = u.id;
+  UPDATE pgautomator.job_run x
+     SET state = u.state, finished_at = greatest(x.started_at, ended),
+         message = CASE WHEN octet_length(u.message) > c_message THEN pgautomator._bounded_text(u.message, c_message) ELSE u.message END
+    FROM (SELECT (e ->> 'run_id')::bigint AS id, e ->> 'state' AS state, e ->> 'message' AS message
+            FROM jsonb_array_elements(_end_runs_together.entries) AS e) u
+   WHERE x.id = u.id;
+
+  -- 4. What follows the ends, once for the batch: downstream starts and alerts, the counters, the event.
+  PERFORM pgautomator._run_ended(run_ids);
+  PERFORM pgautomator._count_ended_runs(run_ids);
+  PERFORM pgautomator._notify_each('run_finished',
+    ARRAY(SELECT jsonb_build_object('run_id', (e ->> 'run_id')::bigint, 'state', e ->> 'state')
+            FROM jsonb_array_elements(_end_runs_together.entries) WITH ORDINALITY AS u(e, ord) ORDER BY u.ord));
+  RETURN (SELECT jsonb_agg('{"ok": true}'::jsonb) FROM generate_series(1, n));
+END
+$$;
+COMMENT ON FUNCTION pgautomator._end_runs_together(jsonb) IS
+  'agent_report: applies a batch made only of end_run entries with their last_step, set-based, when none is refused and none '
+  'writes mail; returns the results, or NULL (nothing written) for agent_report to apply the batch entry by entry.';
+REVOKE ALL ON FUNCTION pgautomator._end_runs_together(jsonb) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_enqueue_mail.sql
 CREATE OR REPLACE FUNCTION pgautomator._enqueue_mail(job_run_id bigint, event text, step_run_id bigint DEFAULT NULL)
@@ -9684,8 +9857,16 @@ COMMENT ON FUNCTION pgautomator._finish_run(pgautomator.job_run, text, text, tim
 REVOKE ALL ON FUNCTION pgautomator._finish_run(pgautomator.job_run, text, text, timestamptz, boolean) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_fire_due.sql
-CREATE OR REPLACE FUNCTION pgautomator._fire_due(at timestamptz DEFAULT now(), max_pairs int DEFAULT 1000)
-RETURNS int
+-- claimer, claimer_tags, take: the claim that calls it (_claim_runs) may start up to `take` of the
+-- runs it fires on its own agent at once, when nothing older waits in the queue: each is written
+-- running instead of queued, then claimed by an UPDATE of the same transaction (measured with
+-- bench/cost-per-run.ts: that UPDATE, writing six index entries per run, the queue walk and the job
+-- locks were about a sixth of a no-op run's claim). Only a fire decided `queued` whose job this
+-- agent may run, that has no other run queued, and (unless overlap = allow) none running: what
+-- the claim would have taken first from the queue.
+CREATE OR REPLACE FUNCTION pgautomator._fire_due(at timestamptz DEFAULT now(), max_pairs int DEFAULT 1000,
+  claimer bigint DEFAULT NULL, claimer_tags text[] DEFAULT NULL, take int DEFAULT 0,
+  OUT queued_runs int, OUT started_runs bigint[])
 LANGUAGE plpgsql
 -- Every statement here reads or writes a few hundred rows by primary key among possibly millions;
 -- a hash or merge join would read whole tables, which the planner picks when its estimates of the
@@ -9704,6 +9885,8 @@ DECLARE
   p_misfire text[];
   p_grace   interval[];
   p_enabled boolean[];
+  p_fits    boolean[];    -- the claimer may run the job (pinned to it, or its tags fit)
+  p_timeout interval[];
   p_follow  timestamptz[];
   p_simple  boolean[];
   dup_jobs  bigint[];
@@ -9720,6 +9903,9 @@ DECLARE
   d_state   text[];
   d_message text[];
   d_cancel  boolean[];
+  d_direct  boolean[];
+  d_timeout interval[];
+  started   timestamptz;
   n         int;
   i         int;
   queued    int := 0;
@@ -9741,13 +9927,17 @@ BEGIN
   --    locked by this transaction and unprocessed, and is fired by the next call.
   SELECT d.job_ids, d.schedule_ids, d.fires INTO p_job, p_sched, p_fire
     FROM pgautomator._lock_due_pairs(_fire_due.at, _fire_due.max_pairs) d;
+  queued_runs := 0;
   IF p_job IS NULL THEN
-    RETURN 0;
+    RETURN;
   END IF;
   SELECT array_agg(d.job_id), array_agg(d.schedule_id), array_agg(d.fire),
-         array_agg(d.overlap), array_agg(d.misfire), array_agg(d.misfire_grace), array_agg(d.enabled)
-    INTO p_job, p_sched, p_fire, p_overlap, p_misfire, p_grace, p_enabled
-    FROM (SELECT u.job_id, u.schedule_id, u.fire, j.overlap, j.misfire, j.misfire_grace, j.enabled
+         array_agg(d.overlap), array_agg(d.misfire), array_agg(d.misfire_grace), array_agg(d.enabled),
+         array_agg(d.fits), array_agg(d.timeout)
+    INTO p_job, p_sched, p_fire, p_overlap, p_misfire, p_grace, p_enabled, p_fits, p_timeout
+    FROM (SELECT u.job_id, u.schedule_id, u.fire, j.overlap, j.misfire, j.misfire_grace, j.enabled,
+                 coalesce(j.agent_id = _fire_due.claimer OR (j.agent_id IS NULL AND _fire_due.claimer_tags @> j.agent_tags), false) AS fits,
+                 j.timeout
             FROM unnest(p_job, p_sched, p_fire) AS u(job_id, schedule_id, fire)
             JOIN pgautomator.job j ON j.id = u.job_id
            -- Fires in time order (aggregated in this order): a job's earlier fire is decided
@@ -9756,7 +9946,7 @@ BEGIN
              FOR NO KEY UPDATE OF j SKIP LOCKED) d;
   n := coalesce(cardinality(p_job), 0);
   IF n = 0 THEN
-    RETURN 0;
+    RETURN;
   END IF;
 
   -- 2. The fire after each due one, computed once per schedule and instant, not once per pair
@@ -9827,10 +10017,14 @@ BEGIN
   -- 4. One fire per pair, one pair per job: the misfire policy skips it only under misfire = skip
   --    (run_once and run_all both run a lone fire); the overlap policy decides against the job's
   --    active runs, counted per job through job_run_active_idx.
-  SELECT array_agg(x.job_id), array_agg(x.schedule_id), array_agg(x.fire), array_agg(x.follow),
-         array_agg(x.state), array_agg(x.message), array_agg(x.cancel)
-    INTO d_job, d_sched, d_fire, d_follow, d_state, d_message, d_cancel
-    FROM (SELECT u.job_id, u.schedule_id, u.fire, u.follow,
+  --    And which of them the claimer starts at once (see above): the first `take` in fire order.
+  SELECT array_agg(y.job_id), array_agg(y.schedule_id), array_agg(y.fire), array_agg(y.follow),
+         array_agg(y.state), array_agg(y.message), array_agg(y.cancel), array_agg(y.direct), array_agg(y.timeout)
+    INTO d_job, d_sched, d_fire, d_follow, d_state, d_message, d_cancel, d_direct, d_timeout
+    FROM (SELECT x.*, x.startable AND count(*) FILTER (WHERE x.startable) OVER (ORDER BY x.fire, x.job_id, x.schedule_id ROWS UNBOUNDED PRECEDING) <= _fire_due.take AS direct
+    FROM (SELECT u.job_id, u.schedule_id, u.fire, u.follow, u.timeout,
+                 u.fits AND act.q = 0 AND (u.overlap = 'allow' OR act.rn = 0)
+                   AND NOT (u.fire < _fire_due.at - u.grace AND u.misfire = 'skip') AS startable,
                  CASE WHEN u.fire < _fire_due.at - u.grace AND u.misfire = 'skip' THEN 'skipped'
                       WHEN u.overlap = 'skip' AND act.q + act.rn > 0 THEN 'skipped'
                       WHEN u.overlap = 'queue_one' AND act.q > 0 THEN 'skipped'
@@ -9841,13 +10035,13 @@ BEGIN
                       WHEN u.overlap = 'queue_one' AND act.q > 0 THEN 'a run of the job was already waiting (overlap = queue_one)' END AS message,
                  u.overlap = 'cancel_previous' AND act.q + act.rn > 0
                    AND NOT (u.fire < _fire_due.at - u.grace AND u.misfire = 'skip') AS cancel
-            FROM unnest(p_job, p_sched, p_fire, p_follow, p_overlap, p_misfire, p_grace, p_simple)
-                   AS u(job_id, schedule_id, fire, follow, overlap, misfire, grace, simple)
+            FROM unnest(p_job, p_sched, p_fire, p_follow, p_overlap, p_misfire, p_grace, p_simple, p_fits, p_timeout)
+                   AS u(job_id, schedule_id, fire, follow, overlap, misfire, grace, simple, fits, timeout)
            CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE r.state = 'queued') AS q,
                                       count(*) FILTER (WHERE r.state = 'running') AS rn
                                  FROM pgautomator.job_run r
                                 WHERE r.job_id = u.job_id AND r.state IN ('queued', 'running')) act
-           WHERE u.simple) x;
+           WHERE u.simple) x) y;
 
   IF d_job IS NOT NULL THEN
     -- overlap = cancel_previous: the previous runs go before the new one is written.
@@ -9855,18 +10049,23 @@ BEGIN
        FROM unnest(d_job, d_fire, d_cancel) AS u(job_id, fire, cancel)
       WHERE u.cancel;
 
+    -- The database clock, as the claim starts runs (_claim_runs).
+    started := greatest(clock_timestamp(), _fire_due.at);
     WITH ins AS (
-      INSERT INTO pgautomator.job_run (job_id, schedule_id, trigger, scheduled_for, state, message, finished_at)
-      SELECT u.job_id, u.schedule_id, 'schedule', u.fire, u.state, u.message, CASE WHEN u.state = 'skipped' THEN clock_timestamp() END
-        FROM unnest(d_job, d_sched, d_fire, d_state, d_message) AS u(job_id, schedule_id, fire, state, message)
+      INSERT INTO pgautomator.job_run (job_id, schedule_id, trigger, scheduled_for, state, message, finished_at, agent_id, started_at, deadline_at)
+      SELECT u.job_id, u.schedule_id, 'schedule', u.fire, CASE WHEN u.direct THEN 'running' ELSE u.state END, u.message,
+             CASE WHEN u.state = 'skipped' THEN clock_timestamp() END,
+             CASE WHEN u.direct THEN _fire_due.claimer END, CASE WHEN u.direct THEN started END, CASE WHEN u.direct THEN started + u.timeout END
+        FROM unnest(d_job, d_sched, d_fire, d_state, d_message, d_direct, d_timeout) AS u(job_id, schedule_id, fire, state, message, direct, timeout)
        -- Ids (the claim order within an instant) follow the jobs, as they did before step 1
        -- grouped the pairs by schedule.
        ORDER BY u.fire, u.job_id, u.schedule_id
       ON CONFLICT DO NOTHING  -- job_run_fire_unique: a fire already turned into a row stays as it is
       RETURNING id, state
     )
-    SELECT count(*) FILTER (WHERE ins.state = 'queued'), array_agg(ins.id) FILTER (WHERE ins.state = 'skipped')
-      INTO inserted, skipped FROM ins;
+    SELECT count(*) FILTER (WHERE ins.state = 'queued'), array_agg(ins.id) FILTER (WHERE ins.state = 'skipped'),
+           array_agg(ins.id ORDER BY ins.id) FILTER (WHERE ins.state = 'running')
+      INTO inserted, skipped, started_runs FROM ins;
     queued := queued + inserted;
     IF skipped IS NOT NULL THEN
       PERFORM pgautomator._count_ended_runs(skipped);
@@ -9878,17 +10077,20 @@ BEGIN
      WHERE js.job_id = u.job_id AND js.schedule_id = u.schedule_id;
   END IF;
 
+  -- Runs started at once wake nobody: the claimer runs them.
   IF queued > 0 THEN
     PERFORM pgautomator._notify('run_queued', jsonb_build_object('trigger', 'schedule', 'count', queued));
   END IF;
-  RETURN queued;
+  queued_runs := queued;
 END
 $$;
-COMMENT ON FUNCTION pgautomator._fire_due(timestamptz, int) IS
+COMMENT ON FUNCTION pgautomator._fire_due(timestamptz, int, bigint, text[], int) IS
   'Fires due schedules: job-schedule pairs with next_fire_at <= at whose job and schedule are enabled (at most max_pairs per call, '
   'locked with SKIP LOCKED so concurrent claimers share the work) become runs: set-based when one fire is due, by _fire_pair when '
-  'several are (misfire policy) or the job has several due schedules. Returns the number of runs queued.';
-REVOKE ALL ON FUNCTION pgautomator._fire_due(timestamptz, int) FROM PUBLIC;
+  'several are (misfire policy) or the job has several due schedules. Up to take of them start at once on the claimer''s agent '
+  '(claimer: its id, claimer_tags: its tags) when nothing of the job waits before them. Returns the number of runs queued and the '
+  'ids of those started, in fire order.';
+REVOKE ALL ON FUNCTION pgautomator._fire_due(timestamptz, int, bigint, text[], int) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_fire_pair.sql
 CREATE OR REPLACE FUNCTION pgautomator._fire_pair(
@@ -11079,8 +11281,10 @@ BEGIN
   -- only the reference the agent resolves on its host).
   -- Steps are aggregated once per job, however many of its runs are handed out together.
   RETURN QUERY
+  -- The jobs from the run ids (unnest first): written as job_run filtered by the ids, the plan
+  -- made on small tables read job_run_job_id_idx whole, filtering on id, to skip a sort.
   WITH jobs AS (
-    SELECT DISTINCT r.job_id FROM pgautomator.job_run r WHERE r.id = ANY (_run_payloads.run_ids)
+    SELECT DISTINCT r.job_id FROM unnest(_run_payloads.run_ids) AS u(id) JOIN pgautomator.job_run r ON r.id = u.id
   ), steps AS (
     SELECT st.job_id,
            jsonb_agg(jsonb_build_object(
@@ -11099,11 +11303,14 @@ BEGIN
              'retry_delay', extract(epoch FROM st.retry_delay)::float8,
              'retry_backoff', st.retry_backoff,
              'on_success', st.on_success,
-             'on_success_goto', (SELECT g.position FROM pgautomator.step g WHERE g.id = st.on_success_goto),
+             -- Each lookup only where there is something to look up (most steps have none): a scalar
+             -- subquery is started and run for every step even with a NULL key.
+             'on_success_goto', CASE WHEN st.on_success_goto IS NOT NULL THEN (SELECT g.position FROM pgautomator.step g WHERE g.id = st.on_success_goto) END,
              'on_failure', st.on_failure,
-             'on_failure_goto', (SELECT g.position FROM pgautomator.step g WHERE g.id = st.on_failure_goto),
-             'connection', (SELECT jsonb_build_object('name', c.name, 'driver', c.driver, 'dsn', c.dsn, 'secret_ref', c.secret_ref)
-                              FROM pgautomator.connection c WHERE c.id = st.connection_id))
+             'on_failure_goto', CASE WHEN st.on_failure_goto IS NOT NULL THEN (SELECT g.position FROM pgautomator.step g WHERE g.id = st.on_failure_goto) END,
+             'connection', CASE WHEN st.connection_id IS NOT NULL THEN
+                             (SELECT jsonb_build_object('name', c.name, 'driver', c.driver, 'dsn', c.dsn, 'secret_ref', c.secret_ref)
+                                FROM pgautomator.connection c WHERE c.id = st.connection_id) END)
              ORDER BY st.position) AS steps
       FROM pgautomator.step st
      WHERE st.job_id IN (SELECT jobs.job_id FROM jobs)
@@ -15839,6 +16046,8 @@ DECLARE
   -- entry: two agents reporting ends of the same jobs in opposite orders would otherwise lock the
   -- counter rows in opposite orders and deadlock (_count_ended_runs).
   ended    bigint[] := '{}';
+  -- Every entry an end_run with its last attempt: the batch _end_runs_together may apply at once.
+  all_ends boolean := true;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_agent');
   IF agent_report.entries IS NULL OR jsonb_typeof(agent_report.entries) <> 'array' THEN
@@ -15856,8 +16065,19 @@ BEGIN
       PERFORM pgautomator._raise('PA002', format('entries[%s].op must be begin_step, log_step, end_step or end_run, got %s', i, coalesce(quote_literal(op), 'nothing')),
         format('field: entries[%s].op', i), 'Each entry is an object with "op" and the arguments of that protocol function.');
     END IF;
+    all_ends := all_ends AND op = 'end_run' AND jsonb_typeof(e -> 'last_step') = 'object';
     i := i + 1;
   END LOOP;
+
+  -- The usual batch of short runs (their ends, each with its last attempt), set-based when nothing
+  -- in it is refused or treated apart; otherwise (NULL, nothing written) entry by entry below.
+  IF all_ends AND i > 0 THEN
+    results := pgautomator._end_runs_together(agent_report.entries);
+    IF results IS NOT NULL THEN
+      RETURN results;
+    END IF;
+    results := '[]';
+  END IF;
 
   -- The usual batch is accepted whole: applied in ONE subtransaction, not one per entry (each entry
   -- that writes would take a subtransaction id of its own). Only when an entry is refused is the

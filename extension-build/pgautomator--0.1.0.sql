@@ -10021,10 +10021,11 @@ BEGIN
   SELECT array_agg(y.job_id), array_agg(y.schedule_id), array_agg(y.fire), array_agg(y.follow),
          array_agg(y.state), array_agg(y.message), array_agg(y.cancel), array_agg(y.direct), array_agg(y.timeout)
     INTO d_job, d_sched, d_fire, d_follow, d_state, d_message, d_cancel, d_direct, d_timeout
-    FROM (SELECT x.*, x.startable AND count(*) FILTER (WHERE x.startable) OVER (ORDER BY x.fire, x.job_id, x.schedule_id ROWS UNBOUNDED PRECEDING) <= _fire_due.take AS direct
+    -- (A fire decided queued, not one the misfire policy skips: the state decides, once.)
+    FROM (SELECT x.*, x.startable AND x.state = 'queued'
+                 AND count(*) FILTER (WHERE x.startable AND x.state = 'queued') OVER (ORDER BY x.fire, x.job_id, x.schedule_id ROWS UNBOUNDED PRECEDING) <= _fire_due.take AS direct
     FROM (SELECT u.job_id, u.schedule_id, u.fire, u.follow, u.timeout,
-                 u.fits AND act.q = 0 AND (u.overlap = 'allow' OR act.rn = 0)
-                   AND NOT (u.fire < _fire_due.at - u.grace AND u.misfire = 'skip') AS startable,
+                 u.fits AND act.q = 0 AND (u.overlap = 'allow' OR act.rn = 0) AS startable,
                  CASE WHEN u.fire < _fire_due.at - u.grace AND u.misfire = 'skip' THEN 'skipped'
                       WHEN u.overlap = 'skip' AND act.q + act.rn > 0 THEN 'skipped'
                       WHEN u.overlap = 'queue_one' AND act.q > 0 THEN 'skipped'

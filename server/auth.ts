@@ -80,7 +80,11 @@ const SUPERUSER_SQL = "SELECT current_setting('is_superuser') = 'on' AS superuse
 
 export class Auth {
   private readonly sessions = new Map<string, Session>();
-  /** The sessions of each role: what maxSessionsPerRole counts. */
+  /**
+   * The sessions of each role: what maxSessionsPerRole counts. In order of last use (a used
+   * session moves to the end), so the first is the least recently used: the order of use, which a
+   * millisecond clock cannot tell apart within one tick.
+   */
   private readonly byUser = new Map<string, Set<Session>>();
   private readonly groupCache = new Map<string, { value: Group[]; at: number }>();
   private readonly secret = randomBytes(32);
@@ -148,8 +152,7 @@ export class Auth {
     // Sessions cost memory but no connection: still, logging in in a loop must not grow them
     // without end. Only the role's own sessions are at stake.
     if (own.size > (this.options.maxSessionsPerRole ?? 1000)) {
-      const stalest = [...own].reduce((a, b) => (b.lastSeenAt < a.lastSeenAt ? b : a));
-      this.end(stalest);
+      this.end(own.values().next().value!);
     }
     return { sessionId: session.id, caller: this.sessionCaller(session) };
   }
@@ -175,6 +178,9 @@ export class Auth {
       return undefined;
     }
     session.lastSeenAt = Date.now();
+    const own = this.byUser.get(session.user);
+    own?.delete(session);
+    own?.add(session);
     return this.sessionCaller(session);
   }
 

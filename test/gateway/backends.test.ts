@@ -166,6 +166,11 @@ test('backends the server ends are dropped and replaced: the sessions go on', as
 
 test("a role's sessions are capped: a login beyond ends that role's least recently used session", async () => {
   const gateway = await startGateway({ databaseUrl: h.db.url, port: 0, buildUi: 'never', log: () => {}, maxSessionsPerRole: 2 });
+  // The clock stands still: recency is the order of use, not the millisecond (a tie between a's
+  // use and b's login used to end a, the session just used; CI met it).
+  const realNow = Date.now;
+  const frozen = realNow();
+  Date.now = () => frozen;
   try {
     const [a, b, c] = [new Browser(gateway.url), new Browser(gateway.url), new Browser(gateway.url)];
     assert.is((await a.login(h.roles.viewer, h.password)).status, 200);
@@ -180,6 +185,7 @@ test("a role's sessions are capped: a login beyond ends that role's least recent
     assert.is((await other.request('GET', '/auth/me')).status, 200);
     assert.is((await new Browser(gateway.url).request('GET', '/healthz')).body.sessions, 3);
   } finally {
+    Date.now = realNow;
     await gateway.close();
   }
 });

@@ -27,6 +27,7 @@
  * a fresh install's first minute, see main()). Prints a Markdown table.
  */
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '../test/support/database.ts';
 import { loadNow, machine, percentile } from './agent-bench-support.ts';
@@ -42,8 +43,8 @@ const CLAIM = Number(process.env.PGAUTOMATOR_BENCH_CLAIM ?? 8);
 const ROUND_FIRES = Number(process.env.PGAUTOMATOR_BENCH_ROUND_FIRES ?? 2 * CLAIM);
 const WARMUP_ROUNDS = 20;
 const FRESH = process.env.PGAUTOMATOR_BENCH_FRESH === '1';
-const ROLE = 'pgautomator_bench_agent';
-const AGENT = 'bench-cost';
+export const ROLE = 'pgautomator_bench_agent';
+export const AGENT = 'bench-cost';
 /**
  * --statements: also print where the time goes, per statement (nested ones too), from
  * pg_stat_statements: the server must preload it (shared_preload_libraries) with
@@ -53,18 +54,23 @@ const AGENT = 'bench-cost';
 const statements = process.argv.includes('--statements');
 
 /** CPU time of a process so far, ns (the scheduler's sum_exec_runtime). */
-function cpuNs(pid: number): number {
+export function cpuNs(pid: number): number {
   return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
 }
 
-async function fixture(db: TestDatabase): Promise<void> {
+export async function fixture(db: TestDatabase): Promise<void> {
   const c = db.pool;
-  // Every job its own every-minute schedule (the spread scenario's shape): one next fire per run.
+  // Every job its own daily schedule (the spread scenario's shape): one next fire per run. Its
+  // time of day is a few minutes ago, so no fire comes due on its own while the bench runs: each
+  // round's fires are the ones made due (measure()). (Until 2026-12-06 it was every 60 seconds: at
+  // each minute all the jobs fired before came due together, and a herd of up to 1,000 fires went
+  // through the queue in the middle of a measurement, at random.)
+  const time = new Date(Date.now() - 5 * 60_000).toISOString().slice(11, 16);
   await c.query(
     `INSERT INTO pgautomator.schedule (name, spec, owner)
-     SELECT 'minute-' || i, '{"type":"daily","start_date":"2020-01-01","sub":{"type":"every","every":60,"unit":"second"}}', current_user
+     SELECT 'minute-' || i, jsonb_build_object('type', 'daily', 'start_date', '2020-01-01', 'sub', jsonb_build_object('type', 'once', 'time', $2::text)), current_user
        FROM generate_series(1, $1::int) i`,
-    [JOBS],
+    [JOBS, time],
   );
   await c.query(`INSERT INTO pgautomator.job (name, owner) SELECT 'bench-' || i, current_user FROM generate_series(1, $1::int) i`, [JOBS]);
   await c.query(`INSERT INTO pgautomator.step (job_id, position, name, kind, command) SELECT id, 1, 'only', 'shell', 'true' FROM pgautomator.job`);
@@ -143,7 +149,7 @@ async function counters(admin: pg.Pool): Promise<Record<string, number>> {
   };
 }
 
-interface Measure {
+export interface Measure {
   runs: number;
   claimNs: number;
   reportNs: number;
@@ -153,14 +159,14 @@ interface Measure {
 }
 
 /** One agent call as the agent makes it: its own transaction with the deadline set locally. */
-async function call(client: pg.Client, text: string, values: unknown[]): Promise<pg.QueryResult> {
+export async function call(client: pg.Client, text: string, values: unknown[]): Promise<pg.QueryResult> {
   await client.query('BEGIN; SET LOCAL statement_timeout = 30000; SET LOCAL idle_in_transaction_session_timeout = 30000');
   const result = await client.query(text, values);
   await client.query('COMMIT');
   return result;
 }
 
-async function measure(admin: pg.Pool, agent: pg.Client, pid: number, rounds: number, jobIds: number[], cursor: { next: number }): Promise<Measure> {
+export async function measure(admin: pg.Pool, agent: pg.Client, pid: number, rounds: number, jobIds: number[], cursor: { next: number }): Promise<Measure> {
   const m: Measure = { runs: 0, claimNs: 0, reportNs: 0, calls: 0, wallMs: 0, perRunNs: [] };
   const started = performance.now();
   for (let round = 0; round < rounds; round++) {
@@ -200,12 +206,19 @@ async function statementProfile(db: TestDatabase, history: number, runs: number)
   const { rows } = await db.pool.query(
     `SELECT calls, total_exec_time + total_plan_time AS ms, plans, regexp_replace(query, '\\s+', ' ', 'g') AS query
        FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-      ORDER BY calls DESC, ms DESC LIMIT 60`,
+      ORDER BY ms DESC LIMIT 60`,
   );
   const lines = [`statements with ${history.toLocaleString('en')} rows of history (${runs} runs; calls and plans per run, exec + plan µs per run):`, '', '| calls | plans | µs | statement |', '|---:|---:|---:|---|'];
   for (const r of rows) {
     lines.push(`| ${(r.calls / runs).toFixed(2)} | ${(r.plans / runs).toFixed(2)} | ${((r.ms * 1000) / runs).toFixed(0)} | \`${String(r.query).slice(0, 160).replace(/\|/g, '\\|')}\` |`);
   }
+  // And per function (the server's track_functions = 'all', set for this database by main()):
+  // calls per run and the time spent in each function's own code, nested calls left out.
+  const functions = await db.pool.query(
+    `SELECT funcname, calls, self_time FROM pg_stat_user_functions WHERE schemaname = 'pgautomator' ORDER BY self_time DESC LIMIT 40`,
+  );
+  lines.push('', 'functions (calls per run, self µs per run):', '', '| calls | self µs | function |', '|---:|---:|---|');
+  for (const r of functions.rows) lines.push(`| ${(r.calls / runs).toFixed(2)} | ${((r.self_time * 1000) / runs).toFixed(0)} | ${r.funcname} |`);
   return lines.join('\n');
 }
 
@@ -214,6 +227,8 @@ async function main(): Promise<void> {
   try {
     const t0 = performance.now();
     await fixture(db);
+    // Function counts for the profile: a setting of the database, which the agent's session reads when it starts.
+    if (statements) await db.pool.query(`ALTER DATABASE ${db.name} SET track_functions = 'all'`);
     const agent = new pg.Client({ connectionString: db.url, user: ROLE, application_name: 'bench-cost-agent' });
     await agent.connect();
     const pid = (await agent.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
@@ -238,7 +253,7 @@ async function main(): Promise<void> {
       // measured (claim_runs 323 us per run after 400 runs, 607 after 3,000): a fresh install's
       // first minute, not the steady state. PGAUTOMATOR_BENCH_FRESH=1 measures that minute.
       if (!FRESH) await db.pool.query('VACUUM ANALYZE pgautomator.job_run, pgautomator.step_run, pgautomator.job_schedule');
-      if (statements) await db.pool.query('SELECT pg_stat_statements_reset()');
+      if (statements) await db.pool.query('SELECT pg_stat_statements_reset(), pg_stat_reset()');
       // The statistics collector reports a backend's counts when it goes idle (at most every 0.5 s).
       await new Promise((resolve) => setTimeout(resolve, 1200));
       const before = await counters(db.pool);
@@ -268,4 +283,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// Run when executed, not when imported (bench/cost-per-run-twin.ts reuses the fixture and the calls).
+if (import.meta.url === pathToFileURL(process.argv[1]!).href) await main();

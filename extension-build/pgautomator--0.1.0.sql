@@ -201,7 +201,9 @@ CREATE TABLE pgautomator.job (
   email_subject      text,
   email_body         text,
   created_at         timestamptz NOT NULL DEFAULT now(),
-  updated_at         timestamptz NOT NULL DEFAULT now()
+  updated_at         timestamptz NOT NULL DEFAULT now(),
+  -- Derived, never written by the API: kept by triggers on step and connection (_keep_steps_payload).
+  steps_payload      jsonb NOT NULL DEFAULT '[]'
 );
 CREATE INDEX job_category_id_idx ON pgautomator.job (category_id);
 CREATE INDEX job_agent_id_idx ON pgautomator.job (agent_id);
@@ -229,6 +231,7 @@ COMMENT ON COLUMN pgautomator.job.email_subject IS 'Subject template; {{job}}, {
 COMMENT ON COLUMN pgautomator.job.email_body IS 'Body template, same placeholders as email_subject.';
 COMMENT ON COLUMN pgautomator.job.created_at IS 'When the job was created.';
 COMMENT ON COLUMN pgautomator.job.updated_at IS 'When the job was last changed.';
+COMMENT ON COLUMN pgautomator.job.steps_payload IS 'The job''s steps as claim_runs hands them to an agent (docs/agent-protocol.md; _steps_payload), kept up to date by triggers on step and connection: built once per change of the steps instead of once per claimed run.';
 
 -- source: extension-src/sql/tables/070-job_schedule.sql
 CREATE TABLE pgautomator.job_schedule (
@@ -9019,6 +9022,9 @@ DECLARE
   sweep_overdue boolean;
   sweep_alerts  boolean;
   queue_waits   boolean;
+  triggers_due  boolean;
+  running_now   bigint;
+  watched       boolean;
 BEGIN
   IF _claim_runs.max IS NULL OR _claim_runs.max NOT BETWEEN 0 AND 1000 THEN
     PERFORM pgautomator._raise('PA002', format('max must be 0..1000, got %s', coalesce(_claim_runs.max::text, 'NULL')),
@@ -9046,44 +9052,59 @@ BEGIN
   -- indexes) says which to call; each call is a function with its own settings and statements, and
   -- the three cost about 160 us per claim when all found nothing (bench/cost-per-run.ts). The
   -- sweeps then decide exactly, as before.
+  -- The same statement reads what the claim needs next (due downstream starts, whether a due run
+  -- waits in the queue, this agent's running runs, whether anyone watches progress events): a
+  -- statement costs a claim about 30-50 us however little it reads (bench/cost-per-run.ts, claims
+  -- of one run), and most claims run no sweep. A sweep changes the last three (it ends, requeues
+  -- and starts runs, and writes downstream starts): after one, they are read again.
   SELECT EXISTS (SELECT 1 FROM pgautomator.agent x
                   WHERE x.state IN ('online', 'draining')
                     -- dead_after is longer than one interval, and silence counted from a later resume is shorter
                     AND coalesce(x.last_heartbeat_at, x.started_at, x.created_at) < _claim_runs.at - x.heartbeat_interval),
          EXISTS (SELECT 1 FROM pgautomator.job_run r WHERE r.state = 'running' AND r.deadline_at < _claim_runs.at),
          EXISTS (SELECT 1 FROM pgautomator.alert_rule ar WHERE ar.due_at <= _claim_runs.at)
-           OR EXISTS (SELECT 1 FROM pgautomator.alert_rule ar WHERE ar.kind = 'duration')
-    INTO sweep_agents, sweep_overdue, sweep_alerts;
+           OR EXISTS (SELECT 1 FROM pgautomator.alert_rule ar WHERE ar.kind = 'duration'),
+         EXISTS (SELECT 1 FROM pgautomator.trigger_fire tf WHERE tf.due_at <= _claim_runs.at),
+         -- A wide probe, any queued run due: a run pinned to an agent that is gone only sends
+         -- claims the longer way (1. below).
+         EXISTS (SELECT 1 FROM pgautomator.job_run r WHERE r.state = 'queued' AND r.scheduled_for <= _claim_runs.at),
+         (SELECT count(*) FROM pgautomator.job_run r WHERE r.agent_id = a.id AND r.state = 'running'),
+         pgautomator._events_watched()
+    INTO sweep_agents, sweep_overdue, sweep_alerts, triggers_due, queue_waits, running_now, watched;
   IF sweep_agents THEN
     PERFORM pgautomator._rescue_dead_agents(_claim_runs.at);
   END IF;
   IF sweep_overdue THEN
     PERFORM pgautomator._reap_overdue_runs(_claim_runs.at);
   END IF;
+  IF sweep_agents OR sweep_overdue THEN
+    SELECT EXISTS (SELECT 1 FROM pgautomator.trigger_fire tf WHERE tf.due_at <= _claim_runs.at),
+           EXISTS (SELECT 1 FROM pgautomator.job_run r WHERE r.state = 'queued' AND r.scheduled_for <= _claim_runs.at),
+           (SELECT count(*) FROM pgautomator.job_run r WHERE r.agent_id = a.id AND r.state = 'running')
+      INTO triggers_due, queue_waits, running_now;
+  END IF;
   -- What this agent can take now: nothing while draining (agent_stop(drain), or drained by an
   -- admin: it finishes its runs, takes no new ones).
   IF a.state <> 'online' OR a.drained_at IS NOT NULL THEN
     want := 0;
   ELSE
-    SELECT least(_claim_runs.max, a.max_concurrent - count(*)) INTO want
-      FROM pgautomator.job_run r WHERE r.agent_id = a.id AND r.state = 'running';
+    want := least(_claim_runs.max, a.max_concurrent - running_now);
   END IF;
 
   -- 1. Fire due schedules (every claimer helps, whatever jobs it may run itself). When nothing
   --    due waits in the queue (the usual claim), the fires this agent can take start on it at once
   --    (_fire_due: claimer, take), written running; otherwise the queue goes first, oldest first,
-  --    as below. (A wide probe, any queued run due: a run pinned to an agent that is gone only
-  --    sends claims the longer way.)
-  IF want > 0 THEN
-    queue_waits := EXISTS (SELECT 1 FROM pgautomator.job_run r WHERE r.state = 'queued' AND r.scheduled_for <= _claim_runs.at);
-  END IF;
+  --    as below.
   IF want > 0 AND NOT queue_waits THEN
     SELECT f.started_runs INTO claimed FROM pgautomator._fire_due(_claim_runs.at, claimer => a.id, claimer_tags => a.tags, take => want) f;
   ELSE
     PERFORM pgautomator._fire_due(_claim_runs.at);
   END IF;
-  -- ... and due starts of downstream jobs (job_trigger), and due alerts.
-  PERFORM pgautomator._fire_triggers(_claim_runs.at);
+  -- ... and due starts of downstream jobs (job_trigger), and due alerts. (The runs _fire_due ends
+  -- as skipped start no downstream job: only _run_ended writes trigger_fire.)
+  IF triggers_due THEN
+    PERFORM pgautomator._fire_triggers(_claim_runs.at);
+  END IF;
   IF sweep_alerts THEN
     PERFORM pgautomator._evaluate_alerts(_claim_runs.at);
   END IF;
@@ -9185,8 +9206,11 @@ BEGIN
   IF step_mail_runs IS NOT NULL THEN
     PERFORM pgautomator._enqueue_mail(u.run_id, 'start', u.step_run_id) FROM unnest(step_mail_runs, step_mail_attempts) AS u(run_id, step_run_id);
   END IF;
-  PERFORM pgautomator._notify_each('run_started',
-    ARRAY(SELECT jsonb_build_object('run_id', u.id, 'agent', a.name) FROM unnest(claimed) WITH ORDINALITY AS u(id, ord) ORDER BY u.ord));
+  -- A progress event: sent only while someone watches (_notify_each), so not even built otherwise.
+  IF watched THEN
+    PERFORM pgautomator._notify_each('run_started',
+      ARRAY(SELECT jsonb_build_object('run_id', u.id, 'agent', a.name) FROM unnest(claimed) WITH ORDINALITY AS u(id, ord) ORDER BY u.ord));
+  END IF;
   RETURN QUERY SELECT pgautomator._run_payloads(claimed);
 END
 $$;
@@ -9481,10 +9505,14 @@ DECLARE
   agent_name text;
   agent_role name;
   ended     timestamptz;
+  results   jsonb;
+  watched   boolean;
 BEGIN
   -- 1. Every value in a form the casts below take (the general path answers the others entry by
   --    entry), and no spooled finished_at (recorded between start and now, by the general path).
-  SELECT bool_and(e ->> 'op' = 'end_run'
+  --    With it, what the end needs besides (each statement costs a call about 30-50 us however
+  --    little it reads; bench/cost-per-run.ts): the results, and whether anyone watches progress events.
+  SELECT jsonb_agg('{"ok": true}'::jsonb), pgautomator._events_watched(), bool_and(e ->> 'op' = 'end_run'
                   AND e ->> 'run_id' ~ '^[0-9]{1,18}$'
                   AND e ->> 'state' IN ('succeeded', 'failed', 'killed', 'timed_out')
                   AND coalesce(jsonb_typeof(e -> 'finished_at'), 'null') = 'null'
@@ -9493,7 +9521,7 @@ BEGIN
                   AND e -> 'last_step' ->> 'state' IN ('succeeded', 'failed', 'killed', 'timed_out')
                   AND coalesce(e -> 'last_step' ->> 'exit_code' ~ '^-?[0-9]{1,9}$', true)
                   AND coalesce(e -> 'last_step' ->> 'output_bytes' ~ '^[0-9]{1,18}$', true))
-    INTO plain
+    INTO results, watched, plain
     FROM jsonb_array_elements(_end_runs_together.entries) AS u(e);
   IF NOT coalesce(plain, false) THEN
     RETURN NULL;
@@ -9504,10 +9532,11 @@ BEGIN
   --    agent, with no kill requested, each run and attempt once, no other attempt of the run open;
   --    neither the job nor the step may want mail for this end (_enqueue_mail's test: the event or
   --    completion in email_on).
+  --    And the runs' agent, which the caller must act for (below).
   SELECT count(*), bool_and(x.fine), count(DISTINCT x.run_id) = count(*) AND count(DISTINCT x.step_run_id) = count(*),
-         array_agg(DISTINCT x.agent_id), array_agg(x.run_id ORDER BY x.ord)
-    INTO found_n, fine, distinct_ok, agent_ids, run_ids
-    FROM (SELECT u.ord, r.id AS run_id, s.id AS step_run_id, r.agent_id,
+         array_agg(DISTINCT x.agent_id), array_agg(x.run_id ORDER BY x.ord), min(x.agent_name), min(x.agent_role)
+    INTO found_n, fine, distinct_ok, agent_ids, run_ids, agent_name, agent_role
+    FROM (SELECT u.ord, r.id AS run_id, s.id AS step_run_id, r.agent_id, a.name AS agent_name, a.db_role AS agent_role,
                  r.state = 'running' AND r.kill_requested_at IS NULL AND s.state = 'running' AND r.agent_id IS NOT NULL
                  -- No other attempt left open (which _finish_run would end with the run): a probe
                  -- of step_run_job_run_id_idx here cost a fifth of an UPDATE over the batch's runs.
@@ -9520,13 +9549,13 @@ BEGIN
             JOIN pgautomator.step_run s ON s.id = (u.e -> 'last_step' ->> 'step_run_id')::bigint AND s.job_run_id = r.id
             JOIN pgautomator.job j ON j.id = r.job_id
             LEFT JOIN pgautomator.step st ON st.id = s.step_id
+            LEFT JOIN pgautomator.agent a ON a.id = r.agent_id
            ORDER BY u.ord
              FOR UPDATE OF r, s) x;
   IF found_n <> n OR NOT fine OR NOT distinct_ok OR cardinality(agent_ids) <> 1 THEN
     RETURN NULL;
   END IF;
-  -- The caller must act for the runs' agent: refused as a whole (PA040), as the general path refuses it.
-  SELECT a.name, a.db_role INTO agent_name, agent_role FROM pgautomator.agent a WHERE a.id = agent_ids[1];
+  -- The caller must act for the runs' agent (one agent: agent_ids): refused as a whole (PA040), as the general path refuses it.
   PERFORM pgautomator._check_agent_role(agent_name, agent_role);
 
   -- 3. The attempts, then the runs (as _end_attempt and _finish_run write them; the clock read
@@ -9551,10 +9580,13 @@ BEGIN
   -- 4. What follows the ends, once for the batch: downstream starts and alerts, the counters, the event.
   PERFORM pgautomator._run_ended(run_ids);
   PERFORM pgautomator._count_ended_runs(run_ids);
-  PERFORM pgautomator._notify_each('run_finished',
-    ARRAY(SELECT jsonb_build_object('run_id', (e ->> 'run_id')::bigint, 'state', e ->> 'state')
-            FROM jsonb_array_elements(_end_runs_together.entries) WITH ORDINALITY AS u(e, ord) ORDER BY u.ord));
-  RETURN (SELECT jsonb_agg('{"ok": true}'::jsonb) FROM generate_series(1, n));
+  -- A progress event: sent only while someone watches (_notify_each), so not even built otherwise.
+  IF watched THEN
+    PERFORM pgautomator._notify_each('run_finished',
+      ARRAY(SELECT jsonb_build_object('run_id', (e ->> 'run_id')::bigint, 'state', e ->> 'state')
+              FROM jsonb_array_elements(_end_runs_together.entries) WITH ORDINALITY AS u(e, ord) ORDER BY u.ord));
+  END IF;
+  RETURN results;
 END
 $$;
 COMMENT ON FUNCTION pgautomator._end_runs_together(jsonb) IS
@@ -10470,6 +10502,51 @@ END
 $$;
 COMMENT ON FUNCTION pgautomator._job_id(text, boolean) IS 'The id of the job named job (optionally locked), or PA010.';
 
+-- source: extension-src/sql/functions/internal/_keep_steps_payload.sql
+-- job.steps_payload follows every change of what it is made of: a job's steps (any field the
+-- payload holds, a step added, moved or removed, a goto target's position) and the connections its
+-- SQL steps use. Triggers, not the API functions: every path that writes steps (add_step,
+-- update_step, move_step, remove_step, copy_job, import_jobs, the cascades of a deleted step or
+-- job) keeps it without knowing. Step changes are rare; a claim reads the column.
+-- Locks: the API locks the job row before its steps (_job_id(..., true)), as claims do (_fire_due),
+-- so updating the job row here adds no lock order of its own.
+CREATE OR REPLACE FUNCTION pgautomator._keep_steps_payload() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  -- A step's columns the payload leaves out: a change of these alone (update_operator renames
+  -- recipients in many steps' email_to) rebuilds nothing. Any other column counts, a new one too.
+  c_not_in_payload CONSTANT text[] := '{email_on,email_to,email_from,email_subject,email_body,created_at,updated_at}';
+BEGIN
+  IF TG_TABLE_NAME = 'step' AND TG_OP = 'UPDATE' AND to_jsonb(OLD) - c_not_in_payload = to_jsonb(NEW) - c_not_in_payload THEN
+    RETURN NULL;
+  END IF;
+  IF TG_TABLE_NAME = 'connection' THEN
+    UPDATE pgautomator.job j SET steps_payload = pgautomator._steps_payload(j.id)
+     WHERE j.id IN (SELECT st.job_id FROM pgautomator.step st WHERE st.connection_id = NEW.id);
+  ELSE
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+      UPDATE pgautomator.job j SET steps_payload = pgautomator._steps_payload(j.id) WHERE j.id = OLD.job_id;
+    END IF;
+    IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.job_id IS DISTINCT FROM OLD.job_id) THEN
+      UPDATE pgautomator.job j SET steps_payload = pgautomator._steps_payload(j.id) WHERE j.id = NEW.job_id;
+    END IF;
+  END IF;
+  RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION pgautomator._keep_steps_payload() IS 'Trigger: rebuilds job.steps_payload (_steps_payload) of the jobs whose steps or connections changed.';
+REVOKE ALL ON FUNCTION pgautomator._keep_steps_payload() FROM PUBLIC;
+
+CREATE OR REPLACE TRIGGER step_keeps_steps_payload
+  AFTER INSERT OR DELETE OR UPDATE ON pgautomator.step
+  FOR EACH ROW EXECUTE FUNCTION pgautomator._keep_steps_payload();
+CREATE OR REPLACE TRIGGER connection_keeps_steps_payload
+  AFTER UPDATE OF name, driver, dsn, secret_ref ON pgautomator.connection
+  FOR EACH ROW WHEN ((OLD.name, OLD.driver, OLD.dsn, OLD.secret_ref) IS DISTINCT FROM (NEW.name, NEW.driver, NEW.dsn, NEW.secret_ref))
+  EXECUTE FUNCTION pgautomator._keep_steps_payload();
+
 -- source: extension-src/sql/functions/internal/_lease.sql
 -- Liveness timings of an agent with heartbeat interval i, written once (docs/agent-protocol.md,
 -- Liveness): its lease is 3 i (it fences its own steps when it has not renewed it for that long).
@@ -11280,43 +11357,9 @@ BEGIN
   -- What an agent needs to execute each run, in the order of run_ids (docs/agent-protocol.md, claim_runs): intervals in
   -- seconds, goto targets as step positions, each SQL step with its connection (never a secret,
   -- only the reference the agent resolves on its host).
-  -- Steps are aggregated once per job, however many of its runs are handed out together.
+  -- The steps as the job keeps them built (job.steps_payload, _steps_payload): not aggregated
+  -- again for every run claimed.
   RETURN QUERY
-  -- The jobs from the run ids (unnest first): written as job_run filtered by the ids, the plan
-  -- made on small tables read job_run_job_id_idx whole, filtering on id, to skip a sort.
-  WITH jobs AS (
-    SELECT DISTINCT r.job_id FROM unnest(_run_payloads.run_ids) AS u(id) JOIN pgautomator.job_run r ON r.id = u.id
-  ), steps AS (
-    SELECT st.job_id,
-           jsonb_agg(jsonb_build_object(
-             'step_id', st.id,
-             'position', st.position,
-             'name', st.name,
-             'enabled', st.enabled,
-             'kind', st.kind,
-             'command', st.command,
-             'shell', st.shell,
-             'working_dir', st.working_dir,
-             'env', st.env,
-             'success_codes', to_jsonb(st.success_codes),
-             'timeout', extract(epoch FROM st.timeout)::float8,
-             'retries', st.retries,
-             'retry_delay', extract(epoch FROM st.retry_delay)::float8,
-             'retry_backoff', st.retry_backoff,
-             'on_success', st.on_success,
-             -- Each lookup only where there is something to look up (most steps have none): a scalar
-             -- subquery is started and run for every step even with a NULL key.
-             'on_success_goto', CASE WHEN st.on_success_goto IS NOT NULL THEN (SELECT g.position FROM pgautomator.step g WHERE g.id = st.on_success_goto) END,
-             'on_failure', st.on_failure,
-             'on_failure_goto', CASE WHEN st.on_failure_goto IS NOT NULL THEN (SELECT g.position FROM pgautomator.step g WHERE g.id = st.on_failure_goto) END,
-             'connection', CASE WHEN st.connection_id IS NOT NULL THEN
-                             (SELECT jsonb_build_object('name', c.name, 'driver', c.driver, 'dsn', c.dsn, 'secret_ref', c.secret_ref)
-                                FROM pgautomator.connection c WHERE c.id = st.connection_id) END)
-             ORDER BY st.position) AS steps
-      FROM pgautomator.step st
-     WHERE st.job_id IN (SELECT jobs.job_id FROM jobs)
-     GROUP BY st.job_id
-  )
   SELECT jsonb_build_object(
     'run_id', r.id,
     'job_id', j.id,
@@ -11333,11 +11376,10 @@ BEGIN
     'begun', (SELECT jsonb_build_object('step_id', sr.step_id, 'step_run_id', sr.id, 'attempt', sr.attempt)
                 FROM pgautomator.step_run sr WHERE sr.job_run_id = r.id AND sr.state = 'running'
                ORDER BY sr.id DESC LIMIT 1),
-    'steps', coalesce(steps.steps, '[]'::jsonb))
+    'steps', j.steps_payload)
     FROM unnest(_run_payloads.run_ids) WITH ORDINALITY AS u(id, ord)
     JOIN pgautomator.job_run r ON r.id = u.id
     JOIN pgautomator.job j ON j.id = r.job_id
-    LEFT JOIN steps ON steps.job_id = r.job_id
    ORDER BY u.ord;
 END
 $$;
@@ -11665,6 +11707,45 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pgautomator._step_id(bigint, text, boolean, text) IS 'The id of the step named step in the job job_id (optionally locked), or PA010 whose DETAIL names field.';
+
+-- source: extension-src/sql/functions/internal/_steps_payload.sql
+-- The steps of a job as an agent executes them (docs/agent-protocol.md, claim_runs: "steps"):
+-- intervals in seconds, goto targets as step positions, each SQL step with its connection (never a
+-- secret, only the reference the agent resolves on its host). Kept in job.steps_payload by
+-- _keep_steps_payload whenever a step or a connection changes, and read from there by every claim
+-- (_run_payloads): building this jsonb was a sixth of a claim's database CPU per no-op run
+-- (bench/cost-per-run.ts), once per run, for steps that change once in a while.
+CREATE OR REPLACE FUNCTION pgautomator._steps_payload(job_id bigint) RETURNS jsonb
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT coalesce(jsonb_agg(jsonb_build_object(
+           'step_id', st.id,
+           'position', st.position,
+           'name', st.name,
+           'enabled', st.enabled,
+           'kind', st.kind,
+           'command', st.command,
+           'shell', st.shell,
+           'working_dir', st.working_dir,
+           'env', st.env,
+           'success_codes', to_jsonb(st.success_codes),
+           'timeout', extract(epoch FROM st.timeout)::float8,
+           'retries', st.retries,
+           'retry_delay', extract(epoch FROM st.retry_delay)::float8,
+           'retry_backoff', st.retry_backoff,
+           'on_success', st.on_success,
+           'on_success_goto', (SELECT g.position FROM pgautomator.step g WHERE g.id = st.on_success_goto),
+           'on_failure', st.on_failure,
+           'on_failure_goto', (SELECT g.position FROM pgautomator.step g WHERE g.id = st.on_failure_goto),
+           'connection', (SELECT jsonb_build_object('name', c.name, 'driver', c.driver, 'dsn', c.dsn, 'secret_ref', c.secret_ref)
+                            FROM pgautomator.connection c WHERE c.id = st.connection_id))
+           ORDER BY st.position), '[]'::jsonb)
+    FROM pgautomator.step st
+   WHERE st.job_id = _steps_payload.job_id
+$$;
+COMMENT ON FUNCTION pgautomator._steps_payload(bigint) IS 'The steps of a job as claim_runs hands them to an agent (the "steps" of a run object, docs/agent-protocol.md); what job.steps_payload holds.';
+REVOKE ALL ON FUNCTION pgautomator._steps_payload(bigint) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_text_head.sql
 -- The longest start of t (nearly: see below) that holds at most max_bytes bytes, cut between

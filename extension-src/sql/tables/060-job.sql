@@ -22,7 +22,9 @@ CREATE TABLE pgautomator.job (
   email_subject      text,
   email_body         text,
   created_at         timestamptz NOT NULL DEFAULT now(),
-  updated_at         timestamptz NOT NULL DEFAULT now()
+  updated_at         timestamptz NOT NULL DEFAULT now(),
+  -- Derived, never written by the API: kept by triggers on step and connection (_keep_steps_payload).
+  steps_payload      jsonb NOT NULL DEFAULT '[]'
 );
 CREATE INDEX job_category_id_idx ON pgautomator.job (category_id);
 CREATE INDEX job_agent_id_idx ON pgautomator.job (agent_id);
@@ -50,3 +52,4 @@ COMMENT ON COLUMN pgautomator.job.email_subject IS 'Subject template; {{job}}, {
 COMMENT ON COLUMN pgautomator.job.email_body IS 'Body template, same placeholders as email_subject.';
 COMMENT ON COLUMN pgautomator.job.created_at IS 'When the job was created.';
 COMMENT ON COLUMN pgautomator.job.updated_at IS 'When the job was last changed.';
+COMMENT ON COLUMN pgautomator.job.steps_payload IS 'The job''s steps as claim_runs hands them to an agent (docs/agent-protocol.md; _steps_payload), kept up to date by triggers on step and connection: built once per change of the steps instead of once per claimed run.';

@@ -20,6 +20,9 @@ DECLARE
   sweep_overdue boolean;
   sweep_alerts  boolean;
   queue_waits   boolean;
+  triggers_due  boolean;
+  running_now   bigint;
+  watched       boolean;
 BEGIN
   IF _claim_runs.max IS NULL OR _claim_runs.max NOT BETWEEN 0 AND 1000 THEN
     PERFORM pgautomator._raise('PA002', format('max must be 0..1000, got %s', coalesce(_claim_runs.max::text, 'NULL')),
@@ -47,44 +50,59 @@ BEGIN
   -- indexes) says which to call; each call is a function with its own settings and statements, and
   -- the three cost about 160 us per claim when all found nothing (bench/cost-per-run.ts). The
   -- sweeps then decide exactly, as before.
+  -- The same statement reads what the claim needs next (due downstream starts, whether a due run
+  -- waits in the queue, this agent's running runs, whether anyone watches progress events): a
+  -- statement costs a claim about 30-50 us however little it reads (bench/cost-per-run.ts, claims
+  -- of one run), and most claims run no sweep. A sweep changes the last three (it ends, requeues
+  -- and starts runs, and writes downstream starts): after one, they are read again.
   SELECT EXISTS (SELECT 1 FROM pgautomator.agent x
                   WHERE x.state IN ('online', 'draining')
                     -- dead_after is longer than one interval, and silence counted from a later resume is shorter
                     AND coalesce(x.last_heartbeat_at, x.started_at, x.created_at) < _claim_runs.at - x.heartbeat_interval),
          EXISTS (SELECT 1 FROM pgautomator.job_run r WHERE r.state = 'running' AND r.deadline_at < _claim_runs.at),
          EXISTS (SELECT 1 FROM pgautomator.alert_rule ar WHERE ar.due_at <= _claim_runs.at)
-           OR EXISTS (SELECT 1 FROM pgautomator.alert_rule ar WHERE ar.kind = 'duration')
-    INTO sweep_agents, sweep_overdue, sweep_alerts;
+           OR EXISTS (SELECT 1 FROM pgautomator.alert_rule ar WHERE ar.kind = 'duration'),
+         EXISTS (SELECT 1 FROM pgautomator.trigger_fire tf WHERE tf.due_at <= _claim_runs.at),
+         -- A wide probe, any queued run due: a run pinned to an agent that is gone only sends
+         -- claims the longer way (1. below).
+         EXISTS (SELECT 1 FROM pgautomator.job_run r WHERE r.state = 'queued' AND r.scheduled_for <= _claim_runs.at),
+         (SELECT count(*) FROM pgautomator.job_run r WHERE r.agent_id = a.id AND r.state = 'running'),
+         pgautomator._events_watched()
+    INTO sweep_agents, sweep_overdue, sweep_alerts, triggers_due, queue_waits, running_now, watched;
   IF sweep_agents THEN
     PERFORM pgautomator._rescue_dead_agents(_claim_runs.at);
   END IF;
   IF sweep_overdue THEN
     PERFORM pgautomator._reap_overdue_runs(_claim_runs.at);
   END IF;
+  IF sweep_agents OR sweep_overdue THEN
+    SELECT EXISTS (SELECT 1 FROM pgautomator.trigger_fire tf WHERE tf.due_at <= _claim_runs.at),
+           EXISTS (SELECT 1 FROM pgautomator.job_run r WHERE r.state = 'queued' AND r.scheduled_for <= _claim_runs.at),
+           (SELECT count(*) FROM pgautomator.job_run r WHERE r.agent_id = a.id AND r.state = 'running')
+      INTO triggers_due, queue_waits, running_now;
+  END IF;
   -- What this agent can take now: nothing while draining (agent_stop(drain), or drained by an
   -- admin: it finishes its runs, takes no new ones).
   IF a.state <> 'online' OR a.drained_at IS NOT NULL THEN
     want := 0;
   ELSE
-    SELECT least(_claim_runs.max, a.max_concurrent - count(*)) INTO want
-      FROM pgautomator.job_run r WHERE r.agent_id = a.id AND r.state = 'running';
+    want := least(_claim_runs.max, a.max_concurrent - running_now);
   END IF;
 
   -- 1. Fire due schedules (every claimer helps, whatever jobs it may run itself). When nothing
   --    due waits in the queue (the usual claim), the fires this agent can take start on it at once
   --    (_fire_due: claimer, take), written running; otherwise the queue goes first, oldest first,
-  --    as below. (A wide probe, any queued run due: a run pinned to an agent that is gone only
-  --    sends claims the longer way.)
-  IF want > 0 THEN
-    queue_waits := EXISTS (SELECT 1 FROM pgautomator.job_run r WHERE r.state = 'queued' AND r.scheduled_for <= _claim_runs.at);
-  END IF;
+  --    as below.
   IF want > 0 AND NOT queue_waits THEN
     SELECT f.started_runs INTO claimed FROM pgautomator._fire_due(_claim_runs.at, claimer => a.id, claimer_tags => a.tags, take => want) f;
   ELSE
     PERFORM pgautomator._fire_due(_claim_runs.at);
   END IF;
-  -- ... and due starts of downstream jobs (job_trigger), and due alerts.
-  PERFORM pgautomator._fire_triggers(_claim_runs.at);
+  -- ... and due starts of downstream jobs (job_trigger), and due alerts. (The runs _fire_due ends
+  -- as skipped start no downstream job: only _run_ended writes trigger_fire.)
+  IF triggers_due THEN
+    PERFORM pgautomator._fire_triggers(_claim_runs.at);
+  END IF;
   IF sweep_alerts THEN
     PERFORM pgautomator._evaluate_alerts(_claim_runs.at);
   END IF;
@@ -186,8 +204,11 @@ BEGIN
   IF step_mail_runs IS NOT NULL THEN
     PERFORM pgautomator._enqueue_mail(u.run_id, 'start', u.step_run_id) FROM unnest(step_mail_runs, step_mail_attempts) AS u(run_id, step_run_id);
   END IF;
-  PERFORM pgautomator._notify_each('run_started',
-    ARRAY(SELECT jsonb_build_object('run_id', u.id, 'agent', a.name) FROM unnest(claimed) WITH ORDINALITY AS u(id, ord) ORDER BY u.ord));
+  -- A progress event: sent only while someone watches (_notify_each), so not even built otherwise.
+  IF watched THEN
+    PERFORM pgautomator._notify_each('run_started',
+      ARRAY(SELECT jsonb_build_object('run_id', u.id, 'agent', a.name) FROM unnest(claimed) WITH ORDINALITY AS u(id, ord) ORDER BY u.ord));
+  END IF;
   RETURN QUERY SELECT pgautomator._run_payloads(claimed);
 END
 $$;

@@ -33,10 +33,14 @@ DECLARE
   agent_name text;
   agent_role name;
   ended     timestamptz;
+  results   jsonb;
+  watched   boolean;
 BEGIN
   -- 1. Every value in a form the casts below take (the general path answers the others entry by
   --    entry), and no spooled finished_at (recorded between start and now, by the general path).
-  SELECT bool_and(e ->> 'op' = 'end_run'
+  --    With it, what the end needs besides (each statement costs a call about 30-50 us however
+  --    little it reads; bench/cost-per-run.ts): the results, and whether anyone watches progress events.
+  SELECT jsonb_agg('{"ok": true}'::jsonb), pgautomator._events_watched(), bool_and(e ->> 'op' = 'end_run'
                   AND e ->> 'run_id' ~ '^[0-9]{1,18}$'
                   AND e ->> 'state' IN ('succeeded', 'failed', 'killed', 'timed_out')
                   AND coalesce(jsonb_typeof(e -> 'finished_at'), 'null') = 'null'
@@ -45,7 +49,7 @@ BEGIN
                   AND e -> 'last_step' ->> 'state' IN ('succeeded', 'failed', 'killed', 'timed_out')
                   AND coalesce(e -> 'last_step' ->> 'exit_code' ~ '^-?[0-9]{1,9}$', true)
                   AND coalesce(e -> 'last_step' ->> 'output_bytes' ~ '^[0-9]{1,18}$', true))
-    INTO plain
+    INTO results, watched, plain
     FROM jsonb_array_elements(_end_runs_together.entries) AS u(e);
   IF NOT coalesce(plain, false) THEN
     RETURN NULL;
@@ -56,10 +60,11 @@ BEGIN
   --    agent, with no kill requested, each run and attempt once, no other attempt of the run open;
   --    neither the job nor the step may want mail for this end (_enqueue_mail's test: the event or
   --    completion in email_on).
+  --    And the runs' agent, which the caller must act for (below).
   SELECT count(*), bool_and(x.fine), count(DISTINCT x.run_id) = count(*) AND count(DISTINCT x.step_run_id) = count(*),
-         array_agg(DISTINCT x.agent_id), array_agg(x.run_id ORDER BY x.ord)
-    INTO found_n, fine, distinct_ok, agent_ids, run_ids
-    FROM (SELECT u.ord, r.id AS run_id, s.id AS step_run_id, r.agent_id,
+         array_agg(DISTINCT x.agent_id), array_agg(x.run_id ORDER BY x.ord), min(x.agent_name), min(x.agent_role)
+    INTO found_n, fine, distinct_ok, agent_ids, run_ids, agent_name, agent_role
+    FROM (SELECT u.ord, r.id AS run_id, s.id AS step_run_id, r.agent_id, a.name AS agent_name, a.db_role AS agent_role,
                  r.state = 'running' AND r.kill_requested_at IS NULL AND s.state = 'running' AND r.agent_id IS NOT NULL
                  -- No other attempt left open (which _finish_run would end with the run): a probe
                  -- of step_run_job_run_id_idx here cost a fifth of an UPDATE over the batch's runs.
@@ -72,13 +77,13 @@ BEGIN
             JOIN pgautomator.step_run s ON s.id = (u.e -> 'last_step' ->> 'step_run_id')::bigint AND s.job_run_id = r.id
             JOIN pgautomator.job j ON j.id = r.job_id
             LEFT JOIN pgautomator.step st ON st.id = s.step_id
+            LEFT JOIN pgautomator.agent a ON a.id = r.agent_id
            ORDER BY u.ord
              FOR UPDATE OF r, s) x;
   IF found_n <> n OR NOT fine OR NOT distinct_ok OR cardinality(agent_ids) <> 1 THEN
     RETURN NULL;
   END IF;
-  -- The caller must act for the runs' agent: refused as a whole (PA040), as the general path refuses it.
-  SELECT a.name, a.db_role INTO agent_name, agent_role FROM pgautomator.agent a WHERE a.id = agent_ids[1];
+  -- The caller must act for the runs' agent (one agent: agent_ids): refused as a whole (PA040), as the general path refuses it.
   PERFORM pgautomator._check_agent_role(agent_name, agent_role);
 
   -- 3. The attempts, then the runs (as _end_attempt and _finish_run write them; the clock read
@@ -103,10 +108,13 @@ BEGIN
   -- 4. What follows the ends, once for the batch: downstream starts and alerts, the counters, the event.
   PERFORM pgautomator._run_ended(run_ids);
   PERFORM pgautomator._count_ended_runs(run_ids);
-  PERFORM pgautomator._notify_each('run_finished',
-    ARRAY(SELECT jsonb_build_object('run_id', (e ->> 'run_id')::bigint, 'state', e ->> 'state')
-            FROM jsonb_array_elements(_end_runs_together.entries) WITH ORDINALITY AS u(e, ord) ORDER BY u.ord));
-  RETURN (SELECT jsonb_agg('{"ok": true}'::jsonb) FROM generate_series(1, n));
+  -- A progress event: sent only while someone watches (_notify_each), so not even built otherwise.
+  IF watched THEN
+    PERFORM pgautomator._notify_each('run_finished',
+      ARRAY(SELECT jsonb_build_object('run_id', (e ->> 'run_id')::bigint, 'state', e ->> 'state')
+              FROM jsonb_array_elements(_end_runs_together.entries) WITH ORDINALITY AS u(e, ord) ORDER BY u.ord));
+  END IF;
+  RETURN results;
 END
 $$;
 COMMENT ON FUNCTION pgautomator._end_runs_together(jsonb) IS

@@ -20,43 +20,9 @@ BEGIN
   -- What an agent needs to execute each run, in the order of run_ids (docs/agent-protocol.md, claim_runs): intervals in
   -- seconds, goto targets as step positions, each SQL step with its connection (never a secret,
   -- only the reference the agent resolves on its host).
-  -- Steps are aggregated once per job, however many of its runs are handed out together.
+  -- The steps as the job keeps them built (job.steps_payload, _steps_payload): not aggregated
+  -- again for every run claimed.
   RETURN QUERY
-  -- The jobs from the run ids (unnest first): written as job_run filtered by the ids, the plan
-  -- made on small tables read job_run_job_id_idx whole, filtering on id, to skip a sort.
-  WITH jobs AS (
-    SELECT DISTINCT r.job_id FROM unnest(_run_payloads.run_ids) AS u(id) JOIN pgautomator.job_run r ON r.id = u.id
-  ), steps AS (
-    SELECT st.job_id,
-           jsonb_agg(jsonb_build_object(
-             'step_id', st.id,
-             'position', st.position,
-             'name', st.name,
-             'enabled', st.enabled,
-             'kind', st.kind,
-             'command', st.command,
-             'shell', st.shell,
-             'working_dir', st.working_dir,
-             'env', st.env,
-             'success_codes', to_jsonb(st.success_codes),
-             'timeout', extract(epoch FROM st.timeout)::float8,
-             'retries', st.retries,
-             'retry_delay', extract(epoch FROM st.retry_delay)::float8,
-             'retry_backoff', st.retry_backoff,
-             'on_success', st.on_success,
-             -- Each lookup only where there is something to look up (most steps have none): a scalar
-             -- subquery is started and run for every step even with a NULL key.
-             'on_success_goto', CASE WHEN st.on_success_goto IS NOT NULL THEN (SELECT g.position FROM pgautomator.step g WHERE g.id = st.on_success_goto) END,
-             'on_failure', st.on_failure,
-             'on_failure_goto', CASE WHEN st.on_failure_goto IS NOT NULL THEN (SELECT g.position FROM pgautomator.step g WHERE g.id = st.on_failure_goto) END,
-             'connection', CASE WHEN st.connection_id IS NOT NULL THEN
-                             (SELECT jsonb_build_object('name', c.name, 'driver', c.driver, 'dsn', c.dsn, 'secret_ref', c.secret_ref)
-                                FROM pgautomator.connection c WHERE c.id = st.connection_id) END)
-             ORDER BY st.position) AS steps
-      FROM pgautomator.step st
-     WHERE st.job_id IN (SELECT jobs.job_id FROM jobs)
-     GROUP BY st.job_id
-  )
   SELECT jsonb_build_object(
     'run_id', r.id,
     'job_id', j.id,
@@ -73,11 +39,10 @@ BEGIN
     'begun', (SELECT jsonb_build_object('step_id', sr.step_id, 'step_run_id', sr.id, 'attempt', sr.attempt)
                 FROM pgautomator.step_run sr WHERE sr.job_run_id = r.id AND sr.state = 'running'
                ORDER BY sr.id DESC LIMIT 1),
-    'steps', coalesce(steps.steps, '[]'::jsonb))
+    'steps', j.steps_payload)
     FROM unnest(_run_payloads.run_ids) WITH ORDINALITY AS u(id, ord)
     JOIN pgautomator.job_run r ON r.id = u.id
     JOIN pgautomator.job j ON j.id = r.job_id
-    LEFT JOIN steps ON steps.job_id = r.job_id
    ORDER BY u.ord;
 END
 $$;

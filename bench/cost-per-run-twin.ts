@@ -1,0 +1,117 @@
+/**
+ * Database CPU per no-op run, this checkout's functions against those of another commit, measured
+ * side by side in one process (`npx tsx bench/cost-per-run-twin.ts REF`).
+ *
+ * Why: on a shared virtual machine the CPU time of the same work drifts by 10-40 % from one minute
+ * to the next (bench/README.md), so two runs of bench/cost-per-run.ts minutes apart cannot tell a
+ * 5 % change. Here two databases are made alike (bench/cost-per-run.ts's fixture), then the twin's
+ * functions are replaced by REF's: every file under extension-src/sql/functions and
+ * extension-src/sql/engine that REF has otherwise (or that this checkout removed), as REF has it
+ * (CREATE OR REPLACE; files added since REF stay, as they are). Both agents then take turns round by round, the order swapped every round, so both
+ * meet the same drift. Only for changes of functions: tables, indexes and signatures must be the
+ * same at REF (a file that fails to apply stops the run).
+ *
+ * Prints, per arm, µs of the agent backend's CPU per run (claim + report), and the ratio
+ * this checkout / REF over blocks of rounds (median, lowest, highest).
+ *
+ * Env: as bench/cost-per-run.ts (PGAUTOMATOR_BENCH_CLAIM, PGAUTOMATOR_BENCH_ROUND_FIRES,
+ * PGAUTOMATOR_TEST_DATABASE_URL), PGAUTOMATOR_BENCH_ROUNDS (measured rounds per arm, default 400),
+ * PGAUTOMATOR_BENCH_BLOCK (rounds per block of the ratio, default 20).
+ */
+import { execFileSync } from 'node:child_process';
+import pg from 'pg';
+import { createTestDatabase, type TestDatabase } from '../test/support/database.ts';
+import { machine, percentile } from './agent-bench-support.ts';
+import { AGENT, call, fixture, measure, ROLE, type Measure } from './cost-per-run.ts';
+
+const ROUNDS = Number(process.env.PGAUTOMATOR_BENCH_ROUNDS ?? 400);
+const BLOCK = Number(process.env.PGAUTOMATOR_BENCH_BLOCK ?? 20);
+const WARMUP_ROUNDS = 20;
+
+interface Arm {
+  label: string;
+  db: TestDatabase;
+  agent: pg.Client;
+  pid: number;
+  jobIds: number[];
+  cursor: { next: number };
+  blocks: { runs: number; ns: number }[];
+  total: Measure;
+}
+
+/** The function files REF has otherwise than this checkout, with REF's text. */
+function functionsAt(ref: string): { path: string; sql: string }[] {
+  const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const changed = git('diff', '--name-only', '--diff-filter=MD', ref, '--', 'extension-src/sql/functions', 'extension-src/sql/engine')
+    .split('\n')
+    .filter((path) => path.endsWith('.sql'));
+  return changed.map((path) => ({ path, sql: git('show', `${ref}:${path}`) }));
+}
+
+async function arm(label: string, replace: { path: string; sql: string }[]): Promise<Arm> {
+  const db = await createTestDatabase(`cost-twin-${label}`);
+  await fixture(db);
+  for (const file of replace) {
+    try {
+      await db.pool.query(file.sql);
+    } catch (error) {
+      throw new Error(`${file.path} as the other commit has it does not apply here: ${(error as Error).message}`);
+    }
+  }
+  const agent = new pg.Client({ connectionString: db.url, user: ROLE, application_name: `bench-cost-${label}` });
+  await agent.connect();
+  const pid = (await agent.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
+  await call(agent, `SELECT pgautomator.register_agent($1, max_concurrent => 1000, heartbeat_interval => '1 hour')`, [AGENT]);
+  const jobIds = (await db.pool.query('SELECT id FROM pgautomator.job ORDER BY id')).rows.map((r) => Number(r.id));
+  return { label, db, agent, pid, jobIds, cursor: { next: 0 }, blocks: [], total: { runs: 0, claimNs: 0, reportNs: 0, calls: 0, wallMs: 0, perRunNs: [] } };
+}
+
+async function main(): Promise<void> {
+  const ref = process.argv[2];
+  if (!ref || ref === '--help') {
+    console.log('usage: npx tsx bench/cost-per-run-twin.ts REF   (this checkout\'s functions against REF\'s, side by side; see the file\'s header)');
+    process.exit(ref ? 0 : 2);
+  }
+  const replace = functionsAt(ref);
+  console.error(`${replace.length} function files differ from ${ref}: ${replace.map((f) => f.path.split('/').pop()).join(', ')}`);
+  const arms = [await arm('head', []), await arm('ref', replace)];
+  try {
+    for (const a of arms) {
+      await measure(a.db.pool, a.agent, a.pid, WARMUP_ROUNDS, a.jobIds, a.cursor);
+      await a.db.pool.query('VACUUM ANALYZE pgautomator.job_run, pgautomator.step_run, pgautomator.job_schedule');
+    }
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? arms : [...arms].reverse();
+      for (const a of order) {
+        const m = await measure(a.db.pool, a.agent, a.pid, 1, a.jobIds, a.cursor);
+        if (round % BLOCK === 0) a.blocks.push({ runs: 0, ns: 0 });
+        const block = a.blocks.at(-1)!;
+        block.runs += m.runs;
+        block.ns += m.claimNs + m.reportNs;
+        a.total.runs += m.runs;
+        a.total.claimNs += m.claimNs;
+        a.total.reportNs += m.reportNs;
+      }
+    }
+    const ratios = arms[0]!.blocks.map((b, i) => b.ns / b.runs / (arms[1]!.blocks[i]!.ns / arms[1]!.blocks[i]!.runs));
+    console.log(`machine: ${await machine(arms[0]!.db)}\n`);
+    console.log(`${ROUNDS} rounds per arm, taking turns; this checkout (head) against ${ref} (ref: its functions, ${replace.length} files)\n`);
+    console.log('| arm | runs | database CPU per run, µs | of which claim_runs | of which agent_report |');
+    console.log('|---|---:|---:|---:|---:|');
+    for (const a of arms) {
+      const us = (ns: number) => (ns / 1000 / a.total.runs).toFixed(0);
+      console.log(`| ${a.label} | ${a.total.runs} | **${us(a.total.claimNs + a.total.reportNs)}** | ${us(a.total.claimNs)} | ${us(a.total.reportNs)} |`);
+    }
+    console.log(
+      `\nhead / ref, over ${ratios.length} blocks of ${BLOCK} rounds: median ${percentile(ratios, 50).toFixed(3)}, ` +
+        `lowest ${Math.min(...ratios).toFixed(3)}, highest ${Math.max(...ratios).toFixed(3)}`,
+    );
+  } finally {
+    for (const a of arms) {
+      await a.agent.end();
+      await a.db.drop();
+    }
+  }
+}
+
+await main();

@@ -1,6 +1,8 @@
 /**
  * Database CPU per no-op run, this checkout's functions against those of another commit, measured
- * side by side in one process (`npx tsx bench/cost-per-run-twin.ts REF`).
+ * side by side in one process (`npx tsx bench/cost-per-run-twin.ts REF`), or against another
+ * checkout's whole install (`npx tsx bench/cost-per-run-twin.ts --checkout PATH`: its built
+ * extension-build/ script, tables and all, in a database of its own).
  *
  * Why: on a shared virtual machine the CPU time of the same work drifts by 10-40 % from one minute
  * to the next (bench/README.md), so two runs of bench/cost-per-run.ts minutes apart cannot tell a
@@ -9,7 +11,7 @@
  * extension-src/sql/engine that REF has otherwise (or that this checkout removed), as REF has it
  * (CREATE OR REPLACE; files added since REF stay, as they are). Both agents then take turns round by round, the order swapped every round, so both
  * meet the same drift. Only for changes of functions: tables, indexes and signatures must be the
- * same at REF (a file that fails to apply stops the run).
+ * same at REF (a file that fails to apply stops the run); for older commits, --checkout.
  *
  * Prints, per arm, µs of the agent backend's CPU per run (claim + report), and the ratio
  * this checkout / REF over blocks of rounds (median, lowest, highest).
@@ -19,13 +21,21 @@
  * PGAUTOMATOR_BENCH_BLOCK (rounds per block of the ratio, default 20).
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
+import { withoutPsqlGuard } from '../cli/extension-installer.ts';
 import { createTestDatabase, type TestDatabase } from '../test/support/database.ts';
 import { machine, percentile } from './agent-bench-support.ts';
 import { AGENT, call, fixture, measure, ROLE, type Measure } from './cost-per-run.ts';
 
 const ROUNDS = Number(process.env.PGAUTOMATOR_BENCH_ROUNDS ?? 400);
 const BLOCK = Number(process.env.PGAUTOMATOR_BENCH_BLOCK ?? 20);
+// Rounds an arm makes before the other's turn. One round each cancels the machine's drift best,
+// but each backend then meets CPU caches the other one just filled: the arm that runs more code
+// per run loses more to that (23af044 measured 965 us per run by turns of 1 round, ~650 alone).
+// A turn of a block (the default) keeps each arm's caches warm within it.
+const TURN = Number(process.env.PGAUTOMATOR_BENCH_TURN ?? BLOCK);
 const WARMUP_ROUNDS = 20;
 
 interface Arm {
@@ -48,8 +58,28 @@ function functionsAt(ref: string): { path: string; sql: string }[] {
   return changed.map((path) => ({ path, sql: git('show', `${ref}:${path}`) }));
 }
 
-async function arm(label: string, replace: { path: string; sql: string }[]): Promise<Arm> {
+/** Replaces the database's pgautomator schema by the install of another checkout (built: npm run build there). */
+async function installCheckout(db: TestDatabase, checkout: string): Promise<void> {
+  const version = JSON.parse(readFileSync(path.join(checkout, 'package.json'), 'utf8')).version as string;
+  const script = withoutPsqlGuard(readFileSync(path.join(checkout, 'extension-build', `pgautomator--${version}.sql`), 'utf8'));
+  const c = await db.pool.connect();
+  try {
+    await c.query('BEGIN');
+    await c.query('DROP SCHEMA pgautomator CASCADE');
+    await c.query('CREATE SCHEMA pgautomator');
+    await c.query(script);
+    await c.query('COMMIT');
+  } catch (error) {
+    await c.query('ROLLBACK');
+    throw error;
+  } finally {
+    c.release();
+  }
+}
+
+async function arm(label: string, replace: { path: string; sql: string }[], checkout?: string): Promise<Arm> {
   const db = await createTestDatabase(`cost-twin-${label}`);
+  if (checkout) await installCheckout(db, checkout);
   await fixture(db);
   for (const file of replace) {
     try {
@@ -67,22 +97,24 @@ async function arm(label: string, replace: { path: string; sql: string }[]): Pro
 }
 
 async function main(): Promise<void> {
-  const ref = process.argv[2];
+  const checkout = process.argv[2] === '--checkout' ? process.argv[3] : undefined;
+  const ref = checkout ?? process.argv[2];
   if (!ref || ref === '--help') {
-    console.log('usage: npx tsx bench/cost-per-run-twin.ts REF   (this checkout\'s functions against REF\'s, side by side; see the file\'s header)');
+    console.log('usage: npx tsx bench/cost-per-run-twin.ts REF | --checkout PATH   (this checkout against REF\'s functions or PATH\'s install, side by side; see the file\'s header)');
     process.exit(ref ? 0 : 2);
   }
-  const replace = functionsAt(ref);
-  console.error(`${replace.length} function files differ from ${ref}: ${replace.map((f) => f.path.split('/').pop()).join(', ')}`);
-  const arms = [await arm('head', []), await arm('ref', replace)];
+  const replace = checkout ? [] : functionsAt(ref);
+  if (!checkout) console.error(`${replace.length} function files differ from ${ref}: ${replace.map((f) => f.path.split('/').pop()).join(', ')}`);
+  const arms = [await arm('head', []), await arm('ref', replace, checkout)];
   try {
     for (const a of arms) {
       await measure(a.db.pool, a.agent, a.pid, WARMUP_ROUNDS, a.jobIds, a.cursor);
       await a.db.pool.query('VACUUM ANALYZE pgautomator.job_run, pgautomator.step_run, pgautomator.job_schedule');
     }
-    for (let round = 0; round < ROUNDS; round++) {
-      const order = round % 2 === 0 ? arms : [...arms].reverse();
+    for (let turn = 0; turn * TURN < ROUNDS; turn++) {
+      const order = turn % 2 === 0 ? arms : [...arms].reverse();
       for (const a of order) {
+        for (let round = turn * TURN; round < Math.min(ROUNDS, (turn + 1) * TURN); round++) {
         const m = await measure(a.db.pool, a.agent, a.pid, 1, a.jobIds, a.cursor);
         if (round % BLOCK === 0) a.blocks.push({ runs: 0, ns: 0 });
         const block = a.blocks.at(-1)!;
@@ -91,11 +123,12 @@ async function main(): Promise<void> {
         a.total.runs += m.runs;
         a.total.claimNs += m.claimNs;
         a.total.reportNs += m.reportNs;
+        }
       }
     }
     const ratios = arms[0]!.blocks.map((b, i) => b.ns / b.runs / (arms[1]!.blocks[i]!.ns / arms[1]!.blocks[i]!.runs));
     console.log(`machine: ${await machine(arms[0]!.db)}\n`);
-    console.log(`${ROUNDS} rounds per arm, taking turns; this checkout (head) against ${ref} (ref: its functions, ${replace.length} files)\n`);
+    console.log(`claims of up to ${process.env.PGAUTOMATOR_BENCH_CLAIM ?? 8} runs, ${process.env.PGAUTOMATOR_BENCH_ROUND_FIRES ?? "twice that"} schedules due per round; ${ROUNDS} rounds per arm, taking turns of ${TURN}; this checkout (head) against ${checkout ? `the install of ${checkout} (${execFileSync('git', ['-C', checkout, 'log', '--format=%h', '-1'], { encoding: 'utf8' }).trim()})` : `${ref} (its functions, ${replace.length} files)`} (ref)\n`);
     console.log('| arm | runs | database CPU per run, µs | of which claim_runs | of which agent_report |');
     console.log('|---|---:|---:|---:|---:|');
     for (const a of arms) {

@@ -186,10 +186,13 @@ BEGIN
            WHERE u.simple) x) y;
 
   IF d_job IS NOT NULL THEN
-    -- overlap = cancel_previous: the previous runs go before the new one is written.
-    PERFORM pgautomator._cancel_previous_runs(u.job_id, format('superseded by the fire at %s (overlap = cancel_previous)', u.fire), 'pgautomator')
-       FROM unnest(d_job, d_fire, d_cancel) AS u(job_id, fire, cancel)
-      WHERE u.cancel;
+    -- overlap = cancel_previous: the previous runs go before the new one is written. (Tested
+    -- first: a statement costs a call tens of µs even when it finds nothing.)
+    IF true = ANY (d_cancel) THEN
+      PERFORM pgautomator._cancel_previous_runs(u.job_id, format('superseded by the fire at %s (overlap = cancel_previous)', u.fire), 'pgautomator')
+         FROM unnest(d_job, d_fire, d_cancel) AS u(job_id, fire, cancel)
+        WHERE u.cancel;
+    END IF;
 
     -- The database clock, as the claim starts runs (_claim_runs).
     started := greatest(clock_timestamp(), _fire_due.at);

@@ -9054,8 +9054,8 @@ BEGIN
   -- sweeps then decide exactly, as before.
   -- The same statement reads what the claim needs next (due downstream starts, whether a due run
   -- waits in the queue, this agent's running runs, whether anyone watches progress events): a
-  -- statement costs a claim about 30-50 us however little it reads (bench/cost-per-run.ts, claims
-  -- of one run), and most claims run no sweep. A sweep changes the last three (it ends, requeues
+  -- claim's cost is mostly fixed per call, whatever its size (bench/README.md, session 9), and
+  -- most claims run no sweep. A sweep changes the last three (it ends, requeues
   -- and starts runs, and writes downstream starts): after one, they are read again.
   SELECT EXISTS (SELECT 1 FROM pgautomator.agent x
                   WHERE x.state IN ('online', 'draining')
@@ -9510,8 +9510,8 @@ DECLARE
 BEGIN
   -- 1. Every value in a form the casts below take (the general path answers the others entry by
   --    entry), and no spooled finished_at (recorded between start and now, by the general path).
-  --    With it, what the end needs besides (each statement costs a call about 30-50 us however
-  --    little it reads; bench/cost-per-run.ts): the results, and whether anyone watches progress events.
+  --    With it, what the end needs besides (a statement fewer per call): the results, and whether
+  --    anyone watches progress events.
   SELECT jsonb_agg('{"ok": true}'::jsonb), pgautomator._events_watched(), bool_and(e ->> 'op' = 'end_run'
                   AND e ->> 'run_id' ~ '^[0-9]{1,18}$'
                   AND e ->> 'state' IN ('succeeded', 'failed', 'killed', 'timed_out')
@@ -10078,7 +10078,7 @@ BEGIN
 
   IF d_job IS NOT NULL THEN
     -- overlap = cancel_previous: the previous runs go before the new one is written. (Tested
-    -- first: a statement costs a call tens of µs even when it finds nothing.)
+    -- first: a statement fewer per call in the usual case.)
     IF true = ANY (d_cancel) THEN
       PERFORM pgautomator._cancel_previous_runs(u.job_id, format('superseded by the fire at %s (overlap = cancel_previous)', u.fire), 'pgautomator')
          FROM unnest(d_job, d_fire, d_cancel) AS u(job_id, fire, cancel)

@@ -52,8 +52,8 @@ BEGIN
   -- sweeps then decide exactly, as before.
   -- The same statement reads what the claim needs next (due downstream starts, whether a due run
   -- waits in the queue, this agent's running runs, whether anyone watches progress events): a
-  -- statement costs a claim about 30-50 us however little it reads (bench/cost-per-run.ts, claims
-  -- of one run), and most claims run no sweep. A sweep changes the last three (it ends, requeues
+  -- claim's cost is mostly fixed per call, whatever its size (bench/README.md, session 9), and
+  -- most claims run no sweep. A sweep changes the last three (it ends, requeues
   -- and starts runs, and writes downstream starts): after one, they are read again.
   SELECT EXISTS (SELECT 1 FROM pgautomator.agent x
                   WHERE x.state IN ('online', 'draining')

@@ -38,8 +38,8 @@ DECLARE
 BEGIN
   -- 1. Every value in a form the casts below take (the general path answers the others entry by
   --    entry), and no spooled finished_at (recorded between start and now, by the general path).
-  --    With it, what the end needs besides (each statement costs a call about 30-50 us however
-  --    little it reads; bench/cost-per-run.ts): the results, and whether anyone watches progress events.
+  --    With it, what the end needs besides (a statement fewer per call): the results, and whether
+  --    anyone watches progress events.
   SELECT jsonb_agg('{"ok": true}'::jsonb), pgautomator._events_watched(), bool_and(e ->> 'op' = 'end_run'
                   AND e ->> 'run_id' ~ '^[0-9]{1,18}$'
                   AND e ->> 'state' IN ('succeeded', 'failed', 'killed', 'timed_out')

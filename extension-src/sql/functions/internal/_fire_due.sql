@@ -187,7 +187,7 @@ BEGIN
 
   IF d_job IS NOT NULL THEN
     -- overlap = cancel_previous: the previous runs go before the new one is written. (Tested
-    -- first: a statement costs a call tens of µs even when it finds nothing.)
+    -- first: a statement fewer per call in the usual case.)
     IF true = ANY (d_cancel) THEN
       PERFORM pgautomator._cancel_previous_runs(u.job_id, format('superseded by the fire at %s (overlap = cancel_previous)', u.fire), 'pgautomator')
          FROM unnest(d_job, d_fire, d_cancel) AS u(job_id, fire, cancel)

@@ -18,7 +18,9 @@
  *
  * Env: as bench/cost-per-run.ts (PGAUTOMATOR_BENCH_CLAIM, PGAUTOMATOR_BENCH_ROUND_FIRES,
  * PGAUTOMATOR_TEST_DATABASE_URL), PGAUTOMATOR_BENCH_ROUNDS (measured rounds per arm, default 400),
- * PGAUTOMATOR_BENCH_BLOCK (rounds per block of the ratio, default 20).
+ * PGAUTOMATOR_BENCH_BLOCK (rounds per block of the ratio, default 20), PGAUTOMATOR_BENCH_REF_SQL
+ * (SQL run on the ref arm's database after its install: a what-if, e.g. a constraint or an index
+ * dropped, measured against this checkout as it is).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -81,6 +83,7 @@ async function arm(label: string, replace: { path: string; sql: string }[], chec
   const db = await createTestDatabase(`cost-twin-${label}`);
   if (checkout) await installCheckout(db, checkout);
   await fixture(db);
+  if (label === 'ref' && process.env.PGAUTOMATOR_BENCH_REF_SQL) await db.pool.query(process.env.PGAUTOMATOR_BENCH_REF_SQL);
   for (const file of replace) {
     try {
       await db.pool.query(file.sql);

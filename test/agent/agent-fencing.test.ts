@@ -210,7 +210,11 @@ test('SIGSTOP past the lease: the guardian kills the step\'s tree; after SIGCONT
 test('SIGSTOP past dead_after while a step ends on its own: its real result is recorded (late), though the run was handed on', async () => {
   const marker = path.join(tempDir(), 'ended-in-pause');
   await createJob(db, 'ends-in-pause', [{ command: `sleep 1; echo done > ${marker}; echo finished` }], { agent_tags: ['pause2'] });
-  const agent = startAgent(db, { name: 'paused2', args: ['--tags', 'pause2', '--heartbeat-interval', '1', '--log-level', 'debug'] });
+  // Heartbeat 2 s: a lease of 6 s, so the step (1 s) ends well within it wherever in the interval
+  // the pause falls. At 1 s the lease left at the pause could be under the step's second on a
+  // loaded machine (a heartbeat call slow to start): the guardian then rightly killed the step
+  // before it wrote its marker (seen once in a full local run).
+  const agent = startAgent(db, { name: 'paused2', args: ['--tags', 'pause2', '--heartbeat-interval', '2', '--log-level', 'debug'] });
   // Another agent's heartbeats run the sweep that declares the paused one dead (nothing else does).
   const witness = startAgent(db, { name: 'witness', args: ['--tags', 'elsewhere', '--heartbeat-interval', '1'] });
   await registered(agent);
@@ -220,7 +224,7 @@ test('SIGSTOP past dead_after while a step ends on its own: its real result is r
   agent.child.kill('SIGSTOP');
   try {
     await waitFor(() => existsSync(marker), { what: 'the step ended during the pause' });
-    // dead_after at a 1 s interval: lease 3 s + 5 s. Wait until the database handed the run on.
+    // dead_after at a 2 s interval: lease 6 s + 5 s. Wait until the database handed the run on.
     await waitForRun(db, runId, ['abandoned'], 30_000);
   } finally {
     agent.child.kill('SIGCONT');

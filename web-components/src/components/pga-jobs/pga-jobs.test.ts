@@ -66,6 +66,41 @@ test('an operator starts a job now and kills the queued run; events go out', asy
   ]);
 });
 
+test('an older reload answered late does not undo a newer one (a slow list_jobs answer came after the toggle\'s reload)', async () => {
+  const jobs = h.page.locator('pga-jobs');
+  await jobs.getByRole('button', { name: 'Disable nightly-backup' }).waitFor();
+  // The next list_jobs answer is read from the gateway at once (the job still enabled), then held.
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let held: Promise<void> | undefined;
+  const pattern = '**/rpc/list_jobs*';
+  await h.page.route(pattern, (route) => {
+    if (held) return route.continue();
+    held = (async () => {
+      const response = await route.fetch();
+      await released;
+      await route.fulfill({ response });
+    })();
+    return held;
+  });
+  try {
+    await jobs.getByRole('button', { name: 'Refresh' }).click(); // the older reload: its answer held
+    while (!held) await new Promise((resolve) => setTimeout(resolve, 20));
+    await jobs.getByRole('button', { name: 'Disable nightly-backup' }).click(); // the newer: answered at once
+    await jobs.getByRole('button', { name: 'Enable nightly-backup' }).waitFor();
+    release();
+    await held;
+    // Whatever the older answer does, it has done it once the page has run its tasks.
+    await h.page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200)));
+    assert.is(await jobs.getByRole('button', { name: 'Enable nightly-backup' }).count(), 1, 'the job shows disabled, as it is');
+  } finally {
+    release();
+    await h.page.unroute(pattern);
+  }
+  await jobs.getByRole('button', { name: 'Enable nightly-backup' }).click();
+  await jobs.getByRole('button', { name: 'Disable nightly-backup' }).waitFor();
+});
+
 test('a run started elsewhere shows up live', async () => {
   await h.api.startJob({ job: 'vacuum' });
   await h.page.locator('pga-jobs tr[data-job="vacuum"] pga-state-badge[state="queued"]').waitFor();

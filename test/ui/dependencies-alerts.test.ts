@@ -7,6 +7,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { holdNextAnswer } from './support/held-answer.ts';
 import { finish, startAndClaim, type ClaimedRun } from './support/protocol.ts';
 import { startUiHarness, type UiHarness } from './support/ui-harness.ts';
 
@@ -157,6 +158,25 @@ test('alerts screen: a viewer sees the alerts without an Acknowledge button', as
   await alerts.locator('tr[data-alert]').filter({ hasText: 'extract' }).waitFor();
   await alerts.getByText('Read only: acknowledging alerts needs pgautomator_operator.').waitFor();
   assert.is(await alerts.getByRole('button', { name: /Acknowledge/ }).count(), 0);
+});
+
+test('alerts screen: an older load answered late does not bring back an alert\'s Acknowledge button', async () => {
+  await h.mount('<pga-alerts gateway-url=""></pga-alerts>', 'operator');
+  const alerts = h.page.locator('pga-alerts');
+  const acknowledge = alerts.getByRole('button', { name: 'Acknowledge the freshness alert of extract' });
+  await acknowledge.waitFor();
+  const held = await holdNextAnswer(h.page, 'list_alerts');
+  try {
+    await alerts.getByRole('button', { name: 'Refresh' }).click(); // the older load: not acknowledged yet
+    await held.answered;
+    await acknowledge.click();
+    await acknowledge.waitFor({ state: 'detached' });
+    await held.laterAnswers(2); // the reload after acknowledging, and the one on its alert_acknowledged event
+    await held.release();
+    assert.is(await acknowledge.count(), 0, 'the alert shows acknowledged, as it is');
+  } finally {
+    await held.dispose();
+  }
 });
 
 /** Ends `claimed` in `state`, then has `agent` claim what the end started (trigger = job). */

@@ -148,6 +148,24 @@ export class GatewayController implements ReactiveController {
     }
   }
 
+  /** Loads begun so far, per key (latest). */
+  private readonly loads = new Map<string, number>();
+
+  /**
+   * Runs a load of what the host shows under `key`, and resolves to its answer only if no other
+   * load of the same key began meanwhile (else to undefined: the caller shows nothing of it).
+   * Loads overlap (a reload on an event, the reload after an action, a filter changed by the user),
+   * and answers come back in any order: an older one applied last would undo what a newer one
+   * showed (a job just disabled shown enabled again: CI met it in pga-jobs; a run's detail left
+   * "running" after it ended; rows of the previous filter).
+   */
+  async latest<T>(key: string, work: () => Promise<T>): Promise<T | undefined> {
+    const seq = (this.loads.get(key) ?? 0) + 1;
+    this.loads.set(key, seq);
+    const answer = await work();
+    return this.loads.get(key) === seq ? answer : undefined;
+  }
+
   private reloadTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** Runs `load` once after a burst of events settles (150 ms). */

@@ -5,6 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startAndClaim } from '../../../../test/ui/support/protocol.ts';
+import { holdNextAnswer } from '../../../../test/ui/support/held-answer.ts';
 import { startUiHarness, type UiHarness } from '../../../../test/ui/support/ui-harness.ts';
 
 let h: UiHarness;
@@ -63,6 +64,27 @@ test('an admin sets an agent\'s SMTP relay (a password reference, never a passwo
   await form.getByRole('button', { name: 'Save SMTP settings' }).click();
   await agents.getByRole('alert').waitFor();
   assert.equal(h.browser.errors, []);
+});
+
+test('an older load answered late does not undo a drain the page already shows', async () => {
+  await h.mount('<pga-agents gateway-url=""></pga-agents>', 'admin');
+  const agents = h.page.locator('pga-agents');
+  await agents.getByRole('button', { name: 'Drain agent idle-agent' }).waitFor();
+  const held = await holdNextAnswer(h.page, 'list_agents');
+  try {
+    await agents.getByRole('button', { name: 'Refresh' }).click(); // the older load: idle-agent online
+    await held.answered;
+    h.page.once('dialog', (dialog) => void dialog.accept()); // Drain asks first
+    await agents.getByRole('button', { name: 'Drain agent idle-agent' }).click();
+    await agents.getByRole('button', { name: 'Resume agent idle-agent' }).waitFor();
+    await held.laterAnswers(2); // the reload after the drain, and the one on its agent_offline event
+    await held.release();
+    assert.is(await agents.getByRole('button', { name: 'Resume agent idle-agent' }).count(), 1, 'idle-agent shows drained, as it is');
+  } finally {
+    await held.dispose();
+  }
+  await agents.getByRole('button', { name: 'Resume agent idle-agent' }).click();
+  await agents.getByRole('button', { name: 'Drain agent idle-agent' }).waitFor();
 });
 
 test.run();

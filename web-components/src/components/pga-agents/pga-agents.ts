@@ -141,9 +141,9 @@ export class PgaAgents extends LitElement {
     clearTimeout(this.mailPoll);
   }
 
-  /** Reloads the agents. */
+  /** Reloads the agents (only the latest load is shown: GatewayController.latest). */
   async load(): Promise<void> {
-    const rows = await this.gateway.run((c) => c.read<AgentRow[]>('list_agents'));
+    const rows = await this.gateway.latest('agents', () => this.gateway.run((c) => c.read<AgentRow[]>('list_agents')));
     if (rows) this.agents = rows;
   }
 

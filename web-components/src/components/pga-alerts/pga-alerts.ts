@@ -104,9 +104,9 @@ export class PgaAlerts extends LitElement {
     if (changed.has('showCleared') && this.hasUpdated && this.gateway.session) void this.load();
   }
 
-  /** Reloads the alerts (open only, unless show-cleared). */
+  /** Reloads the alerts (open only, unless show-cleared; only the latest load is shown: GatewayController.latest). */
   async load(): Promise<void> {
-    const rows = await this.gateway.run((c) => c.read<AlertRow[]>('list_alerts', { open_only: !this.showCleared }));
+    const rows = await this.gateway.latest('alerts', () => this.gateway.run((c) => c.read<AlertRow[]>('list_alerts', { open_only: !this.showCleared })));
     if (rows) {
       this.alerts = rows;
       this.loaded = true;

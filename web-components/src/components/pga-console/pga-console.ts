@@ -132,7 +132,10 @@ export class PgaConsole extends LitElement {
   }
 
   private async loadSchedules(): Promise<void> {
-    const rows = await this.gateway.run((c) => c.read<Array<{ name: string; type: string; enabled: boolean }>>('list_schedules'));
+    // Only the latest load is shown (GatewayController.latest).
+    const rows = await this.gateway.latest('schedules', () =>
+      this.gateway.run((c) => c.read<Array<{ name: string; type: string; enabled: boolean }>>('list_schedules')),
+    );
     if (rows) this.schedules = rows;
   }
 

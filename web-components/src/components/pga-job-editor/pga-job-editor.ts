@@ -146,21 +146,33 @@ export class PgaJobEditor extends LitElement {
       this.loadingJob = Boolean(job);
     }
     const names = (rows: Array<{ name: string }> | undefined) => (rows ?? []).map((r) => r.name);
-    const [categories, agents, connections, schedules] = await Promise.all([
-      this.gateway.run((c) => c.read<Array<{ name: string }>>('list_categories')),
-      this.gateway.run((c) => c.read<Array<{ name: string }>>('list_agents')),
-      this.gateway.run((c) => c.read<Array<{ name: string }>>('list_connections')),
-      this.gateway.run((c) => c.read<Array<{ name: string }>>('list_schedules')),
-    ]);
-    this.options = { categories: names(categories), agents: names(agents), connections: names(connections), schedules: names(schedules) };
+    // Only the latest load's answers are shown (GatewayController.latest): loads overlap (a
+    // schedule_changed reload, the reload after a save), and an older answer arriving last would
+    // put back steps or schedules the newer one had replaced.
+    const choices = await this.gateway.latest('choices', () =>
+      Promise.all([
+        this.gateway.run((c) => c.read<Array<{ name: string }>>('list_categories')),
+        this.gateway.run((c) => c.read<Array<{ name: string }>>('list_agents')),
+        this.gateway.run((c) => c.read<Array<{ name: string }>>('list_connections')),
+        this.gateway.run((c) => c.read<Array<{ name: string }>>('list_schedules')),
+      ]),
+    );
+    if (choices) {
+      const [categories, agents, connections, schedules] = choices;
+      this.options = { categories: names(categories), agents: names(agents), connections: names(connections), schedules: names(schedules) };
+    }
     if (!job) return;
     // The other jobs (choices of "Runs after job") only matter for an existing job: read beside it.
-    const [doc, jobs] = await Promise.all([
-      this.gateway.run((c) => c.read<JobDoc>('get_job', { name: job })),
-      this.gateway.run((c) => c.read<Array<{ name: string }>>('list_jobs')),
-    ]);
-    // A reply for a job the editor has since left is dropped (the newer load fills the form).
-    if (this.loadedFor !== job) return;
+    const answer = await this.gateway.latest('job', () =>
+      Promise.all([
+        this.gateway.run((c) => c.read<JobDoc>('get_job', { name: job })),
+        this.gateway.run((c) => c.read<Array<{ name: string }>>('list_jobs')),
+      ]),
+    );
+    // A reply for a job the editor has since left is dropped (the newer load fills the form), as
+    // is one a newer load of the same job overtook.
+    if (this.loadedFor !== job || !answer) return;
+    const [doc, jobs] = answer;
     this.loadingJob = false;
     if (!doc) return;
     if (!this.draftDirty) this.draft = jobToDraft(doc.job);

@@ -4,6 +4,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { holdNextAnswer } from '../../../../test/ui/support/held-answer.ts';
 import { startUiHarness, type UiHarness } from '../../../../test/ui/support/ui-harness.ts';
 
 let h: UiHarness;
@@ -70,32 +71,16 @@ test('an older reload answered late does not undo a newer one (a slow list_jobs 
   const jobs = h.page.locator('pga-jobs');
   await jobs.getByRole('button', { name: 'Disable nightly-backup' }).waitFor();
   // The next list_jobs answer is read from the gateway at once (the job still enabled), then held.
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  let held: Promise<void> | undefined;
-  const pattern = '**/rpc/list_jobs*';
-  await h.page.route(pattern, (route) => {
-    if (held) return route.continue();
-    held = (async () => {
-      const response = await route.fetch();
-      await released;
-      await route.fulfill({ response });
-    })();
-    return held;
-  });
+  const held = await holdNextAnswer(h.page, 'list_jobs');
   try {
     await jobs.getByRole('button', { name: 'Refresh' }).click(); // the older reload: its answer held
-    while (!held) await new Promise((resolve) => setTimeout(resolve, 20));
+    await held.answered;
     await jobs.getByRole('button', { name: 'Disable nightly-backup' }).click(); // the newer: answered at once
     await jobs.getByRole('button', { name: 'Enable nightly-backup' }).waitFor();
-    release();
-    await held;
-    // Whatever the older answer does, it has done it once the page has run its tasks.
-    await h.page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200)));
+    await held.release();
     assert.is(await jobs.getByRole('button', { name: 'Enable nightly-backup' }).count(), 1, 'the job shows disabled, as it is');
   } finally {
-    release();
-    await h.page.unroute(pattern);
+    await held.dispose();
   }
   await jobs.getByRole('button', { name: 'Enable nightly-backup' }).click();
   await jobs.getByRole('button', { name: 'Disable nightly-backup' }).waitFor();

@@ -133,8 +133,6 @@ export class PgaJobs extends LitElement {
     },
   });
   private readonly clock = new ClockController(this, 1000);
-  /** Reloads started so far (load): an answer to any but the latest is dropped. */
-  private loadSeq = 0;
 
   constructor() {
     super();
@@ -159,15 +157,12 @@ export class PgaJobs extends LitElement {
 
   /** Reloads the jobs and the running runs. */
   async load(): Promise<void> {
-    // Only the latest reload's answers are shown: reloads overlap (one on a run event, one after
-    // a toggle), and an older one answered late would undo what a newer one showed (a job shown
-    // enabled again just after it was disabled; CI met it).
-    const seq = ++this.loadSeq;
-    const [jobs, running] = await Promise.all([
-      this.gateway.run((c) => c.read<JobRow[]>('list_jobs')),
-      this.gateway.run((c) => c.read<RunningRow[]>('list_running')),
-    ]);
-    if (seq !== this.loadSeq) return;
+    // Only the latest reload's answers are shown (GatewayController.latest).
+    const answer = await this.gateway.latest('jobs', () =>
+      Promise.all([this.gateway.run((c) => c.read<JobRow[]>('list_jobs')), this.gateway.run((c) => c.read<RunningRow[]>('list_running'))]),
+    );
+    if (!answer) return;
+    const [jobs, running] = answer;
     if (jobs) {
       this.jobs = jobs;
       // A selected job deleted meanwhile is no longer selected.

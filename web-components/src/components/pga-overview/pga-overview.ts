@@ -98,9 +98,9 @@ export class PgaOverview extends LitElement {
     this.doc = null;
   }
 
-  /** Reloads the overview (one call). */
+  /** Reloads the overview (one call; only the latest load is shown: GatewayController.latest). */
   async load(): Promise<void> {
-    const doc = await this.gateway.run((c) => c.read<OverviewDoc>('overview'));
+    const doc = await this.gateway.latest('overview', () => this.gateway.run((c) => c.read<OverviewDoc>('overview')));
     if (doc) this.doc = doc;
   }
 

@@ -5,6 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { finish, startAndClaim } from '../../../../test/ui/support/protocol.ts';
+import { holdNextAnswer } from '../../../../test/ui/support/held-answer.ts';
 import { startUiHarness, type UiHarness } from '../../../../test/ui/support/ui-harness.ts';
 import { axeViolations, describeViolations } from '../../../../test/ui/support/axe.ts';
 
@@ -113,6 +114,41 @@ test('search in output and messages, times by start, and a step history across r
   await table.getByRole('button', { name: `Open run ${all[all.length - 1].id}` }).click();
   await runs.locator('pga-run-detail').getByText(`Run ${all[all.length - 1].id} of “report”`).waitFor();
   assert.equal(h.browser.errors, []);
+});
+
+test('an older load answered late shows neither the old filter\'s rows nor a run still running after its end', async () => {
+  await h.mount('<pga-runs gateway-url=""></pga-runs>', 'viewer');
+  const runs = h.page.locator('pga-runs');
+  await runs.locator('tr[data-run]').filter({ hasText: 'etl' }).first().waitFor();
+  // The list: a load with every state, held; then the filter failed, answered at once.
+  const list = await holdNextAnswer(h.page, 'list_runs');
+  try {
+    await runs.getByRole('button', { name: 'Refresh' }).click();
+    await list.answered;
+    await runs.getByLabel('State', { exact: true }).selectOption('failed');
+    await runs.locator('tr[data-run]').filter({ hasText: 'etl' }).first().waitFor({ state: 'detached' });
+    await list.release();
+    assert.is(await runs.locator('tr[data-run]').filter({ hasText: 'etl' }).count(), 0, 'only failed runs, as filtered');
+  } finally {
+    await list.dispose();
+  }
+  await runs.getByLabel('State', { exact: true }).selectOption('');
+  // The open run: a refresh on its kill request, held (still running); its end, answered at once.
+  const live = await startAndClaim(h.api, 'etl', 'runner-a');
+  await h.mount(`<pga-runs gateway-url="" run="${live.runId}"></pga-runs>`, 'viewer');
+  const detail = h.page.locator('pga-run-detail');
+  await detail.locator('pga-state-badge[state="running"]').first().waitFor();
+  const run = await holdNextAnswer(h.page, 'get_run');
+  try {
+    await h.api.killRun({ run_id: live.runId });
+    await run.answered;
+    await finish(h.api, live, 'killed');
+    await detail.locator('pga-state-badge[state="killed"]').first().waitFor();
+    await run.release();
+    assert.is(await detail.locator('pga-state-badge[state="running"]').count(), 0, 'the run and its step show killed, as they are');
+  } finally {
+    await run.dispose();
+  }
 });
 
 test.run();

@@ -187,18 +187,26 @@ export class PgaRuns extends LitElement {
   }
 
   private async reload(): Promise<void> {
-    const [jobs, agents] = await Promise.all([
-      this.gateway.run((c) => c.read<Array<{ name: string }>>('list_jobs')),
-      this.gateway.run((c) => c.read<Array<{ name: string }>>('list_agents')),
-    ]);
+    const choices = await this.gateway.latest('choices', () =>
+      Promise.all([
+        this.gateway.run((c) => c.read<Array<{ name: string }>>('list_jobs')),
+        this.gateway.run((c) => c.read<Array<{ name: string }>>('list_agents')),
+      ]),
+    );
+    if (!choices) return;
+    const [jobs, agents] = choices;
     this.choices = { jobs: (jobs ?? []).map((j) => j.name), agents: (agents ?? []).map((a) => a.name) };
     await this.loadRuns();
     if (this.run) await this.openRun(this.run);
   }
 
-  /** Reloads the first page of history with the current filters. */
+  /**
+   * Reloads the first page of history with the current filters. Only the latest load of the list
+   * is shown (GatewayController.latest): a reload on an event, begun before the filters changed and
+   * answered after, would show rows of the old filters.
+   */
   async loadRuns(): Promise<void> {
-    const rows = await this.gateway.run((c) => c.read<RunRow[]>('list_runs', this.filters()));
+    const rows = await this.gateway.latest('runs', () => this.gateway.run((c) => c.read<RunRow[]>('list_runs', this.filters())));
     if (rows) {
       this.runs = rows;
       this.more = rows.length === PAGE;
@@ -212,7 +220,8 @@ export class PgaRuns extends LitElement {
 
   private async loadOlder(): Promise<void> {
     const last = this.runs[this.runs.length - 1];
-    const rows = await this.gateway.run((c) => c.read<RunRow[]>('list_runs', this.filters(last?.id)));
+    // A page older than a list reloaded meanwhile would be added to the wrong list.
+    const rows = await this.gateway.latest('runs', () => this.gateway.run((c) => c.read<RunRow[]>('list_runs', this.filters(last?.id))));
     if (rows) {
       this.runs = [...this.runs, ...rows];
       this.more = rows.length === PAGE;
@@ -251,7 +260,9 @@ export class PgaRuns extends LitElement {
 
   private async refreshRun(runId = this.detail?.id ?? this.run ?? undefined): Promise<void> {
     if (runId === undefined || runId === null) return;
-    const doc = await this.gateway.run((c) => c.read<{ run: RunRow; steps: StepRunRow[] }>('get_run', { run_id: runId }));
+    // The latest refresh only: on run_started then run_finished, the first answer arriving last
+    // would leave the run shown running after its end.
+    const doc = await this.gateway.latest('run', () => this.gateway.run((c) => c.read<{ run: RunRow; steps: StepRunRow[] }>('get_run', { run_id: runId })));
     if (!doc || (this.run !== null && this.run !== runId)) return;
     this.detail = doc.run;
     this.steps = doc.steps;

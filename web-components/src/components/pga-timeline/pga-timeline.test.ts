@@ -5,6 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { finish, startAndClaim } from '../../../../test/ui/support/protocol.ts';
+import { holdNextAnswer } from '../../../../test/ui/support/held-answer.ts';
 import { startUiHarness, type UiHarness } from '../../../../test/ui/support/ui-harness.ts';
 
 let h: UiHarness;
@@ -54,6 +55,24 @@ test('a running run appears live and grows; Enter on a bar announces pga-run-ope
   await finish(h.api, live, 'succeeded');
   await tl.locator(`rect.bar[data-run="${live.runId}"][data-state="succeeded"]`).waitFor();
   assert.equal(h.browser.errors, []);
+});
+
+test('an older load answered late does not bring back a run\'s running bar after its end', async () => {
+  const live = await startAndClaim(h.api, 'report', 'tl-agent');
+  await h.mount('<pga-timeline gateway-url="" hours="1"></pga-timeline>', 'viewer');
+  const tl = h.page.locator('pga-timeline');
+  await tl.locator(`rect.bar[data-run="${live.runId}"][data-state="running"]`).waitFor();
+  const held = await holdNextAnswer(h.page, 'timeline');
+  try {
+    await tl.getByRole('button', { name: 'Refresh' }).click(); // the older load: the run still running
+    await held.answered;
+    await finish(h.api, live, 'succeeded'); // run_finished: a newer load, answered at once
+    await tl.locator(`rect.bar[data-run="${live.runId}"][data-state="succeeded"]`).waitFor();
+    await held.release();
+    assert.is(await tl.locator(`rect.bar[data-run="${live.runId}"][data-state="running"]`).count(), 0, 'the bar shows the run ended');
+  } finally {
+    await held.dispose();
+  }
 });
 
 test.run();

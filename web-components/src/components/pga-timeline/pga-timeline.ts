@@ -107,11 +107,13 @@ export class PgaTimeline extends LitElement {
     if (changed.has('hours') && this.hasUpdated && this.gateway.session) void this.load();
   }
 
-  /** Reloads the runs of the window. */
+  /** Reloads the runs of the window (only the latest load is shown: GatewayController.latest). */
   async load(): Promise<void> {
     const until = new Date();
     const since = new Date(until.getTime() - this.hours * 3600_000);
-    const bars = await this.gateway.run((c) => c.read<Bar[]>('timeline', { since: since.toISOString(), until: until.toISOString() }));
+    const bars = await this.gateway.latest('timeline', () =>
+      this.gateway.run((c) => c.read<Bar[]>('timeline', { since: since.toISOString(), until: until.toISOString() })),
+    );
     if (bars) this.bars = bars;
   }
 

@@ -25,11 +25,11 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { withoutPsqlGuard } from '../cli/extension-installer.ts';
 import { createTestDatabase, type TestDatabase } from '../test/support/database.ts';
 import { machine, percentile } from './agent-bench-support.ts';
-import { AGENT, call, fixture, measure, ROLE, type Measure } from './cost-per-run.ts';
+import { connectAgent, fixture, measure, type Measure } from './cost-per-run.ts';
 
 const ROUNDS = Number(process.env.PGAUTOMATOR_BENCH_ROUNDS ?? 400);
 const BLOCK = Number(process.env.PGAUTOMATOR_BENCH_BLOCK ?? 20);
@@ -91,11 +91,7 @@ async function arm(label: string, replace: { path: string; sql: string }[], chec
       throw new Error(`${file.path} as the other commit has it does not apply here: ${(error as Error).message}`);
     }
   }
-  const agent = new pg.Client({ connectionString: db.url, user: ROLE, application_name: `bench-cost-${label}` });
-  await agent.connect();
-  const pid = (await agent.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
-  await call(agent, `SELECT pgautomator.register_agent($1, max_concurrent => 1000, heartbeat_interval => '1 hour')`, [AGENT]);
-  const jobIds = (await db.pool.query('SELECT id FROM pgautomator.job ORDER BY id')).rows.map((r) => Number(r.id));
+  const { agent, pid, jobIds } = await connectAgent(db, `bench-cost-${label}`);
   return { label, db, agent, pid, jobIds, cursor: { next: 0 }, blocks: [], total: { runs: 0, claimNs: 0, reportNs: 0, calls: 0, wallMs: 0, perRunNs: [] } };
 }
 

@@ -202,6 +202,19 @@ export async function measure(admin: pg.Pool, agent: pg.Client, pid: number, rou
   return m;
 }
 
+/**
+ * The measured agent: its own connection with the agent's role (application_name: how to find its
+ * backend from outside), registered, and the fixture's job ids in order.
+ */
+export async function connectAgent(db: TestDatabase, applicationName: string): Promise<{ agent: pg.Client; pid: number; jobIds: number[] }> {
+  const agent = new pg.Client({ connectionString: db.url, user: ROLE, application_name: applicationName });
+  await agent.connect();
+  const pid = (await agent.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
+  await call(agent, `SELECT pgautomator.register_agent($1, max_concurrent => 1000, heartbeat_interval => '1 hour')`, [AGENT]);
+  const jobIds = (await db.pool.query('SELECT id FROM pgautomator.job ORDER BY id')).rows.map((r) => Number(r.id));
+  return { agent, pid, jobIds };
+}
+
 async function statementProfile(db: TestDatabase, history: number, runs: number): Promise<string> {
   const { rows } = await db.pool.query(
     `SELECT calls, total_exec_time + total_plan_time AS ms, plans, regexp_replace(query, '\\s+', ' ', 'g') AS query
@@ -229,11 +242,7 @@ async function main(): Promise<void> {
     await fixture(db);
     // Function counts for the profile: a setting of the database, which the agent's session reads when it starts.
     if (statements) await db.pool.query(`ALTER DATABASE ${db.name} SET track_functions = 'all'`);
-    const agent = new pg.Client({ connectionString: db.url, user: ROLE, application_name: 'bench-cost-agent' });
-    await agent.connect();
-    const pid = (await agent.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
-    await call(agent, `SELECT pgautomator.register_agent($1, max_concurrent => 1000, heartbeat_interval => '1 hour')`, [AGENT]);
-    const jobIds = (await db.pool.query('SELECT id FROM pgautomator.job ORDER BY id')).rows.map((r) => Number(r.id));
+    const { agent, pid, jobIds } = await connectAgent(db, 'bench-cost-agent');
     const cursor = { next: 0 };
     const header = `machine: ${await machine(db)}; shared_buffers ${(await db.pool.query('SHOW shared_buffers')).rows[0].shared_buffers}`;
     console.error(`fixture in ${((performance.now() - t0) / 1000).toFixed(0)} s`);

@@ -21,12 +21,9 @@ BEGIN
     UPDATE pgautomator.job j SET steps_payload = pgautomator._steps_payload(j.id)
      WHERE j.id IN (SELECT st.job_id FROM pgautomator.step st WHERE st.connection_id = NEW.id);
   ELSE
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-      UPDATE pgautomator.job j SET steps_payload = pgautomator._steps_payload(j.id) WHERE j.id = OLD.job_id;
-    END IF;
-    IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.job_id IS DISTINCT FROM OLD.job_id) THEN
-      UPDATE pgautomator.job j SET steps_payload = pgautomator._steps_payload(j.id) WHERE j.id = NEW.job_id;
-    END IF;
+    -- The step's job before and after (OLD is NULL on INSERT, NEW on DELETE; the same job, or two
+    -- when a step moves to another job).
+    UPDATE pgautomator.job j SET steps_payload = pgautomator._steps_payload(j.id) WHERE j.id IN (OLD.job_id, NEW.job_id);
   END IF;
   RETURN NULL;
 END

@@ -8021,43 +8021,6 @@ $$;
 COMMENT ON FUNCTION pgautomator._acting_agent(text, boolean) IS 'The agent row named agent_name (optionally locked), after checking that the caller may act as it: PA010 when unknown, PA040 when it belongs to another role.';
 REVOKE ALL ON FUNCTION pgautomator._acting_agent(text, boolean) FROM PUBLIC;
 
--- source: extension-src/sql/functions/internal/_add_run_count.sql
--- Adds n runs of job_id that ended in state to run_count: n to runs, n to duration bucket db and
--- lateness bucket lb (1-based positions in the arrays; NULL: the runs never started, no bucket),
--- and the sums. The row is written at zero the first time the job reaches the state. Called by
--- _count_ended_runs only, which says in what order (locks).
-CREATE OR REPLACE FUNCTION pgautomator._add_run_count(job_id bigint, state text, n bigint, db int, dsum float8, lb int, lsum float8,
-                                                      d_bounds float8[], l_bounds float8[])
-RETURNS void
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-  FOR attempt IN 1 .. 2 LOOP
-    -- By position: a slice before, the bucket plus n, a slice after.
-    UPDATE pgautomator.run_count c
-       SET runs = c.runs + n,
-           duration_buckets = CASE WHEN db IS NULL THEN c.duration_buckets
-                                   ELSE c.duration_buckets[:db - 1] || (c.duration_buckets[db] + n) || c.duration_buckets[db + 1:] END,
-           duration_sum = c.duration_sum + dsum,
-           lateness_buckets = CASE WHEN lb IS NULL THEN c.lateness_buckets
-                                   ELSE c.lateness_buckets[:lb - 1] || (c.lateness_buckets[lb] + n) || c.lateness_buckets[lb + 1:] END,
-           lateness_sum = c.lateness_sum + lsum
-     WHERE c.job_id = _add_run_count.job_id AND c.state = _add_run_count.state;
-    EXIT WHEN FOUND;
-    -- The job's first run in this state: its row at zero, then the UPDATE again (a concurrent
-    -- first end of the same job and state may have written the row meanwhile: DO NOTHING).
-    INSERT INTO pgautomator.run_count (job_id, state, runs, duration_buckets, duration_sum, lateness_buckets, lateness_sum)
-    VALUES (_add_run_count.job_id, _add_run_count.state, 0, array_fill(0::bigint, ARRAY[cardinality(d_bounds) + 1]), 0,
-            array_fill(0::bigint, ARRAY[cardinality(l_bounds) + 1]), 0)
-    ON CONFLICT ON CONSTRAINT run_count_pkey DO NOTHING;
-  END LOOP;
-END
-$$;
-COMMENT ON FUNCTION pgautomator._add_run_count(bigint, text, bigint, int, float8, int, float8, float8[], float8[]) IS
-  'run_count += n runs of job_id in state, in duration bucket db and lateness bucket lb (NULL: none), with their sums (_count_ended_runs).';
-REVOKE ALL ON FUNCTION pgautomator._add_run_count(bigint, text, bigint, int, float8, int, float8, float8[], float8[]) FROM PUBLIC;
-
 -- source: extension-src/sql/functions/internal/_agent_heartbeat.sql
 CREATE OR REPLACE FUNCTION pgautomator._agent_heartbeat(name text, running bigint[] DEFAULT '{}', at timestamptz DEFAULT now())
 RETURNS jsonb
@@ -9284,12 +9247,10 @@ COMMENT ON FUNCTION pgautomator._connection_id(text, boolean) IS 'The id of the 
 -- transaction that ends runs in several statements (agent_report's entries) collects them and
 -- counts them in one call at its end, for the same reason.
 --
--- Cost: this runs on every run's end. One statement groups the runs; when each (job, state) falls
--- in one bucket of each histogram (the usual call), one INSERT ... ON CONFLICT DO UPDATE writes
--- every counter row, adding to the buckets by array position; otherwise one UPDATE per (job,
--- state, duration bucket, lateness bucket) through _add_run_count. Measured with
--- bench/cost-per-run.ts (claims and reports of 8 runs of different jobs): a call of _add_run_count
--- per run was 35 of agent_report's 250 us per run.
+-- Cost: this runs on every run's end, so it is one statement whatever the runs: each counter row
+-- gets its runs' counts per bucket as whole arrays, added element by element (a row gets any number
+-- of buckets at once). Until 2026-12-06 a second form of the rule wrote one bucket by position (the
+-- usual call) and a third, one UPDATE per (job, state, bucket) through _add_run_count, the rest.
 CREATE OR REPLACE FUNCTION pgautomator._count_ended_runs(run_ids bigint[])
 RETURNS void
 LANGUAGE plpgsql
@@ -9298,70 +9259,31 @@ AS $$
 DECLARE
   d_bounds CONSTANT float8[] := pgautomator._run_histogram_bounds('duration');
   l_bounds CONSTANT float8[] := pgautomator._run_histogram_bounds('lateness');
-  g_job   bigint[];
-  g_state text[];
-  g_n     bigint[];
-  g_db    int[];
-  g_dsum  float8[];
-  g_lb    int[];
-  g_lsum  float8[];
-  single  boolean;
-  g record;
 BEGIN
-  -- The runs grouped by job, state and buckets, in the order the counter rows are locked.
-  SELECT array_agg(x.job_id ORDER BY x.job_id, x.state, x.db, x.lb), array_agg(x.state ORDER BY x.job_id, x.state, x.db, x.lb),
-         array_agg(x.n ORDER BY x.job_id, x.state, x.db, x.lb), array_agg(x.db ORDER BY x.job_id, x.state, x.db, x.lb),
-         array_agg(x.dsum ORDER BY x.job_id, x.state, x.db, x.lb), array_agg(x.lb ORDER BY x.job_id, x.state, x.db, x.lb),
-         array_agg(x.lsum ORDER BY x.job_id, x.state, x.db, x.lb),
-         count(*) = count(DISTINCT (x.job_id, x.state))
-    INTO g_job, g_state, g_n, g_db, g_dsum, g_lb, g_lsum, single
-    FROM (SELECT y.job_id, y.state, y.db, y.lb, count(*) AS n, coalesce(sum(y.dur), 0) AS dsum, coalesce(sum(y.late), 0) AS lsum
-            FROM (SELECT r.job_id, r.state, d.dur, d.late,
-                         -- 1-based positions in the arrays: width_bucket is the number of bounds <= v.
-                         width_bucket(d.dur, d_bounds) + 1 AS db, width_bucket(d.late, l_bounds) + 1 AS lb
-                    FROM pgautomator.job_run r
-                   -- Runs that never started (cancelled, skipped) have neither: NULL, counted in no bucket.
-                   CROSS JOIN LATERAL (SELECT date_part('epoch', r.finished_at - r.started_at) AS dur,
-                                              greatest(date_part('epoch', r.started_at - r.scheduled_for), 0) AS late) d
-                   WHERE r.id = ANY (_count_ended_runs.run_ids) AND r.finished_at IS NOT NULL) y
-           GROUP BY y.job_id, y.state, y.db, y.lb) x;
-  IF g_job IS NULL THEN
-    RETURN;
-  END IF;
-  IF single THEN
-    -- The usual call (each job and state in one bucket of each histogram: the runs of one batch
-    -- are of different jobs, or alike): one statement for all counter rows, in (job, state) order.
-    -- A row written here holds the runs' count at their bucket's position and zeros elsewhere; an
-    -- existing row adds it at that position (array_position finds it: the count is at least 1, and
-    -- no position when the runs never started).
-    INSERT INTO pgautomator.run_count AS c (job_id, state, runs, duration_buckets, duration_sum, lateness_buckets, lateness_sum)
-    SELECT u.job_id, u.state, u.n,
-           CASE WHEN u.db IS NULL THEN array_fill(0::bigint, ARRAY[cardinality(d_bounds) + 1])
-                ELSE array_fill(0::bigint, ARRAY[u.db - 1]) || u.n || array_fill(0::bigint, ARRAY[cardinality(d_bounds) + 1 - u.db]) END,
-           u.dsum,
-           CASE WHEN u.lb IS NULL THEN array_fill(0::bigint, ARRAY[cardinality(l_bounds) + 1])
-                ELSE array_fill(0::bigint, ARRAY[u.lb - 1]) || u.n || array_fill(0::bigint, ARRAY[cardinality(l_bounds) + 1 - u.lb]) END,
-           u.lsum
-      FROM unnest(g_job, g_state, g_n, g_db, g_dsum, g_lb, g_lsum) WITH ORDINALITY AS u(job_id, state, n, db, dsum, lb, lsum, ord)
-     ORDER BY u.ord
-    ON CONFLICT ON CONSTRAINT run_count_pkey DO UPDATE
-       SET runs = c.runs + excluded.runs,
-           duration_buckets = CASE WHEN array_position(excluded.duration_buckets, excluded.runs) IS NULL THEN c.duration_buckets
-                                   ELSE c.duration_buckets[:array_position(excluded.duration_buckets, excluded.runs) - 1] || (c.duration_buckets[array_position(excluded.duration_buckets, excluded.runs)] + excluded.runs)
-                                        || c.duration_buckets[array_position(excluded.duration_buckets, excluded.runs) + 1:] END,
-           duration_sum = c.duration_sum + excluded.duration_sum,
-           lateness_buckets = CASE WHEN array_position(excluded.lateness_buckets, excluded.runs) IS NULL THEN c.lateness_buckets
-                                   ELSE c.lateness_buckets[:array_position(excluded.lateness_buckets, excluded.runs) - 1] || (c.lateness_buckets[array_position(excluded.lateness_buckets, excluded.runs)] + excluded.runs)
-                                        || c.lateness_buckets[array_position(excluded.lateness_buckets, excluded.runs) + 1:] END,
-           lateness_sum = c.lateness_sum + excluded.lateness_sum;
-    RETURN;
-  END IF;
-  FOR g IN
-    SELECT u.* FROM unnest(g_job, g_state, g_n, g_db, g_dsum, g_lb, g_lsum) WITH ORDINALITY AS u(job_id, state, n, db, dsum, lb, lsum, ord)
-     ORDER BY u.ord
-  LOOP
-    PERFORM pgautomator._add_run_count(g.job_id, g.state, g.n, g.db, g.dsum, g.lb, g.lsum, d_bounds, l_bounds);
-  END LOOP;
+  -- The runs grouped by job and state, in the order the counter rows are locked; per group, the
+  -- 1-based bucket of each run in each histogram (width_bucket is the number of bounds <= v; NULL
+  -- for runs that never started, cancelled or skipped: counted in no bucket, and in no sum).
+  INSERT INTO pgautomator.run_count AS c (job_id, state, runs, duration_buckets, duration_sum, lateness_buckets, lateness_sum)
+  SELECT g.job_id, g.state, g.n,
+         ARRAY(SELECT cardinality(array_positions(g.dbs, b)) FROM generate_series(1, cardinality(d_bounds) + 1) AS b ORDER BY b),
+         g.dsum,
+         ARRAY(SELECT cardinality(array_positions(g.lbs, b)) FROM generate_series(1, cardinality(l_bounds) + 1) AS b ORDER BY b),
+         g.lsum
+    FROM (SELECT r.job_id, r.state, count(*) AS n,
+                 array_agg(width_bucket(d.dur, d_bounds) + 1) AS dbs, coalesce(sum(d.dur), 0) AS dsum,
+                 array_agg(width_bucket(d.late, l_bounds) + 1) AS lbs, coalesce(sum(d.late), 0) AS lsum
+            FROM pgautomator.job_run r
+           CROSS JOIN LATERAL (SELECT date_part('epoch', r.finished_at - r.started_at) AS dur,
+                                      greatest(date_part('epoch', r.started_at - r.scheduled_for), 0) AS late) d
+           WHERE r.id = ANY (_count_ended_runs.run_ids) AND r.finished_at IS NOT NULL
+           GROUP BY r.job_id, r.state) g
+   ORDER BY g.job_id, g.state
+  ON CONFLICT ON CONSTRAINT run_count_pkey DO UPDATE
+     SET runs = c.runs + excluded.runs,
+         duration_buckets = ARRAY(SELECT x.have + x.add FROM unnest(c.duration_buckets, excluded.duration_buckets) WITH ORDINALITY AS x(have, add, i) ORDER BY x.i),
+         duration_sum = c.duration_sum + excluded.duration_sum,
+         lateness_buckets = ARRAY(SELECT x.have + x.add FROM unnest(c.lateness_buckets, excluded.lateness_buckets) WITH ORDINALITY AS x(have, add, i) ORDER BY x.i),
+         lateness_sum = c.lateness_sum + excluded.lateness_sum;
 END
 $$;
 COMMENT ON FUNCTION pgautomator._count_ended_runs(bigint[]) IS
@@ -9418,8 +9340,8 @@ AS $$
 DECLARE
   -- What one attempt stores of the final output the agent sends (its head and tail of the whole),
   -- and of a message.
-  c_output  CONSTANT bigint := 1048576;
-  c_message CONSTANT bigint := 65536;
+  c_output  CONSTANT bigint := pgautomator._stored_text_limit('output');
+  c_message CONSTANT bigint := pgautomator._stored_text_limit('message');
   email_on text[];
   ended    timestamptz;
 BEGIN
@@ -9493,8 +9415,8 @@ SET enable_mergejoin = off
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  c_output  CONSTANT bigint := 1048576;  -- as _end_attempt
-  c_message CONSTANT bigint := 65536;
+  c_output  CONSTANT bigint := pgautomator._stored_text_limit('output');  -- as _end_attempt
+  c_message CONSTANT bigint := pgautomator._stored_text_limit('message');
   n         int := jsonb_array_length(_end_runs_together.entries);
   plain     boolean;
   found_n   int;
@@ -9865,7 +9787,8 @@ BEGIN
     why := format('killed at the request of %s', r.kill_requested_by);
   END IF;
   -- A message is bounded (64 kB, head and tail) like the attempt's (_end_attempt).
-  UPDATE pgautomator.job_run x SET state = final, finished_at = ended, message = CASE WHEN octet_length(why) > 65536 THEN pgautomator._bounded_text(why, 65536) ELSE why END
+  UPDATE pgautomator.job_run x SET state = final, finished_at = ended,
+         message = CASE WHEN octet_length(why) > pgautomator._stored_text_limit('message') THEN pgautomator._bounded_text(why, pgautomator._stored_text_limit('message')) ELSE why END
    WHERE x.id = r.id
   RETURNING (SELECT j.email_on FROM pgautomator.job j WHERE j.id = x.job_id) INTO email_on;
   -- Attempts the agent left open end with the run.
@@ -11746,6 +11669,26 @@ AS $$
 $$;
 COMMENT ON FUNCTION pgautomator._steps_payload(bigint) IS 'The steps of a job as claim_runs hands them to an agent (the "steps" of a run object, docs/agent-protocol.md); what job.steps_payload holds.';
 REVOKE ALL ON FUNCTION pgautomator._steps_payload(bigint) FROM PUBLIC;
+
+-- source: extension-src/sql/functions/internal/_stored_text_limit.sql
+-- What the history stores of one text (bytes), in one place: a step attempt's final output, and
+-- all the chunks of its streamed output together (log_step); a message of an attempt or a run.
+-- Longer texts keep their head and tail (_bounded_text). plpgsql and IMMUTABLE, as
+-- _run_histogram_bounds: called with a constant, it is folded into the plans that use it.
+CREATE OR REPLACE FUNCTION pgautomator._stored_text_limit(kind text)
+RETURNS bigint
+LANGUAGE plpgsql
+IMMUTABLE
+PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  RETURN CASE kind WHEN 'output' THEN 1048576 WHEN 'message' THEN 65536 END;
+END
+$$;
+COMMENT ON FUNCTION pgautomator._stored_text_limit(text) IS
+  'Bytes the history keeps of one output (kind output: an attempt''s final output, or its streamed chunks together) or message (kind message).';
+REVOKE ALL ON FUNCTION pgautomator._stored_text_limit(text) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_text_head.sql
 -- The longest start of t (nearly: see below) that holds at most max_bytes bytes, cut between
@@ -16418,7 +16361,7 @@ AS $$
 DECLARE
   -- Bytes stored per step run, all chunks and the note that output stops being stored (under 256
   -- bytes) together: the part of a chunk that fits is stored, the rest only counted.
-  c_keep   CONSTANT bigint := 1048576;
+  c_keep   CONSTANT bigint := pgautomator._stored_text_limit('output');
   c_chunks CONSTANT bigint := c_keep - 256;
   s      pgautomator.step_run;
   before bigint;

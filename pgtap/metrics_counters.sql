@@ -3,7 +3,7 @@
 -- purges do not lower them; deleting a job drops its counters. (pg_dump/pg_restore keeps them:
 -- test/backup.test.ts compares every table, run_count included, row for row.)
 BEGIN;
-SELECT plan(31);
+SELECT plan(35);
 
 SELECT pgautomator._register_agent('a1', max_concurrent => 50, heartbeat_interval => '1 hour', at => now());
 CREATE FUNCTION pg_temp.mkjob(name text, overlap text DEFAULT 'allow', timeout interval DEFAULT NULL, on_abandon text DEFAULT 'fail',
@@ -115,6 +115,36 @@ SELECT pgautomator.disable_job('down');
 SELECT pgautomator.end_run(pg_temp.running('up'), 'succeeded');
 SELECT pgautomator._claim_runs('a1', 50, clock_timestamp() + interval '1 second');  -- due at the end (clock_timestamp), after now()
 SELECT is(pg_temp.counted('down'), 'skipped:1', 'a trigger starting a disabled job: counted skipped');
+
+-- 5b. One call, runs of one job and state in several buckets, added to a row that exists ------------
+-- (runs written here with chosen times: durations 0.5, 2, 2 and 100 s; lateness 0, 0.2, 0.2 and 10 s)
+SELECT pg_temp.mkjob('hist');
+CREATE TEMP TABLE hist_runs AS
+  WITH ins AS (
+    INSERT INTO pgautomator.job_run (job_id, trigger, scheduled_for, started_at, finished_at, state)
+    SELECT (SELECT id FROM pgautomator.job WHERE name = 'hist'), 'api', t - make_interval(secs => v.late), t, t + make_interval(secs => v.dur), 'succeeded'
+      FROM (VALUES (0.5, 0), (2, 0.2), (2, 0.2), (100, 10)) AS v(dur, late) CROSS JOIN (SELECT now() - interval '1 hour' AS t) x
+    RETURNING id)
+  SELECT array_agg(id) AS ids FROM ins;
+INSERT INTO pgautomator.job_run (job_id, trigger, scheduled_for, finished_at, state)
+  SELECT id, 'api', now(), now(), 'cancelled' FROM pgautomator.job WHERE name = 'hist';
+SELECT pgautomator._count_ended_runs((SELECT ids FROM hist_runs) || (SELECT array_agg(r.id) FROM pgautomator.job_run r JOIN pgautomator.job j ON j.id = r.job_id
+                                                                     WHERE j.name = 'hist' AND r.state = 'cancelled'));
+SELECT is((SELECT array[c.duration_buckets, c.lateness_buckets || 0::bigint] FROM pgautomator.run_count c JOIN pgautomator.job j ON j.id = c.job_id
+            WHERE j.name = 'hist' AND c.state = 'succeeded'),
+          array['{1,2,0,0,1,0,0,0,0,0}'::bigint[], '{1,2,0,0,1,0,0,0,0,0}'::bigint[]],
+          'one call: each run in its bucket of each histogram (duration < 1, 1-5, 60-300 s; lateness < 0.1, 0.1-0.5, 5-15 s)');
+SELECT is(pg_temp.counted('hist'), 'cancelled:1,succeeded:4', 'a run that never started is counted, in no bucket');
+INSERT INTO pgautomator.job_run (job_id, trigger, scheduled_for, started_at, finished_at, state)
+  SELECT id, 'api', now() - interval '3 seconds', now() - interval '2 seconds', now(), 'succeeded' FROM pgautomator.job WHERE name = 'hist';
+SELECT pgautomator._count_ended_runs(ARRAY(SELECT r.id FROM pgautomator.job_run r JOIN pgautomator.job j ON j.id = r.job_id
+                                            WHERE j.name = 'hist' AND r.state = 'succeeded' AND r.id <> ALL ((SELECT ids FROM hist_runs)::bigint[])));
+SELECT is((SELECT array[c.duration_buckets, c.lateness_buckets || 0::bigint] FROM pgautomator.run_count c JOIN pgautomator.job j ON j.id = c.job_id
+            WHERE j.name = 'hist' AND c.state = 'succeeded'),
+          array['{1,3,0,0,1,0,0,0,0,0}'::bigint[], '{1,2,0,1,1,0,0,0,0,0}'::bigint[]],
+          'a later call adds to the buckets of the row that exists (duration 2 s: 1-5; lateness 1 s: 1-5)');
+SELECT ok((SELECT abs(c.duration_sum - 106.5) < 1e-6 AND abs(c.lateness_sum - 10.4 - 1) < 1e-6 FROM pgautomator.run_count c JOIN pgautomator.job j ON j.id = c.job_id
+            WHERE j.name = 'hist' AND c.state = 'succeeded'), 'and the sums');
 
 -- 6. Everything at once; purges do not lower the counters; metrics() reads them -------------------
 CREATE TEMP TABLE everything AS

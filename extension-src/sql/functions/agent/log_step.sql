@@ -7,7 +7,7 @@ AS $$
 DECLARE
   -- Bytes stored per step run, all chunks and the note that output stops being stored (under 256
   -- bytes) together: the part of a chunk that fits is stored, the rest only counted.
-  c_keep   CONSTANT bigint := 1048576;
+  c_keep   CONSTANT bigint := pgautomator._stored_text_limit('output');
   c_chunks CONSTANT bigint := c_keep - 256;
   s      pgautomator.step_run;
   before bigint;

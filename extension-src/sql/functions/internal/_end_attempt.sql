@@ -16,8 +16,8 @@ AS $$
 DECLARE
   -- What one attempt stores of the final output the agent sends (its head and tail of the whole),
   -- and of a message.
-  c_output  CONSTANT bigint := 1048576;
-  c_message CONSTANT bigint := 65536;
+  c_output  CONSTANT bigint := pgautomator._stored_text_limit('output');
+  c_message CONSTANT bigint := pgautomator._stored_text_limit('message');
   email_on text[];
   ended    timestamptz;
 BEGIN

@@ -21,8 +21,8 @@ SET enable_mergejoin = off
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  c_output  CONSTANT bigint := 1048576;  -- as _end_attempt
-  c_message CONSTANT bigint := 65536;
+  c_output  CONSTANT bigint := pgautomator._stored_text_limit('output');  -- as _end_attempt
+  c_message CONSTANT bigint := pgautomator._stored_text_limit('message');
   n         int := jsonb_array_length(_end_runs_together.entries);
   plain     boolean;
   found_n   int;

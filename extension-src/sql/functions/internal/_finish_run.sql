@@ -34,7 +34,8 @@ BEGIN
     why := format('killed at the request of %s', r.kill_requested_by);
   END IF;
   -- A message is bounded (64 kB, head and tail) like the attempt's (_end_attempt).
-  UPDATE pgautomator.job_run x SET state = final, finished_at = ended, message = CASE WHEN octet_length(why) > 65536 THEN pgautomator._bounded_text(why, 65536) ELSE why END
+  UPDATE pgautomator.job_run x SET state = final, finished_at = ended,
+         message = CASE WHEN octet_length(why) > pgautomator._stored_text_limit('message') THEN pgautomator._bounded_text(why, pgautomator._stored_text_limit('message')) ELSE why END
    WHERE x.id = r.id
   RETURNING (SELECT j.email_on FROM pgautomator.job j WHERE j.id = x.job_id) INTO email_on;
   -- Attempts the agent left open end with the run.

@@ -8988,6 +8988,7 @@ DECLARE
   triggers_due  boolean;
   running_now   bigint;
   watched       boolean;
+  swept         boolean;
 BEGIN
   IF _claim_runs.max IS NULL OR _claim_runs.max NOT BETWEEN 0 AND 1000 THEN
     PERFORM pgautomator._raise('PA002', format('max must be 0..1000, got %s', coalesce(_claim_runs.max::text, 'NULL')),
@@ -9018,34 +9019,34 @@ BEGIN
   -- The same statement reads what the claim needs next (due downstream starts, whether a due run
   -- waits in the queue, this agent's running runs, whether anyone watches progress events): a
   -- claim's cost is mostly fixed per call, whatever its size (bench/README.md, session 9), and
-  -- most claims run no sweep. A sweep changes the last three (it ends, requeues
-  -- and starts runs, and writes downstream starts): after one, they are read again.
-  SELECT EXISTS (SELECT 1 FROM pgautomator.agent x
-                  WHERE x.state IN ('online', 'draining')
-                    -- dead_after is longer than one interval, and silence counted from a later resume is shorter
-                    AND coalesce(x.last_heartbeat_at, x.started_at, x.created_at) < _claim_runs.at - x.heartbeat_interval),
-         EXISTS (SELECT 1 FROM pgautomator.job_run r WHERE r.state = 'running' AND r.deadline_at < _claim_runs.at),
-         EXISTS (SELECT 1 FROM pgautomator.alert_rule ar WHERE ar.due_at <= _claim_runs.at)
-           OR EXISTS (SELECT 1 FROM pgautomator.alert_rule ar WHERE ar.kind = 'duration'),
-         EXISTS (SELECT 1 FROM pgautomator.trigger_fire tf WHERE tf.due_at <= _claim_runs.at),
-         -- A wide probe, any queued run due: a run pinned to an agent that is gone only sends
-         -- claims the longer way (1. below).
-         EXISTS (SELECT 1 FROM pgautomator.job_run r WHERE r.state = 'queued' AND r.scheduled_for <= _claim_runs.at),
-         (SELECT count(*) FROM pgautomator.job_run r WHERE r.agent_id = a.id AND r.state = 'running'),
-         pgautomator._events_watched()
-    INTO sweep_agents, sweep_overdue, sweep_alerts, triggers_due, queue_waits, running_now, watched;
-  IF sweep_agents THEN
-    PERFORM pgautomator._rescue_dead_agents(_claim_runs.at);
-  END IF;
-  IF sweep_overdue THEN
-    PERFORM pgautomator._reap_overdue_runs(_claim_runs.at);
-  END IF;
-  IF sweep_agents OR sweep_overdue THEN
-    SELECT EXISTS (SELECT 1 FROM pgautomator.trigger_fire tf WHERE tf.due_at <= _claim_runs.at),
+  -- most claims run no sweep. A sweep changes what follows (it ends, requeues and starts runs,
+  -- and writes downstream starts): after one, the statement is read again (once: the sweeps are
+  -- not called twice; the probes are wider than what they decide).
+  swept := false;
+  LOOP
+    SELECT EXISTS (SELECT 1 FROM pgautomator.agent x
+                    WHERE x.state IN ('online', 'draining')
+                      -- dead_after is longer than one interval, and silence counted from a later resume is shorter
+                      AND coalesce(x.last_heartbeat_at, x.started_at, x.created_at) < _claim_runs.at - x.heartbeat_interval),
+           EXISTS (SELECT 1 FROM pgautomator.job_run r WHERE r.state = 'running' AND r.deadline_at < _claim_runs.at),
+           EXISTS (SELECT 1 FROM pgautomator.alert_rule ar WHERE ar.due_at <= _claim_runs.at)
+             OR EXISTS (SELECT 1 FROM pgautomator.alert_rule ar WHERE ar.kind = 'duration'),
+           EXISTS (SELECT 1 FROM pgautomator.trigger_fire tf WHERE tf.due_at <= _claim_runs.at),
+           -- A wide probe, any queued run due: a run pinned to an agent that is gone only sends
+           -- claims the longer way (1. below).
            EXISTS (SELECT 1 FROM pgautomator.job_run r WHERE r.state = 'queued' AND r.scheduled_for <= _claim_runs.at),
-           (SELECT count(*) FROM pgautomator.job_run r WHERE r.agent_id = a.id AND r.state = 'running')
-      INTO triggers_due, queue_waits, running_now;
-  END IF;
+           (SELECT count(*) FROM pgautomator.job_run r WHERE r.agent_id = a.id AND r.state = 'running'),
+           pgautomator._events_watched()
+      INTO sweep_agents, sweep_overdue, sweep_alerts, triggers_due, queue_waits, running_now, watched;
+    EXIT WHEN swept OR NOT (sweep_agents OR sweep_overdue);
+    IF sweep_agents THEN
+      PERFORM pgautomator._rescue_dead_agents(_claim_runs.at);
+    END IF;
+    IF sweep_overdue THEN
+      PERFORM pgautomator._reap_overdue_runs(_claim_runs.at);
+    END IF;
+    swept := true;
+  END LOOP;
   -- What this agent can take now: nothing while draining (agent_stop(drain), or drained by an
   -- admin: it finishes its runs, takes no new ones).
   IF a.state <> 'online' OR a.drained_at IS NOT NULL THEN

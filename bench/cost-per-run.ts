@@ -52,6 +52,25 @@ export const AGENT = 'bench-cost';
  * read them as shares, and the calls per run as exact.
  */
 const statements = process.argv.includes('--statements');
+/**
+ * --floors: also print what a call costs with nothing to do, the floor under the figures above:
+ * the agent's transaction around a call (`SELECT 1` in it), a claim that finds nothing due, and an
+ * empty report (backend CPU per call, median of blocks). What a claim-and-report of N runs costs
+ * above these floors is what its N runs cost.
+ */
+const floors = process.argv.includes('--floors');
+const FLOOR_CALLS = 2000;
+
+/** Backend CPU per call of `text` in the agent's transaction: the median of 20 blocks, µs. */
+async function floorOf(agent: pg.Client, pid: number, text: string, values: unknown[]): Promise<number> {
+  const perBlock: number[] = [];
+  for (let block = 0; block < 20; block++) {
+    const t = cpuNs(pid);
+    for (let i = 0; i < FLOOR_CALLS / 20; i++) await call(agent, text, values);
+    perBlock.push((cpuNs(pid) - t) / (FLOOR_CALLS / 20) / 1000);
+  }
+  return percentile(perBlock, 50);
+}
 
 /** CPU time of a process so far, ns (the scheduler's sum_exec_runtime). */
 export function cpuNs(pid: number): number {
@@ -279,6 +298,18 @@ async function main(): Promise<void> {
       );
       console.error(rows.at(-1));
       if (statements) profiles.push(await statementProfile(db, history, m.runs));
+      if (floors && history === HISTORY[0]) {
+        // Nothing due and nothing queued now (every round's fires were claimed and reported).
+        for (let i = 0; i < 200; i++) await call(agent, 'SELECT 1', []); // warm
+        const shell = await floorOf(agent, pid, 'SELECT 1', []);
+        const claim = await floorOf(agent, pid, 'SELECT pgautomator.claim_runs($1, $2) AS run', [AGENT, CLAIM]);
+        const report = await floorOf(agent, pid, 'SELECT pgautomator.agent_report($1) AS r', ['[]']);
+        profiles.push(
+          `floors, history ${history.toLocaleString('en')} (backend CPU per call, µs, median of 20 blocks of ${FLOOR_CALLS / 20} calls): ` +
+            `the transaction around a call (SELECT 1) ${shell.toFixed(0)}; a claim with nothing due ${claim.toFixed(0)}; an empty agent_report ${report.toFixed(0)}. ` +
+            `A claim-and-report pair's floor: ${(claim + report).toFixed(0)} µs, ${((claim + report) / CLAIM).toFixed(0)} µs per run at claims of ${CLAIM}.`,
+        );
+      }
     }
     await agent.end();
     console.log(`${header}\n`);

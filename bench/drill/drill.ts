@@ -107,6 +107,8 @@ export interface DrillResult {
   machine: Record<string, string>;
   startedAt: Date;
   seconds: number;
+  /** The agents' dead_after in seconds, as the database computes it from their heartbeat (_dead_after). */
+  deadAfterS: number;
   /** Where the ledger and agent logs were kept (only when a count is not zero). */
   keptIn?: string;
   failed: boolean;
@@ -199,6 +201,9 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     pool.on('error', () => undefined); // connections ended by the cluster's restarts
     await install(pool, options.checkout);
     const version = (await pool.query('SELECT version() AS v')).rows[0].v as string;
+    const deadAfterS = Number(
+      (await pool.query('SELECT extract(epoch FROM pgautomator._dead_after(make_interval(secs => $1)))::float8 AS s', [options.heartbeatS])).rows[0].s,
+    );
     log(`cluster on port ${cluster.port} (${cluster.root}); ledger and agent logs in ${work}`);
 
     const command = options.agentCommand ?? [process.execPath, '--import', 'tsx', path.join(options.checkout, 'agent/src/cli.ts')];
@@ -275,6 +280,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
       machine,
       startedAt,
       seconds: (Date.now() - startedAt.getTime()) / 1000,
+      deadAfterS,
       keptIn: failed ? work : undefined,
       failed,
     };

@@ -9,6 +9,23 @@ import type { DrillResult } from './drill.ts';
 const secondsAndBeats = (seconds: number | null, heartbeatS: number) =>
   seconds === null ? 'not rescued' : `${seconds.toFixed(1)} s = ${(seconds / heartbeatS).toFixed(1)} heartbeats`;
 
+/**
+ * The rescue a SIGKILL calls for, and whether it came in time. The database hands a dead agent's
+ * runs on when the agent registers again (restarted) or, if it stays away, once its dead_after has
+ * passed (lease + margin: it cannot tell a dead agent from a partitioned one): within 2 heartbeats
+ * of whichever comes first. Killed during an outage and restarted at once, the agent reports its
+ * spooled results when the database is back: every run recorded, no rescue needed.
+ */
+function rescueTarget(x: DrillResult['counts']['rescues'][number], r: DrillResult): string {
+  if (!x.victims) return 'no run';
+  const h = r.options.heartbeatS;
+  if (x.kind !== 'sigkill') return /running|queued/.test(x.states) ? 'every run recorded: missed' : 'every run recorded: met';
+  const restartS = x.restartMs / 1000;
+  const limit = Math.min(restartS, r.deadAfterS) + 2 * h;
+  const after = restartS < r.deadAfterS ? 'its restart' : `dead_after (${r.deadAfterS} s)`;
+  return `<= ${limit.toFixed(1)} s, 2 heartbeats after ${after}: ${x.seconds !== null && x.seconds <= limit ? 'met' : 'missed'}`;
+}
+
 /** Markdown tables: they read well in a terminal too. */
 export function resultTables(r: DrillResult): string {
   const h = r.options.heartbeatS;
@@ -18,10 +35,8 @@ export function resultTables(r: DrillResult): string {
   lines.push('');
   lines.push('| SIGKILL | agent | restarted after | runs it was running | recorded | kill -> abandoned (last run) | target |', '|---:|---|---:|---:|---|---|---|');
   r.counts.rescues.forEach((x, i) => {
-    const beats = x.seconds === null ? null : x.seconds / h;
-    const met = beats !== null && beats <= 2 ? 'met' : 'missed';
     const restart = x.kind === 'sigkill' ? `${(x.restartMs / 1000).toFixed(1)} s` : '1 s (killed during an outage)';
-    lines.push(`| ${i + 1} | ${x.agent} | ${restart} | ${x.victims} | ${x.states || '-'} | ${secondsAndBeats(x.seconds, h)} | <= 2 heartbeats: ${x.victims ? met : 'no run'} |`);
+    lines.push(`| ${i + 1} | ${x.agent} | ${restart} | ${x.victims} | ${x.states || '-'} | ${secondsAndBeats(x.seconds, h)} | ${rescueTarget(x, r)} |`);
   });
   lines.push('');
   const totals = Object.entries(r.counts.totals).map(([k, v]) => `${k} ${v}`).join(', ');
@@ -137,11 +152,13 @@ Which defect of issue 12 each count shows, as seen when the drill was first run 
   an agent that ignored SIGTERM at the end if it hangs.
 - The rescue time after a SIGKILL is measured from the kill to the database recording each of the
   agent's runs \`abandoned\` (finished_at): by the other agent's heartbeat after the lease, or by the
-  agent's own registration when it is restarted sooner. The target of 2 heartbeats is met when the
-  killed agent is restarted at once (as systemd's Restart= does): it registers without the runs and
-  the database hands them on. An agent that stays away is rescued only after \`dead_after\` (lease of
-  3 heartbeats + a margin), by design: the database cannot tell a dead agent from a partitioned one,
-  and a partitioned agent's steps run until its lease ends (docs/agent-protocol.md, Liveness).
+  agent's own registration when it is restarted sooner. The target is 2 heartbeats after the agent's
+  restart (it registers without the runs and the database hands them on, as after systemd's
+  Restart=) or after its \`dead_after\` (lease of 3 heartbeats + a margin), whichever comes first: an
+  agent that stays away is rescued only then, by design, since the database cannot tell a dead agent
+  from a partitioned one, and a partitioned agent's steps run until its lease ends
+  (docs/agent-protocol.md, Liveness). An agent killed during an outage and restarted at once
+  reports its spooled results when the database is back: every run recorded, no rescue needed.
 - Work that ended at most 1 s before its agent was SIGKILLed, or while the killed agent was dying
   (between the signal and the exit the drill saw: a killed process must still be scheduled to die,
   which takes a while on a loaded host, and its steps' parent-death signal and guardian act only

@@ -4,6 +4,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { holdNextAnswer } from '../../../../test/ui/support/held-answer.ts';
 import { startUiHarness, type UiHarness } from '../../../../test/ui/support/ui-harness.ts';
 
 let h: UiHarness;
@@ -112,6 +113,29 @@ test('a viewer reads the job without edit controls', async () => {
   assert.ok(await editor.getByRole('button', { name: 'Save job' }).isDisabled());
   assert.is(await editor.getByRole('button', { name: 'Add step' }).count(), 0);
   assert.is(await editor.getByRole('button', { name: /Delete step/ }).count(), 0);
+});
+
+test('an older load answered late does not put back what a save just changed', async () => {
+  await h.mount('<pga-job-editor gateway-url="" job="load-warehouse"></pga-job-editor>');
+  const editor = h.page.locator('pga-job-editor');
+  const description = editor.getByLabel('Description');
+  await editor.locator('pga-step-list tr[data-step="announce"]').waitFor();
+  const before = await description.inputValue();
+  const held = await holdNextAnswer(h.page, 'get_job');
+  try {
+    // The older load (as a schedule_changed event starts it): its answer, the old description, held.
+    await h.page.evaluate(() => void (document.querySelector('pga-job-editor') as unknown as { load(): Promise<void> }).load());
+    await held.answered;
+    await description.fill(`${before} (checked)`);
+    await editor.getByRole('button', { name: 'Save job' }).click();
+    await editor.getByText('Saved job “load-warehouse”.').waitFor();
+    await held.laterAnswers(1); // the reload after the save
+    await held.release();
+    assert.is(await description.inputValue(), `${before} (checked)`, 'the form shows the job as saved');
+    assert.is((await job('load-warehouse')).job.description, `${before} (checked)`);
+  } finally {
+    await held.dispose();
+  }
 });
 
 test.run();

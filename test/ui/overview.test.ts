@@ -5,6 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { holdNextAnswer } from './support/held-answer.ts';
 import { finish, startAndClaim, type ClaimedRun } from './support/protocol.ts';
 import { startUiHarness, type UiHarness } from './support/ui-harness.ts';
 
@@ -67,6 +68,27 @@ test('live: a run ending elsewhere shows without a reload (failing list, agent, 
     const el = document.querySelector('pga-console')?.shadowRoot?.querySelector('pga-overview')?.shadowRoot?.querySelector('svg[role="img"]');
     return /2 failed/.test(el?.getAttribute('aria-label') ?? '');
   });
+});
+
+test('an older load answered late does not hide a run the overview already shows', async () => {
+  await page().goto(`${h.gateway.url}/#overview`);
+  const agent = overview().locator('[data-part="agents"] li[data-agent="ov-agent"]');
+  await agent.waitFor();
+  await agent.locator('ul.runs').waitFor({ state: 'detached' });
+  const held = await holdNextAnswer(page(), 'overview');
+  let live: ClaimedRun | undefined;
+  try {
+    await overview().getByRole('button', { name: 'Refresh' }).click(); // the older load: the agent runs nothing
+    await held.answered;
+    live = await startAndClaim(h.api, 'backup', 'ov-agent'); // its events: a newer load, answered at once
+    await agent.locator('ul.runs').waitFor();
+    await page().evaluate(() => new Promise((resolve) => setTimeout(resolve, 1000))); // any other reload on these events, done
+    await held.release();
+    assert.is(await agent.locator('ul.runs').count(), 1, 'the agent shows the run it runs');
+  } finally {
+    await held.dispose();
+    if (live) await finish(h.api, live, 'succeeded');
+  }
 });
 
 test('late: a run queued long ago with no agent to take it is listed; a job link opens the job', async () => {

@@ -23,13 +23,11 @@
  * dropped, measured against this checkout as it is).
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type pg from 'pg';
-import { withoutPsqlGuard } from '../cli/extension-installer.ts';
+import { checkoutInstallScript } from '../cli/extension-installer.ts';
 import { createTestDatabase, type TestDatabase } from '../test/support/database.ts';
 import { machine, percentile } from './agent-bench-support.ts';
-import { connectAgent, fixture, measure, type Measure } from './cost-per-run.ts';
+import { connectAgent, fixture, measure, warmUp, type Measure } from './cost-per-run.ts';
 
 const ROUNDS = Number(process.env.PGAUTOMATOR_BENCH_ROUNDS ?? 400);
 const BLOCK = Number(process.env.PGAUTOMATOR_BENCH_BLOCK ?? 20);
@@ -38,7 +36,6 @@ const BLOCK = Number(process.env.PGAUTOMATOR_BENCH_BLOCK ?? 20);
 // per run loses more to that (23af044 measured 965 us per run by turns of 1 round, ~650 alone).
 // A turn of a block (the default) keeps each arm's caches warm within it.
 const TURN = Number(process.env.PGAUTOMATOR_BENCH_TURN ?? BLOCK);
-const WARMUP_ROUNDS = 20;
 
 interface Arm {
   label: string;
@@ -62,8 +59,7 @@ function functionsAt(ref: string): { path: string; sql: string }[] {
 
 /** Replaces the database's pgautomator schema by the install of another checkout (built: npm run build there). */
 async function installCheckout(db: TestDatabase, checkout: string): Promise<void> {
-  const version = JSON.parse(readFileSync(path.join(checkout, 'package.json'), 'utf8')).version as string;
-  const script = withoutPsqlGuard(readFileSync(path.join(checkout, 'extension-build', `pgautomator--${version}.sql`), 'utf8'));
+  const script = await checkoutInstallScript(checkout);
   const c = await db.pool.connect();
   try {
     await c.query('BEGIN');
@@ -106,22 +102,19 @@ async function main(): Promise<void> {
   if (!checkout) console.error(`${replace.length} function files differ from ${ref}: ${replace.map((f) => f.path.split('/').pop()).join(', ')}`);
   const arms = [await arm('head', []), await arm('ref', replace, checkout)];
   try {
-    for (const a of arms) {
-      await measure(a.db.pool, a.agent, a.pid, WARMUP_ROUNDS, a.jobIds, a.cursor);
-      await a.db.pool.query('VACUUM ANALYZE pgautomator.job_run, pgautomator.step_run, pgautomator.job_schedule');
-    }
+    for (const a of arms) await warmUp(a.db, a.agent, a.pid, a.jobIds, a.cursor);
     for (let turn = 0; turn * TURN < ROUNDS; turn++) {
       const order = turn % 2 === 0 ? arms : [...arms].reverse();
       for (const a of order) {
         for (let round = turn * TURN; round < Math.min(ROUNDS, (turn + 1) * TURN); round++) {
-        const m = await measure(a.db.pool, a.agent, a.pid, 1, a.jobIds, a.cursor);
-        if (round % BLOCK === 0) a.blocks.push({ runs: 0, ns: 0 });
-        const block = a.blocks.at(-1)!;
-        block.runs += m.runs;
-        block.ns += m.claimNs + m.reportNs;
-        a.total.runs += m.runs;
-        a.total.claimNs += m.claimNs;
-        a.total.reportNs += m.reportNs;
+          const m = await measure(a.db.pool, a.agent, a.pid, 1, a.jobIds, a.cursor);
+          if (round % BLOCK === 0) a.blocks.push({ runs: 0, ns: 0 });
+          const block = a.blocks.at(-1)!;
+          block.runs += m.runs;
+          block.ns += m.claimNs + m.reportNs;
+          a.total.runs += m.runs;
+          a.total.claimNs += m.claimNs;
+          a.total.reportNs += m.reportNs;
         }
       }
     }

@@ -222,6 +222,18 @@ export async function measure(admin: pg.Pool, agent: pg.Client, pid: number, rou
 }
 
 /**
+ * Warm-up rounds (not measured), then the tables as autovacuum leaves them within a minute of such
+ * activity: analyzed. Without it, at history 0 the protocol's cached generic plans were made while
+ * job_run and step_run were (nearly) empty and walk them whole by another index, so the figure grew
+ * with the runs measured (claim_runs 323 us per run after 400 runs, 607 after 3,000): a fresh
+ * install's first minute, not the steady state. PGAUTOMATOR_BENCH_FRESH=1 measures that minute.
+ */
+export async function warmUp(db: TestDatabase, agent: pg.Client, pid: number, jobIds: number[], cursor: { next: number }): Promise<void> {
+  await measure(db.pool, agent, pid, WARMUP_ROUNDS, jobIds, cursor);
+  if (!FRESH) await db.pool.query('VACUUM ANALYZE pgautomator.job_run, pgautomator.step_run, pgautomator.job_schedule');
+}
+
+/**
  * The measured agent: its own connection with the agent's role (application_name: how to find its
  * backend from outside), registered, and the fixture's job ids in order.
  */
@@ -274,13 +286,7 @@ async function main(): Promise<void> {
         await growHistory(db, history);
         console.error(`history ${history} in ${((performance.now() - t) / 1000).toFixed(0)} s`);
       }
-      await measure(db.pool, agent, pid, WARMUP_ROUNDS, jobIds, cursor);
-      // The tables as autovacuum leaves them within a minute of such activity: analyzed. Without
-      // it, at history 0 the protocol's cached generic plans were made while job_run and step_run
-      // were (nearly) empty and walk them whole by another index, so the figure grew with the runs
-      // measured (claim_runs 323 us per run after 400 runs, 607 after 3,000): a fresh install's
-      // first minute, not the steady state. PGAUTOMATOR_BENCH_FRESH=1 measures that minute.
-      if (!FRESH) await db.pool.query('VACUUM ANALYZE pgautomator.job_run, pgautomator.step_run, pgautomator.job_schedule');
+      await warmUp(db, agent, pid, jobIds, cursor);
       if (statements) await db.pool.query('SELECT pg_stat_statements_reset(), pg_stat_reset()');
       // The statistics collector reports a backend's counts when it goes idle (at most every 0.5 s).
       await new Promise((resolve) => setTimeout(resolve, 1200));

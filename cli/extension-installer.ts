@@ -28,9 +28,18 @@ export function withoutPsqlGuard(script: string): string {
 /** Serialises plain installs and upgrades of one database (a check-then-create race otherwise). */
 export const installLockSql = "SELECT pg_advisory_xact_lock(hashtext('pgautomator install'))";
 
-/** The install script of `version`, ready to run as plain SQL. */
-export async function plainInstallScript(version: string): Promise<string> {
-  return withoutPsqlGuard(await readFile(path.join(extensionBuildDir, `pgautomator--${version}.sql`), 'utf8'));
+/** The install script of `version` (from this checkout's extension-build/, or `buildDir`), ready to run as plain SQL. */
+export async function plainInstallScript(version: string, buildDir = extensionBuildDir): Promise<string> {
+  return withoutPsqlGuard(await readFile(path.join(buildDir, `pgautomator--${version}.sql`), 'utf8'));
+}
+
+/**
+ * Another checkout's install script as plain SQL: its own version and its built extension-build/
+ * (npm run build there). What the fault drill and the benchmarks install to measure another commit.
+ */
+export async function checkoutInstallScript(checkout: string): Promise<string> {
+  const { version } = JSON.parse(await readFile(path.join(checkout, 'package.json'), 'utf8')) as { version: string };
+  return plainInstallScript(version, path.join(checkout, 'extension-build'));
 }
 
 /** True when the server has the extension files of `version` (so CREATE EXTENSION can work). */

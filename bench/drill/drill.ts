@@ -4,13 +4,13 @@
  * directory and its own black-holing proxy), a workload of ledger-writing jobs, faults on a
  * timeline, settling, then the ledger counted against the database (counting.ts).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { ensureRunAsUser } from '../../cli/embedded-cluster.ts';
-import { installExtension, withoutPsqlGuard } from '../../cli/extension-installer.ts';
+import { checkoutInstallScript, installExtension } from '../../cli/extension-installer.ts';
 import { BenchCluster, PG_BIN } from '../compare/cluster.ts';
 import { DrillAgent } from './agents.ts';
 import { count, readSnapshot, targetRows, type Counts } from './counting.ts';
@@ -160,8 +160,7 @@ async function install(pool: pg.Pool, checkout: string): Promise<void> {
     if (checkout === root) await installExtension(client, { method: 'plain' });
     else {
       // Another checkout's build, by the same plain route.
-      const { version } = JSON.parse(readFileSync(path.join(checkout, 'package.json'), 'utf8')) as { version: string };
-      const script = withoutPsqlGuard(readFileSync(path.join(checkout, 'extension-build', `pgautomator--${version}.sql`), 'utf8'));
+      const script = await checkoutInstallScript(checkout);
       await client.query('CREATE SCHEMA IF NOT EXISTS pgautomator');
       await client.query(script);
     }

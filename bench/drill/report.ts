@@ -3,7 +3,7 @@
  * how to rerun it, the latest figures with the machine), rewritten by each full run that asks.
  */
 import { writeFileSync } from 'node:fs';
-import { targetRows } from './counting.ts';
+import { targetRows, type Rescue } from './counting.ts';
 import type { DrillResult } from './drill.ts';
 
 const secondsAndBeats = (seconds: number | null, heartbeatS: number) =>
@@ -16,7 +16,7 @@ const secondsAndBeats = (seconds: number | null, heartbeatS: number) =>
  * of whichever comes first. Killed during an outage and restarted at once, the agent reports its
  * spooled results when the database is back: every run recorded, no rescue needed.
  */
-function rescueTarget(x: DrillResult['counts']['rescues'][number], r: DrillResult): string {
+function rescueTarget(x: Rescue, r: DrillResult): string {
   if (!x.victims) return 'no run';
   const h = r.options.heartbeatS;
   if (x.kind !== 'sigkill') return /running|queued/.test(x.states) ? 'every run recorded: missed' : 'every run recorded: met';

@@ -34,7 +34,9 @@ async function main(): Promise<void> {
     await q(`INSERT INTO pgautomator.alert_rule (job_id, kind, threshold, due_at, created_by)
              SELECT id, 'freshness', '1 day', now() + interval '1 day', current_user FROM pgautomator.job WHERE id % 10 = 0`);
     // Before issue 17's counters, metrics() scanned the history and there was nothing to count into.
-    const { rows: [{ counters }] } = await q("SELECT to_regprocedure('pgautomator._count_ended_runs(bigint[])') IS NOT NULL AS counters");
+    const { rows: [{ counters, fold }] } = await q(
+      "SELECT to_regprocedure('pgautomator._count_ended_runs(bigint[])') IS NOT NULL AS counters, to_regprocedure('pgautomator._fold_run_counts()') IS NOT NULL AS fold",
+    );
     let loaded = 0;
     for (const perJob of HISTORIES) {
       const { rows: [{ id: lastId }] } = await q('SELECT coalesce(max(id), 0) AS id FROM pgautomator.job_run');
@@ -48,6 +50,9 @@ async function main(): Promise<void> {
       );
       if (counters) {
         await q('SELECT pgautomator._count_ended_runs(array_agg(r.id)) FROM pgautomator.job_run r WHERE r.finished_at IS NOT NULL AND r.id > $1', [lastId]);
+        // Since 2026-12-06 a run's end is counted in run_count_delta and folded into run_count
+        // about once a minute: folded here, as a minute after the load.
+        if (fold) await q('SELECT pgautomator._fold_run_counts()');
       }
       loaded = perJob;
       if (perJob === HISTORIES[0]) {

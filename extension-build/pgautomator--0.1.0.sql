@@ -583,22 +583,23 @@ COMMENT ON COLUMN pgautomator.alert.acknowledged_at IS 'When someone acknowledge
 COMMENT ON COLUMN pgautomator.alert.acknowledged_by IS 'Who acknowledged it.';
 
 -- source: extension-src/sql/tables/170-run_count.sql
--- Counters of ended runs, for metrics() (GET /metrics): one row per job and final state, added to
--- in the transaction that ends the runs (_count_ended_runs), never by retention. So a scrape reads
+-- Counters of ended runs, for metrics() (GET /metrics): one row per job and final state. A run is
+-- counted in the transaction that ends it, as a row of run_count_delta (_count_ended_runs), and
+-- added here with the runs of about a minute (_fold_run_counts); metrics() reads both. Retention
+-- never lowers them. So a scrape reads
 -- at most (jobs x final states) small rows instead of scanning the run history (measured in
 -- bench/metrics.ts: 1.5 s at 100,000 runs, 3.4 s at 500,000), and the figures are Prometheus
 -- counters: they only grow, whatever retention deletes. A deleted job takes its rows with it (its
 -- series disappear from the scrape, as Prometheus expects of a target's series).
 --
--- One row per job and state, not one global row: runs of different jobs end without waiting for
--- each other; runs of the same job and state that end at once take turns on its row for the rest
--- of their transactions (_count_ended_runs says how deadlocks are avoided).
+-- One row per job and state, not one global row, and written by the fold alone: runs that end at
+-- once, of any jobs, do not wait for each other on a counter row (tables/175-run_count_delta.sql).
 --
 -- Installing or upgrading: there is no released version without this table (0.1.0 is the first,
 -- and not released yet), so no upgrade script initialises it. Were an install to gain it over
 -- existing history, the upgrade script would count that history once, in the same statement the
 -- benchmark uses: SELECT pgautomator._count_ended_runs(array_agg(id)) FROM pgautomator.job_run
--- WHERE finished_at IS NOT NULL;
+-- WHERE finished_at IS NOT NULL; (then SELECT pgautomator._fold_run_counts();)
 --
 -- The histogram arrays hold one count per bucket, not cumulated: element i (1-based) counts the
 -- values v with bounds[i-1] <= v < bounds[i] (width_bucket), the last one those at or past the last
@@ -614,7 +615,7 @@ CREATE TABLE pgautomator.run_count (
   lateness_sum     float8 NOT NULL,
   PRIMARY KEY (job_id, state)
 );
-COMMENT ON TABLE pgautomator.run_count IS 'Counters of ended runs per job and final state since install (or since the job was created), added to as runs end; retention does not lower them. Read by metrics().';
+COMMENT ON TABLE pgautomator.run_count IS 'Counters of ended runs per job and final state since install (or since the job was created), added to from run_count_delta about once a minute (_fold_run_counts); retention does not lower them. Read by metrics(), with run_count_delta.';
 COMMENT ON COLUMN pgautomator.run_count.job_id IS 'The job.';
 COMMENT ON COLUMN pgautomator.run_count.state IS 'The final state the runs reached.';
 COMMENT ON COLUMN pgautomator.run_count.runs IS 'How many runs of the job reached this state.';
@@ -622,6 +623,34 @@ COMMENT ON COLUMN pgautomator.run_count.duration_buckets IS 'Of those that start
 COMMENT ON COLUMN pgautomator.run_count.duration_sum IS 'Sum of those durations, seconds.';
 COMMENT ON COLUMN pgautomator.run_count.lateness_buckets IS 'Of those that started: how late they started (started_at - scheduled_for, seconds, at least 0), per bucket of _run_histogram_bounds(''lateness''), as duration_buckets.';
 COMMENT ON COLUMN pgautomator.run_count.lateness_sum IS 'Sum of those latenesses, seconds.';
+
+-- source: extension-src/sql/tables/175-run_count_delta.sql
+-- Ended runs not yet added to run_count: one narrow row per run, appended in the transaction that
+-- ends it (_count_ended_runs), moved into run_count about once a minute (_fold_run_counts, from the
+-- retention pass of an agent's heartbeat). metrics() reads both, so a scrape counts a run from the
+-- commit that ended it, folded or not.
+--
+-- Why not run_count directly: every run's end then upserted its job's counter row (a read of the
+-- key, a new version of a row of two arrays, its lock held until commit), about a tenth of the
+-- database's CPU per no-op run (bench/README.md, session 10's what-ifs); and runs of one job and
+-- state that ended at once waited for each other's commits on that row. An insert here locks
+-- nothing another run's end needs, and a fold adds a minute of runs to each counter row once.
+--
+-- No key, no index, no foreign key, no CHECK: the rows are only written by _count_ended_runs from
+-- job_run rows, which are checked, and only read whole (metrics() and the fold). A deleted job's
+-- rows stay until the next fold, which drops them; until then its job is gone from metrics()'s
+-- join, as its run_count rows are (ON DELETE CASCADE).
+CREATE TABLE pgautomator.run_count_delta (
+  job_id   bigint NOT NULL,
+  state    text NOT NULL,
+  duration float8,
+  lateness float8
+);
+COMMENT ON TABLE pgautomator.run_count_delta IS 'Ended runs not yet added to run_count, one row each: written as runs end, folded into run_count about once a minute (_fold_run_counts). metrics() reads both.';
+COMMENT ON COLUMN pgautomator.run_count_delta.job_id IS 'The run''s job (no foreign key: the fold drops the rows of deleted jobs).';
+COMMENT ON COLUMN pgautomator.run_count_delta.state IS 'The final state the run reached.';
+COMMENT ON COLUMN pgautomator.run_count_delta.duration IS 'finished_at - started_at, seconds; NULL for a run that never started.';
+COMMENT ON COLUMN pgautomator.run_count_delta.lateness IS 'started_at - scheduled_for, seconds, at least 0; NULL for a run that never started.';
 
 -- source: extension-src/sql/tables/setting.sql
 -- pgautomator.setting: extension-wide settings, one row per name.
@@ -9235,60 +9264,33 @@ $$;
 COMMENT ON FUNCTION pgautomator._connection_id(text, boolean) IS 'The id of the connection named connection (optionally locked), or PA010.';
 
 -- source: extension-src/sql/functions/internal/_count_ended_runs.sql
--- Adds runs that reached their final state to the counters of run_count, in the transaction that
--- ends them (so a counter and the history it counts commit together). Called once per ended run
--- wherever runs end: _finish_run (end_run, kill_run of a running run; agent_report counts its whole
--- batch at its end), the deadline reaper, _abandon_runs (dead, stopped, re-registered or deleted
--- agents), and where runs are cancelled or skipped (kill_run of a queued run, _cancel_previous_runs,
--- _fire_due, _fire_pair, _fire_triggers). Each run must be passed exactly once: nothing here checks
--- that it was not counted already.
+-- Counts runs that reached their final state, for metrics(), in the transaction that ends them (so
+-- a count and the history it counts commit together): one row per run in run_count_delta, which
+-- _fold_run_counts adds to run_count about once a minute. Called once per ended run wherever runs
+-- end: _finish_run (end_run, kill_run of a running run; agent_report counts its whole batch at its
+-- end), the deadline reaper, _abandon_runs (dead, stopped, re-registered or deleted agents), and
+-- where runs are cancelled or skipped (kill_run of a queued run, _cancel_previous_runs, _fire_due,
+-- _fire_pair, _fire_triggers). Each run must be passed exactly once: nothing here checks that it
+-- was not counted already.
 --
--- Locks: each counter row written is locked (job, state) until commit. Rows are visited in
--- (job_id, state) order, so two callers passing many runs cannot deadlock on each other; a
--- transaction that ends runs in several statements (agent_report's entries) collects them and
--- counts them in one call at its end, for the same reason.
---
--- Cost: this runs on every run's end, so it is one statement whatever the runs: each counter row
--- gets its runs' counts per bucket as whole arrays, added element by element (a row gets any number
--- of buckets at once). Until 2026-12-06 a second form of the rule wrote one bucket by position (the
--- usual call) and a third, one UPDATE per (job, state, bucket) through _add_run_count, the rest.
+-- Cost: this runs on every run's end, so it appends and nothing more: no counter row is read,
+-- locked or rewritten here (tables/175-run_count_delta.sql says what that cost). The histogram
+-- buckets are worked out by the fold and by metrics(), from the raw seconds kept here.
 CREATE OR REPLACE FUNCTION pgautomator._count_ended_runs(run_ids bigint[])
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-  d_bounds CONSTANT float8[] := pgautomator._run_histogram_bounds('duration');
-  l_bounds CONSTANT float8[] := pgautomator._run_histogram_bounds('lateness');
 BEGIN
-  -- The runs grouped by job and state, in the order the counter rows are locked; per group, the
-  -- 1-based bucket of each run in each histogram (width_bucket is the number of bounds <= v; NULL
-  -- for runs that never started, cancelled or skipped: counted in no bucket, and in no sum).
-  INSERT INTO pgautomator.run_count AS c (job_id, state, runs, duration_buckets, duration_sum, lateness_buckets, lateness_sum)
-  SELECT g.job_id, g.state, g.n,
-         ARRAY(SELECT cardinality(array_positions(g.dbs, b)) FROM generate_series(1, cardinality(d_bounds) + 1) AS b ORDER BY b),
-         g.dsum,
-         ARRAY(SELECT cardinality(array_positions(g.lbs, b)) FROM generate_series(1, cardinality(l_bounds) + 1) AS b ORDER BY b),
-         g.lsum
-    FROM (SELECT r.job_id, r.state, count(*) AS n,
-                 array_agg(width_bucket(d.dur, d_bounds) + 1) AS dbs, coalesce(sum(d.dur), 0) AS dsum,
-                 array_agg(width_bucket(d.late, l_bounds) + 1) AS lbs, coalesce(sum(d.late), 0) AS lsum
-            FROM pgautomator.job_run r
-           CROSS JOIN LATERAL (SELECT date_part('epoch', r.finished_at - r.started_at) AS dur,
-                                      greatest(date_part('epoch', r.started_at - r.scheduled_for), 0) AS late) d
-           WHERE r.id = ANY (_count_ended_runs.run_ids) AND r.finished_at IS NOT NULL
-           GROUP BY r.job_id, r.state) g
-   ORDER BY g.job_id, g.state
-  ON CONFLICT ON CONSTRAINT run_count_pkey DO UPDATE
-     SET runs = c.runs + excluded.runs,
-         duration_buckets = ARRAY(SELECT x.have + x.add FROM unnest(c.duration_buckets, excluded.duration_buckets) WITH ORDINALITY AS x(have, add, i) ORDER BY x.i),
-         duration_sum = c.duration_sum + excluded.duration_sum,
-         lateness_buckets = ARRAY(SELECT x.have + x.add FROM unnest(c.lateness_buckets, excluded.lateness_buckets) WITH ORDINALITY AS x(have, add, i) ORDER BY x.i),
-         lateness_sum = c.lateness_sum + excluded.lateness_sum;
+  INSERT INTO pgautomator.run_count_delta (job_id, state, duration, lateness)
+  SELECT r.job_id, r.state, date_part('epoch', r.finished_at - r.started_at),
+         greatest(date_part('epoch', r.started_at - r.scheduled_for), 0)
+    FROM pgautomator.job_run r
+   WHERE r.id = ANY (_count_ended_runs.run_ids) AND r.finished_at IS NOT NULL;
 END
 $$;
 COMMENT ON FUNCTION pgautomator._count_ended_runs(bigint[]) IS
-  'Adds the runs of run_ids that are in a final state to run_count (per job and state: count, duration and lateness histograms). '
+  'Counts the runs of run_ids that are in a final state for metrics(): a row each in run_count_delta (job, state, duration, lateness), folded into run_count by _fold_run_counts. '
   'Called once per run, in the transaction that ends it.';
 REVOKE ALL ON FUNCTION pgautomator._count_ended_runs(bigint[]) FROM PUBLIC;
 
@@ -9755,8 +9757,8 @@ REVOKE ALL ON FUNCTION pgautomator._fill_template(text, jsonb) FROM PUBLIC;
 -- The body of end_run for a run already checked and locked by _running_run: shared by end_run and
 -- agent_report.
 -- finished: as in _end_attempt (the agent's time of a spooled result, kept between start and now).
--- counted_by_caller: the caller adds the run to run_count itself (agent_report, once for its whole
--- batch: _count_ended_runs says why); otherwise it is counted here.
+-- counted_by_caller: the caller counts the run itself (_count_ended_runs; agent_report, once for its
+-- whole batch, in one statement); otherwise it is counted here.
 CREATE OR REPLACE FUNCTION pgautomator._finish_run(r pgautomator.job_run, state text, message text, finished timestamptz DEFAULT NULL,
                                                    counted_by_caller boolean DEFAULT false)
 RETURNS void
@@ -10280,7 +10282,7 @@ BEGIN
       skipped := skipped || rid;
     END IF;
   END LOOP;
-  -- Counted in one statement after the loop (_count_ended_runs: lock order).
+  -- Counted in one statement after the loop (one insert for all of them).
   IF cardinality(skipped) > 0 THEN
     PERFORM pgautomator._count_ended_runs(skipped);
   END IF;
@@ -10294,6 +10296,45 @@ COMMENT ON FUNCTION pgautomator._fire_triggers(timestamptz, int) IS
   'Turns trigger_fire rows due by at (at most max_fires, SKIP LOCKED) into runs with trigger = job and upstream_run_id, under the '
   'downstream job''s overlap policy (skipped rows record why; a disabled job''s are skipped). Returns the number of runs queued.';
 REVOKE ALL ON FUNCTION pgautomator._fire_triggers(timestamptz, int) FROM PUBLIC;
+
+-- source: extension-src/sql/functions/internal/_fold_run_counts.sql
+-- Moves the ended runs counted in run_count_delta into run_count: the delta rows this statement
+-- sees are deleted and their counts added to the counter rows, in one statement, so a reader of
+-- both tables (metrics()) sees every run once, before, during and after. Rows committed while it
+-- runs are not seen by its DELETE and wait for the next fold. Two folds at once: the second one's
+-- DELETE waits for the first's rows and skips them once deleted (READ COMMITTED), so no run is
+-- added twice; the counter rows are locked in (job_id, state) order, so they cannot deadlock.
+-- Called by _retention_pass (at most once a minute, whoever heartbeats); tests call it directly.
+-- Returns how many runs were moved (including those of deleted jobs, dropped).
+CREATE OR REPLACE FUNCTION pgautomator._fold_run_counts()
+RETURNS bigint
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  moved bigint;
+BEGIN
+  WITH gone AS (
+    DELETE FROM pgautomator.run_count_delta d
+    RETURNING ROW(d.job_id, d.state, d.duration, d.lateness)::pgautomator.run_count_delta AS d),
+  added AS (
+    INSERT INTO pgautomator.run_count AS c (job_id, state, runs, duration_buckets, duration_sum, lateness_buckets, lateness_sum)
+    SELECT n.job_id, n.state, n.runs, n.duration_buckets, n.duration_sum, n.lateness_buckets, n.lateness_sum
+      FROM pgautomator._run_count_rows(ARRAY(SELECT g.d FROM gone g)) AS n
+    ON CONFLICT ON CONSTRAINT run_count_pkey DO UPDATE
+       SET runs = c.runs + excluded.runs,
+           duration_buckets = ARRAY(SELECT x.have + x.add FROM unnest(c.duration_buckets, excluded.duration_buckets) WITH ORDINALITY AS x(have, add, i) ORDER BY x.i),
+           duration_sum = c.duration_sum + excluded.duration_sum,
+           lateness_buckets = ARRAY(SELECT x.have + x.add FROM unnest(c.lateness_buckets, excluded.lateness_buckets) WITH ORDINALITY AS x(have, add, i) ORDER BY x.i),
+           lateness_sum = c.lateness_sum + excluded.lateness_sum
+    RETURNING 1)
+  SELECT count(*) INTO moved FROM gone;
+  RETURN moved;
+END
+$$;
+COMMENT ON FUNCTION pgautomator._fold_run_counts() IS
+  'Moves the runs counted in run_count_delta into run_count (per job and state, histograms added bucket by bucket) in one statement; drops those of deleted jobs. Called by _retention_pass. Returns the runs moved.';
+REVOKE ALL ON FUNCTION pgautomator._fold_run_counts() FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_histogram_json.sql
 -- A histogram of metrics()'s payload from per-bucket counts (run_count's layout: one count per
@@ -10801,7 +10842,7 @@ BEGIN
     PERFORM pgautomator._notify('kill', jsonb_build_object('run_id', reaped.id,
       'agent', (SELECT a.name FROM pgautomator.agent a WHERE a.id = reaped.agent_id)));
   END LOOP;
-  -- Counted in one statement after the loop, not run by run (_count_ended_runs: lock order).
+  -- Counted in one statement after the loop, not run by run (one insert for all of them).
   IF n > 0 THEN
     PERFORM pgautomator._count_ended_runs(ended);
   END IF;
@@ -11120,6 +11161,8 @@ BEGIN
   IF marker IS NULL OR (marker ? 'at' AND (marker ->> 'at')::timestamptz > _retention_pass.at - c_every) THEN
     RETURN 0;
   END IF;
+  -- The run counters too (run_count_delta into run_count): a minute of ended runs at once.
+  PERFORM pgautomator._fold_run_counts();
   after_job := coalesce((marker ->> 'job_id')::bigint, 0);
   jobs := ARRAY(SELECT j.id FROM pgautomator.job j WHERE j.id > after_job ORDER BY j.id LIMIT c_max_jobs);
   deleted := pgautomator._apply_retention(_retention_pass.at, jobs, NULL, NULL, true, c_max_rows);
@@ -11137,8 +11180,46 @@ END
 $$;
 COMMENT ON FUNCTION pgautomator._retention_pass(timestamptz) IS
   'History retention run by the database itself: called by agent heartbeats, it applies the retention policies (_apply_retention) '
-  'at most once a minute, to at most 200 jobs and 1,000 runs per pass, remembering where it stopped in setting retention_pass. Returns runs deleted.';
+  'at most once a minute, to at most 200 jobs and 1,000 runs per pass, remembering where it stopped in setting retention_pass; '
+  'and folds the run counters (_fold_run_counts). Returns runs deleted.';
 REVOKE ALL ON FUNCTION pgautomator._retention_pass(timestamptz) FROM PUBLIC;
+
+-- source: extension-src/sql/functions/internal/_run_count_rows.sql
+-- Ended runs (run_count_delta rows) as run_count rows: per job and state, the count, and per
+-- histogram the count of each bucket as a whole array (element i, 1-based: the values v with
+-- bounds[i-1] <= v < bounds[i], width_bucket's numbering plus one; the last, those at or past the
+-- last bound) and the sum. Runs that never started (cancelled, skipped) are counted, in no bucket
+-- and in no sum. Rows of jobs deleted since are left out. The one place the bucket rule is written:
+-- the fold adds these rows to run_count, metrics() adds them to run_count's as it reads.
+-- Ordered by job and state: the order in which the fold locks counter rows. (plpgsql: its plan is
+-- kept, where a sql function with a SET clause is planned again at every call.)
+CREATE OR REPLACE FUNCTION pgautomator._run_count_rows(deltas pgautomator.run_count_delta[])
+RETURNS SETOF pgautomator.run_count
+LANGUAGE plpgsql
+STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  RETURN QUERY
+  SELECT g.job_id, g.state, g.n,
+         ARRAY(SELECT cardinality(array_positions(g.dbs, k))::bigint FROM generate_series(1, cardinality(b.d) + 1) AS k ORDER BY k),
+         g.dsum,
+         ARRAY(SELECT cardinality(array_positions(g.lbs, k))::bigint FROM generate_series(1, cardinality(b.l) + 1) AS k ORDER BY k),
+         g.lsum
+    FROM (SELECT pgautomator._run_histogram_bounds('duration') AS d, pgautomator._run_histogram_bounds('lateness') AS l) b
+   CROSS JOIN LATERAL (
+          SELECT x.job_id, x.state, count(*) AS n,
+                 array_agg(width_bucket(x.duration, b.d) + 1) AS dbs, coalesce(sum(x.duration), 0) AS dsum,
+                 array_agg(width_bucket(x.lateness, b.l) + 1) AS lbs, coalesce(sum(x.lateness), 0) AS lsum
+            FROM unnest(_run_count_rows.deltas) AS x
+           GROUP BY x.job_id, x.state) g
+   WHERE EXISTS (SELECT 1 FROM pgautomator.job j WHERE j.id = g.job_id)
+   ORDER BY g.job_id, g.state;
+END
+$$;
+COMMENT ON FUNCTION pgautomator._run_count_rows(pgautomator.run_count_delta[]) IS
+  'Ended runs (run_count_delta rows) grouped as run_count rows (per job and state: count, duration and lateness histograms as per-bucket arrays, sums), jobs that still exist only, in (job_id, state) order.';
+REVOKE ALL ON FUNCTION pgautomator._run_count_rows(pgautomator.run_count_delta[]) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_run_ended.sql
 -- What follows the end of runs, called in the transaction that records it (_finish_run,
@@ -14281,7 +14362,8 @@ RETURNS jsonb
 LANGUAGE plpgsql
 STABLE
 SECURITY DEFINER
--- Reads run_count (a row per job and final state) and the small live sets only; the run history
+-- Reads run_count (a row per job and final state), the runs ended since its last fold
+-- (run_count_delta, about a minute of them) and the small live sets only; the run history
 -- is never scanned (bench/metrics.ts: 10,000 jobs, up to 1,000,000 runs). JIT compilation would
 -- cost more than the few tens of thousands of counter rows it could speed up.
 SET jit = off
@@ -14300,23 +14382,32 @@ DECLARE
   current  record;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_viewer');
-  -- Counters since install (run_count, written as runs end): retention does not lower them.
-  SELECT coalesce(jsonb_agg(jsonb_build_array(j.name, c.state, c.runs)), '[]')
-    INTO runs
-    FROM pgautomator.run_count c JOIN pgautomator.job j ON j.id = c.job_id;
-  -- The histograms: per-bucket counts summed over jobs and states, by subscript (one pass over
-  -- run_count; unnesting the arrays and grouping by position cost six times as much with 20,000
-  -- rows). The subscripts follow _run_histogram_bounds: 9 duration bounds and 8 lateness bounds,
-  -- plus the +Inf bucket each (pgtap/metrics_counters.sql checks the counts against the history).
-  SELECT ARRAY[sum(c.duration_buckets[1]), sum(c.duration_buckets[2]), sum(c.duration_buckets[3]), sum(c.duration_buckets[4]),
+  -- Counters since install: run_count, plus the runs ended since its last fold (run_count_delta,
+  -- grouped as run_count rows by _run_count_rows), read in one statement: a fold moves runs from
+  -- one to the other in a statement of its own, so this snapshot sees each run once. Retention
+  -- does not lower them. The histograms: per-bucket counts summed over jobs and states, by
+  -- subscript (one pass; unnesting the arrays and grouping by position cost six times as much with
+  -- 20,000 rows). The subscripts follow _run_histogram_bounds: 9 duration bounds and 8 lateness
+  -- bounds, plus the +Inf bucket each (pgtap/metrics_counters.sql checks the counts against the
+  -- history).
+  WITH c AS (
+    SELECT k.job_id, k.state, k.runs, k.duration_buckets, k.duration_sum, k.lateness_buckets, k.lateness_sum
+      FROM pgautomator.run_count k
+    UNION ALL
+    SELECT n.job_id, n.state, n.runs, n.duration_buckets, n.duration_sum, n.lateness_buckets, n.lateness_sum
+      FROM pgautomator._run_count_rows(ARRAY(SELECT d FROM pgautomator.run_count_delta d)) n)
+  SELECT (SELECT coalesce(jsonb_agg(jsonb_build_array(j.name, s.state, s.runs)), '[]')
+            FROM (SELECT c.job_id, c.state, sum(c.runs) AS runs FROM c GROUP BY c.job_id, c.state) s
+            JOIN pgautomator.job j ON j.id = s.job_id),
+         ARRAY[sum(c.duration_buckets[1]), sum(c.duration_buckets[2]), sum(c.duration_buckets[3]), sum(c.duration_buckets[4]),
                sum(c.duration_buckets[5]), sum(c.duration_buckets[6]), sum(c.duration_buckets[7]), sum(c.duration_buckets[8]),
                sum(c.duration_buckets[9]), sum(c.duration_buckets[10])],
          ARRAY[sum(c.lateness_buckets[1]), sum(c.lateness_buckets[2]), sum(c.lateness_buckets[3]), sum(c.lateness_buckets[4]),
                sum(c.lateness_buckets[5]), sum(c.lateness_buckets[6]), sum(c.lateness_buckets[7]), sum(c.lateness_buckets[8]),
                sum(c.lateness_buckets[9])],
          coalesce(sum(c.duration_sum), 0), coalesce(sum(c.lateness_sum), 0)
-    INTO d_counts, l_counts, d_sum, l_sum
-    FROM pgautomator.run_count c;
+    INTO runs, d_counts, l_counts, d_sum, l_sum
+    FROM c;
   duration := pgautomator._histogram_json(c_duration, d_counts, d_sum);
   lateness := pgautomator._histogram_json(c_lateness, l_counts, l_sum);
 
@@ -16068,9 +16159,8 @@ DECLARE
   l_msg    text;
   l_detail text;
   l_hint   text;
-  -- Runs ended by this call, counted in run_count in one statement at the end rather than entry by
-  -- entry: two agents reporting ends of the same jobs in opposite orders would otherwise lock the
-  -- counter rows in opposite orders and deadlock (_count_ended_runs).
+  -- Runs ended by this call, counted (_count_ended_runs) in one statement at the end rather than
+  -- entry by entry: one insert instead of one per run.
   ended    bigint[] := '{}';
   -- Every entry an end_run with its last attempt: the batch _end_runs_together may apply at once.
   all_ends boolean := true;

@@ -1,9 +1,10 @@
--- Run counters (run_count) behind metrics(): each way a run reaches its final state adds exactly
--- one to exactly one counter (its job and state) in the transaction that ends it; retention and
--- purges do not lower them; deleting a job drops its counters. (pg_dump/pg_restore keeps them:
--- test/backup.test.ts compares every table, run_count included, row for row.)
+-- Run counters behind metrics(): each way a run reaches its final state adds exactly one to
+-- exactly one counter (its job and state) in the transaction that ends it (a run_count_delta row,
+-- read by metrics() at once); the fold moves them into run_count without changing what metrics()
+-- reports; retention and purges do not lower them; deleting a job drops its counters. (pg_dump/
+-- pg_restore keeps them: test/backup.test.ts compares every table, run_count included, row for row.)
 BEGIN;
-SELECT plan(35);
+SELECT plan(47);
 
 SELECT pgautomator._register_agent('a1', max_concurrent => 50, heartbeat_interval => '1 hour', at => now());
 CREATE FUNCTION pg_temp.mkjob(name text, overlap text DEFAULT 'allow', timeout interval DEFAULT NULL, on_abandon text DEFAULT 'fail',
@@ -15,8 +16,12 @@ BEGIN
   PERFORM pgautomator.add_step(name, 'only', 'shell', 'true');
   RETURN id;
 END $$;
--- A job's counters, 'state:runs,...'.
+-- A job's counters as metrics() reports them, 'state:runs,...' (folded or not).
 CREATE FUNCTION pg_temp.counted(job text) RETURNS text LANGUAGE sql AS $$
+  SELECT coalesce(string_agg((e ->> 1) || ':' || (e ->> 2), ',' ORDER BY e ->> 1), '')
+    FROM jsonb_array_elements(pgautomator.metrics() -> 'runs') e WHERE e ->> 0 = job $$;
+-- The same from run_count alone (what the folds have added).
+CREATE FUNCTION pg_temp.folded(job text) RETURNS text LANGUAGE sql AS $$
   SELECT coalesce(string_agg(c.state || ':' || c.runs, ',' ORDER BY c.state), '')
     FROM pgautomator.run_count c JOIN pgautomator.job j ON j.id = c.job_id WHERE j.name = job $$;
 -- The same from the history: what the counters must equal while nothing was purged.
@@ -34,7 +39,7 @@ BEGIN
   RETURN rid;
 END $$;
 
-SELECT is((SELECT count(*)::int FROM pgautomator.run_count), 0, 'a fresh install counts nothing');
+SELECT is((SELECT count(*)::int FROM pgautomator.run_count) + (SELECT count(*)::int FROM pgautomator.run_count_delta), 0, 'a fresh install counts nothing');
 
 -- 1. end_run, each final state an agent reports ------------------------------------------------
 SELECT pg_temp.mkjob('ok');
@@ -58,6 +63,13 @@ SELECT is(jsonb_path_query_array(pgautomator.agent_report(jsonb_build_array(
             jsonb_build_object('op', 'end_run', 'run_id', :rep1b, 'state', 'succeeded'))), '$[*].ok'),
           '[true, true, true, true]'::jsonb, 'agent_report: three ends recorded, a second end of the same run answered as a repeat (not counted again)');
 SELECT is(pg_temp.counted('rep1') || ' ' || pg_temp.counted('rep2'), 'succeeded:2 failed:1', 'agent_report: each recorded end counted once, the repeat not');
+SELECT is(pg_temp.folded('rep1') || ' ' || pg_temp.folded('rep2'), ' ', 'counted as run_count_delta rows, run_count not written yet');
+CREATE TEMP TABLE before_fold AS SELECT pgautomator.metrics() AS m, (SELECT count(*) FROM pgautomator.run_count_delta) AS pending;
+SELECT is(pgautomator._fold_run_counts(), (SELECT pending FROM before_fold), 'the fold moves every pending row');
+SELECT is(pg_temp.folded('rep1') || ' ' || pg_temp.folded('rep2'), 'succeeded:2 failed:1', 'into run_count');
+SELECT is((SELECT count(*)::int FROM pgautomator.run_count_delta), 0, 'and leaves none behind');
+SELECT is(pgautomator.metrics(), (SELECT m FROM before_fold), 'metrics() reports the same before and after the fold');
+SELECT is(pgautomator._fold_run_counts(), 0::bigint, 'a fold with nothing pending moves nothing');
 
 -- 3. Kills --------------------------------------------------------------------------------------
 SELECT pg_temp.mkjob('kq');
@@ -130,6 +142,7 @@ INSERT INTO pgautomator.job_run (job_id, trigger, scheduled_for, finished_at, st
   SELECT id, 'api', now(), now(), 'cancelled' FROM pgautomator.job WHERE name = 'hist';
 SELECT pgautomator._count_ended_runs((SELECT ids FROM hist_runs) || (SELECT array_agg(r.id) FROM pgautomator.job_run r JOIN pgautomator.job j ON j.id = r.job_id
                                                                      WHERE j.name = 'hist' AND r.state = 'cancelled'));
+SELECT pgautomator._fold_run_counts();
 SELECT is((SELECT array[c.duration_buckets, c.lateness_buckets || 0::bigint] FROM pgautomator.run_count c JOIN pgautomator.job j ON j.id = c.job_id
             WHERE j.name = 'hist' AND c.state = 'succeeded'),
           array['{1,2,0,0,1,0,0,0,0,0}'::bigint[], '{1,2,0,0,1,0,0,0,0,0}'::bigint[]],
@@ -139,10 +152,11 @@ INSERT INTO pgautomator.job_run (job_id, trigger, scheduled_for, started_at, fin
   SELECT id, 'api', now() - interval '3 seconds', now() - interval '2 seconds', now(), 'succeeded' FROM pgautomator.job WHERE name = 'hist';
 SELECT pgautomator._count_ended_runs(ARRAY(SELECT r.id FROM pgautomator.job_run r JOIN pgautomator.job j ON j.id = r.job_id
                                             WHERE j.name = 'hist' AND r.state = 'succeeded' AND r.id <> ALL ((SELECT ids FROM hist_runs)::bigint[])));
+SELECT pgautomator._fold_run_counts();
 SELECT is((SELECT array[c.duration_buckets, c.lateness_buckets || 0::bigint] FROM pgautomator.run_count c JOIN pgautomator.job j ON j.id = c.job_id
             WHERE j.name = 'hist' AND c.state = 'succeeded'),
           array['{1,3,0,0,1,0,0,0,0,0}'::bigint[], '{1,2,0,1,1,0,0,0,0,0}'::bigint[]],
-          'a later call adds to the buckets of the row that exists (duration 2 s: 1-5; lateness 1 s: 1-5)');
+          'a later fold adds to the buckets of the row that exists (duration 2 s: 1-5; lateness 1 s: 1-5)');
 SELECT ok((SELECT abs(c.duration_sum - 106.5) < 1e-6 AND abs(c.lateness_sum - 10.4 - 1) < 1e-6 FROM pgautomator.run_count c JOIN pgautomator.job j ON j.id = c.job_id
             WHERE j.name = 'hist' AND c.state = 'succeeded'), 'and the sums');
 
@@ -152,6 +166,9 @@ CREATE TEMP TABLE everything AS
 SELECT is((SELECT counted FROM everything),
           (SELECT string_agg(j.name || '=' || pg_temp.history(j.name), ' ' ORDER BY j.name) FROM pgautomator.job j),
           'every run that ended is counted exactly once, under its job and final state');
+SELECT pgautomator._fold_run_counts();
+SELECT is((SELECT string_agg(j.name || '=' || pg_temp.folded(j.name), ' ' ORDER BY j.name) FROM pgautomator.job j),
+          (SELECT counted FROM everything), 'folded, run_count holds the same counts');
 SELECT is(pgautomator.metrics() -> 'duration_seconds' -> 'count',
           (SELECT to_jsonb(count(*)) FROM pgautomator.job_run r WHERE r.finished_at IS NOT NULL AND r.started_at IS NOT NULL),
           'metrics: the duration histogram counts every ended run that started');
@@ -164,10 +181,24 @@ SELECT is((SELECT count(*)::int FROM pgautomator.job_run WHERE finished_at IS NO
 SELECT is((SELECT string_agg(j.name || '=' || pg_temp.counted(j.name), ' ' ORDER BY j.name) FROM pgautomator.job j),
           (SELECT counted FROM everything), 'the counters did not go down');
 SELECT is(pgautomator.metrics() - 'queued' - 'running', (SELECT m - 'queued' - 'running' FROM before_purge), 'nor did anything metrics() reports of them');
+SELECT pg_temp.mkjob('late');
+SELECT pgautomator.end_run(pg_temp.running('late'), 'succeeded');
+SELECT pgautomator.end_run(pg_temp.running('ok'), 'failed');
+SELECT is(pg_temp.counted('ok') || ' ' || pg_temp.counted('late'), 'failed:1,succeeded:1 succeeded:1', 'runs ended since the fold are counted at once');
 SELECT pgautomator.delete_job('ok');
 SELECT is((SELECT count(*)::int FROM pgautomator.run_count c WHERE NOT EXISTS (SELECT 1 FROM pgautomator.job j WHERE j.id = c.job_id)), 0,
           'a deleted job takes its counters with it');
-SELECT ok(NOT (pgautomator.metrics() -> 'runs') @> '[["ok", "succeeded", 1]]', 'and its series leave metrics()');
+SELECT ok(NOT (pgautomator.metrics() -> 'runs') @> '[["ok", "succeeded", 1]]' AND NOT (pgautomator.metrics() -> 'runs') @> '[["ok", "failed", 1]]',
+          'and its series leave metrics(), the pending count too');
+SELECT is((pgautomator.metrics() -> 'duration_seconds' -> 'count')::int, (SELECT (m -> 'duration_seconds' -> 'count')::int FROM before_purge) + 1 - 1,
+          'the histograms lose the deleted job''s runs, folded and pending (since the purge: + late''s run - ok''s folded one)');
+SELECT is(pgautomator._fold_run_counts(), 2::bigint, 'the fold takes the deleted job''s pending run too');
+SELECT is(pg_temp.folded('late') || ' ' || (SELECT count(*) FROM pgautomator.run_count_delta), 'succeeded:1 0', 'counting only the jobs that exist');
+
+-- 7. The database folds on its own: the retention pass of an agent's heartbeat (at most once a minute).
+SELECT pgautomator.end_run(pg_temp.running('late'), 'succeeded');
+SELECT pgautomator._retention_pass(now() + interval '1 hour');
+SELECT is(pg_temp.folded('late') || ' ' || (SELECT count(*) FROM pgautomator.run_count_delta), 'succeeded:2 0', 'the retention pass folds the run counters');
 
 SELECT * FROM finish();
 ROLLBACK;

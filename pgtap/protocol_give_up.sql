@@ -62,6 +62,7 @@ SELECT is((SELECT r.state || '/' || s.state FROM pgautomator.job_run r JOIN pgau
 SELECT is((SELECT count(*)::int FROM pgautomator.job_run WHERE retry_of = :b1), 1, 'and retried');
 
 -- 6. Counted once each in run_count (metrics), by the single call and by the batched path alike.
+SELECT pgautomator._fold_run_counts() > 0 AS folded;
 SELECT is((SELECT c.runs::int FROM pgautomator.run_count c WHERE c.job_id = pgautomator._job_id('give_retry') AND c.state = 'abandoned'),
   (SELECT count(*)::int FROM pgautomator.job_run r WHERE r.job_id = pgautomator._job_id('give_retry') AND r.state = 'abandoned'),
   'each abandoned run of give_retry counted once');

@@ -45,6 +45,7 @@ RESET ROLE;
 SELECT is((SELECT count(*)::int FROM pgautomator.step_run WHERE job_run_id = :r1), 1, 'and writes no second attempt');
 
 -- 3. Output, ends, a refused entry in the middle: the others are kept.
+SELECT pgautomator._fold_run_counts() >= 0 AS folded;
 SELECT coalesce(sum(c.runs), 0) AS counted_before FROM pgautomator.run_count c JOIN pgautomator.job j ON j.id = c.job_id
  WHERE j.name = 'batch_job' \gset
 SET LOCAL ROLE pgat_report_a;
@@ -70,6 +71,7 @@ SELECT is((SELECT state || '/' || message FROM pgautomator.job_run WHERE id = :r
 SELECT is((SELECT state FROM pgautomator.step_run WHERE id = :sr2), 'failed', 'its step failed');
 -- The batch is first applied in one subtransaction; a refused entry undoes it and it is applied
 -- again entry by entry: what the first pass wrote must not stay twice.
+SELECT pgautomator._fold_run_counts() > 0 AS folded;
 SELECT is((SELECT sum(c.runs) - :counted_before FROM pgautomator.run_count c JOIN pgautomator.job j ON j.id = c.job_id WHERE j.name = 'batch_job'),
           2::numeric, 'the two ended runs are counted once each');
 

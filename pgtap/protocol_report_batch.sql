@@ -97,6 +97,7 @@ LANGUAGE sql AS $$
     FROM pgautomator.job_run r
    WHERE r.job_id = pgautomator._job_id(job) AND r.finished_at IS NOT NULL
    GROUP BY r.state $$;
+SELECT pgautomator._fold_run_counts() > 0 AS folded;
 SELECT results_eq($$SELECT j, c.state, c.runs, c.duration_buckets, c.lateness_buckets FROM unnest(ARRAY['bt_fast', 'bt_slow']) j
                       JOIN pgautomator.run_count c ON c.job_id = pgautomator._job_id(j) ORDER BY j, c.state$$,
                   $$SELECT j, x.* FROM unnest(ARRAY['bt_fast', 'bt_slow']) j CROSS JOIN LATERAL pg_temp.counts_of_rows(j) x ORDER BY j, x.state$$,
@@ -112,6 +113,7 @@ SELECT jsonb_agg(jsonb_build_object('op', 'end_run', 'run_id', c.run_id, 'state'
 SET LOCAL ROLE pgat_batch_a;
 SELECT pgautomator.agent_report(:'more_entries');
 RESET ROLE;
+SELECT pgautomator._fold_run_counts() > 0 AS folded;
 SELECT is((SELECT runs FROM pgautomator.run_count WHERE job_id = pgautomator._job_id('bt_fast') AND state = 'succeeded'), 4::bigint,
           'two more successes: 2 + 2');
 SELECT results_eq($$SELECT c.state, c.runs, c.duration_buckets, c.lateness_buckets FROM pgautomator.run_count c WHERE c.job_id = pgautomator._job_id('bt_fast') ORDER BY c.state$$,
@@ -177,6 +179,7 @@ SELECT pgautomator.agent_report(jsonb_build_array(
 RESET ROLE;
 SELECT is(:'twice'::jsonb -> 0, '{"ok": true}'::jsonb, 'the first end is applied');
 SELECT is((:'twice'::jsonb -> 1 ->> 'repeat')::boolean, true, 'the second answered as a repeat');
+SELECT pgautomator._fold_run_counts() > 0 AS folded;
 SELECT is((SELECT sum(runs) FROM pgautomator.run_count WHERE job_id = pgautomator._job_id('bt_fast')), 7::numeric, 'and the run counted once (4 + 2 + 1)');
 
 -- 9. Another attempt of the run left open (as a crashed agent's begin may leave one): entry by

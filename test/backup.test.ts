@@ -173,7 +173,7 @@ for (const route of routes) {
     await admin(async (client) => {
       assertSamePicture(await tablePicture(client), from.picture);
       assert.ok(from.picture.rows['pgautomator.job_run'] >= 4 && from.picture.rows['pgautomator.step_log'] > 0 && from.picture.rows['pgautomator.notification'] > 0
-        && from.picture.rows['pgautomator.run_count'] > 0,
+        && from.picture.rows['pgautomator.run_count'] > 0 && from.picture.rows['pgautomator.run_count_delta'] > 0,
         `the source had history to lose: ${JSON.stringify(from.picture.rows)}`);
       await assertCarriesOn(client, roles, from.runningRunId);
     }, databaseUrl(target));

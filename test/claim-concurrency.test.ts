@@ -172,7 +172,9 @@ test('10,000 fires and manual starts claimed exactly once by 6 concurrent agents
   assert.is(Number(overlaps[0].n), 0, 'queue_all jobs never ran two runs at once');
   assert.ok(claimers.filter((c) => c.claimed.length > 0).length >= 2, 'the work was shared between sessions');
 
-  // The metrics counters (run_count), written by every concurrent end_run: each end counted once.
+  // The metrics counters, written by every concurrent end_run (run_count_delta) and folded into
+  // run_count: each end counted once.
+  await db.pool.query('SELECT pgautomator._fold_run_counts()');
   const { rows: counted } = await db.pool.query<{ differing: string }>(
     `SELECT count(*) AS differing
        FROM (SELECT r.job_id, r.state, count(*) AS n FROM pgautomator.job_run r WHERE r.finished_at IS NOT NULL GROUP BY 1, 2) h

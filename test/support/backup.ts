@@ -97,7 +97,11 @@ export async function seedDatabase(client: pg.ClientBase, roles: TestRoles): Pro
     await asRole(client, roles.admin, () => client.query("SELECT pgautomator.start_job('long')"));
     const long = await waitFor(async () => (await claimAndFinish(client, agentName, ['long'])).find((r) => r.job === 'long'), { what: 'the long run claimed' });
     await client.query('SELECT pgautomator.log_step($1, $2)', [long.begun!.step_run_id, 'sleeping\n']);
+    // The heartbeat's retention pass folds the run counters so far into run_count; the run of tick
+    // ended after it stays in run_count_delta: the backup holds counts in both tables.
     await client.query('SELECT pgautomator.agent_heartbeat($1, ARRAY[$2]::bigint[])', [agentName, long.run_id]);
+    await asRole(client, roles.admin, () => client.query("SELECT pgautomator.start_job('tick')"));
+    await waitFor(async () => (await claimAndFinish(client, agentName)).some((r) => r.job === 'tick'), { what: 'a run of tick after the fold' });
     return { runningRunId: long.run_id };
   });
 }

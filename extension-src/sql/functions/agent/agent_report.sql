@@ -50,9 +50,8 @@ DECLARE
   l_msg    text;
   l_detail text;
   l_hint   text;
-  -- Runs ended by this call, counted in run_count in one statement at the end rather than entry by
-  -- entry: two agents reporting ends of the same jobs in opposite orders would otherwise lock the
-  -- counter rows in opposite orders and deadlock (_count_ended_runs).
+  -- Runs ended by this call, counted (_count_ended_runs) in one statement at the end rather than
+  -- entry by entry: one insert instead of one per run.
   ended    bigint[] := '{}';
   -- Every entry an end_run with its last attempt: the batch _end_runs_together may apply at once.
   all_ends boolean := true;

@@ -1,8 +1,8 @@
 -- The body of end_run for a run already checked and locked by _running_run: shared by end_run and
 -- agent_report.
 -- finished: as in _end_attempt (the agent's time of a spooled result, kept between start and now).
--- counted_by_caller: the caller adds the run to run_count itself (agent_report, once for its whole
--- batch: _count_ended_runs says why); otherwise it is counted here.
+-- counted_by_caller: the caller counts the run itself (_count_ended_runs; agent_report, once for its
+-- whole batch, in one statement); otherwise it is counted here.
 CREATE OR REPLACE FUNCTION pgautomator._finish_run(r pgautomator.job_run, state text, message text, finished timestamptz DEFAULT NULL,
                                                    counted_by_caller boolean DEFAULT false)
 RETURNS void

@@ -61,7 +61,7 @@ BEGIN
       skipped := skipped || rid;
     END IF;
   END LOOP;
-  -- Counted in one statement after the loop (_count_ended_runs: lock order).
+  -- Counted in one statement after the loop (one insert for all of them).
   IF cardinality(skipped) > 0 THEN
     PERFORM pgautomator._count_ended_runs(skipped);
   END IF;

@@ -39,7 +39,7 @@ BEGIN
     PERFORM pgautomator._notify('kill', jsonb_build_object('run_id', reaped.id,
       'agent', (SELECT a.name FROM pgautomator.agent a WHERE a.id = reaped.agent_id)));
   END LOOP;
-  -- Counted in one statement after the loop, not run by run (_count_ended_runs: lock order).
+  -- Counted in one statement after the loop, not run by run (one insert for all of them).
   IF n > 0 THEN
     PERFORM pgautomator._count_ended_runs(ended);
   END IF;

@@ -25,6 +25,8 @@ BEGIN
   IF marker IS NULL OR (marker ? 'at' AND (marker ->> 'at')::timestamptz > _retention_pass.at - c_every) THEN
     RETURN 0;
   END IF;
+  -- The run counters too (run_count_delta into run_count): a minute of ended runs at once.
+  PERFORM pgautomator._fold_run_counts();
   after_job := coalesce((marker ->> 'job_id')::bigint, 0);
   jobs := ARRAY(SELECT j.id FROM pgautomator.job j WHERE j.id > after_job ORDER BY j.id LIMIT c_max_jobs);
   deleted := pgautomator._apply_retention(_retention_pass.at, jobs, NULL, NULL, true, c_max_rows);
@@ -42,5 +44,6 @@ END
 $$;
 COMMENT ON FUNCTION pgautomator._retention_pass(timestamptz) IS
   'History retention run by the database itself: called by agent heartbeats, it applies the retention policies (_apply_retention) '
-  'at most once a minute, to at most 200 jobs and 1,000 runs per pass, remembering where it stopped in setting retention_pass. Returns runs deleted.';
+  'at most once a minute, to at most 200 jobs and 1,000 runs per pass, remembering where it stopped in setting retention_pass; '
+  'and folds the run counters (_fold_run_counts). Returns runs deleted.';
 REVOKE ALL ON FUNCTION pgautomator._retention_pass(timestamptz) FROM PUBLIC;

@@ -13,7 +13,8 @@
  * meet the same drift. Only for changes of functions: tables, indexes and signatures must be the
  * same at REF (a file that fails to apply stops the run); for older commits, --checkout.
  *
- * Prints, per arm, µs of the agent backend's CPU per run (claim + report), and the ratio
+ * Prints, per arm, µs of the agent backend's CPU per run (claim + report, and the counters' fold
+ * where the install has one: bench/cost-per-run.ts, fold()), and the ratio
  * this checkout / REF over blocks of rounds (median, lowest, highest).
  *
  * Env: as bench/cost-per-run.ts (PGAUTOMATOR_BENCH_CLAIM, PGAUTOMATOR_BENCH_ROUND_FIRES,
@@ -27,7 +28,7 @@ import type pg from 'pg';
 import { checkoutInstallScript } from '../cli/extension-installer.ts';
 import { createTestDatabase, type TestDatabase } from '../test/support/database.ts';
 import { machine, percentile } from './agent-bench-support.ts';
-import { connectAgent, fixture, measure, warmUp, type Measure } from './cost-per-run.ts';
+import { connectAgent, connectFolder, fixture, fold, measure, warmUp, type Folder, type Measure } from './cost-per-run.ts';
 
 const ROUNDS = Number(process.env.PGAUTOMATOR_BENCH_ROUNDS ?? 400);
 const BLOCK = Number(process.env.PGAUTOMATOR_BENCH_BLOCK ?? 20);
@@ -44,8 +45,9 @@ interface Arm {
   pid: number;
   jobIds: number[];
   cursor: { next: number };
+  folder: Folder;
   blocks: { runs: number; ns: number }[];
-  total: Measure;
+  total: Measure & { foldNs: number };
 }
 
 /** The function files REF has otherwise than this checkout, with REF's text. */
@@ -88,7 +90,8 @@ async function arm(label: string, replace: { path: string; sql: string }[], chec
     }
   }
   const { agent, pid, jobIds } = await connectAgent(db, `bench-cost-${label}`);
-  return { label, db, agent, pid, jobIds, cursor: { next: 0 }, blocks: [], total: { runs: 0, claimNs: 0, reportNs: 0, calls: 0, wallMs: 0, perRunNs: [] } };
+  const folder = await connectFolder(db);
+  return { label, db, agent, pid, jobIds, cursor: { next: 0 }, folder, blocks: [], total: { runs: 0, claimNs: 0, reportNs: 0, foldNs: 0, calls: 0, wallMs: 0, perRunNs: [] } };
 }
 
 async function main(): Promise<void> {
@@ -102,7 +105,10 @@ async function main(): Promise<void> {
   if (!checkout) console.error(`${replace.length} function files differ from ${ref}: ${replace.map((f) => f.path.split('/').pop()).join(', ')}`);
   const arms = [await arm('head', []), await arm('ref', replace, checkout)];
   try {
-    for (const a of arms) await warmUp(a.db, a.agent, a.pid, a.jobIds, a.cursor);
+    for (const a of arms) {
+      await warmUp(a.db, a.agent, a.pid, a.jobIds, a.cursor);
+      await fold(a.folder);
+    }
     for (let turn = 0; turn * TURN < ROUNDS; turn++) {
       const order = turn % 2 === 0 ? arms : [...arms].reverse();
       for (const a of order) {
@@ -116,16 +122,21 @@ async function main(): Promise<void> {
           a.total.claimNs += m.claimNs;
           a.total.reportNs += m.reportNs;
         }
+        // The counters' fold after each turn (a turn's runs, a few hundred: folded more often than
+        // a heartbeat's once a minute would, so charged at least its share), in the turn's last block.
+        const foldNs = await fold(a.folder);
+        a.blocks.at(-1)!.ns += foldNs;
+        a.total.foldNs += foldNs;
       }
     }
     const ratios = arms[0]!.blocks.map((b, i) => b.ns / b.runs / (arms[1]!.blocks[i]!.ns / arms[1]!.blocks[i]!.runs));
     console.log(`machine: ${await machine(arms[0]!.db)}\n`);
     console.log(`claims of up to ${process.env.PGAUTOMATOR_BENCH_CLAIM ?? 8} runs, ${process.env.PGAUTOMATOR_BENCH_ROUND_FIRES ?? "twice that"} schedules due per round; ${ROUNDS} rounds per arm, taking turns of ${TURN}; this checkout (head) against ${checkout ? `the install of ${checkout} (${execFileSync('git', ['-C', checkout, 'log', '--format=%h', '-1'], { encoding: 'utf8' }).trim()})` : `${ref} (its functions, ${replace.length} files)`} (ref)\n`);
-    console.log('| arm | runs | database CPU per run, µs | of which claim_runs | of which agent_report |');
-    console.log('|---|---:|---:|---:|---:|');
+    console.log("| arm | runs | database CPU per run, µs | of which claim_runs | of which agent_report | of which the counters' fold |");
+    console.log('|---|---:|---:|---:|---:|---:|');
     for (const a of arms) {
       const us = (ns: number) => (ns / 1000 / a.total.runs).toFixed(0);
-      console.log(`| ${a.label} | ${a.total.runs} | **${us(a.total.claimNs + a.total.reportNs)}** | ${us(a.total.claimNs)} | ${us(a.total.reportNs)} |`);
+      console.log(`| ${a.label} | ${a.total.runs} | **${us(a.total.claimNs + a.total.reportNs + a.total.foldNs)}** | ${us(a.total.claimNs)} | ${us(a.total.reportNs)} | ${us(a.total.foldNs)} |`);
     }
     console.log(
       `\nhead / ref, over ${ratios.length} blocks of ${BLOCK} rounds: median ${percentile(ratios, 50).toFixed(3)}, ` +
@@ -134,6 +145,7 @@ async function main(): Promise<void> {
   } finally {
     for (const a of arms) {
       await a.agent.end();
+      await a.folder.client?.end();
       await a.db.drop();
     }
   }

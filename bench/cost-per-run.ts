@@ -7,7 +7,8 @@
  * the protocol call, `COMMIT` (agent/src/db/call-deadline.ts). A run of a one-step no-op job costs
  * the database its share of a `claim_runs` (which fires the due schedule, claims the run and begins
  * its first attempt) and of an `agent_report` carrying `end_run` with its `last_step` (the step's
- * end and the run's end together, as agent/src/reporter.ts sends them). Another connection (not
+ * end and the run's end together, as agent/src/reporter.ts sends them), and its share of the
+ * counters' fold (fold(), which a heartbeat runs in service). Another connection (not
  * measured) makes ROUND_FIRES schedules due before each round, the way time would.
  *
  * What is measured: the agent backend's CPU time from /proc/<pid>/schedstat (nanoseconds on the
@@ -246,6 +247,34 @@ export async function connectAgent(db: TestDatabase, applicationName: string): P
   return { agent, pid, jobIds };
 }
 
+/**
+ * The run counters' fold (_fold_run_counts: run_count_delta into run_count). In service the
+ * retention pass of an agent's heartbeat runs it about once a minute; the measured agent never
+ * heartbeats, so the bench runs it itself after each measurement, on a superuser connection of its
+ * own, and charges its backend CPU to the runs it folded. Installs from before 2026-12-06 have no
+ * fold (each end updated its counter row): nothing to charge.
+ */
+export interface Folder {
+  client: pg.Client | null;
+  pid: number;
+}
+
+export async function connectFolder(db: TestDatabase): Promise<Folder> {
+  const has = (await db.pool.query("SELECT to_regprocedure('pgautomator._fold_run_counts()') IS NOT NULL AS has")).rows[0].has as boolean;
+  if (!has) return { client: null, pid: 0 };
+  const client = new pg.Client({ connectionString: db.url, application_name: 'bench-cost-fold' });
+  await client.connect();
+  return { client, pid: (await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number };
+}
+
+/** Folds the counters now; the fold's backend CPU, ns (0 without a fold). */
+export async function fold(folder: Folder): Promise<number> {
+  if (!folder.client) return 0;
+  const t = cpuNs(folder.pid);
+  await folder.client.query('SELECT pgautomator._fold_run_counts()');
+  return cpuNs(folder.pid) - t;
+}
+
 async function statementProfile(db: TestDatabase, history: number, runs: number): Promise<string> {
   const { rows } = await db.pool.query(
     `SELECT calls, total_exec_time + total_plan_time AS ms, plans, regexp_replace(query, '\\s+', ' ', 'g') AS query
@@ -274,6 +303,7 @@ async function main(): Promise<void> {
     // Function counts for the profile: a setting of the database, which the agent's session reads when it starts.
     if (statements) await db.pool.query(`ALTER DATABASE ${db.name} SET track_functions = 'all'`);
     const { agent, pid, jobIds } = await connectAgent(db, 'bench-cost-agent');
+    const folder = await connectFolder(db);
     const cursor = { next: 0 };
     const header = `machine: ${await machine(db)}; shared_buffers ${(await db.pool.query('SHOW shared_buffers')).rows[0].shared_buffers}`;
     console.error(`fixture in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
@@ -287,18 +317,20 @@ async function main(): Promise<void> {
         console.error(`history ${history} in ${((performance.now() - t) / 1000).toFixed(0)} s`);
       }
       await warmUp(db, agent, pid, jobIds, cursor);
+      await fold(folder);
       if (statements) await db.pool.query('SELECT pg_stat_statements_reset(), pg_stat_reset()');
       // The statistics collector reports a backend's counts when it goes idle (at most every 0.5 s).
       await new Promise((resolve) => setTimeout(resolve, 1200));
       const before = await counters(db.pool);
       const m = await measure(db.pool, agent, pid, Math.ceil(RUNS / ROUND_FIRES), jobIds, cursor);
+      const foldNs = await fold(folder);
       await new Promise((resolve) => setTimeout(resolve, 1200));
       const after = await counters(db.pool);
       const d = (k: string) => after[k] - before[k];
       const hot = (upd: string, hotUpd: string) => `${((100 * d(hotUpd)) / Math.max(1, d(upd))).toFixed(0)} %`;
       const us = (ns: number) => (ns / 1000 / m.runs).toFixed(0);
       rows.push(
-        `| ${history.toLocaleString('en')} | ${m.runs} | **${us(m.claimNs + m.reportNs)}** | ${us(m.claimNs)} | ${us(m.reportNs)} | ` +
+        `| ${history.toLocaleString('en')} | ${m.runs} | **${us(m.claimNs + m.reportNs + foldNs)}** | ${us(m.claimNs)} | ${us(m.reportNs)} | ${us(foldNs)} | ` +
           `${(percentile(m.perRunNs, 50) / 1000).toFixed(0)} / ${(percentile(m.perRunNs, 90) / 1000).toFixed(0)} | ${(d('walBytes') / m.runs).toFixed(0)} | ${(d('walFpi') / m.runs).toFixed(2)} | ` +
           `${hot('jobRunUpd', 'jobRunHot')} / ${hot('stepRunUpd', 'stepRunHot')} | ${(m.wallMs / m.runs).toFixed(2)} | ${loadNow()} |`,
       );
@@ -318,10 +350,11 @@ async function main(): Promise<void> {
       }
     }
     await agent.end();
+    await folder.client?.end();
     console.log(`${header}\n`);
     console.log(`claims of up to ${CLAIM} runs, ${ROUND_FIRES} schedules due per round, one agent_report per claim (end_run with last_step); ${WARMUP_ROUNDS} warm-up rounds per size\n`);
-    console.log('| history rows (job_run, + as many step_run) | runs | database CPU per run, µs | of which claim_runs | of which agent_report | per claim-and-report, µs per run: p50 / p90 | WAL bytes per run | full-page images per run | HOT updates: job_run / step_run | wall ms per run (noisy) | load average after |');
-    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|');
+    console.log('| history rows (job_run, + as many step_run) | runs | database CPU per run, µs | of which claim_runs | of which agent_report | of which the counters\' fold | per claim-and-report, µs per run: p50 / p90 | WAL bytes per run | full-page images per run | HOT updates: job_run / step_run | wall ms per run (noisy) | load average after |');
+    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|');
     for (const row of rows) console.log(row);
     for (const profile of profiles) console.log(`\n${profile}`);
   } finally {

@@ -10322,10 +10322,20 @@ BEGIN
     SELECT n.job_id, n.state, n.runs, n.duration_buckets, n.duration_sum, n.lateness_buckets, n.lateness_sum
       FROM pgautomator._run_count_rows(ARRAY(SELECT g.d FROM gone g)) AS n
     ON CONFLICT ON CONSTRAINT run_count_pkey DO UPDATE
+       -- Bucket by bucket, the subscripts written out as in _run_count_rows (which checks the
+       -- bounds' sizes): unnesting both arrays per row cost as much again.
        SET runs = c.runs + excluded.runs,
-           duration_buckets = ARRAY(SELECT x.have + x.add FROM unnest(c.duration_buckets, excluded.duration_buckets) WITH ORDINALITY AS x(have, add, i) ORDER BY x.i),
+           duration_buckets = ARRAY[c.duration_buckets[1] + excluded.duration_buckets[1], c.duration_buckets[2] + excluded.duration_buckets[2],
+                                    c.duration_buckets[3] + excluded.duration_buckets[3], c.duration_buckets[4] + excluded.duration_buckets[4],
+                                    c.duration_buckets[5] + excluded.duration_buckets[5], c.duration_buckets[6] + excluded.duration_buckets[6],
+                                    c.duration_buckets[7] + excluded.duration_buckets[7], c.duration_buckets[8] + excluded.duration_buckets[8],
+                                    c.duration_buckets[9] + excluded.duration_buckets[9], c.duration_buckets[10] + excluded.duration_buckets[10]],
            duration_sum = c.duration_sum + excluded.duration_sum,
-           lateness_buckets = ARRAY(SELECT x.have + x.add FROM unnest(c.lateness_buckets, excluded.lateness_buckets) WITH ORDINALITY AS x(have, add, i) ORDER BY x.i),
+           lateness_buckets = ARRAY[c.lateness_buckets[1] + excluded.lateness_buckets[1], c.lateness_buckets[2] + excluded.lateness_buckets[2],
+                                    c.lateness_buckets[3] + excluded.lateness_buckets[3], c.lateness_buckets[4] + excluded.lateness_buckets[4],
+                                    c.lateness_buckets[5] + excluded.lateness_buckets[5], c.lateness_buckets[6] + excluded.lateness_buckets[6],
+                                    c.lateness_buckets[7] + excluded.lateness_buckets[7], c.lateness_buckets[8] + excluded.lateness_buckets[8],
+                                    c.lateness_buckets[9] + excluded.lateness_buckets[9]],
            lateness_sum = c.lateness_sum + excluded.lateness_sum
     RETURNING 1)
   SELECT count(*) INTO moved FROM gone;
@@ -11199,21 +11209,32 @@ LANGUAGE plpgsql
 STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+  d_bounds CONSTANT float8[] := pgautomator._run_histogram_bounds('duration');
+  l_bounds CONSTANT float8[] := pgautomator._run_histogram_bounds('lateness');
 BEGIN
+  -- One aggregate pass, a count per bucket by subscript: the bounds' sizes are written out here,
+  -- as in metrics() (arrays built per group with a subquery per bucket cost the fold four times as
+  -- much). A change of the bounds must change both; this stops it being missed.
+  IF cardinality(d_bounds) <> 9 OR cardinality(l_bounds) <> 8 THEN
+    RAISE EXCEPTION 'pgautomator._run_count_rows: the histogram bounds changed (% and % bounds); update its bucket lists and metrics()''s', cardinality(d_bounds), cardinality(l_bounds);
+  END IF;
   RETURN QUERY
-  SELECT g.job_id, g.state, g.n,
-         ARRAY(SELECT cardinality(array_positions(g.dbs, k))::bigint FROM generate_series(1, cardinality(b.d) + 1) AS k ORDER BY k),
-         g.dsum,
-         ARRAY(SELECT cardinality(array_positions(g.lbs, k))::bigint FROM generate_series(1, cardinality(b.l) + 1) AS k ORDER BY k),
-         g.lsum
-    FROM (SELECT pgautomator._run_histogram_bounds('duration') AS d, pgautomator._run_histogram_bounds('lateness') AS l) b
-   CROSS JOIN LATERAL (
-          SELECT x.job_id, x.state, count(*) AS n,
-                 array_agg(width_bucket(x.duration, b.d) + 1) AS dbs, coalesce(sum(x.duration), 0) AS dsum,
-                 array_agg(width_bucket(x.lateness, b.l) + 1) AS lbs, coalesce(sum(x.lateness), 0) AS lsum
-            FROM unnest(_run_count_rows.deltas) AS x
-           GROUP BY x.job_id, x.state) g
+  SELECT g.job_id, g.state, count(*),
+         ARRAY[count(*) FILTER (WHERE g.db = 1), count(*) FILTER (WHERE g.db = 2), count(*) FILTER (WHERE g.db = 3),
+               count(*) FILTER (WHERE g.db = 4), count(*) FILTER (WHERE g.db = 5), count(*) FILTER (WHERE g.db = 6),
+               count(*) FILTER (WHERE g.db = 7), count(*) FILTER (WHERE g.db = 8), count(*) FILTER (WHERE g.db = 9),
+               count(*) FILTER (WHERE g.db = 10)],
+         coalesce(sum(g.duration), 0),
+         ARRAY[count(*) FILTER (WHERE g.lb = 1), count(*) FILTER (WHERE g.lb = 2), count(*) FILTER (WHERE g.lb = 3),
+               count(*) FILTER (WHERE g.lb = 4), count(*) FILTER (WHERE g.lb = 5), count(*) FILTER (WHERE g.lb = 6),
+               count(*) FILTER (WHERE g.lb = 7), count(*) FILTER (WHERE g.lb = 8), count(*) FILTER (WHERE g.lb = 9)],
+         coalesce(sum(g.lateness), 0)
+    FROM (SELECT x.job_id, x.state, x.duration, x.lateness,
+                 width_bucket(x.duration, d_bounds) + 1 AS db, width_bucket(x.lateness, l_bounds) + 1 AS lb
+            FROM unnest(_run_count_rows.deltas) AS x) g
    WHERE EXISTS (SELECT 1 FROM pgautomator.job j WHERE j.id = g.job_id)
+   GROUP BY g.job_id, g.state
    ORDER BY g.job_id, g.state;
 END
 $$;

@@ -22,10 +22,20 @@ BEGIN
     SELECT n.job_id, n.state, n.runs, n.duration_buckets, n.duration_sum, n.lateness_buckets, n.lateness_sum
       FROM pgautomator._run_count_rows(ARRAY(SELECT g.d FROM gone g)) AS n
     ON CONFLICT ON CONSTRAINT run_count_pkey DO UPDATE
+       -- Bucket by bucket, the subscripts written out as in _run_count_rows (which checks the
+       -- bounds' sizes): unnesting both arrays per row cost as much again.
        SET runs = c.runs + excluded.runs,
-           duration_buckets = ARRAY(SELECT x.have + x.add FROM unnest(c.duration_buckets, excluded.duration_buckets) WITH ORDINALITY AS x(have, add, i) ORDER BY x.i),
+           duration_buckets = ARRAY[c.duration_buckets[1] + excluded.duration_buckets[1], c.duration_buckets[2] + excluded.duration_buckets[2],
+                                    c.duration_buckets[3] + excluded.duration_buckets[3], c.duration_buckets[4] + excluded.duration_buckets[4],
+                                    c.duration_buckets[5] + excluded.duration_buckets[5], c.duration_buckets[6] + excluded.duration_buckets[6],
+                                    c.duration_buckets[7] + excluded.duration_buckets[7], c.duration_buckets[8] + excluded.duration_buckets[8],
+                                    c.duration_buckets[9] + excluded.duration_buckets[9], c.duration_buckets[10] + excluded.duration_buckets[10]],
            duration_sum = c.duration_sum + excluded.duration_sum,
-           lateness_buckets = ARRAY(SELECT x.have + x.add FROM unnest(c.lateness_buckets, excluded.lateness_buckets) WITH ORDINALITY AS x(have, add, i) ORDER BY x.i),
+           lateness_buckets = ARRAY[c.lateness_buckets[1] + excluded.lateness_buckets[1], c.lateness_buckets[2] + excluded.lateness_buckets[2],
+                                    c.lateness_buckets[3] + excluded.lateness_buckets[3], c.lateness_buckets[4] + excluded.lateness_buckets[4],
+                                    c.lateness_buckets[5] + excluded.lateness_buckets[5], c.lateness_buckets[6] + excluded.lateness_buckets[6],
+                                    c.lateness_buckets[7] + excluded.lateness_buckets[7], c.lateness_buckets[8] + excluded.lateness_buckets[8],
+                                    c.lateness_buckets[9] + excluded.lateness_buckets[9]],
            lateness_sum = c.lateness_sum + excluded.lateness_sum
     RETURNING 1)
   SELECT count(*) INTO moved FROM gone;

@@ -10323,7 +10323,7 @@ BEGIN
       FROM pgautomator._run_count_rows(ARRAY(SELECT g.d FROM gone g)) AS n
     ON CONFLICT ON CONSTRAINT run_count_pkey DO UPDATE
        -- Bucket by bucket, the subscripts written out as in _run_count_rows (which checks the
-       -- bounds' sizes): unnesting both arrays per row cost as much again.
+       -- bounds' sizes; it says what unnesting the arrays cost).
        SET runs = c.runs + excluded.runs,
            duration_buckets = ARRAY[c.duration_buckets[1] + excluded.duration_buckets[1], c.duration_buckets[2] + excluded.duration_buckets[2],
                                     c.duration_buckets[3] + excluded.duration_buckets[3], c.duration_buckets[4] + excluded.duration_buckets[4],
@@ -11214,8 +11214,9 @@ DECLARE
   l_bounds CONSTANT float8[] := pgautomator._run_histogram_bounds('lateness');
 BEGIN
   -- One aggregate pass, a count per bucket by subscript: the bounds' sizes are written out here,
-  -- as in metrics() (arrays built per group with a subquery per bucket cost the fold four times as
-  -- much). A change of the bounds must change both; this stops it being missed.
+  -- as in metrics() and the fold (with a subquery per bucket per group, and the arrays added by
+  -- unnest, the fold cost 21 us per run folded instead of 13: bench/README.md, session 11). A
+  -- change of the bounds must change all three; this stops it being missed.
   IF cardinality(d_bounds) <> 9 OR cardinality(l_bounds) <> 8 THEN
     RAISE EXCEPTION 'pgautomator._run_count_rows: the histogram bounds changed (% and % bounds); update its bucket lists and metrics()''s', cardinality(d_bounds), cardinality(l_bounds);
   END IF;

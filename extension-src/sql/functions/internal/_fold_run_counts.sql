@@ -23,7 +23,7 @@ BEGIN
       FROM pgautomator._run_count_rows(ARRAY(SELECT g.d FROM gone g)) AS n
     ON CONFLICT ON CONSTRAINT run_count_pkey DO UPDATE
        -- Bucket by bucket, the subscripts written out as in _run_count_rows (which checks the
-       -- bounds' sizes): unnesting both arrays per row cost as much again.
+       -- bounds' sizes; it says what unnesting the arrays cost).
        SET runs = c.runs + excluded.runs,
            duration_buckets = ARRAY[c.duration_buckets[1] + excluded.duration_buckets[1], c.duration_buckets[2] + excluded.duration_buckets[2],
                                     c.duration_buckets[3] + excluded.duration_buckets[3], c.duration_buckets[4] + excluded.duration_buckets[4],

@@ -586,49 +586,62 @@ COMMENT ON COLUMN pgautomator.alert.acknowledged_by IS 'Who acknowledged it.';
 -- Counters of ended runs, for metrics() (GET /metrics): one row per job and final state. A run is
 -- counted in the transaction that ends it, as a row of run_count_delta (_count_ended_runs), and
 -- added here with the runs of about a minute (_fold_run_counts); metrics() reads both. Retention
--- never lowers them. So a scrape reads
--- at most (jobs x final states) small rows instead of scanning the run history (measured in
--- bench/metrics.ts: 1.5 s at 100,000 runs, 3.4 s at 500,000), and the figures are Prometheus
--- counters: they only grow, whatever retention deletes. A deleted job takes its rows with it (its
--- series disappear from the scrape, as Prometheus expects of a target's series).
+-- never lowers them. So a scrape reads at most (jobs x final states) small rows instead of
+-- scanning the run history (measured in bench/metrics.ts: 1.5 s at 100,000 runs, 3.4 s at
+-- 500,000), and the figures are Prometheus counters: they only grow, whatever retention deletes. A
+-- deleted job takes its rows with it (its series disappear from the scrape, as Prometheus expects
+-- of a target's series). The histograms of those runs, over all jobs, are run_histogram's.
 --
 -- One row per job and state, not one global row, and written by the fold alone: runs that end at
 -- once, of any jobs, do not wait for each other on a counter row (tables/175-run_count_delta.sql).
 --
 -- Installing or upgrading: there is no released version without this table (0.1.0 is the first,
 -- and not released yet), so no upgrade script initialises it. Were an install to gain it over
--- existing history, the upgrade script would count that history once, in the same statement the
+-- existing history, the upgrade script would count that history once, in the same statements the
 -- benchmark uses: SELECT pgautomator._count_ended_runs(array_agg(id)) FROM pgautomator.job_run
--- WHERE finished_at IS NOT NULL; (then SELECT pgautomator._fold_run_counts();)
---
--- The histogram arrays hold one count per bucket, not cumulated: element i (1-based) counts the
--- values v with bounds[i-1] <= v < bounds[i] (width_bucket), the last one those at or past the last
--- bound (+Inf); bounds are _run_histogram_bounds'. Changing the bounds is a schema change: an
--- upgrade rebuilds these arrays (the old ones cannot be split).
+-- WHERE finished_at IS NOT NULL; SELECT pgautomator._fold_run_counts();
 CREATE TABLE pgautomator.run_count (
   job_id           bigint NOT NULL REFERENCES pgautomator.job (id) ON DELETE CASCADE,
   state            text NOT NULL CHECK (state IN ('succeeded', 'failed', 'killed', 'timed_out', 'abandoned', 'cancelled', 'skipped')),
   runs             bigint NOT NULL CHECK (runs >= 0),
-  duration_buckets bigint[] NOT NULL,
-  duration_sum     float8 NOT NULL,
-  lateness_buckets bigint[] NOT NULL,
-  lateness_sum     float8 NOT NULL,
   PRIMARY KEY (job_id, state)
 );
 COMMENT ON TABLE pgautomator.run_count IS 'Counters of ended runs per job and final state since install (or since the job was created), added to from run_count_delta about once a minute (_fold_run_counts); retention does not lower them. Read by metrics(), with run_count_delta.';
 COMMENT ON COLUMN pgautomator.run_count.job_id IS 'The job.';
 COMMENT ON COLUMN pgautomator.run_count.state IS 'The final state the runs reached.';
 COMMENT ON COLUMN pgautomator.run_count.runs IS 'How many runs of the job reached this state.';
-COMMENT ON COLUMN pgautomator.run_count.duration_buckets IS 'Of those that started: how many lasted (finished_at - started_at, seconds) within each bucket of _run_histogram_bounds(''duration''), one count per bucket (not cumulated), the last past the last bound.';
-COMMENT ON COLUMN pgautomator.run_count.duration_sum IS 'Sum of those durations, seconds.';
-COMMENT ON COLUMN pgautomator.run_count.lateness_buckets IS 'Of those that started: how late they started (started_at - scheduled_for, seconds, at least 0), per bucket of _run_histogram_bounds(''lateness''), as duration_buckets.';
-COMMENT ON COLUMN pgautomator.run_count.lateness_sum IS 'Sum of those latenesses, seconds.';
+
+-- source: extension-src/sql/tables/172-run_histogram.sql
+-- The histograms of metrics() (GET /metrics), over all jobs: how long the ended runs that started
+-- lasted, and how late they started. Added to by the fold (_fold_run_counts) with the runs of
+-- run_count_delta; metrics() adds the runs not folded yet. One row per histogram, written by the
+-- fold alone (folds take turns: _retention_pass), so a fold costs two row updates whatever the
+-- number of jobs.
+--
+-- Never lowered, by retention or by deleting a job: these are Prometheus counters without a job
+-- label (pgautomator_run_duration_seconds, pgautomator_run_lateness_seconds), and a counter that
+-- goes down reads as a reset, which rate() turns into a spike. (Until 2026-12-06 they were kept
+-- per job and state in run_count, and a deleted job took its runs out of them.)
+--
+-- buckets holds one count per bucket, not cumulated: element i (1-based) counts the values v with
+-- bounds[i-1] <= v < bounds[i] (width_bucket), the last one those at or past the last bound (+Inf);
+-- bounds are _run_histogram_bounds(kind). Changing the bounds is a schema change: an upgrade
+-- rebuilds these arrays (the old ones cannot be split).
+CREATE TABLE pgautomator.run_histogram (
+  kind    text PRIMARY KEY CHECK (kind IN ('duration', 'lateness')),
+  buckets bigint[] NOT NULL,
+  sum     float8 NOT NULL
+);
+COMMENT ON TABLE pgautomator.run_histogram IS 'Histograms of the ended runs that started, over all jobs since install: duration (finished_at - started_at) and lateness (started_at - scheduled_for, at least 0), seconds. Added to by _fold_run_counts; never lowered. Read by metrics(), with run_count_delta.';
+COMMENT ON COLUMN pgautomator.run_histogram.kind IS 'duration or lateness.';
+COMMENT ON COLUMN pgautomator.run_histogram.buckets IS 'How many values fell within each bucket of _run_histogram_bounds(kind), one count per bucket (not cumulated), the last past the last bound.';
+COMMENT ON COLUMN pgautomator.run_histogram.sum IS 'Sum of the values, seconds.';
 
 -- source: extension-src/sql/tables/175-run_count_delta.sql
--- Ended runs not yet added to run_count: one narrow row per run, appended in the transaction that
--- ends it (_count_ended_runs), moved into run_count about once a minute (_fold_run_counts, from the
--- retention pass of an agent's heartbeat). metrics() reads both, so a scrape counts a run from the
--- commit that ended it, folded or not.
+-- Ended runs not yet added to run_count and run_histogram: one narrow row per run, appended in the
+-- transaction that ends it (_count_ended_runs), moved into those two about once a minute
+-- (_fold_run_counts, from the retention pass of an agent's heartbeat). metrics() reads all three,
+-- so a scrape counts a run from the commit that ended it, folded or not.
 --
 -- Why not run_count directly: every run's end then upserted its job's counter row (a read of the
 -- key, a new version of a row of two arrays, its lock held until commit), about a tenth of the
@@ -638,16 +651,17 @@ COMMENT ON COLUMN pgautomator.run_count.lateness_sum IS 'Sum of those latenesses
 --
 -- No key, no index, no foreign key, no CHECK: the rows are only written by _count_ended_runs from
 -- job_run rows, which are checked, and only read whole (metrics() and the fold). A deleted job's
--- rows stay until the next fold, which drops them; until then its job is gone from metrics()'s
--- join, as its run_count rows are (ON DELETE CASCADE).
+-- rows stay until the next fold, which adds them to the histograms (never lowered) and to no
+-- job's counter; until then its job is gone from metrics()'s join, as its run_count rows are
+-- (ON DELETE CASCADE).
 CREATE TABLE pgautomator.run_count_delta (
   job_id   bigint NOT NULL,
   state    text NOT NULL,
   duration float8,
   lateness float8
 );
-COMMENT ON TABLE pgautomator.run_count_delta IS 'Ended runs not yet added to run_count, one row each: written as runs end, folded into run_count about once a minute (_fold_run_counts). metrics() reads both.';
-COMMENT ON COLUMN pgautomator.run_count_delta.job_id IS 'The run''s job (no foreign key: the fold drops the rows of deleted jobs).';
+COMMENT ON TABLE pgautomator.run_count_delta IS 'Ended runs not yet added to run_count and run_histogram, one row each: written as runs end, folded into both about once a minute (_fold_run_counts). metrics() reads all three.';
+COMMENT ON COLUMN pgautomator.run_count_delta.job_id IS 'The run''s job (no foreign key: the fold adds the runs of deleted jobs to the histograms only).';
 COMMENT ON COLUMN pgautomator.run_count_delta.state IS 'The final state the run reached.';
 COMMENT ON COLUMN pgautomator.run_count_delta.duration IS 'finished_at - started_at, seconds; NULL for a run that never started.';
 COMMENT ON COLUMN pgautomator.run_count_delta.lateness IS 'started_at - scheduled_for, seconds, at least 0; NULL for a run that never started.';
@@ -9266,8 +9280,8 @@ COMMENT ON FUNCTION pgautomator._connection_id(text, boolean) IS 'The id of the 
 -- source: extension-src/sql/functions/internal/_count_ended_runs.sql
 -- Counts runs that reached their final state, for metrics(), in the transaction that ends them (so
 -- a count and the history it counts commit together): one row per run in run_count_delta, which
--- _fold_run_counts adds to run_count about once a minute. Called once per ended run wherever runs
--- end: _finish_run (end_run, kill_run of a running run; agent_report counts its whole batch at its
+-- _fold_run_counts adds to run_count and run_histogram about once a minute. Called once per ended
+-- run wherever runs end: _finish_run (end_run, kill_run of a running run; agent_report counts its whole batch at its
 -- end), the deadline reaper, _abandon_runs (dead, stopped, re-registered or deleted agents), and
 -- where runs are cancelled or skipped (kill_run of a queued run, _cancel_previous_runs, _fire_due,
 -- _fire_pair, _fire_triggers). Each run must be passed exactly once: nothing here checks that it
@@ -9283,14 +9297,16 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   INSERT INTO pgautomator.run_count_delta (job_id, state, duration, lateness)
+  -- Both NULL for a run that never started (greatest() skips a NULL: the CASE keeps it NULL, so a
+  -- cancelled or skipped run is in no lateness bucket, as in no duration bucket).
   SELECT r.job_id, r.state, date_part('epoch', r.finished_at - r.started_at),
-         greatest(date_part('epoch', r.started_at - r.scheduled_for), 0)
+         CASE WHEN r.started_at IS NOT NULL THEN greatest(date_part('epoch', r.started_at - r.scheduled_for), 0) END
     FROM pgautomator.job_run r
    WHERE r.id = ANY (_count_ended_runs.run_ids) AND r.finished_at IS NOT NULL;
 END
 $$;
 COMMENT ON FUNCTION pgautomator._count_ended_runs(bigint[]) IS
-  'Counts the runs of run_ids that are in a final state for metrics(): a row each in run_count_delta (job, state, duration, lateness), folded into run_count by _fold_run_counts. '
+  'Counts the runs of run_ids that are in a final state for metrics(): a row each in run_count_delta (job, state, duration, lateness), folded into run_count and run_histogram by _fold_run_counts. '
   'Called once per run, in the transaction that ends it.';
 REVOKE ALL ON FUNCTION pgautomator._count_ended_runs(bigint[]) FROM PUBLIC;
 
@@ -10298,14 +10314,16 @@ COMMENT ON FUNCTION pgautomator._fire_triggers(timestamptz, int) IS
 REVOKE ALL ON FUNCTION pgautomator._fire_triggers(timestamptz, int) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_fold_run_counts.sql
--- Moves the ended runs counted in run_count_delta into run_count: the delta rows this statement
--- sees are deleted and their counts added to the counter rows, in one statement, so a reader of
--- both tables (metrics()) sees every run once, before, during and after. Rows committed while it
--- runs are not seen by its DELETE and wait for the next fold. Two folds at once: the second one's
--- DELETE waits for the first's rows and skips them once deleted (READ COMMITTED), so no run is
--- added twice; the counter rows are locked in (job_id, state) order, so they cannot deadlock.
+-- Moves the ended runs counted in run_count_delta into run_count (per job and state) and
+-- run_histogram (over all jobs): the delta rows this statement sees are deleted and their counts
+-- added, in one statement, so a reader of all three tables (metrics()) sees every run once, before,
+-- during and after. Rows committed while it runs are not seen by its DELETE and wait for the next
+-- fold. Two folds at once: the second one's DELETE waits for the first's rows and skips them once
+-- deleted (READ COMMITTED), so no run is added twice; the counter rows are locked in (job_id, state)
+-- order, then the two histogram rows, so they cannot deadlock. Rows of jobs deleted since add to
+-- the histograms (never lowered: tables/172-run_histogram.sql) but to no job's counter.
 -- Called by _retention_pass (at most once a minute, whoever heartbeats); tests call it directly.
--- Returns how many runs were moved (including those of deleted jobs, dropped).
+-- Returns how many runs were moved.
 CREATE OR REPLACE FUNCTION pgautomator._fold_run_counts()
 RETURNS bigint
 LANGUAGE plpgsql
@@ -10316,38 +10334,35 @@ DECLARE
 BEGIN
   WITH gone AS (
     DELETE FROM pgautomator.run_count_delta d
-    RETURNING ROW(d.job_id, d.state, d.duration, d.lateness)::pgautomator.run_count_delta AS d),
-  added AS (
-    INSERT INTO pgautomator.run_count AS c (job_id, state, runs, duration_buckets, duration_sum, lateness_buckets, lateness_sum)
-    SELECT n.job_id, n.state, n.runs, n.duration_buckets, n.duration_sum, n.lateness_buckets, n.lateness_sum
-      FROM pgautomator._run_count_rows(ARRAY(SELECT g.d FROM gone g)) AS n
-    ON CONFLICT ON CONSTRAINT run_count_pkey DO UPDATE
-       -- Bucket by bucket, the subscripts written out as in _run_count_rows (which checks the
-       -- bounds' sizes; it says what unnesting the arrays cost).
-       SET runs = c.runs + excluded.runs,
-           duration_buckets = ARRAY[c.duration_buckets[1] + excluded.duration_buckets[1], c.duration_buckets[2] + excluded.duration_buckets[2],
-                                    c.duration_buckets[3] + excluded.duration_buckets[3], c.duration_buckets[4] + excluded.duration_buckets[4],
-                                    c.duration_buckets[5] + excluded.duration_buckets[5], c.duration_buckets[6] + excluded.duration_buckets[6],
-                                    c.duration_buckets[7] + excluded.duration_buckets[7], c.duration_buckets[8] + excluded.duration_buckets[8],
-                                    c.duration_buckets[9] + excluded.duration_buckets[9], c.duration_buckets[10] + excluded.duration_buckets[10]],
-           duration_sum = c.duration_sum + excluded.duration_sum,
-           lateness_buckets = ARRAY[c.lateness_buckets[1] + excluded.lateness_buckets[1], c.lateness_buckets[2] + excluded.lateness_buckets[2],
-                                    c.lateness_buckets[3] + excluded.lateness_buckets[3], c.lateness_buckets[4] + excluded.lateness_buckets[4],
-                                    c.lateness_buckets[5] + excluded.lateness_buckets[5], c.lateness_buckets[6] + excluded.lateness_buckets[6],
-                                    c.lateness_buckets[7] + excluded.lateness_buckets[7], c.lateness_buckets[8] + excluded.lateness_buckets[8],
-                                    c.lateness_buckets[9] + excluded.lateness_buckets[9]],
-           lateness_sum = c.lateness_sum + excluded.lateness_sum
+    RETURNING d.job_id, d.state, d.duration, d.lateness),
+  counted AS (
+    INSERT INTO pgautomator.run_count AS c (job_id, state, runs)
+    SELECT g.job_id, g.state, count(*)
+      FROM gone g
+     WHERE EXISTS (SELECT 1 FROM pgautomator.job j WHERE j.id = g.job_id)
+     GROUP BY g.job_id, g.state
+     ORDER BY g.job_id, g.state
+    ON CONFLICT ON CONSTRAINT run_count_pkey DO UPDATE SET runs = c.runs + excluded.runs
+    RETURNING 1),
+  binned AS (
+    INSERT INTO pgautomator.run_histogram AS h (kind, buckets, sum)
+    SELECT n.kind, n.buckets, n.sum
+      FROM pgautomator._run_histograms(ARRAY(SELECT g.duration FROM gone g), ARRAY(SELECT g.lateness FROM gone g)) AS n
+     WHERE EXISTS (SELECT 1 FROM gone)
+    ON CONFLICT (kind) DO UPDATE
+       SET buckets = ARRAY(SELECT x.have + x.add FROM unnest(h.buckets, excluded.buckets) WITH ORDINALITY AS x(have, add, i) ORDER BY x.i),
+           sum = h.sum + excluded.sum
     RETURNING 1)
   SELECT count(*) INTO moved FROM gone;
   RETURN moved;
 END
 $$;
 COMMENT ON FUNCTION pgautomator._fold_run_counts() IS
-  'Moves the runs counted in run_count_delta into run_count (per job and state, histograms added bucket by bucket) in one statement; drops those of deleted jobs. Called by _retention_pass. Returns the runs moved.';
+  'Moves the runs counted in run_count_delta into run_count (per job and state; jobs deleted since are left out) and run_histogram (duration and lateness over all jobs) in one statement. Called by _retention_pass. Returns the runs moved.';
 REVOKE ALL ON FUNCTION pgautomator._fold_run_counts() FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_histogram_json.sql
--- A histogram of metrics()'s payload from per-bucket counts (run_count's layout: one count per
+-- A histogram of metrics()'s payload from per-bucket counts (run_histogram's layout: one count per
 -- bucket of bounds, then the +Inf bucket): {bounds, buckets: cumulative counts below each bound,
 -- count: all of them, sum}. A NULL element (the sum over no counters at all) counts 0.
 CREATE OR REPLACE FUNCTION pgautomator._histogram_json(bounds float8[], counts numeric[], total float8)
@@ -11194,55 +11209,6 @@ COMMENT ON FUNCTION pgautomator._retention_pass(timestamptz) IS
   'and folds the run counters (_fold_run_counts). Returns runs deleted.';
 REVOKE ALL ON FUNCTION pgautomator._retention_pass(timestamptz) FROM PUBLIC;
 
--- source: extension-src/sql/functions/internal/_run_count_rows.sql
--- Ended runs (run_count_delta rows) as run_count rows: per job and state, the count, and per
--- histogram the count of each bucket as a whole array (element i, 1-based: the values v with
--- bounds[i-1] <= v < bounds[i], width_bucket's numbering plus one; the last, those at or past the
--- last bound) and the sum. Runs that never started (cancelled, skipped) are counted, in no bucket
--- and in no sum. Rows of jobs deleted since are left out. The one place the bucket rule is written:
--- the fold adds these rows to run_count, metrics() adds them to run_count's as it reads.
--- Ordered by job and state: the order in which the fold locks counter rows. (plpgsql: its plan is
--- kept, where a sql function with a SET clause is planned again at every call.)
-CREATE OR REPLACE FUNCTION pgautomator._run_count_rows(deltas pgautomator.run_count_delta[])
-RETURNS SETOF pgautomator.run_count
-LANGUAGE plpgsql
-STABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-  d_bounds CONSTANT float8[] := pgautomator._run_histogram_bounds('duration');
-  l_bounds CONSTANT float8[] := pgautomator._run_histogram_bounds('lateness');
-BEGIN
-  -- One aggregate pass, a count per bucket by subscript: the bounds' sizes are written out here,
-  -- as in metrics() and the fold (with a subquery per bucket per group, and the arrays added by
-  -- unnest, the fold cost 21 us per run folded instead of 13: bench/README.md, session 11). A
-  -- change of the bounds must change all three; this stops it being missed.
-  IF cardinality(d_bounds) <> 9 OR cardinality(l_bounds) <> 8 THEN
-    RAISE EXCEPTION 'pgautomator._run_count_rows: the histogram bounds changed (% and % bounds); update its bucket lists and metrics()''s', cardinality(d_bounds), cardinality(l_bounds);
-  END IF;
-  RETURN QUERY
-  SELECT g.job_id, g.state, count(*),
-         ARRAY[count(*) FILTER (WHERE g.db = 1), count(*) FILTER (WHERE g.db = 2), count(*) FILTER (WHERE g.db = 3),
-               count(*) FILTER (WHERE g.db = 4), count(*) FILTER (WHERE g.db = 5), count(*) FILTER (WHERE g.db = 6),
-               count(*) FILTER (WHERE g.db = 7), count(*) FILTER (WHERE g.db = 8), count(*) FILTER (WHERE g.db = 9),
-               count(*) FILTER (WHERE g.db = 10)],
-         coalesce(sum(g.duration), 0),
-         ARRAY[count(*) FILTER (WHERE g.lb = 1), count(*) FILTER (WHERE g.lb = 2), count(*) FILTER (WHERE g.lb = 3),
-               count(*) FILTER (WHERE g.lb = 4), count(*) FILTER (WHERE g.lb = 5), count(*) FILTER (WHERE g.lb = 6),
-               count(*) FILTER (WHERE g.lb = 7), count(*) FILTER (WHERE g.lb = 8), count(*) FILTER (WHERE g.lb = 9)],
-         coalesce(sum(g.lateness), 0)
-    FROM (SELECT x.job_id, x.state, x.duration, x.lateness,
-                 width_bucket(x.duration, d_bounds) + 1 AS db, width_bucket(x.lateness, l_bounds) + 1 AS lb
-            FROM unnest(_run_count_rows.deltas) AS x) g
-   WHERE EXISTS (SELECT 1 FROM pgautomator.job j WHERE j.id = g.job_id)
-   GROUP BY g.job_id, g.state
-   ORDER BY g.job_id, g.state;
-END
-$$;
-COMMENT ON FUNCTION pgautomator._run_count_rows(pgautomator.run_count_delta[]) IS
-  'Ended runs (run_count_delta rows) grouped as run_count rows (per job and state: count, duration and lateness histograms as per-bucket arrays, sums), jobs that still exist only, in (job_id, state) order.';
-REVOKE ALL ON FUNCTION pgautomator._run_count_rows(pgautomator.run_count_delta[]) FROM PUBLIC;
-
 -- source: extension-src/sql/functions/internal/_run_ended.sql
 -- What follows the end of runs, called in the transaction that records it (_finish_run,
 -- _abandon_runs, _reap_overdue_runs), so nothing is lost when an agent dies right after reporting:
@@ -11343,9 +11309,10 @@ REVOKE ALL ON FUNCTION pgautomator._run_ended(bigint[], bigint[]) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_run_histogram_bounds.sql
 -- The bounds (seconds) of the run histograms, Prometheus "le" buckets (+Inf is the count): in one
--- place, since run_count stores counts per bucket of exactly these bounds (tables/170-run_count.sql).
+-- place, since run_histogram stores counts per bucket of exactly these bounds (tables/172-run_histogram.sql).
 -- plpgsql, not sql: a sql function with a SET clause is not inlined and is planned again in every
--- statement that calls it, which cost _count_ended_runs most of its time (measured: see there).
+-- statement that calls it, which once cost the counting of run ends most of its time (measured
+-- when each end added to its bucket in place).
 CREATE OR REPLACE FUNCTION pgautomator._run_histogram_bounds(kind text)
 RETURNS float8[]
 LANGUAGE plpgsql
@@ -11358,8 +11325,45 @@ BEGIN
                    WHEN 'lateness' THEN '{0.1,0.5,1,5,15,60,300,3600}'::float8[] END;
 END
 $$;
-COMMENT ON FUNCTION pgautomator._run_histogram_bounds(text) IS 'Bounds in seconds of the run histograms of metrics() and run_count: kind duration or lateness.';
+COMMENT ON FUNCTION pgautomator._run_histogram_bounds(text) IS 'Bounds in seconds of the run histograms of metrics() and run_histogram: kind duration or lateness.';
 REVOKE ALL ON FUNCTION pgautomator._run_histogram_bounds(text) FROM PUBLIC;
+
+-- source: extension-src/sql/functions/internal/_run_histograms.sql
+-- Ended runs as run_histogram rows, from their durations and latenesses (run_count_delta's
+-- columns, seconds): per kind (duration, lateness), the count of each bucket as a whole array
+-- (element i, 1-based: the values v with bounds[i-1] <= v < bounds[i], width_bucket's numbering
+-- plus one; the last, those at or past the last bound) and the sum. NULL values (runs that never
+-- started: cancelled, skipped) are in no bucket and no sum. Both kinds, with zero counts when the
+-- arrays are empty. The one place the bucket rule is written: the fold adds these rows to
+-- run_histogram, metrics() adds them to run_histogram's as it reads.
+-- (plpgsql: its plan is kept, where a sql function with a SET clause is planned again at every call.)
+CREATE OR REPLACE FUNCTION pgautomator._run_histograms(durations float8[], latenesses float8[])
+RETURNS TABLE (kind text, buckets bigint[], sum float8)
+LANGUAGE plpgsql
+STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  -- Each value's bucket worked out once, then counted per bucket with array_positions over those
+  -- integers. (A join of the buckets with the values evaluated every value once per bucket: 10 us
+  -- per run folded; the runs' rows as an array of run_count_delta, unnested per kind, 4 us:
+  -- bench/README.md, session 11.)
+  RETURN QUERY
+  SELECT k.kind,
+         ARRAY(SELECT cardinality(array_positions(k.bs, i))::bigint FROM generate_series(1, cardinality(k.bounds) + 1) AS i ORDER BY i),
+         k.total
+    FROM (SELECT n.kind, n.bounds,
+                 -- A NULL value has a NULL bucket, which array_positions never matches.
+                 ARRAY(SELECT width_bucket(v, n.bounds) + 1 FROM unnest(n.vals) AS v) AS bs,
+                 coalesce((SELECT sum(v) FROM unnest(n.vals) AS v), 0) AS total
+            FROM (VALUES ('duration', pgautomator._run_histogram_bounds('duration'), _run_histograms.durations),
+                         ('lateness', pgautomator._run_histogram_bounds('lateness'), _run_histograms.latenesses)) AS n(kind, bounds, vals)) k
+   ORDER BY k.kind;
+END
+$$;
+COMMENT ON FUNCTION pgautomator._run_histograms(float8[], float8[]) IS
+  'Ended runs as run_histogram rows, from their durations and latenesses in seconds (NULL: never started, left out): per kind (duration, lateness), the count of each bucket of _run_histogram_bounds(kind) and the sum.';
+REVOKE ALL ON FUNCTION pgautomator._run_histograms(float8[], float8[]) FROM PUBLIC;
 
 -- source: extension-src/sql/functions/internal/_run_payloads.sql
 -- PL/pgSQL, not SQL: a SQL function with SET options is never inlined, and its statement is planned
@@ -14384,8 +14388,8 @@ RETURNS jsonb
 LANGUAGE plpgsql
 STABLE
 SECURITY DEFINER
--- Reads run_count (a row per job and final state), the runs ended since its last fold
--- (run_count_delta, about a minute of them) and the small live sets only; the run history
+-- Reads run_count (a row per job and final state), run_histogram (two rows), the runs ended
+-- since the last fold (run_count_delta, about a minute of them) and the small live sets only; the run history
 -- is never scanned (bench/metrics.ts: 10,000 jobs, up to 1,000,000 runs). JIT compilation would
 -- cost more than the few tens of thousands of counter rows it could speed up.
 SET jit = off
@@ -14404,32 +14408,32 @@ DECLARE
   current  record;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_viewer');
-  -- Counters since install: run_count, plus the runs ended since its last fold (run_count_delta,
-  -- grouped as run_count rows by _run_count_rows), read in one statement: a fold moves runs from
-  -- one to the other in a statement of its own, so this snapshot sees each run once. Retention
-  -- does not lower them. The histograms: per-bucket counts summed over jobs and states, by
-  -- subscript (one pass; unnesting the arrays and grouping by position cost six times as much with
-  -- 20,000 rows). The subscripts follow _run_histogram_bounds: 9 duration bounds and 8 lateness
-  -- bounds, plus the +Inf bucket each (pgtap/metrics_counters.sql checks the counts against the
-  -- history).
-  WITH c AS (
-    SELECT k.job_id, k.state, k.runs, k.duration_buckets, k.duration_sum, k.lateness_buckets, k.lateness_sum
-      FROM pgautomator.run_count k
+  -- Counters since install: run_count and run_histogram, plus the runs ended since the last fold
+  -- (run_count_delta), read in one statement: a fold moves runs from one to the others in a
+  -- statement of its own, so this snapshot sees each run once. Retention does not lower them.
+  WITH pending AS MATERIALIZED (
+    SELECT d.job_id, d.state, d.duration, d.lateness FROM pgautomator.run_count_delta d
+  ), hist AS (
+    SELECT h.kind, h.buckets, h.sum FROM pgautomator.run_histogram h
     UNION ALL
-    SELECT n.job_id, n.state, n.runs, n.duration_buckets, n.duration_sum, n.lateness_buckets, n.lateness_sum
-      FROM pgautomator._run_count_rows(ARRAY(SELECT d FROM pgautomator.run_count_delta d)) n)
+    SELECT n.kind, n.buckets, n.sum
+      FROM pgautomator._run_histograms(ARRAY(SELECT p.duration FROM pending p), ARRAY(SELECT p.lateness FROM pending p)) n
+  )
   SELECT (SELECT coalesce(jsonb_agg(jsonb_build_array(j.name, s.state, s.runs)), '[]')
-            FROM (SELECT c.job_id, c.state, sum(c.runs) AS runs FROM c GROUP BY c.job_id, c.state) s
+            FROM (SELECT c.job_id, c.state, sum(c.runs) AS runs
+                    FROM (SELECT k.job_id, k.state, k.runs FROM pgautomator.run_count k
+                          UNION ALL
+                          SELECT p.job_id, p.state, 1 FROM pending p) c
+                   GROUP BY c.job_id, c.state) s
             JOIN pgautomator.job j ON j.id = s.job_id),
-         ARRAY[sum(c.duration_buckets[1]), sum(c.duration_buckets[2]), sum(c.duration_buckets[3]), sum(c.duration_buckets[4]),
-               sum(c.duration_buckets[5]), sum(c.duration_buckets[6]), sum(c.duration_buckets[7]), sum(c.duration_buckets[8]),
-               sum(c.duration_buckets[9]), sum(c.duration_buckets[10])],
-         ARRAY[sum(c.lateness_buckets[1]), sum(c.lateness_buckets[2]), sum(c.lateness_buckets[3]), sum(c.lateness_buckets[4]),
-               sum(c.lateness_buckets[5]), sum(c.lateness_buckets[6]), sum(c.lateness_buckets[7]), sum(c.lateness_buckets[8]),
-               sum(c.lateness_buckets[9])],
-         coalesce(sum(c.duration_sum), 0), coalesce(sum(c.lateness_sum), 0)
-    INTO runs, d_counts, l_counts, d_sum, l_sum
-    FROM c;
+         -- Bucket by bucket over the stored row and the pending one (missing rows count nothing).
+         (SELECT array_agg(b.n ORDER BY b.i) FROM (SELECT u.i, sum(u.n) AS n FROM hist h CROSS JOIN LATERAL unnest(h.buckets) WITH ORDINALITY AS u(n, i)
+                                                     WHERE h.kind = 'duration' GROUP BY u.i) b),
+         (SELECT array_agg(b.n ORDER BY b.i) FROM (SELECT u.i, sum(u.n) AS n FROM hist h CROSS JOIN LATERAL unnest(h.buckets) WITH ORDINALITY AS u(n, i)
+                                                     WHERE h.kind = 'lateness' GROUP BY u.i) b),
+         (SELECT coalesce(sum(h.sum), 0) FROM hist h WHERE h.kind = 'duration'),
+         (SELECT coalesce(sum(h.sum), 0) FROM hist h WHERE h.kind = 'lateness')
+    INTO runs, d_counts, l_counts, d_sum, l_sum;
   duration := pgautomator._histogram_json(c_duration, d_counts, d_sum);
   lateness := pgautomator._histogram_json(c_lateness, l_counts, l_sum);
 
@@ -14460,7 +14464,7 @@ EXCEPTION WHEN SQLSTATE 'PA000' THEN
 END
 $$;
 COMMENT ON FUNCTION pgautomator.metrics()  IS
-$c$Everything GET /metrics exposes (Prometheus), in one call: runs: [[job, state, count], ...], runs that reached each final state per job since install (counters: retention does not lower them; arrays, not objects: a third of the cost with 10,000 jobs); duration_seconds and lateness_seconds: histograms of those runs that started ({bounds, buckets: cumulative counts of runs below each bound, count, sum}); queued and running runs now; agents_online (heartbeat within dead_after); outbox_pending (mail not sent yet); alerts_open (the alerts view's open rows, no_agent included).
+$c$Everything GET /metrics exposes (Prometheus), in one call: runs: [[job, state, count], ...], runs that reached each final state per job since install (counters: retention does not lower them; arrays, not objects: a third of the cost with 10,000 jobs); duration_seconds and lateness_seconds: histograms of those runs that started, over all jobs (deleted jobs' runs included: never lowered) ({bounds, buckets: cumulative counts of runs below each bound, count, sum}); queued and running runs now; agents_online (heartbeat within dead_after); outbox_pending (mail not sent yet); alerts_open (the alerts view's open rows, no_agent included).
 Errors: PA040 caller is not pgautomator_viewer (or above).$c$;
 REVOKE ALL ON FUNCTION pgautomator.metrics() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.metrics() TO pgautomator_viewer;

@@ -83,22 +83,24 @@ SELECT is((SELECT output FROM pg_temp.outcome('bt_fast') WHERE k = 2), NULL, 'no
 -- not from either path). Not one path against the other: the twins' latenesses and durations differ
 -- by when each was claimed and ended within this transaction, and fell in different buckets
 -- whenever the machine was slow enough to cross a bound (0.1 s of lateness).
-CREATE FUNCTION pg_temp.counts_of_rows(job text) RETURNS TABLE (state text, runs bigint, duration_buckets bigint[], lateness_buckets bigint[])
+CREATE FUNCTION pg_temp.counts_of_rows(job text) RETURNS TABLE (state text, runs bigint)
 LANGUAGE sql AS $$
-  SELECT r.state, count(*),
-         ARRAY(SELECT count(*) FILTER (WHERE width_bucket(date_part('epoch', x.finished_at - x.started_at), pgautomator._run_histogram_bounds('duration')) + 1 = b)
-                 FROM generate_series(1, cardinality(pgautomator._run_histogram_bounds('duration')) + 1) b
-                 LEFT JOIN pgautomator.job_run x ON x.job_id = pgautomator._job_id(job) AND x.state = r.state AND x.started_at IS NOT NULL
-                GROUP BY b ORDER BY b),
-         ARRAY(SELECT count(*) FILTER (WHERE width_bucket(greatest(date_part('epoch', x.started_at - x.scheduled_for), 0), pgautomator._run_histogram_bounds('lateness')) + 1 = b)
-                 FROM generate_series(1, cardinality(pgautomator._run_histogram_bounds('lateness')) + 1) b
-                 LEFT JOIN pgautomator.job_run x ON x.job_id = pgautomator._job_id(job) AND x.state = r.state AND x.started_at IS NOT NULL
-                GROUP BY b ORDER BY b)
-    FROM pgautomator.job_run r
+  SELECT r.state, count(*) FROM pgautomator.job_run r
    WHERE r.job_id = pgautomator._job_id(job) AND r.finished_at IS NOT NULL
    GROUP BY r.state $$;
+-- And the histograms (over all jobs) every ended run that started calls for.
+CREATE FUNCTION pg_temp.histograms_of_rows() RETURNS TABLE (kind text, buckets bigint[])
+LANGUAGE sql AS $$
+  SELECT k.kind,
+         ARRAY(SELECT count(*) FILTER (WHERE width_bucket(CASE k.kind WHEN 'duration' THEN date_part('epoch', x.finished_at - x.started_at)
+                                                                   ELSE greatest(date_part('epoch', x.started_at - x.scheduled_for), 0) END,
+                                                     pgautomator._run_histogram_bounds(k.kind)) + 1 = b)
+                 FROM generate_series(1, cardinality(pgautomator._run_histogram_bounds(k.kind)) + 1) b
+                 LEFT JOIN pgautomator.job_run x ON x.finished_at IS NOT NULL AND x.started_at IS NOT NULL
+                GROUP BY b ORDER BY b)
+    FROM (VALUES ('duration'), ('lateness')) AS k(kind) $$;
 SELECT pgautomator._fold_run_counts() > 0 AS folded;
-SELECT results_eq($$SELECT j, c.state, c.runs, c.duration_buckets, c.lateness_buckets FROM unnest(ARRAY['bt_fast', 'bt_slow']) j
+SELECT results_eq($$SELECT j, c.state, c.runs FROM unnest(ARRAY['bt_fast', 'bt_slow']) j
                       JOIN pgautomator.run_count c ON c.job_id = pgautomator._job_id(j) ORDER BY j, c.state$$,
                   $$SELECT j, x.* FROM unnest(ARRAY['bt_fast', 'bt_slow']) j CROSS JOIN LATERAL pg_temp.counts_of_rows(j) x ORDER BY j, x.state$$,
                   'counted as the entry-by-entry path counts them: each job as its runs call for');
@@ -116,8 +118,8 @@ RESET ROLE;
 SELECT pgautomator._fold_run_counts() > 0 AS folded;
 SELECT is((SELECT runs FROM pgautomator.run_count WHERE job_id = pgautomator._job_id('bt_fast') AND state = 'succeeded'), 4::bigint,
           'two more successes: 2 + 2');
-SELECT results_eq($$SELECT c.state, c.runs, c.duration_buckets, c.lateness_buckets FROM pgautomator.run_count c WHERE c.job_id = pgautomator._job_id('bt_fast') ORDER BY c.state$$,
-                  $$SELECT * FROM pg_temp.counts_of_rows('bt_fast') ORDER BY state$$,
+SELECT results_eq($$SELECT h.kind, h.buckets FROM pgautomator.run_histogram h ORDER BY h.kind$$,
+                  $$SELECT * FROM pg_temp.histograms_of_rows() ORDER BY kind$$,
                   'each added to its bucket of each histogram');
 
 -- 5. A batch with a refused entry (a run that ended already) goes entry by entry: the others end.

@@ -3,8 +3,8 @@ RETURNS jsonb
 LANGUAGE plpgsql
 STABLE
 SECURITY DEFINER
--- Reads run_count (a row per job and final state), the runs ended since its last fold
--- (run_count_delta, about a minute of them) and the small live sets only; the run history
+-- Reads run_count (a row per job and final state), run_histogram (two rows), the runs ended
+-- since the last fold (run_count_delta, about a minute of them) and the small live sets only; the run history
 -- is never scanned (bench/metrics.ts: 10,000 jobs, up to 1,000,000 runs). JIT compilation would
 -- cost more than the few tens of thousands of counter rows it could speed up.
 SET jit = off
@@ -23,32 +23,32 @@ DECLARE
   current  record;
 BEGIN
   PERFORM pgautomator._require_role('pgautomator_viewer');
-  -- Counters since install: run_count, plus the runs ended since its last fold (run_count_delta,
-  -- grouped as run_count rows by _run_count_rows), read in one statement: a fold moves runs from
-  -- one to the other in a statement of its own, so this snapshot sees each run once. Retention
-  -- does not lower them. The histograms: per-bucket counts summed over jobs and states, by
-  -- subscript (one pass; unnesting the arrays and grouping by position cost six times as much with
-  -- 20,000 rows). The subscripts follow _run_histogram_bounds: 9 duration bounds and 8 lateness
-  -- bounds, plus the +Inf bucket each (pgtap/metrics_counters.sql checks the counts against the
-  -- history).
-  WITH c AS (
-    SELECT k.job_id, k.state, k.runs, k.duration_buckets, k.duration_sum, k.lateness_buckets, k.lateness_sum
-      FROM pgautomator.run_count k
+  -- Counters since install: run_count and run_histogram, plus the runs ended since the last fold
+  -- (run_count_delta), read in one statement: a fold moves runs from one to the others in a
+  -- statement of its own, so this snapshot sees each run once. Retention does not lower them.
+  WITH pending AS MATERIALIZED (
+    SELECT d.job_id, d.state, d.duration, d.lateness FROM pgautomator.run_count_delta d
+  ), hist AS (
+    SELECT h.kind, h.buckets, h.sum FROM pgautomator.run_histogram h
     UNION ALL
-    SELECT n.job_id, n.state, n.runs, n.duration_buckets, n.duration_sum, n.lateness_buckets, n.lateness_sum
-      FROM pgautomator._run_count_rows(ARRAY(SELECT d FROM pgautomator.run_count_delta d)) n)
+    SELECT n.kind, n.buckets, n.sum
+      FROM pgautomator._run_histograms(ARRAY(SELECT p.duration FROM pending p), ARRAY(SELECT p.lateness FROM pending p)) n
+  )
   SELECT (SELECT coalesce(jsonb_agg(jsonb_build_array(j.name, s.state, s.runs)), '[]')
-            FROM (SELECT c.job_id, c.state, sum(c.runs) AS runs FROM c GROUP BY c.job_id, c.state) s
+            FROM (SELECT c.job_id, c.state, sum(c.runs) AS runs
+                    FROM (SELECT k.job_id, k.state, k.runs FROM pgautomator.run_count k
+                          UNION ALL
+                          SELECT p.job_id, p.state, 1 FROM pending p) c
+                   GROUP BY c.job_id, c.state) s
             JOIN pgautomator.job j ON j.id = s.job_id),
-         ARRAY[sum(c.duration_buckets[1]), sum(c.duration_buckets[2]), sum(c.duration_buckets[3]), sum(c.duration_buckets[4]),
-               sum(c.duration_buckets[5]), sum(c.duration_buckets[6]), sum(c.duration_buckets[7]), sum(c.duration_buckets[8]),
-               sum(c.duration_buckets[9]), sum(c.duration_buckets[10])],
-         ARRAY[sum(c.lateness_buckets[1]), sum(c.lateness_buckets[2]), sum(c.lateness_buckets[3]), sum(c.lateness_buckets[4]),
-               sum(c.lateness_buckets[5]), sum(c.lateness_buckets[6]), sum(c.lateness_buckets[7]), sum(c.lateness_buckets[8]),
-               sum(c.lateness_buckets[9])],
-         coalesce(sum(c.duration_sum), 0), coalesce(sum(c.lateness_sum), 0)
-    INTO runs, d_counts, l_counts, d_sum, l_sum
-    FROM c;
+         -- Bucket by bucket over the stored row and the pending one (missing rows count nothing).
+         (SELECT array_agg(b.n ORDER BY b.i) FROM (SELECT u.i, sum(u.n) AS n FROM hist h CROSS JOIN LATERAL unnest(h.buckets) WITH ORDINALITY AS u(n, i)
+                                                     WHERE h.kind = 'duration' GROUP BY u.i) b),
+         (SELECT array_agg(b.n ORDER BY b.i) FROM (SELECT u.i, sum(u.n) AS n FROM hist h CROSS JOIN LATERAL unnest(h.buckets) WITH ORDINALITY AS u(n, i)
+                                                     WHERE h.kind = 'lateness' GROUP BY u.i) b),
+         (SELECT coalesce(sum(h.sum), 0) FROM hist h WHERE h.kind = 'duration'),
+         (SELECT coalesce(sum(h.sum), 0) FROM hist h WHERE h.kind = 'lateness')
+    INTO runs, d_counts, l_counts, d_sum, l_sum;
   duration := pgautomator._histogram_json(c_duration, d_counts, d_sum);
   lateness := pgautomator._histogram_json(c_lateness, l_counts, l_sum);
 
@@ -79,7 +79,7 @@ EXCEPTION WHEN SQLSTATE 'PA000' THEN
 END
 $$;
 COMMENT ON FUNCTION pgautomator.metrics()  IS
-$c$Everything GET /metrics exposes (Prometheus), in one call: runs: [[job, state, count], ...], runs that reached each final state per job since install (counters: retention does not lower them; arrays, not objects: a third of the cost with 10,000 jobs); duration_seconds and lateness_seconds: histograms of those runs that started ({bounds, buckets: cumulative counts of runs below each bound, count, sum}); queued and running runs now; agents_online (heartbeat within dead_after); outbox_pending (mail not sent yet); alerts_open (the alerts view's open rows, no_agent included).
+$c$Everything GET /metrics exposes (Prometheus), in one call: runs: [[job, state, count], ...], runs that reached each final state per job since install (counters: retention does not lower them; arrays, not objects: a third of the cost with 10,000 jobs); duration_seconds and lateness_seconds: histograms of those runs that started, over all jobs (deleted jobs' runs included: never lowered) ({bounds, buckets: cumulative counts of runs below each bound, count, sum}); queued and running runs now; agents_online (heartbeat within dead_after); outbox_pending (mail not sent yet); alerts_open (the alerts view's open rows, no_agent included).
 Errors: PA040 caller is not pgautomator_viewer (or above).$c$;
 REVOKE ALL ON FUNCTION pgautomator.metrics() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pgautomator.metrics() TO pgautomator_viewer;

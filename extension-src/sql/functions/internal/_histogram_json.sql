@@ -1,4 +1,4 @@
--- A histogram of metrics()'s payload from per-bucket counts (run_count's layout: one count per
+-- A histogram of metrics()'s payload from per-bucket counts (run_histogram's layout: one count per
 -- bucket of bounds, then the +Inf bucket): {bounds, buckets: cumulative counts below each bound,
 -- count: all of them, sum}. A NULL element (the sum over no counters at all) counts 0.
 CREATE OR REPLACE FUNCTION pgautomator._histogram_json(bounds float8[], counts numeric[], total float8)

@@ -9281,10 +9281,10 @@ COMMENT ON FUNCTION pgautomator._connection_id(text, boolean) IS 'The id of the 
 -- Counts runs that reached their final state, for metrics(), in the transaction that ends them (so
 -- a count and the history it counts commit together): one row per run in run_count_delta, which
 -- _fold_run_counts adds to run_count and run_histogram about once a minute. Called once per ended
--- run wherever runs end: _finish_run (end_run, kill_run of a running run; agent_report counts its whole batch at its
--- end), the deadline reaper, _abandon_runs (dead, stopped, re-registered or deleted agents), and
--- where runs are cancelled or skipped (kill_run of a queued run, _cancel_previous_runs, _fire_due,
--- _fire_pair, _fire_triggers). Each run must be passed exactly once: nothing here checks that it
+-- run wherever runs end: _finish_run (end_run, kill_run of a running run; agent_report counts its
+-- whole batch at its end), the deadline reaper, _abandon_runs (dead, stopped, re-registered or
+-- deleted agents), and where runs are cancelled or skipped (kill_run of a queued run,
+-- _cancel_previous_runs, _fire_due, _fire_pair, _fire_triggers). Each run must be passed exactly once: nothing here checks that it
 -- was not counted already.
 --
 -- Cost: this runs on every run's end, so it appends and nothing more: no counter row is read,
@@ -11186,7 +11186,8 @@ BEGIN
   IF marker IS NULL OR (marker ? 'at' AND (marker ->> 'at')::timestamptz > _retention_pass.at - c_every) THEN
     RETURN 0;
   END IF;
-  -- The run counters too (run_count_delta into run_count): a minute of ended runs at once.
+  -- The run counters too (run_count_delta into run_count and run_histogram): a minute of ended
+  -- runs at once.
   PERFORM pgautomator._fold_run_counts();
   after_job := coalesce((marker ->> 'job_id')::bigint, 0);
   jobs := ARRAY(SELECT j.id FROM pgautomator.job j WHERE j.id > after_job ORDER BY j.id LIMIT c_max_jobs);
@@ -14418,6 +14419,11 @@ BEGIN
     UNION ALL
     SELECT n.kind, n.buckets, n.sum
       FROM pgautomator._run_histograms(ARRAY(SELECT p.duration FROM pending p), ARRAY(SELECT p.lateness FROM pending p)) n
+  ), summed AS (
+    -- Bucket by bucket over the stored row and the pending one, per kind.
+    SELECT h.kind, u.i, sum(u.n) AS n
+      FROM hist h CROSS JOIN LATERAL unnest(h.buckets) WITH ORDINALITY AS u(n, i)
+     GROUP BY h.kind, u.i
   )
   SELECT (SELECT coalesce(jsonb_agg(jsonb_build_array(j.name, s.state, s.runs)), '[]')
             FROM (SELECT c.job_id, c.state, sum(c.runs) AS runs
@@ -14426,11 +14432,8 @@ BEGIN
                           SELECT p.job_id, p.state, 1 FROM pending p) c
                    GROUP BY c.job_id, c.state) s
             JOIN pgautomator.job j ON j.id = s.job_id),
-         -- Bucket by bucket over the stored row and the pending one (missing rows count nothing).
-         (SELECT array_agg(b.n ORDER BY b.i) FROM (SELECT u.i, sum(u.n) AS n FROM hist h CROSS JOIN LATERAL unnest(h.buckets) WITH ORDINALITY AS u(n, i)
-                                                     WHERE h.kind = 'duration' GROUP BY u.i) b),
-         (SELECT array_agg(b.n ORDER BY b.i) FROM (SELECT u.i, sum(u.n) AS n FROM hist h CROSS JOIN LATERAL unnest(h.buckets) WITH ORDINALITY AS u(n, i)
-                                                     WHERE h.kind = 'lateness' GROUP BY u.i) b),
+         (SELECT array_agg(s.n ORDER BY s.i) FROM summed s WHERE s.kind = 'duration'),
+         (SELECT array_agg(s.n ORDER BY s.i) FROM summed s WHERE s.kind = 'lateness'),
          (SELECT coalesce(sum(h.sum), 0) FROM hist h WHERE h.kind = 'duration'),
          (SELECT coalesce(sum(h.sum), 0) FROM hist h WHERE h.kind = 'lateness')
     INTO runs, d_counts, l_counts, d_sum, l_sum;

@@ -33,6 +33,11 @@ BEGIN
     UNION ALL
     SELECT n.kind, n.buckets, n.sum
       FROM pgautomator._run_histograms(ARRAY(SELECT p.duration FROM pending p), ARRAY(SELECT p.lateness FROM pending p)) n
+  ), summed AS (
+    -- Bucket by bucket over the stored row and the pending one, per kind.
+    SELECT h.kind, u.i, sum(u.n) AS n
+      FROM hist h CROSS JOIN LATERAL unnest(h.buckets) WITH ORDINALITY AS u(n, i)
+     GROUP BY h.kind, u.i
   )
   SELECT (SELECT coalesce(jsonb_agg(jsonb_build_array(j.name, s.state, s.runs)), '[]')
             FROM (SELECT c.job_id, c.state, sum(c.runs) AS runs
@@ -41,11 +46,8 @@ BEGIN
                           SELECT p.job_id, p.state, 1 FROM pending p) c
                    GROUP BY c.job_id, c.state) s
             JOIN pgautomator.job j ON j.id = s.job_id),
-         -- Bucket by bucket over the stored row and the pending one (missing rows count nothing).
-         (SELECT array_agg(b.n ORDER BY b.i) FROM (SELECT u.i, sum(u.n) AS n FROM hist h CROSS JOIN LATERAL unnest(h.buckets) WITH ORDINALITY AS u(n, i)
-                                                     WHERE h.kind = 'duration' GROUP BY u.i) b),
-         (SELECT array_agg(b.n ORDER BY b.i) FROM (SELECT u.i, sum(u.n) AS n FROM hist h CROSS JOIN LATERAL unnest(h.buckets) WITH ORDINALITY AS u(n, i)
-                                                     WHERE h.kind = 'lateness' GROUP BY u.i) b),
+         (SELECT array_agg(s.n ORDER BY s.i) FROM summed s WHERE s.kind = 'duration'),
+         (SELECT array_agg(s.n ORDER BY s.i) FROM summed s WHERE s.kind = 'lateness'),
          (SELECT coalesce(sum(h.sum), 0) FROM hist h WHERE h.kind = 'duration'),
          (SELECT coalesce(sum(h.sum), 0) FROM hist h WHERE h.kind = 'lateness')
     INTO runs, d_counts, l_counts, d_sum, l_sum;

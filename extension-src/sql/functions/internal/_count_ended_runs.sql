@@ -1,10 +1,10 @@
 -- Counts runs that reached their final state, for metrics(), in the transaction that ends them (so
 -- a count and the history it counts commit together): one row per run in run_count_delta, which
 -- _fold_run_counts adds to run_count and run_histogram about once a minute. Called once per ended
--- run wherever runs end: _finish_run (end_run, kill_run of a running run; agent_report counts its whole batch at its
--- end), the deadline reaper, _abandon_runs (dead, stopped, re-registered or deleted agents), and
--- where runs are cancelled or skipped (kill_run of a queued run, _cancel_previous_runs, _fire_due,
--- _fire_pair, _fire_triggers). Each run must be passed exactly once: nothing here checks that it
+-- run wherever runs end: _finish_run (end_run, kill_run of a running run; agent_report counts its
+-- whole batch at its end), the deadline reaper, _abandon_runs (dead, stopped, re-registered or
+-- deleted agents), and where runs are cancelled or skipped (kill_run of a queued run,
+-- _cancel_previous_runs, _fire_due, _fire_pair, _fire_triggers). Each run must be passed exactly once: nothing here checks that it
 -- was not counted already.
 --
 -- Cost: this runs on every run's end, so it appends and nothing more: no counter row is read,

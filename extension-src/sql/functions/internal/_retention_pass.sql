@@ -25,7 +25,8 @@ BEGIN
   IF marker IS NULL OR (marker ? 'at' AND (marker ->> 'at')::timestamptz > _retention_pass.at - c_every) THEN
     RETURN 0;
   END IF;
-  -- The run counters too (run_count_delta into run_count): a minute of ended runs at once.
+  -- The run counters too (run_count_delta into run_count and run_histogram): a minute of ended
+  -- runs at once.
   PERFORM pgautomator._fold_run_counts();
   after_job := coalesce((marker ->> 'job_id')::bigint, 0);
   jobs := ARRAY(SELECT j.id FROM pgautomator.job j WHERE j.id > after_job ORDER BY j.id LIMIT c_max_jobs);

@@ -19,6 +19,8 @@
  *
  * Env: as bench/cost-per-run.ts (PGAUTOMATOR_BENCH_CLAIM, PGAUTOMATOR_BENCH_ROUND_FIRES,
  * PGAUTOMATOR_TEST_DATABASE_URL), PGAUTOMATOR_BENCH_ROUNDS (measured rounds per arm, default 400),
+ * PGAUTOMATOR_BENCH_TWIN_HISTORY (finished runs of history loaded into both databases before the
+ * warm-up, as bench/cost-per-run.ts grows it; default 0: a server in service has weeks of it),
  * PGAUTOMATOR_BENCH_BLOCK (rounds per block of the ratio, default 20), PGAUTOMATOR_BENCH_REF_SQL
  * (SQL run on the ref arm's database after its install: a what-if, e.g. a constraint or an index
  * dropped, measured against this checkout as it is).
@@ -28,7 +30,7 @@ import type pg from 'pg';
 import { checkoutInstallScript } from '../cli/extension-installer.ts';
 import { createTestDatabase, type TestDatabase } from '../test/support/database.ts';
 import { machine, percentile } from './agent-bench-support.ts';
-import { connectAgent, connectFolder, fixture, fold, measure, warmUp, type Folder, type Measure } from './cost-per-run.ts';
+import { connectAgent, connectFolder, fixture, fold, growHistory, measure, warmUp, type Folder, type Measure } from './cost-per-run.ts';
 
 const ROUNDS = Number(process.env.PGAUTOMATOR_BENCH_ROUNDS ?? 400);
 const BLOCK = Number(process.env.PGAUTOMATOR_BENCH_BLOCK ?? 20);
@@ -37,6 +39,7 @@ const BLOCK = Number(process.env.PGAUTOMATOR_BENCH_BLOCK ?? 20);
 // per run loses more to that (23af044 measured 965 us per run by turns of 1 round, ~650 alone).
 // A turn of a block (the default) keeps each arm's caches warm within it.
 const TURN = Number(process.env.PGAUTOMATOR_BENCH_TURN ?? BLOCK);
+const HISTORY = Number(process.env.PGAUTOMATOR_BENCH_TWIN_HISTORY ?? 0);
 
 interface Arm {
   label: string;
@@ -90,6 +93,10 @@ async function arm(label: string, replace: { path: string; sql: string }[], chec
     }
   }
   const { agent, pid, jobIds } = await connectAgent(db, `bench-cost-${label}`);
+  // Which backend is whose, for a count of its instructions (a server run under callgrind writes
+  // one file per backend pid: bench/cost-per-run-instructions.sh).
+  console.error(`${label} arm: agent backend pid ${pid}`);
+  if (HISTORY > 0) await growHistory(db, HISTORY);
   const folder = await connectFolder(db);
   return { label, db, agent, pid, jobIds, cursor: { next: 0 }, folder, blocks: [], total: { runs: 0, claimNs: 0, reportNs: 0, foldNs: 0, calls: 0, wallMs: 0, perRunNs: [] } };
 }
@@ -131,7 +138,7 @@ async function main(): Promise<void> {
     }
     const ratios = arms[0]!.blocks.map((b, i) => b.ns / b.runs / (arms[1]!.blocks[i]!.ns / arms[1]!.blocks[i]!.runs));
     console.log(`machine: ${await machine(arms[0]!.db)}\n`);
-    console.log(`claims of up to ${process.env.PGAUTOMATOR_BENCH_CLAIM ?? 8} runs, ${process.env.PGAUTOMATOR_BENCH_ROUND_FIRES ?? "twice that"} schedules due per round; ${ROUNDS} rounds per arm, taking turns of ${TURN}; this checkout (head) against ${checkout ? `the install of ${checkout} (${execFileSync('git', ['-C', checkout, 'log', '--format=%h', '-1'], { encoding: 'utf8' }).trim()})` : `${ref} (its functions, ${replace.length} files)`} (ref)\n`);
+    console.log(`claims of up to ${process.env.PGAUTOMATOR_BENCH_CLAIM ?? 8} runs, ${process.env.PGAUTOMATOR_BENCH_ROUND_FIRES ?? "twice that"} schedules due per round; ${ROUNDS} rounds per arm, taking turns of ${TURN}; ${HISTORY.toLocaleString('en')} rows of history; this checkout (head) against ${checkout ? `the install of ${checkout} (${execFileSync('git', ['-C', checkout, 'log', '--format=%h', '-1'], { encoding: 'utf8' }).trim()})` : `${ref} (its functions, ${replace.length} files)`} (ref)\n`);
     console.log("| arm | runs | database CPU per run, µs | of which claim_runs | of which agent_report | of which the counters' fold |");
     console.log('|---|---:|---:|---:|---:|---:|');
     for (const a of arms) {
@@ -142,6 +149,12 @@ async function main(): Promise<void> {
       `\nhead / ref, over ${ratios.length} blocks of ${BLOCK} rounds: median ${percentile(ratios, 50).toFixed(3)}, ` +
         `lowest ${Math.min(...ratios).toFixed(3)}, highest ${Math.max(...ratios).toFixed(3)}`,
     );
+    // Every run each agent backend handled, warm-up included (the history's rows were written by
+    // another connection): what bench/cost-per-run-instructions.sh divides its instructions by.
+    for (const a of arms) {
+      const all = Number((await a.db.pool.query('SELECT count(*) AS n FROM pgautomator.job_run')).rows[0].n);
+      console.error(`backends: ${a.label} agent ${a.pid} fold ${a.folder.pid} runs ${all - HISTORY}`);
+    }
   } finally {
     for (const a of arms) {
       await a.agent.end();

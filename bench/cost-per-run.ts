@@ -105,7 +105,7 @@ export async function fixture(db: TestDatabase): Promise<void> {
 }
 
 /** Adds finished runs (one step run each) of the bench jobs until job_run holds `rows` of history. */
-async function growHistory(db: TestDatabase, rows: number): Promise<void> {
+export async function growHistory(db: TestDatabase, rows: number): Promise<void> {
   // One session, foreign-key triggers off (the rows are consistent by construction, as in
   // bench/compare/scenarios/history.ts): loading is several times faster.
   const c = await db.pool.connect();

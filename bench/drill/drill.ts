@@ -46,6 +46,9 @@ export interface DrillOptions {
 export function presetOptions(form: 'short' | 'full', heartbeatS = form === 'short' ? 1 : 2): Omit<DrillOptions, 'log' | 'checkout' | 'seed'> {
   const h = heartbeatS * 1000;
   const pastLease = 5 * h; // lease (3 heartbeats) plus 2
+  // A pause past the lease and short of dead_after (the lease + greatest(h, 5 s), _dead_after):
+  // halfway into the margin. The fault stops the agent right after a recorded contact (faults.ts).
+  const pausePastLease = 3 * h + Math.max(h, 5000) / 2;
   if (form === 'short') {
     return {
       form,
@@ -55,7 +58,7 @@ export function presetOptions(form: 'short' | 'full', heartbeatS = form === 'sho
       workload: { jobs: 8, everyMinS: 3, everySpreadS: 3, manualEveryMs: 1500, sleepMinS: 0.4, sleepSpreadS: 0.8, longShare: 0.15, longMinS: 6 * heartbeatS, failFirst: 0.25 },
       plan: [
         { kind: 'sigkill', ms: pastLease },
-        { kind: 'sigstop', ms: pastLease },
+        { kind: 'sigstop', ms: pausePastLease },
         { kind: 'restart-fast', ms: 0 },
         { kind: 'restart-immediate', ms: 0 },
         { kind: 'outage', ms: pastLease },
@@ -79,7 +82,7 @@ export function presetOptions(form: 'short' | 'full', heartbeatS = form === 'sho
       { kind: 'sigkill', ms: pastLease },
       { kind: 'sigkill', ms: 1000 },
       { kind: 'sigkill', ms: pastLease },
-      { kind: 'sigstop', ms: pastLease },
+      { kind: 'sigstop', ms: pausePastLease },
       { kind: 'restart-fast', ms: 0 },
       { kind: 'restart-immediate', ms: 0 },
       { kind: 'outage', ms: pastLease },

@@ -63,6 +63,21 @@ async function runningOn(pool: pg.Pool, agent: string): Promise<number[]> {
   }
 }
 
+/** Waits (at most waitMs) until the database records a new contact of the agent (last_heartbeat_at moves). */
+async function afterContact(pool: pg.Pool, agent: string, waitMs: number): Promise<void> {
+  const contact = async () => {
+    try {
+      const { rows } = await pool.query('SELECT last_heartbeat_at::text AS at FROM pgautomator.agent WHERE name = $1', [agent]);
+      return rows[0]?.at as string | undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const first = await contact();
+  const deadline = Date.now() + waitMs;
+  while (Date.now() < deadline && (await contact()) === first) await sleep(20);
+}
+
 /** Whether the agent runs a step now: when `long`, one that outlasts the lease and began within the last second. */
 async function inStep(world: FaultWorld, agent: string, long: boolean): Promise<boolean> {
   try {
@@ -100,6 +115,14 @@ export async function runFault(world: FaultWorld, plan: FaultPlan, agent: DrillA
       break;
     case 'sigstop':
       record.agent = agent.name;
+      // Right after a contact of the agent is recorded, so that the pause is the agent's whole
+      // silence: past its lease (it must fence its steps when it wakes) and short of its dead_after
+      // (the database must not rescue it meanwhile). Stopped at any moment, the silence was the
+      // pause plus up to a heartbeat before it, and the full form's pause, 5 heartbeats, then ran
+      // past dead_after (6 s + 5 s at a 2 s heartbeat) about every other time: its runs were
+      // rescued while it slept, and the work it finished asleep was refused and run again by the
+      // retries, as the design says of an agent silent past dead_after (2026-12-06, session 12).
+      await afterContact(world.pool, agent.name, 3 * agent.spec.heartbeatS * 1000);
       record.victims = await runningOn(world.pool, agent.name);
       record.at = Date.now();
       agent.signal('SIGSTOP');

@@ -201,11 +201,22 @@ function ensureOdbc(notes: string[]): string | undefined {
     if (!installed()) return `unixODBC with the drivers ${odbcDrivers.join(' and ')} is missing (Debian: apt-get install unixodbc unixodbc-dev odbc-postgresql odbc-mariadb)`;
   }
   if (!odbcLoads()) return undefined;
-  if (!existsSync(path.join(root, 'node_modules', 'odbc', 'package.json'))) {
-    return 'the optional npm package odbc is not installed (npm install, with unixodbc-dev present)';
-  }
   // Node's own headers when the system has them: node-gyp would otherwise download them.
   const nodedir = existsSync('/usr/include/node/node.h') ? { npm_config_nodedir: '/usr' } : {};
+  if (!existsSync(path.join(root, 'node_modules', 'odbc', 'package.json'))) {
+    // On a fresh machine `npm ci` ran before unixodbc-dev was here: the package's native build
+    // failed and npm left the optional package out altogether, so there is nothing to rebuild.
+    // Installing from the lock again (no arguments, nothing saved) adds it, built now.
+    console.log('prerequisites: npm install (the optional package odbc, now that unixODBC is here)');
+    spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...nodedir } });
+    if (!existsSync(path.join(root, 'node_modules', 'odbc', 'package.json'))) {
+      return 'the optional npm package odbc is not installed (npm install, with unixodbc-dev present)';
+    }
+    if (!odbcLoads()) {
+      notes.push('odbc installed and built against unixODBC');
+      return undefined;
+    }
+  }
   console.log('prerequisites: npm rebuild odbc (against unixODBC)');
   spawnSync('npm', ['rebuild', 'odbc'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...nodedir } });
   const why = odbcLoads();

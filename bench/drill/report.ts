@@ -163,12 +163,13 @@ Which defect of issue 12 each count shows, as seen when the drill was first run 
   (docs/agent-protocol.md, Liveness). An agent killed during an outage and restarted at once
   reports its spooled results when the database is back: every run recorded, no rescue needed.
 - An agent silent past its \`dead_after\` (paused, partitioned, or its host frozen) is rescued: its
-  runs are recorded abandoned and retried by their jobs' rules, and when it comes back the results
-  of the work it finished meanwhile are refused (e1) and that work runs again in the retries (a2).
-  The database cannot tell such an agent from a dead one, and the agent cannot tell when its steps
-  ended while it slept. A full drill of 2026-12-06 (600 s, 12 SIGKILLs) met this when its SIGSTOP, 5
-  heartbeats counted from any moment, overran \`dead_after\` by up to a heartbeat: 6 results refused, 4
-  finished runs run again, every other count 0. The SIGSTOP fault now tests what it is meant to (a
+  runs are recorded abandoned and retried by their jobs' rules, since the database cannot tell such
+  an agent from a dead one. When it comes back, a step that ended on its own before the rescue is
+  recorded late with its real result, but the run stays abandoned: its end is refused (e1) and the
+  retry runs the work again (a2). A full drill of 2026-12-06 (600 s, 12 SIGKILLs) met this when its
+  SIGSTOP, 5 heartbeats counted from any moment, overran \`dead_after\` by up to a heartbeat: 6 results
+  refused, 4 finished runs run again, every other count 0 (c too: each step's work was recorded as it
+  ended). The SIGSTOP fault now tests what it is meant to (a
   pause past the lease, short of \`dead_after\`).
 - Work that ended at most 1 s before its agent was SIGKILLed, or while the killed agent was dying
   (between the signal and the exit the drill saw: a killed process must still be scheduled to die,

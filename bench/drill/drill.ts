@@ -14,7 +14,7 @@ import { checkoutInstallScript, installExtension } from '../../cli/extension-ins
 import { BenchCluster, PG_BIN } from '../compare/cluster.ts';
 import { DrillAgent } from './agents.ts';
 import { count, readSnapshot, targetRows, type Counts } from './counting.ts';
-import { runTimeline, type FaultPlan, type FaultRecord } from './faults.ts';
+import { runTimeline, waitUntil, type FaultPlan, type FaultRecord } from './faults.ts';
 import { LedgerWatcher } from './ledger.ts';
 import { startBlackholeProxy, type BlackholeProxy } from './proxy.ts';
 import { createWorkload, seeded, startManualStarts, stopSchedules, type WorkloadSizes } from './workload.ts';
@@ -46,9 +46,8 @@ export interface DrillOptions {
 export function presetOptions(form: 'short' | 'full', heartbeatS = form === 'short' ? 1 : 2): Omit<DrillOptions, 'log' | 'checkout' | 'seed'> {
   const h = heartbeatS * 1000;
   const pastLease = 5 * h; // lease (3 heartbeats) plus 2
-  // A pause past the lease and short of dead_after (the lease + greatest(h, 5 s), _dead_after):
-  // halfway into the margin. The fault stops the agent right after a recorded contact (faults.ts).
-  const pausePastLease = 3 * h + Math.max(h, 5000) / 2;
+  // The SIGSTOP's pause is set when the drill starts, from the drilled install's dead_after (runDrill).
+  const pauseSetAtStart = 0;
   if (form === 'short') {
     return {
       form,
@@ -58,7 +57,7 @@ export function presetOptions(form: 'short' | 'full', heartbeatS = form === 'sho
       workload: { jobs: 8, everyMinS: 3, everySpreadS: 3, manualEveryMs: 1500, sleepMinS: 0.4, sleepSpreadS: 0.8, longShare: 0.15, longMinS: 6 * heartbeatS, failFirst: 0.25 },
       plan: [
         { kind: 'sigkill', ms: pastLease },
-        { kind: 'sigstop', ms: pausePastLease },
+        { kind: 'sigstop', ms: pauseSetAtStart },
         { kind: 'restart-fast', ms: 0 },
         { kind: 'restart-immediate', ms: 0 },
         { kind: 'outage', ms: pastLease },
@@ -82,7 +81,7 @@ export function presetOptions(form: 'short' | 'full', heartbeatS = form === 'sho
       { kind: 'sigkill', ms: pastLease },
       { kind: 'sigkill', ms: 1000 },
       { kind: 'sigkill', ms: pastLease },
-      { kind: 'sigstop', ms: pausePastLease },
+      { kind: 'sigstop', ms: pauseSetAtStart },
       { kind: 'restart-fast', ms: 0 },
       { kind: 'restart-immediate', ms: 0 },
       { kind: 'outage', ms: pastLease },
@@ -143,19 +142,6 @@ const drillSettings = (socketDir: string) => ({
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, intervalMs = 500): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await check()) return true;
-    } catch {
-      // the database may be coming back
-    }
-    if (Date.now() > deadline) return false;
-    await sleep(intervalMs);
-  }
-}
 
 async function install(pool: pg.Pool, checkout: string): Promise<void> {
   const client = await pool.connect();
@@ -240,7 +226,12 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     log(`${jobs.length} jobs on schedules every ${options.workload.everyMinS}-${options.workload.everyMinS + options.workload.everySpreadS} s, ${agents.length} agents, heartbeat ${options.heartbeatS} s; faults:`);
     await sleep(options.warmupS * 1000);
     const longSteps = new Set(jobs.flatMap((j) => j.longSteps.map((position) => `${j.name}:${position}`)));
-    const faults = await runTimeline({ cluster, pool, agents, proxies, longSteps, log }, options.plan, options.gapS * 1000, loadFrom);
+    // The SIGSTOP pauses past the lease (3 heartbeats) and short of dead_after as this install
+    // computes it: halfway between. The fault stops the agent right after a recorded contact
+    // (faults.ts), so the pause is its whole silence.
+    const pause = ((3 * options.heartbeatS + deadAfterS) / 2) * 1000;
+    const plan = options.plan.map((p) => (p.kind === 'sigstop' ? { ...p, ms: pause } : p));
+    const faults = await runTimeline({ cluster, pool, agents, proxies, longSteps, log }, plan, options.gapS * 1000, loadFrom);
     await sleep(Math.max(options.gapS * 1000, loadFrom + options.durationS * 1000 - Date.now()));
 
     log(`settling: schedules and manual starts stopped at +${((Date.now() - loadFrom) / 1000).toFixed(1)} s`);

@@ -63,19 +63,26 @@ async function runningOn(pool: pg.Pool, agent: string): Promise<number[]> {
   }
 }
 
+/** Whether check() came true (errors count as not yet: the database may be coming back) within timeoutMs. */
+export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, intervalMs = 500): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await check()) return true;
+    } catch {
+      // the database may be coming back
+    }
+    if (Date.now() > deadline) return false;
+    await sleep(intervalMs);
+  }
+}
+
 /** Waits (at most waitMs) until the database records a new contact of the agent (last_heartbeat_at moves). */
 async function afterContact(pool: pg.Pool, agent: string, waitMs: number): Promise<void> {
-  const contact = async () => {
-    try {
-      const { rows } = await pool.query('SELECT last_heartbeat_at::text AS at FROM pgautomator.agent WHERE name = $1', [agent]);
-      return rows[0]?.at as string | undefined;
-    } catch {
-      return undefined;
-    }
-  };
-  const first = await contact();
-  const deadline = Date.now() + waitMs;
-  while (Date.now() < deadline && (await contact()) === first) await sleep(20);
+  const contact = async () =>
+    (await pool.query('SELECT last_heartbeat_at::text AS at FROM pgautomator.agent WHERE name = $1', [agent])).rows[0]?.at as string | undefined;
+  const first = await contact().catch(() => undefined);
+  await waitUntil(async () => (await contact()) !== first, waitMs, 20);
 }
 
 /** Whether the agent runs a step now: when `long`, one that outlasts the lease and began within the last second. */
@@ -120,7 +127,7 @@ export async function runFault(world: FaultWorld, plan: FaultPlan, agent: DrillA
       // (the database must not rescue it meanwhile). Stopped at any moment, the silence was the
       // pause plus up to a heartbeat before it, and the full form's pause, 5 heartbeats, then ran
       // past dead_after (6 s + 5 s at a 2 s heartbeat) about every other time: its runs were
-      // rescued while it slept, and the work it finished asleep was refused and run again by the
+      // rescued while it slept, their ends refused when it woke and their work run again by the
       // retries, as the design says of an agent silent past dead_after (2026-12-06, session 12).
       await afterContact(world.pool, agent.name, 3 * agent.spec.heartbeatS * 1000);
       record.victims = await runningOn(world.pool, agent.name);

@@ -113,10 +113,11 @@ ledger written by the steps themselves what really ran against what the database
   200 ms which started steps still live, so a step killed without an end line has a known end too.
 - Faults, one after another with ${o.gapS} s between them (heartbeat ${o.heartbeatS} s, lease 3 heartbeats):
   SIGKILL of an agent while it runs a step, restarted after a delay (1 s as systemd would, or past the
-  lease so the other agent must rescue its runs); SIGSTOP of an agent past its lease, then SIGCONT (stopped right after the database records a
-  contact of it, for the lease plus half the margin of \`dead_after\`: the agent must fence its steps when
-  it wakes, and the database must not rescue it meanwhile; a pause of 5 heartbeats from any moment
-  overran \`dead_after\` at a 2 s heartbeat about every other time, see below);
+  lease so the other agent must rescue its runs); SIGSTOP of an agent past its lease, then SIGCONT
+  (stopped right after the database records a contact of it, for halfway from the lease to its
+  \`dead_after\`: the agent must fence its steps when it wakes, and the database must not rescue it
+  meanwhile; a pause of 5 heartbeats from any moment overran \`dead_after\` at a 2 s heartbeat about
+  every other time, see below);
   \`pg_ctl stop -m fast\` + start; \`-m immediate\` + start (crash recovery); an outage longer than the
   lease (stopped, then started); one agent's proxy black-holed past the lease; in the full form
   also the first agent SIGKILLed during an outage after some of its results went to its spool,
@@ -169,8 +170,8 @@ Which defect of issue 12 each count shows, as seen when the drill was first run 
   retry runs the work again (a2). A full drill of 2026-12-06 (600 s, 12 SIGKILLs) met this when its
   SIGSTOP, 5 heartbeats counted from any moment, overran \`dead_after\` by up to a heartbeat: 6 results
   refused, 4 finished runs run again, every other count 0 (c too: each step's work was recorded as it
-  ended). The SIGSTOP fault now tests what it is meant to (a
-  pause past the lease, short of \`dead_after\`).
+  ended). The SIGSTOP fault now tests what it is meant to (a pause past the lease, short of
+  \`dead_after\`).
 - Work that ended at most 1 s before its agent was SIGKILLed, or while the killed agent was dying
   (between the signal and the exit the drill saw: a killed process must still be scheduled to die,
   which takes a while on a loaded host, and its steps' parent-death signal and guardian act only

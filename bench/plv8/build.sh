@@ -98,8 +98,10 @@ for f in plv8 plv8_type plv8_func plv8_param plv8_allocator coffee-script livesc
   fi
   OBJS="$OBJS $SRC/$f.o"
 done
+# The old-style DT_RPATH (--disable-new-dtags): unlike DT_RUNPATH it also serves libnode's own
+# dependencies (libcares.so.2, unpacked beside it), on a machine with no libc-ares2 installed.
 # shellcheck disable=SC2086
-g++ -shared -o "$SRC/plv8-$VERSION.so" $OBJS -L"$NODE_LIB" -lnode -Wl,-rpath,"$NODE_LIB" -lrt
+g++ -shared -o "$SRC/plv8-$VERSION.so" $OBJS -L"$NODE_LIB" -lnode -Wl,--disable-new-dtags,-rpath,"$NODE_LIB" -lrt
 
 # 6. Extension files (as plv8's Makefile does, with its CPPFLAGS: the script includes pg_config.h; only the plv8 language)
 sed -e 's/@LANG_NAME@/plv8/g' -e "s/@PLV8_VERSION@/$VERSION/g" "$SRC/plv8.sql.common" | gcc -E -P $INCLUDES -DLANG_plv8 - > "$SRC/plv8--$VERSION.sql"

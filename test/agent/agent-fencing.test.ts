@@ -214,7 +214,10 @@ test('SIGSTOP past dead_after while a step ends on its own: its real result is r
   // the pause falls. At 1 s the lease left at the pause could be under the step's second on a
   // loaded machine (a heartbeat call slow to start): the guardian then rightly killed the step
   // before it wrote its marker (seen once in a full local run).
-  const agent = startAgent(db, { name: 'paused2', args: ['--tags', 'pause2', '--heartbeat-interval', '2', '--log-level', 'debug'] });
+  // The guardian's trace (every lease it was told, every kill) and the agent's last lines go into
+  // the failure, to tell a fenced step from a slow one (a one-off failure under CI's load).
+  const trace = path.join(tempDir(), 'pause2-guardian.trace');
+  const agent = startAgent(db, { name: 'paused2', args: ['--tags', 'pause2', '--heartbeat-interval', '2', '--log-level', 'debug'], env: { PGAUTOMATOR_GUARDIAN_TRACE: trace } });
   // Another agent's heartbeats run the sweep that declares the paused one dead (nothing else does).
   const witness = startAgent(db, { name: 'witness', args: ['--tags', 'elsewhere', '--heartbeat-interval', '1'] });
   await registered(agent);
@@ -223,7 +226,11 @@ test('SIGSTOP past dead_after while a step ends on its own: its real result is r
   await agent.waitForLog((l) => l.msg === 'step process started', 'the step started');
   agent.child.kill('SIGSTOP');
   try {
-    await waitFor(() => existsSync(marker), { what: 'the step ended during the pause' });
+    await waitFor(() => existsSync(marker), { what: 'the step ended during the pause' }).catch((error: Error) => {
+      const guardian = existsSync(trace) ? readFileSync(trace, 'utf8') : '(no trace)';
+      const lines = agent.logs.slice(-15).map((l) => JSON.stringify(l)).join('\n');
+      throw new Error(`${error.message}\n--- guardian trace ---\n${guardian}--- last lines of the agent ---\n${lines}`);
+    });
     // dead_after at a 2 s interval: lease 6 s + 5 s. Wait until the database handed the run on.
     await waitForRun(db, runId, ['abandoned'], 30_000);
   } finally {

@@ -80,7 +80,7 @@ async function waitTreeGone(pids: { pgid: number; child: number }, agent: AgentP
     await waitFor(() => treeGone(pids), { what, timeoutMs: 15_000, intervalMs: 20 });
   } catch (error) {
     const left = `group ${pids.pgid} alive: ${groupAlive(pids.pgid)}, shell alive: ${processAlive(pids.pgid)}, child alive: ${processAlive(pids.child)}`;
-    const tail = agent.output().trimEnd().split('\n').filter((l) => !l.includes('step output')).slice(-12).join('\n');
+    const tail = agent.lastLines(12, (l) => !l.includes('step output'));
     const ps = execFileSync('ps', ['-eo', 'pid,pgid,ppid,stat,args'], { encoding: 'utf8' }).split('\n').filter((l) => /guardian|sleep 300/.test(l)).join('\n');
     throw new Error(`${(error as Error).message}\n${left}\n${ps}\n--- last lines of ${agent.name} ---\n${tail}`);
   }
@@ -137,7 +137,7 @@ test('a silent path while idle: the agent logs it, and SIGTERM stops it within a
   const stopAt = Date.now();
   const code = await agent.stop('SIGTERM', 60_000);
   const took = (Date.now() - stopAt) / 1000;
-  assert.is(code, 0, agent.output().split('\n').slice(-10).join('\n'));
+  assert.is(code, 0, agent.lastLines(10));
   assert.ok(took < 30, `stopped ${took} s after SIGTERM`);
 });
 
@@ -159,7 +159,7 @@ test('a silent path with a step running: a second SIGTERM stops the agent now, i
   const code = await agent.exited;
   clearTimeout(deadline);
   const took = (Date.now() - stopAt) / 1000;
-  assert.is(code, 0, agent.output().split('\n').slice(-10).join('\n'));
+  assert.is(code, 0, agent.lastLines(10));
   assert.ok(took < 30, `stopped ${took} s after the first SIGTERM`);
   await waitTreeGone(pids, agent, 'the step tree gone');
   assert.match(readFileSync(spoolFile, 'utf8'), new RegExp(`"runId":${runId}`));
@@ -228,8 +228,7 @@ test('SIGSTOP past dead_after while a step ends on its own: its real result is r
   try {
     await waitFor(() => existsSync(marker), { what: 'the step ended during the pause' }).catch((error: Error) => {
       const guardian = existsSync(trace) ? readFileSync(trace, 'utf8') : '(no trace)';
-      const lines = agent.logs.slice(-15).map((l) => JSON.stringify(l)).join('\n');
-      throw new Error(`${error.message}\n--- guardian trace ---\n${guardian}--- last lines of the agent ---\n${lines}`);
+      throw new Error(`${error.message}\n--- guardian trace ---\n${guardian}--- last lines of ${agent.name} ---\n${agent.lastLines(15)}`);
     });
     // dead_after at a 2 s interval: lease 6 s + 5 s. Wait until the database handed the run on.
     await waitForRun(db, runId, ['abandoned'], 30_000);

@@ -27,6 +27,8 @@ export interface AgentProcess {
   logs: LogLine[];
   /** Raw stdout/stderr, for failure messages. */
   output(): string;
+  /** The last `count` lines of output() (those `keep` accepts), for failure messages. */
+  lastLines(count: number, keep?: (line: string) => boolean): string;
   waitForLog(match: (line: LogLine) => boolean, what: string, timeoutMs?: number): Promise<LogLine>;
   /** SIGTERM (or the given signal) and wait for the exit; resolves to the exit code. */
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
@@ -88,13 +90,13 @@ export function startAgent(db: TestDatabase, options: AgentOptions): AgentProces
     child,
     logs,
     output: () => raw,
+    lastLines: (count, keep = () => true) => raw.trimEnd().split('\n').filter(keep).slice(-count).join('\n'),
     exited,
     waitForLog: async (match, what, timeoutMs = 60_000) => {
       try {
         return await waitFor(() => logs.find(match), { timeoutMs, what: `${options.name}: ${what}` });
       } catch (error) {
-        const tail = raw.trimEnd().split('\n').slice(-15).join('\n');
-        throw new Error(`${(error as Error).message}\n--- last lines of ${options.name} ---\n${tail}`);
+        throw new Error(`${(error as Error).message}\n--- last lines of ${options.name} ---\n${agent.lastLines(15)}`);
       }
     },
     async stop(signal = 'SIGTERM', timeoutMs = 30_000) {
